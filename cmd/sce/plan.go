@@ -1,0 +1,76 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/sce-project/sce/internal/plan"
+	"github.com/sce-project/sce/internal/stack"
+)
+
+// planFormats are the output formats `sce plan` writes.
+var planFormats = map[string]func(io.Writer, *plan.Plan) error{
+	"text": plan.WriteText,
+	"json": plan.WriteJSON,
+}
+
+// runPlan runs `sce plan`. Invalid configuration exits 1 with every problem on stderr and nothing on
+// stdout; usage errors exit 2.
+func runPlan(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	stackName := fs.String("stack", "", "stack to plan (required); its configuration is read from Pulumi.<stack>.yaml")
+	configFile := fs.String("config", "", "stack file to read instead of Pulumi.<stack>.yaml")
+	format := fs.String("format", "text", "output format: text or json")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "sce plan: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	if *stackName == "" {
+		fmt.Fprintln(stderr, "sce plan: --stack is required, for example --stack hipaa")
+		return 2
+	}
+	write, ok := planFormats[*format]
+	if !ok {
+		fmt.Fprintf(stderr, "sce plan: --format %q is not supported; accepted: text, json\n", *format)
+		return 2
+	}
+	path := *configFile
+	if path == "" {
+		path = "Pulumi." + *stackName + ".yaml"
+	}
+	sf, err := plan.ReadStackFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			abs, _ := filepath.Abs(path)
+			fmt.Fprintf(stderr, "sce plan: stack file %s not found: run from the project directory or pass --config FILE\n", abs)
+		} else {
+			fmt.Fprintf(stderr, "sce plan: %v\n", err)
+		}
+		return 1
+	}
+	p, err := plan.Run(plan.Options{Stack: *stackName, Config: sf.Config, SecretKeys: sf.SecretKeys}, stack.Run)
+	if err != nil {
+		fmt.Fprintf(stderr, "sce plan: %v\n", err)
+		return 1
+	}
+	// Render fully before writing, so that a failure leaves stdout empty.
+	var buf bytes.Buffer
+	if err := write(&buf, p); err != nil {
+		fmt.Fprintf(stderr, "sce plan: %v\n", err)
+		return 1
+	}
+	if _, err := stdout.Write(buf.Bytes()); err != nil {
+		fmt.Fprintf(stderr, "sce plan: write output: %v\n", err)
+		return 1
+	}
+	return 0
+}

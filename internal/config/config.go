@@ -1,0 +1,171 @@
+// Package config reads and validates the typed configuration of one SCE stack. It knows nothing of Pulumi
+// resources: it turns raw key/value pairs (from a Pulumi context or a stack file) into a Config, or into a
+// ValidationError that lists every problem at once.
+package config
+
+import (
+	"encoding/json"
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// Config is the validated configuration of one stack.
+type Config struct {
+	// PIT is the Project Identifier Tag.
+	PIT string
+	// Region is the AWS region (aws:region).
+	Region string
+	// Partition is the AWS partition of Region ("aws", "aws-us-gov").
+	Partition string
+	// AvailabilityZone is the zone of both subnets.
+	AvailabilityZone string
+	// VPCCIDR, PublicSubnetCIDR and PrivateSubnetCIDR are the network blocks.
+	VPCCIDR, PublicSubnetCIDR, PrivateSubnetCIDR netip.Prefix
+	// AllowedSSHCIDRs may reach the bastion on port 22.
+	AllowedSSHCIDRs []netip.Prefix
+	// AllowSSHFromAnywhere records the builder's explicit acceptance of ssh sources wider than /8.
+	AllowSSHFromAnywhere bool
+	// BastionInstanceType and WorkstationInstanceType are EC2 instance types, never burstable.
+	BastionInstanceType, WorkstationInstanceType string
+	// NotificationEmails receive alarms and notifications.
+	NotificationEmails []string
+	// FlowLogRetentionDays is the VPC flow log's CloudWatch retention.
+	FlowLogRetentionDays int
+	// ReadOnlySourceBuckets may be read through the S3 endpoint.
+	ReadOnlySourceBuckets []string
+	// Protect marks PHI and audit resources protected.
+	Protect bool
+}
+
+// Getter returns the raw value of a namespaced key ("sce:pit") and whether it is set. Structured values
+// (arrays) arrive as JSON, as Pulumi passes them to a program.
+type Getter func(key string) (string, bool)
+
+// FromMap returns a Getter over a map of namespaced keys.
+func FromMap(raw map[string]string) Getter {
+	return func(key string) (string, bool) {
+		v, ok := raw[key]
+		return v, ok
+	}
+}
+
+// Load reads every key through get, applies defaults and validates the result. The error, if any, is a
+// *ValidationError listing every problem found.
+func Load(get Getter) (*Config, error) {
+	r := reader{get: get}
+	c := &Config{}
+
+	c.Region = r.required(RegionKey)
+	if c.Region != "" && !knownRegion(c.Region) {
+		r.ps.add(RegionKey, c.Region, "is not a supported region; accepted: %s", strings.Join(Regions(), ", "))
+	}
+	c.Partition = Partition(c.Region)
+
+	c.PIT = r.required(full(KeyPIT))
+	if c.PIT != "" {
+		if msg := checkPIT(c.PIT); msg != "" {
+			r.ps.add(full(KeyPIT), c.PIT, "%s", msg)
+		}
+	}
+
+	c.VPCCIDR = r.prefix(KeyVPCCIDR)
+	c.PublicSubnetCIDR = r.prefix(KeyPublicSubnetCIDR)
+	c.PrivateSubnetCIDR = r.prefix(KeyPrivateSubnetCIDR)
+	r.checkNetwork(c)
+
+	c.AvailabilityZone = r.availabilityZone(c.Region)
+
+	c.AllowSSHFromAnywhere = r.boolean(KeyAllowSSHFromAnywhere)
+	c.AllowedSSHCIDRs = r.sshCIDRs(c.AllowSSHFromAnywhere)
+
+	c.BastionInstanceType = r.instanceType(KeyBastionInstanceType)
+	c.WorkstationInstanceType = r.instanceType(KeyWorkstationInstanceType)
+
+	c.NotificationEmails = r.emails(KeyNotificationEmails)
+	c.FlowLogRetentionDays = r.retention(KeyFlowLogRetentionDays)
+	c.ReadOnlySourceBuckets = r.buckets(KeyReadOnlySourceBuckets)
+	c.Protect = r.boolean(KeyProtect)
+
+	if err := r.ps.err(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// UnknownKeys reports keys of the project's namespace that are not declared, typically misspellings, so
+// that a misspelt optional key does not silently fall back to its default.
+func UnknownKeys(keys []string) error {
+	var ps problems
+	for _, key := range keys {
+		name, ok := strings.CutPrefix(key, Namespace+":")
+		if !ok {
+			continue
+		}
+		if _, known := KeyNamed(name); !known {
+			ps.add(key, "", "is not a configuration key of this project; accepted keys: %s", strings.Join(keyNames(), ", "))
+		}
+	}
+	return ps.err()
+}
+
+func keyNames() []string {
+	var names []string
+	for _, k := range Keys() {
+		names = append(names, k.FullName())
+	}
+	return names
+}
+
+func full(name string) string { return Namespace + ":" + name }
+
+func knownRegion(region string) bool {
+	_, ok := Zones(region)
+	return ok
+}
+
+// reader reads raw values, applying declared defaults and recording problems.
+type reader struct {
+	get Getter
+	ps  problems
+}
+
+// value returns the raw value of a project key, or its declared default.
+func (r *reader) value(name string) string {
+	if v, ok := r.get(full(name)); ok {
+		return strings.TrimSpace(v)
+	}
+	k, _ := KeyNamed(name)
+	return k.Default
+}
+
+func (r *reader) required(key string) string {
+	v, ok := r.get(key)
+	v = strings.TrimSpace(v)
+	if !ok || v == "" {
+		r.ps.add(key, "", "is required and not set")
+		return ""
+	}
+	return v
+}
+
+func (r *reader) boolean(name string) bool {
+	v := r.value(name)
+	b, err := strconv.ParseBool(v)
+	if err != nil || (v != "true" && v != "false") {
+		r.ps.add(full(name), v, "is not a boolean; accepted: true or false")
+		return false
+	}
+	return b
+}
+
+// list reads an array key. Pulumi hands arrays to programs as JSON.
+func (r *reader) list(name string) []string {
+	v := r.value(name)
+	var out []string
+	if err := json.Unmarshal([]byte(v), &out); err != nil {
+		r.ps.add(full(name), v, "is not a list of strings; write it as a YAML list in the stack file")
+		return nil
+	}
+	return out
+}

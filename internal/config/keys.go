@@ -1,0 +1,98 @@
+package config
+
+// Namespace is the configuration namespace of this Pulumi project (its name in Pulumi.yaml).
+const Namespace = "sce"
+
+// KeyType is the type a configuration key has in Pulumi.yaml's project-level config schema.
+type KeyType string
+
+// The key types Pulumi's project config schema accepts.
+const (
+	TypeString  KeyType = "string"
+	TypeInteger KeyType = "integer"
+	TypeBoolean KeyType = "boolean"
+	TypeArray   KeyType = "array"
+)
+
+// Key describes one configuration key: the single source for validation, Pulumi.yaml and the README's
+// configuration reference (tests check that both files agree with this table).
+type Key struct {
+	// Name is the key without its namespace, as Pulumi.yaml declares it ("pit").
+	Name string
+	// Type is the Pulumi config type; arrays hold strings.
+	Type KeyType
+	// Required keys have no default: planning or deploying without them is an error.
+	Required bool
+	// Default is the value used when the key is absent, written as it appears in Pulumi.yaml. Empty for
+	// required keys and for keys whose default is computed (see DefaultNote).
+	Default string
+	// DefaultNote documents a computed default, such as the availability zone's.
+	DefaultNote string
+	// Description says what the key does and what it accepts.
+	Description string
+}
+
+// FullName is the namespaced key, as stack files spell it ("sce:pit").
+func (k Key) FullName() string { return Namespace + ":" + k.Name }
+
+// Names of the configuration keys, without the namespace.
+const (
+	KeyPIT                     = "pit"
+	KeyVPCCIDR                 = "vpcCidr"
+	KeyPublicSubnetCIDR        = "publicSubnetCidr"
+	KeyPrivateSubnetCIDR       = "privateSubnetCidr"
+	KeyAvailabilityZone        = "availabilityZone"
+	KeyAllowedSSHCIDRs         = "allowedSshCidrs"
+	KeyAllowSSHFromAnywhere    = "allowSshFromAnywhere"
+	KeyBastionInstanceType     = "bastionInstanceType"
+	KeyWorkstationInstanceType = "workstationInstanceType"
+	KeyNotificationEmails      = "notificationEmails"
+	KeyFlowLogRetentionDays    = "flowLogRetentionDays"
+	KeyReadOnlySourceBuckets   = "readOnlySourceBuckets"
+	KeyProtect                 = "protect"
+)
+
+// RegionKey is the AWS provider's region key; it is required because nothing here guesses a region.
+const RegionKey = "aws:region"
+
+// Keys returns the project's configuration keys in documentation order.
+func Keys() []Key {
+	return []Key{
+		{Name: KeyPIT, Type: TypeString, Required: true,
+			Description: "Project Identifier Tag: 3-12 characters of a-z and 0-9, starting with a letter. Prefixes every name and S3 bucket and is the `Project` tag on every resource."},
+		{Name: KeyVPCCIDR, Type: TypeString, Default: "10.0.0.0/16",
+			Description: "IPv4 block of the VPC, /16 to /28, inside an RFC 1918 private range. Must not overlap a VPC it will ever be peered with."},
+		{Name: KeyPublicSubnetCIDR, Type: TypeString, Default: "10.0.0.0/24",
+			Description: "Block of the public subnet (bastion, NAT gateway): inside the VPC block, /16 to /28, not overlapping the private subnet."},
+		{Name: KeyPrivateSubnetCIDR, Type: TypeString, Default: "10.0.1.0/24",
+			Description: "Block of the private subnet where PHI is processed: inside the VPC block, /16 to /28, not overlapping the public subnet."},
+		{Name: KeyAvailabilityZone, Type: TypeString, DefaultNote: "the region's first zone",
+			Description: "The one availability zone of both subnets (the seed prefers control to high availability). Must belong to `aws:region`."},
+		{Name: KeyAllowedSSHCIDRs, Type: TypeArray, Required: true,
+			Description: "IPv4 blocks allowed to reach the bastion on port 22 (at most 16). A block wider than /8, such as 0.0.0.0/0, is refused unless `allowSshFromAnywhere` is true."},
+		{Name: KeyAllowSSHFromAnywhere, Type: TypeBoolean, Default: "false",
+			Description: "Explicitly accept ssh sources wider than /8 (for example 0.0.0.0/0). Insecure; the policy pack reports it."},
+		{Name: KeyBastionInstanceType, Type: TypeString, Default: "m5.large",
+			Description: "EC2 instance type of the bastion. Burstable (t-family) types are refused: they cannot run with dedicated tenancy."},
+		{Name: KeyWorkstationInstanceType, Type: TypeString, Default: "m5.xlarge",
+			Description: "EC2 instance type of the private analysis workstation. Burstable (t-family) types are refused."},
+		{Name: KeyNotificationEmails, Type: TypeArray, Default: "[]",
+			Description: "E-mail addresses that receive alarms and notifications; each must be a plain, well-formed address."},
+		{Name: KeyFlowLogRetentionDays, Type: TypeInteger, Default: "2192",
+			Description: "Days CloudWatch Logs keeps the VPC flow log; one of the values CloudWatch accepts. The default, 2192 days, is HIPAA's six years."},
+		{Name: KeyReadOnlySourceBuckets, Type: TypeArray, Default: "[]",
+			Description: "Names of S3 buckets outside the project that the private subnet may read through the S3 endpoint (reference data)."},
+		{Name: KeyProtect, Type: TypeBoolean, Default: "true",
+			Description: "Mark the resources that hold PHI or audit evidence (the project key, logs) `protect`, so that `pulumi destroy` refuses to delete them. They are retained on delete either way."},
+	}
+}
+
+// KeyNamed returns the key of that name (without namespace) and whether it exists.
+func KeyNamed(name string) (Key, bool) {
+	for _, k := range Keys() {
+		if k.Name == name {
+			return k, true
+		}
+	}
+	return Key{}, false
+}

@@ -1,0 +1,152 @@
+package plan
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// computed returns the id AWS would give a resource and the outputs it would compute, for the resource
+// types the program creates. Ids are derived from the type and name, so a plan is stable run to run.
+func (r *Recorder) computed(args pulumi.MockResourceArgs) (string, map[string]any) {
+	h := hash(args.TypeToken, args.Name)
+	in := args.Inputs
+	str := func(key string) string {
+		v, ok := in[resource.PropertyKey(key)]
+		if ok && v.IsString() {
+			return v.StringValue()
+		}
+		return ""
+	}
+	ec2ARN := func(kind, id string) string {
+		return fmt.Sprintf("arn:%s:ec2:%s:%s:%s/%s", r.partition, r.region, AccountID, kind, id)
+	}
+	// name is what AWS or Pulumi's auto-naming would call a named resource: the explicit name, the prefix
+	// plus a suffix, or the logical name plus a random-looking suffix.
+	name := func() string {
+		if n := str("name"); n != "" {
+			return n
+		}
+		if p := str("namePrefix"); p != "" {
+			return p + h[:26]
+		}
+		return args.Name + "-" + h[:7]
+	}
+
+	switch args.TypeToken {
+	case "pulumi:providers:aws", "pulumi:providers:random":
+		return uuid(h), nil
+	case "aws:ec2/vpc:Vpc":
+		id := "vpc-" + h[:17]
+		return id, map[string]any{
+			"arn": ec2ARN("vpc", id), "ownerId": AccountID,
+			"defaultNetworkAclId":    "acl-" + hash(h, "acl")[:17],
+			"defaultSecurityGroupId": "sg-" + hash(h, "sg")[:17],
+			"defaultRouteTableId":    "rtb-" + hash(h, "rtb")[:17],
+			"mainRouteTableId":       "rtb-" + hash(h, "rtb")[:17],
+			"dhcpOptionsId":          "dopt-" + hash(h, "dopt")[:17],
+		}
+	case "aws:ec2/subnet:Subnet":
+		id := "subnet-" + h[:17]
+		return id, map[string]any{"arn": ec2ARN("subnet", id), "ownerId": AccountID}
+	case "aws:ec2/internetGateway:InternetGateway":
+		id := "igw-" + h[:17]
+		return id, map[string]any{"arn": ec2ARN("internet-gateway", id), "ownerId": AccountID}
+	case "aws:ec2/eip:Eip":
+		id := "eipalloc-" + h[:17]
+		ip := documentationAddress(h)
+		return id, map[string]any{
+			"allocationId": id, "publicIp": ip, "arn": ec2ARN("elastic-ip", id),
+			"publicDns": "ec2-" + strings.ReplaceAll(ip, ".", "-") + "." + r.region + ".compute.amazonaws.com",
+		}
+	case "aws:ec2/natGateway:NatGateway":
+		id := "nat-" + h[:17]
+		return id, map[string]any{
+			"publicIp":           r.outputOf(str("allocationId"), "publicIp"),
+			"networkInterfaceId": "eni-" + hash(h, "eni")[:17],
+		}
+	case "aws:ec2/routeTable:RouteTable":
+		id := "rtb-" + h[:17]
+		return id, map[string]any{"arn": ec2ARN("route-table", id), "ownerId": AccountID}
+	case "aws:ec2/route:Route":
+		return "r-" + str("routeTableId") + strconv.FormatUint(uint64(crc(str("destinationCidrBlock")+str("destinationPrefixListId"))), 10), nil
+	case "aws:ec2/routeTableAssociation:RouteTableAssociation", "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation":
+		return "rtbassoc-" + h[:17], nil
+	case "aws:ec2/vpcEndpoint:VpcEndpoint":
+		id := "vpce-" + h[:17]
+		return id, map[string]any{
+			"arn": ec2ARN("vpc-endpoint", id), "ownerId": AccountID, "state": "available",
+			"prefixListId": "pl-" + hash(h, "pl")[:8],
+		}
+	case "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation":
+		return "a-" + str("vpcEndpointId") + strconv.FormatUint(uint64(crc(str("routeTableId"))), 10), nil
+	case "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":
+		id := "sg-" + h[:17]
+		return id, map[string]any{"arn": ec2ARN("security-group", id), "name": "default", "ownerId": AccountID}
+	case "aws:ec2/networkAcl:NetworkAcl":
+		id := "acl-" + h[:17]
+		return id, map[string]any{"arn": ec2ARN("network-acl", id), "ownerId": AccountID}
+	case "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl":
+		id := str("defaultNetworkAclId")
+		return id, map[string]any{"arn": ec2ARN("network-acl", id), "ownerId": AccountID}
+	case "aws:ec2/networkAclAssociation:NetworkAclAssociation":
+		return "aclassoc-" + h[:17], nil
+	case "aws:ec2/networkAclRule:NetworkAclRule":
+		return "nacl-" + strconv.FormatUint(uint64(crc(h)), 10), nil
+	case "aws:ec2/flowLog:FlowLog":
+		id := "fl-" + h[:17]
+		return id, map[string]any{"arn": ec2ARN("vpc-flow-log", id)}
+	case "aws:cloudwatch/logGroup:LogGroup":
+		n := name()
+		return n, map[string]any{"name": n, "arn": fmt.Sprintf("arn:%s:logs:%s:%s:log-group:%s", r.partition, r.region, AccountID, n)}
+	case "aws:iam/role:Role":
+		n := name()
+		return n, map[string]any{
+			"name": n, "arn": fmt.Sprintf("arn:%s:iam::%s:role/%s", r.partition, AccountID, n),
+			"uniqueId": "AROA" + strings.ToUpper(h[:17]),
+		}
+	case "aws:iam/policy:Policy":
+		n := name()
+		arn := fmt.Sprintf("arn:%s:iam::%s:policy/%s", r.partition, AccountID, n)
+		return arn, map[string]any{"name": n, "arn": arn, "policyId": "ANPA" + strings.ToUpper(h[:17])}
+	case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+		return str("role") + "-" + h[:26], nil
+	case "aws:kms/key:Key":
+		id := uuid(h)
+		return id, map[string]any{"keyId": id, "arn": fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", r.partition, r.region, AccountID, id)}
+	case "aws:kms/alias:Alias":
+		n := name()
+		return n, map[string]any{
+			"name": n, "arn": fmt.Sprintf("arn:%s:kms:%s:%s:%s", r.partition, r.region, AccountID, n),
+			"targetKeyArn": fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", r.partition, r.region, AccountID, str("targetKeyId")),
+		}
+	}
+	if !args.Custom {
+		return "", nil // component resources have no id
+	}
+	return args.Name + "-" + h[:12], nil
+}
+
+// uuid formats a digest as a UUID, the shape of KMS key ids and provider ids.
+func uuid(h string) string {
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+// documentationAddress picks an address in 198.51.100.0/24 (TEST-NET-2), never a real public address.
+func documentationAddress(h string) string {
+	n, _ := strconv.ParseUint(h[:2], 16, 8)
+	return fmt.Sprintf("198.51.100.%d", 1+n%254)
+}
+
+// crc is a small stable checksum, the shape of the numeric suffixes AWS's provider puts in some ids.
+func crc(s string) uint32 {
+	var c uint32 = 2166136261
+	for i := 0; i < len(s); i++ {
+		c ^= uint32(s[i])
+		c *= 16777619
+	}
+	return c
+}

@@ -1,0 +1,157 @@
+package plan
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// AccountID is the account the mock deploys into: AWS's documentation example account.
+const AccountID = "111122223333"
+
+// Recorder is a Pulumi mock monitor that records every registration and answers like AWS would: a
+// realistic id and the computed outputs (ARNs, addresses, default ids) in AWS's formats for AccountID and
+// the stack's region. It is safe for concurrent use.
+type Recorder struct {
+	project, stack    string
+	region, partition string
+	mu                sync.Mutex
+	resources         []Resource
+	outputsByID       map[string]resource.PropertyMap
+}
+
+// NewRecorder returns a recorder for a stack deployed to a region of a partition.
+func NewRecorder(project, stack, region, partition string) *Recorder {
+	return &Recorder{project: project, stack: stack, region: region, partition: partition,
+		outputsByID: map[string]resource.PropertyMap{}}
+}
+
+// Resources returns the recorded resources sorted by URN.
+func (r *Recorder) Resources() []Resource {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := append([]Resource(nil), r.resources...)
+	sort.Slice(out, func(i, j int) bool { return out[i].URN < out[j].URN })
+	return out
+}
+
+// NewResource records a registration and returns the id and state AWS would.
+func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	id, computed := r.computed(args)
+	state := args.Inputs.Copy()
+	for k, v := range computed {
+		if _, set := state[resource.PropertyKey(k)]; !set || k == "id" {
+			state[resource.PropertyKey(k)] = resource.NewPropertyValue(v)
+		}
+	}
+	rec := Resource{
+		ID:     id,
+		Type:   args.TypeToken,
+		Name:   args.Name,
+		Custom: args.Custom,
+		Inputs: plainMap(args.Inputs),
+	}
+	if rpc := args.RegisterRPC; rpc != nil {
+		rec.Parent = rpc.GetParent()
+		rec.Protect = rpc.GetProtect()
+		rec.RetainOnDelete = rpc.GetRetainOnDelete()
+		rec.DependsOn = sortedUnique(rpc.GetDependencies())
+		rec.Custom = rpc.GetCustom()
+	}
+	if rec.DependsOn == nil {
+		rec.DependsOn = []string{}
+	}
+	if args.Provider != "" {
+		rec.Provider = providerURN(args.Provider)
+	}
+	rec.URN = r.urn(rec.Parent, rec.Type, rec.Name)
+	if resource.URN(rec.Parent).QualifiedType() == resource.RootStackType {
+		rec.Parent = ""
+	}
+	if len(computed) > 0 {
+		rec.Outputs = computed
+	}
+
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.resources = append(r.resources, rec)
+	r.outputsByID[id] = state
+	return id, state, nil
+}
+
+// providerURN returns the URN part of a provider reference, which is "<urn>::<id>".
+func providerURN(ref string) string {
+	if i := strings.LastIndex(ref, "::"); i >= 0 {
+		return ref[:i]
+	}
+	return ref
+}
+
+// urn builds a resource's URN the way the mock monitor does, so recorded URNs match the engine's.
+func (r *Recorder) urn(parent, typ, name string) string {
+	parentType := tokens.Type("")
+	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
+		parentType = p.QualifiedType()
+	}
+	return string(resource.NewURN(tokens.QName(r.stack), tokens.PackageName(r.project), parentType, tokens.Type(typ), name))
+}
+
+// Call answers the provider functions the program invokes.
+func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	switch args.Token {
+	case "aws:index/getCallerIdentity:getCallerIdentity":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"accountId": AccountID,
+			"arn":       fmt.Sprintf("arn:%s:sts::%s:assumed-role/sce-deployer/offline-plan", r.partition, AccountID),
+			"id":        AccountID,
+			"userId":    "AROA" + strings.ToUpper(hash("deployer")[:17]) + ":offline-plan",
+		}), nil
+	case "aws:index/getPartition:getPartition":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": r.partition, "partition": r.partition, "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws",
+		}), nil
+	case "aws:index/getRegion:getRegion":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": r.region, "name": r.region, "region": r.region,
+			"endpoint": "ec2." + r.region + ".amazonaws.com", "description": r.region,
+		}), nil
+	}
+	return nil, fmt.Errorf("offline plan: provider function %s has no mock; add one to internal/plan", args.Token)
+}
+
+// hash returns a stable hex digest of its parts, from which ids are cut.
+func hash(parts ...string) string {
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	return hex.EncodeToString(sum[:])
+}
+
+func sortedUnique(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range in {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// outputOf returns an output of an already registered resource by id, or "".
+func (r *Recorder) outputOf(id, key string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	v, ok := r.outputsByID[id][resource.PropertyKey(key)]
+	if !ok || !v.IsString() {
+		return ""
+	}
+	return v.StringValue()
+}

@@ -1,0 +1,106 @@
+// Package plan runs the real SCE program under Pulumi's mock monitor, records every resource it
+// registers, and renders the result as the plan JSON contract of DESIGN.md or as a readable tree. The
+// same recording mock powers the tests.
+package plan
+
+// Project is the Pulumi project name (Pulumi.yaml's `name`).
+const Project = "sce"
+
+// SecretPlaceholder replaces every secret value in a plan: secrets are never printed.
+const SecretPlaceholder = "[secret]"
+
+// UnknownPlaceholder stands for a value that is not known until deployment.
+const UnknownPlaceholder = "[unknown]"
+
+// Plan is the offline plan of one stack: the contract other tools read. Keys are stable; new keys may be
+// added, none renamed.
+type Plan struct {
+	Stack      string         `json:"stack"`
+	Project    string         `json:"project"`
+	Resources  []Resource     `json:"resources"`
+	Outputs    map[string]any `json:"outputs"`
+	Violations []Violation    `json:"violations"`
+	Exemptions []Exemption    `json:"exemptions"`
+	Cost       Cost           `json:"cost"`
+}
+
+// Resource is one registered resource.
+type Resource struct {
+	URN    string `json:"urn"`
+	ID     string `json:"id"`
+	Type   string `json:"type"`
+	Name   string `json:"name"`
+	Parent string `json:"parent"`
+	Custom bool   `json:"custom"`
+	// Inputs are exactly the inputs the program passed, camelCase, with other resources' outputs
+	// resolved to the values the mock gave them and secrets replaced by SecretPlaceholder.
+	Inputs         map[string]any `json:"inputs"`
+	Protect        bool           `json:"protect"`
+	RetainOnDelete bool           `json:"retainOnDelete"`
+	DependsOn      []string       `json:"dependsOn"`
+	// Provider is the URN of the provider resource that manages this resource, if one was set explicitly.
+	Provider string `json:"provider,omitempty"`
+	// Outputs are the computed values the mock returned beyond the inputs (ids, ARNs, addresses).
+	Outputs map[string]any `json:"outputs,omitempty"`
+}
+
+// Violation is a policy rule a resource breaks.
+type Violation struct {
+	Policy  string `json:"policy"`
+	Level   string `json:"level"`
+	URN     string `json:"urn"`
+	Message string `json:"message"`
+}
+
+// Exemption is a policy rule a resource breaks on purpose, with the reason.
+type Exemption struct {
+	Policy string `json:"policy"`
+	URN    string `json:"urn"`
+	Reason string `json:"reason"`
+}
+
+// Cost is the estimated monthly cost.
+type Cost struct {
+	Currency         string     `json:"currency"`
+	Monthly          float64    `json:"monthly"`
+	MonthlyScheduled float64    `json:"monthlyScheduled"`
+	Items            []CostItem `json:"items"`
+}
+
+// CostItem is the monthly cost of one resource.
+type CostItem struct {
+	URN     string  `json:"urn"`
+	What    string  `json:"what"`
+	Monthly float64 `json:"monthly"`
+}
+
+// Find returns the resources of a type token, in plan order.
+func (p *Plan) Find(typ string) []Resource {
+	var out []Resource
+	for _, r := range p.Resources {
+		if r.Type == typ {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// ByURN returns the resource with that URN.
+func (p *Plan) ByURN(urn string) (Resource, bool) {
+	for _, r := range p.Resources {
+		if r.URN == urn {
+			return r, true
+		}
+	}
+	return Resource{}, false
+}
+
+// ByID returns the custom resource the mock gave that id.
+func (p *Plan) ByID(id string) (Resource, bool) {
+	for _, r := range p.Resources {
+		if r.Custom && r.ID == id {
+			return r, true
+		}
+	}
+	return Resource{}, false
+}

@@ -1,0 +1,135 @@
+// Package stack composes one SCE stack from its validated configuration. main.go and the offline plan
+// both call Run, so what the tests and `sce plan` see is exactly what `pulumi up` deploys.
+package stack
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/sce-project/sce/components"
+	"github.com/sce-project/sce/internal/config"
+)
+
+// Tags every resource carries through the provider's defaultTags.
+const (
+	TagProject   = "Project"
+	TagManagedBy = "ManagedBy"
+	// ManagedByValue names this program in the ManagedBy tag.
+	ManagedByValue = "sce-pulumi"
+)
+
+// Stack is what one SCE stack built.
+type Stack struct {
+	Config   *config.Config
+	Provider *aws.Provider
+	Key      *components.ProjectKey
+	Network  *components.SecureVPC
+}
+
+// Run is the Pulumi program: it loads and validates the configuration before registering any resource,
+// then builds the stack and exports its outputs.
+func Run(ctx *pulumi.Context) error {
+	cfg, err := config.Load(ctx.GetConfig)
+	if err != nil {
+		return err
+	}
+	_, err = Build(ctx, cfg)
+	return err
+}
+
+// Build creates every resource of the stack from a validated configuration.
+func Build(ctx *pulumi.Context, cfg *config.Config) (*Stack, error) {
+	s := &Stack{Config: cfg}
+	var err error
+	// An explicit provider, handed to every component, so that its defaultTags reach every resource.
+	s.Provider, err = aws.NewProvider(ctx, "aws-"+cfg.PIT, &aws.ProviderArgs{
+		Region: pulumi.String(cfg.Region),
+		DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: pulumi.StringMap{
+			TagProject:   pulumi.String(cfg.PIT),
+			TagManagedBy: pulumi.String(ManagedByValue),
+		}},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create aws provider: %w", err)
+	}
+	withProvider := pulumi.Providers(s.Provider)
+
+	identity, err := aws.GetCallerIdentity(ctx, nil, pulumi.Provider(s.Provider))
+	if err != nil {
+		return nil, fmt.Errorf("look up the deploying account: %w", err)
+	}
+	arns := components.ARNs{Partition: cfg.Partition, Region: cfg.Region, AccountID: identity.AccountId}
+
+	s.Key, err = components.NewProjectKey(ctx, cfg.PIT, &components.ProjectKeyArgs{
+		PIT:     cfg.PIT,
+		ARNs:    arns,
+		Protect: cfg.Protect,
+	}, withProvider)
+	if err != nil {
+		return nil, err
+	}
+
+	s.Network, err = components.NewSecureVPC(ctx, cfg.PIT, &components.SecureVPCArgs{
+		PIT:                   cfg.PIT,
+		ARNs:                  arns,
+		AvailabilityZone:      cfg.AvailabilityZone,
+		CIDR:                  cfg.VPCCIDR.String(),
+		PublicSubnetCIDR:      cfg.PublicSubnetCIDR.String(),
+		PrivateSubnetCIDR:     cfg.PrivateSubnetCIDR.String(),
+		AllowedSSHCIDRs:       prefixStrings(cfg),
+		ReadOnlySourceBuckets: cfg.ReadOnlySourceBuckets,
+		FlowLogRetentionDays:  cfg.FlowLogRetentionDays,
+		KMSKeyARN:             s.Key.ARN,
+		Protect:               cfg.Protect,
+	}, withProvider)
+	if err != nil {
+		return nil, err
+	}
+
+	s.export(ctx)
+	return s, nil
+}
+
+func prefixStrings(cfg *config.Config) []string {
+	out := make([]string, len(cfg.AllowedSSHCIDRs))
+	for i, p := range cfg.AllowedSSHCIDRs {
+		out[i] = p.String()
+	}
+	return out
+}
+
+// Output names of the stack.
+const (
+	OutputPIT                 = "pit"
+	OutputRegion              = "region"
+	OutputAvailabilityZone    = "availabilityZone"
+	OutputKMSKeyARN           = "kmsKeyArn"
+	OutputKMSKeyAlias         = "kmsKeyAlias"
+	OutputVPCID               = "vpcId"
+	OutputPublicSubnetID      = "publicSubnetId"
+	OutputPrivateSubnetID     = "privateSubnetId"
+	OutputPublicRouteTableID  = "publicRouteTableId"
+	OutputPrivateRouteTableID = "privateRouteTableId"
+	OutputNATPublicIP         = "natPublicIp"
+	OutputS3EndpointID        = "s3EndpointId"
+	OutputFlowLogGroupName    = "flowLogGroupName"
+)
+
+func (s *Stack) export(ctx *pulumi.Context) {
+	n := s.Network
+	ctx.Export(OutputPIT, pulumi.String(s.Config.PIT))
+	ctx.Export(OutputRegion, pulumi.String(s.Config.Region))
+	ctx.Export(OutputAvailabilityZone, pulumi.String(s.Config.AvailabilityZone))
+	ctx.Export(OutputKMSKeyARN, s.Key.ARN)
+	ctx.Export(OutputKMSKeyAlias, s.Key.AliasName)
+	ctx.Export(OutputVPCID, n.VPC.ID())
+	ctx.Export(OutputPublicSubnetID, n.PublicSubnet.ID())
+	ctx.Export(OutputPrivateSubnetID, n.PrivateSubnet.ID())
+	ctx.Export(OutputPublicRouteTableID, n.PublicRouteTable.ID())
+	ctx.Export(OutputPrivateRouteTableID, n.PrivateRouteTable.ID())
+	ctx.Export(OutputNATPublicIP, n.NATAddress.PublicIp)
+	ctx.Export(OutputS3EndpointID, n.S3Endpoint.ID())
+	ctx.Export(OutputFlowLogGroupName, n.FlowLogGroup.Name)
+}
