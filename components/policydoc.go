@@ -106,3 +106,47 @@ func (a ARNs) Objects(bucket string) string {
 func ServicePrincipal(service string) string {
 	return service + ".amazonaws.com"
 }
+
+// UnmarshalJSON reads "*" or an object whose AWS and Service entries are a string or a list of strings.
+func (p *Principal) UnmarshalJSON(b []byte) error {
+	var star string
+	if err := json.Unmarshal(b, &star); err == nil {
+		if star != "*" {
+			return fmt.Errorf("principal %q: a string principal must be \"*\"", star)
+		}
+		*p = Principal{Anyone: true}
+		return nil
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return fmt.Errorf("principal: %w", err)
+	}
+	*p = Principal{}
+	for kind, raw := range m {
+		list, err := stringOrList(raw)
+		if err != nil {
+			return fmt.Errorf("principal %s: %w", kind, err)
+		}
+		switch kind {
+		case "AWS":
+			p.AWS = list
+		case "Service":
+			p.Service = list
+		default:
+			return fmt.Errorf("principal kind %q is not supported", kind)
+		}
+	}
+	return nil
+}
+
+func stringOrList(raw json.RawMessage) ([]string, error) {
+	var one string
+	if err := json.Unmarshal(raw, &one); err == nil {
+		return []string{one}, nil
+	}
+	var list []string
+	if err := json.Unmarshal(raw, &list); err != nil {
+		return nil, fmt.Errorf("expected a string or a list of strings: %w", err)
+	}
+	return list, nil
+}

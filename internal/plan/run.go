@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -19,6 +20,9 @@ type Options struct {
 	Config map[string]string
 	// SecretKeys lists the configuration keys whose values are secret.
 	SecretKeys []string
+	// Recorder, if set, records the run instead of a new recorder, so that a caller can inspect what was
+	// registered even when the program fails.
+	Recorder *Recorder
 }
 
 // Run runs program under the recording mock with the stack's configuration and returns the plan. A
@@ -28,7 +32,10 @@ func Run(opts Options, program pulumi.RunFunc) (*Plan, error) {
 		return nil, err
 	}
 	region := opts.Config[config.RegionKey]
-	rec := NewRecorder(Project, opts.Stack, region, config.Partition(region))
+	rec := opts.Recorder
+	if rec == nil {
+		rec = NewRecorder(Project, opts.Stack, region, config.Partition(region))
+	}
 	var outputs map[string]any
 	body := func(ctx *pulumi.Context) error {
 		if err := program(ctx); err != nil {
@@ -81,8 +88,25 @@ func awaitExports(ctx *pulumi.Context) (map[string]any, error) {
 		case !res.Known:
 			out[name] = UnknownPlaceholder
 		default:
-			out[name] = res.Value
+			v, err := plainJSON(res.Value)
+			if err != nil {
+				return nil, fmt.Errorf("output %s: %w", name, err)
+			}
+			out[name] = v
 		}
+	}
+	return out, nil
+}
+
+// plainJSON converts an output value (pulumi.ID, typed maps, ...) into the plain values JSON decodes to.
+func plainJSON(v any) (any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encode as JSON: %w", err)
+	}
+	var out any
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, fmt.Errorf("decode JSON: %w", err)
 	}
 	return out, nil
 }

@@ -1,0 +1,214 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// valid returns a complete, valid raw configuration; tests change one key at a time.
+func valid() map[string]string {
+	return map[string]string{
+		"aws:region":          "us-west-2",
+		"sce:pit":             "hipaa",
+		"sce:allowedSshCidrs": `["198.51.100.0/24"]`,
+	}
+}
+
+func with(changes map[string]string, drop ...string) map[string]string {
+	raw := valid()
+	for k, v := range changes {
+		raw[k] = v
+	}
+	for _, k := range drop {
+		delete(raw, k)
+	}
+	return raw
+}
+
+func TestLoadAppliesDefaults(t *testing.T) {
+	c, err := Load(FromMap(valid()))
+	require.NoError(t, err)
+	assert.Equal(t, "hipaa", c.PIT)
+	assert.Equal(t, "us-west-2", c.Region)
+	assert.Equal(t, "aws", c.Partition)
+	assert.Equal(t, "us-west-2a", c.AvailabilityZone, "the default zone is the region's first")
+	assert.Equal(t, netip.MustParsePrefix("10.0.0.0/16"), c.VPCCIDR)
+	assert.Equal(t, netip.MustParsePrefix("10.0.0.0/24"), c.PublicSubnetCIDR)
+	assert.Equal(t, netip.MustParsePrefix("10.0.1.0/24"), c.PrivateSubnetCIDR)
+	assert.Equal(t, []netip.Prefix{netip.MustParsePrefix("198.51.100.0/24")}, c.AllowedSSHCIDRs)
+	assert.False(t, c.AllowSSHFromAnywhere)
+	assert.Equal(t, "m5.large", c.BastionInstanceType)
+	assert.Equal(t, "m5.xlarge", c.WorkstationInstanceType)
+	assert.Empty(t, c.NotificationEmails)
+	assert.Equal(t, 2192, c.FlowLogRetentionDays)
+	assert.Empty(t, c.ReadOnlySourceBuckets)
+	assert.True(t, c.Protect)
+}
+
+func TestLoadReadsEveryKey(t *testing.T) {
+	c, err := Load(FromMap(map[string]string{
+		"aws:region":                  "ap-northeast-1",
+		"sce:pit":                     "study42",
+		"sce:vpcCidr":                 "172.16.0.0/20",
+		"sce:publicSubnetCidr":        "172.16.0.0/24",
+		"sce:privateSubnetCidr":       "172.16.8.0/21",
+		"sce:availabilityZone":        "ap-northeast-1c",
+		"sce:allowedSshCidrs":         `["0.0.0.0/0"]`,
+		"sce:allowSshFromAnywhere":    "true",
+		"sce:bastionInstanceType":     "m7i.large",
+		"sce:workstationInstanceType": "r6i.2xlarge",
+		"sce:notificationEmails":      `["a@example.org","b.c@sub.example.org"]`,
+		"sce:flowLogRetentionDays":    "3653",
+		"sce:readOnlySourceBuckets":   `["reference-genomes.example"]`,
+		"sce:protect":                 "false",
+	}))
+	require.NoError(t, err)
+	assert.Equal(t, "ap-northeast-1c", c.AvailabilityZone)
+	assert.Equal(t, netip.MustParsePrefix("172.16.8.0/21"), c.PrivateSubnetCIDR)
+	assert.True(t, c.AllowSSHFromAnywhere)
+	assert.Equal(t, "r6i.2xlarge", c.WorkstationInstanceType)
+	assert.Equal(t, []string{"a@example.org", "b.c@sub.example.org"}, c.NotificationEmails)
+	assert.Equal(t, 3653, c.FlowLogRetentionDays)
+	assert.Equal(t, []string{"reference-genomes.example"}, c.ReadOnlySourceBuckets)
+	assert.False(t, c.Protect)
+}
+
+func TestGovCloudRegionUsesItsPartition(t *testing.T) {
+	c, err := Load(FromMap(with(map[string]string{"aws:region": "us-gov-west-1"})))
+	require.NoError(t, err)
+	assert.Equal(t, "aws-us-gov", c.Partition)
+	assert.Equal(t, "us-gov-west-1a", c.AvailabilityZone)
+}
+
+// TestLoadRejectsBadInput checks that each bad value is refused with an error naming its key and, where
+// there is one, the value.
+func TestLoadRejectsBadInput(t *testing.T) {
+	tests := []struct {
+		name    string
+		raw     map[string]string
+		key     string
+		value   string
+		message string
+	}{
+		{"a missing PIT", with(nil, "sce:pit"), "sce:pit", "", "required"},
+		{"an upper-case PIT", with(map[string]string{"sce:pit": "Hipaa"}), "sce:pit", "Hipaa", "a-z and 0-9"},
+		{"a PIT of two characters", with(map[string]string{"sce:pit": "hi"}), "sce:pit", "hi", "3-12"},
+		{"a PIT of thirteen characters", with(map[string]string{"sce:pit": "abcdefghijklm"}), "sce:pit", "abcdefghijklm", "3-12"},
+		{"a PIT starting with a digit", with(map[string]string{"sce:pit": "1hipaa"}), "sce:pit", "1hipaa", "starting with a letter"},
+		{"a PIT with a hyphen", with(map[string]string{"sce:pit": "hip-aa"}), "sce:pit", "hip-aa", "a-z and 0-9"},
+		{"a PIT S3 refuses as a bucket prefix", with(map[string]string{"sce:pit": "sthree"}), "sce:pit", "sthree", "sthree-"},
+		{"a missing region", with(nil, "aws:region"), "aws:region", "", "required"},
+		{"an unknown region", with(map[string]string{"aws:region": "us-west-9"}), "aws:region", "us-west-9", "supported region"},
+		{"a VPC block that is not a CIDR", with(map[string]string{"sce:vpcCidr": "10.0.0.0"}), "sce:vpcCidr", "10.0.0.0", "not a CIDR"},
+		{"a VPC block wider than /16", with(map[string]string{"sce:vpcCidr": "10.0.0.0/8"}), "sce:vpcCidr", "10.0.0.0/8", "/16 to /28"},
+		{"a VPC block narrower than /28", with(map[string]string{"sce:vpcCidr": "10.0.0.0/29", "sce:publicSubnetCidr": "10.0.0.0/29", "sce:privateSubnetCidr": "10.0.0.8/29"}), "sce:vpcCidr", "10.0.0.0/29", "/16 to /28"},
+		{"a VPC block with host bits", with(map[string]string{"sce:vpcCidr": "10.0.0.1/16"}), "sce:vpcCidr", "10.0.0.1/16", "did you mean 10.0.0.0/16"},
+		{"an IPv6 VPC block", with(map[string]string{"sce:vpcCidr": "2001:db8::/56"}), "sce:vpcCidr", "2001:db8::/56", "not IPv4"},
+		{"a public VPC block", with(map[string]string{"sce:vpcCidr": "198.51.100.0/24", "sce:publicSubnetCidr": "198.51.100.0/25", "sce:privateSubnetCidr": "198.51.100.128/25"}), "sce:vpcCidr", "198.51.100.0/24", "RFC 1918"},
+		{"a public subnet outside the VPC", with(map[string]string{"sce:publicSubnetCidr": "10.1.0.0/24"}), "sce:publicSubnetCidr", "10.1.0.0/24", "not inside"},
+		{"a private subnet outside the VPC", with(map[string]string{"sce:privateSubnetCidr": "192.168.1.0/24"}), "sce:privateSubnetCidr", "192.168.1.0/24", "not inside"},
+		{"overlapping subnets", with(map[string]string{"sce:privateSubnetCidr": "10.0.0.128/25"}), "sce:privateSubnetCidr", "10.0.0.128/25", "overlaps"},
+		{"a subnet wider than the VPC", with(map[string]string{"sce:vpcCidr": "10.0.0.0/20", "sce:publicSubnetCidr": "10.0.0.0/16"}), "sce:publicSubnetCidr", "10.0.0.0/16", "not inside"},
+		{"a malformed subnet", with(map[string]string{"sce:publicSubnetCidr": "ten/24"}), "sce:publicSubnetCidr", "ten/24", "not a CIDR"},
+		{"a zone of another region", with(map[string]string{"sce:availabilityZone": "us-east-1a"}), "sce:availabilityZone", "us-east-1a", "not a zone of region us-west-2"},
+		{"a zone letter the region lacks", with(map[string]string{"sce:availabilityZone": "us-west-2e"}), "sce:availabilityZone", "us-west-2e", "us-west-2a, us-west-2b"},
+		{"missing ssh sources", with(nil, "sce:allowedSshCidrs"), "sce:allowedSshCidrs", "", "required"},
+		{"an empty ssh source list", with(map[string]string{"sce:allowedSshCidrs": "[]"}), "sce:allowedSshCidrs", "[]", "at least one"},
+		{"ssh sources that are not a list", with(map[string]string{"sce:allowedSshCidrs": "198.51.100.0/24"}), "sce:allowedSshCidrs", "198.51.100.0/24", "not a list"},
+		{"ssh from anywhere without the flag", with(map[string]string{"sce:allowedSshCidrs": `["0.0.0.0/0"]`}), "sce:allowedSshCidrs", "0.0.0.0/0", "allowSshFromAnywhere"},
+		{"ssh from a /7", with(map[string]string{"sce:allowedSshCidrs": `["2.0.0.0/7"]`}), "sce:allowedSshCidrs", "2.0.0.0/7", "too wide"},
+		{"an invalid ssh source", with(map[string]string{"sce:allowedSshCidrs": `["198.51.100.300/32"]`}), "sce:allowedSshCidrs", "198.51.100.300/32", "not a CIDR"},
+		{"an IPv6 ssh source", with(map[string]string{"sce:allowedSshCidrs": `["2001:db8::/32"]`}), "sce:allowedSshCidrs", "2001:db8::/32", "not IPv4"},
+		{"a duplicated ssh source", with(map[string]string{"sce:allowedSshCidrs": `["198.51.100.0/24","198.51.100.0/24"]`}), "sce:allowedSshCidrs", "198.51.100.0/24", "twice"},
+		{"more ssh sources than the ACL quota", with(map[string]string{"sce:allowedSshCidrs": seventeenBlocks()}), "sce:allowedSshCidrs", "", "at most 16"},
+		{"a flag that is not a boolean", with(map[string]string{"sce:allowSshFromAnywhere": "yes"}), "sce:allowSshFromAnywhere", "yes", "true or false"},
+		{"a burstable bastion", with(map[string]string{"sce:bastionInstanceType": "t3.large"}), "sce:bastionInstanceType", "t3.large", "burstable"},
+		{"a burstable t2 workstation", with(map[string]string{"sce:workstationInstanceType": "t2.micro"}), "sce:workstationInstanceType", "t2.micro", "burstable"},
+		{"a burstable t4g workstation", with(map[string]string{"sce:workstationInstanceType": "t4g.xlarge"}), "sce:workstationInstanceType", "t4g.xlarge", "burstable"},
+		{"a later t-family", with(map[string]string{"sce:bastionInstanceType": "t5a.large"}), "sce:bastionInstanceType", "t5a.large", "burstable"},
+		{"a malformed instance type", with(map[string]string{"sce:bastionInstanceType": "large"}), "sce:bastionInstanceType", "large", "family.size"},
+		{"an address without a domain", with(map[string]string{"sce:notificationEmails": `["builder@localhost"]`}), "sce:notificationEmails", "builder@localhost", "domain"},
+		{"an address with a display name", with(map[string]string{"sce:notificationEmails": `["Builder <builder@example.org>"]`}), "sce:notificationEmails", "Builder <builder@example.org>", "bare address"},
+		{"an address without an at sign", with(map[string]string{"sce:notificationEmails": `["builder.example.org"]`}), "sce:notificationEmails", "builder.example.org", "well-formed"},
+		{"a retention CloudWatch does not offer", with(map[string]string{"sce:flowLogRetentionDays": "2000"}), "sce:flowLogRetentionDays", "2000", "2192"},
+		{"a retention that is not a number", with(map[string]string{"sce:flowLogRetentionDays": "six years"}), "sce:flowLogRetentionDays", "six years", "retention"},
+		{"an invalid source bucket", with(map[string]string{"sce:readOnlySourceBuckets": `["Reference_Data"]`}), "sce:readOnlySourceBuckets", "Reference_Data", "bucket name"},
+		{"a source bucket shaped like an address", with(map[string]string{"sce:readOnlySourceBuckets": `["192.168.5.4"]`}), "sce:readOnlySourceBuckets", "192.168.5.4", "IP address"},
+		{"a protect flag that is not a boolean", with(map[string]string{"sce:protect": "on"}), "sce:protect", "on", "true or false"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(FromMap(tt.raw))
+			require.Error(t, err)
+			var verr *ValidationError
+			require.True(t, errors.As(err, &verr), "error is a *ValidationError")
+			var found *Problem
+			for i := range verr.Problems {
+				if verr.Problems[i].Key == tt.key && strings.Contains(verr.Problems[i].Message, tt.message) {
+					found = &verr.Problems[i]
+				}
+			}
+			require.NotNil(t, found, "no problem names %s with %q; got: %v", tt.key, tt.message, err)
+			if tt.value != "" {
+				assert.Contains(t, err.Error(), tt.value, "the error quotes the bad value")
+			}
+			assert.Contains(t, err.Error(), tt.key)
+		})
+	}
+}
+
+func seventeenBlocks() string {
+	var blocks []string
+	for i := 0; i < 17; i++ {
+		blocks = append(blocks, fmt.Sprintf("%q", fmt.Sprintf("10.%d.0.0/16", i)))
+	}
+	return "[" + strings.Join(blocks, ",") + "]"
+}
+
+func TestLoadReportsEveryProblemAtOnce(t *testing.T) {
+	_, err := Load(FromMap(map[string]string{
+		"aws:region":              "us-west-2",
+		"sce:pit":                 "BAD",
+		"sce:vpcCidr":             "10.0.0.0/8",
+		"sce:allowedSshCidrs":     `["0.0.0.0/0"]`,
+		"sce:bastionInstanceType": "t3.micro",
+		"sce:notificationEmails":  `["nobody"]`,
+	}))
+	var verr *ValidationError
+	require.True(t, errors.As(err, &verr))
+	keys := map[string]bool{}
+	for _, p := range verr.Problems {
+		keys[p.Key] = true
+	}
+	for _, k := range []string{"sce:pit", "sce:vpcCidr", "sce:allowedSshCidrs", "sce:bastionInstanceType", "sce:notificationEmails"} {
+		assert.True(t, keys[k], "problem for %s reported", k)
+	}
+	assert.Equal(t, len(verr.Problems)+1, strings.Count(err.Error(), "\n")+1, "one line per problem after the heading")
+}
+
+func TestUnknownKeysCatchesMisspellings(t *testing.T) {
+	err := UnknownKeys([]string{"aws:region", "sce:pit", "sce:allowedSshCidr", "other:thing"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "sce:allowedSshCidr:")
+	assert.Contains(t, err.Error(), "sce:allowedSshCidrs", "the message lists the accepted keys")
+	assert.NotContains(t, err.Error(), "other:thing", "other namespaces belong to their providers")
+	assert.NoError(t, UnknownKeys([]string{"sce:pit", "aws:region"}))
+}
+
+func TestSshFromAnywhereIsAcceptedOnlyExplicitly(t *testing.T) {
+	c, err := Load(FromMap(with(map[string]string{"sce:allowedSshCidrs": `["0.0.0.0/0"]`, "sce:allowSshFromAnywhere": "true"})))
+	require.NoError(t, err)
+	assert.Equal(t, []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0")}, c.AllowedSSHCIDRs)
+}
+
+func TestCheckInstanceTypeAcceptsNonBurstableFamilies(t *testing.T) {
+	for _, it := range []string{"m5.large", "m7i-flex.large", "c6i.xlarge", "r6a.2xlarge", "x2idn.16xlarge", "trn1.2xlarge", "u-6tb1.metal"} {
+		assert.Empty(t, CheckInstanceType(it), it)
+	}
+}
