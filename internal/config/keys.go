@@ -66,7 +66,7 @@ func Keys() []Key {
 			Description: "Block of the public subnet (bastion, NAT gateway): inside the VPC block, /16 to /28, not overlapping the private subnet."},
 		{Name: KeyPrivateSubnetCIDR, Type: TypeString, Default: "10.0.1.0/24",
 			Description: "Block of the private subnet where PHI is processed: inside the VPC block, /16 to /28, not overlapping the public subnet."},
-		{Name: KeyAvailabilityZone, Type: TypeString, DefaultNote: "the region's first zone",
+		{Name: KeyAvailabilityZone, Type: TypeString, Default: "", DefaultNote: "the region's first zone",
 			Description: "The one availability zone of both subnets (the seed prefers control to high availability). Must belong to `aws:region`."},
 		{Name: KeyAllowedSSHCIDRs, Type: TypeArray, Required: true,
 			Description: "IPv4 blocks allowed to reach the bastion on port 22 (at most 16). A block wider than /8, such as 0.0.0.0/0, is refused unless `allowSshFromAnywhere` is true."},

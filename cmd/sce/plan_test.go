@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func runCLI(args ...string) (int, string, string) {
+	var stdout, stderr bytes.Buffer
+	code := run(args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// stackFile writes a stack file into a temporary directory and returns its path.
+func stackFile(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "Pulumi.test.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(body), 0o600))
+	return path
+}
+
+func TestPlanPrintsTheReferenceStacks(t *testing.T) {
+	for _, name := range []string{"hipaa", "omop"} {
+		t.Run(name, func(t *testing.T) {
+			code, stdout, stderr := runCLI("plan", "--stack", name, "--config", "../../Pulumi."+name+".yaml")
+			require.Equal(t, 0, code, stderr)
+			assert.Contains(t, stdout, `Plan of stack "`+name+`"`)
+			assert.Contains(t, stdout, "sce:network:SecureVPC "+name)
+			assert.Empty(t, stderr)
+
+			code, stdout, stderr = runCLI("plan", "--stack", name, "--config", "../../Pulumi."+name+".yaml", "--format", "json")
+			require.Equal(t, 0, code, stderr)
+			var doc map[string]any
+			require.NoError(t, json.Unmarshal([]byte(stdout), &doc), "stdout is one JSON object")
+			assert.Equal(t, name, doc["stack"])
+		})
+	}
+}
+
+func TestPlanReadsPulumiStackFileOfTheCurrentDirectory(t *testing.T) {
+	t.Chdir("../..")
+	code, stdout, stderr := runCLI("plan", "--stack", "hipaa")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "hipaa-vpc")
+}
+
+func TestPlanWithInvalidConfigurationListsEveryProblemOnStderrOnly(t *testing.T) {
+	path := stackFile(t, `config:
+  aws:region: us-west-2
+  sce:pit: Bad-PIT
+  sce:vpcCidr: 10.0.0.0/8
+  sce:allowedSshCidrs:
+    - 0.0.0.0/0
+  sce:workstationInstanceType: t3.xlarge
+`)
+	code, stdout, stderr := runCLI("plan", "--stack", "test", "--config", path, "--format", "json")
+	assert.Equal(t, 1, code)
+	assert.Empty(t, stdout, "nothing on stdout")
+	for _, key := range []string{"sce:pit", "sce:vpcCidr", "sce:allowedSshCidrs", "sce:workstationInstanceType"} {
+		assert.Contains(t, stderr, key)
+	}
+	assert.Contains(t, stderr, `"Bad-PIT"`)
+	assert.Contains(t, stderr, "4 problem(s)")
+}
+
+func TestPlanRefusesAMisspeltKey(t *testing.T) {
+	path := stackFile(t, "config:\n  aws:region: us-west-2\n  sce:pit: test\n  sce:allowedSshCidrs: [198.51.100.0/24]\n  sce:notificationEmail: [a@example.org]\n")
+	code, stdout, stderr := runCLI("plan", "--stack", "test", "--config", path)
+	assert.Equal(t, 1, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "sce:notificationEmail:")
+	assert.Contains(t, stderr, "sce:notificationEmails")
+}
+
+func TestPlanUsageErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no command", nil, 2, "usage"},
+		{"an unknown command", []string{"deploy"}, 2, `unknown command "deploy"`},
+		{"no stack", []string{"plan"}, 2, "--stack is required"},
+		{"an unknown format", []string{"plan", "--stack", "hipaa", "--format", "yaml"}, 2, `--format "yaml" is not supported; accepted: text, json`},
+		{"a stray argument", []string{"plan", "--stack", "hipaa", "extra"}, 2, `unexpected argument "extra"`},
+		{"a missing stack file", []string{"plan", "--stack", "nosuchstack"}, 1, "Pulumi.nosuchstack.yaml not found"},
+		{"a malformed stack file", []string{"plan", "--stack", "x", "--config", "plan_test.go"}, 1, "parse stack file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(tt.args...)
+			assert.Equal(t, tt.code, code)
+			assert.Empty(t, stdout)
+			assert.Contains(t, stderr, tt.want)
+		})
+	}
+}
