@@ -82,9 +82,9 @@ func Load(get Getter) (*Config, error) {
 	c.BastionInstanceType = r.instanceType(KeyBastionInstanceType)
 	c.WorkstationInstanceType = r.instanceType(KeyWorkstationInstanceType)
 
-	c.NotificationEmails = r.emails(KeyNotificationEmails)
+	c.NotificationEmails = r.checkedList(KeyNotificationEmails, CheckEmail)
 	c.FlowLogRetentionDays = r.retention(KeyFlowLogRetentionDays)
-	c.ReadOnlySourceBuckets = r.buckets(KeyReadOnlySourceBuckets)
+	c.ReadOnlySourceBuckets = r.checkedList(KeyReadOnlySourceBuckets, CheckBucketName)
 	c.Protect = r.boolean(KeyProtect)
 
 	if err := r.ps.err(); err != nil {

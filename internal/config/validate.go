@@ -197,10 +197,11 @@ func CheckEmail(s string) string {
 	return ""
 }
 
-func (r *reader) emails(name string) []string {
+// checkedList reads a list key and keeps the entries check accepts, reporting the others.
+func (r *reader) checkedList(name string, check func(string) string) []string {
 	var out []string
 	for _, e := range r.list(name) {
-		if msg := CheckEmail(e); msg != "" {
+		if msg := check(e); msg != "" {
 			r.ps.add(full(name), e, "%s", msg)
 			continue
 		}
@@ -239,16 +240,4 @@ func CheckBucketName(s string) string {
 func isIPv4(s string) bool {
 	a, err := netip.ParseAddr(s)
 	return err == nil && a.Is4()
-}
-
-func (r *reader) buckets(name string) []string {
-	var out []string
-	for _, b := range r.list(name) {
-		if msg := CheckBucketName(b); msg != "" {
-			r.ps.add(full(name), b, "%s", msg)
-			continue
-		}
-		out = append(out, b)
-	}
-	return out
 }
