@@ -1,0 +1,6 @@
+package rules
+
+// computeRules returns the compute rules.
+func computeRules() []Rule {
+	return nil
+}

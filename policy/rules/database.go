@@ -1,0 +1,6 @@
+package rules
+
+// databaseRules returns the database rules.
+func databaseRules() []Rule {
+	return nil
+}

@@ -1,0 +1,6 @@
+package rules
+
+// identityRules returns the identity rules.
+func identityRules() []Rule {
+	return nil
+}

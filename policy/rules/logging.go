@@ -1,0 +1,6 @@
+package rules
+
+// loggingRules returns the logging rules.
+func loggingRules() []Rule {
+	return nil
+}

@@ -1,0 +1,6 @@
+package rules
+
+// messagingRules returns the messaging rules.
+func messagingRules() []Rule {
+	return nil
+}

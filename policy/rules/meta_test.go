@@ -1,0 +1,51 @@
+package rules
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestEveryRuleIsWellFormed(t *testing.T) {
+	seen := map[string]bool{}
+	paragraphs := Paragraphs()
+	for _, r := range All() {
+		require.NoError(t, r.Validate())
+		assert.False(t, seen[r.ID], "rule id %s is unique", r.ID)
+		seen[r.ID] = true
+		assert.Regexp(t, `^[a-z0-9]+(-[a-z0-9]+)*$`, r.ID, "rule ids are kebab-case")
+		for _, p := range r.HIPAA {
+			_, ok := paragraphs[p]
+			assert.True(t, ok, "rule %s cites %s, a known paragraph", r.ID, p)
+		}
+	}
+}
+
+func TestEveryExemptionNamesARuleAndATypeItJudges(t *testing.T) {
+	for _, e := range Exemptions() {
+		r, ok := ByID(e.Rule)
+		require.True(t, ok, "exemption names rule %s", e.Rule)
+		assert.True(t, r.AppliesTo(e.Type), "rule %s judges %s", e.Rule, e.Type)
+		assert.NotEmpty(t, e.NameSuffix, "an exemption names specific resources, never a whole rule")
+		assert.NotEmpty(t, e.Reason)
+	}
+}
+
+func TestAPanickingRuleIsReportedNotPropagated(t *testing.T) {
+	rule := Rule{ID: "boom", Level: Mandatory, Types: []string{typeVPC}, Check: func(*Resource) []Finding { panic("bad shape") }}
+	rep := Evaluate(NewStack([]*Resource{res(t, typeVPC, "v", `{}`)}), []Rule{rule})
+	require.Len(t, rep.Violations, 1)
+	assert.Contains(t, rep.Violations[0].Message, "bad shape")
+	assert.Equal(t, Mandatory, rep.Violations[0].Level)
+}
+
+func TestUndecidedFindingsAreAdvisoryAndExemptionsReported(t *testing.T) {
+	vpc := res(t, typeVPC, "v", `{}`)
+	vpc.Props["instanceTenancy"] = Unknown
+	rule, _ := ByID("vpc-dedicated-tenancy")
+	rep := Evaluate(NewStack([]*Resource{vpc}), []Rule{rule})
+	require.Len(t, rep.Violations, 1)
+	assert.Equal(t, Advisory, rep.Violations[0].Level)
+	assert.Contains(t, rep.Violations[0].Message, "unknown until deployment")
+}

@@ -1,0 +1,6 @@
+package rules
+
+// networkRules returns the network rules.
+func networkRules() []Rule {
+	return nil
+}

@@ -1,0 +1,6 @@
+package rules
+
+// serverlessRules returns the serverless rules.
+func serverlessRules() []Rule {
+	return nil
+}

@@ -1,0 +1,6 @@
+package rules
+
+// storageRules returns the storage rules.
+func storageRules() []Rule {
+	return nil
+}
