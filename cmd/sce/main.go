@@ -11,6 +11,7 @@ const usage = `usage: sce <command> [flags]
 
 commands:
   plan    plan a stack offline: sce plan --stack NAME [--config FILE] [--format text|json]
+  policy  check a plan or a deployed stack: sce policy check --plan FILE | --state FILE
 `
 
 func main() {
@@ -26,6 +27,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "plan":
 		return runPlan(args[1:], stdout, stderr)
+	case "policy":
+		return runPolicy(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

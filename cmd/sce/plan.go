@@ -72,5 +72,13 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sce plan: write output: %v\n", err)
 		return 1
 	}
+	// The plan is printed either way, so that it can be inspected; mandatory violations fail the command.
+	if mandatory := p.MandatoryViolations(); len(mandatory) > 0 {
+		fmt.Fprintf(stderr, "sce plan: %d mandatory policy violation(s):\n", len(mandatory))
+		for _, v := range mandatory {
+			fmt.Fprintf(stderr, "  %s %s: %s\n", v.Policy, v.URN, v.Message)
+		}
+		return 1
+	}
 	return 0
 }

@@ -64,6 +64,14 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		rec.RetainOnDelete = rpc.GetRetainOnDelete()
 		rec.DependsOn = sortedUnique(rpc.GetDependencies())
 		rec.Custom = rpc.GetCustom()
+		for prop, deps := range rpc.GetPropertyDependencies() {
+			if urns := sortedUnique(deps.GetUrns()); len(urns) > 0 {
+				if rec.PropertyDependencies == nil {
+					rec.PropertyDependencies = map[string][]string{}
+				}
+				rec.PropertyDependencies[prop] = urns
+			}
+		}
 	}
 	if rec.DependsOn == nil {
 		rec.DependsOn = []string{}

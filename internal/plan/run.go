@@ -57,15 +57,15 @@ func Run(opts Options, program pulumi.RunFunc) (*Plan, error) {
 		}
 		return nil, fmt.Errorf("run program for stack %s: %w", opts.Stack, err)
 	}
-	return &Plan{
-		Stack:      opts.Stack,
-		Project:    Project,
-		Resources:  rec.Resources(),
-		Outputs:    outputs,
-		Violations: []Violation{},
-		Exemptions: []Exemption{},
-		Cost:       Cost{Currency: "USD", Items: []CostItem{}},
-	}, nil
+	p := &Plan{
+		Stack:     opts.Stack,
+		Project:   Project,
+		Resources: rec.Resources(),
+		Outputs:   outputs,
+		Cost:      Cost{Currency: "USD", Items: []CostItem{}},
+	}
+	p.ApplyPolicy()
+	return p, nil
 }
 
 // awaitExports resolves the stack outputs the program exported, keeping secrets secret.

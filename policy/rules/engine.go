@@ -46,7 +46,7 @@ func Evaluate(s *Stack, rules []Rule) Report {
 	for _, rule := range rules {
 		for _, f := range findings(s, rule) {
 			res, _ := s.ByURN(f.URN)
-			if ex, ok := exemptionFor(rule.ID, res); ok {
+			if ex, ok := ExemptionFor(rule.ID, res); ok {
 				rep.Exemptions = append(rep.Exemptions, ExemptionHit{Rule: rule.ID, URN: f.URN, Reason: ex.Reason, Message: f.Message})
 				continue
 			}

@@ -26,8 +26,8 @@ func Exemptions() []Exemption {
 	}
 }
 
-// exemptionFor returns the exemption covering a rule on a resource.
-func exemptionFor(rule string, r *Resource) (Exemption, bool) {
+// ExemptionFor returns the exemption covering a rule on a resource.
+func ExemptionFor(rule string, r *Resource) (Exemption, bool) {
 	if r == nil {
 		return Exemption{}, false
 	}

@@ -1,0 +1,124 @@
+package pack
+
+import (
+	"context"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sce-project/sce/policy/rules"
+)
+
+// recorder is a policy manager that records what policies report.
+type recorder struct{ reports []string }
+
+func (r *recorder) ReportViolation(message, urn string) { r.reports = append(r.reports, urn+": "+message) }
+
+func policyNamed(t *testing.T, pp policyx.PolicyPack, name string) policyx.Policy {
+	t.Helper()
+	for _, p := range pp.Policies() {
+		if p.Name() == name {
+			return p
+		}
+	}
+	require.FailNow(t, "no policy "+name)
+	return nil
+}
+
+func vpc(tenancy property.Value) policyx.AnalyzerResource {
+	return policyx.AnalyzerResource{
+		Type: "aws:ec2/vpc:Vpc", Name: "v", URN: "urn:pulumi:s::sce::aws:ec2/vpc:Vpc::v",
+		Properties: property.NewMap(map[string]property.Value{
+			"instanceTenancy": tenancy,
+			"tags":            property.New(map[string]property.Value{"Name": property.New("v")}),
+		}),
+	}
+}
+
+func TestPackHasOnePolicyPerRuleAtTheRulesLevel(t *testing.T) {
+	pp, err := New()
+	require.NoError(t, err)
+	assert.Equal(t, Name, pp.Name())
+	all := rules.All()
+	require.Len(t, pp.Policies(), len(all)+2)
+	for _, rule := range all {
+		p := policyNamed(t, pp, rule.ID)
+		want := policyx.EnforcementLevelAdvisory
+		if rule.Level == rules.Mandatory {
+			want = policyx.EnforcementLevelMandatory
+		}
+		assert.Equal(t, want, p.EnforcementLevel(), rule.ID)
+		if rule.Check != nil {
+			assert.Implements(t, (*policyx.ResourceValidationPolicy)(nil), p, rule.ID)
+		} else {
+			assert.Implements(t, (*policyx.StackValidationPolicy)(nil), p, rule.ID)
+		}
+	}
+	assert.Equal(t, policyx.EnforcementLevelAdvisory, policyNamed(t, pp, ResourceNoticesPolicy).EnforcementLevel())
+	assert.Equal(t, policyx.EnforcementLevelAdvisory, policyNamed(t, pp, StackNoticesPolicy).EnforcementLevel())
+}
+
+func TestResourcePolicyReportsAViolationInPreview(t *testing.T) {
+	pp, err := New()
+	require.NoError(t, err)
+	p := policyNamed(t, pp, "vpc-dedicated-tenancy").(policyx.ResourceValidationPolicy)
+	m := &recorder{}
+	require.NoError(t, p.Validate(context.Background(), policyx.ResourceValidationArgs{Manager: m, Resource: vpc(property.New("default"))}))
+	require.Len(t, m.reports, 1)
+	assert.Contains(t, m.reports[0], `instanceTenancy is "default"`)
+
+	m = &recorder{}
+	require.NoError(t, p.Validate(context.Background(), policyx.ResourceValidationArgs{Manager: m, Resource: vpc(property.New("dedicated"))}))
+	assert.Empty(t, m.reports)
+}
+
+func TestUnknownValuesGoToTheAdvisoryNoticesNotTheMandatoryPolicy(t *testing.T) {
+	pp, err := New()
+	require.NoError(t, err)
+	unknown := vpc(property.New(property.Computed))
+	m := &recorder{}
+	mandatory := policyNamed(t, pp, "vpc-dedicated-tenancy").(policyx.ResourceValidationPolicy)
+	require.NoError(t, mandatory.Validate(context.Background(), policyx.ResourceValidationArgs{Manager: m, Resource: unknown}))
+	assert.Empty(t, m.reports, "an unknown tenancy does not block a preview")
+
+	notices := policyNamed(t, pp, ResourceNoticesPolicy).(policyx.ResourceValidationPolicy)
+	require.NoError(t, notices.Validate(context.Background(), policyx.ResourceValidationArgs{Manager: m, Resource: unknown}))
+	require.NotEmpty(t, m.reports)
+	assert.Contains(t, m.reports[0], "vpc-dedicated-tenancy undecided")
+}
+
+func TestStackPolicySeesEveryResourceButProvidersAndComponents(t *testing.T) {
+	s := Stack([]policyx.AnalyzerResource{
+		vpc(property.New("dedicated")),
+		{Type: "pulumi:providers:aws", URN: "p"},
+		{Type: "sce:network:SecureVPC", URN: "c"},
+		{Type: "pulumi:pulumi:Stack", URN: "s"},
+	})
+	require.Len(t, s.Resources, 1)
+	assert.Equal(t, "aws:ec2/vpc:Vpc", s.Resources[0].Type)
+}
+
+func TestPropertyValuesConvertToPlainValues(t *testing.T) {
+	m := property.NewMap(map[string]property.Value{
+		"s":        property.New("x"),
+		"n":        property.New(3.0),
+		"b":        property.New(true),
+		"list":     property.New([]property.Value{property.New("a"), property.New(property.Computed)}),
+		"obj":      property.New(map[string]property.Value{"k": property.New("v")}),
+		"secret":   property.New("hidden").WithSecret(true),
+		"computed": property.New(property.Computed),
+		"null":     property.New(property.Null),
+	})
+	got := plainMap(m)
+	assert.Equal(t, "x", got["s"])
+	assert.Equal(t, 3.0, got["n"])
+	assert.Equal(t, true, got["b"])
+	assert.Equal(t, []any{"a", rules.Unknown}, got["list"])
+	assert.Equal(t, map[string]any{"k": "v"}, got["obj"])
+	assert.Equal(t, SecretPlaceholder, got["secret"], "a secret never reaches a rule, so never a report")
+	assert.True(t, rules.IsUnknown(got["computed"]))
+	assert.Nil(t, got["null"])
+}
