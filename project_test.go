@@ -10,7 +10,10 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
+	"github.com/sce-project/sce/internal/compliance"
 	"github.com/sce-project/sce/internal/config"
+	"github.com/sce-project/sce/internal/plan"
+	"github.com/sce-project/sce/internal/stack"
 )
 
 var update = flag.Bool("update", false, "rewrite Pulumi.yaml and the README's configuration table from the key table")
@@ -116,3 +119,21 @@ func TestReadmeStartsWithTheTwoCommands(t *testing.T) {
 
 // testCommand is the README's test command, which .ci/run runs.
 const testCommand = "go test ./..."
+
+// TestComplianceDocIsCurrent keeps COMPLIANCE.md equal to what the rules and the hipaa plan generate.
+func TestComplianceDocIsCurrent(t *testing.T) {
+	sf, err := plan.ReadStackFile("Pulumi.hipaa.yaml")
+	require.NoError(t, err)
+	p, err := plan.Run(plan.Options{Stack: "hipaa", Config: sf.Config}, stack.Run)
+	require.NoError(t, err)
+	want := compliance.Markdown(p)
+	if *update {
+		require.NoError(t, os.WriteFile("COMPLIANCE.md", []byte(want), 0o644))
+	}
+	got, err := os.ReadFile("COMPLIANCE.md")
+	require.NoError(t, err)
+	assert.Equal(t, want, string(got), "COMPLIANCE.md is stale: run go test . -run TestComplianceDoc -update")
+	for _, para := range []string{"164.312(a)(1)", "164.312(a)(2)(iv)", "164.312(b)", "164.312(c)(1)", "164.312(d)", "164.312(e)(1)", "164.312(e)(2)(ii)"} {
+		assert.Contains(t, want, "### "+para, "every technical safeguard of 164.312 has a section")
+	}
+}

@@ -193,3 +193,10 @@ func TestTextPlanShowsTheTreeOutputsAndPolicyResults(t *testing.T) {
 		assert.Contains(t, text, want)
 	}
 }
+
+func TestReferencePlansHaveNoMandatoryViolations(t *testing.T) {
+	for _, name := range []string{"hipaa", "omop"} {
+		p := planStack(t, name)
+		assert.Empty(t, p.MandatoryViolations(), "%s: %v", name, p.MandatoryViolations())
+	}
+}
