@@ -260,18 +260,23 @@ func selectionShape(sel *Resource) []Finding {
 }
 
 // tableTags returns a table's tags, its provider's default tags included, as AWS Backup sees them; unknown
-// reports a tag whose value is not yet known.
+// reports a tag whose value is not yet known ("*" when the whole map is unknown).
 func tableTags(r *Resource) (tags map[string]string, unknown map[string]bool) {
 	tags, unknown = map[string]string{}, map[string]bool{}
 	add := func(v any) {
+		if IsUnknown(v) {
+			unknown["*"] = true
+		}
 		m, _ := v.(map[string]any)
 		for k, val := range m {
 			switch x := val.(type) {
 			case string:
 				tags[k] = x
+				delete(unknown, k)
 			default:
 				if IsUnknown(x) {
 					unknown[k] = true
+					delete(tags, k)
 				}
 			}
 		}
@@ -357,7 +362,7 @@ func selectionTagsMatch(sel, table *Resource) triState {
 		if got, ok := tags[key]; ok && got == value {
 			return triYes
 		}
-		if unknown[key] {
+		if _, known := tags[key]; unknown[key] || (!known && unknown["*"]) {
 			answer = triMaybe
 		}
 	}
@@ -382,7 +387,7 @@ func conditionsHold(sel, table *Resource) triState {
 			entries, _ := objectsAt(c, op, op)
 			for _, e := range entries {
 				key := strings.TrimPrefix(stringAtOr(e, "key"), "aws:ResourceTag/")
-				if unknown[key] {
+				if _, known := tags[key]; unknown[key] || (!known && unknown["*"]) {
 					answer = triAnd(answer, triMaybe)
 					continue
 				}
