@@ -74,11 +74,9 @@ func messagingRules() []Rule {
 }
 
 func checkSQSEncrypted(r *Resource) []Finding {
-	if present, _ := hasStringAt(r.Props, "kmsMasterKeyId"); !present {
-		if managed, _ := lookup(r.Props, "sqsManagedSseEnabled"); managed != nil {
-			if b, ok := asBool(managed); ok && b {
-				return fail("kmsMasterKeyId is not set and sqsManagedSseEnabled encrypts with a key SQS owns; set kmsMasterKeyId to the project key")
-			}
+	if _, set := r.Get("kmsMasterKeyId"); !set {
+		if managed, ok := asBool(r.Props["sqsManagedSseEnabled"]); ok && managed {
+			return fail("kmsMasterKeyId is not set and sqsManagedSseEnabled encrypts with a key SQS owns; set kmsMasterKeyId to the project key")
 		}
 	}
 	return requireCustomerKeyAt(r.Props, "kmsMasterKeyId", "messages are stored without a customer managed key; set the project key")
@@ -112,9 +110,7 @@ func checkTransportDeny(targets []*Resource, sources func(*Resource) []policyHol
 			}
 		}
 		switch {
-		case denied:
-			out = append(out, problems...)
-		case len(problems) > 0:
+		case denied || len(problems) > 0:
 			out = append(out, problems...)
 		case len(pending) > 0:
 			out = append(out, pending...)
