@@ -2,6 +2,7 @@ package plan_test
 
 import (
 	"bytes"
+	"fmt"
 	"encoding/json"
 	"net/netip"
 	"path/filepath"
@@ -173,8 +174,17 @@ func TestUnknownConfigurationKeysAreRefusedBeforeRunning(t *testing.T) {
 
 func TestTextPlanShowsTheTreeOutputsAndPolicyResults(t *testing.T) {
 	var buf bytes.Buffer
-	require.NoError(t, plan.WriteText(&buf, planStack(t, "hipaa")))
+	p := planStack(t, "hipaa")
+	require.NoError(t, plan.WriteText(&buf, p))
 	text := buf.String()
+	assert.Contains(t, text, fmt.Sprintf("Policy violations: %d\n", len(p.Violations)))
+	assert.Contains(t, text, fmt.Sprintf("Policy exemptions: %d\n", len(p.Exemptions)))
+	for _, v := range p.Violations {
+		assert.Contains(t, text, "["+v.Level+"] "+v.Policy+" "+v.URN)
+	}
+	for _, e := range p.Exemptions {
+		assert.Contains(t, text, e.Policy+" "+e.URN+": "+e.Reason)
+	}
 	for _, want := range []string{
 		`Plan of stack "hipaa" (project sce)`,
 		"sce:network:SecureVPC hipaa\n",
@@ -188,7 +198,6 @@ func TestTextPlanShowsTheTreeOutputsAndPolicyResults(t *testing.T) {
 		"0.0.0.0/0 -> igw-",
 		"Outputs:",
 		"natPublicIp",
-		"Policy violations: 0",
 	} {
 		assert.Contains(t, text, want)
 	}
