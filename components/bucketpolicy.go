@@ -1,0 +1,207 @@
+package components
+
+import "fmt"
+
+// LogService is an AWS service that delivers logs into a log bucket.
+type LogService string
+
+// Services that deliver into the project's log buckets, each with the bucket-policy statements its
+// documentation requires.
+const (
+	// DeliveryCloudTrail: trail log files (KMS-encrypted by the trail's own key).
+	DeliveryCloudTrail LogService = "cloudtrail"
+	// DeliveryConfig: AWS Config configuration history and snapshots.
+	DeliveryConfig LogService = "config"
+	// DeliveryS3AccessLogs: S3 server access logs. The target bucket must use SSE-S3.
+	DeliveryS3AccessLogs LogService = "s3-access-logs"
+	// DeliveryRedshift: Redshift audit logs. The bucket must use SSE-S3.
+	DeliveryRedshift LogService = "redshift"
+	// DeliveryELB: load balancer access logs. The bucket must use SSE-S3.
+	DeliveryELB LogService = "elb"
+)
+
+// NeedsSSES3 reports whether a service can only deliver into a bucket whose default encryption is SSE-S3.
+func (s LogService) NeedsSSES3() bool {
+	return s == DeliveryS3AccessLogs || s == DeliveryRedshift || s == DeliveryELB
+}
+
+// Delivery is one service's delivery into a log bucket.
+type Delivery struct {
+	// Service is the delivering service.
+	Service LogService
+	// Prefix is the key prefix the service writes under (no leading or trailing slash).
+	Prefix string
+	// SourceARNs limit the delivery to these sources (trail ARNs, source bucket ARN patterns, cluster ARNs).
+	// Empty: limited to this account (aws:SourceAccount).
+	SourceARNs []string
+}
+
+// legacyELBAccounts are the Elastic Load Balancing accounts of the regions that predate its service
+// principal; other regions use logdelivery.elasticloadbalancing.amazonaws.com.
+var legacyELBAccounts = map[string]string{
+	"us-east-1": "127311923021", "us-east-2": "033677994240", "us-west-1": "027434742980", "us-west-2": "797873946194",
+	"eu-west-1": "156460612806", "eu-central-1": "054676820928",
+}
+
+// objectActions are the data-plane actions that the VPC-endpoint restriction and the write-only mode cover.
+// Bucket configuration (policy, encryption, versioning) is left to IAM, so that the deployment itself can
+// never be locked out of the bucket.
+var objectReadActions = []string{"s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAttributes", "s3:GetObjectTagging",
+	"s3:GetObjectVersionTagging", "s3:GetObjectAcl", "s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads"}
+
+var objectWriteActions = []string{"s3:PutObject", "s3:PutObjectTagging", "s3:DeleteObject", "s3:DeleteObjectVersion",
+	"s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:RestoreObject"}
+
+// BucketPolicyArgs describes the policy of one bucket.
+type BucketPolicyArgs struct {
+	// ARNs gives the partition, region and account.
+	ARNs ARNs
+	// Bucket is the bucket's name.
+	Bucket string
+	// PHI buckets deny uploads that do not request SSE-KMS with KMSKeyARN.
+	PHI bool
+	// KMSKeyARN is the project key, required for PHI buckets.
+	KMSKeyARN string
+	// VPCEndpointID, when set, denies object access that does not come through that endpoint, except for
+	// the AdminRoleARNs.
+	VPCEndpointID string
+	// AdminRoleARNs are excepted from the VPC-endpoint restriction (role ARNs, wildcards allowed).
+	AdminRoleARNs []string
+	// UploaderARNs may only write: reads and listings are denied to them (the seed's "only accept PUT").
+	UploaderARNs []string
+	// Deliveries are the AWS services that deliver logs into the bucket.
+	Deliveries []Delivery
+}
+
+// BucketPolicy returns the bucket's policy document.
+func BucketPolicy(a BucketPolicyArgs) (string, error) {
+	if a.Bucket == "" {
+		return "", fmt.Errorf("bucket policy: bucket name is required")
+	}
+	if a.PHI && a.KMSKeyARN == "" {
+		return "", fmt.Errorf("bucket policy for %s: a PHI bucket needs the project key", a.Bucket)
+	}
+	bucket := a.ARNs.Bucket(a.Bucket)
+	objects := a.ARNs.Objects(a.Bucket)
+	anyone := &Principal{Anyone: true}
+	doc := PolicyDocument{Version: PolicyVersion, ID: a.Bucket + "-policy", Statement: []Statement{{
+		Sid:       "DenyRequestsWithoutTLS",
+		Effect:    Deny,
+		Principal: anyone,
+		Action:    []string{"s3:*"},
+		Resource:  []string{bucket, objects},
+		Condition: Condition{"Bool": {"aws:SecureTransport": {"false"}}},
+	}}}
+	if a.PHI {
+		doc.Statement = append(doc.Statement,
+			Statement{
+				Sid:       "DenyUploadsWithoutSSEKMS",
+				Effect:    Deny,
+				Principal: anyone,
+				Action:    []string{"s3:PutObject"},
+				Resource:  []string{objects},
+				Condition: Condition{"StringNotEquals": {"s3:x-amz-server-side-encryption": {"aws:kms"}}},
+			},
+			Statement{
+				Sid:       "DenyUploadsWithAnotherKey",
+				Effect:    Deny,
+				Principal: anyone,
+				Action:    []string{"s3:PutObject"},
+				Resource:  []string{objects},
+				Condition: Condition{"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption-aws-kms-key-id": {a.KMSKeyARN}}},
+			})
+	}
+	if a.VPCEndpointID != "" {
+		cond := Condition{"StringNotEquals": {"aws:SourceVpce": {a.VPCEndpointID}}}
+		if len(a.AdminRoleARNs) > 0 {
+			cond["ArnNotLike"] = map[string][]string{"aws:PrincipalArn": a.AdminRoleARNs}
+		}
+		doc.Statement = append(doc.Statement, Statement{
+			Sid:       "DenyObjectAccessOutsideTheVPCEndpoint",
+			Effect:    Deny,
+			Principal: anyone,
+			Action:    append(append([]string{}, objectReadActions...), objectWriteActions...),
+			Resource:  []string{bucket, objects},
+			Condition: cond,
+		})
+	}
+	if len(a.UploaderARNs) > 0 {
+		doc.Statement = append(doc.Statement, Statement{
+			Sid:       "UploadersMayOnlyWrite",
+			Effect:    Deny,
+			Principal: anyone,
+			Action:    objectReadActions,
+			Resource:  []string{bucket, objects},
+			Condition: Condition{"ArnLike": {"aws:PrincipalArn": a.UploaderARNs}},
+		})
+	}
+	for _, d := range a.Deliveries {
+		stmts, err := deliveryStatements(a.ARNs, a.Bucket, d)
+		if err != nil {
+			return "", fmt.Errorf("bucket policy for %s: %w", a.Bucket, err)
+		}
+		doc.Statement = append(doc.Statement, stmts...)
+	}
+	return doc.JSON()
+}
+
+// deliveryStatements returns the statements a service's documentation requires to deliver into bucket.
+func deliveryStatements(arns ARNs, bucket string, d Delivery) ([]Statement, error) {
+	prefix := ""
+	if d.Prefix != "" {
+		prefix = d.Prefix + "/"
+	}
+	bucketARN := arns.Bucket(bucket)
+	accountLogs := fmt.Sprintf("%s/%sAWSLogs/%s/*", bucketARN, prefix, arns.AccountID)
+	sourceAccount := map[string][]string{"aws:SourceAccount": {arns.AccountID}}
+	bucketOwnerFullControl := []string{"bucket-owner-full-control"}
+	switch d.Service {
+	case DeliveryCloudTrail:
+		if len(d.SourceARNs) == 0 {
+			return nil, fmt.Errorf("cloudtrail delivery needs the trail ARNs")
+		}
+		service := &Principal{Service: []string{ServicePrincipal("cloudtrail")}}
+		return []Statement{
+			{Sid: "CloudTrailAclCheck", Effect: Allow, Principal: service, Action: []string{"s3:GetBucketAcl"},
+				Resource: []string{bucketARN}, Condition: Condition{"StringEquals": {"aws:SourceArn": d.SourceARNs}}},
+			{Sid: "CloudTrailWrite", Effect: Allow, Principal: service, Action: []string{"s3:PutObject"},
+				Resource: []string{accountLogs},
+				Condition: Condition{"StringEquals": {"aws:SourceArn": d.SourceARNs, "s3:x-amz-acl": bucketOwnerFullControl}}},
+		}, nil
+	case DeliveryConfig:
+		service := &Principal{Service: []string{ServicePrincipal("config")}}
+		return []Statement{
+			{Sid: "ConfigBucketPermissionsCheck", Effect: Allow, Principal: service, Action: []string{"s3:GetBucketAcl"},
+				Resource: []string{bucketARN}, Condition: Condition{"StringEquals": sourceAccount}},
+			{Sid: "ConfigBucketExistenceCheck", Effect: Allow, Principal: service, Action: []string{"s3:ListBucket"},
+				Resource: []string{bucketARN}, Condition: Condition{"StringEquals": sourceAccount}},
+			{Sid: "ConfigBucketDelivery", Effect: Allow, Principal: service, Action: []string{"s3:PutObject"},
+				Resource: []string{fmt.Sprintf("%s/%sAWSLogs/%s/Config/*", bucketARN, prefix, arns.AccountID)},
+				Condition: Condition{"StringEquals": {"aws:SourceAccount": {arns.AccountID}, "s3:x-amz-acl": bucketOwnerFullControl}}},
+		}, nil
+	case DeliveryS3AccessLogs:
+		cond := Condition{"StringEquals": sourceAccount}
+		if len(d.SourceARNs) > 0 {
+			cond["ArnLike"] = map[string][]string{"aws:SourceArn": d.SourceARNs}
+		}
+		return []Statement{{Sid: "S3ServerAccessLogsDelivery", Effect: Allow,
+			Principal: &Principal{Service: []string{ServicePrincipal("logging.s3")}}, Action: []string{"s3:PutObject"},
+			Resource: []string{bucketARN + "/" + prefix + "*"}, Condition: cond}}, nil
+	case DeliveryRedshift:
+		cond := Condition{"StringEquals": sourceAccount}
+		if len(d.SourceARNs) > 0 {
+			cond = Condition{"StringEquals": {"aws:SourceArn": d.SourceARNs}}
+		}
+		return []Statement{{Sid: "RedshiftAuditLogDelivery", Effect: Allow,
+			Principal: &Principal{Service: []string{ServicePrincipal("redshift")}}, Action: []string{"s3:PutObject", "s3:GetBucketAcl"},
+			Resource: []string{bucketARN, bucketARN + "/*"}, Condition: cond}}, nil
+	case DeliveryELB:
+		principal := &Principal{Service: []string{ServicePrincipal("logdelivery.elasticloadbalancing")}}
+		if account, ok := legacyELBAccounts[arns.Region]; ok {
+			principal = &Principal{AWS: []string{fmt.Sprintf("arn:%s:iam::%s:root", arns.Partition, account)}}
+		}
+		return []Statement{{Sid: "ELBAccessLogDelivery", Effect: Allow, Principal: principal,
+			Action: []string{"s3:PutObject"}, Resource: []string{accountLogs}}}, nil
+	}
+	return nil, fmt.Errorf("log delivery from %q is not supported", d.Service)
+}
