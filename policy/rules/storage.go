@@ -391,47 +391,46 @@ func s3PublicWrite() s3Access {
 	}
 }
 
+// checkS3Public judges every ACL resource, every bucket's inline acl and grants, and every bucket policy: a
+// public grant is a fault wherever it is, whichever bucket it ends up on.
 func checkS3Public(s *Stack, access s3Access) []Finding {
-	return eachBucket(s, func(b *Resource) []Finding {
-		var out []Finding
-		// ACL resources: a canned acl or an access control policy's grants.
-		acls, _ := s3ConfigsOf(s, b, typeS3ACL)
-		for _, a := range acls {
-			fs := s3CannedACL(a, access)
-			grants, problems := s3BlocksAt(a.Props, "accessControlPolicy.grants", "accessControlPolicy.grants")
-			fs = append(fs, problems...)
-			for _, g := range grants {
-				fs = append(fs, s3Grant(g, "grantee.uri", "permission", access)...)
-			}
-			out = append(out, withURN(a.URN, fs)...)
-		}
-		// The bucket's inline acl and grants.
-		out = append(out, withURN(b.URN, s3CannedACL(b, access))...)
-		grants, problems := s3BlocksAt(b.Props, "grants", "grants")
-		out = append(out, withURN(b.URN, problems)...)
+	var out []Finding
+	for _, a := range s.OfType(typeS3ACL) {
+		fs := s3CannedACL(a, access)
+		grants, problems := s3BlocksAt(a.Props, "accessControlPolicy.grants", "accessControlPolicy.grants")
+		fs = append(fs, problems...)
 		for _, g := range grants {
-			out = append(out, withURN(b.URN, s3Grant(g, "uri", "permissions", access))...)
+			fs = append(fs, s3Grant(g, "grantee.uri", "permission", access)...)
 		}
-		// Bucket policies.
-		docs, fs := s3PoliciesOf(s, b)
-		out = append(out, fs...)
-		for _, d := range docs {
-			for i, st := range d.doc.Statements {
-				if st.Effect != "Allow" || !s3AnyPrincipal(st) || s3Restricted(st) {
-					continue
-				}
-				for _, a := range access.actions {
-					if st.Allows(a) {
-						out = append(out, Finding{URN: d.urn, Message: fmt.Sprintf(
-							"policy %s allows %s to any principal without a condition restricting the caller; public %s must be prohibited",
-							s3Statement(i, st), a, access.what)})
-						break
-					}
+		out = append(out, withURN(a.URN, fs)...)
+	}
+	for _, b := range s.OfType(s3BucketTypes()...) {
+		fs := s3CannedACL(b, access)
+		grants, problems := s3BlocksAt(b.Props, "grants", "grants")
+		fs = append(fs, problems...)
+		for _, g := range grants {
+			fs = append(fs, s3Grant(g, "uri", "permissions", access)...)
+		}
+		out = append(out, withURN(b.URN, fs)...)
+	}
+	docs, fs := s3AllPolicies(s)
+	out = append(out, fs...)
+	for _, d := range docs {
+		for i, st := range d.doc.Statements {
+			if st.Effect != "Allow" || !s3AnyPrincipal(st) || s3Restricted(st) {
+				continue
+			}
+			for _, a := range access.actions {
+				if st.Allows(a) {
+					out = append(out, Finding{URN: d.urn, Message: fmt.Sprintf(
+						"policy %s allows %s to any principal without a condition restricting the caller; public %s must be prohibited",
+						s3Statement(i, st), a, access.what)})
+					break
 				}
 			}
 		}
-		return out
-	})
+	}
+	return out
 }
 
 // s3CannedACL judges a resource's acl property.
@@ -492,19 +491,29 @@ type s3Policy struct {
 }
 
 // s3PoliciesOf returns the policy documents of a bucket: its BucketPolicy resources' and its inline policy.
-// Unknown and unparseable policies come back as findings on the resource that holds them. A BucketPolicy
-// without a policy contributes an empty document.
 func s3PoliciesOf(s *Stack, b *Resource) ([]s3Policy, []Finding) {
+	cfgs, _ := s3ConfigsOf(s, b, typeS3Policy)
+	return s3ParsePolicies(append(cfgs, b))
+}
+
+// s3AllPolicies returns every bucket policy of the stack: BucketPolicy resources and buckets' inline
+// policies, for rules that forbid statements wherever they are.
+func s3AllPolicies(s *Stack) ([]s3Policy, []Finding) {
+	return s3ParsePolicies(s.OfType(append([]string{typeS3Policy}, s3BucketTypes()...)...))
+}
+
+// s3ParsePolicies parses the policy of each resource. Unknown and unparseable policies come back as
+// findings on their resource; a BucketPolicy without a policy contributes an empty document.
+func s3ParsePolicies(rs []*Resource) ([]s3Policy, []Finding) {
 	var docs []s3Policy
 	var out []Finding
-	cfgs, _ := s3ConfigsOf(s, b, typeS3Policy)
-	for _, r := range append(cfgs, b) {
+	for _, r := range rs {
 		doc, fs := policyAt(r, "policy")
 		out = append(out, withURN(r.URN, fs)...)
 		switch {
 		case doc != nil:
 			docs = append(docs, s3Policy{r.URN, doc})
-		case len(fs) == 0 && r != b:
+		case len(fs) == 0 && r.Type == typeS3Policy:
 			docs = append(docs, s3Policy{r.URN, &PolicyDoc{}})
 		}
 	}
@@ -570,32 +579,29 @@ func s3Specific(values []string) bool {
 	return len(values) > 0
 }
 
+// checkS3PolicyGrantee judges every bucket policy of the stack, linked to a bucket or not.
 func checkS3PolicyGrantee(s *Stack) []Finding {
-	return eachBucket(s, func(b *Resource) []Finding {
-		docs, out := s3PoliciesOf(s, b)
-		for _, d := range docs {
-			for i, st := range d.doc.Statements {
-				if st.Effect != "Allow" || s3Restricted(st) {
-					continue
-				}
-				switch {
-				case s3AnyPrincipal(st):
-					out = append(out, Finding{URN: d.urn, Message: fmt.Sprintf(
-						"policy %s allows principal \"*\" without a condition restricting the caller; name a specific principal or add a condition on %s",
-						s3Statement(i, st), strings.Join(s3RestrictingKeys(), ", "))})
-				case len(st.Principals) == 0:
-					out = append(out, Finding{URN: d.urn, Message: fmt.Sprintf(
-						"policy %s allows without a Principal; name a specific principal", s3Statement(i, st))})
-				default:
-					if p, ok := s3WildcardPrincipal(st); ok {
-						out = append(out, Finding{URN: d.urn, Message: fmt.Sprintf(
-							"policy %s allows principal %q, which holds a wildcard; name a specific principal or add a restricting condition", s3Statement(i, st), p)})
-					}
-				}
+	docs, out := s3AllPolicies(s)
+	for _, d := range docs {
+		for i, st := range d.doc.Statements {
+			if st.Effect != "Allow" || s3Restricted(st) {
+				continue
+			}
+			switch p, wildcard := s3WildcardPrincipal(st); {
+			case s3AnyPrincipal(st):
+				out = append(out, Finding{URN: d.urn, Message: fmt.Sprintf(
+					"policy %s allows principal \"*\" without a condition restricting the caller; name a specific principal or add a condition on %s",
+					s3Statement(i, st), strings.Join(s3RestrictingKeys(), ", "))})
+			case len(st.Principals) == 0:
+				out = append(out, Finding{URN: d.urn, Message: fmt.Sprintf(
+					"policy %s allows without a Principal; name a specific principal", s3Statement(i, st))})
+			case wildcard:
+				out = append(out, Finding{URN: d.urn, Message: fmt.Sprintf(
+					"policy %s allows principal %q, which holds a wildcard; name a specific principal or add a restricting condition", s3Statement(i, st), p)})
 			}
 		}
-		return out
-	})
+	}
+	return out
 }
 
 // s3WildcardPrincipal returns a principal that holds a wildcard.
@@ -734,6 +740,11 @@ func checkS3SSLOnly(s *Stack) []Finding {
 func checkS3DenyUnencryptedUploads(s *Stack) []Finding {
 	const want = "a Deny of s3:PutObject to principal \"*\" on the objects (arn/*) with StringNotEquals s3:x-amz-server-side-encryption aws:kms, or Null s3:x-amz-server-side-encryption true"
 	return eachBucket(s, func(b *Resource) []Finding {
+		if tags, ok := b.Get("tags"); ok && !IsUnknown(tags) {
+			if _, isMap := tags.(map[string]any); !isMap {
+				return fail("tags is %s (%s); expected an object, so the rule cannot tell whether the bucket holds PHI", kind(tags), describe(tags))
+			}
+		}
 		phi, unknown := s3HoldsPHI(b)
 		if !phi && !unknown {
 			return nil
@@ -858,8 +869,19 @@ func s3IsLogTarget(s *Stack, b *Resource) bool {
 func checkS3Replication(s *Stack) []Finding {
 	return eachBucket(s, func(b *Resource) []Finding {
 		cfgs, unresolved := s3ConfigsOf(s, b, typeS3Replication)
-		if len(cfgs) > 0 || s3Present(b.Props, "replicationConfiguration") || s3Present(b.Props, "replicationConfigurations") {
+		if len(cfgs) > 0 {
 			return nil
+		}
+		var problems []Finding
+		for _, key := range []string{"replicationConfiguration", "replicationConfigurations"} {
+			blocks, fs := s3BlocksAt(b.Props, key, key)
+			if len(blocks) > 0 || (len(fs) > 0 && allUndecided(fs)) {
+				return nil // an unknown inline configuration will be set
+			}
+			problems = append(problems, fs...)
+		}
+		if len(problems) > 0 && !unresolved {
+			return problems
 		}
 		return s3Absent(b, typeS3Replication, unresolved, "replication must copy the bucket's objects to another bucket")
 	})
