@@ -203,8 +203,8 @@ func s3ConfigsOf(s *Stack, bucket *Resource, typ string) (configs []*Resource, u
 	return nil, false
 }
 
-// eachBucket judges every bucket; findings without a URN are the bucket's.
-func eachBucket(s *Stack, judge func(b *Resource) []Finding) []Finding {
+// s3EachBucket judges every bucket; findings without a URN are the bucket's.
+func s3EachBucket(s *Stack, judge func(b *Resource) []Finding) []Finding {
 	var out []Finding
 	for _, b := range s.OfType(s3BucketTypes()...) {
 		out = append(out, withURN(b.URN, judge(b))...)
@@ -282,8 +282,8 @@ func s3Present(node any, path string) bool {
 	return true
 }
 
-// allUndecided reports whether there are findings and all are undecided.
-func allUndecided(fs []Finding) bool {
+// s3AllUndecided reports whether there are findings and all are undecided.
+func s3AllUndecided(fs []Finding) bool {
 	for _, f := range fs {
 		if !f.Undecided {
 			return false
@@ -295,7 +295,7 @@ func allUndecided(fs []Finding) bool {
 // --- ownership controls, object lock, public access block ---
 
 func checkS3ACLProhibited(s *Stack) []Finding {
-	return eachBucket(s, func(b *Resource) []Finding {
+	return s3EachBucket(s, func(b *Resource) []Finding {
 		cfgs, unresolved := s3ConfigsOf(s, b, typeS3OwnershipControls)
 		if len(cfgs) == 0 {
 			return s3Absent(b, typeS3OwnershipControls, unresolved, "rule.objectOwnership must be BucketOwnerEnforced so that ACLs are disabled")
@@ -309,7 +309,7 @@ func checkS3ACLProhibited(s *Stack) []Finding {
 }
 
 func checkS3ObjectLock(s *Stack) []Finding {
-	return eachBucket(s, func(b *Resource) []Finding {
+	return s3EachBucket(s, func(b *Resource) []Finding {
 		cfgs, unresolved := s3ConfigsOf(s, b, typeS3ObjectLock)
 		if len(cfgs) > 0 {
 			var out []Finding
@@ -335,7 +335,7 @@ func checkS3ObjectLock(s *Stack) []Finding {
 			problems = append(problems, fs...)
 		}
 		switch {
-		case unresolved && !allUndecided(problems):
+		case unresolved && !s3AllUndecided(problems):
 			return s3Absent(b, typeS3ObjectLock, true, "")
 		case len(problems) > 0:
 			return problems
@@ -345,7 +345,7 @@ func checkS3ObjectLock(s *Stack) []Finding {
 }
 
 func checkS3PublicAccessBlock(s *Stack) []Finding {
-	return eachBucket(s, func(b *Resource) []Finding {
+	return s3EachBucket(s, func(b *Resource) []Finding {
 		cfgs, unresolved := s3ConfigsOf(s, b, typeS3PublicAccessBlock)
 		if len(cfgs) == 0 {
 			return s3Absent(b, typeS3PublicAccessBlock, unresolved,
@@ -715,7 +715,7 @@ func s3RequireStatement(s *Stack, b *Resource, ok func(PolicyStatement) bool, ab
 
 func checkS3SSLOnly(s *Stack) []Finding {
 	const want = "a Deny of s3:* to principal \"*\" on the bucket and its objects (arn and arn/*) with Bool aws:SecureTransport false"
-	return eachBucket(s, func(b *Resource) []Finding {
+	return s3EachBucket(s, func(b *Resource) []Finding {
 		name := s3BucketName(b)
 		denies := func(st PolicyStatement) bool {
 			if st.Effect != "Deny" || !s3AnyPrincipal(st) || !s3DeniesAll(st) {
@@ -739,7 +739,7 @@ func checkS3SSLOnly(s *Stack) []Finding {
 
 func checkS3DenyUnencryptedUploads(s *Stack) []Finding {
 	const want = "a Deny of s3:PutObject to principal \"*\" on the objects (arn/*) with StringNotEquals s3:x-amz-server-side-encryption aws:kms, or Null s3:x-amz-server-side-encryption true"
-	return eachBucket(s, func(b *Resource) []Finding {
+	return s3EachBucket(s, func(b *Resource) []Finding {
 		if tags, ok := b.Get("tags"); ok && !IsUnknown(tags) {
 			if _, isMap := tags.(map[string]any); !isMap {
 				return fail("tags is %s (%s); expected an object, so the rule cannot tell whether the bucket holds PHI", kind(tags), describe(tags))
@@ -813,7 +813,7 @@ func s3HoldsPHI(b *Resource) (phi, unknown bool) {
 // --- logging, replication, notifications ---
 
 func checkS3Logging(s *Stack) []Finding {
-	return eachBucket(s, func(b *Resource) []Finding {
+	return s3EachBucket(s, func(b *Resource) []Finding {
 		cfgs, unresolved := s3ConfigsOf(s, b, typeS3Logging)
 		if len(cfgs) > 0 {
 			var out []Finding
@@ -835,7 +835,7 @@ func checkS3Logging(s *Stack) []Finding {
 			}
 		}
 		switch {
-		case unresolved && !allUndecided(problems):
+		case unresolved && !s3AllUndecided(problems):
 			return s3Absent(b, typeS3Logging, true, "")
 		case len(problems) > 0:
 			return problems
@@ -867,7 +867,7 @@ func s3IsLogTarget(s *Stack, b *Resource) bool {
 }
 
 func checkS3Replication(s *Stack) []Finding {
-	return eachBucket(s, func(b *Resource) []Finding {
+	return s3EachBucket(s, func(b *Resource) []Finding {
 		cfgs, unresolved := s3ConfigsOf(s, b, typeS3Replication)
 		if len(cfgs) > 0 {
 			return nil
@@ -875,7 +875,7 @@ func checkS3Replication(s *Stack) []Finding {
 		var problems []Finding
 		for _, key := range []string{"replicationConfiguration", "replicationConfigurations"} {
 			blocks, fs := s3BlocksAt(b.Props, key, key)
-			if len(blocks) > 0 || (len(fs) > 0 && allUndecided(fs)) {
+			if len(blocks) > 0 || (len(fs) > 0 && s3AllUndecided(fs)) {
 				return nil // an unknown inline configuration will be set
 			}
 			problems = append(problems, fs...)
@@ -888,7 +888,7 @@ func checkS3Replication(s *Stack) []Finding {
 }
 
 func checkS3Notifications(s *Stack) []Finding {
-	return eachBucket(s, func(b *Resource) []Finding {
+	return s3EachBucket(s, func(b *Resource) []Finding {
 		cfgs, unresolved := s3ConfigsOf(s, b, typeS3Notification)
 		if len(cfgs) == 0 {
 			return s3Absent(b, typeS3Notification, unresolved, "event notifications must go to a topic, queue, function or EventBridge")
@@ -899,7 +899,7 @@ func checkS3Notifications(s *Stack) []Finding {
 				continue
 			}
 			fs := boolAt(c.Props, "eventbridge", "eventbridge", true, false)
-			if len(fs) > 0 && !allUndecided(fs) {
+			if len(fs) > 0 && !s3AllUndecided(fs) {
 				fs = fail("no destination: topics, queues and lambdaFunctions are empty and eventbridge is not true; event notifications need a destination")
 			}
 			out = append(out, withURN(c.URN, fs)...)
@@ -964,7 +964,7 @@ func s3EncryptionOf(s *Stack, b *Resource) ([]s3Algorithm, []Finding) {
 }
 
 func checkS3DefaultEncryption(s *Stack) []Finding {
-	return eachBucket(s, func(b *Resource) []Finding {
+	return s3EachBucket(s, func(b *Resource) []Finding {
 		algos, out := s3EncryptionOf(s, b)
 		var bad []Finding
 		for _, a := range algos {
@@ -986,7 +986,7 @@ func checkS3DefaultEncryption(s *Stack) []Finding {
 }
 
 func checkS3EncryptionKMS(s *Stack) []Finding {
-	return eachBucket(s, func(b *Resource) []Finding {
+	return s3EachBucket(s, func(b *Resource) []Finding {
 		algos, out := s3EncryptionOf(s, b)
 		for _, a := range algos {
 			fs := stringAt(map[string]any{"v": a.value}, "v", a.path, false, "aws:kms", "aws:kms:dsse")
@@ -1023,7 +1023,7 @@ func s3VersioningOf(s *Stack, b *Resource) []Finding {
 		}
 	}
 	switch {
-	case unresolved && !allUndecided(problems):
+	case unresolved && !s3AllUndecided(problems):
 		return withURN(b.URN, s3Absent(b, typeS3Versioning, true, ""))
 	case len(problems) > 0:
 		return withURN(b.URN, problems)
@@ -1032,13 +1032,13 @@ func s3VersioningOf(s *Stack, b *Resource) []Finding {
 }
 
 func checkS3Versioning(s *Stack) []Finding {
-	return eachBucket(s, func(b *Resource) []Finding { return s3VersioningOf(s, b) })
+	return s3EachBucket(s, func(b *Resource) []Finding { return s3VersioningOf(s, b) })
 }
 
 func checkS3NoncurrentLifecycle(s *Stack) []Finding {
-	return eachBucket(s, func(b *Resource) []Finding {
+	return s3EachBucket(s, func(b *Resource) []Finding {
 		versioning := s3VersioningOf(s, b)
-		if len(versioning) > 0 && !allUndecided(versioning) {
+		if len(versioning) > 0 && !s3AllUndecided(versioning) {
 			return nil // not versioned: nothing to judge
 		}
 		out := s3NoncurrentLifecycleOf(s, b)
