@@ -36,6 +36,18 @@ type Config struct {
 	ReadOnlySourceBuckets []string
 	// Protect marks PHI and audit resources protected.
 	Protect bool
+	// AdminRoleARNs are excepted from the VPC-endpoint restriction of the PHI buckets.
+	AdminRoleARNs []string
+	// UploaderRoleARNs may only write into the data-in bucket.
+	UploaderRoleARNs []string
+	// RestrictToVPCEndpoint limits object access to data-in and output to the S3 endpoint.
+	RestrictToVPCEndpoint bool
+	// LogBucketObjectLock makes the log bucket write-once.
+	LogBucketObjectLock bool
+	// AuditLogRetentionDays is the CloudTrail log group's retention.
+	AuditLogRetentionDays int
+	// AccountBaseline creates the account-level parts (Config recorder, management trail, account settings).
+	AccountBaseline bool
 }
 
 // Getter returns the raw value of a namespaced key ("sce:pit") and whether it is set. Structured values
@@ -86,6 +98,12 @@ func Load(get Getter) (*Config, error) {
 	c.FlowLogRetentionDays = r.retention(KeyFlowLogRetentionDays)
 	c.ReadOnlySourceBuckets = r.checkedList(KeyReadOnlySourceBuckets, CheckBucketName)
 	c.Protect = r.boolean(KeyProtect)
+	c.AdminRoleARNs = r.checkedList(KeyAdminRoleARNs, CheckRoleARN)
+	c.UploaderRoleARNs = r.checkedList(KeyUploaderRoleARNs, CheckRoleARN)
+	c.RestrictToVPCEndpoint = r.boolean(KeyRestrictToVPCEndpoint)
+	c.LogBucketObjectLock = r.boolean(KeyLogBucketObjectLock)
+	c.AuditLogRetentionDays = r.retention(KeyAuditLogRetentionDays)
+	c.AccountBaseline = r.boolean(KeyAccountBaseline)
 
 	if err := r.ps.err(); err != nil {
 		return nil, err

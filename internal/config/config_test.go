@@ -49,6 +49,12 @@ func TestLoadAppliesDefaults(t *testing.T) {
 	assert.Equal(t, 2192, c.FlowLogRetentionDays)
 	assert.Empty(t, c.ReadOnlySourceBuckets)
 	assert.True(t, c.Protect)
+	assert.Empty(t, c.AdminRoleARNs)
+	assert.Empty(t, c.UploaderRoleARNs)
+	assert.True(t, c.RestrictToVPCEndpoint, "data-in and output are restricted to the endpoint by default")
+	assert.False(t, c.LogBucketObjectLock)
+	assert.Equal(t, 2192, c.AuditLogRetentionDays)
+	assert.True(t, c.AccountBaseline)
 }
 
 func TestLoadReadsEveryKey(t *testing.T) {
@@ -141,6 +147,11 @@ func TestLoadRejectsBadInput(t *testing.T) {
 		{"an invalid source bucket", with(map[string]string{"sce:readOnlySourceBuckets": `["Reference_Data"]`}), "sce:readOnlySourceBuckets", "Reference_Data", "bucket name"},
 		{"a source bucket shaped like an address", with(map[string]string{"sce:readOnlySourceBuckets": `["192.168.5.4"]`}), "sce:readOnlySourceBuckets", "192.168.5.4", "IP address"},
 		{"a protect flag that is not a boolean", with(map[string]string{"sce:protect": "on"}), "sce:protect", "on", "true or false"},
+		{"an admin user instead of a role", with(map[string]string{"sce:adminRoleArns": `["arn:aws:iam::111122223333:user/builder"]`}), "sce:adminRoleArns", "arn:aws:iam::111122223333:user/builder", "not an IAM role ARN"},
+		{"an uploader ARN with a short account", with(map[string]string{"sce:uploaderRoleArns": `["arn:aws:iam::1111:role/up"]`}), "sce:uploaderRoleArns", "arn:aws:iam::1111:role/up", "12-digit"},
+		{"a restriction flag that is not a boolean", with(map[string]string{"sce:restrictToVpcEndpoint": "maybe"}), "sce:restrictToVpcEndpoint", "maybe", "true or false"},
+		{"an audit retention CloudWatch does not offer", with(map[string]string{"sce:auditLogRetentionDays": "100"}), "sce:auditLogRetentionDays", "100", "retention"},
+		{"a baseline flag that is not a boolean", with(map[string]string{"sce:accountBaseline": "1"}), "sce:accountBaseline", "1", "true or false"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -50,6 +50,12 @@ const (
 	KeyFlowLogRetentionDays    = "flowLogRetentionDays"
 	KeyReadOnlySourceBuckets   = "readOnlySourceBuckets"
 	KeyProtect                 = "protect"
+	KeyAdminRoleARNs           = "adminRoleArns"
+	KeyUploaderRoleARNs        = "uploaderRoleArns"
+	KeyRestrictToVPCEndpoint   = "restrictToVpcEndpoint"
+	KeyLogBucketObjectLock     = "logBucketObjectLock"
+	KeyAuditLogRetentionDays   = "auditLogRetentionDays"
+	KeyAccountBaseline         = "accountBaseline"
 )
 
 // RegionKey is the AWS provider's region key; it is required because nothing here guesses a region.
@@ -82,6 +88,18 @@ func Keys() []Key {
 			Description: "Days CloudWatch Logs keeps the VPC flow log; one of the values CloudWatch accepts. The default, 2192 days, is HIPAA's six years."},
 		{Name: KeyReadOnlySourceBuckets, Type: TypeArray, Default: "[]",
 			Description: "Names of S3 buckets outside the project that the private subnet may read through the S3 endpoint (reference data)."},
+		{Name: KeyAdminRoleARNs, Type: TypeArray, Default: "[]",
+			Description: "IAM role ARNs (wildcards allowed) that may read and write the data-in and output buckets from outside the VPC endpoint: the builder's and the uploaders' roles."},
+		{Name: KeyUploaderRoleARNs, Type: TypeArray, Default: "[]",
+			Description: "IAM role ARNs that may only write into the data-in bucket: reads and listings are denied to them (the seed's \"only accept PUT\")."},
+		{Name: KeyRestrictToVPCEndpoint, Type: TypeBoolean, Default: "true",
+			Description: "Deny object access to the data-in and output buckets unless it comes through the project's S3 endpoint or from an `adminRoleArns` role."},
+		{Name: KeyLogBucketObjectLock, Type: TypeBoolean, Default: "false",
+			Description: "Write-once audit logs: object lock in governance mode, six years, on the log bucket. Cannot be turned off later."},
+		{Name: KeyAuditLogRetentionDays, Type: TypeInteger, Default: "2192",
+			Description: "Days CloudWatch Logs keeps the CloudTrail log group; one of the values CloudWatch accepts. Default six years."},
+		{Name: KeyAccountBaseline, Type: TypeBoolean, Default: "true",
+			Description: "Create the account-level parts: the AWS Config recorder and delivery channel, the management-event trail, account S3 Block Public Access and EBS encryption by default. Exactly one stack per account and region sets it true."},
 		{Name: KeyProtect, Type: TypeBoolean, Default: "true",
 			Description: "Mark the resources that hold PHI or audit evidence (the project key, logs) `protect`, so that `pulumi destroy` refuses to delete them. They are retained on delete either way."},
 	}

@@ -34,6 +34,7 @@ var (
 	instanceTypePattern = regexp.MustCompile(`^([a-z][a-z0-9-]*)\.([a-z0-9]+)$`)
 	burstableFamily     = regexp.MustCompile(`^t[0-9]`)
 	bucketNamePattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	roleARNPattern      = regexp.MustCompile(`^arn:aws(-us-gov|-cn)?:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/*?-]{1,512}$`)
 )
 
 // retentionDays are the retention periods CloudWatch Logs accepts.
@@ -240,4 +241,13 @@ func CheckBucketName(s string) string {
 func isIPv4(s string) bool {
 	a, err := netip.ParseAddr(s)
 	return err == nil && a.Is4()
+}
+
+// CheckRoleARN returns why an IAM role ARN is refused, or "". Wildcards (* and ?) are accepted, as
+// aws:PrincipalArn conditions match them.
+func CheckRoleARN(s string) string {
+	if !roleARNPattern.MatchString(s) {
+		return "is not an IAM role ARN; accepted: arn:aws:iam::<12-digit account>:role/<name>, wildcards allowed"
+	}
+	return ""
 }

@@ -114,6 +114,31 @@ func (r *Recorder) computed(args pulumi.MockResourceArgs) (string, map[string]an
 		return arn, map[string]any{"name": n, "arn": arn, "policyId": "ANPA" + strings.ToUpper(h[:17])}
 	case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
 		return str("role") + "-" + h[:26], nil
+	case "random:index/randomId:RandomId":
+		n := 4
+		if v, ok := in["byteLength"]; ok && v.IsNumber() {
+			n = int(v.NumberValue())
+		}
+		hexID := hash(h, "random")[:2*n]
+		return hexID, map[string]any{"hex": hexID, "dec": decimalOf(hexID), "b64Url": hexID, "b64Std": hexID}
+	case "aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket":
+		n := str("bucket")
+		if n == "" {
+			n = args.Name + "-" + h[:12]
+		}
+		return n, map[string]any{
+			"bucket": n, "arn": fmt.Sprintf("arn:%s:s3:::%s", r.partition, n), "region": r.region,
+			"bucketDomainName":         n + ".s3.amazonaws.com",
+			"bucketRegionalDomainName": n + ".s3." + r.region + ".amazonaws.com",
+			"hostedZoneId":             "Z3BJ6K6RIION7M",
+		}
+	case "aws:s3/bucketPolicy:BucketPolicy", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+		"aws:s3/bucketOwnershipControls:BucketOwnershipControls", "aws:s3/bucketVersioningV2:BucketVersioningV2",
+		"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+		"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "aws:s3/bucketLoggingV2:BucketLoggingV2",
+		"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", "aws:s3/bucketNotification:BucketNotification":
+		// The provider gives these configuration resources the bucket's name as their id.
+		return str("bucket"), nil
 	case "aws:kms/key:Key":
 		id := uuid(h)
 		return id, map[string]any{"keyId": id, "arn": fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", r.partition, r.region, AccountID, id)}
@@ -128,6 +153,15 @@ func (r *Recorder) computed(args pulumi.MockResourceArgs) (string, map[string]an
 		return "", nil // component resources have no id
 	}
 	return args.Name + "-" + h[:12], nil
+}
+
+// decimalOf renders a hex string as a decimal number, as random.RandomId's dec output.
+func decimalOf(hexID string) string {
+	n, err := strconv.ParseUint(hexID, 16, 64)
+	if err != nil {
+		return "0"
+	}
+	return strconv.FormatUint(n, 10)
 }
 
 // uuid formats a digest as a UUID, the shape of KMS key ids and provider ids.

@@ -26,6 +26,7 @@ type Stack struct {
 	Provider *aws.Provider
 	Key      *components.ProjectKey
 	Network  *components.SecureVPC
+	Buckets  *Buckets
 }
 
 // Run is the Pulumi program: it loads and validates the configuration before registering any resource,
@@ -88,6 +89,11 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Stack, error) {
 		return nil, err
 	}
 
+	s.Buckets, err = buildBuckets(ctx, cfg, arns, s.Key, s.Network.S3Endpoint.ID().ToStringOutput(), withProvider)
+	if err != nil {
+		return nil, err
+	}
+
 	s.export(ctx)
 	return s, nil
 }
@@ -115,6 +121,11 @@ const (
 	OutputNATPublicIP         = "natPublicIp"
 	OutputS3EndpointID        = "s3EndpointId"
 	OutputFlowLogGroupName    = "flowLogGroupName"
+	OutputDataInBucket        = "dataInBucket"
+	OutputOutputBucket        = "outputBucket"
+	OutputLogBucket           = "logBucket"
+	OutputAncillaryBucket     = "ancillaryBucket"
+	OutputAccessLogBucket     = "accessLogBucket"
 )
 
 func (s *Stack) export(ctx *pulumi.Context) {
@@ -132,4 +143,9 @@ func (s *Stack) export(ctx *pulumi.Context) {
 	ctx.Export(OutputNATPublicIP, n.NATAddress.PublicIp)
 	ctx.Export(OutputS3EndpointID, n.S3Endpoint.ID())
 	ctx.Export(OutputFlowLogGroupName, n.FlowLogGroup.Name)
+	ctx.Export(OutputDataInBucket, s.Buckets.DataIn.Name)
+	ctx.Export(OutputOutputBucket, s.Buckets.Output.Name)
+	ctx.Export(OutputLogBucket, s.Buckets.Logs.Name)
+	ctx.Export(OutputAncillaryBucket, s.Buckets.Ancillary.Name)
+	ctx.Export(OutputAccessLogBucket, s.Buckets.AccessLogs.Name)
 }

@@ -1,0 +1,129 @@
+package stack
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/sce-project/sce/components"
+	"github.com/sce-project/sce/internal/config"
+)
+
+// Bucket purposes: the seed's S3D, S3O, S3L and S3A, plus the SSE-S3 bucket for the services that cannot
+// write into an SSE-KMS bucket.
+const (
+	PurposeDataIn     = "data-in"
+	PurposeOutput     = "output"
+	PurposeLogs       = "logs"
+	PurposeAncillary  = "ancillary"
+	PurposeAccessLogs = "access-logs"
+)
+
+// Key prefixes in the log bucket.
+const (
+	PrefixCloudTrail = "cloudtrail"
+	PrefixConfig     = "config"
+)
+
+// logArchiveAfterDays moves logs to Glacier Deep Archive after three months.
+const logArchiveAfterDays = 90
+
+// Buckets are the project's buckets.
+type Buckets struct {
+	DataIn, Output, Logs, Ancillary, AccessLogs *components.EncryptedBucket
+}
+
+// PHI returns the buckets that may hold PHI.
+func (b *Buckets) PHI() []*components.EncryptedBucket {
+	return []*components.EncryptedBucket{b.DataIn, b.Output, b.Ancillary}
+}
+
+// TrailName is the name of the project's CloudTrail trail.
+func TrailName(pit string) string { return pit + "-trail" }
+
+// TrailARN is the ARN of the project's trail, known before it exists so that policies can name it.
+func TrailARN(arns components.ARNs, pit string) string {
+	return fmt.Sprintf("arn:%s:cloudtrail:%s:%s:trail/%s", arns.Partition, arns.Region, arns.AccountID, TrailName(pit))
+}
+
+// buildBuckets creates the project's buckets.
+func buildBuckets(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs, key *components.ProjectKey,
+	endpointID pulumi.StringInput, opts ...pulumi.ResourceOption) (*Buckets, error) {
+	pit := cfg.PIT
+	logArchive := &components.Archive{AfterDays: logArchiveAfterDays, ExpireDays: components.SixYearsDays}
+	b := &Buckets{}
+	var err error
+	bucket := func(purpose string, args components.EncryptedBucketArgs) (*components.EncryptedBucket, error) {
+		args.PIT, args.Purpose, args.ARNs = pit, purpose, arns
+		eb, err := components.NewEncryptedBucket(ctx, pit+"-"+purpose, &args, opts...)
+		if err != nil {
+			return nil, err
+		}
+		return eb, nil
+	}
+
+	// S3 server access logs can only be delivered into an SSE-S3 bucket: this bucket takes them, for every
+	// project bucket, and is itself the one bucket that logs nowhere (it would log its own deliveries).
+	b.AccessLogs, err = bucket(PurposeAccessLogs, components.EncryptedBucketArgs{
+		Encryption: components.EncryptionS3,
+		Deliveries: []components.Delivery{{
+			Service:    components.DeliveryS3AccessLogs,
+			SourceARNs: []string{arns.Bucket(components.ProjectBucketPattern(pit))},
+		}},
+		Archive: logArchive,
+		Retain:  true, Protect: cfg.Protect,
+	})
+	if err != nil {
+		return nil, err
+	}
+	accessLogs := b.AccessLogs.Name
+
+	deliveries := []components.Delivery{{Service: components.DeliveryCloudTrail, Prefix: PrefixCloudTrail, SourceARNs: []string{TrailARN(arns, pit)}}}
+	if cfg.AccountBaseline {
+		deliveries = append(deliveries, components.Delivery{Service: components.DeliveryConfig, Prefix: PrefixConfig})
+	}
+	var lock *components.ObjectLock
+	if cfg.LogBucketObjectLock {
+		lock = &components.ObjectLock{Mode: components.ObjectLockGovernance, Days: components.SixYearsDays}
+	}
+	b.Logs, err = bucket(PurposeLogs, components.EncryptedBucketArgs{
+		KMSKeyARN:       key.ARN,
+		AccessLogBucket: accessLogs,
+		Deliveries:      deliveries,
+		Archive:         logArchive,
+		ObjectLock:      lock,
+		Retain:          true, Protect: cfg.Protect,
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	var endpoint pulumi.StringInput
+	if cfg.RestrictToVPCEndpoint {
+		endpoint = endpointID
+	}
+	b.DataIn, err = bucket(PurposeDataIn, components.EncryptedBucketArgs{
+		KMSKeyARN: key.ARN, PHI: true, AccessLogBucket: accessLogs,
+		VPCEndpointID: endpoint, AdminRoleARNs: cfg.AdminRoleARNs, UploaderARNs: cfg.UploaderRoleARNs,
+		Retain: true, Protect: cfg.Protect,
+	})
+	if err != nil {
+		return nil, err
+	}
+	b.Output, err = bucket(PurposeOutput, components.EncryptedBucketArgs{
+		KMSKeyARN: key.ARN, PHI: true, AccessLogBucket: accessLogs,
+		VPCEndpointID: endpoint, AdminRoleARNs: cfg.AdminRoleARNs,
+		Retain: true, Protect: cfg.Protect,
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The ancillary bucket is meant for non-PHI material, but is treated as PHI in case some lands there.
+	b.Ancillary, err = bucket(PurposeAncillary, components.EncryptedBucketArgs{
+		KMSKeyARN: key.ARN, PHI: true, AccessLogBucket: accessLogs,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
