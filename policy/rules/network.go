@@ -483,9 +483,11 @@ type netEntry struct {
 	// where locates an inline rule ("ingress[0]"); empty for a rule resource.
 	where string
 	node  map[string]any
-	// protoKey holds the protocol; sourceKeys hold the remote blocks (a string or a list of strings).
-	protoKey   string
-	sourceKeys []string
+	// protoKey holds the protocol; sourceKeys hold the remote blocks, lists of strings when sourceLists is
+	// set (security group cidrBlocks), single strings otherwise (cidrIpv4, network ACL cidrBlock).
+	protoKey    string
+	sourceKeys  []string
+	sourceLists bool
 	// inbound says whether the entry admits inbound traffic (its direction, its action); inboundWhy names the
 	// unknown value when it is m3Maybe.
 	inbound    match3
@@ -531,13 +533,19 @@ func (e netEntry) sources() (match3, string, string, []Finding) {
 		if !ok || v == nil {
 			continue
 		}
-		if list, isList := v.([]any); isList {
+		list, isList := v.([]any)
+		switch {
+		case IsUnknown(v):
+			consider(v, e.path(key))
+		case e.sourceLists && isList:
 			for i, elem := range list {
 				consider(elem, fmt.Sprintf("%s[%d]", e.path(key), i))
 			}
-			continue
+		case e.sourceLists:
+			problems = append(problems, fail("%s is %s (%s); expected a list of cidr blocks", e.path(key), kind(v), describe(v))...)
+		default:
+			consider(v, e.path(key))
 		}
-		consider(v, e.path(key))
 	}
 	if result == m3Yes {
 		why = ""
@@ -681,12 +689,12 @@ func netJudgeSGIngress(r *Resource, j netPortJudge) []Finding {
 	case netTypeSG, netTypeDefaultSG:
 		rules, out := objectsAt(r.Props, "ingress", "ingress")
 		for i, rule := range rules {
-			e := netEntry{where: fmt.Sprintf("ingress[%d]", i), node: rule, protoKey: "protocol", sourceKeys: []string{"cidrBlocks", "ipv6CidrBlocks"}, inbound: m3Yes}
+			e := netEntry{where: fmt.Sprintf("ingress[%d]", i), node: rule, protoKey: "protocol", sourceKeys: []string{"cidrBlocks", "ipv6CidrBlocks"}, sourceLists: true, inbound: m3Yes}
 			out = append(out, e.judge(j)...)
 		}
 		return out
 	case netTypeSGRule:
-		e := netEntry{node: r.Props, protoKey: "protocol", sourceKeys: []string{"cidrBlocks", "ipv6CidrBlocks"}, inbound: m3Yes}
+		e := netEntry{node: r.Props, protoKey: "protocol", sourceKeys: []string{"cidrBlocks", "ipv6CidrBlocks"}, sourceLists: true, inbound: m3Yes}
 		switch v, _ := r.Get("type"); {
 		case IsUnknown(v):
 			e.inbound, e.inboundWhy = m3Maybe, "type"
