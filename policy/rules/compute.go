@@ -141,8 +141,8 @@ func computeRules() []Rule {
 		},
 		{
 			ID: "ec2-stopped-by-schedule",
-			Description: "Reports every EventBridge schedule that stops instances (target arn:aws:scheduler:::aws-sdk:ec2:stopInstances): AWS Config's " +
-				"ec2-stopped-instance flags instances that stay stopped, so the stopping must be known and declared.",
+			Description: "No EventBridge schedule stops instances (target arn:aws:scheduler:::aws-sdk:ec2:stopInstances) unless it is declared: " +
+				"AWS Config's ec2-stopped-instance flags instances that stay stopped, so a schedule that stops them on purpose must be an exemption.",
 			Level:      Advisory,
 			HIPAA:      []string{hipaaRiskManagement},
 			Sources:    Sources{Config: "ec2-stopped-instance", Checklist: []int{22}},
