@@ -165,7 +165,7 @@ func deliveryStatements(arns ARNs, bucket string, d Delivery) ([]Statement, erro
 			{Sid: "CloudTrailAclCheck", Effect: Allow, Principal: service, Action: []string{"s3:GetBucketAcl"},
 				Resource: []string{bucketARN}, Condition: Condition{"StringEquals": {"aws:SourceArn": d.SourceARNs}}},
 			{Sid: "CloudTrailWrite", Effect: Allow, Principal: service, Action: []string{"s3:PutObject"},
-				Resource: []string{accountLogs},
+				Resource:  []string{accountLogs},
 				Condition: Condition{"StringEquals": {"aws:SourceArn": d.SourceARNs, "s3:x-amz-acl": bucketOwnerFullControl}}},
 		}, nil
 	case DeliveryConfig:
@@ -176,7 +176,7 @@ func deliveryStatements(arns ARNs, bucket string, d Delivery) ([]Statement, erro
 			{Sid: "ConfigBucketExistenceCheck", Effect: Allow, Principal: service, Action: []string{"s3:ListBucket"},
 				Resource: []string{bucketARN}, Condition: Condition{"StringEquals": sourceAccount}},
 			{Sid: "ConfigBucketDelivery", Effect: Allow, Principal: service, Action: []string{"s3:PutObject"},
-				Resource: []string{fmt.Sprintf("%s/%sAWSLogs/%s/Config/*", bucketARN, prefix, arns.AccountID)},
+				Resource:  []string{fmt.Sprintf("%s/%sAWSLogs/%s/Config/*", bucketARN, prefix, arns.AccountID)},
 				Condition: Condition{"StringEquals": {"aws:SourceAccount": {arns.AccountID}, "s3:x-amz-acl": bucketOwnerFullControl}}},
 		}, nil
 	case DeliveryS3AccessLogs:

@@ -96,13 +96,3 @@ func (p *Plan) ByURN(urn string) (Resource, bool) {
 	}
 	return Resource{}, false
 }
-
-// ByID returns the custom resource the mock gave that id.
-func (p *Plan) ByID(id string) (Resource, bool) {
-	for _, r := range p.Resources {
-		if r.Custom && r.ID == id {
-			return r, true
-		}
-	}
-	return Resource{}, false
-}

@@ -2,8 +2,8 @@ package plan_test
 
 import (
 	"bytes"
-	"fmt"
 	"encoding/json"
+	"fmt"
 	"net/netip"
 	"path/filepath"
 	"sort"
@@ -94,10 +94,12 @@ func TestPlanJSONFollowsTheContract(t *testing.T) {
 				if r["custom"].(bool) {
 					id := r["id"].(string)
 					require.NotEmpty(t, id, urn)
-					if other, dup := ids[id]; dup {
+					// AWS gives a bucket's configuration resources the bucket's name: ids are unique per type.
+					key := r["type"].(string) + " " + id
+					if other, dup := ids[key]; dup {
 						t.Errorf("id %s given to both %s and %s", id, other, urn)
 					}
-					ids[id] = urn
+					ids[key] = urn
 				}
 			}
 		})

@@ -85,7 +85,7 @@ func TestEveryResourceIsParentedToItsComponent(t *testing.T) {
 		assert.False(t, parent.Custom, "%s %s is parented to a component", r.Type, r.Name)
 		assert.True(t, strings.HasPrefix(r.Name, parent.Name+"-"), "%s is named from its component %s", r.Name, parent.Name)
 	}
-	assert.Equal(t, 2, components, "ProjectKey and SecureVPC")
+	assert.Equal(t, 7, components, "ProjectKey, SecureVPC and five EncryptedBuckets")
 }
 
 func TestStackExportsTheNetworkOutputs(t *testing.T) {

@@ -15,7 +15,9 @@ import (
 // recorder is a policy manager that records what policies report.
 type recorder struct{ reports []string }
 
-func (r *recorder) ReportViolation(message, urn string) { r.reports = append(r.reports, urn+": "+message) }
+func (r *recorder) ReportViolation(message, urn string) {
+	r.reports = append(r.reports, urn+": "+message)
+}
 
 func policyNamed(t *testing.T, pp policyx.PolicyPack, name string) policyx.Policy {
 	t.Helper()
@@ -121,4 +123,35 @@ func TestPropertyValuesConvertToPlainValues(t *testing.T) {
 	assert.Equal(t, SecretPlaceholder, got["secret"], "a secret never reaches a rule, so never a report")
 	assert.True(t, rules.IsUnknown(got["computed"]))
 	assert.Nil(t, got["null"])
+}
+
+func TestExemptFindingsAreReportedAsNoticesNotViolations(t *testing.T) {
+	pp, err := New()
+	require.NoError(t, err)
+	route := func(name string) policyx.AnalyzerResource {
+		return policyx.AnalyzerResource{
+			Type: "aws:ec2/route:Route", Name: name,
+			URN: "urn:pulumi:hipaa::sce::sce:network:SecureVPC$aws:ec2/route:Route::" + name,
+			Properties: property.NewMap(map[string]property.Value{
+				"destinationCidrBlock": property.New("0.0.0.0/0"),
+				"gatewayId":            property.New("igw-0123456789abcdef0"),
+				"routeTableId":         property.New("rtb-0123456789abcdef0"),
+			}),
+		}
+	}
+	public := []policyx.AnalyzerResource{route("hipaa-public-default-route")}
+	m := &recorder{}
+	rule := policyNamed(t, pp, "vpc-no-unrestricted-route-to-igw").(policyx.StackValidationPolicy)
+	require.NoError(t, rule.Validate(context.Background(), policyx.StackValidationArgs{Manager: m, Resources: public}))
+	assert.Empty(t, m.reports, "an exempt finding does not block")
+
+	notices := policyNamed(t, pp, StackNoticesPolicy).(policyx.StackValidationPolicy)
+	require.NoError(t, notices.Validate(context.Background(), policyx.StackValidationArgs{Manager: m, Resources: public}))
+	require.Len(t, m.reports, 1)
+	assert.Contains(t, m.reports[0], "exempt from vpc-no-unrestricted-route-to-igw: the public subnet must reach the internet")
+
+	m = &recorder{}
+	other := []policyx.AnalyzerResource{route("hipaa-private-default-route")}
+	require.NoError(t, rule.Validate(context.Background(), policyx.StackValidationArgs{Manager: m, Resources: other}))
+	assert.Len(t, m.reports, 1, "the same route elsewhere is a violation: exemptions name specific resources")
 }

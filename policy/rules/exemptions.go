@@ -1,10 +1,22 @@
 package rules
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
+
+var pitPrefix = regexp.MustCompile(`^[a-z][a-z0-9]*$`)
+
+// namedBy reports whether a logical name is a PIT followed by suffix.
+func namedBy(name, suffix string) bool {
+	pit, ok := strings.CutSuffix(name, suffix)
+	return ok && pitPrefix.MatchString(pit)
+}
 
 // Exemption is a rule the design breaks on purpose, for specific resources, with the reason. Exemptions
-// match one rule on resources of one type whose logical name ends with a suffix (names are derived from the
-// PIT, so the suffix names the resource in every stack); never a whole rule.
+// match one rule on resources of one type whose logical name is a PIT followed by a suffix: names are
+// derived from the PIT (letters and digits only), so the suffix names the same resource in every stack,
+// and "-logs-bucket" does not match "<pit>-access-logs-bucket". Never a whole rule.
 type Exemption struct {
 	Rule       string
 	Type       string
@@ -15,7 +27,30 @@ type Exemption struct {
 // Exemptions returns every declared exemption. This is the one place they are declared; the plan, the
 // Pulumi policy pack, `sce policy check` and the IaC export all read it.
 func Exemptions() []Exemption {
+	singleRegion := "the SCE is single-region by design (the seed prefers control to availability): buckets are versioned and retained instead of replicated"
+	noLock := "researchers must be able to replace and delete their own working data; versioning keeps every overwritten and deleted version for the retention period"
+	noEvents := "nothing consumes this bucket's object events; every object access is recorded by CloudTrail data events and server access logs"
 	return []Exemption{
+		{Rule: "s3-default-encryption-kms", Type: "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", NameSuffix: "-access-logs-encryption",
+			Reason: "S3 server access logs, Redshift audit logs and ELB access logs can only be delivered into a bucket encrypted with SSE-S3; this bucket holds those logs and no PHI"},
+		{Rule: "s3-server-access-logging", Type: "aws:s3/bucketV2:BucketV2", NameSuffix: "-access-logs-bucket",
+			Reason: "this bucket is the destination of every other bucket's server access logs; logging it into itself would log its own deliveries without end"},
+		{Rule: "s3-object-lock-enabled", Type: "aws:s3/bucketV2:BucketV2", NameSuffix: "-access-logs-bucket",
+			Reason: "S3 refuses to deliver server access logs into a bucket with object lock"},
+		{Rule: "s3-object-lock-enabled", Type: "aws:s3/bucketV2:BucketV2", NameSuffix: "-logs-bucket",
+			Reason: "object lock on the audit log bucket is the builder's choice (sce:logBucketObjectLock), because it cannot be undone for six years; the bucket is versioned, retained and protected"},
+		{Rule: "s3-object-lock-enabled", Type: "aws:s3/bucketV2:BucketV2", NameSuffix: "-data-in-bucket", Reason: noLock},
+		{Rule: "s3-object-lock-enabled", Type: "aws:s3/bucketV2:BucketV2", NameSuffix: "-output-bucket", Reason: noLock},
+		{Rule: "s3-object-lock-enabled", Type: "aws:s3/bucketV2:BucketV2", NameSuffix: "-ancillary-bucket", Reason: noLock},
+		{Rule: "s3-replication-enabled", Type: "aws:s3/bucketV2:BucketV2", NameSuffix: "-data-in-bucket", Reason: singleRegion},
+		{Rule: "s3-replication-enabled", Type: "aws:s3/bucketV2:BucketV2", NameSuffix: "-output-bucket", Reason: singleRegion},
+		{Rule: "s3-replication-enabled", Type: "aws:s3/bucketV2:BucketV2", NameSuffix: "-logs-bucket", Reason: singleRegion},
+		{Rule: "s3-replication-enabled", Type: "aws:s3/bucketV2:BucketV2", NameSuffix: "-access-logs-bucket", Reason: singleRegion},
+		{Rule: "s3-replication-enabled", Type: "aws:s3/bucketV2:BucketV2", NameSuffix: "-ancillary-bucket", Reason: singleRegion},
+		{Rule: "s3-event-notifications", Type: "aws:s3/bucketV2:BucketV2", NameSuffix: "-output-bucket", Reason: noEvents},
+		{Rule: "s3-event-notifications", Type: "aws:s3/bucketV2:BucketV2", NameSuffix: "-logs-bucket", Reason: noEvents},
+		{Rule: "s3-event-notifications", Type: "aws:s3/bucketV2:BucketV2", NameSuffix: "-access-logs-bucket", Reason: noEvents},
+		{Rule: "s3-event-notifications", Type: "aws:s3/bucketV2:BucketV2", NameSuffix: "-ancillary-bucket", Reason: noEvents},
 		{
 			Rule:       "vpc-no-unrestricted-route-to-igw",
 			Type:       "aws:ec2/route:Route",
@@ -32,7 +67,7 @@ func ExemptionFor(rule string, r *Resource) (Exemption, bool) {
 		return Exemption{}, false
 	}
 	for _, e := range Exemptions() {
-		if e.Rule == rule && e.Type == r.Type && strings.HasSuffix(r.Name, e.NameSuffix) {
+		if e.Rule == rule && e.Type == r.Type && namedBy(r.Name, e.NameSuffix) {
 			return e, true
 		}
 	}

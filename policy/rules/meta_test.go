@@ -49,3 +49,39 @@ func TestUndecidedFindingsAreAdvisoryAndExemptionsReported(t *testing.T) {
 	assert.Equal(t, Advisory, rep.Violations[0].Level)
 	assert.Contains(t, rep.Violations[0].Message, "unknown until deployment")
 }
+
+func TestExemptionsMatchThePITAndSuffixExactly(t *testing.T) {
+	tests := []struct {
+		name, suffix string
+		want         bool
+	}{
+		{"hipaa-logs-bucket", "-logs-bucket", true},
+		{"hipaa-access-logs-bucket", "-logs-bucket", false},
+		{"hipaa-access-logs-bucket", "-access-logs-bucket", true},
+		{"omop2-public-default-route", "-public-default-route", true},
+		{"x-hipaa-public-default-route", "-public-default-route", false},
+		{"-public-default-route", "-public-default-route", false},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, namedBy(tt.name, tt.suffix), "%s with %s", tt.name, tt.suffix)
+	}
+}
+
+// TestEveryApplicableChecklistRowIsCovered checks that each row marked "yes" in the HIPAA checklist
+// (shared/reference/hipaa-rules.md, rows 1 to 66, plus row 78 for the KMS keys this project creates) is
+// implemented by at least one rule.
+func TestEveryApplicableChecklistRowIsCovered(t *testing.T) {
+	covered := map[int][]string{}
+	for _, r := range All() {
+		for _, row := range r.Sources.Checklist {
+			covered[row] = append(covered[row], r.ID)
+		}
+	}
+	rows := []int{78}
+	for row := 1; row <= 66; row++ {
+		rows = append(rows, row)
+	}
+	for _, row := range rows {
+		assert.NotEmpty(t, covered[row], "checklist row %d has a rule", row)
+	}
+}
