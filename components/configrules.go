@@ -58,6 +58,9 @@ type ConfigRuleSpec struct {
 // applies to SCE ("yes"), in checklist order. Rules about resources the project does not build yet are
 // included: they have nothing to evaluate until those resources exist. Identifiers and trigger types are
 // those of the AWS Config managed rules list.
+// configMinRetentionDays is the retention threshold given to cw-loggroup-retention-period-check.
+const configMinRetentionDays = 1827
+
 func HIPAAConfigRules() []ConfigRuleSpec {
 	blockedKMSActions := map[string]string{"blockedActionsPatterns": "kms:*,kms:Decrypt,kms:ReEncrypt*"}
 	// restricted-common-ports blocks FTP data and control, RDP, MySQL and mSQL from 0.0.0.0/0 (row 44).
@@ -74,7 +77,9 @@ func HIPAAConfigRules() []ConfigRuleSpec {
 		{Name: "cloudtrail-s3-dataevents-enabled", Identifier: "CLOUDTRAIL_S3_DATAEVENTS_ENABLED", Scope: ScopeAccount, Periodic: true, Checklist: []int{5}},
 		{Name: "cloudwatch-log-group-encrypted", Identifier: "CLOUDWATCH_LOG_GROUP_ENCRYPTED", Scope: ScopeAccount, Periodic: true, Checklist: []int{6}},
 		{Name: "cw-loggroup-retention-period-check", Identifier: "CW_LOGGROUP_RETENTION_PERIOD_CHECK", Scope: ScopeAccount, Periodic: true, Checklist: []int{7},
-			InputParameters: map[string]string{"MinRetentionTime": strconv.Itoa(DefaultFlowLogRetentionDays)}},
+			// The rule documents 1827 as its longest value below ten years (it predates CloudWatch's 2192-day
+			// option); the policy pack's log-retention-six-years holds the six-year line.
+			InputParameters: map[string]string{"MinRetentionTime": strconv.Itoa(configMinRetentionDays)}},
 
 		// DynamoDB.
 		{Name: "dynamodb-in-backup-plan", Identifier: "DYNAMODB_IN_BACKUP_PLAN", Scope: ScopeAccount, Periodic: true, Checklist: []int{8}},

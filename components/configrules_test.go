@@ -160,7 +160,7 @@ func TestRuleParametersMatchTheProject(t *testing.T) {
 		name   string
 		params map[string]string
 	}{
-		{"cw-loggroup-retention-period-check", map[string]string{"MinRetentionTime": "2192"}},
+		{"cw-loggroup-retention-period-check", map[string]string{"MinRetentionTime": "1827"}},
 		{"restricted-common-ports", map[string]string{
 			"blockedPort1": "20", "blockedPort2": "21", "blockedPort3": "3389", "blockedPort4": "3306", "blockedPort5": "4333"}},
 		{"ec2-stopped-instance", map[string]string{"AllowedDays": "30"}},

@@ -10,11 +10,18 @@ import (
 // KeyService is an AWS service that the project key's policy lets use the key.
 type KeyService string
 
-// Services the project key can serve. Each is added when the stack first uses it, so the key policy grants
-// no service more than the stack needs. CloudTrail, S3, SNS, SQS and Redshift join as their components land.
+// Services the project key can serve. Each is added when the stack uses it, so the key policy grants no
+// service more than the stack needs. S3 needs no statement: it uses the key on behalf of the caller, whose
+// own permissions decide. SQS and Redshift join as their components land.
 const (
 	// KeyServiceCloudWatchLogs lets CloudWatch Logs encrypt the project's log groups.
 	KeyServiceCloudWatchLogs KeyService = "logs"
+	// KeyServiceCloudTrail lets the project's trail encrypt its log files (and read the bucket key).
+	KeyServiceCloudTrail KeyService = "cloudtrail"
+	// KeyServiceConfig lets AWS Config deliver encrypted configuration history into the log bucket.
+	KeyServiceConfig KeyService = "config"
+	// KeyServiceCloudWatchAlarms lets CloudWatch alarms publish to the project's encrypted SNS topic.
+	KeyServiceCloudWatchAlarms KeyService = "cloudwatch"
 )
 
 // KeyDeletionWindowDays is the waiting period before a scheduled key deletion takes effect: the longest
@@ -32,6 +39,8 @@ type ProjectKeyArgs struct {
 	LogGroupPrefix string
 	// Services lists the AWS services that may use the key. Default: CloudWatch Logs only.
 	Services []KeyService
+	// TrailARN is the project trail's ARN. Required with KeyServiceCloudTrail.
+	TrailARN string
 	// Protect marks the key protected, so that `pulumi destroy` refuses to delete it. The key is retained
 	// on delete either way. Default: false.
 	Protect bool
@@ -136,6 +145,36 @@ func KeyPolicy(a ProjectKeyArgs) (string, error) {
 					"kms:EncryptionContext:aws:logs:arn": {a.ARNs.LogGroup(a.LogGroupPrefix + "*")},
 				}},
 			})
+		case KeyServiceCloudTrail:
+			if a.TrailARN == "" {
+				return "", fmt.Errorf("key service cloudtrail needs the trail ARN")
+			}
+			service := &Principal{Service: []string{ServicePrincipal("cloudtrail")}}
+			fromTrail := map[string][]string{"aws:SourceArn": {a.TrailARN}}
+			doc.Statement = append(doc.Statement,
+				Statement{Sid: "CloudTrailEncryptsProjectTrailLogs", Effect: Allow, Principal: service,
+					Action: []string{"kms:GenerateDataKey*"}, Resource: []string{"*"},
+					Condition: Condition{
+						"StringEquals": fromTrail,
+						"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": {fmt.Sprintf("arn:%s:cloudtrail:*:%s:trail/*", a.ARNs.Partition, a.ARNs.AccountID)}},
+					}},
+				// Describe, and Decrypt for the log bucket's S3 Bucket Key, which CloudTrail needs to create or update the trail.
+				Statement{Sid: "CloudTrailDescribesKeyAndReadsBucketKey", Effect: Allow, Principal: service,
+					Action: []string{"kms:DescribeKey", "kms:Decrypt"}, Resource: []string{"*"},
+					Condition: Condition{"StringEquals": fromTrail}})
+		case KeyServiceConfig:
+			doc.Statement = append(doc.Statement, Statement{Sid: "ConfigDeliversEncryptedHistory", Effect: Allow,
+				Principal: &Principal{Service: []string{ServicePrincipal("config")}},
+				Action:    []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: []string{"*"},
+				Condition: Condition{"StringEquals": {"aws:SourceAccount": {a.ARNs.AccountID}}}})
+		case KeyServiceCloudWatchAlarms:
+			doc.Statement = append(doc.Statement, Statement{Sid: "CloudWatchAlarmsPublishToEncryptedTopic", Effect: Allow,
+				Principal: &Principal{Service: []string{ServicePrincipal("cloudwatch")}},
+				Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"}, Resource: []string{"*"},
+				Condition: Condition{
+					"StringEquals": {"aws:SourceAccount": {a.ARNs.AccountID}},
+					"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:*", a.ARNs.Partition, a.ARNs.Region, a.ARNs.AccountID)}},
+				}})
 		default:
 			return "", fmt.Errorf("key service %q is not supported", s)
 		}

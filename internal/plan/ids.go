@@ -139,6 +139,35 @@ func (r *Recorder) computed(args pulumi.MockResourceArgs) (string, map[string]an
 		"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", "aws:s3/bucketNotification:BucketNotification":
 		// The provider gives these configuration resources the bucket's name as their id.
 		return str("bucket"), nil
+	case "aws:cloudtrail/trail:Trail":
+		n := name()
+		arn := fmt.Sprintf("arn:%s:cloudtrail:%s:%s:trail/%s", r.partition, r.region, AccountID, n)
+		return arn, map[string]any{"arn": arn, "name": n, "homeRegion": r.region}
+	case "aws:sns/topic:Topic":
+		n := name()
+		arn := fmt.Sprintf("arn:%s:sns:%s:%s:%s", r.partition, r.region, AccountID, n)
+		return arn, map[string]any{"arn": arn, "name": n, "owner": AccountID}
+	case "aws:sns/topicPolicy:TopicPolicy":
+		return str("arn"), map[string]any{"owner": AccountID}
+	case "aws:sns/topicSubscription:TopicSubscription":
+		arn := str("topic") + ":" + uuid(h)
+		return arn, map[string]any{"arn": arn, "ownerId": AccountID, "pendingConfirmation": str("protocol") == "email"}
+	case "aws:cloudwatch/logMetricFilter:LogMetricFilter":
+		return name(), nil
+	case "aws:cloudwatch/metricAlarm:MetricAlarm":
+		n := name()
+		return n, map[string]any{"arn": fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:%s", r.partition, r.region, AccountID, n), "name": n}
+	case "aws:cfg/recorder:Recorder", "aws:cfg/deliveryChannel:DeliveryChannel", "aws:cfg/recorderStatus:RecorderStatus":
+		n := name()
+		return n, map[string]any{"name": n}
+	case "aws:cfg/rule:Rule":
+		n := name()
+		return n, map[string]any{"name": n, "ruleId": "config-rule-" + h[:6],
+			"arn": fmt.Sprintf("arn:%s:config:%s:%s:config-rule/config-rule-%s", r.partition, r.region, AccountID, h[:6])}
+	case "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock":
+		return AccountID, nil
+	case "aws:ebs/encryptionByDefault:EncryptionByDefault":
+		return r.region, nil
 	case "aws:kms/key:Key":
 		id := uuid(h)
 		return id, map[string]any{"keyId": id, "arn": fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", r.partition, r.region, AccountID, id)}

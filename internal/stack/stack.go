@@ -27,6 +27,7 @@ type Stack struct {
 	Key      *components.ProjectKey
 	Network  *components.SecureVPC
 	Buckets  *Buckets
+	Audit    *Audit
 }
 
 // Run is the Pulumi program: it loads and validates the configuration before registering any resource,
@@ -64,9 +65,11 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Stack, error) {
 	arns := components.ARNs{Partition: cfg.Partition, Region: cfg.Region, AccountID: identity.AccountId}
 
 	s.Key, err = components.NewProjectKey(ctx, cfg.PIT, &components.ProjectKeyArgs{
-		PIT:     cfg.PIT,
-		ARNs:    arns,
-		Protect: cfg.Protect,
+		PIT:      cfg.PIT,
+		ARNs:     arns,
+		Services: keyServices(cfg),
+		TrailARN: TrailARN(arns, cfg.PIT),
+		Protect:  cfg.Protect,
 	}, withProvider)
 	if err != nil {
 		return nil, err
@@ -90,6 +93,11 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Stack, error) {
 	}
 
 	s.Buckets, err = buildBuckets(ctx, cfg, arns, s.Key, s.Network.S3Endpoint.ID().ToStringOutput(), withProvider)
+	if err != nil {
+		return nil, err
+	}
+
+	s.Audit, err = buildAudit(ctx, cfg, arns, s.Key, s.Buckets, withProvider)
 	if err != nil {
 		return nil, err
 	}
@@ -126,6 +134,8 @@ const (
 	OutputLogBucket           = "logBucket"
 	OutputAncillaryBucket     = "ancillaryBucket"
 	OutputAccessLogBucket     = "accessLogBucket"
+	OutputTrailARN            = "trailArn"
+	OutputAlertTopicARN       = "alertTopicArn"
 )
 
 func (s *Stack) export(ctx *pulumi.Context) {
@@ -148,4 +158,6 @@ func (s *Stack) export(ctx *pulumi.Context) {
 	ctx.Export(OutputLogBucket, s.Buckets.Logs.Name)
 	ctx.Export(OutputAncillaryBucket, s.Buckets.Ancillary.Name)
 	ctx.Export(OutputAccessLogBucket, s.Buckets.AccessLogs.Name)
+	ctx.Export(OutputTrailARN, s.Audit.Trail.Trail.Arn)
+	ctx.Export(OutputAlertTopicARN, s.Audit.Trail.Topic.Arn)
 }

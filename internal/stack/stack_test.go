@@ -41,7 +41,9 @@ func TestProjectKeyIsRetainedButNotProtectedWhenProtectIsOff(t *testing.T) {
 
 func TestKeyPolicyScopesCloudWatchLogsToTheProjectLogGroups(t *testing.T) {
 	doc := policyOf(t, planWith(t, nil).Find("aws:kms/key:Key")[0], "policy")
-	require.Len(t, doc.Statement, 2, "the account, and CloudWatch Logs: no service the stack does not use")
+	assert.Equal(t, []string{"AccountAdministersKeyThroughIAM", "CloudWatchLogsEncryptsProjectLogGroups",
+		"CloudTrailEncryptsProjectTrailLogs", "CloudTrailDescribesKeyAndReadsBucketKey", "CloudWatchAlarmsPublishToEncryptedTopic",
+		"ConfigDeliversEncryptedHistory"}, sids(doc), "the account and the services the stack uses, nothing else")
 	admin := doc.Statement[0]
 	assert.Equal(t, []string{"arn:aws:iam::111122223333:root"}, admin.Principal.AWS)
 	logs := doc.Statement[1]
@@ -85,7 +87,7 @@ func TestEveryResourceIsParentedToItsComponent(t *testing.T) {
 		assert.False(t, parent.Custom, "%s %s is parented to a component", r.Type, r.Name)
 		assert.True(t, strings.HasPrefix(r.Name, parent.Name+"-"), "%s is named from its component %s", r.Name, parent.Name)
 	}
-	assert.Equal(t, 7, components, "ProjectKey, SecureVPC and five EncryptedBuckets")
+	assert.Equal(t, 9, components, "ProjectKey, SecureVPC, five EncryptedBuckets, AuditTrail and AccountBaseline")
 }
 
 func TestStackExportsTheNetworkOutputs(t *testing.T) {

@@ -1,0 +1,63 @@
+package stack
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/sce-project/sce/components"
+	"github.com/sce-project/sce/internal/config"
+)
+
+// Audit is what the stack builds for auditing.
+type Audit struct {
+	Trail    *components.AuditTrail
+	Baseline *components.AccountBaseline
+}
+
+// keyServices lists the services that use the project key in this stack.
+func keyServices(cfg *config.Config) []components.KeyService {
+	services := []components.KeyService{components.KeyServiceCloudWatchLogs, components.KeyServiceCloudTrail, components.KeyServiceCloudWatchAlarms}
+	if cfg.AccountBaseline {
+		services = append(services, components.KeyServiceConfig)
+	}
+	return services
+}
+
+// buildAudit creates the account baseline (when this stack owns it) and the project's audit trail.
+// Only the baseline stack records management events and runs the Config recorder: AWS allows one recorder
+// per account and region, and one copy of management events is enough for an account.
+func buildAudit(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs, key *components.ProjectKey, b *Buckets,
+	opts ...pulumi.ResourceOption) (*Audit, error) {
+	a := &Audit{}
+	var recorder pulumi.Resource
+	if cfg.AccountBaseline {
+		var err error
+		a.Baseline, err = components.NewAccountBaseline(ctx, cfg.PIT+"-account", &components.AccountBaselineArgs{
+			PIT: cfg.PIT, ARNs: arns, KMSKeyARN: key.ARN,
+			LogBucket: b.Logs.Name, LogBucketPolicy: b.Logs.Policy, LogPrefix: PrefixConfig,
+		}, opts...)
+		if err != nil {
+			return nil, err
+		}
+		recorder = a.Baseline.RecorderStatus
+	}
+	var dataBuckets []pulumi.StringInput
+	for _, bucket := range b.PHI() {
+		dataBuckets = append(dataBuckets, bucket.ARN)
+	}
+	var err error
+	a.Trail, err = components.NewAuditTrail(ctx, cfg.PIT+"-audit", &components.AuditTrailArgs{
+		PIT: cfg.PIT, ARNs: arns, KMSKeyARN: key.ARN,
+		LogBucket: b.Logs.Name, LogBucketPolicy: b.Logs.Policy, LogPrefix: PrefixCloudTrail,
+		DataEventBucketARNs: dataBuckets,
+		ManagementEvents:    cfg.AccountBaseline,
+		LogRetentionDays:    cfg.AuditLogRetentionDays,
+		NotificationEmails:  cfg.NotificationEmails,
+		ConfigRules:         true,
+		ConfigRecorder:      recorder,
+		Protect:             cfg.Protect,
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
