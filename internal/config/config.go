@@ -48,6 +48,20 @@ type Config struct {
 	AuditLogRetentionDays int
 	// AccountBaseline creates the account-level parts (Config recorder, management trail, account settings).
 	AccountBaseline bool
+	// SSHPublicKey is the builder's public key, for ec2-user.
+	SSHPublicKey string
+	// Researchers have one Linux login each on the workstation (and a jump-only login on the bastion).
+	Researchers []Researcher
+	// DataVolumeGB is the size of the workstation's data volume.
+	DataVolumeGB int
+	// AnalysisTools are installed on the workstation.
+	AnalysisTools []string
+}
+
+// Researcher is one researcher's Linux login and ssh public key.
+type Researcher struct {
+	Login     string
+	PublicKey string
 }
 
 // Getter returns the raw value of a namespaced key ("sce:pit") and whether it is set. Structured values
@@ -91,8 +105,8 @@ func Load(get Getter) (*Config, error) {
 	c.AllowSSHFromAnywhere = r.boolean(KeyAllowSSHFromAnywhere)
 	c.AllowedSSHCIDRs = r.sshCIDRs(c.AllowSSHFromAnywhere)
 
-	c.BastionInstanceType = r.instanceType(KeyBastionInstanceType)
-	c.WorkstationInstanceType = r.instanceType(KeyWorkstationInstanceType)
+	c.BastionInstanceType = r.instanceType(KeyBastionInstanceType, "m")
+	c.WorkstationInstanceType = r.instanceType(KeyWorkstationInstanceType, "m", "c", "r")
 
 	c.NotificationEmails = r.checkedList(KeyNotificationEmails, CheckEmail)
 	c.FlowLogRetentionDays = r.retention(KeyFlowLogRetentionDays)
@@ -104,6 +118,10 @@ func Load(get Getter) (*Config, error) {
 	c.LogBucketObjectLock = r.boolean(KeyLogBucketObjectLock)
 	c.AuditLogRetentionDays = r.retention(KeyAuditLogRetentionDays)
 	c.AccountBaseline = r.boolean(KeyAccountBaseline)
+	c.SSHPublicKey = r.sshKey()
+	c.Researchers = r.researchers()
+	c.DataVolumeGB = r.integer(KeyDataVolumeGB, 1, 16384)
+	c.AnalysisTools = r.checkedList(KeyAnalysisTools, checkTool)
 
 	if err := r.ps.err(); err != nil {
 		return nil, err

@@ -17,8 +17,17 @@ func valid() map[string]string {
 		"aws:region":          "us-west-2",
 		"sce:pit":             "hipaa",
 		"sce:allowedSshCidrs": `["198.51.100.0/24"]`,
+		"sce:sshPublicKey":    builderKey,
 	}
 }
+
+// Throwaway public keys, generated for these tests; their private keys were discarded.
+const (
+	builderKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE0p+AoIYJo7DfkNJoC637EqJv42XFfBVaI5j/1eTEEn hipaa-builder@example.org"
+	aliceKey   = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGxshx/hU/qmeT0q1IbNEFxqo2oGGFO7811sVSUS3GmW alice@example.org"
+	// rsa2048Key is a 2048-bit RSA key, too short.
+	rsa2048Key = rsa2048
+)
 
 func with(changes map[string]string, drop ...string) map[string]string {
 	raw := valid()
@@ -55,6 +64,17 @@ func TestLoadAppliesDefaults(t *testing.T) {
 	assert.False(t, c.LogBucketObjectLock)
 	assert.Equal(t, 2192, c.AuditLogRetentionDays)
 	assert.True(t, c.AccountBaseline)
+	assert.Equal(t, builderKey, c.SSHPublicKey)
+	assert.Empty(t, c.Researchers)
+	assert.Equal(t, 100, c.DataVolumeGB)
+	assert.Equal(t, []string{"python", "jupyter", "r"}, c.AnalysisTools)
+}
+
+func TestResearchersAreReadAsLoginAndKey(t *testing.T) {
+	c, err := Load(FromMap(with(map[string]string{"sce:researchers": `["alice ` + aliceKey + `"]`, "sce:workstationInstanceType": "r6i.2xlarge"})))
+	require.NoError(t, err)
+	assert.Equal(t, []Researcher{{Login: "alice", PublicKey: aliceKey}}, c.Researchers)
+	assert.Equal(t, "r6i.2xlarge", c.WorkstationInstanceType, "memory-optimised workstations are accepted")
 }
 
 func TestLoadReadsEveryKey(t *testing.T) {
@@ -73,6 +93,7 @@ func TestLoadReadsEveryKey(t *testing.T) {
 		"sce:flowLogRetentionDays":    "3653",
 		"sce:readOnlySourceBuckets":   `["reference-genomes.example"]`,
 		"sce:protect":                 "false",
+		"sce:sshPublicKey":            builderKey,
 	}))
 	require.NoError(t, err)
 	assert.Equal(t, "ap-northeast-1c", c.AvailabilityZone)
@@ -147,6 +168,21 @@ func TestLoadRejectsBadInput(t *testing.T) {
 		{"an invalid source bucket", with(map[string]string{"sce:readOnlySourceBuckets": `["Reference_Data"]`}), "sce:readOnlySourceBuckets", "Reference_Data", "bucket name"},
 		{"a source bucket shaped like an address", with(map[string]string{"sce:readOnlySourceBuckets": `["192.168.5.4"]`}), "sce:readOnlySourceBuckets", "192.168.5.4", "IP address"},
 		{"a protect flag that is not a boolean", with(map[string]string{"sce:protect": "on"}), "sce:protect", "on", "true or false"},
+		{"a missing builder key", with(nil, "sce:sshPublicKey"), "sce:sshPublicKey", "", "required"},
+		{"a builder key that is not a key", with(map[string]string{"sce:sshPublicKey": "ssh-ed25519 notbase64"}), "sce:sshPublicKey", "ssh-ed25519 notbase64", "not an OpenSSH public key"},
+		{"a private key instead of a public one", with(map[string]string{"sce:sshPublicKey": "-----BEGIN OPENSSH PRIVATE KEY-----"}), "sce:sshPublicKey", "-----BEGIN OPENSSH PRIVATE KEY-----", "is a private key"},
+		{"a short RSA key", with(map[string]string{"sce:sshPublicKey": rsa2048Key}), "sce:sshPublicKey", "ssh-rsa", "shorter than 3072 bits"},
+		{"a researcher without a key", with(map[string]string{"sce:researchers": `["alice"]`}), "sce:researchers", "alice", "<login> <ssh public key>"},
+		{"a researcher with an invalid login", with(map[string]string{"sce:researchers": `["Alice ` + aliceKey + `"]`}), "sce:researchers", "Alice", "not a valid login"},
+		{"a researcher taking a system account", with(map[string]string{"sce:researchers": `["ec2-user ` + aliceKey + `"]`}), "sce:researchers", "ec2-user", "system account"},
+		{"a researcher listed twice", with(map[string]string{"sce:researchers": `["alice ` + aliceKey + `","alice ` + aliceKey + `"]`}), "sce:researchers", "alice", "listed twice"},
+		{"a researcher with a bad key", with(map[string]string{"sce:researchers": `["alice ssh-rsa AAAA"]`}), "sce:researchers", "alice ssh-rsa AAAA", "not an OpenSSH public key"},
+		{"a data volume of zero", with(map[string]string{"sce:dataVolumeGb": "0"}), "sce:dataVolumeGb", "0", "from 1 to 16384"},
+		{"a data volume too large", with(map[string]string{"sce:dataVolumeGb": "20000"}), "sce:dataVolumeGb", "20000", "from 1 to 16384"},
+		{"an unknown analysis tool", with(map[string]string{"sce:analysisTools": `["stata"]`}), "sce:analysisTools", "stata", "accepted: python, jupyter, r"},
+		{"a compute-family bastion", with(map[string]string{"sce:bastionInstanceType": "c5.large"}), "sce:bastionInstanceType", "c5.large", "m-family"},
+		{"an accelerated workstation", with(map[string]string{"sce:workstationInstanceType": "p4d.24xlarge"}), "sce:workstationInstanceType", "p4d.24xlarge", "accepted family"},
+		{"a mac workstation", with(map[string]string{"sce:workstationInstanceType": "mac2.metal"}), "sce:workstationInstanceType", "mac2.metal", "accepted family"},
 		{"an admin user instead of a role", with(map[string]string{"sce:adminRoleArns": `["arn:aws:iam::111122223333:user/builder"]`}), "sce:adminRoleArns", "arn:aws:iam::111122223333:user/builder", "not an IAM role ARN"},
 		{"an uploader ARN with a short account", with(map[string]string{"sce:uploaderRoleArns": `["arn:aws:iam::1111:role/up"]`}), "sce:uploaderRoleArns", "arn:aws:iam::1111:role/up", "12-digit"},
 		{"a restriction flag that is not a boolean", with(map[string]string{"sce:restrictToVpcEndpoint": "maybe"}), "sce:restrictToVpcEndpoint", "maybe", "true or false"},

@@ -56,6 +56,10 @@ const (
 	KeyLogBucketObjectLock     = "logBucketObjectLock"
 	KeyAuditLogRetentionDays   = "auditLogRetentionDays"
 	KeyAccountBaseline         = "accountBaseline"
+	KeySSHPublicKey            = "sshPublicKey"
+	KeyResearchers             = "researchers"
+	KeyDataVolumeGB            = "dataVolumeGb"
+	KeyAnalysisTools           = "analysisTools"
 )
 
 // RegionKey is the AWS provider's region key; it is required because nothing here guesses a region.
@@ -79,9 +83,17 @@ func Keys() []Key {
 		{Name: KeyAllowSSHFromAnywhere, Type: TypeBoolean, Default: "false",
 			Description: "Explicitly accept ssh sources wider than /8 (for example 0.0.0.0/0). Insecure; the policy pack reports it."},
 		{Name: KeyBastionInstanceType, Type: TypeString, Default: "m5.large",
-			Description: "EC2 instance type of the bastion. Burstable (t-family) types are refused: they cannot run with dedicated tenancy."},
+			Description: "EC2 instance type of the bastion: an m-family (general purpose) type. Burstable (t-family) types are refused: they cannot run with dedicated tenancy."},
 		{Name: KeyWorkstationInstanceType, Type: TypeString, Default: "m5.xlarge",
-			Description: "EC2 instance type of the private analysis workstation. Burstable (t-family) types are refused."},
+			Description: "EC2 instance type of the private analysis workstation: an m-, c- or r-family type (general purpose, compute or memory). Burstable (t-family) types are refused."},
+		{Name: KeySSHPublicKey, Type: TypeString, Required: true,
+			Description: "The builder's ssh public key (OpenSSH format: ed25519, ECDSA, or RSA of 3072 bits or more) for `ec2-user` on the bastion and the workstation. Only the public key is ever given: no private key is generated into the state."},
+		{Name: KeyResearchers, Type: TypeArray, Default: "[]",
+			Description: "One Linux login per researcher, each written `<login> <ssh public key>` (for example `alice ssh-ed25519 AAAA... alice@example.org`). Logins: 1-32 characters of a-z, 0-9, _ and -, starting with a letter, not a system account."},
+		{Name: KeyDataVolumeGB, Type: TypeInteger, Default: "100",
+			Description: "Size in GiB of the workstation's encrypted gp3 data volume, mounted at `/<pit>` (1 to 16384)."},
+		{Name: KeyAnalysisTools, Type: TypeArray, Default: `["python","jupyter","r"]`,
+			Description: "Analysis tools installed on the workstation at first boot; any of `python`, `jupyter` (implies python) and `r`."},
 		{Name: KeyNotificationEmails, Type: TypeArray, Default: "[]",
 			Description: "E-mail addresses that receive alarms and notifications; each must be a plain, well-formed address."},
 		{Name: KeyFlowLogRetentionDays, Type: TypeInteger, Default: "2192",

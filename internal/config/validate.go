@@ -177,12 +177,30 @@ func CheckInstanceType(t string) string {
 	return ""
 }
 
-func (r *reader) instanceType(name string) string {
+// instanceType reads an instance type that must be of one of the family classes given (the letters that
+// begin the family: "m" for m5, m7i-flex, ...).
+func (r *reader) instanceType(name string, classes ...string) string {
 	v := r.value(name)
 	if msg := CheckInstanceType(v); msg != "" {
 		r.ps.add(full(name), v, "%s", msg)
+		return v
+	}
+	family := strings.SplitN(v, ".", 2)[0]
+	class := family[:1]
+	if !slices.Contains(classes, class) || len(family) < 2 || family[1] < '0' || family[1] > '9' {
+		r.ps.add(full(name), v, "is not of an accepted family; accepted: %s-family types such as %s5.large", strings.Join(classes, "-, "), classes[0])
 	}
 	return v
+}
+
+func (r *reader) integer(name string, min, max int) int {
+	v := r.value(name)
+	n, err := strconv.Atoi(v)
+	if err != nil || n < min || n > max {
+		r.ps.add(full(name), v, "is not a whole number from %d to %d", min, max)
+		return 0
+	}
+	return n
 }
 
 // CheckEmail returns why an address is refused, or "". Only a bare address is accepted: no display name.

@@ -1,0 +1,4 @@
+package config
+
+// rsa2048 is a throwaway 2048-bit RSA public key (private key discarded), for the short-key test.
+const rsa2048 = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQDevqGfCcnfKpDKazW5pAL60gW+mq05jvIG2z5bjexceo3UtbSsNq7gwjQUpLmN7QOg2IAcHySkRSQDin2NropSfhNxXnXTPeIpdf63eyPHwjETc5YVyVNj/pbFHRTOl4wUPgxezMXOSvPMt4sABy44/lwdfQ2PRR6sVJhOx/TeHzsM2Pwq5RSt+nuNfjkSD2AVrRzifpK9duKGtfeGWTLzTniiVal79sOmu1tYb/Ogr/Te+MefWtP5Gf0KBKpYHhMBS4OHy9eLJQY8gy933BWHNVYdvULsLZp3fkr3pY4eSdcVZvCQBXz4TOg5cO9ARqDhz5+zCMEDR0K4gv+7OA5n short@example.org"
