@@ -43,7 +43,8 @@ func TestProjectFileMatchesTheKeyTable(t *testing.T) {
 	assert.Equal(t, "go", project.Runtime)
 	require.Len(t, project.Config, len(config.Keys()))
 	// Defaults declared in Pulumi.yaml are what the program applies when a key is absent.
-	defaults := map[string]string{"aws:region": "us-west-2", "sce:pit": "hipaa", "sce:allowedSshCidrs": `["198.51.100.0/24"]`}
+	defaults := map[string]string{"aws:region": "us-west-2", "sce:pit": "hipaa", "sce:allowedSshCidrs": `["198.51.100.0/24"]`,
+		"sce:sshPublicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE0p+AoIYJo7DfkNJoC637EqJv42XFfBVaI5j/1eTEEn hipaa-builder@example.org"}
 	fromGo, err := config.Load(config.FromMap(defaults))
 	require.NoError(t, err)
 	for _, k := range config.Keys() {

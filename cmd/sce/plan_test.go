@@ -66,7 +66,8 @@ func TestPlanWithInvalidConfigurationListsEveryProblemOnStderrOnly(t *testing.T)
 		assert.Contains(t, stderr, key)
 	}
 	assert.Contains(t, stderr, `"Bad-PIT"`)
-	assert.Contains(t, stderr, "4 problem(s)")
+	assert.Contains(t, stderr, "5 problem(s)", "the four bad values and the missing sce:sshPublicKey")
+	assert.Contains(t, stderr, "sce:sshPublicKey: is required")
 }
 
 func TestPlanRefusesAMisspeltKey(t *testing.T) {

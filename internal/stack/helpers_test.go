@@ -22,8 +22,17 @@ func baseConfig() map[string]string {
 		"sce:privateSubnetCidr": "10.20.1.0/24",
 		"sce:availabilityZone":  "us-west-2b",
 		"sce:allowedSshCidrs":   `["198.51.100.0/24","203.0.113.64/26"]`,
+		"sce:sshPublicKey":      builderKey,
+		"sce:researchers":       `["alice ` + aliceKey + `","bob ` + bobKey + `"]`,
 	}
 }
+
+// Throwaway public keys; their private keys were discarded.
+const (
+	builderKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE0p+AoIYJo7DfkNJoC637EqJv42XFfBVaI5j/1eTEEn hipaa-builder@example.org"
+	aliceKey   = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGxshx/hU/qmeT0q1IbNEFxqo2oGGFO7811sVSUS3GmW alice@example.org"
+	bobKey     = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILss+Wn4JfvPqpyXIG+JOH/hMxip1naXCNOob8me2oma bob@example.org"
+)
 
 // planWith runs the real program under the recording mock with the base configuration changed by changes.
 func planWith(t *testing.T, changes map[string]string) *plan.Plan {
