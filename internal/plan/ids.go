@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"net/netip"
 	"strconv"
 	"strings"
 
@@ -168,6 +169,34 @@ func (r *Recorder) computed(args pulumi.MockResourceArgs) (string, map[string]an
 		return AccountID, nil
 	case "aws:ebs/encryptionByDefault:EncryptionByDefault":
 		return r.region, nil
+	case "aws:ec2/keyPair:KeyPair":
+		n := str("keyName")
+		return n, map[string]any{"keyName": n, "keyPairId": "key-" + h[:17], "arn": ec2ARN("key-pair", n),
+			"fingerprint": fingerprint(h)}
+	case "aws:ec2/securityGroup:SecurityGroup":
+		id := "sg-" + h[:17]
+		return id, map[string]any{"arn": ec2ARN("security-group", id), "ownerId": AccountID, "name": args.Name + "-" + h[:7]}
+	case "aws:ec2/securityGroupRule:SecurityGroupRule":
+		return "sgrule-" + strconv.FormatUint(uint64(crc(h)), 10), map[string]any{"securityGroupRuleId": "sgr-" + h[:17]}
+	case "aws:ec2/instance:Instance":
+		id := "i-" + h[:17]
+		return id, map[string]any{
+			"arn": ec2ARN("instance", id), "privateIp": r.hostIn(str("subnetId"), h),
+			"primaryNetworkInterfaceId": "eni-" + hash(h, "eni")[:17], "instanceState": "running",
+			"privateDns": "ip-" + strings.ReplaceAll(r.hostIn(str("subnetId"), h), ".", "-") + "." + r.region + ".compute.internal",
+		}
+	case "aws:ebs/volume:Volume":
+		id := "vol-" + h[:17]
+		return id, map[string]any{"arn": ec2ARN("volume", id)}
+	case "aws:ec2/volumeAttachment:VolumeAttachment":
+		return "vai-" + strconv.FormatUint(uint64(crc(str("volumeId")+str("instanceId"))), 10), nil
+	case "aws:iam/instanceProfile:InstanceProfile":
+		n := name()
+		return n, map[string]any{"name": n, "arn": fmt.Sprintf("arn:%s:iam::%s:instance-profile/%s", r.partition, AccountID, n),
+			"uniqueId": "AIPA" + strings.ToUpper(h[:17])}
+	case "aws:ssm/association:Association":
+		id := uuid(h)
+		return id, map[string]any{"associationId": id, "arn": fmt.Sprintf("arn:%s:ssm:%s:%s:association/%s", r.partition, r.region, AccountID, id)}
 	case "aws:kms/key:Key":
 		id := uuid(h)
 		return id, map[string]any{"keyId": id, "arn": fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", r.partition, r.region, AccountID, id)}
@@ -182,6 +211,31 @@ func (r *Recorder) computed(args pulumi.MockResourceArgs) (string, map[string]an
 		return "", nil // component resources have no id
 	}
 	return args.Name + "-" + h[:12], nil
+}
+
+// fingerprint renders an MD5-style key fingerprint, as AWS shows for an imported key.
+func fingerprint(h string) string {
+	var parts []string
+	for i := 0; i < 32; i += 2 {
+		parts = append(parts, h[i:i+2])
+	}
+	return strings.Join(parts, ":")
+}
+
+// hostIn picks a stable host address inside the subnet with that id (from its recorded cidrBlock).
+func (r *Recorder) hostIn(subnetID, h string) string {
+	cidr := r.outputOf(subnetID, "cidrBlock")
+	p, err := netip.ParsePrefix(cidr)
+	if err != nil || !p.Addr().Is4() {
+		return "10.0.0.10"
+	}
+	n, _ := strconv.ParseUint(h[:4], 16, 32)
+	size := uint64(1) << (32 - p.Bits())
+	host := 4 + n%(size-5) // AWS reserves the first four and the last address
+	a := p.Addr().As4()
+	v := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])
+	v += uint32(host)
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}).String()
 }
 
 // decimalOf renders a hex string as a decimal number, as random.RandomId's dec output.

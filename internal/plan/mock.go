@@ -125,6 +125,19 @@ func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"id": r.partition, "partition": r.partition, "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws",
 		}), nil
+	case "aws:ssm/getParameter:getParameter":
+		name := ""
+		if v, ok := args.Args["name"]; ok && v.IsString() {
+			name = v.StringValue()
+		}
+		if !strings.HasPrefix(name, "/aws/service/") {
+			return nil, fmt.Errorf("offline plan: SSM parameter %q has no mock (only AWS public parameters do)", name)
+		}
+		value := "ami-" + hash(name, r.region)[:17]
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": name, "name": name, "type": "String", "value": value, "insecureValue": value,
+			"arn": fmt.Sprintf("arn:%s:ssm:%s::parameter%s", r.partition, r.region, name), "version": 1, "withDecryption": true,
+		}), nil
 	case "aws:index/getRegion:getRegion":
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"id": r.region, "name": r.region, "region": r.region,

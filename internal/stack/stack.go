@@ -28,6 +28,7 @@ type Stack struct {
 	Network  *components.SecureVPC
 	Buckets  *Buckets
 	Audit    *Audit
+	Compute  *Compute
 }
 
 // Run is the Pulumi program: it loads and validates the configuration before registering any resource,
@@ -102,6 +103,11 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Stack, error) {
 		return nil, err
 	}
 
+	s.Compute, err = buildCompute(ctx, cfg, arns, s, withProvider)
+	if err != nil {
+		return nil, err
+	}
+
 	s.export(ctx)
 	return s, nil
 }
@@ -136,6 +142,12 @@ const (
 	OutputAccessLogBucket     = "accessLogBucket"
 	OutputTrailARN            = "trailArn"
 	OutputAlertTopicARN       = "alertTopicArn"
+	OutputBastionIP           = "bastionPublicIp"
+	OutputWorkstationIP       = "workstationPrivateIp"
+	OutputSSHConfig           = "sshConfig"
+	OutputResearcherSSHConfig = "researcherSshConfigs"
+	OutputSSMBastion          = "ssmBastionCommand"
+	OutputSSMWorkstation      = "ssmWorkstationCommand"
 )
 
 func (s *Stack) export(ctx *pulumi.Context) {
@@ -160,4 +172,26 @@ func (s *Stack) export(ctx *pulumi.Context) {
 	ctx.Export(OutputAccessLogBucket, s.Buckets.AccessLogs.Name)
 	ctx.Export(OutputTrailARN, s.Audit.Trail.Trail.Arn)
 	ctx.Export(OutputAlertTopicARN, s.Audit.Trail.Topic.Arn)
+
+	c := s.Compute
+	pit, region := s.Config.PIT, s.Config.Region
+	ips := pulumi.All(c.Bastion.PublicIP, c.Workstation.PrivateIP)
+	ctx.Export(OutputBastionIP, c.Bastion.PublicIP)
+	ctx.Export(OutputWorkstationIP, c.Workstation.PrivateIP)
+	ctx.Export(OutputSSHConfig, ips.ApplyT(func(v []any) string {
+		return SSHConfig(pit, "ec2-user", v[0].(string), v[1].(string))
+	}).(pulumi.StringOutput))
+	logins := make([]string, len(s.Config.Researchers))
+	for i, r := range s.Config.Researchers {
+		logins[i] = r.Login
+	}
+	ctx.Export(OutputResearcherSSHConfig, ips.ApplyT(func(v []any) map[string]string {
+		out := map[string]string{}
+		for _, login := range logins {
+			out[login] = SSHConfig(pit, login, v[0].(string), v[1].(string))
+		}
+		return out
+	}).(pulumi.StringMapOutput))
+	ctx.Export(OutputSSMBastion, c.Bastion.Instance.ID().ToStringOutput().ApplyT(func(id string) string { return SSMCommand(region, id) }).(pulumi.StringOutput))
+	ctx.Export(OutputSSMWorkstation, c.Workstation.Instance.ID().ToStringOutput().ApplyT(func(id string) string { return SSMCommand(region, id) }).(pulumi.StringOutput))
 }

@@ -1,0 +1,111 @@
+package components
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"text/template"
+)
+
+//go:embed userdata/*.tmpl
+var userDataFS embed.FS
+
+// Researcher is one researcher's Linux login and ssh public key.
+type Researcher struct {
+	Login     string
+	PublicKey string
+}
+
+// Instance roles, which pick the user data template.
+const (
+	RoleBastion     = "bastion"
+	RoleWorkstation = "workstation"
+)
+
+// UserData holds what a user data script is rendered from.
+type UserData struct {
+	// PIT and Role ("bastion" or "workstation") name the instance.
+	PIT, Role string
+	// LogGroup receives the auth, audit and first-boot logs.
+	LogGroup string
+	// Researchers get one login each.
+	Researchers []Researcher
+	// DataVolumeID is the workstation's data volume ("vol-..."); MountPoint is where it is mounted.
+	DataVolumeID, MountPoint string
+	// Tools are the analysis tools to install on the workstation.
+	Tools []string
+}
+
+// LoginGroup is the group of the researchers' logins.
+func (u UserData) LoginGroup() string {
+	if u.Role == RoleBastion {
+		return "sce-jump"
+	}
+	return "sce-researchers"
+}
+
+// Shell is the researchers' login shell: none on the bastion.
+func (u UserData) Shell() string {
+	if u.Role == RoleBastion {
+		return "/usr/sbin/nologin"
+	}
+	return "/bin/bash"
+}
+
+// VolumeSerial is the data volume's id as the NVMe device serial shows it ("vol0123...").
+func (u UserData) VolumeSerial() string { return strings.ReplaceAll(u.DataVolumeID, "-", "") }
+
+// HasTool reports whether a tool is to be installed; jupyter implies python.
+func (u UserData) HasTool(tool string) bool {
+	if tool == "python" && slices.Contains(u.Tools, "jupyter") {
+		return true
+	}
+	return slices.Contains(u.Tools, tool)
+}
+
+var (
+	safeWord   = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
+	safeLogin  = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
+	safePubKey = regexp.MustCompile(`^[a-z0-9-]+ [A-Za-z0-9+/=]+( [^'\n\r]*)?$`)
+)
+
+// check refuses any value that could break out of the script's quoting. Configuration validates them
+// already; this keeps the renderer safe on its own.
+func (u UserData) check() error {
+	if u.Role != RoleBastion && u.Role != RoleWorkstation {
+		return fmt.Errorf("user data role %q is neither %s nor %s", u.Role, RoleBastion, RoleWorkstation)
+	}
+	for name, v := range map[string]string{"PIT": u.PIT, "log group": u.LogGroup} {
+		if !safeWord.MatchString(v) {
+			return fmt.Errorf("user data: %s %q is not a plain word", name, v)
+		}
+	}
+	if u.Role == RoleWorkstation && (!safeWord.MatchString(u.DataVolumeID) || !strings.HasPrefix(u.MountPoint, "/") || !safeWord.MatchString(u.MountPoint)) {
+		return fmt.Errorf("user data: the workstation needs a data volume id and an absolute mount point")
+	}
+	for _, r := range u.Researchers {
+		if !safeLogin.MatchString(r.Login) || !safePubKey.MatchString(r.PublicKey) {
+			return fmt.Errorf("user data: researcher %q has an unsafe login or key", r.Login)
+		}
+	}
+	return nil
+}
+
+// RenderUserData renders the user data script of a bastion or a workstation.
+func RenderUserData(u UserData) (string, error) {
+	if err := u.check(); err != nil {
+		return "", err
+	}
+	t, err := template.ParseFS(userDataFS, "userdata/common.tmpl", "userdata/"+u.Role+".sh.tmpl")
+	if err != nil {
+		return "", fmt.Errorf("parse user data templates: %w", err)
+	}
+	var b bytes.Buffer
+	if err := t.ExecuteTemplate(&b, u.Role+".sh.tmpl", u); err != nil {
+		return "", fmt.Errorf("render %s user data: %w", u.Role, err)
+	}
+	return b.String(), nil
+}
