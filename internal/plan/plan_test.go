@@ -123,7 +123,12 @@ func TestReferenceStacksUseSeparateNetworks(t *testing.T) {
 func TestInputsHoldTheValuesTheMockResolved(t *testing.T) {
 	p := planStack(t, "hipaa")
 	nat := p.Find("aws:ec2/natGateway:NatGateway")[0]
-	eip := p.Find("aws:ec2/eip:Eip")[0]
+	var eip plan.Resource
+	for _, e := range p.Find("aws:ec2/eip:Eip") {
+		if e.Name == "hipaa-nat-eip" {
+			eip = e
+		}
+	}
 	assert.Equal(t, eip.ID, nat.Inputs["allocationId"])
 	assert.Regexp(t, `^eipalloc-[0-9a-f]{17}$`, eip.ID)
 	assert.Regexp(t, `^198\.51\.100\.\d+$`, nat.Outputs["publicIp"], "a documentation address, equal to the EIP's")
