@@ -64,6 +64,7 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		rec.RetainOnDelete = rpc.GetRetainOnDelete()
 		rec.DependsOn = sortedUnique(rpc.GetDependencies())
 		rec.Custom = rpc.GetCustom()
+		rec.IgnoreChanges = rpc.GetIgnoreChanges()
 		for prop, deps := range rpc.GetPropertyDependencies() {
 			if urns := sortedUnique(deps.GetUrns()); len(urns) > 0 {
 				if rec.PropertyDependencies == nil {

@@ -42,6 +42,8 @@ type Resource struct {
 	Provider string `json:"provider,omitempty"`
 	// Outputs are the computed values the mock returned beyond the inputs (ids, ARNs, addresses).
 	Outputs map[string]any `json:"outputs,omitempty"`
+	// IgnoreChanges lists the inputs whose later changes are ignored (the instances' ami).
+	IgnoreChanges []string `json:"ignoreChanges,omitempty"`
 	// PropertyDependencies maps an input to the URNs of the resources its value came from.
 	PropertyDependencies map[string][]string `json:"propertyDependencies,omitempty"`
 }
