@@ -45,7 +45,7 @@ func TestReturnTrafficRulesSkipRDP(t *testing.T) {
 }
 
 func TestKeyPolicyRefusesAnUnknownService(t *testing.T) {
-	_, err := KeyPolicy(ProjectKeyArgs{PIT: "p", ARNs: testARNs, LogGroupPrefix: "/sce/p/", Services: []KeyService{"s3"}})
+	_, err := KeyPolicy(ProjectKeyArgs{PIT: "p", ARNs: testARNs, LogGroupPrefixes: []string{"/sce/p/"}, Services: []KeyService{"s3"}})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `"s3"`)
 }

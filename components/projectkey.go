@@ -34,9 +34,9 @@ type ProjectKeyArgs struct {
 	PIT string
 	// ARNs gives the partition, region and account of the key. Required.
 	ARNs ARNs
-	// LogGroupPrefix is the name prefix of the log groups CloudWatch Logs may encrypt with the key.
-	// Default: "/sce/<PIT>/".
-	LogGroupPrefix string
+	// LogGroupPrefixes are the name prefixes of the log groups CloudWatch Logs may encrypt with the key.
+	// Default: "/sce/<PIT>/" only; services that name their own log groups (Redshift) add theirs.
+	LogGroupPrefixes []string
 	// Services lists the AWS services that may use the key. Default: CloudWatch Logs only.
 	Services []KeyService
 	// TrailARN is the project trail's ARN. Required with KeyServiceCloudTrail.
@@ -70,8 +70,8 @@ func NewProjectKey(ctx *pulumi.Context, name string, args *ProjectKeyArgs, opts 
 		return nil, fmt.Errorf("project key %s: PIT, partition, region and account id are required", name)
 	}
 	a := *args
-	if a.LogGroupPrefix == "" {
-		a.LogGroupPrefix = LogGroupPrefix(a.PIT)
+	if len(a.LogGroupPrefixes) == 0 {
+		a.LogGroupPrefixes = []string{LogGroupPrefix(a.PIT)}
 	}
 	if len(a.Services) == 0 {
 		a.Services = []KeyService{KeyServiceCloudWatchLogs}
@@ -142,7 +142,7 @@ func KeyPolicy(a ProjectKeyArgs) (string, error) {
 				Action:    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
 				Resource:  []string{"*"},
 				Condition: Condition{"ArnLike": {
-					"kms:EncryptionContext:aws:logs:arn": {a.ARNs.LogGroup(a.LogGroupPrefix + "*")},
+					"kms:EncryptionContext:aws:logs:arn": logGroupPatterns(a),
 				}},
 			})
 		case KeyServiceCloudTrail:
@@ -180,4 +180,17 @@ func KeyPolicy(a ProjectKeyArgs) (string, error) {
 		}
 	}
 	return doc.JSON()
+}
+
+// logGroupPatterns returns the ARN patterns of the log groups the key may encrypt.
+func logGroupPatterns(a ProjectKeyArgs) []string {
+	prefixes := a.LogGroupPrefixes
+	if len(prefixes) == 0 {
+		prefixes = []string{LogGroupPrefix(a.PIT)}
+	}
+	out := make([]string, len(prefixes))
+	for i, p := range prefixes {
+		out[i] = a.ARNs.LogGroup(p + "*")
+	}
+	return out
 }

@@ -56,6 +56,20 @@ type Config struct {
 	DataVolumeGB int
 	// AnalysisTools are installed on the workstation.
 	AnalysisTools []string
+	// OMOP configures proof of concept B; OMOP.Enabled is false otherwise.
+	OMOP OMOP
+}
+
+// OMOP configures the Redshift cluster, the OMOP CDM load and the OHDSI tools.
+type OMOP struct {
+	Enabled               bool
+	NodeType              string
+	NodeCount             int
+	SnapshotRetentionDays int
+	Schema, ResultsSchema string
+	// VocabularyPrefix and DataPrefix are key prefixes in the data-in bucket; DataPrefix may be empty.
+	VocabularyPrefix, DataPrefix string
+	AtlasInstanceType            string
 }
 
 // Researcher is one researcher's Linux login and ssh public key.
@@ -122,6 +136,7 @@ func Load(get Getter) (*Config, error) {
 	c.Researchers = r.researchers()
 	c.DataVolumeGB = r.integer(KeyDataVolumeGB, 1, 16384)
 	c.AnalysisTools = r.checkedList(KeyAnalysisTools, checkTool)
+	c.OMOP = r.omop()
 
 	if err := r.ps.err(); err != nil {
 		return nil, err

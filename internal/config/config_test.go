@@ -68,6 +68,8 @@ func TestLoadAppliesDefaults(t *testing.T) {
 	assert.Empty(t, c.Researchers)
 	assert.Equal(t, 100, c.DataVolumeGB)
 	assert.Equal(t, []string{"python", "jupyter", "r"}, c.AnalysisTools)
+	assert.Equal(t, OMOP{Enabled: false, NodeType: "ra3.xlplus", NodeCount: 1, SnapshotRetentionDays: 7, Schema: "cdm",
+		ResultsSchema: "results", VocabularyPrefix: "omop/vocabulary/", DataPrefix: "", AtlasInstanceType: "m5.xlarge"}, c.OMOP)
 }
 
 func TestResearchersAreReadAsLoginAndKey(t *testing.T) {
@@ -182,6 +184,14 @@ func TestLoadRejectsBadInput(t *testing.T) {
 		{"an unknown analysis tool", with(map[string]string{"sce:analysisTools": `["stata"]`}), "sce:analysisTools", "stata", "accepted: python, jupyter, r"},
 		{"a compute-family bastion", with(map[string]string{"sce:bastionInstanceType": "c5.large"}), "sce:bastionInstanceType", "c5.large", "m-family"},
 		{"an accelerated workstation", with(map[string]string{"sce:workstationInstanceType": "p4d.24xlarge"}), "sce:workstationInstanceType", "p4d.24xlarge", "accepted family"},
+		{"a Redshift node type of another service", with(map[string]string{"sce:redshiftNodeType": "m5.large"}), "sce:redshiftNodeType", "m5.large", "ra3 or dc2"},
+		{"no Redshift nodes", with(map[string]string{"sce:redshiftNodeCount": "0"}), "sce:redshiftNodeCount", "0", "from 1 to 32"},
+		{"snapshots kept less than a week", with(map[string]string{"sce:redshiftSnapshotRetentionDays": "3"}), "sce:redshiftSnapshotRetentionDays", "3", "from 7 to 35"},
+		{"an upper-case schema", with(map[string]string{"sce:omopSchema": "CDM"}), "sce:omopSchema", "CDM", "schema name"},
+		{"a results schema equal to the CDM schema", with(map[string]string{"sce:omopResultsSchema": "cdm"}), "sce:omopResultsSchema", "cdm", "schema of its own"},
+		{"a vocabulary prefix without a trailing slash", with(map[string]string{"sce:omopVocabularyPrefix": "omop/vocab"}), "sce:omopVocabularyPrefix", "omop/vocab", "key prefix"},
+		{"a data prefix with an absolute path", with(map[string]string{"sce:omopDataPrefix": "/synpuf/"}), "sce:omopDataPrefix", "/synpuf/", "key prefix"},
+		{"a t-family Atlas host", with(map[string]string{"sce:atlasInstanceType": "t3.large"}), "sce:atlasInstanceType", "t3.large", "burstable"},
 		{"a mac workstation", with(map[string]string{"sce:workstationInstanceType": "mac2.metal"}), "sce:workstationInstanceType", "mac2.metal", "accepted family"},
 		{"an admin user instead of a role", with(map[string]string{"sce:adminRoleArns": `["arn:aws:iam::111122223333:user/builder"]`}), "sce:adminRoleArns", "arn:aws:iam::111122223333:user/builder", "not an IAM role ARN"},
 		{"an uploader ARN with a short account", with(map[string]string{"sce:uploaderRoleArns": `["arn:aws:iam::1111:role/up"]`}), "sce:uploaderRoleArns", "arn:aws:iam::1111:role/up", "12-digit"},

@@ -60,6 +60,15 @@ const (
 	KeyResearchers             = "researchers"
 	KeyDataVolumeGB            = "dataVolumeGb"
 	KeyAnalysisTools           = "analysisTools"
+	KeyOMOPEnabled             = "omopEnabled"
+	KeyRedshiftNodeType        = "redshiftNodeType"
+	KeyRedshiftNodeCount       = "redshiftNodeCount"
+	KeyRedshiftSnapshotDays    = "redshiftSnapshotRetentionDays"
+	KeyOMOPSchema              = "omopSchema"
+	KeyOMOPResultsSchema       = "omopResultsSchema"
+	KeyOMOPVocabularyPrefix    = "omopVocabularyPrefix"
+	KeyOMOPDataPrefix          = "omopDataPrefix"
+	KeyAtlasInstanceType       = "atlasInstanceType"
 )
 
 // RegionKey is the AWS provider's region key; it is required because nothing here guesses a region.
@@ -112,6 +121,24 @@ func Keys() []Key {
 			Description: "Days CloudWatch Logs keeps the CloudTrail log group; one of the values CloudWatch accepts. Default six years."},
 		{Name: KeyAccountBaseline, Type: TypeBoolean, Default: "true",
 			Description: "Create the account-level parts: the AWS Config recorder and delivery channel, the management-event trail, account S3 Block Public Access and EBS encryption by default. Exactly one stack per account and region sets it true."},
+		{Name: KeyOMOPEnabled, Type: TypeBoolean, Default: "false",
+			Description: "Proof of concept B: an Amazon Redshift cluster holding the OMOP CDM 5.4, the vocabulary load, and OHDSI Atlas/WebAPI on a private instance."},
+		{Name: KeyRedshiftNodeType, Type: TypeString, Default: "ra3.xlplus",
+			Description: "Redshift node type (an ra3 or dc2 type)."},
+		{Name: KeyRedshiftNodeCount, Type: TypeInteger, Default: "1",
+			Description: "Number of Redshift nodes, 1 to 32 (1 makes a single-node cluster)."},
+		{Name: KeyRedshiftSnapshotDays, Type: TypeInteger, Default: "7",
+			Description: "Days Redshift keeps automated snapshots, 7 to 35."},
+		{Name: KeyOMOPSchema, Type: TypeString, Default: "cdm",
+			Description: "Schema of the OMOP CDM and vocabulary tables: lower-case letters, digits and _, starting with a letter or _."},
+		{Name: KeyOMOPResultsSchema, Type: TypeString, Default: "results",
+			Description: "Schema of the OHDSI results (Achilles, cohorts); different from `omopSchema`."},
+		{Name: KeyOMOPVocabularyPrefix, Type: TypeString, Default: "omop/vocabulary/",
+			Description: "Key prefix, in the data-in bucket, of the Athena vocabulary files (CONCEPT.csv, ...) that COPY loads."},
+		{Name: KeyOMOPDataPrefix, Type: TypeString, Default: "",
+			Description: "Key prefix, in the data-in bucket, of a CDM data set in OMOP form (SynPUF, Synthea) to load; empty loads none."},
+		{Name: KeyAtlasInstanceType, Type: TypeString, Default: "m5.xlarge",
+			Description: "EC2 instance type of the OHDSI Atlas/WebAPI host: an m-family type."},
 		{Name: KeyProtect, Type: TypeBoolean, Default: "true",
 			Description: "Mark the resources that hold PHI or audit evidence (the project key, logs) `protect`, so that `pulumi destroy` refuses to delete them. They are retained on delete either way."},
 	}

@@ -1,0 +1,356 @@
+package components
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/redshift"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/redshiftdata"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Redshift defaults and limits.
+const (
+	// DefaultRedshiftNodeType is a small current-generation node.
+	DefaultRedshiftNodeType = "ra3.xlplus"
+	// RedshiftPort is the port clients connect to.
+	RedshiftPort = 5439
+	// DefaultSnapshotRetentionDays keeps automated snapshots a week; the rule range is 7 to 35.
+	DefaultSnapshotRetentionDays = 7
+	// redshiftMaintenanceWindow is Sunday early morning UTC, outside working hours.
+	redshiftMaintenanceWindow = "sun:05:00-sun:05:30"
+	// redshiftAdminUser is the master user; its password is managed by Secrets Manager.
+	redshiftAdminUser = "sce_admin"
+)
+
+// redshiftLogExports are the audit logs Redshift exports: connections, user activity (every query) and
+// user changes.
+var redshiftLogExports = []string{"connectionlog", "useractivitylog", "userlog"}
+
+// SQLStatement is one SQL statement run through the Redshift Data API, with the names of the statements
+// that must run before it.
+type SQLStatement struct {
+	Name      string
+	SQL       string
+	DependsOn []string
+}
+
+// RedshiftOMOPArgs configures a RedshiftOMOP.
+type RedshiftOMOPArgs struct {
+	// PIT names the cluster "<PIT>-omop". Required.
+	PIT string
+	// ARNs gives the partition, region and account. Required.
+	ARNs ARNs
+	// VPCID and SubnetID place the cluster in the private subnet. Required.
+	VPCID, SubnetID pulumi.StringInput
+	// S3PrefixListID is the S3 endpoint's prefix list: the cluster's only egress (COPY through the endpoint,
+	// with enhanced VPC routing). Required.
+	S3PrefixListID pulumi.StringInput
+	// ClientSecurityGroupIDs may connect on port 5439 (the workstation, the Atlas host). Default: none.
+	ClientSecurityGroupIDs []pulumi.StringInput
+	// NodeType and NodeCount size the cluster. Defaults: DefaultRedshiftNodeType, 1.
+	NodeType  string
+	NodeCount int
+	// SnapshotRetentionDays keeps automated snapshots, 7 to 35. Default: 7.
+	SnapshotRetentionDays int
+	// DatabaseName is the database. Default: "omop".
+	DatabaseName string
+	// KMSKeyARN encrypts the cluster, its log groups and the admin secret. Required.
+	KMSKeyARN pulumi.StringInput
+	// CopyBucketARN and CopyPrefixes are what the COPY role may read: objects under those prefixes of that
+	// bucket, nothing else. Required.
+	CopyBucketARN pulumi.StringInput
+	CopyPrefixes  []string
+	// Statements run in dependency order once the cluster exists (schema, DDL, loads). Default: none.
+	Statements []SQLStatement
+	// LogRetentionDays of the audit log groups. Default: 2192.
+	LogRetentionDays int
+	// Protect marks the cluster protected. Default: false.
+	Protect bool
+}
+
+// RedshiftOMOP is the Redshift cluster that holds the OMOP CDM (seed Part 3): private, encrypted with the
+// project key, enhanced VPC routing, TLS required, every query logged, its admin password managed by
+// Secrets Manager, loading from S3 through a role limited to the configured prefixes.
+type RedshiftOMOP struct {
+	pulumi.ResourceState
+
+	Cluster       *redshift.Cluster
+	SecurityGroup *ec2.SecurityGroup
+	CopyRole      *iam.Role
+	// Endpoint is "host:port"; AdminSecretARN is the Secrets Manager secret of the admin password.
+	Endpoint, AdminSecretARN pulumi.StringOutput
+	// Identifier is the cluster identifier.
+	Identifier string
+}
+
+func (a *RedshiftOMOPArgs) check() error {
+	switch {
+	case a.PIT == "" || a.ARNs.AccountID == "" || a.VPCID == nil || a.SubnetID == nil || a.S3PrefixListID == nil || a.KMSKeyARN == nil || a.CopyBucketARN == nil:
+		return fmt.Errorf("PIT, account, VPC, subnet, S3 prefix list, key and copy bucket are required")
+	case len(a.CopyPrefixes) == 0:
+		return fmt.Errorf("at least one COPY prefix is required")
+	case a.SnapshotRetentionDays < 7 || a.SnapshotRetentionDays > 35:
+		return fmt.Errorf("snapshot retention %d is outside 7 to 35 days", a.SnapshotRetentionDays)
+	case a.NodeCount < 1:
+		return fmt.Errorf("node count %d is below 1", a.NodeCount)
+	}
+	names := map[string]bool{}
+	for _, s := range a.Statements {
+		for _, d := range s.DependsOn {
+			if !names[d] {
+				return fmt.Errorf("statement %s depends on %s, which does not come before it", s.Name, d)
+			}
+		}
+		if names[s.Name] || s.Name == "" {
+			return fmt.Errorf("statement name %q is empty or repeated", s.Name)
+		}
+		names[s.Name] = true
+	}
+	return nil
+}
+
+// NewRedshiftOMOP creates the cluster and runs the statements.
+func NewRedshiftOMOP(ctx *pulumi.Context, name string, args *RedshiftOMOPArgs, opts ...pulumi.ResourceOption) (*RedshiftOMOP, error) {
+	if args == nil {
+		return nil, fmt.Errorf("redshift %s: args are required", name)
+	}
+	a := *args
+	if a.NodeType == "" {
+		a.NodeType = DefaultRedshiftNodeType
+	}
+	if a.NodeCount == 0 {
+		a.NodeCount = 1
+	}
+	if a.SnapshotRetentionDays == 0 {
+		a.SnapshotRetentionDays = DefaultSnapshotRetentionDays
+	}
+	if a.DatabaseName == "" {
+		a.DatabaseName = "omop"
+	}
+	if a.LogRetentionDays == 0 {
+		a.LogRetentionDays = SixYearsDays
+	}
+	if err := a.check(); err != nil {
+		return nil, fmt.Errorf("redshift %s: %w", name, err)
+	}
+	r := &RedshiftOMOP{Identifier: a.PIT + "-omop"}
+	if err := ctx.RegisterComponentResource("sce:data:RedshiftOMOP", name, r, opts...); err != nil {
+		return nil, fmt.Errorf("register redshift %s: %w", name, err)
+	}
+	child := func(suffix string) string { return name + "-" + suffix }
+	parent := pulumi.Parent(r)
+	var err error
+
+	if r.SecurityGroup, err = redshiftSecurityGroup(ctx, child, a, parent); err != nil {
+		return nil, err
+	}
+	subnets, err := redshift.NewSubnetGroup(ctx, child("subnets"), &redshift.SubnetGroupArgs{
+		Name:        pulumi.String(a.PIT + "-omop"),
+		Description: pulumi.Sprintf("Private subnet of %s", a.PIT),
+		SubnetIds:   pulumi.StringArray{a.SubnetID},
+		Tags:        pulumi.StringMap{"Name": pulumi.String(a.PIT + "-omop")},
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create redshift subnet group: %w", err)
+	}
+	params, err := redshift.NewParameterGroup(ctx, child("parameters"), &redshift.ParameterGroupArgs{
+		Name:        pulumi.String(a.PIT + "-omop"),
+		Family:      pulumi.String("redshift-1.0"),
+		Description: pulumi.String("TLS required; every query logged"),
+		Parameters: redshift.ParameterGroupParameterArray{
+			&redshift.ParameterGroupParameterArgs{Name: pulumi.String("require_ssl"), Value: pulumi.String("true")},
+			&redshift.ParameterGroupParameterArgs{Name: pulumi.String("enable_user_activity_logging"), Value: pulumi.String("true")},
+		},
+		Tags: pulumi.StringMap{"Name": pulumi.String(a.PIT + "-omop")},
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create redshift parameter group: %w", err)
+	}
+	if r.CopyRole, err = redshiftCopyRole(ctx, child, a, parent); err != nil {
+		return nil, err
+	}
+
+	clusterType := "single-node"
+	if a.NodeCount > 1 {
+		clusterType = "multi-node"
+	}
+	r.Cluster, err = redshift.NewCluster(ctx, child("cluster"), &redshift.ClusterArgs{
+		ClusterIdentifier:                pulumi.String(r.Identifier),
+		DatabaseName:                     pulumi.String(a.DatabaseName),
+		MasterUsername:                   pulumi.String(redshiftAdminUser),
+		ManageMasterPassword:             pulumi.Bool(true),
+		MasterPasswordSecretKmsKeyId:     a.KMSKeyARN,
+		NodeType:                         pulumi.String(a.NodeType),
+		ClusterType:                      pulumi.String(clusterType),
+		NumberOfNodes:                    pulumi.Int(a.NodeCount),
+		Encrypted:                        pulumi.Bool(true),
+		KmsKeyId:                         a.KMSKeyARN,
+		PubliclyAccessible:               pulumi.Bool(false),
+		EnhancedVpcRouting:               pulumi.Bool(true),
+		ClusterSubnetGroupName:           subnets.Name,
+		ClusterParameterGroupName:        params.Name,
+		VpcSecurityGroupIds:              pulumi.StringArray{r.SecurityGroup.ID()},
+		Port:                             pulumi.Int(RedshiftPort),
+		AutomatedSnapshotRetentionPeriod: pulumi.Int(a.SnapshotRetentionDays),
+		PreferredMaintenanceWindow:       pulumi.String(redshiftMaintenanceWindow),
+		AllowVersionUpgrade:              pulumi.Bool(true),
+		IamRoles:                         pulumi.StringArray{r.CopyRole.Arn},
+		SkipFinalSnapshot:                pulumi.Bool(false),
+		FinalSnapshotIdentifier:          pulumi.String(r.Identifier + "-final"),
+		Tags: pulumi.StringMap{
+			"Name":                pulumi.String(r.Identifier),
+			TagDataClassification: pulumi.String(DataClassificationPHI),
+		},
+	}, parent, pulumi.Protect(a.Protect))
+	if err != nil {
+		return nil, fmt.Errorf("create redshift cluster: %w", err)
+	}
+	r.Endpoint = r.Cluster.Endpoint
+	r.AdminSecretARN = r.Cluster.MasterPasswordSecretArn
+
+	if err := redshiftAuditLogs(ctx, child, a, r, parent); err != nil {
+		return nil, err
+	}
+	if err := runStatements(ctx, child, a, r, parent); err != nil {
+		return nil, err
+	}
+	if err := ctx.RegisterResourceOutputs(r, pulumi.Map{"endpoint": r.Endpoint, "adminSecretArn": r.AdminSecretARN}); err != nil {
+		return nil, fmt.Errorf("register redshift outputs: %w", err)
+	}
+	return r, nil
+}
+
+func redshiftSecurityGroup(ctx *pulumi.Context, child func(string) string, a RedshiftOMOPArgs, parent pulumi.ResourceOption) (*ec2.SecurityGroup, error) {
+	sg, err := ec2.NewSecurityGroup(ctx, child("sg"), &ec2.SecurityGroupArgs{
+		VpcId:       a.VPCID,
+		Description: pulumi.Sprintf("Redshift of %s: clients inside the VPC only; S3 through the endpoint", a.PIT),
+		Tags:        pulumi.StringMap{"Name": pulumi.String(a.PIT + "-omop")},
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create redshift security group: %w", err)
+	}
+	for i, client := range a.ClientSecurityGroupIDs {
+		if err := addSecurityRules(ctx, child, sg, []securityRule{{suffix: fmt.Sprintf("client-%d", i), port: RedshiftPort, sourceGroup: client, why: "SQL clients in the VPC"}}, parent); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := ec2.NewSecurityGroupRule(ctx, child("sg-s3-out"), &ec2.SecurityGroupRuleArgs{
+		SecurityGroupId: sg.ID(), Type: pulumi.String("egress"), Protocol: pulumi.String("tcp"),
+		FromPort: pulumi.Int(PortHTTPS), ToPort: pulumi.Int(PortHTTPS),
+		PrefixListIds: pulumi.StringArray{a.S3PrefixListID},
+		Description:   pulumi.String("COPY from S3 through the gateway endpoint (enhanced VPC routing)"),
+	}, parent); err != nil {
+		return nil, fmt.Errorf("create redshift S3 egress rule: %w", err)
+	}
+	return sg, nil
+}
+
+// redshiftCopyRole may read the configured prefixes of one bucket, and decrypt them through S3: COPY never
+// needs access keys (the seed's COPY carried them in its SQL).
+func redshiftCopyRole(ctx *pulumi.Context, child func(string) string, a RedshiftOMOPArgs, parent pulumi.ResourceOption) (*iam.Role, error) {
+	trust, err := PolicyDocument{Version: PolicyVersion, Statement: []Statement{{
+		Sid: "RedshiftClusterOfThisAccount", Effect: Allow,
+		Principal: &Principal{Service: []string{ServicePrincipal("redshift")}},
+		Action:    []string{"sts:AssumeRole"},
+		Condition: Condition{"StringEquals": {"aws:SourceAccount": {a.ARNs.AccountID}}},
+	}}}.JSON()
+	if err != nil {
+		return nil, fmt.Errorf("redshift copy role trust policy: %w", err)
+	}
+	role, err := iam.NewRole(ctx, child("copy-role"), &iam.RoleArgs{
+		Description:      pulumi.Sprintf("COPY into the %s OMOP cluster from its S3 prefixes", a.PIT),
+		AssumeRolePolicy: pulumi.String(trust),
+		Tags:             pulumi.StringMap{"Name": pulumi.String(a.PIT + "-omop-copy")},
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create redshift copy role: %w", err)
+	}
+	prefixes := append([]string{}, a.CopyPrefixes...)
+	sort.Strings(prefixes)
+	doc := pulumi.All(a.CopyBucketARN, a.KMSKeyARN).ApplyT(func(v []any) (string, error) {
+		bucket, key := v[0].(string), v[1].(string)
+		var objects, listPrefixes []string
+		for _, p := range prefixes {
+			objects = append(objects, bucket+"/"+p+"*")
+			listPrefixes = append(listPrefixes, p+"*")
+		}
+		return PolicyDocument{Version: PolicyVersion, Statement: []Statement{
+			{Sid: "ReadCopyPrefixes", Effect: Allow, Action: []string{"s3:GetObject"}, Resource: objects},
+			{Sid: "ListCopyPrefixes", Effect: Allow, Action: []string{"s3:ListBucket", "s3:GetBucketLocation"}, Resource: []string{bucket},
+				Condition: Condition{"StringLike": {"s3:prefix": listPrefixes}}},
+			{Sid: "DecryptThroughS3", Effect: Allow, Action: []string{"kms:Decrypt"}, Resource: []string{key},
+				Condition: Condition{"StringEquals": {"kms:ViaService": {fmt.Sprintf("s3.%s.amazonaws.com", a.ARNs.Region)}}}},
+		}}.JSON()
+	}).(pulumi.StringOutput)
+	policy, err := iam.NewPolicy(ctx, child("copy-policy"), &iam.PolicyArgs{
+		Description: pulumi.Sprintf("Read the %s OMOP load prefixes only", a.PIT),
+		Policy:      doc,
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create redshift copy policy: %w", err)
+	}
+	if _, err := iam.NewRolePolicyAttachment(ctx, child("copy-policy-attachment"), &iam.RolePolicyAttachmentArgs{Role: role.Name, PolicyArn: policy.Arn}, parent); err != nil {
+		return nil, fmt.Errorf("attach redshift copy policy: %w", err)
+	}
+	return role, nil
+}
+
+// redshiftAuditLogs sends the connection, user-activity and user logs to CloudWatch Logs, into log groups
+// created here first so that they are encrypted with the project key and kept six years (Redshift's audit
+// delivery to S3 would need an SSE-S3 bucket).
+func redshiftAuditLogs(ctx *pulumi.Context, child func(string) string, a RedshiftOMOPArgs, r *RedshiftOMOP, parent pulumi.ResourceOption) error {
+	var groups []pulumi.Resource
+	for _, export := range redshiftLogExports {
+		g, err := cloudwatch.NewLogGroup(ctx, child("log-"+export), &cloudwatch.LogGroupArgs{
+			Name:            pulumi.String(RedshiftLogGroup(r.Identifier, export)),
+			RetentionInDays: pulumi.Int(a.LogRetentionDays),
+			KmsKeyId:        a.KMSKeyARN,
+			Tags:            pulumi.StringMap{"Name": pulumi.String(r.Identifier + "-" + export)},
+		}, parent, pulumi.RetainOnDelete(true), pulumi.Protect(a.Protect))
+		if err != nil {
+			return fmt.Errorf("create redshift %s log group: %w", export, err)
+		}
+		groups = append(groups, g)
+	}
+	if _, err := redshift.NewLogging(ctx, child("logging"), &redshift.LoggingArgs{
+		ClusterIdentifier:  r.Cluster.ClusterIdentifier,
+		LogDestinationType: pulumi.String("cloudwatch"),
+		LogExports:         pulumi.ToStringArray(redshiftLogExports),
+	}, parent, pulumi.DependsOn(groups)); err != nil {
+		return fmt.Errorf("enable redshift audit logging: %w", err)
+	}
+	return nil
+}
+
+// RedshiftLogGroup is the log group Redshift writes an audit log export to.
+func RedshiftLogGroup(cluster, export string) string {
+	return fmt.Sprintf("/aws/redshift/cluster/%s/%s", cluster, export)
+}
+
+// runStatements runs the SQL through the Data API with the admin secret, each statement after those it
+// depends on. The Data API needs no network path to the private cluster.
+func runStatements(ctx *pulumi.Context, child func(string) string, a RedshiftOMOPArgs, r *RedshiftOMOP, parent pulumi.ResourceOption) error {
+	created := map[string]pulumi.Resource{}
+	for _, s := range a.Statements {
+		deps := []pulumi.Resource{r.Cluster}
+		for _, d := range s.DependsOn {
+			deps = append(deps, created[d])
+		}
+		st, err := redshiftdata.NewStatement(ctx, child("sql-"+s.Name), &redshiftdata.StatementArgs{
+			ClusterIdentifier: r.Cluster.ClusterIdentifier,
+			Database:          pulumi.String(a.DatabaseName),
+			SecretArn:         r.AdminSecretARN,
+			Sql:               pulumi.String(s.SQL),
+			StatementName:     pulumi.String(s.Name),
+		}, parent, pulumi.DependsOn(deps))
+		if err != nil {
+			return fmt.Errorf("create statement %s: %w", s.Name, err)
+		}
+		created[s.Name] = st
+	}
+	return nil
+}
