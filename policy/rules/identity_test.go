@@ -380,7 +380,7 @@ func TestKMSKeyPolicyNoPublicAccess(t *testing.T) {
 	}
 	projectPolicy, err := components.KeyPolicy(components.ProjectKeyArgs{
 		PIT: "hipaa", ARNs: components.ARNs{Partition: "aws", Region: "us-east-1", AccountID: "111122223333"},
-		LogGroupPrefix: components.LogGroupPrefix("hipaa"), Services: []components.KeyService{components.KeyServiceCloudWatchLogs},
+		LogGroupPrefixes: []string{components.LogGroupPrefix("hipaa")}, Services: []components.KeyService{components.KeyServiceCloudWatchLogs},
 	})
 	require.NoError(t, err)
 	checkRule(t, "kms-key-policy-no-public-access", []ruleCase{
