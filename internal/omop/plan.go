@@ -1,0 +1,186 @@
+package omop
+
+import (
+	"errors"
+	"fmt"
+)
+
+// LoadConfig describes one OMOP database on Redshift: where the tables go, who reads them, and what is
+// loaded from where.
+type LoadConfig struct {
+	// CDMSchema holds the clinical tables, and the vocabulary unless VocabularySchema names another
+	// schema. Required.
+	CDMSchema string
+	// VocabularySchema holds the ten vocabulary tables. Default: CDMSchema. A separate schema lets several
+	// CDMs share one vocabulary (WebAPI's vocabulary daimon).
+	VocabularySchema string
+	// ResultsSchema is where WebAPI and Achilles write; the read-only user has full rights there and
+	// nowhere else. Required, and distinct from the CDM and vocabulary schemas.
+	ResultsSchema string
+	// ReadOnlyUser is the database user the analysis tools connect as (see ReadOnlyUser). Required.
+	ReadOnlyUser string
+	// RoleARN is the IAM role COPY uses, attached to the cluster; or RoleARNPlaceholder, bound later.
+	// Required.
+	RoleARN string
+	// VocabularyPrefix is the s3://bucket/prefix holding the Athena vocabulary files. Required.
+	VocabularyPrefix string
+	// VocabularyOptions name and format the vocabulary files. The zero value reads Athena's download.
+	VocabularyOptions CopyOptions
+	// CDMPrefix is the s3://bucket/prefix of a clinical data set in OMOP form (SynPUF, Synthea).
+	// Default none: no clinical data are loaded.
+	CDMPrefix string
+	// CDMTables are the clinical tables to load from CDMPrefix, in load order. Required with CDMPrefix,
+	// refused without it.
+	CDMTables []string
+	// CDMOptions name and format the clinical files.
+	CDMOptions CopyOptions
+}
+
+// vocabularySchema is the schema of the vocabulary tables.
+func (c LoadConfig) vocabularySchema() string {
+	if c.VocabularySchema == "" {
+		return c.CDMSchema
+	}
+	return c.VocabularySchema
+}
+
+// validate checks the fields that are not checked by the functions Plan calls, and names the field of
+// every problem.
+func (c LoadConfig) validate() error {
+	var problems []error
+	field := func(name string, err error) {
+		if err != nil {
+			problems = append(problems, fmt.Errorf("%s: %w", name, err))
+		}
+	}
+	required := func(name, value string) bool {
+		if value == "" {
+			problems = append(problems, fmt.Errorf("%s is required", name))
+			return false
+		}
+		return true
+	}
+	if required("CDMSchema", c.CDMSchema) {
+		field("CDMSchema", ValidateSchema(c.CDMSchema))
+	}
+	if c.VocabularySchema != "" {
+		field("VocabularySchema", ValidateSchema(c.VocabularySchema))
+	}
+	if required("ResultsSchema", c.ResultsSchema) {
+		field("ResultsSchema", ValidateSchema(c.ResultsSchema))
+		if c.ResultsSchema == c.CDMSchema || c.ResultsSchema == c.vocabularySchema() {
+			problems = append(problems, fmt.Errorf("ResultsSchema %q must differ from the CDM and vocabulary schemas: the read-only user may write in it", c.ResultsSchema))
+		}
+	}
+	if required("ReadOnlyUser", c.ReadOnlyUser) {
+		field("ReadOnlyUser", ValidateUser(c.ReadOnlyUser))
+	}
+	if required("RoleARN", c.RoleARN) && c.RoleARN != RoleARNPlaceholder {
+		field("RoleARN", ValidateRoleARN(c.RoleARN))
+	}
+	if required("VocabularyPrefix", c.VocabularyPrefix) {
+		_, err := ParseS3Prefix(c.VocabularyPrefix)
+		field("VocabularyPrefix", err)
+	}
+	switch {
+	case c.CDMPrefix != "":
+		_, err := ParseS3Prefix(c.CDMPrefix)
+		field("CDMPrefix", err)
+		if len(c.CDMTables) == 0 {
+			problems = append(problems, errors.New("CDMTables: CDMPrefix is set but no table is named: list the clinical tables of the data set"))
+		}
+	case len(c.CDMTables) > 0:
+		problems = append(problems, fmt.Errorf("CDMTables names %d table(s) but CDMPrefix is empty: say where the files are", len(c.CDMTables)))
+	}
+	return errors.Join(problems...)
+}
+
+// Plan returns every statement that builds the OMOP database, in execution order, each depending only on
+// earlier ones:
+//
+//  1. the CDM schema, and the vocabulary schema when it is another ("schema-<schema>");
+//  2. the 39 tables ("ddl-<table>"): vocabulary tables in the vocabulary schema, the others in the CDM
+//     schema;
+//  3. the read-only user, its password and its SELECT grants on the CDM and vocabulary schemas, which
+//     also wait for the schemas' tables;
+//  4. the results schema and the user's full rights on it;
+//  5. the vocabulary load ("truncate-<table>", "copy-<table>"), each after its table's DDL;
+//  6. the clinical load, when CDMPrefix is set, likewise.
+//
+// Every problem in cfg is reported at once.
+func Plan(cfg LoadConfig) ([]Statement, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("invalid OMOP load configuration:\n%w", err)
+	}
+	cdmSchema, vocabSchema := cfg.CDMSchema, cfg.vocabularySchema()
+
+	var out []Statement
+	schemas := []string{cdmSchema}
+	if vocabSchema != cdmSchema {
+		schemas = append(schemas, vocabSchema)
+	}
+	for _, s := range schemas {
+		st, err := CreateSchema(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+
+	_, tables, err := tableIndex()
+	if err != nil {
+		return nil, err
+	}
+	ddlBySchema := map[string][]string{}
+	for _, t := range tables {
+		schema := cdmSchema
+		if isVocabulary(t.Name) {
+			schema = vocabSchema
+		}
+		st, err := ddlFor(schema, []Table{t})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, st...)
+		ddlBySchema[schema] = append(ddlBySchema[schema], st[0].Name)
+	}
+
+	user, err := ReadOnlyUser(cfg.ReadOnlyUser, schemas...)
+	if err != nil {
+		return nil, err
+	}
+	for i := range user {
+		// SELECT ON ALL TABLES covers the tables that exist when it runs: after the schema's DDL.
+		for _, s := range schemas {
+			if user[i].Name == fmt.Sprintf("grant-select-%s-%s", s, cfg.ReadOnlyUser) {
+				user[i].DependsOn = append(user[i].DependsOn, ddlBySchema[s]...)
+			}
+		}
+	}
+	out = append(out, user...)
+
+	results, err := ResultsSchema(cfg.ResultsSchema, cfg.ReadOnlyUser)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, results...)
+
+	vocab, err := VocabularyCopy(vocabSchema, cfg.VocabularyPrefix, cfg.RoleARN, cfg.VocabularyOptions)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, vocab...)
+
+	if cfg.CDMPrefix != "" {
+		cdm, err := CDMCopy(cdmSchema, cfg.CDMPrefix, cfg.RoleARN, cfg.CDMTables, cfg.CDMOptions)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cdm...)
+	}
+
+	if err := Validate(out); err != nil {
+		return nil, fmt.Errorf("plan is inconsistent: %w", err)
+	}
+	return out, nil
+}
