@@ -1,8 +1,14 @@
 package components
 
 import (
+	"encoding/json"
 	"fmt"
+	"regexp"
 	"sort"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
+	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -31,11 +37,21 @@ const (
 var redshiftLogExports = []string{"connectionlog", "useractivitylog", "userlog"}
 
 // SQLStatement is one SQL statement run through the Redshift Data API, with the names of the statements
-// that must run before it.
+// that must run before it. Bind returns the final SQL once the values it needs exist at deployment (the
+// COPY role's ARN, the load bucket's name, the read-only user's password); Secret marks SQL that then
+// holds a credential digest, which Pulumi must store encrypted.
 type SQLStatement struct {
 	Name      string
-	SQL       string
 	DependsOn []string
+	Secret    bool
+	Bind      func(BindValues) (string, error)
+}
+
+// BindValues are the deployment-time values a statement's SQL may need.
+type BindValues struct {
+	CopyRoleARN      string
+	CopyBucket       string
+	ReadOnlyPassword string
 }
 
 // RedshiftOMOPArgs configures a RedshiftOMOP.
@@ -64,8 +80,12 @@ type RedshiftOMOPArgs struct {
 	// bucket, nothing else. Required.
 	CopyBucketARN pulumi.StringInput
 	CopyPrefixes  []string
-	// Statements run in dependency order once the cluster exists (schema, DDL, loads). Default: none.
+	// Statements run in dependency order once the cluster exists (schema, DDL, users, loads). Default: none.
 	Statements []SQLStatement
+	// ReadOnlyUser is the database user of the analysis tools. Its password is generated here and kept in a
+	// Secrets Manager secret encrypted with the project key; statements receive it through Bind and must
+	// let only a digest reach the database. Required.
+	ReadOnlyUser string
 	// LogRetentionDays of the audit log groups. Default: 2192.
 	LogRetentionDays int
 	// Protect marks the cluster protected. Default: false.
@@ -83,6 +103,8 @@ type RedshiftOMOP struct {
 	CopyRole      *iam.Role
 	// Endpoint is "host:port"; AdminSecretARN is the Secrets Manager secret of the admin password.
 	Endpoint, AdminSecretARN pulumi.StringOutput
+	// ReadOnlySecretARN is the secret holding the read-only user's credentials.
+	ReadOnlySecretARN pulumi.StringOutput
 	// Identifier is the cluster identifier.
 	Identifier string
 }
@@ -97,6 +119,8 @@ func (a *RedshiftOMOPArgs) check() error {
 		return fmt.Errorf("snapshot retention %d is outside 7 to 35 days", a.SnapshotRetentionDays)
 	case a.NodeCount < 1:
 		return fmt.Errorf("node count %d is below 1", a.NodeCount)
+	case !redshiftUserPattern.MatchString(a.ReadOnlyUser):
+		return fmt.Errorf("read-only user %q is not a database user name", a.ReadOnlyUser)
 	}
 	names := map[string]bool{}
 	for _, s := range a.Statements {
@@ -105,8 +129,8 @@ func (a *RedshiftOMOPArgs) check() error {
 				return fmt.Errorf("statement %s depends on %s, which does not come before it", s.Name, d)
 			}
 		}
-		if names[s.Name] || s.Name == "" {
-			return fmt.Errorf("statement name %q is empty or repeated", s.Name)
+		if names[s.Name] || s.Name == "" || s.Bind == nil {
+			return fmt.Errorf("statement %q has no name, a repeated name or no Bind", s.Name)
 		}
 		names[s.Name] = true
 	}
@@ -215,10 +239,14 @@ func NewRedshiftOMOP(ctx *pulumi.Context, name string, args *RedshiftOMOPArgs, o
 	if err := redshiftAuditLogs(ctx, child, a, r, parent); err != nil {
 		return nil, err
 	}
-	if err := runStatements(ctx, child, a, r, parent); err != nil {
+	password, err := readOnlyCredentials(ctx, child, a, r, parent)
+	if err != nil {
 		return nil, err
 	}
-	if err := ctx.RegisterResourceOutputs(r, pulumi.Map{"endpoint": r.Endpoint, "adminSecretArn": r.AdminSecretARN}); err != nil {
+	if err := runStatements(ctx, child, a, r, password, parent); err != nil {
+		return nil, err
+	}
+	if err := ctx.RegisterResourceOutputs(r, pulumi.Map{"endpoint": r.Endpoint, "adminSecretArn": r.AdminSecretARN, "readOnlySecretArn": r.ReadOnlySecretARN}); err != nil {
 		return nil, fmt.Errorf("register redshift outputs: %w", err)
 	}
 	return r, nil
@@ -326,6 +354,49 @@ func redshiftAuditLogs(ctx *pulumi.Context, child func(string) string, a Redshif
 	return nil
 }
 
+var redshiftUserPattern = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,126}$`)
+
+// readOnlyCredentials generates the read-only user's password and stores it, with the connection
+// details, in a secret encrypted with the project key. The password itself never leaves the secret and
+// Pulumi's encrypted state: the statements turn it into a digest.
+func readOnlyCredentials(ctx *pulumi.Context, child func(string) string, a RedshiftOMOPArgs, r *RedshiftOMOP, parent pulumi.ResourceOption) (pulumi.StringOutput, error) {
+	password, err := random.NewRandomPassword(ctx, child("readonly-password"), &random.RandomPasswordArgs{
+		Length: pulumi.Int(32), MinUpper: pulumi.Int(2), MinLower: pulumi.Int(2), MinNumeric: pulumi.Int(2),
+		Special: pulumi.Bool(true), OverrideSpecial: pulumi.String("!#$%^&*()-_=+[]{}<>:?"),
+	}, parent)
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("generate read-only password: %w", err)
+	}
+	secret, err := secretsmanager.NewSecret(ctx, child("readonly-secret"), &secretsmanager.SecretArgs{
+		Name:                 pulumi.Sprintf("%s/omop/%s", a.PIT, a.ReadOnlyUser),
+		Description:          pulumi.String("Credentials of the read-only OMOP database user of the analysis tools"),
+		KmsKeyId:             a.KMSKeyARN,
+		RecoveryWindowInDays: pulumi.Int(30),
+		Tags:                 pulumi.StringMap{"Name": pulumi.String(a.PIT + "-omop-readonly")},
+	}, parent)
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("create read-only secret: %w", err)
+	}
+	value := pulumi.All(password.Result, r.Cluster.Endpoint).ApplyT(func(v []any) (string, error) {
+		host, port := splitEndpoint(v[1].(string))
+		b, err := json.Marshal(map[string]any{
+			"username": a.ReadOnlyUser, "password": v[0].(string), "engine": "redshift",
+			"host": host, "port": port, "dbname": a.DatabaseName,
+		})
+		if err != nil {
+			return "", fmt.Errorf("encode read-only secret: %w", err)
+		}
+		return string(b), nil
+	}).(pulumi.StringOutput)
+	if _, err := secretsmanager.NewSecretVersion(ctx, child("readonly-secret-value"), &secretsmanager.SecretVersionArgs{
+		SecretId: secret.ID(), SecretString: pulumi.ToSecret(value).(pulumi.StringOutput),
+	}, parent); err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("store read-only secret: %w", err)
+	}
+	r.ReadOnlySecretARN = secret.Arn
+	return password.Result, nil
+}
+
 // RedshiftLogGroup is the log group Redshift writes an audit log export to.
 func RedshiftLogGroup(cluster, export string) string {
 	return fmt.Sprintf("/aws/redshift/cluster/%s/%s", cluster, export)
@@ -333,18 +404,26 @@ func RedshiftLogGroup(cluster, export string) string {
 
 // runStatements runs the SQL through the Data API with the admin secret, each statement after those it
 // depends on. The Data API needs no network path to the private cluster.
-func runStatements(ctx *pulumi.Context, child func(string) string, a RedshiftOMOPArgs, r *RedshiftOMOP, parent pulumi.ResourceOption) error {
+func runStatements(ctx *pulumi.Context, child func(string) string, a RedshiftOMOPArgs, r *RedshiftOMOP, password pulumi.StringOutput, parent pulumi.ResourceOption) error {
 	created := map[string]pulumi.Resource{}
 	for _, s := range a.Statements {
 		deps := []pulumi.Resource{r.Cluster}
 		for _, d := range s.DependsOn {
 			deps = append(deps, created[d])
 		}
+		bind := s.Bind
+		sql := pulumi.All(r.CopyRole.Arn, a.CopyBucketARN, password).ApplyT(func(v []any) (string, error) {
+			bucket := strings.TrimPrefix(v[1].(string), fmt.Sprintf("arn:%s:s3:::", a.ARNs.Partition))
+			return bind(BindValues{CopyRoleARN: v[0].(string), CopyBucket: bucket, ReadOnlyPassword: v[2].(string)})
+		}).(pulumi.StringOutput)
+		if s.Secret {
+			sql = pulumi.ToSecret(sql).(pulumi.StringOutput)
+		}
 		st, err := redshiftdata.NewStatement(ctx, child("sql-"+s.Name), &redshiftdata.StatementArgs{
 			ClusterIdentifier: r.Cluster.ClusterIdentifier,
 			Database:          pulumi.String(a.DatabaseName),
 			SecretArn:         r.AdminSecretARN,
-			Sql:               pulumi.String(s.SQL),
+			Sql:               sql,
 			StatementName:     pulumi.String(s.Name),
 		}, parent, pulumi.DependsOn(deps))
 		if err != nil {

@@ -23,6 +23,7 @@ type Researcher struct {
 const (
 	RoleBastion     = "bastion"
 	RoleWorkstation = "workstation"
+	RoleAtlas       = "atlas"
 )
 
 // UserData holds what a user data script is rendered from.
@@ -37,22 +38,28 @@ type UserData struct {
 	DataVolumeID, MountPoint string
 	// Tools are the analysis tools to install on the workstation.
 	Tools []string
+	// Atlas host: the AWS region, the read-only user's secret, the Redshift endpoint and the schemas.
+	Region, ReadOnlySecretARN, RedshiftHost, Database, CDMSchema, ResultsSchema string
+	RedshiftPort, AtlasPort                                                     int
 }
 
 // LoginGroup is the group of the researchers' logins.
 func (u UserData) LoginGroup() string {
-	if u.Role == RoleBastion {
+	switch u.Role {
+	case RoleBastion:
 		return "sce-jump"
+	case RoleAtlas:
+		return "sce-atlas"
 	}
 	return "sce-researchers"
 }
 
-// Shell is the researchers' login shell: none on the bastion.
+// Shell is the researchers' login shell: none on the bastion and the Atlas host, where they only tunnel.
 func (u UserData) Shell() string {
-	if u.Role == RoleBastion {
-		return "/usr/sbin/nologin"
+	if u.Role == RoleWorkstation {
+		return "/bin/bash"
 	}
-	return "/bin/bash"
+	return "/usr/sbin/nologin"
 }
 
 // VolumeSerial is the data volume's id as the NVMe device serial shows it ("vol0123...").
@@ -70,13 +77,23 @@ var (
 	safeWord   = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
 	safeLogin  = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
 	safePubKey = regexp.MustCompile(`^[a-z0-9-]+ [A-Za-z0-9+/=]+( [^'\n\r]*)?$`)
+	// safeAtlasValue admits ARNs, host names and schema names.
+	safeAtlasValue = regexp.MustCompile(`^[A-Za-z0-9._:/+=@-]+$`)
 )
 
 // check refuses any value that could break out of the script's quoting. Configuration validates them
 // already; this keeps the renderer safe on its own.
 func (u UserData) check() error {
-	if u.Role != RoleBastion && u.Role != RoleWorkstation {
-		return fmt.Errorf("user data role %q is neither %s nor %s", u.Role, RoleBastion, RoleWorkstation)
+	if u.Role != RoleBastion && u.Role != RoleWorkstation && u.Role != RoleAtlas {
+		return fmt.Errorf("user data role %q is not %s, %s or %s", u.Role, RoleBastion, RoleWorkstation, RoleAtlas)
+	}
+	if u.Role == RoleAtlas {
+		for name, v := range map[string]string{"region": u.Region, "secret": u.ReadOnlySecretARN, "host": u.RedshiftHost,
+			"database": u.Database, "CDM schema": u.CDMSchema, "results schema": u.ResultsSchema} {
+			if !safeAtlasValue.MatchString(v) {
+				return fmt.Errorf("user data: atlas %s %q is not a plain value", name, v)
+			}
+		}
 	}
 	for name, v := range map[string]string{"PIT": u.PIT, "log group": u.LogGroup} {
 		if !safeWord.MatchString(v) {

@@ -58,6 +58,20 @@ type Config struct {
 	AnalysisTools []string
 	// OMOP configures proof of concept B; OMOP.Enabled is false otherwise.
 	OMOP OMOP
+	// Schedule is the working-hours schedule; nil when scheduleEnabled is false.
+	Schedule *Schedule
+	// MonthlyBudgetUSD is the project's budget.
+	MonthlyBudgetUSD int
+}
+
+// Schedule is when the instances run.
+type Schedule struct {
+	// StartHour and StopHour are whole hours, 0-23.
+	StartHour, StopHour int
+	// Days is a cron day-of-week field.
+	Days string
+	// TimeZone is an IANA time zone name.
+	TimeZone string
 }
 
 // OMOP configures the Redshift cluster, the OMOP CDM load and the OHDSI tools.
@@ -137,6 +151,8 @@ func Load(get Getter) (*Config, error) {
 	c.DataVolumeGB = r.integer(KeyDataVolumeGB, 1, 16384)
 	c.AnalysisTools = r.checkedList(KeyAnalysisTools, checkTool)
 	c.OMOP = r.omop()
+	c.Schedule = r.schedule()
+	c.MonthlyBudgetUSD = r.integer(KeyMonthlyBudgetUSD, 1, 1000000)
 
 	if err := r.ps.err(); err != nil {
 		return nil, err

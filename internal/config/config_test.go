@@ -68,6 +68,8 @@ func TestLoadAppliesDefaults(t *testing.T) {
 	assert.Empty(t, c.Researchers)
 	assert.Equal(t, 100, c.DataVolumeGB)
 	assert.Equal(t, []string{"python", "jupyter", "r"}, c.AnalysisTools)
+	assert.Equal(t, &Schedule{StartHour: 8, StopHour: 18, Days: "MON-FRI", TimeZone: "America/Los_Angeles"}, c.Schedule)
+	assert.Equal(t, 2000, c.MonthlyBudgetUSD)
 	assert.Equal(t, OMOP{Enabled: false, NodeType: "ra3.xlplus", NodeCount: 1, SnapshotRetentionDays: 7, Schema: "cdm",
 		ResultsSchema: "results", VocabularyPrefix: "omop/vocabulary/", DataPrefix: "", AtlasInstanceType: "m5.xlarge"}, c.OMOP)
 }
@@ -192,6 +194,11 @@ func TestLoadRejectsBadInput(t *testing.T) {
 		{"a vocabulary prefix without a trailing slash", with(map[string]string{"sce:omopVocabularyPrefix": "omop/vocab"}), "sce:omopVocabularyPrefix", "omop/vocab", "key prefix"},
 		{"a data prefix with an absolute path", with(map[string]string{"sce:omopDataPrefix": "/synpuf/"}), "sce:omopDataPrefix", "/synpuf/", "key prefix"},
 		{"a t-family Atlas host", with(map[string]string{"sce:atlasInstanceType": "t3.large"}), "sce:atlasInstanceType", "t3.large", "burstable"},
+		{"working hours off the hour", with(map[string]string{"sce:workingHours": "08:30-18:00"}), "sce:workingHours", "08:30-18:00", "on the hour"},
+		{"working hours that start and stop together", with(map[string]string{"sce:workingHours": "08:00-08:00"}), "sce:workingHours", "08:00-08:00", "same hour"},
+		{"working days in lower case", with(map[string]string{"sce:workingDays": "mon-fri"}), "sce:workingDays", "mon-fri", "day-of-week"},
+		{"an unknown time zone", with(map[string]string{"sce:timeZone": "Pacific Time"}), "sce:timeZone", "Pacific Time", "IANA time zone"},
+		{"a budget of zero", with(map[string]string{"sce:monthlyBudgetUsd": "0"}), "sce:monthlyBudgetUsd", "0", "from 1 to"},
 		{"a mac workstation", with(map[string]string{"sce:workstationInstanceType": "mac2.metal"}), "sce:workstationInstanceType", "mac2.metal", "accepted family"},
 		{"an admin user instead of a role", with(map[string]string{"sce:adminRoleArns": `["arn:aws:iam::111122223333:user/builder"]`}), "sce:adminRoleArns", "arn:aws:iam::111122223333:user/builder", "not an IAM role ARN"},
 		{"an uploader ARN with a short account", with(map[string]string{"sce:uploaderRoleArns": `["arn:aws:iam::1111:role/up"]`}), "sce:uploaderRoleArns", "arn:aws:iam::1111:role/up", "12-digit"},
@@ -268,4 +275,10 @@ func TestCheckInstanceTypeAcceptsNonBurstableFamilies(t *testing.T) {
 	for _, it := range []string{"m5.large", "m7i-flex.large", "c6i.xlarge", "r6a.2xlarge", "x2idn.16xlarge", "trn1.2xlarge", "u-6tb1.metal"} {
 		assert.Empty(t, CheckInstanceType(it), it)
 	}
+}
+
+func TestScheduleCanBeTurnedOff(t *testing.T) {
+	c, err := Load(FromMap(with(map[string]string{"sce:scheduleEnabled": "false", "sce:workingDays": "MON,WED,FRI"})))
+	require.NoError(t, err)
+	assert.Nil(t, c.Schedule)
 }

@@ -69,6 +69,11 @@ const (
 	KeyOMOPVocabularyPrefix    = "omopVocabularyPrefix"
 	KeyOMOPDataPrefix          = "omopDataPrefix"
 	KeyAtlasInstanceType       = "atlasInstanceType"
+	KeyScheduleEnabled         = "scheduleEnabled"
+	KeyWorkingHours            = "workingHours"
+	KeyWorkingDays             = "workingDays"
+	KeyTimeZone                = "timeZone"
+	KeyMonthlyBudgetUSD        = "monthlyBudgetUsd"
 )
 
 // RegionKey is the AWS provider's region key; it is required because nothing here guesses a region.
@@ -139,6 +144,16 @@ func Keys() []Key {
 			Description: "Key prefix, in the data-in bucket, of a CDM data set in OMOP form (SynPUF, Synthea) to load; empty loads none."},
 		{Name: KeyAtlasInstanceType, Type: TypeString, Default: "m5.xlarge",
 			Description: "EC2 instance type of the OHDSI Atlas/WebAPI host: an m-family type."},
+		{Name: KeyScheduleEnabled, Type: TypeBoolean, Default: "true",
+			Description: "Stop the instances (and pause Redshift) outside working hours, and start them again, with EventBridge Scheduler."},
+		{Name: KeyWorkingHours, Type: TypeString, Default: "08:00-18:00",
+			Description: "Working hours, `HH:00-HH:00` on the hour, in `timeZone`."},
+		{Name: KeyWorkingDays, Type: TypeString, Default: "MON-FRI",
+			Description: "Working days as a cron day-of-week field: MON-FRI, or a list such as MON,WED,FRI."},
+		{Name: KeyTimeZone, Type: TypeString, Default: "America/Los_Angeles",
+			Description: "IANA time zone of the working hours."},
+		{Name: KeyMonthlyBudgetUSD, Type: TypeInteger, Default: "2000",
+			Description: "Monthly AWS Budget for the project's tag, in US dollars; the notification e-mails are alerted at 80% and 100%."},
 		{Name: KeyProtect, Type: TypeBoolean, Default: "true",
 			Description: "Mark the resources that hold PHI or audit evidence (the project key, logs) `protect`, so that `pulumi destroy` refuses to delete them. They are retained on delete either way."},
 	}

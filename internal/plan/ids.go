@@ -197,6 +197,38 @@ func (r *Recorder) computed(args pulumi.MockResourceArgs) (string, map[string]an
 	case "aws:ssm/association:Association":
 		id := uuid(h)
 		return id, map[string]any{"associationId": id, "arn": fmt.Sprintf("arn:%s:ssm:%s:%s:association/%s", r.partition, r.region, AccountID, id)}
+	case "aws:redshift/cluster:Cluster":
+		id := str("clusterIdentifier")
+		host := fmt.Sprintf("%s.c%s.%s.redshift.amazonaws.com", id, h[:12], r.region)
+		return id, map[string]any{
+			"arn":      fmt.Sprintf("arn:%s:redshift:%s:%s:cluster:%s", r.partition, r.region, AccountID, id),
+			"endpoint": host + ":5439", "dnsName": host,
+			"masterPasswordSecretArn": fmt.Sprintf("arn:%s:secretsmanager:%s:%s:secret:redshift!%s-%s-%s", r.partition, r.region, AccountID, id, "sce_admin", h[:6]),
+			"clusterNamespaceArn":     fmt.Sprintf("arn:%s:redshift:%s:%s:namespace:%s", r.partition, r.region, AccountID, uuid(h)),
+		}
+	case "aws:redshift/subnetGroup:SubnetGroup", "aws:redshift/parameterGroup:ParameterGroup":
+		n := str("name")
+		return n, map[string]any{"name": n, "arn": fmt.Sprintf("arn:%s:redshift:%s:%s:%s:%s", r.partition, r.region, AccountID,
+			map[bool]string{true: "subnetgroup", false: "parametergroup"}[strings.Contains(args.TypeToken, "subnet")], n)}
+	case "aws:redshift/logging:Logging":
+		return str("clusterIdentifier"), nil
+	case "aws:redshiftdata/statement:Statement":
+		return uuid(h), nil
+	case "aws:secretsmanager/secret:Secret":
+		n := name()
+		arn := fmt.Sprintf("arn:%s:secretsmanager:%s:%s:secret:%s-%s", r.partition, r.region, AccountID, n, h[:6])
+		return arn, map[string]any{"arn": arn, "name": n}
+	case "aws:secretsmanager/secretVersion:SecretVersion":
+		return str("secretId") + "|" + uuid(h), map[string]any{"versionId": uuid(h)}
+	case "random:index/randomPassword:RandomPassword":
+		return "none", map[string]any{"result": "Rp" + hash(h, "pw")[:20] + "A1!"}
+	case "aws:scheduler/schedule:Schedule":
+		n := name()
+		return "default/" + n, map[string]any{"name": n, "arn": fmt.Sprintf("arn:%s:scheduler:%s:%s:schedule/default/%s", r.partition, r.region, AccountID, n)}
+	case "aws:budgets/budget:Budget":
+		n := name()
+		return AccountID + ":" + n, map[string]any{"name": n, "accountId": AccountID,
+			"arn": fmt.Sprintf("arn:%s:budgets::%s:budget/%s", r.partition, AccountID, n)}
 	case "aws:kms/key:Key":
 		id := uuid(h)
 		return id, map[string]any{"keyId": id, "arn": fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", r.partition, r.region, AccountID, id)}

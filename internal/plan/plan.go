@@ -78,12 +78,15 @@ type CostItem struct {
 	Monthly float64 `json:"monthly"`
 }
 
-// Find returns the resources of a type token, in plan order.
-func (p *Plan) Find(typ string) []Resource {
+// Find returns the resources of any of the type tokens, in plan order.
+func (p *Plan) Find(types ...string) []Resource {
 	var out []Resource
 	for _, r := range p.Resources {
-		if r.Type == typ {
-			out = append(out, r)
+		for _, t := range types {
+			if r.Type == t {
+				out = append(out, r)
+				break
+			}
 		}
 	}
 	return out

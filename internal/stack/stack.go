@@ -29,6 +29,8 @@ type Stack struct {
 	Buckets  *Buckets
 	Audit    *Audit
 	Compute  *Compute
+	Data     *Data
+	Cost     *components.CostControl
 }
 
 // Run is the Pulumi program: it loads and validates the configuration before registering any resource,
@@ -66,11 +68,12 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Stack, error) {
 	arns := components.ARNs{Partition: cfg.Partition, Region: cfg.Region, AccountID: identity.AccountId}
 
 	s.Key, err = components.NewProjectKey(ctx, cfg.PIT, &components.ProjectKeyArgs{
-		PIT:      cfg.PIT,
-		ARNs:     arns,
-		Services: keyServices(cfg),
-		TrailARN: TrailARN(arns, cfg.PIT),
-		Protect:  cfg.Protect,
+		PIT:              cfg.PIT,
+		ARNs:             arns,
+		Services:         keyServices(cfg),
+		TrailARN:         TrailARN(arns, cfg.PIT),
+		LogGroupPrefixes: logGroupPrefixes(cfg),
+		Protect:          cfg.Protect,
 	}, withProvider)
 	if err != nil {
 		return nil, err
@@ -108,8 +111,28 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Stack, error) {
 		return nil, err
 	}
 
+	s.Data, err = buildData(ctx, cfg, arns, s, withProvider)
+	if err != nil {
+		return nil, err
+	}
+
+	s.Cost, err = buildCostControl(ctx, cfg, arns, s, withProvider)
+	if err != nil {
+		return nil, err
+	}
+
 	s.export(ctx)
 	return s, nil
+}
+
+// logGroupPrefixes are the log groups the project key may encrypt: the project's own, and Redshift's
+// audit log groups, whose names Redshift fixes.
+func logGroupPrefixes(cfg *config.Config) []string {
+	prefixes := []string{components.LogGroupPrefix(cfg.PIT)}
+	if cfg.OMOP.Enabled {
+		prefixes = append(prefixes, components.RedshiftLogGroup(cfg.PIT+"-omop", ""))
+	}
+	return prefixes
 }
 
 func prefixStrings(cfg *config.Config) []string {

@@ -33,6 +33,8 @@ func Exemptions() []Exemption {
 	return []Exemption{
 		{Rule: "ec2-no-public-ip", Type: "aws:ec2/instance:Instance", NameSuffix: "-bastion-instance",
 			Reason: "the bastion is the one way in: its Elastic IP is reachable on port 22 from the allowed blocks only (security group and network ACL), and it holds no PHI; the workstation has no public address"},
+		{Rule: "ec2-stopped-by-schedule", Type: "aws:scheduler/schedule:Schedule", NameSuffix: "-cost-stop-instances",
+			Reason: "the instances are stopped outside working hours on purpose, to cut the dedicated-instance cost (the seed: shut down instances over the weekend); they are started again by the matching schedule"},
 		{Rule: "s3-default-encryption-kms", Type: "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", NameSuffix: "-access-logs-encryption",
 			Reason: "S3 server access logs, Redshift audit logs and ELB access logs can only be delivered into a bucket encrypted with SSE-S3; this bucket holds those logs and no PHI"},
 		{Rule: "s3-server-access-logging", Type: "aws:s3/bucketV2:BucketV2", NameSuffix: "-access-logs-bucket",

@@ -1,0 +1,26 @@
+package stack
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/sce-project/sce/components"
+	"github.com/sce-project/sce/internal/config"
+)
+
+// buildCostControl creates the working-hours schedule of the stack's instances (and Redshift) and the
+// project's budget.
+func buildCostControl(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs, s *Stack, opts ...pulumi.ResourceOption) (*components.CostControl, error) {
+	args := &components.CostControlArgs{
+		PIT: cfg.PIT, ARNs: arns, KMSKeyARN: s.Key.ARN,
+		MonthlyBudgetUSD: cfg.MonthlyBudgetUSD, NotificationEmails: cfg.NotificationEmails,
+	}
+	if cfg.Schedule != nil {
+		args.Hours = &components.WorkingHours{Start: cfg.Schedule.StartHour, Stop: cfg.Schedule.StopHour, Days: cfg.Schedule.Days, TimeZone: cfg.Schedule.TimeZone}
+		args.InstanceIDs = []pulumi.StringInput{s.Compute.Bastion.Instance.ID().ToStringOutput(), s.Compute.Workstation.Instance.ID().ToStringOutput()}
+		if s.Data != nil {
+			args.InstanceIDs = append(args.InstanceIDs, s.Data.Atlas.Instance.ID().ToStringOutput())
+			args.RedshiftCluster = s.Data.Redshift.Identifier
+		}
+	}
+	return components.NewCostControl(ctx, cfg.PIT+"-cost", args, opts...)
+}
