@@ -200,14 +200,13 @@ func (e *estimator) instance(r plan.Resource) bool {
 		label += " dedicated"
 	}
 	what := fmt.Sprintf("%s: %s, %s h", r.Name, label, formatNumber(HoursPerMonth))
-	switch rate, note, ok := e.instanceRate(typ, dedicated); {
-	case tenancy == "host":
+	if tenancy == "host" {
 		e.unpriced(r.URN, r.Name+": "+typ+" on a Dedicated Host", "Dedicated Host tenancy is charged per host: not in the price table")
-	case !ok:
-		e.unpriced(r.URN, r.Name+": "+label, fmt.Sprintf("no price for instance type %q in the price table", typ))
-	default:
+	} else if rate, note, ok := e.instanceRate(typ, dedicated); ok {
 		e.add(plan.CostItem{URN: r.URN, What: what, Monthly: rate * HoursPerMonth,
 			MonthlyScheduled: rate * e.a.ScheduledHoursPerMonth, Note: note})
+	} else {
+		e.unpriced(r.URN, r.Name+": "+label, fmt.Sprintf("no price for instance type %q in the price table", typ))
 	}
 
 	root, _ := in["rootBlockDevice"].(map[string]any)

@@ -69,15 +69,16 @@ func ec2DedicatedMissing(instanceType string) Price {
 	return Price{
 		Key: "ec2.dedicated." + instanceType, What: instanceType + " on-demand Linux, dedicated instance", Unit: "hour",
 		Region: PricesRegion, Date: PricesDate, Source: srcEC2Dedicated, NotFound: true,
-		Note: "not found: the dedicated-instances pricing page publishes its rates from a script, and no copy with " +
-			"the rate was found; the estimate uses the default-tenancy rate as a lower bound",
+		Note: "not found: no stored copy of the AWS dedicated-instances pricing page or price list gave this rate; " +
+			"the estimate uses the default-tenancy rate as a lower bound",
 	}
 }
 
 // PriceTable returns every price the estimate uses. It builds a new slice on each call: callers may keep
 // or change it freely.
 func PriceTable() []Price {
-	ec2Note := "corroborated by several cost tools quoting the AWS Price List for us-west-2 and us-east-1 (equal rates)"
+	ec2Note := "corroborated by several cost tools quoting the AWS rates: US West (Oregon) for m5.large, m5.xlarge, " +
+		"m5.2xlarge and c5.large, US East (N. Virginia) for the others, the two regions' rates being equal"
 	table := []Price{
 		{
 			Key: "ec2.dedicated-region-fee", What: "EC2 dedicated per-region fee", Unit: "hour", USD: 2.00,
