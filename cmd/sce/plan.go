@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/sce-project/sce/internal/cost"
 	"github.com/sce-project/sce/internal/plan"
 	"github.com/sce-project/sce/internal/stack"
 )
@@ -62,6 +63,12 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sce plan: %v\n", err)
 		return 1
 	}
+	assumptions := cost.DefaultAssumptions()
+	if err := assumptions.Validate(); err != nil {
+		fmt.Fprintf(stderr, "sce plan: %v\n", err)
+		return 1
+	}
+	p.Cost = cost.Estimate(p, assumptions)
 	// Render fully before writing, so that a failure leaves stdout empty.
 	var buf bytes.Buffer
 	if err := write(&buf, p); err != nil {

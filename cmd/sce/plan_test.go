@@ -43,6 +43,39 @@ func TestPlanPrintsTheReferenceStacks(t *testing.T) {
 	}
 }
 
+func TestPlanPricesTheStack(t *testing.T) {
+	code, stdout, stderr := runCLI("plan", "--stack", "hipaa", "--config", "../../Pulumi.hipaa.yaml")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "Cost (USD a month): ")
+	assert.Contains(t, stdout, "EC2 dedicated per-region fee, 730 h")
+	assert.Contains(t, stdout, "hipaa-workstation-instance: m5.xlarge dedicated, 730 h")
+	assert.Contains(t, stdout, "  Assumptions:\n")
+	assert.NotContains(t, stdout, "no resource is priced yet")
+
+	code, stdout, stderr = runCLI("plan", "--stack", "hipaa", "--config", "../../Pulumi.hipaa.yaml", "--format", "json")
+	require.Equal(t, 0, code, stderr)
+	var doc struct {
+		Cost struct {
+			Currency         string  `json:"currency"`
+			Monthly          float64 `json:"monthly"`
+			MonthlyScheduled float64 `json:"monthlyScheduled"`
+			Items            []struct {
+				URN     string  `json:"urn"`
+				What    string  `json:"what"`
+				Monthly float64 `json:"monthly"`
+			} `json:"items"`
+			Assumptions []map[string]string `json:"assumptions"`
+		} `json:"cost"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &doc))
+	assert.Equal(t, "USD", doc.Cost.Currency)
+	assert.Greater(t, doc.Cost.Monthly, doc.Cost.MonthlyScheduled)
+	assert.Positive(t, doc.Cost.MonthlyScheduled)
+	require.NotEmpty(t, doc.Cost.Items)
+	assert.Contains(t, doc.Cost.Items[0].What, "dedicated per-region fee")
+	assert.NotEmpty(t, doc.Cost.Assumptions)
+}
+
 func TestPlanReadsPulumiStackFileOfTheCurrentDirectory(t *testing.T) {
 	t.Chdir("../..")
 	code, stdout, stderr := runCLI("plan", "--stack", "hipaa")

@@ -63,19 +63,39 @@ type Exemption struct {
 	Reason string `json:"reason"`
 }
 
-// Cost is the estimated monthly cost.
+// Cost is the estimated monthly cost. Monthly keeps every resource running all month; MonthlyScheduled
+// runs what a stop/start schedule can stop (instances, the dedicated-tenancy fee, Redshift) only for the
+// scheduled hours, and the rest all month.
 type Cost struct {
 	Currency         string     `json:"currency"`
 	Monthly          float64    `json:"monthly"`
 	MonthlyScheduled float64    `json:"monthlyScheduled"`
 	Items            []CostItem `json:"items"`
+	// Basis says which prices were used: their region, their date and where the price table is.
+	Basis string `json:"basis,omitempty"`
+	// Assumptions are the usage figures the estimate rests on (data volumes, log volumes, hours).
+	Assumptions []CostAssumption `json:"assumptions,omitempty"`
 }
 
-// CostItem is the monthly cost of one resource.
+// CostItem is the monthly cost of one resource, or of one part of it (an instance's root volume), or of
+// a group of like resources (the AWS Config rules).
 type CostItem struct {
 	URN     string  `json:"urn"`
 	What    string  `json:"what"`
 	Monthly float64 `json:"monthly"`
+	// MonthlyScheduled is the monthly cost under the configured stop/start schedule.
+	MonthlyScheduled float64 `json:"monthlyScheduled"`
+	// Note qualifies the figure: a price missing from the table, a fallback rate, what is not counted.
+	Note string `json:"note,omitempty"`
+	// Unpriced marks an item that has a cost the price table cannot give: its figures are zero and its
+	// note says why.
+	Unpriced bool `json:"unpriced,omitempty"`
+}
+
+// CostAssumption is one usage figure an estimate assumes, as a name and a value with its unit.
+type CostAssumption struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
 }
 
 // Find returns the resources of any of the type tokens, in plan order.

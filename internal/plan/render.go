@@ -71,14 +71,7 @@ func WriteText(w io.Writer, p *Plan) error {
 	for _, e := range p.Exemptions {
 		tw.printf("  %s %s: %s\n", e.Policy, e.URN, e.Reason)
 	}
-	if len(p.Cost.Items) == 0 {
-		tw.printf("\nCost: no resource is priced yet\n")
-	} else {
-		tw.printf("\nCost (%s per month): %.2f always on, %.2f on schedule\n", p.Cost.Currency, p.Cost.Monthly, p.Cost.MonthlyScheduled)
-		for _, c := range p.Cost.Items {
-			tw.printf("  %10.2f  %s\n", c.Monthly, c.What)
-		}
-	}
+	writeCost(tw, p.Cost)
 	return tw.err
 }
 
