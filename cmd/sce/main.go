@@ -12,6 +12,7 @@ const usage = `usage: sce <command> [flags]
 commands:
   plan    plan a stack offline: sce plan --stack NAME [--config FILE] [--format text|json]
   policy  check a plan or a deployed stack: sce policy check --plan FILE | --state FILE
+  closeout  check and print the end-of-project procedure: sce closeout --stack NAME [--config FILE]
 `
 
 func main() {
@@ -29,6 +30,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runPlan(args[1:], stdout, stderr)
 	case "policy":
 		return runPolicy(args[1:], stdout, stderr)
+	case "closeout":
+		return runCloseout(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/sce-project/sce/internal/closeout"
+	"github.com/sce-project/sce/internal/plan"
+	"github.com/sce-project/sce/internal/stack"
+)
+
+// runCloseout runs `sce closeout --stack NAME [--config FILE]`: it plans the stack offline, checks that
+// everything that must outlive the project is retained, and prints the close-out procedure. It exits 1
+// when a check fails.
+func runCloseout(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("closeout", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	stackName := fs.String("stack", "", "stack to close out (required); its configuration is read from Pulumi.<stack>.yaml")
+	configFile := fs.String("config", "", "stack file to read instead of Pulumi.<stack>.yaml")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *stackName == "" || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "usage: sce closeout --stack NAME [--config FILE]")
+		return 2
+	}
+	path := *configFile
+	if path == "" {
+		path = "Pulumi." + *stackName + ".yaml"
+	}
+	sf, err := plan.ReadStackFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			fmt.Fprintf(stderr, "sce closeout: stack file %s not found: run from the project directory or pass --config FILE\n", path)
+		} else {
+			fmt.Fprintf(stderr, "sce closeout: %v\n", err)
+		}
+		return 1
+	}
+	p, err := plan.Run(plan.Options{Stack: *stackName, Config: sf.Config, SecretKeys: sf.SecretKeys}, stack.Run)
+	if err != nil {
+		fmt.Fprintf(stderr, "sce closeout: %v\n", err)
+		return 1
+	}
+	rep := closeout.Analyze(p)
+	var buf bytes.Buffer
+	if err := closeout.Write(&buf, rep, sf.Config["aws:region"]); err != nil {
+		fmt.Fprintf(stderr, "sce closeout: %v\n", err)
+		return 1
+	}
+	if _, err := stdout.Write(buf.Bytes()); err != nil {
+		fmt.Fprintf(stderr, "sce closeout: write output: %v\n", err)
+		return 1
+	}
+	if len(rep.Problems) > 0 {
+		fmt.Fprintf(stderr, "sce closeout: %d check(s) failed\n", len(rep.Problems))
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,146 @@
+package closeout_test
+
+import (
+	"bytes"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sce-project/sce/internal/closeout"
+	"github.com/sce-project/sce/internal/plan"
+	"github.com/sce-project/sce/internal/stack"
+)
+
+func planOf(t *testing.T, name string) *plan.Plan {
+	t.Helper()
+	sf, err := plan.ReadStackFile(filepath.Join("..", "..", "Pulumi."+name+".yaml"))
+	require.NoError(t, err)
+	p, err := plan.Run(plan.Options{Stack: name, Config: sf.Config}, stack.Run)
+	require.NoError(t, err)
+	return p
+}
+
+// kinds summarises resources as "type name-without-pit" so that the expectation reads the same for any PIT.
+func kinds(rs []plan.Resource, pit string) []string {
+	var out []string
+	for _, r := range rs {
+		short := r.Type[strings.LastIndex(r.Type, ":")+1:]
+		out = append(out, short+" "+strings.TrimPrefix(r.Name, pit+"-"))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestOnlyDataLogsAndTheKeySurviveADestroy is the close-out's promise: "data and results are preserved, log
+// files preserved, the SCE is deleted; no trace remains".
+func TestOnlyDataLogsAndTheKeySurviveADestroy(t *testing.T) {
+	rep := closeout.Analyze(planOf(t, "hipaa"))
+	require.Empty(t, rep.Problems)
+	var want []string
+	for _, purpose := range []string{"data-in", "output", "logs", "access-logs"} {
+		for _, part := range []string{"BucketV2 %s-bucket", "BucketVersioningV2 %s-versioning", "BucketLifecycleConfigurationV2 %s-lifecycle",
+			"BucketServerSideEncryptionConfigurationV2 %s-encryption", "BucketPublicAccessBlock %s-public-access-block",
+			"BucketOwnershipControls %s-ownership", "BucketPolicy %s-policy"} {
+			want = append(want, strings.Replace(part, "%s", purpose, 1))
+		}
+		if purpose != "access-logs" {
+			want = append(want, "BucketLoggingV2 "+purpose+"-access-logging")
+		}
+	}
+	want = append(want,
+		"Key key",
+		"LogGroup audit-log-group", "LogGroup bastion-log-group", "LogGroup flow-logs", "LogGroup workstation-log-group",
+		"AccountPublicAccessBlock account-s3-public-access-block", "EncryptionByDefault account-ebs-encryption-by-default",
+	)
+	sort.Strings(want)
+	assert.Equal(t, want, kinds(rep.Kept, "hipaa"))
+
+	deleted := strings.Join(kinds(rep.Deleted, "hipaa"), "\n")
+	for _, gone := range []string{"Instance bastion-instance", "Instance workstation-instance", "Volume workstation-data", "Vpc vpc",
+		"NatGateway nat", "Trail audit-trail", "BucketV2 ancillary-bucket", "Topic audit-alerts"} {
+		assert.Contains(t, deleted, gone, "%s does not outlive the project", gone)
+	}
+}
+
+func TestOMOPCloseOutKeepsRedshiftAuditLogs(t *testing.T) {
+	rep := closeout.Analyze(planOf(t, "omop"))
+	require.Empty(t, rep.Problems)
+	kept := strings.Join(kinds(rep.Kept, "omop"), "\n")
+	for _, export := range []string{"connectionlog", "useractivitylog", "userlog"} {
+		assert.Contains(t, kept, "LogGroup omop-log-"+export, "every query on PHI stays on record")
+	}
+	assert.NotContains(t, kept, "Cluster omop-cluster", "the cluster is deleted (its final snapshot is taken)")
+}
+
+func TestCloseOutRefusesToLoseWhatMustBeKept(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(p *plan.Plan)
+		want   string
+	}{
+		{"a data bucket that is not retained", func(p *plan.Plan) { setRetain(p, "hipaa-data-in-bucket", false) }, "data-in bucket's aws:s3/bucketV2:BucketV2"},
+		{"a key that is not retained", func(p *plan.Plan) { setRetain(p, "hipaa-key", false) }, "could no longer be decrypted"},
+		{"a log group that is not retained", func(p *plan.Plan) { setRetain(p, "hipaa-flow-logs", false) }, "audit evidence"},
+		{"logs that expire too soon", func(p *plan.Plan) { expireLogsAfter(p, 365) }, "expires logs after 365 days"},
+		{"an unversioned output bucket", func(p *plan.Plan) { unversion(p, "hipaa-output-versioning") }, "output bucket is not versioned"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := planOf(t, "hipaa")
+			tt.change(p)
+			rep := closeout.Analyze(p)
+			require.NotEmpty(t, rep.Problems)
+			assert.Contains(t, strings.Join(rep.Problems, "\n"), tt.want)
+			var out bytes.Buffer
+			require.NoError(t, closeout.Write(&out, rep, "us-west-2"))
+			assert.Contains(t, out.String(), "CHECKS FAILED")
+			assert.NotContains(t, out.String(), "pulumi destroy --yes", "no procedure is printed when a check fails")
+		})
+	}
+}
+
+func TestCloseOutProcedureUsesTheStacksNames(t *testing.T) {
+	p := planOf(t, "hipaa")
+	rep := closeout.Analyze(p)
+	var out bytes.Buffer
+	require.NoError(t, closeout.Write(&out, rep, "us-west-2"))
+	text := out.String()
+	assert.Contains(t, text, "s3://"+rep.Buckets["output"]+"/results/")
+	assert.Contains(t, text, "pulumi state unprotect --all --yes")
+	assert.Less(t, strings.Index(text, "pulumi stack export"), strings.Index(text, "pulumi destroy --yes"), "the state is saved first")
+	assert.Contains(t, text, "--tag-filters Key=Project,Values=hipaa")
+}
+
+func setRetain(p *plan.Plan, name string, retain bool) {
+	for i := range p.Resources {
+		if p.Resources[i].Name == name {
+			p.Resources[i].RetainOnDelete = retain
+		}
+	}
+}
+
+func expireLogsAfter(p *plan.Plan, days int64) {
+	for i, r := range p.Resources {
+		if r.Name != "hipaa-logs-lifecycle" {
+			continue
+		}
+		for _, rule := range r.Inputs["rules"].([]any) {
+			if exp, ok := rule.(map[string]any)["expiration"].(map[string]any); ok {
+				exp["days"] = days
+			}
+		}
+		p.Resources[i] = r
+	}
+}
+
+func unversion(p *plan.Plan, name string) {
+	for _, r := range p.Resources {
+		if r.Name == name {
+			r.Inputs["versioningConfiguration"].(map[string]any)["status"] = "Suspended"
+		}
+	}
+}
