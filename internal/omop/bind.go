@@ -87,8 +87,13 @@ func PasswordDigest(user, password string) (string, error) {
 	if err := validatePassword(password); err != nil {
 		return "", fmt.Errorf("password of user %s: %w", user, err)
 	}
+	return redshiftMD5(user, password), nil
+}
+
+// redshiftMD5 is Redshift's MD5 password form: "md5" and the hex MD5 of password and user concatenated.
+func redshiftMD5(user, password string) string {
 	sum := md5.Sum([]byte(password + user)) //nolint:gosec // Redshift's format
-	return "md5" + hex.EncodeToString(sum[:]), nil
+	return "md5" + hex.EncodeToString(sum[:])
 }
 
 // validatePassword applies Redshift's rules for a clear-text password.

@@ -312,11 +312,9 @@ func (p copyPlan) statements() ([]Statement, error) {
 	out := make([]Statement, 0, 2*len(p.tables))
 	for _, t := range p.tables {
 		copySQL := p.copySQL(t)
-		digest := sha256.Sum256([]byte(copySQL))
 		truncate := Statement{
-			Name: truncateStatementName(t.Name),
-			// The comment ties the TRUNCATE to this exact COPY, role included, so that both change together.
-			SQL:       fmt.Sprintf("TRUNCATE %s /* before load %s by %s */", qualified(p.schema, t.Name), hex.EncodeToString(digest[:8]), p.roleARN),
+			Name:      truncateStatementName(t.Name),
+			SQL:       p.truncateSQL(t, copySQL),
 			DependsOn: []string{ddlStatementName(t.Name)},
 		}
 		load := Statement{
@@ -327,6 +325,17 @@ func (p copyPlan) statements() ([]Statement, error) {
 		out = append(out, truncate, load)
 	}
 	return out, nil
+}
+
+// truncateSQL renders the TRUNCATE before a COPY. Its comment ties it to that exact COPY so that, once
+// bound, the two change together and only together: a TRUNCATE that ran again without its COPY would
+// leave the table empty. The digest covers the COPY with the role written as the placeholder, and the
+// role follows in clear, so that a role given at once or bound later gives the same text. Changing this
+// format re-runs every load.
+func (p copyPlan) truncateSQL(t Table, copySQL string) string {
+	normalized := strings.ReplaceAll(copySQL, quoteLiteral(p.roleARN), quoteLiteral(RoleARNPlaceholder))
+	digest := sha256.Sum256([]byte(normalized))
+	return fmt.Sprintf("TRUNCATE %s /* before load %s by %s */", qualified(p.schema, t.Name), hex.EncodeToString(digest[:8]), p.roleARN)
 }
 
 // truncateStatementName names the statement emptying a table before its load.

@@ -34,7 +34,9 @@
 // COPY appends, and a Data API statement runs again whenever its SQL changes. So each COPY is preceded by
 // a TRUNCATE of its table whose SQL carries a digest of the COPY's: both change, and run again in order,
 // together. COPY also treats its source as a key prefix: s3://b/v/CONCEPT.csv would also load a
-// CONCEPT.csv.bak beside it, so keep the load prefix free of other files.
+// CONCEPT.csv.bak beside it, so keep the load prefix free of other files. A missing file fails its COPY:
+// Athena's download has no SOURCE_TO_CONCEPT_MAP.csv, so upload a header-only one or list the table in
+// CopyOptions.Skip.
 //
 // # The read-only user and its password
 //
