@@ -28,6 +28,9 @@ const (
 	DefaultSnapshotRetentionDays = 7
 	// redshiftMaintenanceWindow is Sunday early morning UTC, outside working hours.
 	redshiftMaintenanceWindow = "sun:05:00-sun:05:30"
+	// statementTimeout bounds one Data API statement: loading the full vocabulary (CONCEPT_RELATIONSHIP holds
+	// tens of millions of rows) takes longer than the provider's default.
+	statementTimeout = "2h"
 	// redshiftAdminUser is the master user; its password is managed by Secrets Manager.
 	redshiftAdminUser = "sce_admin"
 )
@@ -425,7 +428,7 @@ func runStatements(ctx *pulumi.Context, child func(string) string, a RedshiftOMO
 			SecretArn:         r.AdminSecretARN,
 			Sql:               sql,
 			StatementName:     pulumi.String(s.Name),
-		}, parent, pulumi.DependsOn(deps))
+		}, parent, pulumi.DependsOn(deps), pulumi.Timeouts(&pulumi.CustomTimeouts{Create: statementTimeout, Update: statementTimeout}))
 		if err != nil {
 			return fmt.Errorf("create statement %s: %w", s.Name, err)
 		}
