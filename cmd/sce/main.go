@@ -10,8 +10,9 @@ import (
 const usage = `usage: sce <command> [flags]
 
 commands:
-  plan    plan a stack offline: sce plan --stack NAME [--config FILE] [--format text|json]
-  policy  check a plan or a deployed stack: sce policy check --plan FILE | --state FILE
+  plan       plan a stack offline: sce plan --stack NAME [--config FILE] [--format text|json]
+  policy     check a plan or a deployed stack: sce policy check --plan FILE | --state FILE
+  synthdata  write the seed's synthetic data set: sce synthdata [--out DIR] [--patients N] [--visits N] [--seed N]
 `
 
 func main() {
@@ -29,6 +30,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runPlan(args[1:], stdout, stderr)
 	case "policy":
 		return runPolicy(args[1:], stdout, stderr)
+	case "synthdata":
+		return runSynthdata(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
