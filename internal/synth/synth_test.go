@@ -190,7 +190,6 @@ func TestTheDefaultDataSetHasTheSeedsShapeAndDocumentedRanges(t *testing.T) {
 	}
 }
 
-
 func TestEveryVisitStaysInsideItsPatientsRange(t *testing.T) {
 	g, err := New(Options{Patients: 500, Visits: 50_000, Seed: 99})
 	require.NoError(t, err)
