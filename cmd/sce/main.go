@@ -13,6 +13,8 @@ commands:
   plan       plan a stack offline: sce plan --stack NAME [--config FILE] [--format text|json]
   policy     check a plan or a deployed stack: sce policy check --plan FILE | --state FILE
   synthdata  write the seed's synthetic data set: sce synthdata [--out DIR] [--patients N] [--visits N] [--seed N]
+  upload     upload files into the data-in bucket, SSE-KMS, PHI-free keys, verified:
+             sce upload FILE... --stack NAME [--outputs FILE | --bucket NAME --kms-key ARN] [--prefix P]
 `
 
 func main() {
@@ -30,6 +32,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runPlan(args[1:], stdout, stderr)
 	case "policy":
 		return runPolicy(args[1:], stdout, stderr)
+	case "upload":
+		return runUpload(args[1:], stdout, stderr)
 	case "synthdata":
 		return runSynthdata(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
