@@ -1,4 +1,5 @@
-// Command sce is the SCE companion CLI: `sce plan` prints the offline plan of a stack.
+// Command sce is the SCE companion CLI: the offline plan, the policy check, close-out, synthetic data and
+// safe uploads.
 package main
 
 import (
@@ -10,9 +11,12 @@ import (
 const usage = `usage: sce <command> [flags]
 
 commands:
-  plan    plan a stack offline: sce plan --stack NAME [--config FILE] [--format text|json]
-  policy  check a plan or a deployed stack: sce policy check --plan FILE | --state FILE
-  closeout  check and print the end-of-project procedure: sce closeout --stack NAME [--config FILE]
+  plan       plan a stack offline: sce plan --stack NAME [--config FILE] [--format text|json]
+  policy     check a plan or a deployed stack: sce policy check --plan FILE | --state FILE
+  closeout   check and print the end-of-project procedure: sce closeout --stack NAME [--config FILE]
+  synthdata  write the seed's synthetic data set: sce synthdata [--out DIR] [--patients N] [--visits N] [--seed N]
+  upload     upload files into the data-in bucket, SSE-KMS, PHI-free keys, verified:
+             sce upload FILE... --stack NAME [--outputs FILE | --bucket NAME --kms-key ARN] [--prefix P]
 `
 
 func main() {
@@ -32,6 +36,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runPolicy(args[1:], stdout, stderr)
 	case "closeout":
 		return runCloseout(args[1:], stdout, stderr)
+	case "upload":
+		return runUpload(args[1:], stdout, stderr)
+	case "synthdata":
+		return runSynthdata(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

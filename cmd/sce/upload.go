@@ -1,0 +1,215 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/sce-project/sce/internal/outputs"
+	"github.com/sce-project/sce/internal/phi"
+	"github.com/sce-project/sce/internal/upload"
+)
+
+const uploadUsage = "usage: sce upload FILE... --stack NAME [--outputs FILE] [--bucket NAME --kms-key ARN] [--region R] [--prefix P] [--names FILE] [--part-size MiB] [--progress]"
+
+// runUpload runs `sce upload`: it uploads files into the stack's data-in bucket with SSE-KMS, refuses
+// keys that look like PHI, and verifies every upload by its SHA-256 checksum.
+func runUpload(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("upload", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	stackName := fs.String("stack", "", "the stack (its PIT); without --outputs its outputs are read with `pulumi stack output --json`")
+	outputsFile := fs.String("outputs", "", "the stack outputs saved with `pulumi stack output --json > FILE` (dataInBucket, kmsKeyArn, region)")
+	bucket := fs.String("bucket", "", "the data-in bucket, instead of the stack output dataInBucket")
+	kmsKey := fs.String("kms-key", "", "the project KMS key ARN, instead of the stack output kmsKeyArn")
+	region := fs.String("region", "", "AWS region (default: the stack output region, else the key's region)")
+	prefix := fs.String("prefix", "", "folder in the bucket to upload into, for example incoming/2026-11")
+	namesFile := fs.String("names", "", "file of names (one per line, # comments) that must not appear in object keys")
+	partSize := fs.Int64("part-size", upload.DefaultPartSize/upload.MiB, "part size in MiB (at least 5); files this large or larger go up in parts")
+	endpoint := fs.String("endpoint", "", "S3 endpoint URL, for an S3-compatible server (path-style addressing)")
+	progress := fs.Bool("progress", false, "draw the progress bar even when stderr is not a terminal")
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
+		return 2
+	}
+	fail := func(code int, format string, a ...any) int {
+		fmt.Fprintf(stderr, "sce upload: "+format+"\n", a...)
+		return code
+	}
+	if len(files) == 0 {
+		return fail(2, "no files given\n%s", uploadUsage)
+	}
+
+	var outs *outputs.Outputs
+	switch {
+	case *outputsFile != "":
+		if outs, err = outputs.Read(*outputsFile); err != nil {
+			return fail(1, "%v", err)
+		}
+		if err := outs.CheckStack(*stackName); err != nil {
+			return fail(2, "%v", err)
+		}
+	case *bucket == "" || *kmsKey == "":
+		if *stackName == "" {
+			return fail(2, "say where to upload: --stack NAME (outputs from the Pulumi CLI), --outputs FILE, or --bucket NAME and --kms-key ARN\n%s", uploadUsage)
+		}
+		if outs, err = outputs.FromPulumi(*stackName); err != nil {
+			return fail(1, "%v", err)
+		}
+		if err := outs.CheckStack(*stackName); err != nil {
+			return fail(2, "%v", err)
+		}
+	}
+	target := upload.Target{Bucket: *bucket, KMSKeyARN: *kmsKey, Prefix: *prefix}
+	if outs != nil {
+		if target.Bucket == "" {
+			if target.Bucket, err = outs.String(outputs.DataInBucket); err != nil {
+				return fail(1, "%v", err)
+			}
+		}
+		if target.KMSKeyARN == "" {
+			if target.KMSKeyARN, err = outs.String(outputs.KMSKeyARN); err != nil {
+				return fail(1, "%v", err)
+			}
+		}
+		if *region == "" {
+			*region = outs.Optional(outputs.Region)
+		}
+	}
+	if err := target.Validate(); err != nil {
+		return fail(2, "%v", err)
+	}
+	if *region == "" {
+		*region = regionOfARN(target.KMSKeyARN)
+	}
+	if *partSize < upload.MinPartSize/upload.MiB || *partSize > 5*1024 {
+		return fail(2, "--part-size %d: want 5 to 5120 (MiB)", *partSize)
+	}
+
+	var names []string
+	if *namesFile != "" {
+		if names, err = readNames(*namesFile); err != nil {
+			return fail(1, "%v", err)
+		}
+	}
+	items, err := upload.Prepare(files, target, phi.New(names))
+	if err != nil {
+		// A *upload.PHIError names the files by position and key hash only.
+		return fail(1, "%v", err)
+	}
+
+	ctx := context.Background()
+	cfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion(*region))
+	if err != nil {
+		return fail(1, "load AWS configuration: %v", err)
+	}
+	client := s3.NewFromConfig(cfg, func(o *s3.Options) {
+		if *endpoint != "" {
+			o.BaseEndpoint = aws.String(*endpoint)
+			o.UsePathStyle = true
+		}
+	})
+	opts := upload.Options{PartSize: *partSize * upload.MiB}
+	if *progress || isTerminal(stderr) {
+		opts.Progress = stderr
+	}
+	u, err := upload.New(client, target, opts)
+	if err != nil {
+		return fail(2, "%v", err)
+	}
+	n := 0
+	err = u.UploadAll(ctx, items, func(r *upload.Result) {
+		n++
+		writeUploadResult(stdout, r)
+	})
+	if err != nil {
+		return fail(1, "%v\n%d of %d file(s) uploaded and verified before the failure", err, n, len(items))
+	}
+	fmt.Fprintf(stdout, "%d file(s) uploaded to s3://%s with SSE-KMS and verified\n", n, target.Bucket)
+	return 0
+}
+
+// writeUploadResult prints what one upload did. The key is printed: it passed the PHI check.
+func writeUploadResult(w io.Writer, r *upload.Result) {
+	how := "one PUT"
+	kind := "full-object checksum"
+	if r.Parts > 0 {
+		how = fmt.Sprintf("%d parts of %d MiB", r.Parts, r.PartSize/upload.MiB)
+		kind = "composite checksum of the parts"
+	}
+	fmt.Fprintf(w, "uploaded %s -> s3://%s/%s (%d bytes, %s)\n", r.Path, r.Bucket, r.Key, r.Size, how)
+	if r.VersionID != "" {
+		fmt.Fprintf(w, "  version    %s\n", r.VersionID)
+	}
+	fmt.Fprintf(w, "  encryption %s, key %s\n", r.SSE, r.KMSKeyID)
+	fmt.Fprintf(w, "  sha256     %s (file)\n", r.SHA256)
+	fmt.Fprintf(w, "  verified   SHA-256 %s (%s) as S3 reports it\n", r.Checksum, kind)
+}
+
+// parseInterspersed parses flags that may come before, between or after the positional arguments
+// (`sce upload a.csv b.csv --stack hipaa`). Everything after "--" is positional.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+// regionOfARN returns the region field of an ARN, or "".
+func regionOfARN(arn string) string {
+	parts := strings.Split(arn, ":")
+	if len(parts) < 4 {
+		return ""
+	}
+	return parts[3]
+}
+
+// readNames reads a file of names, one per line; blank lines and lines starting with # are skipped.
+func readNames(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read names: %w", err)
+	}
+	defer f.Close()
+	var names []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		names = append(names, line)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read names %s: %w", path, err)
+	}
+	return names, nil
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,106 @@
+// Package outputs reads a stack's outputs as `pulumi stack output --json` prints them, for the CLI
+// commands that act on a deployed stack (sce upload, sce audit report). The output names are those
+// internal/stack exports; a test in cmd/sce keeps the two lists equal.
+package outputs
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+)
+
+// Names of the outputs the CLI reads.
+const (
+	PIT             = "pit"
+	Region          = "region"
+	KMSKeyARN       = "kmsKeyArn"
+	DataInBucket    = "dataInBucket"
+	OutputBucket    = "outputBucket"
+	AncillaryBucket = "ancillaryBucket"
+	LogBucket       = "logBucket"
+	S3EndpointID    = "s3EndpointId"
+)
+
+// PHIBuckets names the outputs holding the buckets where PHI may rest.
+func PHIBuckets() []string { return []string{DataInBucket, OutputBucket, AncillaryBucket} }
+
+// Outputs are a stack's outputs, by name, and where they were read from (for messages).
+type Outputs struct {
+	Source string
+	Values map[string]any
+}
+
+// Parse reads the JSON object `pulumi stack output --json` prints.
+func Parse(source string, data []byte) (*Outputs, error) {
+	var values map[string]any
+	if err := json.Unmarshal(data, &values); err != nil {
+		return nil, fmt.Errorf("parse stack outputs %s: %w (want the JSON of `pulumi stack output --json`)", source, err)
+	}
+	if values == nil {
+		return nil, fmt.Errorf("parse stack outputs %s: not a JSON object (want the JSON of `pulumi stack output --json`)", source)
+	}
+	return &Outputs{Source: source, Values: values}, nil
+}
+
+// Read reads outputs saved with `pulumi stack output --json > FILE`.
+func Read(path string) (*Outputs, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read stack outputs: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// FromPulumi runs `pulumi stack output --json --stack NAME` (the Pulumi CLI must be on PATH and logged
+// in to the stack's backend).
+func FromPulumi(stack string) (*Outputs, error) {
+	path, err := exec.LookPath("pulumi")
+	if err != nil {
+		return nil, fmt.Errorf("the pulumi CLI is not on PATH: save the outputs with `pulumi stack output --json --stack %s > outputs.json` and pass --outputs outputs.json", stack)
+	}
+	cmd := exec.Command(path, "stack", "output", "--json", "--stack", stack)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("pulumi stack output --json --stack %s: %w: %s", stack, err, strings.TrimSpace(stderr.String()))
+	}
+	return Parse("pulumi stack output --stack "+stack, out)
+}
+
+// String returns the named output, which must be a non-empty string.
+func (o *Outputs) String(name string) (string, error) {
+	v, ok := o.Values[name]
+	if !ok {
+		return "", fmt.Errorf("stack outputs %s have no %q", o.Source, name)
+	}
+	s, ok := v.(string)
+	if !ok || s == "" {
+		return "", fmt.Errorf("stack output %q in %s is %v, want a non-empty string", name, o.Source, v)
+	}
+	if s == "[secret]" {
+		return "", fmt.Errorf("stack output %q in %s is a secret; it is not", name, o.Source)
+	}
+	return s, nil
+}
+
+// Optional returns the named output as a string, or "" when it is missing or not a string.
+func (o *Outputs) Optional(name string) string {
+	s, _ := o.Values[name].(string)
+	return s
+}
+
+// CheckStack reports an error when the outputs belong to another stack than the one named: the stack
+// is named by its PIT, which the outputs carry. It guards against uploading into another project's bucket.
+func (o *Outputs) CheckStack(stack string) error {
+	if stack == "" {
+		return nil
+	}
+	pit := o.Optional(PIT)
+	if pit != "" && pit != stack {
+		return fmt.Errorf("--stack %s does not match the stack outputs %s, which are of stack %q", stack, o.Source, pit)
+	}
+	return nil
+}

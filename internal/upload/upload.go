@@ -1,0 +1,179 @@
+// Package upload puts files into a project's data-in bucket the way the bucket policy demands and a
+// compliance officer can check:
+//
+//   - every request asks for SSE-KMS with the project key (x-amz-server-side-encryption: aws:kms and
+//     x-amz-server-side-encryption-aws-kms-key-id: the key's ARN), without which the bucket denies the
+//     upload;
+//   - no object key may look like PHI (internal/phi, the detector the upload Lambda uses): a refused key is
+//     never printed, only its SHA-256, and nothing of the batch is uploaded;
+//   - files at least PartSize long go up in parts (multipart upload through the SDK's transfer manager),
+//     with a progress bar;
+//   - every upload is verified: each request carries a SHA-256 checksum (ChecksumAlgorithm SHA256) that S3
+//     checks on receipt, and afterwards HeadObject (checksum mode enabled) must report the checksum
+//     computed locally from the bytes read, and SSE-KMS with the project key.
+//
+// What is compared. A single PUT's object has a FULL_OBJECT checksum: the base64 SHA-256 of the file. A
+// multipart object's SHA-256 checksum is COMPOSITE (S3 offers no full-object SHA-256 for multipart
+// uploads): the base64 SHA-256 of the concatenated binary SHA-256 digests of the parts, in part order,
+// followed by "-" and the number of parts. The local side computes the parts' digests while the transfer
+// manager reads the file, with the same part size, and also compares each part's digest with the one S3
+// returned for that part. The full-file SHA-256 is printed as well, for comparison with `sha256sum`.
+package upload
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/sce-project/sce/internal/phi"
+)
+
+// Part sizes. S3 requires parts of at least 5 MiB (but the last) and at most 10,000 parts.
+const (
+	MiB             = 1 << 20
+	MinPartSize     = 5 * MiB
+	DefaultPartSize = 16 * MiB
+	MaxParts        = 10_000
+	maxKeyBytes     = 1024
+)
+
+// kmsKeyARN matches the ARN of a KMS key (not an alias): the bucket policy compares the requested key
+// with the project key's ARN.
+var kmsKeyARN = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$`)
+
+// Target is where files go.
+type Target struct {
+	// Bucket is the data-in bucket.
+	Bucket string
+	// KMSKeyARN is the project key's ARN, requested for server-side encryption.
+	KMSKeyARN string
+	// Prefix is a folder inside the bucket; "" for the top. A trailing "/" is added when missing.
+	Prefix string
+}
+
+// Validate reports a target the bucket would refuse, naming the flag.
+func (t Target) Validate() error {
+	var errs []error
+	if t.Bucket == "" {
+		errs = append(errs, errors.New("no bucket: give --outputs FILE (saved with `pulumi stack output --json`) or --bucket NAME"))
+	}
+	if t.KMSKeyARN == "" {
+		errs = append(errs, errors.New("no KMS key: give --outputs FILE or --kms-key ARN; the bucket denies uploads without SSE-KMS with the project key"))
+	} else if !kmsKeyARN.MatchString(t.KMSKeyARN) {
+		errs = append(errs, fmt.Errorf("--kms-key %q: want a KMS key ARN, arn:aws:kms:REGION:ACCOUNT:key/ID (not an alias): the bucket policy accepts only the project key's ARN", t.KMSKeyARN))
+	}
+	if strings.HasPrefix(t.Prefix, "/") {
+		errs = append(errs, fmt.Errorf("--prefix %q: must not start with /", t.Prefix))
+	}
+	return errors.Join(errs...)
+}
+
+// KeyFor returns the object key of a file: the prefix (as a folder) and the file's base name.
+func (t Target) KeyFor(file string) string {
+	prefix := t.Prefix
+	if prefix != "" && !strings.HasSuffix(prefix, "/") {
+		prefix += "/"
+	}
+	return prefix + filepath.Base(file)
+}
+
+// Item is one file to upload.
+type Item struct {
+	Arg  int // the file's position among the arguments, from 1
+	Path string
+	Key  string
+	Size int64
+}
+
+// Refusal is a key that looks like PHI: the argument position, the key's hash and what was found. It
+// never holds the key or the file name.
+type Refusal struct {
+	Arg      int
+	KeyHash  string
+	Findings []phi.Finding
+}
+
+// PHIError lists the keys refused as PHI.
+type PHIError struct {
+	Refusals []Refusal
+}
+
+// Error describes each refusal by argument position and key hash, never by name.
+func (e *PHIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d object key(s) look like PHI; nothing was uploaded. Rename the files (or change --prefix) so that no name holds an identifier:", len(e.Refusals))
+	for _, r := range e.Refusals {
+		kinds := make([]string, len(r.Findings))
+		for i, f := range r.Findings {
+			kinds[i] = f.String()
+		}
+		fmt.Fprintf(&b, "\n  file argument %d: key sha256:%s: %s", r.Arg, r.KeyHash, strings.Join(kinds, ", "))
+	}
+	return b.String()
+}
+
+// Prepare checks the files and their keys before anything is uploaded: each must be a regular file, keys
+// must be distinct, valid and free of PHI. A key that looks like PHI refuses the whole batch with a
+// *PHIError.
+func Prepare(files []string, t Target, d *phi.Detector) ([]Item, error) {
+	if len(files) == 0 {
+		return nil, errors.New("no files to upload")
+	}
+	if d == nil {
+		d = phi.New(nil)
+	}
+	var (
+		items    []Item
+		errs     []error
+		refusals []Refusal
+		seen     = map[string]int{}
+	)
+	for i, f := range files {
+		arg := i + 1
+		key := t.KeyFor(f)
+		if found := d.Check(key); len(found) > 0 {
+			// The path is not named: the file name is the key's source and may hold the same PHI.
+			refusals = append(refusals, Refusal{Arg: arg, KeyHash: phi.KeyHash(key), Findings: found})
+			continue
+		}
+		st, err := os.Stat(f)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("file argument %d: %w", arg, err))
+			continue
+		}
+		if !st.Mode().IsRegular() {
+			errs = append(errs, fmt.Errorf("file argument %d: %s is not a regular file (directories are not uploaded; name the files)", arg, f))
+			continue
+		}
+		if !utf8.ValidString(key) || len(key) > maxKeyBytes {
+			errs = append(errs, fmt.Errorf("file argument %d: %s: an object key must be UTF-8 of at most %d bytes", arg, f, maxKeyBytes))
+			continue
+		}
+		if prev, dup := seen[key]; dup {
+			errs = append(errs, fmt.Errorf("file arguments %d and %d: both would be uploaded as %s", prev, arg, key))
+			continue
+		}
+		seen[key] = arg
+		items = append(items, Item{Arg: arg, Path: f, Key: key, Size: st.Size()})
+	}
+	if len(refusals) > 0 {
+		return nil, &PHIError{Refusals: refusals}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return items, nil
+}
+
+// PartSizeFor returns the part size used for a file: the requested size, raised when the file would
+// otherwise need more than MaxParts parts (the transfer manager would raise it the same way).
+func PartSizeFor(size, requested int64) int64 {
+	if size/requested >= MaxParts {
+		return size/MaxParts + 1
+	}
+	return requested
+}

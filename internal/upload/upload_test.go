@@ -1,0 +1,354 @@
+package upload
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sce-project/sce/internal/phi"
+	"github.com/sce-project/sce/internal/s3test"
+)
+
+const (
+	testBucket = "hipaa-data-in-1a2b3c4d"
+	testKey    = "arn:aws:kms:us-east-1:111122223333:key/0a1b2c3d-1111-2222-3333-444455556666"
+)
+
+func testTarget() Target {
+	return Target{Bucket: testBucket, KMSKeyARN: testKey, Prefix: "incoming"}
+}
+
+// writeFile writes size random bytes and returns the path.
+func writeFile(t *testing.T, dir, name string, size int) string {
+	t.Helper()
+	data := make([]byte, size)
+	_, err := rand.Read(data)
+	require.NoError(t, err)
+	path := filepath.Join(dir, name)
+	require.NoError(t, os.WriteFile(path, data, 0o600))
+	return path
+}
+
+func fileSHA256(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// requestsTo returns the requests of one method whose query has (or lacks) uploadId.
+func requestsTo(srv *s3test.Server, method, path string) []s3test.Request {
+	var out []s3test.Request
+	for _, r := range srv.Requests() {
+		if r.Method == method && r.Path == path {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func TestASmallFileGoesUpInOnePutWithSSEKMSAndIsVerified(t *testing.T) {
+	srv := s3test.Start(t, testBucket)
+	path := writeFile(t, t.TempDir(), "patients.csv", 4096)
+	items, err := Prepare([]string{path}, testTarget(), nil)
+	require.NoError(t, err)
+	var progress bytes.Buffer
+	u, err := New(srv.Client, testTarget(), Options{PartSize: MinPartSize, Progress: &progress})
+	require.NoError(t, err)
+
+	res, err := u.Upload(context.Background(), items[0])
+	require.NoError(t, err)
+	assert.Equal(t, "incoming/patients.csv", res.Key)
+	assert.Equal(t, 0, res.Parts, "one PUT")
+	assert.Equal(t, fileSHA256(t, path), res.SHA256)
+	assert.Equal(t, 0, res.Checksum.Parts)
+	assert.Equal(t, "aws:kms", res.SSE)
+	assert.Equal(t, testKey, res.KMSKeyID)
+
+	puts := requestsTo(srv, http.MethodPut, "/"+testBucket+"/incoming/patients.csv")
+	require.Len(t, puts, 1)
+	h := puts[0].Header
+	assert.Equal(t, "aws:kms", h.Get("X-Amz-Server-Side-Encryption"), "the SSE header reached the server")
+	assert.Equal(t, testKey, h.Get("X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id"))
+	assert.Equal(t, res.Checksum.Value, h.Get("X-Amz-Checksum-Sha256"), "the request carried the SHA-256 checksum")
+
+	heads := requestsTo(srv, http.MethodHead, "/"+testBucket+"/incoming/patients.csv")
+	require.Len(t, heads, 1)
+	assert.Equal(t, "ENABLED", heads[0].Header.Get("X-Amz-Checksum-Mode"))
+
+	got, err := srv.Client.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(testBucket), Key: aws.String("incoming/patients.csv")})
+	require.NoError(t, err)
+	defer got.Body.Close()
+	body, err := io.ReadAll(got.Body)
+	require.NoError(t, err)
+	want, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, want, body, "the stored object is the file")
+	assert.Contains(t, progress.String(), "incoming/patients.csv [")
+	assert.Contains(t, progress.String(), "100%")
+}
+
+func TestALargeFileGoesUpInPartsEachWithSSEKMSAndTheCompositeChecksumIsVerified(t *testing.T) {
+	srv := s3test.Start(t, testBucket)
+	size := 2*MinPartSize + 12345
+	path := writeFile(t, t.TempDir(), "timeseries.csv", size)
+	items, err := Prepare([]string{path}, testTarget(), nil)
+	require.NoError(t, err)
+	var progress bytes.Buffer
+	u, err := New(srv.Client, testTarget(), Options{PartSize: MinPartSize, Concurrency: 2, Progress: &progress})
+	require.NoError(t, err)
+
+	res, err := u.Upload(context.Background(), items[0])
+	require.NoError(t, err)
+	assert.Equal(t, 3, res.Parts)
+	assert.Equal(t, 3, res.Checksum.Parts, "S3 reported a composite checksum of three parts")
+	assert.Equal(t, fileSHA256(t, path), res.SHA256)
+
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var digests [][]byte
+	for off := 0; off < len(data); off += MinPartSize {
+		sum := sha256.Sum256(data[off:min(off+MinPartSize, len(data))])
+		digests = append(digests, sum[:])
+	}
+	assert.Equal(t, compositeChecksum(digests), res.Checksum, "the composite is the SHA-256 of the parts' digests")
+
+	object := "/" + testBucket + "/incoming/timeseries.csv"
+	var create, parts []s3test.Request
+	for _, r := range srv.Requests() {
+		switch {
+		case r.Method == http.MethodPost && r.Path == object && strings.Contains(r.Query, "uploads"):
+			create = append(create, r)
+		case r.Method == http.MethodPut && r.Path == object && strings.Contains(r.Query, "partNumber"):
+			parts = append(parts, r)
+		}
+	}
+	require.Len(t, create, 1)
+	assert.Equal(t, "aws:kms", create[0].Header.Get("X-Amz-Server-Side-Encryption"))
+	assert.Equal(t, testKey, create[0].Header.Get("X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id"))
+	assert.Equal(t, "SHA256", create[0].Header.Get("X-Amz-Checksum-Algorithm"))
+	assert.Len(t, parts, 3)
+	for _, p := range parts {
+		assert.NotEmpty(t, p.Header.Get("X-Amz-Checksum-Sha256"), "every part carries its checksum")
+	}
+	assert.Contains(t, progress.String(), "100%")
+	assert.Contains(t, progress.String(), "10.0 MiB / 10.0 MiB")
+}
+
+func TestAFileOfExactlyOnePartSizeIsAOnePartMultipartUpload(t *testing.T) {
+	srv := s3test.Start(t, testBucket)
+	path := writeFile(t, t.TempDir(), "exact.bin", MinPartSize)
+	items, err := Prepare([]string{path}, Target{Bucket: testBucket, KMSKeyARN: testKey}, nil)
+	require.NoError(t, err)
+	u, err := New(srv.Client, Target{Bucket: testBucket, KMSKeyARN: testKey}, Options{PartSize: MinPartSize})
+	require.NoError(t, err)
+	res, err := u.Upload(context.Background(), items[0])
+	require.NoError(t, err)
+	assert.Equal(t, 1, res.Parts)
+	assert.Equal(t, "exact.bin", res.Key)
+}
+
+func TestAChecksumMismatchFailsVerification(t *testing.T) {
+	for _, size := range []int{1000, MinPartSize + 1} {
+		srv := s3test.Start(t, testBucket)
+		srv.CorruptChecksums()
+		path := writeFile(t, t.TempDir(), "a.csv", size)
+		items, err := Prepare([]string{path}, testTarget(), nil)
+		require.NoError(t, err)
+		u, err := New(srv.Client, testTarget(), Options{PartSize: MinPartSize})
+		require.NoError(t, err)
+		_, err = u.Upload(context.Background(), items[0])
+		var verr *VerificationError
+		require.ErrorAs(t, err, &verr, "size %d", size)
+		assert.Contains(t, err.Error(), "s3://"+testBucket+"/incoming/a.csv was uploaded but failed verification")
+		assert.Contains(t, err.Error(), "S3 reports SHA-256 checksum")
+	}
+}
+
+func TestAnUnencryptedStoredObjectFailsVerification(t *testing.T) {
+	srv := s3test.Start(t, testBucket)
+	path := writeFile(t, t.TempDir(), "a.csv", 10)
+	items, err := Prepare([]string{path}, testTarget(), nil)
+	require.NoError(t, err)
+	u, err := New(srv.Client, testTarget(), Options{})
+	require.NoError(t, err)
+	// The same object stored without the SSE headers or a checksum, as if something had stripped them.
+	_, err = srv.Client.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(testBucket), Key: aws.String(items[0].Key), Body: bytes.NewReader(make([]byte, 10))})
+	require.NoError(t, err)
+	problems := verifyHeadForTest(t, u, items[0])
+	assert.Contains(t, problems, `S3 reports server-side encryption "", want aws:kms`)
+	assert.Contains(t, problems, "S3 reported no SHA-256 checksum for the object")
+}
+
+// verifyHeadForTest runs the HeadObject checks of Upload on an object already stored.
+func verifyHeadForTest(t *testing.T, u *Uploader, it Item) string {
+	t.Helper()
+	head, err := u.client.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String(u.target.Bucket), Key: aws.String(it.Key), ChecksumMode: "ENABLED"})
+	require.NoError(t, err)
+	res := &Result{SSE: string(head.ServerSideEncryption), KMSKeyID: aws.ToString(head.SSEKMSKeyId)}
+	problems := checkHead(head, res, fullObjectChecksum(make([]byte, 32)), it.Size, u.target.KMSKeyARN)
+	return strings.Join(problems, "; ")
+}
+
+func TestKeysThatLookLikePHIRefuseTheWholeBatchWithoutNamingThem(t *testing.T) {
+	srv := s3test.Start(t, testBucket)
+	dir := t.TempDir()
+	ok := writeFile(t, dir, "labs.csv", 10)
+	ssn := writeFile(t, dir, "123-45-6789.csv", 10)
+	named := writeFile(t, dir, "bigboote-notes.txt", 10)
+	_, err := Prepare([]string{ok, ssn, named}, testTarget(), phi.New([]string{"Bigboote"}))
+	var perr *PHIError
+	require.ErrorAs(t, err, &perr)
+	require.Len(t, perr.Refusals, 2)
+	assert.Equal(t, 2, perr.Refusals[0].Arg)
+	assert.Equal(t, phi.KeyHash("incoming/123-45-6789.csv"), perr.Refusals[0].KeyHash)
+	assert.Equal(t, phi.KindSSN, perr.Refusals[0].Findings[0].Kind)
+	assert.Equal(t, phi.KindName, perr.Refusals[1].Findings[0].Kind)
+	msg := err.Error()
+	assert.Contains(t, msg, "2 object key(s) look like PHI; nothing was uploaded")
+	assert.Contains(t, msg, "file argument 2: key sha256:"+phi.KeyHash("incoming/123-45-6789.csv")+": ssn at bytes 9-20")
+	assert.Contains(t, msg, "file argument 3: key sha256:"+phi.KeyHash("incoming/bigboote-notes.txt")+": name at bytes 9-17")
+	assert.NotContains(t, msg, "6789")
+	assert.NotContains(t, strings.ToLower(msg), "bigboote")
+	assert.Empty(t, srv.Requests(), "nothing reached S3")
+}
+
+func TestThePrefixIsCheckedForPHITooAsPartOfTheKey(t *testing.T) {
+	path := writeFile(t, t.TempDir(), "labs.csv", 10)
+	target := testTarget()
+	target.Prefix = "jane.doe@example.org"
+	_, err := Prepare([]string{path}, target, nil)
+	var perr *PHIError
+	require.ErrorAs(t, err, &perr)
+	assert.Equal(t, phi.KindEmail, perr.Refusals[0].Findings[0].Kind)
+}
+
+func TestPrepareRefusesMissingFilesDirectoriesAndDuplicateKeys(t *testing.T) {
+	dir := t.TempDir()
+	a := writeFile(t, dir, "a.csv", 1)
+	sub := filepath.Join(dir, "sub")
+	require.NoError(t, os.Mkdir(sub, 0o700))
+	a2 := writeFile(t, sub, "a.csv", 1)
+	_, err := Prepare([]string{a, filepath.Join(dir, "missing.csv"), sub, a2}, testTarget(), nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "file argument 2: stat ")
+	assert.Contains(t, err.Error(), "file argument 3: "+sub+" is not a regular file")
+	assert.Contains(t, err.Error(), "file arguments 1 and 4: both would be uploaded as incoming/a.csv")
+	_, err = Prepare(nil, testTarget(), nil)
+	assert.EqualError(t, err, "no files to upload")
+}
+
+func TestTargetValidationNamesTheFlag(t *testing.T) {
+	tests := []struct {
+		name   string
+		target Target
+		want   string
+	}{
+		{"no bucket", Target{KMSKeyARN: testKey}, "no bucket: give --outputs FILE"},
+		{"no key", Target{Bucket: testBucket}, "no KMS key"},
+		{"an alias instead of a key", Target{Bucket: testBucket, KMSKeyARN: "arn:aws:kms:us-east-1:111122223333:alias/hipaa"}, `--kms-key "arn:aws:kms:us-east-1:111122223333:alias/hipaa": want a KMS key ARN`},
+		{"a bare key id", Target{Bucket: testBucket, KMSKeyARN: "0a1b2c3d"}, "want a KMS key ARN"},
+		{"an absolute prefix", Target{Bucket: testBucket, KMSKeyARN: testKey, Prefix: "/in"}, `--prefix "/in": must not start with /`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.ErrorContains(t, tt.target.Validate(), tt.want)
+			_, err := New(nil, tt.target, Options{})
+			assert.ErrorContains(t, err, tt.want)
+		})
+	}
+	assert.NoError(t, Target{Bucket: testBucket, KMSKeyARN: "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/abc"}.Validate())
+}
+
+func TestPartsSmallerThanFiveMiBAreRefused(t *testing.T) {
+	_, err := New(nil, testTarget(), Options{PartSize: MinPartSize - 1})
+	assert.ErrorContains(t, err, "S3 parts must be at least 5 MiB")
+}
+
+func TestKeyForUsesThePrefixAsAFolder(t *testing.T) {
+	assert.Equal(t, "a.csv", Target{}.KeyFor("/x/y/a.csv"))
+	assert.Equal(t, "in/a.csv", Target{Prefix: "in"}.KeyFor("y/a.csv"))
+	assert.Equal(t, "in/b/a.csv", Target{Prefix: "in/b/"}.KeyFor("a.csv"))
+}
+
+func TestPartSizeGrowsForFilesOfMoreThanTenThousandParts(t *testing.T) {
+	assert.Equal(t, int64(DefaultPartSize), PartSizeFor(100*MiB, DefaultPartSize))
+	size := int64(MaxParts) * DefaultPartSize
+	got := PartSizeFor(size, DefaultPartSize)
+	assert.Greater(t, got, int64(DefaultPartSize))
+	assert.Less(t, size/got, int64(MaxParts))
+}
+
+func TestChecksumsParseAndCompareAsS3WritesThem(t *testing.T) {
+	sum := sha256.Sum256([]byte("x"))
+	full := fullObjectChecksum(sum[:])
+	composite := compositeChecksum([][]byte{sum[:], sum[:]})
+	c, err := parseChecksum(composite.String())
+	require.NoError(t, err)
+	assert.Equal(t, composite, c)
+	assert.True(t, composite.matches(c))
+	assert.True(t, composite.matches(Checksum{Value: composite.Value}), "without the part count")
+	assert.False(t, composite.matches(Checksum{Value: composite.Value, Parts: 3}), "another part count")
+	assert.False(t, full.matches(Checksum{Value: full.Value, Parts: 1}), "a one-part composite is not a full-object checksum")
+	assert.False(t, full.matches(composite))
+	for _, bad := range []string{"abc", "abc-2", full.Value + "-x", full.Value + "-0"} {
+		_, err := parseChecksum(bad)
+		assert.Error(t, err, bad)
+	}
+}
+
+func TestThePartHasherCutsPartsAtThePartSize(t *testing.T) {
+	data := bytes.Repeat([]byte("0123456789"), 10)
+	h := newPartHasher(iotestOneByte(bytes.NewReader(data)), 30)
+	_, err := io.Copy(io.Discard, h)
+	require.NoError(t, err)
+	whole, parts := h.digests()
+	assert.Equal(t, sha256.Sum256(data), [32]byte(whole))
+	require.Len(t, parts, 4)
+	assert.Equal(t, sha256.Sum256(data[90:]), [32]byte(parts[3]))
+	assert.Equal(t, sha256.Sum256(data[30:60]), [32]byte(parts[1]))
+}
+
+// iotestOneByte reads one byte at a time.
+func iotestOneByte(r io.Reader) io.Reader { return oneByte{r} }
+
+type oneByte struct{ r io.Reader }
+
+func (o oneByte) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	return o.r.Read(p[:1])
+}
+
+func TestUploadAllStopsAtTheFirstFailure(t *testing.T) {
+	srv := s3test.Start(t, testBucket)
+	dir := t.TempDir()
+	a := writeFile(t, dir, "a.csv", 10)
+	b := writeFile(t, dir, "b.csv", 10)
+	items, err := Prepare([]string{a, b}, testTarget(), nil)
+	require.NoError(t, err)
+	u, err := New(srv.Client, Target{Bucket: "no-such-bucket", KMSKeyARN: testKey}, Options{})
+	require.NoError(t, err)
+	var done []string
+	err = u.UploadAll(context.Background(), items, func(r *Result) { done = append(done, r.Key) })
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "upload "+a+" to s3://no-such-bucket")
+	assert.Empty(t, done)
+	assert.False(t, errors.As(err, new(*VerificationError)))
+}
