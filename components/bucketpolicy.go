@@ -69,6 +69,8 @@ type BucketPolicyArgs struct {
 	AdminRoleARNs []string
 	// UploaderARNs may only write: reads and listings are denied to them (the seed's "only accept PUT").
 	UploaderARNs []string
+	// QuarantinePrefix, when set, holds objects whose keys looked like PHI: only AdminRoleARNs may read it.
+	QuarantinePrefix string
 	// Deliveries are the AWS services that deliver logs into the bucket.
 	Deliveries []Delivery
 }
@@ -134,6 +136,19 @@ func BucketPolicy(a BucketPolicyArgs) (string, error) {
 			Resource:  []string{bucket, objects},
 			Condition: Condition{"ArnLike": {"aws:PrincipalArn": a.UploaderARNs}},
 		})
+	}
+	if a.QuarantinePrefix != "" {
+		st := Statement{
+			Sid:       "QuarantineReadableByAdministratorsOnly",
+			Effect:    Deny,
+			Principal: anyone,
+			Action:    []string{"s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAttributes", "s3:GetObjectTagging"},
+			Resource:  []string{bucket + "/" + a.QuarantinePrefix + "*"},
+		}
+		if len(a.AdminRoleARNs) > 0 {
+			st.Condition = Condition{"ArnNotLike": {"aws:PrincipalArn": a.AdminRoleARNs}}
+		}
+		doc.Statement = append(doc.Statement, st)
 	}
 	for _, d := range a.Deliveries {
 		stmts, err := deliveryStatements(a.ARNs, a.Bucket, d)

@@ -81,6 +81,8 @@ type EncryptedBucketArgs struct {
 	AdminRoleARNs []string
 	// UploaderARNs may only write into the bucket. Default: none.
 	UploaderARNs []string
+	// QuarantinePrefix holds objects whose keys looked like PHI, readable by AdminRoleARNs only. Default: none.
+	QuarantinePrefix string
 	// Deliveries are the AWS services that deliver logs into the bucket. Default: none.
 	Deliveries []Delivery
 	// NoncurrentVersionDays is how long overwritten and deleted versions are kept. Default: 90.
@@ -306,14 +308,15 @@ func (b *EncryptedBucket) policy(ctx *pulumi.Context, child func(string) string,
 	}
 	doc := pulumi.All(b.Bucket.Bucket, key, endpoint).ApplyT(func(v []any) (string, error) {
 		return BucketPolicy(BucketPolicyArgs{
-			ARNs:          a.ARNs,
-			Bucket:        v[0].(string),
-			PHI:           a.PHI,
-			KMSKeyARN:     v[1].(string),
-			VPCEndpointID: v[2].(string),
-			AdminRoleARNs: a.AdminRoleARNs,
-			UploaderARNs:  a.UploaderARNs,
-			Deliveries:    a.Deliveries,
+			ARNs:             a.ARNs,
+			Bucket:           v[0].(string),
+			PHI:              a.PHI,
+			KMSKeyARN:        v[1].(string),
+			VPCEndpointID:    v[2].(string),
+			AdminRoleARNs:    a.AdminRoleARNs,
+			UploaderARNs:     a.UploaderARNs,
+			Deliveries:       a.Deliveries,
+			QuarantinePrefix: a.QuarantinePrefix,
 		})
 	}).(pulumi.StringOutput)
 	var err error

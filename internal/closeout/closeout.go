@@ -32,6 +32,20 @@ type Report struct {
 // mustKeep are the bucket purposes whose buckets must outlive the stack.
 var mustKeep = []string{"data-in", "output", "logs", "access-logs"}
 
+// bucketSafety are the configuration resources that keep a bucket safe after the stack is gone; others
+// (an event notification to a function that is deleted) go with the stack.
+var bucketSafety = map[string]bool{
+	"aws:s3/bucketV2:BucketV2":                     true,
+	"aws:s3/bucketVersioningV2:BucketVersioningV2": true,
+	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": true,
+	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                                     true,
+	"aws:s3/bucketOwnershipControls:BucketOwnershipControls":                                     true,
+	"aws:s3/bucketPolicy:BucketPolicy":                                                           true,
+	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2":                       true,
+	"aws:s3/bucketLoggingV2:BucketLoggingV2":                                                     true,
+	"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2":                     true,
+}
+
 // Analyze classifies the plan's cloud resources and checks what must be kept.
 func Analyze(p *plan.Plan) Report {
 	rep := Report{Stack: p.Stack, Buckets: map[string]string{}}
@@ -81,7 +95,7 @@ func Analyze(p *plan.Plan) Report {
 // checkBucket checks that a bucket that must be kept is retained, with versioning and its lifecycle.
 func (rep *Report) checkBucket(p *plan.Plan, purpose, name string) {
 	for _, r := range p.Resources {
-		if !r.Custom || (r.Type != "aws:s3/bucketV2:BucketV2" && r.Inputs["bucket"] != name) {
+		if !r.Custom || !bucketSafety[r.Type] || (r.Type != "aws:s3/bucketV2:BucketV2" && r.Inputs["bucket"] != name) {
 			continue
 		}
 		if r.Type == "aws:s3/bucketV2:BucketV2" && r.ID != name {

@@ -54,6 +54,7 @@ func TestOnlyDataLogsAndTheKeySurviveADestroy(t *testing.T) {
 	want = append(want,
 		"Key key",
 		"LogGroup audit-log-group", "LogGroup bastion-log-group", "LogGroup flow-logs", "LogGroup workstation-log-group",
+		"LogGroup ledger-log-group", "Table ledger-table",
 		"AccountPublicAccessBlock account-s3-public-access-block", "EncryptionByDefault account-ebs-encryption-by-default",
 	)
 	sort.Strings(want)
@@ -61,7 +62,8 @@ func TestOnlyDataLogsAndTheKeySurviveADestroy(t *testing.T) {
 
 	deleted := strings.Join(kinds(rep.Deleted, "hipaa"), "\n")
 	for _, gone := range []string{"Instance bastion-instance", "Instance workstation-instance", "Volume workstation-data", "Vpc vpc",
-		"NatGateway nat", "Trail audit-trail", "BucketV2 ancillary-bucket", "Topic audit-alerts"} {
+		"NatGateway nat", "Trail audit-trail", "BucketV2 ancillary-bucket", "Topic audit-alerts", "Function ledger-function",
+		"BucketNotification ledger-notification"} {
 		assert.Contains(t, deleted, gone, "%s does not outlive the project", gone)
 	}
 }
@@ -111,6 +113,7 @@ func TestCloseOutProcedureUsesTheStacksNames(t *testing.T) {
 	text := out.String()
 	assert.Contains(t, text, "s3://"+rep.Buckets["output"]+"/results/")
 	assert.Contains(t, text, "pulumi state unprotect --all --yes")
+	assert.Contains(t, text, "aws dynamodb export-table-to-point-in-time", "the upload ledger is exported")
 	assert.Less(t, strings.Index(text, "pulumi stack export"), strings.Index(text, "pulumi destroy --yes"), "the state is saved first")
 	assert.Contains(t, text, "--tag-filters Key=Project,Values=hipaa")
 }

@@ -62,6 +62,8 @@ type Config struct {
 	Schedule *Schedule
 	// MonthlyBudgetUSD is the project's budget.
 	MonthlyBudgetUSD int
+	// PHINames are names an object key must not contain.
+	PHINames []string
 }
 
 // Schedule is when the instances run.
@@ -153,6 +155,7 @@ func Load(get Getter) (*Config, error) {
 	c.OMOP = r.omop()
 	c.Schedule = r.schedule()
 	c.MonthlyBudgetUSD = r.integer(KeyMonthlyBudgetUSD, 1, 1000000)
+	c.PHINames = r.checkedList(KeyPHINames, checkPHIName)
 
 	if err := r.ps.err(); err != nil {
 		return nil, err

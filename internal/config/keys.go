@@ -74,6 +74,7 @@ const (
 	KeyWorkingDays             = "workingDays"
 	KeyTimeZone                = "timeZone"
 	KeyMonthlyBudgetUSD        = "monthlyBudgetUsd"
+	KeyPHINames                = "phiNames"
 )
 
 // RegionKey is the AWS provider's region key; it is required because nothing here guesses a region.
@@ -154,6 +155,8 @@ func Keys() []Key {
 			Description: "IANA time zone of the working hours."},
 		{Name: KeyMonthlyBudgetUSD, Type: TypeInteger, Default: "2000",
 			Description: "Monthly AWS Budget for the project's tag, in US dollars; the notification e-mails are alerted at 80% and 100%."},
+		{Name: KeyPHINames, Type: TypeArray, Default: "[]",
+			Description: "Names (of the study's patients, clinicians, sites) that an object key must not contain, besides the built-in patterns (SSNs, dates of birth, phone numbers, e-mail addresses, MRN-like numbers). Used by the upload ledger and `sce upload`."},
 		{Name: KeyProtect, Type: TypeBoolean, Default: "true",
 			Description: "Mark the resources that hold PHI or audit evidence (the project key, logs) `protect`, so that `pulumi destroy` refuses to delete them. They are retained on delete either way."},
 	}

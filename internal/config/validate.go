@@ -269,3 +269,11 @@ func CheckRoleARN(s string) string {
 	}
 	return ""
 }
+
+// checkPHIName refuses names that would break the comma-separated list the upload ledger receives.
+func checkPHIName(s string) string {
+	if strings.TrimSpace(s) == "" || strings.ContainsAny(s, ",\n\r") || len(s) > 100 {
+		return "is not a usable name; accepted: 1-100 characters without commas or line breaks"
+	}
+	return ""
+}

@@ -229,6 +229,22 @@ func (r *Recorder) computed(args pulumi.MockResourceArgs) (string, map[string]an
 		n := name()
 		return AccountID + ":" + n, map[string]any{"name": n, "accountId": AccountID,
 			"arn": fmt.Sprintf("arn:%s:budgets::%s:budget/%s", r.partition, AccountID, n)}
+	case "aws:lambda/function:Function":
+		n := name()
+		arn := fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", r.partition, r.region, AccountID, n)
+		return n, map[string]any{"arn": arn, "name": n, "qualifiedArn": arn + ":$LATEST", "version": "$LATEST",
+			"invokeArn": fmt.Sprintf("arn:%s:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", r.partition, r.region, arn)}
+	case "aws:lambda/permission:Permission":
+		return "sce-" + h[:12], nil
+	case "aws:dynamodb/table:Table":
+		n := name()
+		return n, map[string]any{"arn": fmt.Sprintf("arn:%s:dynamodb:%s:%s:table/%s", r.partition, r.region, AccountID, n), "name": n}
+	case "aws:sqs/queue:Queue":
+		n := name()
+		url := fmt.Sprintf("https://sqs.%s.amazonaws.com/%s/%s", r.region, AccountID, n)
+		return url, map[string]any{"arn": fmt.Sprintf("arn:%s:sqs:%s:%s:%s", r.partition, r.region, AccountID, n), "url": url, "name": n}
+	case "aws:sqs/queuePolicy:QueuePolicy":
+		return str("queueUrl"), nil
 	case "aws:kms/key:Key":
 		id := uuid(h)
 		return id, map[string]any{"keyId": id, "arn": fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", r.partition, r.region, AccountID, id)}

@@ -31,6 +31,7 @@ type Stack struct {
 	Compute  *Compute
 	Data     *Data
 	Cost     *components.CostControl
+	Ledger   *components.UploadLedger
 }
 
 // Run is the Pulumi program: it loads and validates the configuration before registering any resource,
@@ -106,6 +107,11 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Stack, error) {
 		return nil, err
 	}
 
+	s.Ledger, err = buildIngest(ctx, cfg, arns, s, withProvider)
+	if err != nil {
+		return nil, err
+	}
+
 	s.Compute, err = buildCompute(ctx, cfg, arns, s, withProvider)
 	if err != nil {
 		return nil, err
@@ -171,6 +177,8 @@ const (
 	OutputResearcherSSHConfig = "researcherSshConfigs"
 	OutputSSMBastion          = "ssmBastionCommand"
 	OutputSSMWorkstation      = "ssmWorkstationCommand"
+	OutputLedgerTable         = "ledgerTable"
+	OutputUploadQueueURL      = "uploadQueueUrl"
 )
 
 func (s *Stack) export(ctx *pulumi.Context) {
@@ -195,6 +203,9 @@ func (s *Stack) export(ctx *pulumi.Context) {
 	ctx.Export(OutputAccessLogBucket, s.Buckets.AccessLogs.Name)
 	ctx.Export(OutputTrailARN, s.Audit.Trail.Trail.Arn)
 	ctx.Export(OutputAlertTopicARN, s.Audit.Trail.Topic.Arn)
+
+	ctx.Export(OutputLedgerTable, s.Ledger.Table.Name)
+	ctx.Export(OutputUploadQueueURL, s.Ledger.Queue.Url)
 
 	c := s.Compute
 	pit, region := s.Config.PIT, s.Config.Region

@@ -105,7 +105,8 @@ func buildBuckets(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs,
 	b.DataIn, err = bucket(PurposeDataIn, components.EncryptedBucketArgs{
 		KMSKeyARN: key.ARN, PHI: true, AccessLogBucket: accessLogs,
 		VPCEndpointID: endpoint, AdminRoleARNs: cfg.AdminRoleARNs, UploaderARNs: cfg.UploaderRoleARNs,
-		Retain: true, Protect: cfg.Protect,
+		QuarantinePrefix: components.DefaultQuarantinePrefix,
+		Retain:           true, Protect: cfg.Protect,
 	})
 	if err != nil {
 		return nil, err

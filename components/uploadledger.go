@@ -1,0 +1,288 @@
+package components
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/dynamodb"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Upload ledger settings.
+const (
+	// DefaultQuarantinePrefix receives objects whose keys look like PHI.
+	DefaultQuarantinePrefix = "quarantine/"
+	// ledgerConcurrency caps the function: uploads are few, and a runaway cannot take the account's
+	// concurrency.
+	ledgerConcurrency = 5
+	// ledgerMaxReceives moves a message to the dead-letter queue after five failed deliveries.
+	ledgerMaxReceives = 5
+	// fourteenDays is SQS's longest message retention.
+	fourteenDays = 1209600
+)
+
+// UploadLedgerArgs configures an UploadLedger.
+type UploadLedgerArgs struct {
+	// PIT names the function "<PIT>-upload-ledger". Required.
+	PIT string
+	// ARNs gives the partition, region and account. Required.
+	ARNs ARNs
+	// Bucket is the data-in bucket: its new objects invoke the function. Required.
+	Bucket *EncryptedBucket
+	// VPCID and SubnetID run the function in the private subnet. Required.
+	VPCID, SubnetID pulumi.StringInput
+	// KMSKeyARN encrypts the table, the queues, the function's environment and its log group. Required.
+	KMSKeyARN pulumi.StringInput
+	// TopicARN receives the notifications and the PHI alerts. Required.
+	TopicARN pulumi.StringInput
+	// Code is the function's code: a directory or archive holding the bootstrap binary. Required.
+	Code pulumi.Archive
+	// PHINames are names the key check looks for, besides the patterns. Default: none.
+	PHINames []string
+	// QuarantinePrefix is where look-alike PHI keys are moved. Default: DefaultQuarantinePrefix.
+	QuarantinePrefix string
+	// LogRetentionDays of the function's log group. Default: 2192.
+	LogRetentionDays int
+	// Protect marks the ledger table protected. It is retained on delete either way. Default: false.
+	Protect bool
+}
+
+// UploadLedger is the seed's ancillary pipeline (1E): a new object in data-in invokes a Go function in the
+// private subnet, which records it in a DynamoDB ledger, queues it for processing and notifies the topic;
+// an object whose key looks like PHI is moved to a quarantine prefix instead, under a hash of its key.
+type UploadLedger struct {
+	pulumi.ResourceState
+
+	Function *lambda.Function
+	Table    *dynamodb.Table
+	Queue    *sqs.Queue
+	DLQ      *sqs.Queue
+}
+
+// NewUploadLedger creates the pipeline.
+func NewUploadLedger(ctx *pulumi.Context, name string, args *UploadLedgerArgs, opts ...pulumi.ResourceOption) (*UploadLedger, error) {
+	if args == nil || args.PIT == "" || args.Bucket == nil || args.VPCID == nil || args.SubnetID == nil || args.KMSKeyARN == nil ||
+		args.TopicARN == nil || args.Code == nil || args.ARNs.AccountID == "" {
+		return nil, fmt.Errorf("upload ledger %s: PIT, account, bucket, network, key, topic and code are required", name)
+	}
+	a := *args
+	if a.QuarantinePrefix == "" {
+		a.QuarantinePrefix = DefaultQuarantinePrefix
+	}
+	if a.LogRetentionDays == 0 {
+		a.LogRetentionDays = SixYearsDays
+	}
+	for _, n := range a.PHINames {
+		if strings.ContainsAny(n, ",\n") {
+			return nil, fmt.Errorf("upload ledger %s: name %q holds a comma or a newline", name, n)
+		}
+	}
+	u := &UploadLedger{}
+	if err := ctx.RegisterComponentResource("sce:ingest:UploadLedger", name, u, opts...); err != nil {
+		return nil, fmt.Errorf("register upload ledger %s: %w", name, err)
+	}
+	child := func(suffix string) string { return name + "-" + suffix }
+	parent := pulumi.Parent(u)
+	var err error
+
+	if u.DLQ, u.Queue, err = ledgerQueues(ctx, child, a, parent); err != nil {
+		return nil, err
+	}
+	u.Table, err = dynamodb.NewTable(ctx, child("table"), &dynamodb.TableArgs{
+		Name:        pulumi.String(a.PIT + "-upload-ledger"),
+		BillingMode: pulumi.String("PAY_PER_REQUEST"),
+		HashKey:     pulumi.String("object"),
+		RangeKey:    pulumi.String("version"),
+		Attributes: dynamodb.TableAttributeArray{
+			&dynamodb.TableAttributeArgs{Name: pulumi.String("object"), Type: pulumi.String("S")},
+			&dynamodb.TableAttributeArgs{Name: pulumi.String("version"), Type: pulumi.String("S")},
+		},
+		PointInTimeRecovery:       &dynamodb.TablePointInTimeRecoveryArgs{Enabled: pulumi.Bool(true)},
+		ServerSideEncryption:      &dynamodb.TableServerSideEncryptionArgs{Enabled: pulumi.Bool(true), KmsKeyArn: a.KMSKeyARN},
+		DeletionProtectionEnabled: pulumi.Bool(true),
+		Tags:                      pulumi.StringMap{"Name": pulumi.String(a.PIT + "-upload-ledger")},
+	}, parent, pulumi.RetainOnDelete(true), pulumi.Protect(a.Protect))
+	if err != nil {
+		return nil, fmt.Errorf("create ledger table: %w", err)
+	}
+	group, groupName, err := newInstanceLogGroup(ctx, child, a.PIT, "upload-ledger", a.KMSKeyARN, a.LogRetentionDays, a.Protect, parent)
+	if err != nil {
+		return nil, err
+	}
+	role, attachments, err := ledgerRole(ctx, child, a, u, groupName, parent)
+	if err != nil {
+		return nil, err
+	}
+	sg, err := ec2.NewSecurityGroup(ctx, child("sg"), &ec2.SecurityGroupArgs{
+		VpcId:       a.VPCID,
+		Description: pulumi.Sprintf("Upload ledger function of %s: HTTPS out only", a.PIT),
+		Tags:        pulumi.StringMap{"Name": pulumi.String(a.PIT + "-upload-ledger")},
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create ledger security group: %w", err)
+	}
+	if err := addSecurityRules(ctx, child, sg, []securityRule{{suffix: "https-out", egress: true, port: PortHTTPS, cidrs: []string{AnyIPv4},
+		why: "S3 through the endpoint; DynamoDB, SQS, SNS and KMS through the NAT gateway"}}, parent); err != nil {
+		return nil, err
+	}
+	u.Function, err = lambda.NewFunction(ctx, child("function"), &lambda.FunctionArgs{
+		Name:                         pulumi.String(a.PIT + "-upload-ledger"),
+		Description:                  pulumi.String("Records each upload to data-in; quarantines keys that look like PHI"),
+		Runtime:                      pulumi.String("provided.al2023"),
+		Architectures:                pulumi.StringArray{pulumi.String("arm64")},
+		Handler:                      pulumi.String("bootstrap"),
+		Code:                         a.Code,
+		Role:                         role.Arn,
+		Timeout:                      pulumi.Int(60),
+		MemorySize:                   pulumi.Int(256),
+		ReservedConcurrentExecutions: pulumi.Int(ledgerConcurrency),
+		DeadLetterConfig:             &lambda.FunctionDeadLetterConfigArgs{TargetArn: u.DLQ.Arn},
+		KmsKeyArn:                    a.KMSKeyARN,
+		VpcConfig: &lambda.FunctionVpcConfigArgs{
+			SubnetIds:        pulumi.StringArray{a.SubnetID},
+			SecurityGroupIds: pulumi.StringArray{sg.ID()},
+		},
+		LoggingConfig: &lambda.FunctionLoggingConfigArgs{LogFormat: pulumi.String("JSON"), LogGroup: pulumi.String(groupName)},
+		Environment: &lambda.FunctionEnvironmentArgs{Variables: pulumi.StringMap{
+			"LEDGER_TABLE":      u.Table.Name,
+			"QUEUE_URL":         u.Queue.Url,
+			"TOPIC_ARN":         a.TopicARN,
+			"QUARANTINE_PREFIX": pulumi.String(a.QuarantinePrefix),
+			"KMS_KEY_ARN":       a.KMSKeyARN,
+			"PHI_NAMES":         pulumi.String(strings.Join(a.PHINames, ",")),
+		}},
+		Tags: pulumi.StringMap{"Name": pulumi.String(a.PIT + "-upload-ledger")},
+	}, parent, pulumi.DependsOn(append([]pulumi.Resource{group}, attachments...)))
+	if err != nil {
+		return nil, fmt.Errorf("create ledger function: %w", err)
+	}
+	permission, err := lambda.NewPermission(ctx, child("s3-invoke"), &lambda.PermissionArgs{
+		Action:        pulumi.String("lambda:InvokeFunction"),
+		Function:      u.Function.Name,
+		Principal:     pulumi.String(ServicePrincipal("s3")),
+		SourceArn:     a.Bucket.ARN,
+		SourceAccount: pulumi.String(a.ARNs.AccountID),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("let data-in invoke the ledger function: %w", err)
+	}
+	if _, err := s3.NewBucketNotification(ctx, child("notification"), &s3.BucketNotificationArgs{
+		Bucket: a.Bucket.Bucket.ID(),
+		LambdaFunctions: s3.BucketNotificationLambdaFunctionArray{&s3.BucketNotificationLambdaFunctionArgs{
+			LambdaFunctionArn: u.Function.Arn,
+			Events:            pulumi.StringArray{pulumi.String("s3:ObjectCreated:*")},
+		}},
+	}, parent, pulumi.DependsOn([]pulumi.Resource{permission})); err != nil {
+		return nil, fmt.Errorf("notify the ledger of new objects: %w", err)
+	}
+	if err := ctx.RegisterResourceOutputs(u, pulumi.Map{"table": u.Table.Name, "queueUrl": u.Queue.Url, "function": u.Function.Name}); err != nil {
+		return nil, fmt.Errorf("register upload ledger outputs: %w", err)
+	}
+	return u, nil
+}
+
+// ledgerQueues creates the processing queue and its dead-letter queue, both encrypted with the project key
+// and refusing requests without TLS. The dead-letter queue also takes the function's failed invocations.
+func ledgerQueues(ctx *pulumi.Context, child func(string) string, a UploadLedgerArgs, parent pulumi.ResourceOption) (*sqs.Queue, *sqs.Queue, error) {
+	dlq, err := sqs.NewQueue(ctx, child("dlq"), &sqs.QueueArgs{
+		Name:                    pulumi.String(a.PIT + "-uploads-dlq"),
+		KmsMasterKeyId:          a.KMSKeyARN,
+		MessageRetentionSeconds: pulumi.Int(fourteenDays),
+		Tags:                    pulumi.StringMap{"Name": pulumi.String(a.PIT + "-uploads-dlq")},
+	}, parent)
+	if err != nil {
+		return nil, nil, fmt.Errorf("create dead-letter queue: %w", err)
+	}
+	redrive := dlq.Arn.ApplyT(func(arn string) (string, error) {
+		b, err := json.Marshal(map[string]any{"deadLetterTargetArn": arn, "maxReceiveCount": ledgerMaxReceives})
+		if err != nil {
+			return "", fmt.Errorf("encode redrive policy: %w", err)
+		}
+		return string(b), nil
+	}).(pulumi.StringOutput)
+	queue, err := sqs.NewQueue(ctx, child("queue"), &sqs.QueueArgs{
+		Name:                     pulumi.String(a.PIT + "-uploads"),
+		KmsMasterKeyId:           a.KMSKeyARN,
+		MessageRetentionSeconds:  pulumi.Int(fourteenDays),
+		VisibilityTimeoutSeconds: pulumi.Int(300),
+		RedrivePolicy:            redrive,
+		Tags:                     pulumi.StringMap{"Name": pulumi.String(a.PIT + "-uploads")},
+	}, parent)
+	if err != nil {
+		return nil, nil, fmt.Errorf("create upload queue: %w", err)
+	}
+	for suffix, q := range map[string]*sqs.Queue{"dlq-policy": dlq, "queue-policy": queue} {
+		doc := q.Arn.ApplyT(func(arn string) (string, error) {
+			return PolicyDocument{Version: PolicyVersion, Statement: []Statement{{
+				Sid: "DenyRequestsWithoutTLS", Effect: Deny, Principal: &Principal{Anyone: true}, Action: []string{"sqs:*"},
+				Resource: []string{arn}, Condition: Condition{"Bool": {"aws:SecureTransport": {"false"}}},
+			}}}.JSON()
+		}).(pulumi.StringOutput)
+		if _, err := sqs.NewQueuePolicy(ctx, child(suffix), &sqs.QueuePolicyArgs{QueueUrl: q.Url, Policy: doc}, parent); err != nil {
+			return nil, nil, fmt.Errorf("create %s: %w", suffix, err)
+		}
+	}
+	return dlq, queue, nil
+}
+
+// ledgerRole is the function's least-privilege role.
+func ledgerRole(ctx *pulumi.Context, child func(string) string, a UploadLedgerArgs, u *UploadLedger, groupName string, parent pulumi.ResourceOption) (*iam.Role, []pulumi.Resource, error) {
+	trust, err := PolicyDocument{Version: PolicyVersion, Statement: []Statement{{
+		Sid: "LambdaService", Effect: Allow, Principal: &Principal{Service: []string{ServicePrincipal("lambda")}}, Action: []string{"sts:AssumeRole"},
+	}}}.JSON()
+	if err != nil {
+		return nil, nil, fmt.Errorf("ledger role trust policy: %w", err)
+	}
+	role, err := iam.NewRole(ctx, child("role"), &iam.RoleArgs{
+		Description:      pulumi.Sprintf("The upload ledger function of %s", a.PIT),
+		AssumeRolePolicy: pulumi.String(trust),
+		Tags:             pulumi.StringMap{"Name": pulumi.String(a.PIT + "-upload-ledger")},
+	}, parent)
+	if err != nil {
+		return nil, nil, fmt.Errorf("create ledger role: %w", err)
+	}
+	logGroup := a.ARNs.LogGroup(groupName)
+	region := a.ARNs.Region
+	doc := pulumi.All(a.Bucket.ARN, u.Table.Arn, u.Queue.Arn, u.DLQ.Arn, a.TopicARN, a.KMSKeyARN).ApplyT(func(v []any) (string, error) {
+		bucket, table, queue, dlq, topic, key := v[0].(string), v[1].(string), v[2].(string), v[3].(string), v[4].(string), v[5].(string)
+		var via []string
+		for _, service := range []string{"s3", "dynamodb", "sqs", "sns"} {
+			via = append(via, fmt.Sprintf("%s.%s.amazonaws.com", service, region))
+		}
+		return PolicyDocument{Version: PolicyVersion, Statement: []Statement{
+			{Sid: "ReadNewObjects", Effect: Allow, Action: []string{"s3:GetObject", "s3:GetObjectVersion"}, Resource: []string{bucket + "/*"}},
+			{Sid: "QuarantineLookalikePHIKeys", Effect: Allow, Action: []string{"s3:PutObject"}, Resource: []string{bucket + "/" + a.QuarantinePrefix + "*"}},
+			{Sid: "PurgeLookalikePHIKeys", Effect: Allow, Action: []string{"s3:DeleteObjectVersion"}, Resource: []string{bucket + "/*"}},
+			{Sid: "RecordInLedger", Effect: Allow, Action: []string{"dynamodb:PutItem"}, Resource: []string{table}},
+			{Sid: "QueueForProcessing", Effect: Allow, Action: []string{"sqs:SendMessage"}, Resource: []string{queue, dlq}},
+			{Sid: "Notify", Effect: Allow, Action: []string{"sns:Publish"}, Resource: []string{topic}},
+			{Sid: "UseProjectKeyThroughItsServices", Effect: Allow, Action: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: []string{key},
+				Condition: Condition{"StringEquals": {"kms:ViaService": via}}},
+			{Sid: "WriteOwnLogs", Effect: Allow, Action: []string{"logs:CreateLogStream", "logs:PutLogEvents"}, Resource: []string{logGroup, logGroup + ":log-stream:*"}},
+		}}.JSON()
+	}).(pulumi.StringOutput)
+	policy, err := iam.NewPolicy(ctx, child("policy"), &iam.PolicyArgs{
+		Description: pulumi.Sprintf("Least privilege of the %s upload ledger", a.PIT), Policy: doc,
+	}, parent)
+	if err != nil {
+		return nil, nil, fmt.Errorf("create ledger policy: %w", err)
+	}
+	var attachments []pulumi.Resource
+	for suffix, arn := range map[string]pulumi.StringInput{
+		"policy-attachment": policy.Arn,
+		"vpc-attachment":    pulumi.Sprintf("arn:%s:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole", a.ARNs.Partition),
+	} {
+		att, err := iam.NewRolePolicyAttachment(ctx, child(suffix), &iam.RolePolicyAttachmentArgs{Role: role.Name, PolicyArn: arn}, parent)
+		if err != nil {
+			return nil, nil, fmt.Errorf("attach %s to the ledger role: %w", suffix, err)
+		}
+		attachments = append(attachments, att)
+	}
+	return role, attachments, nil
+}
