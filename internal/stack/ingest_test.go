@@ -1,0 +1,101 @@
+package stack_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sce-project/sce/components"
+)
+
+func TestUploadsInvokeTheLedgerFunction(t *testing.T) {
+	p := planWith(t, map[string]string{"sce:phiNames": `["Bigboote","Smallberries"]`})
+	dataIn := bucketOf(t, p, "data-in")
+	fn := one(t, p, "aws:lambda/function:Function", "study-ledger-function")
+	assert.Equal(t, "provided.al2023", in(fn, "runtime"))
+	assert.Equal(t, []any{"arm64"}, fn.Inputs["architectures"])
+	assert.Equal(t, "bootstrap", in(fn, "handler"))
+	assert.Equal(t, "5", in(fn, "reservedConcurrentExecutions"), "a concurrency limit")
+	dlq := one(t, p, "aws:sqs/queue:Queue", "study-ledger-dlq")
+	assert.Equal(t, out(dlq, "arn"), fn.Inputs["deadLetterConfig"].(map[string]any)["targetArn"], "a dead-letter queue")
+	vpc := fn.Inputs["vpcConfig"].(map[string]any)
+	assert.Equal(t, []any{one(t, p, subnetType, "study-private-subnet").ID}, vpc["subnetIds"], "in the private subnet")
+	env := fn.Inputs["environment"].(map[string]any)["variables"].(map[string]any)
+	table := one(t, p, "aws:dynamodb/table:Table", "study-ledger-table")
+	queue := one(t, p, "aws:sqs/queue:Queue", "study-ledger-queue")
+	assert.Equal(t, table.ID, env["LEDGER_TABLE"])
+	assert.Equal(t, queue.ID, env["QUEUE_URL"])
+	assert.Equal(t, p.Find("aws:sns/topic:Topic")[0].ID, env["TOPIC_ARN"])
+	assert.Equal(t, "Bigboote,Smallberries", env["PHI_NAMES"])
+	assert.Equal(t, "quarantine/", env["QUARANTINE_PREFIX"])
+	assert.Equal(t, "/sce/study/upload-ledger", fn.Inputs["loggingConfig"].(map[string]any)["logGroup"])
+
+	notifications := p.Find("aws:s3/bucketNotification:BucketNotification")
+	require.Len(t, notifications, 1)
+	n := notifications[0]
+	assert.Equal(t, dataIn.ID, in(n, "bucket"))
+	target := n.Inputs["lambdaFunctions"].([]any)[0].(map[string]any)
+	assert.Equal(t, out(fn, "arn"), target["lambdaFunctionArn"])
+	assert.Equal(t, []any{"s3:ObjectCreated:*"}, target["events"])
+	perm := one(t, p, "aws:lambda/permission:Permission", "study-ledger-s3-invoke")
+	assert.Equal(t, "s3.amazonaws.com", in(perm, "principal"))
+	assert.Equal(t, out(dataIn, "arn"), in(perm, "sourceArn"), "only data-in may invoke it")
+	assert.Equal(t, "111122223333", in(perm, "sourceAccount"))
+	assert.Contains(t, n.DependsOn, perm.URN)
+}
+
+func TestLedgerTableIsEncryptedRecoverableAndKept(t *testing.T) {
+	p := planWith(t, nil)
+	table := one(t, p, "aws:dynamodb/table:Table", "study-ledger-table")
+	key := out(p.Find("aws:kms/key:Key")[0], "arn")
+	assert.Equal(t, "PAY_PER_REQUEST", in(table, "billingMode"), "on demand")
+	assert.Equal(t, true, table.Inputs["pointInTimeRecovery"].(map[string]any)["enabled"])
+	sse := table.Inputs["serverSideEncryption"].(map[string]any)
+	assert.Equal(t, true, sse["enabled"])
+	assert.Equal(t, key, sse["kmsKeyArn"])
+	assert.True(t, table.RetainOnDelete)
+	for _, q := range p.Find("aws:sqs/queue:Queue") {
+		assert.Equal(t, key, in(q, "kmsMasterKeyId"), q.Name)
+	}
+	var redrive map[string]any
+	require.NoError(t, json.Unmarshal([]byte(in(one(t, p, "aws:sqs/queue:Queue", "study-ledger-queue"), "redrivePolicy")), &redrive))
+	assert.Equal(t, out(one(t, p, "aws:sqs/queue:Queue", "study-ledger-dlq"), "arn"), redrive["deadLetterTargetArn"])
+	policies := p.Find("aws:sqs/queuePolicy:QueuePolicy")
+	require.Len(t, policies, 2)
+	for _, qp := range policies {
+		tls := statement(t, policyOf(t, qp, "policy"), "DenyRequestsWithoutTLS")
+		assert.Equal(t, components.Deny, tls.Effect)
+		assert.Equal(t, []string{"false"}, tls.Condition["Bool"]["aws:SecureTransport"])
+	}
+}
+
+func TestLedgerRoleIsLeastPrivilege(t *testing.T) {
+	p := planWith(t, nil)
+	dataIn := out(bucketOf(t, p, "data-in"), "arn")
+	doc := policyOf(t, one(t, p, "aws:iam/policy:Policy", "study-ledger-policy"), "policy")
+	assert.Equal(t, []string{dataIn + "/*"}, statement(t, doc, "ReadNewObjects").Resource)
+	assert.Equal(t, []string{dataIn + "/quarantine/*"}, statement(t, doc, "QuarantineLookalikePHIKeys").Resource, "writes only into quarantine")
+	assert.Equal(t, []string{"dynamodb:PutItem"}, statement(t, doc, "RecordInLedger").Action)
+	assert.Equal(t, []string{out(one(t, p, "aws:dynamodb/table:Table", "study-ledger-table"), "arn")}, statement(t, doc, "RecordInLedger").Resource)
+	assert.Equal(t, []string{"sns:Publish"}, statement(t, doc, "Notify").Action)
+	for _, s := range doc.Statement {
+		assert.NotContains(t, s.Resource, "*", "%s is scoped", s.Sid)
+		for _, a := range s.Action {
+			assert.False(t, strings.HasSuffix(a, ":*"), "%s grants %s", s.Sid, a)
+		}
+	}
+}
+
+func TestQuarantineIsReadableByAdministratorsOnly(t *testing.T) {
+	admin := "arn:aws:iam::111122223333:role/sce-admin"
+	p := planWith(t, map[string]string{"sce:adminRoleArns": `["` + admin + `"]`})
+	doc := policyOf(t, configOf(t, p, "aws:s3/bucketPolicy:BucketPolicy", bucketOf(t, p, "data-in")), "policy")
+	q := statement(t, doc, "QuarantineReadableByAdministratorsOnly")
+	assert.Equal(t, components.Deny, q.Effect)
+	assert.Equal(t, []string{out(bucketOf(t, p, "data-in"), "arn") + "/quarantine/*"}, q.Resource)
+	assert.Contains(t, q.Action, "s3:GetObject")
+	assert.Equal(t, []string{admin}, q.Condition["ArnNotLike"]["aws:PrincipalArn"])
+}
