@@ -17,6 +17,8 @@ commands:
   synthdata  write the seed's synthetic data set: sce synthdata [--out DIR] [--patients N] [--visits N] [--seed N]
   upload     upload files into the data-in bucket, SSE-KMS, PHI-free keys, verified:
              sce upload FILE... --stack NAME [--outputs FILE | --bucket NAME --kms-key ARN] [--prefix P]
+  audit      report every data event on the PHI buckets, with anomalies flagged:
+             sce audit report --trail DIR|s3://BUCKET/PREFIX [--outputs FILE] [--from T --to T] [--format table|csv|markdown]
 `
 
 func main() {
@@ -36,6 +38,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runPolicy(args[1:], stdout, stderr)
 	case "closeout":
 		return runCloseout(args[1:], stdout, stderr)
+	case "audit":
+		return runAudit(args[1:], stdout, stderr)
 	case "upload":
 		return runUpload(args[1:], stdout, stderr)
 	case "synthdata":

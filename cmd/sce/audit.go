@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/sce-project/sce/internal/audit"
+	"github.com/sce-project/sce/internal/outputs"
+)
+
+const auditUsage = "usage: sce audit report --trail DIR|s3://BUCKET/PREFIX [--outputs FILE] [--from T] [--to T] [--format table|csv|markdown] [--buckets B1,B2] [--vpc-endpoint vpce-...] [--known-principals ARN,PATTERN] [--show-keys]"
+
+// listFlag is a repeatable flag of comma-separated values.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(s string) error {
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			*l = append(*l, v)
+		}
+	}
+	return nil
+}
+
+// runAudit runs `sce audit report`: every data event on the PHI buckets in a time window, from the
+// CloudTrail log files in a directory or in S3, with the anomalies flagged.
+func runAudit(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "report" {
+		fmt.Fprintln(stderr, auditUsage)
+		return 2
+	}
+	fs := flag.NewFlagSet("audit report", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	trailFlag := fs.String("trail", "", "CloudTrail log files: a directory (or file), or s3://BUCKET/PREFIX; default s3://<logBucket>/cloudtrail/ from --outputs")
+	outputsFile := fs.String("outputs", "", "the stack outputs saved with `pulumi stack output --json > FILE`: the PHI buckets, s3EndpointId, logBucket, region")
+	from := fs.String("from", "", "start of the window, included: RFC 3339 or YYYY-MM-DD (UTC)")
+	to := fs.String("to", "", "end of the window, excluded: RFC 3339 or YYYY-MM-DD (UTC)")
+	format := fs.String("format", "table", "output format: "+strings.Join(audit.Formats(), ", "))
+	var buckets, known listFlag
+	fs.Var(&buckets, "buckets", "PHI buckets to report on, comma-separated (default: dataInBucket, outputBucket, ancillaryBucket from --outputs; else every bucket)")
+	fs.Var(&known, "known-principals", "ARNs or patterns (* and ?) of the principals expected, comma-separated; others are flagged")
+	endpoint := fs.String("vpc-endpoint", "", "the project's S3 endpoint id, vpce-... (default: s3EndpointId from --outputs); other access is flagged")
+	showKeys := fs.Bool("show-keys", false, "show object keys instead of their SHA-256 (keys may hold PHI by mistake)")
+	region := fs.String("region", "", "AWS region of an S3 trail (default: region from --outputs)")
+	s3Endpoint := fs.String("endpoint", "", "S3 endpoint URL, for an S3-compatible server (path-style addressing)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	fail := func(code int, format string, a ...any) int {
+		fmt.Fprintf(stderr, "sce audit report: "+format+"\n", a...)
+		return code
+	}
+	if fs.NArg() > 0 {
+		return fail(2, "unexpected argument %q\n%s", fs.Arg(0), auditUsage)
+	}
+	if !slices.Contains(audit.Formats(), *format) {
+		return fail(2, "--format %q: want one of %s", *format, strings.Join(audit.Formats(), ", "))
+	}
+
+	var err error
+	opts := audit.Options{Buckets: buckets, KnownPrincipals: known, VPCEndpoint: *endpoint, ShowKeys: *showKeys}
+	if opts.Window.From, err = audit.ParseTime("from", *from); err != nil {
+		return fail(2, "%v", err)
+	}
+	if opts.Window.To, err = audit.ParseTime("to", *to); err != nil {
+		return fail(2, "%v", err)
+	}
+	if *outputsFile != "" {
+		outs, err := outputs.Read(*outputsFile)
+		if err != nil {
+			return fail(1, "%v", err)
+		}
+		if len(opts.Buckets) == 0 {
+			for _, name := range outputs.PHIBuckets() {
+				if b := outs.Optional(name); b != "" {
+					opts.Buckets = append(opts.Buckets, b)
+				}
+			}
+		}
+		if opts.VPCEndpoint == "" {
+			opts.VPCEndpoint = outs.Optional(outputs.S3EndpointID)
+		}
+		if *region == "" {
+			*region = outs.Optional(outputs.Region)
+		}
+		if *trailFlag == "" {
+			if logs := outs.Optional(outputs.LogBucket); logs != "" {
+				*trailFlag = "s3://" + logs + "/cloudtrail/"
+			}
+		}
+	}
+	trail, err := audit.ParseTrail(*trailFlag)
+	if err != nil {
+		return fail(2, "%v\n%s", err, auditUsage)
+	}
+	if err := opts.Validate(); err != nil {
+		return fail(2, "%v", err)
+	}
+
+	ctx := context.Background()
+	var client audit.S3API
+	if trail.Bucket != "" {
+		var cfgOpts []func(*awsconfig.LoadOptions) error
+		if *region != "" {
+			cfgOpts = append(cfgOpts, awsconfig.WithRegion(*region))
+		}
+		cfg, err := awsconfig.LoadDefaultConfig(ctx, cfgOpts...)
+		if err != nil {
+			return fail(1, "load AWS configuration: %v", err)
+		}
+		client = s3.NewFromConfig(cfg, func(o *s3.Options) {
+			if *s3Endpoint != "" {
+				o.BaseEndpoint = aws.String(*s3Endpoint)
+				o.UsePathStyle = true
+			}
+		})
+	}
+	rep, err := audit.Build(ctx, trail, client, opts)
+	if err != nil {
+		return fail(1, "%v", err)
+	}
+	if err := audit.Write(stdout, rep, *format); err != nil {
+		return fail(1, "write the report: %v", err)
+	}
+	fmt.Fprintf(stderr, "sce audit report: %d data event(s) from %d log file(s), %d flagged\n", len(rep.Rows), rep.Files, rep.Flagged())
+	if len(rep.Problems) > 0 {
+		for _, p := range rep.Problems {
+			fmt.Fprintf(stderr, "sce audit report: unreadable log file, its events are missing from the report: %s\n", p)
+		}
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,174 @@
+package audit
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// Formats lists the output formats.
+func Formats() []string { return []string{"table", "csv", "markdown"} }
+
+// Write renders the report in a format: table, csv or markdown.
+func Write(w io.Writer, rep *Report, format string) error {
+	switch format {
+	case "table":
+		return writeTable(w, rep)
+	case "csv":
+		return writeCSV(w, rep)
+	case "markdown":
+		return writeMarkdown(w, rep)
+	}
+	return fmt.Errorf("--format %q: want one of %s", format, strings.Join(Formats(), ", "))
+}
+
+var columns = []string{"time", "principal", "action", "bucket", "object", "from", "result", "anomalies"}
+
+func (r Row) cells() []string {
+	anomalies := make([]string, len(r.Anomalies))
+	for i, a := range r.Anomalies {
+		anomalies[i] = string(a)
+	}
+	object := r.Object
+	if object == "" {
+		object = "-"
+	}
+	return []string{r.Time.Format(time.RFC3339), r.Principal, r.Action, r.Bucket, object, r.From, r.Result, strings.Join(anomalies, ",")}
+}
+
+// summary returns the lines that describe what the report covers.
+func (rep *Report) summary() []string {
+	o := rep.Options
+	window := "all time"
+	switch {
+	case !o.Window.From.IsZero() && !o.Window.To.IsZero():
+		window = o.Window.From.UTC().Format(time.RFC3339) + " to " + o.Window.To.UTC().Format(time.RFC3339) + " (end excluded)"
+	case !o.Window.From.IsZero():
+		window = "from " + o.Window.From.UTC().Format(time.RFC3339)
+	case !o.Window.To.IsZero():
+		window = "until " + o.Window.To.UTC().Format(time.RFC3339) + " (excluded)"
+	}
+	buckets := "every bucket"
+	if len(o.Buckets) > 0 {
+		buckets = strings.Join(o.Buckets, ", ")
+	}
+	endpoint := "not checked (no --vpc-endpoint)"
+	if o.VPCEndpoint != "" {
+		endpoint = "expected " + o.VPCEndpoint
+	}
+	principals := "not checked (no --known-principals)"
+	if n := len(o.KnownPrincipals); n > 0 {
+		principals = fmt.Sprintf("%d known ARN(s) or pattern(s)", n)
+	}
+	keys := "hashed (sha256 of the key; --show-keys shows them)"
+	if o.ShowKeys {
+		keys = "shown"
+	}
+	counts := rep.Anomalies()
+	var flagged []string
+	for _, a := range []Anomaly{Denied, OutsideEndpoint, UnknownPrincipal} {
+		if counts[a] > 0 {
+			flagged = append(flagged, fmt.Sprintf("%s %d", a, counts[a]))
+		}
+	}
+	flags := "none"
+	if len(flagged) > 0 {
+		flags = fmt.Sprintf("%d event(s): %s", rep.Flagged(), strings.Join(flagged, ", "))
+	}
+	lines := []string{
+		"trail: " + rep.Trail + fmt.Sprintf(" (%d log file(s), %d record(s))", rep.Files, rep.Records),
+		"window: " + window,
+		"buckets: " + buckets,
+		"VPC endpoint: " + endpoint,
+		"principals: " + principals,
+		"object keys: " + keys,
+		fmt.Sprintf("data events: %d", len(rep.Rows)),
+		"flagged: " + flags,
+	}
+	for _, p := range rep.Problems {
+		lines = append(lines, "UNREADABLE (its events are missing): "+p)
+	}
+	return lines
+}
+
+func writeTable(w io.Writer, rep *Report) error {
+	var b strings.Builder
+	b.WriteString("S3 data events on the PHI buckets\n")
+	for _, l := range rep.summary() {
+		b.WriteString("  " + l + "\n")
+	}
+	b.WriteString("\n")
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return err
+	}
+	if len(rep.Rows) == 0 {
+		_, err := io.WriteString(w, "no data events in the window\n")
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	header := make([]string, len(columns))
+	for i, c := range columns {
+		header[i] = strings.ToUpper(c)
+	}
+	fmt.Fprintln(tw, strings.Join(header, "\t"))
+	for _, r := range rep.Rows {
+		fmt.Fprintln(tw, strings.Join(r.cells(), "\t"))
+	}
+	return tw.Flush()
+}
+
+func writeCSV(w io.Writer, rep *Report) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(append(slices.Clone(columns), "event_id")); err != nil {
+		return err
+	}
+	for _, r := range rep.Rows {
+		if err := cw.Write(append(r.cells(), r.EventID)); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// mdCell escapes a Markdown table cell.
+func mdCell(s string) string {
+	if s == "" {
+		return " "
+	}
+	s = strings.ReplaceAll(s, `\`, `\\`)
+	s = strings.ReplaceAll(s, "|", `\|`)
+	return strings.ReplaceAll(s, "\n", " ")
+}
+
+func writeMarkdown(w io.Writer, rep *Report) error {
+	var b strings.Builder
+	b.WriteString("# S3 data events on the PHI buckets\n\n")
+	for _, l := range rep.summary() {
+		b.WriteString("- " + mdCell(l) + "\n")
+	}
+	b.WriteString("\n")
+	if len(rep.Rows) == 0 {
+		b.WriteString("No data events in the window.\n")
+	} else {
+		b.WriteString("| " + strings.Join(columns, " | ") + " |\n")
+		b.WriteString("|" + strings.Repeat("---|", len(columns)) + "\n")
+		for _, r := range rep.Rows {
+			cells := r.cells()
+			for i := range cells {
+				cells[i] = mdCell(cells[i])
+			}
+			cells[7] = "**" + cells[7] + "**"
+			if len(r.Anomalies) == 0 {
+				cells[7] = " "
+			}
+			b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
