@@ -10,7 +10,7 @@ import (
 const usage = `usage: sce <command> [flags]
 
 commands:
-  plan    plan a stack offline: sce plan --stack NAME [--config FILE] [--format text|json]
+  plan    plan a stack offline: sce plan --stack NAME [--config FILE] [--format text|json|terraform|dot]
   policy  check a plan or a deployed stack: sce policy check --plan FILE | --state FILE
 `
 

@@ -1,0 +1,55 @@
+package export
+
+// ScannerChecks names, for one rule of the SCE policy pack, the equivalent checks of common IaC scanners,
+// so that an exemption the pack declares is carried into the Terraform export as each scanner's own inline
+// ignore comment. Every id here was checked against the scanner's published check definitions; a rule
+// without a verified equivalent has an empty list for that scanner. See docs/iac-scanning.md.
+type ScannerChecks struct {
+	// Rule is the policy pack's rule id (policy/rules).
+	Rule string
+	// Trivy lists Trivy's check ids (AVD-AWS-NNNN), ignored with `#trivy:ignore:<id>`.
+	Trivy []string
+	// Checkov lists Checkov's check ids (CKV_AWS_NNN, CKV2_AWS_NN), skipped with `#checkov:skip=<id>:<reason>`.
+	Checkov []string
+	// KICS lists KICS query ids, ignored with `# kics-scan ignore-line=<query id>`.
+	KICS []string
+	// OnBucket says that the scanners report the check on the aws_s3_bucket that the exempted resource
+	// configures (through its `bucket` input), not on the exempted resource itself: Trivy and Checkov judge
+	// a bucket's encryption, logging and replication on the bucket, following the aws_s3_bucket_*
+	// resources that refer to it.
+	OnBucket bool
+}
+
+// scannerChecks is the one table from policy-pack rules to scanner checks.
+var scannerChecks = []ScannerChecks{
+	{Rule: "s3-server-access-logging", Trivy: []string{"AVD-AWS-0089"}, Checkov: []string{"CKV_AWS_18"},
+		KICS: []string{"f861041c-8c9f-4156-acfc-5e6e524f5884"}, OnBucket: true},
+	{Rule: "s3-default-encryption-kms", Trivy: []string{"AVD-AWS-0132"}, Checkov: []string{"CKV_AWS_145"}, OnBucket: true},
+	{Rule: "s3-versioning-enabled", Trivy: []string{"AVD-AWS-0090"}, Checkov: []string{"CKV_AWS_21"}, OnBucket: true},
+	{Rule: "s3-replication-enabled", Checkov: []string{"CKV_AWS_144"}, OnBucket: true},
+	{Rule: "s3-event-notifications", Checkov: []string{"CKV2_AWS_62"}, OnBucket: true},
+	{Rule: "s3-object-lock-enabled", Checkov: []string{"CKV_AWS_143"}, OnBucket: true},
+	{Rule: "ec2-no-public-ip", Checkov: []string{"CKV_AWS_88"}, KICS: []string{"5a2486aa-facf-477d-a5c1-b010789459ce"}},
+	{Rule: "ec2-imdsv2-required", Trivy: []string{"AVD-AWS-0028"}, Checkov: []string{"CKV_AWS_79"}},
+	{Rule: "vpc-flow-logs-enabled", Trivy: []string{"AVD-AWS-0178"}, Checkov: []string{"CKV2_AWS_11"}},
+	{Rule: "kms-key-rotation-enabled", Trivy: []string{"AVD-AWS-0065"}, Checkov: []string{"CKV_AWS_7"}},
+	{Rule: "cloudtrail-log-file-validation", Trivy: []string{"AVD-AWS-0016"}, Checkov: []string{"CKV_AWS_36"}},
+	{Rule: "cloudtrail-multi-region", Trivy: []string{"AVD-AWS-0014"}, Checkov: []string{"CKV_AWS_67"}},
+}
+
+// ScannerChecksTable returns a copy of the table from policy-pack rules to scanner checks.
+func ScannerChecksTable() []ScannerChecks {
+	out := make([]ScannerChecks, len(scannerChecks))
+	copy(out, scannerChecks)
+	return out
+}
+
+// checksFor returns the scanner checks of a rule.
+func checksFor(rule string) (ScannerChecks, bool) {
+	for _, c := range scannerChecks {
+		if c.Rule == rule {
+			return c, true
+		}
+	}
+	return ScannerChecks{}, false
+}
