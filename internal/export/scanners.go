@@ -35,6 +35,9 @@ var scannerChecks = []ScannerChecks{
 	{Rule: "kms-key-rotation-enabled", Trivy: []string{"AVD-AWS-0065"}, Checkov: []string{"CKV_AWS_7"}},
 	{Rule: "cloudtrail-log-file-validation", Trivy: []string{"AVD-AWS-0016"}, Checkov: []string{"CKV_AWS_36"}},
 	{Rule: "cloudtrail-multi-region", Trivy: []string{"AVD-AWS-0014"}, Checkov: []string{"CKV_AWS_67"}},
+	// No scanner check we could verify judges a route to an internet gateway; the exemption is still
+	// written above the route as an explanatory comment.
+	{Rule: "vpc-no-unrestricted-route-to-igw"},
 }
 
 // ScannerChecksTable returns a copy of the table from policy-pack rules to scanner checks.
