@@ -5,8 +5,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2/hclwrite"
-
-	"github.com/sce-project/sce/internal/plan"
 )
 
 // ignoreComments writes the exemptions anchored to one resource block as each scanner's inline ignore:
@@ -19,26 +17,29 @@ import (
 //     both parse: KICS takes the first command, Trivy every `trivy:` word;
 //   - inside the block, Checkov's `#checkov:skip=<id>:<reason>` (Checkov reads suppressions inside the
 //     resource's scope).
-func (c *converter) ignoreComments(exemptions []plan.Exemption) (above, inside hclwrite.Tokens) {
+func (c *converter) ignoreComments(exemptions []anchoredExemption) (above, inside hclwrite.Tokens) {
 	if len(exemptions) == 0 {
 		return nil, nil
 	}
 	var explain, trivy, kics, checkov []string
 	for _, e := range exemptions {
-		checks, _ := checksFor(e.Policy)
-		ids := append(append(append([]string{}, checks.Trivy...), checks.Checkov...), checks.KICS...)
-		scanners := "no equivalent scanner check known"
+		ids := append(append(append([]string{}, e.trivy...), e.checkov...), e.kics...)
+		scanners := "no equivalent scanner check here"
 		if len(ids) > 0 {
 			scanners = "scanner checks " + strings.Join(ids, ", ")
 		}
-		explain = append(explain, fmt.Sprintf("# SCE policy exemption %s (%s): %s", e.Policy, scanners, oneLine(e.Reason)))
-		for _, id := range checks.Trivy {
+		subject := ""
+		if a, ok := c.addr[e.URN]; ok {
+			subject = " on " + a.Type + "." + a.Name
+		}
+		explain = append(explain, fmt.Sprintf("# SCE policy exemption %s%s (%s): %s", e.Policy, subject, scanners, oneLine(e.Reason)))
+		for _, id := range e.trivy {
 			trivy = appendOnce(trivy, "trivy:ignore:"+id)
 		}
-		for _, id := range checks.KICS {
+		for _, id := range e.kics {
 			kics = appendOnce(kics, "kics-scan ignore-line="+id)
 		}
-		for _, id := range checks.Checkov {
+		for _, id := range e.checkov {
 			checkov = append(checkov, fmt.Sprintf("#checkov:skip=%s:SCE policy exemption %s: %s", id, e.Policy, oneLine(e.Reason)))
 		}
 	}

@@ -46,7 +46,7 @@ type converter struct {
 	byURN     map[string]*plan.Resource
 	addr      map[string]address
 	providers map[string]string // provider URN → alias ("" for the default provider)
-	anchored  map[string][]plan.Exemption
+	anchored  map[string][]anchoredExemption
 	vars      []variable
 	varNames  map[string]bool
 }
@@ -71,7 +71,7 @@ func newConverter(p *plan.Plan) (*converter, error) {
 		byURN:     map[string]*plan.Resource{},
 		addr:      map[string]address{},
 		providers: map[string]string{},
-		anchored:  map[string][]plan.Exemption{},
+		anchored:  map[string][]anchoredExemption{},
 		varNames:  map[string]bool{},
 	}
 	used := map[string]bool{}
@@ -105,8 +105,7 @@ func newConverter(p *plan.Plan) (*converter, error) {
 		c.providers[urn] = alias
 	}
 	for _, e := range p.Exemptions {
-		anchor := c.anchor(e)
-		c.anchored[anchor] = append(c.anchored[anchor], e)
+		c.anchorExemption(e)
 	}
 	return c, nil
 }
@@ -117,23 +116,57 @@ func exported(r *plan.Resource) bool {
 	return r.Custom && !strings.HasPrefix(r.Type, "pulumi:providers:")
 }
 
-// anchor returns the URN of the resource block whose comments carry an exemption: the exempted resource,
-// or the bucket it configures when the scanners judge the rule on the bucket.
-func (c *converter) anchor(e plan.Exemption) string {
-	checks, ok := checksFor(e.Policy)
-	r := c.byURN[e.URN]
-	if !ok || !checks.OnBucket || r == nil {
-		return e.URN
+// anchoredExemption is an exemption as written above one resource block: the scanner ids whose findings
+// land on that block. The exempted resource always carries the exemption, with or without ids.
+type anchoredExemption struct {
+	plan.Exemption
+	trivy, checkov, kics []string
+}
+
+// anchorExemption places an exemption's scanner ignores on the resources the scanners report them on.
+func (c *converter) anchorExemption(e plan.Exemption) {
+	checks, _ := checksFor(e.Policy)
+	entry := func(urn string) *anchoredExemption {
+		list := c.anchored[urn]
+		for i := range list {
+			if list[i].Policy == e.Policy && list[i].URN == e.URN {
+				return &list[i]
+			}
+		}
+		c.anchored[urn] = append(list, anchoredExemption{Exemption: e})
+		return &c.anchored[urn][len(c.anchored[urn])-1]
 	}
-	if a, ok := c.addr[r.URN]; ok && a.Type == "aws_s3_bucket" {
-		return e.URN
+	entry(e.URN)
+	if ids := checks.Trivy; len(ids) > 0 {
+		x := entry(c.anchor(e.URN, checks.TrivyOn))
+		x.trivy = append(x.trivy, ids...)
+	}
+	if ids := checks.Checkov; len(ids) > 0 {
+		x := entry(c.anchor(e.URN, checks.CheckovOn))
+		x.checkov = append(x.checkov, ids...)
+	}
+	if ids := checks.KICS; len(ids) > 0 {
+		x := entry(c.anchor(e.URN, checks.KICSOn))
+		x.kics = append(x.kics, ids...)
+	}
+}
+
+// anchor returns the URN of the resource block a scanner reports on: the exempted resource, or the bucket
+// it configures.
+func (c *converter) anchor(urn string, on Anchor) string {
+	r := c.byURN[urn]
+	if on != OnBucket || r == nil {
+		return urn
+	}
+	if a, ok := c.addr[urn]; ok && a.Type == "aws_s3_bucket" {
+		return urn
 	}
 	for _, dep := range r.PropertyDependencies["bucket"] {
 		if a, ok := c.addr[dep]; ok && a.Type == "aws_s3_bucket" {
 			return dep
 		}
 	}
-	return e.URN
+	return urn
 }
 
 // file assembles the HCL file: header, terraform and provider blocks, variables, then resources in plan

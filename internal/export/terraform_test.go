@@ -362,14 +362,20 @@ func linesBefore(t *testing.T, src []byte, addr string) []string {
 
 func TestAnExemptionIsCarriedAsEachScannersIgnoreOnTheResourceTheScannerJudges(t *testing.T) {
 	tf := exportOf(t, syntheticPlan())
-	above := linesBefore(t, tf.src, "aws_s3_bucket.t_data_bucket")
-	require.NotEmpty(t, above, "the encryption exemption is carried by the bucket, where Trivy and Checkov judge it")
-	assert.Equal(t, "#trivy:ignore:AVD-AWS-0132", above[0], "Trivy's ignore is right above the resource")
-	assert.Contains(t, above[1], "SCE policy exemption s3-default-encryption-kms")
-	assert.Contains(t, above[1], "logs only no PHI", "the reason is on one line")
-	assert.Contains(t, string(tf.src), "  #checkov:skip=CKV_AWS_145:SCE policy exemption s3-default-encryption-kms: logs only no PHI\n",
-		"Checkov's skip is inside the resource")
-	assert.Empty(t, linesBefore(t, tf.src, "aws_s3_bucket_server_side_encryption_configuration.t_data_encryption"))
+	// Trivy reports the customer-managed-key check on the encryption configuration: its ignore is there.
+	sse := linesBefore(t, tf.src, "aws_s3_bucket_server_side_encryption_configuration.t_data_encryption")
+	require.Len(t, sse, 2)
+	assert.Equal(t, "#trivy:ignore:AVD-AWS-0132", sse[0], "Trivy's ignore is right above the resource")
+	assert.Contains(t, sse[1], "SCE policy exemption s3-default-encryption-kms on aws_s3_bucket_server_side_encryption_configuration.t_data_encryption (scanner checks AVD-AWS-0132)")
+	assert.Contains(t, sse[1], "logs only no PHI", "the reason is on one line")
+
+	// Checkov judges it on the bucket, following the connected configuration: its skip is in the bucket.
+	bucket := linesBefore(t, tf.src, "aws_s3_bucket.t_data_bucket")
+	require.Len(t, bucket, 1, "only the explanation above the bucket, no Trivy ignore")
+	assert.Contains(t, bucket[0], "(scanner checks CKV_AWS_145)")
+	assert.Contains(t, string(tf.src), "resource \"aws_s3_bucket\" \"t_data_bucket\" {\n  #checkov:skip=CKV_AWS_145:SCE policy exemption s3-default-encryption-kms: logs only no PHI\n",
+		"Checkov's skip is the first line inside the bucket")
+	assert.NotContains(t, string(tf.src), "resource \"aws_s3_bucket_server_side_encryption_configuration\" \"t_data_encryption\" {\n  #checkov")
 }
 
 func TestTheHipaaExportCarriesEveryDeclaredExemption(t *testing.T) {
@@ -377,14 +383,16 @@ func TestTheHipaaExportCarriesEveryDeclaredExemption(t *testing.T) {
 	tf := exportOf(t, p)
 	src := string(tf.src)
 	for _, e := range p.Exemptions {
-		assert.Contains(t, src, "# SCE policy exemption "+e.Policy+" (", e.Policy)
+		assert.True(t, strings.Contains(src, "# SCE policy exemption "+e.Policy+" on "), "exemption %s is written", e.Policy)
 	}
 	above := linesBefore(t, tf.src, "aws_s3_bucket.hipaa_access_logs_bucket")
 	require.NotEmpty(t, above)
 	assert.True(t, strings.HasPrefix(above[0], "# kics-scan ignore-line=f861041c-8c9f-4156-acfc-5e6e524f5884 "),
 		"KICS's query-scoped ignore is the comment right before the resource: %s", above[0])
 	assert.Contains(t, above[0], " trivy:ignore:AVD-AWS-0089", "Trivy's ignores share that line")
-	assert.Contains(t, above[0], " trivy:ignore:AVD-AWS-0132")
+	sse := linesBefore(t, tf.src, "aws_s3_bucket_server_side_encryption_configuration.hipaa_access_logs_encryption")
+	require.NotEmpty(t, sse)
+	assert.Equal(t, "#trivy:ignore:AVD-AWS-0132", sse[0], "Trivy judges the customer-managed key on the encryption configuration")
 	for _, l := range linesBefore(t, tf.src, "aws_s3_bucket.hipaa_data_in_bucket") {
 		assert.NotContains(t, l, "s3-event-notifications", "data-in's missing notification is a violation, not an exemption: scanners report it")
 	}
