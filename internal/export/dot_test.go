@@ -2,7 +2,9 @@ package export
 
 import (
 	"bytes"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -219,4 +221,17 @@ func TestGraphvizRendersTheHipaaGraph(t *testing.T) {
 	assert.Empty(t, errOut.String(), "dot reports no warning")
 	assert.Contains(t, out.String(), "<svg")
 	assert.Contains(t, out.String(), "hipaa&#45;workstation")
+}
+
+func TestTheCommittedDiagramShowsTheHipaaStacksMainResources(t *testing.T) {
+	svg, err := os.ReadFile(filepath.Join("..", "..", "docs", "architecture.svg"))
+	require.NoError(t, err, "docs/architecture.svg is rendered from `sce plan --stack hipaa --format dot`")
+	_, g := dotOf(t, "hipaa")
+	for _, id := range []string{"n_hipaa_bastion_instance", "n_hipaa_workstation_instance", "n_hipaa_nat", "n_hipaa_s3_endpoint", "n_hipaa_audit_trail"} {
+		assert.Contains(t, string(svg), "<title>"+id+"</title>", "re-render docs/architecture.svg if %s changed", id)
+	}
+	for e := range g.edges {
+		from, to, _ := strings.Cut(e, " -> ")
+		assert.Contains(t, string(svg), "<title>"+from+"&#45;&gt;"+to+"</title>", "the committed diagram has the flow %s: re-render it", e)
+	}
 }
