@@ -22,7 +22,7 @@ func WriteDot(w io.Writer, p *plan.Plan) error {
 	return nil
 }
 
-// Internet is the node id of the internet, where researchers and the builder are.
+// internetNode is the node id of the internet, where researchers, the builder and package mirrors are.
 const internetNode = "internet"
 
 // graph is the architecture graph of one plan.
@@ -343,7 +343,8 @@ func (g *graph) places(f *facts) {
 	}
 }
 
-// routeTargets returns, for each subnet, the route table it uses and the targets of that table's routes.
+// routing indexes the network's routes: the route table of each subnet, the routes and gateway endpoints
+// of each table, the subnet of each instance and NAT gateway, and the instances of each subnet.
 type routing struct {
 	subnetTable map[string]string           // subnet URN → route table URN
 	routes      map[string][]*plan.Resource // route table URN → routes
@@ -352,6 +353,7 @@ type routing struct {
 	members     map[string][]*plan.Resource // subnet URN → instances
 }
 
+// routing builds the route index from the route table associations, routes and endpoint associations.
 func (f *facts) routing() routing {
 	rt := routing{subnetTable: map[string]string{}, routes: map[string][]*plan.Resource{}, endpoints: map[string][]*plan.Resource{},
 		subnetOf: map[string]string{}, members: map[string][]*plan.Resource{}}

@@ -288,7 +288,8 @@ func (c *converter) resource(r *plan.Resource) (hclwrite.Tokens, *hclwrite.Block
 	return above, block
 }
 
-// autoNameKey is the placeholder input key under which the auto-name is passed to body.
+// autoNameKey is the placeholder input key under which the auto-name is passed to body; it cannot collide
+// with a Pulumi input name, and body writes it as the type's AutoName attribute.
 const autoNameKey = "\x00autoName"
 
 // autoName returns the name Pulumi chose for a resource, from its computed name or its id.
