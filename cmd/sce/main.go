@@ -11,7 +11,7 @@ import (
 const usage = `usage: sce <command> [flags]
 
 commands:
-  plan       plan a stack offline: sce plan --stack NAME [--config FILE] [--format text|json]
+  plan       plan a stack offline: sce plan --stack NAME [--config FILE] [--format text|json|terraform|dot]
   policy     check a plan or a deployed stack: sce policy check --plan FILE | --state FILE
   closeout   check and print the end-of-project procedure: sce closeout --stack NAME [--config FILE]
   synthdata  write the seed's synthetic data set: sce synthdata [--out DIR] [--patients N] [--visits N] [--seed N]

@@ -10,15 +10,21 @@ import (
 	"path/filepath"
 
 	"github.com/sce-project/sce/internal/cost"
+	"github.com/sce-project/sce/internal/export"
 	"github.com/sce-project/sce/internal/plan"
 	"github.com/sce-project/sce/internal/stack"
 )
 
 // planFormats are the output formats `sce plan` writes.
 var planFormats = map[string]func(io.Writer, *plan.Plan) error{
-	"text": plan.WriteText,
-	"json": plan.WriteJSON,
+	"text":      plan.WriteText,
+	"json":      plan.WriteJSON,
+	"terraform": export.WriteTerraform,
+	"dot":       export.WriteDot,
 }
+
+// planFormatNames lists the accepted --format values, in the order the help gives them.
+const planFormatNames = "text, json, terraform, dot"
 
 // runPlan runs `sce plan`. Invalid configuration exits 1 with every problem on stderr and nothing on
 // stdout; usage errors exit 2.
@@ -27,7 +33,7 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	stackName := fs.String("stack", "", "stack to plan (required); its configuration is read from Pulumi.<stack>.yaml")
 	configFile := fs.String("config", "", "stack file to read instead of Pulumi.<stack>.yaml")
-	format := fs.String("format", "text", "output format: text or json")
+	format := fs.String("format", "text", "output format: "+planFormatNames)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -41,7 +47,7 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 	}
 	write, ok := planFormats[*format]
 	if !ok {
-		fmt.Fprintf(stderr, "sce plan: --format %q is not supported; accepted: text, json\n", *format)
+		fmt.Fprintf(stderr, "sce plan: --format %q is not supported; accepted: %s\n", *format, planFormatNames)
 		return 2
 	}
 	path := *configFile

@@ -5,7 +5,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -122,7 +126,7 @@ func TestPlanUsageErrors(t *testing.T) {
 		{"no command", nil, 2, "usage"},
 		{"an unknown command", []string{"deploy"}, 2, `unknown command "deploy"`},
 		{"no stack", []string{"plan"}, 2, "--stack is required"},
-		{"an unknown format", []string{"plan", "--stack", "hipaa", "--format", "yaml"}, 2, `--format "yaml" is not supported; accepted: text, json`},
+		{"an unknown format", []string{"plan", "--stack", "hipaa", "--format", "yaml"}, 2, `--format "yaml" is not supported; accepted: text, json, terraform, dot`},
 		{"a stray argument", []string{"plan", "--stack", "hipaa", "extra"}, 2, `unexpected argument "extra"`},
 		{"a missing stack file", []string{"plan", "--stack", "nosuchstack"}, 1, "Pulumi.nosuchstack.yaml not found"},
 		{"a malformed stack file", []string{"plan", "--stack", "x", "--config", "plan_test.go"}, 1, "parse stack file"},
@@ -135,4 +139,30 @@ func TestPlanUsageErrors(t *testing.T) {
 			assert.Contains(t, stderr, tt.want)
 		})
 	}
+}
+
+func TestPlanWritesTheStackAsTerraformForIaCScanners(t *testing.T) {
+	code, stdout, stderr := runCLI("plan", "--stack", "hipaa", "--config", "../../Pulumi.hipaa.yaml", "--format", "terraform")
+	require.Equal(t, 0, code, stderr)
+	assert.Empty(t, stderr)
+	f, diags := hclparse.NewParser().ParseHCL([]byte(stdout), "main.tf")
+	require.False(t, diags.HasErrors(), diags.Error())
+	content, _, diags := f.Body.PartialContent(&hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "resource", LabelNames: []string{"type", "name"}}}})
+	require.False(t, diags.HasErrors(), diags.Error())
+	addrs := map[string]bool{}
+	for _, b := range content.Blocks {
+		addrs[b.Labels[0]+"."+b.Labels[1]] = true
+	}
+	for _, a := range []string{"aws_vpc.hipaa_vpc", "aws_instance.hipaa_workstation_instance", "aws_s3_bucket.hipaa_data_in_bucket", "aws_cloudtrail.hipaa_audit_trail"} {
+		assert.True(t, addrs[a], "%s is exported", a)
+	}
+	assert.True(t, strings.Contains(stdout, " trivy:ignore:AVD-AWS-0089"), "exemptions travel as scanner ignores")
+}
+
+func TestPlanWritesTheArchitectureAsAGraphvizGraph(t *testing.T) {
+	code, stdout, stderr := runCLI("plan", "--stack", "hipaa", "--config", "../../Pulumi.hipaa.yaml", "--format", "dot")
+	require.Equal(t, 0, code, stderr)
+	assert.True(t, strings.HasPrefix(stdout, "digraph sce {"), stdout[:min(len(stdout), 40)])
+	assert.Contains(t, stdout, "n_hipaa_bastion_instance -> n_hipaa_workstation_instance")
+	assert.True(t, strings.HasSuffix(stdout, "}\n"))
 }
