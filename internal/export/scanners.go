@@ -58,6 +58,9 @@ var scannerChecks = []ScannerChecks{
 	// No scanner check we could verify judges a route to an internet gateway; the exemption is still
 	// written above the route as an explanatory comment.
 	{Rule: "vpc-no-unrestricted-route-to-igw"},
+	// Scanners judge no stop schedule; the exemption (the stop schedule of a stack whose schedule is off)
+	// is written above the schedule as a comment.
+	{Rule: "ec2-stopped-by-schedule"},
 }
 
 // ScannerChecksTable returns a copy of the table from policy-pack rules to scanner checks.

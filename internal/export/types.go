@@ -58,6 +58,7 @@ var tfTypes = map[string]tfType{
 	"aws:ssm/parameter:Parameter":                     {Name: "aws_ssm_parameter"},
 	"aws:scheduler/schedule:Schedule":                 {Name: "aws_scheduler_schedule", AutoName: "name"},
 	"aws:scheduler/scheduleGroup:ScheduleGroup":       {Name: "aws_scheduler_schedule_group", AutoName: "name"},
+	"aws:redshiftdata/statement:Statement":            {Name: "aws_redshiftdata_statement"},
 
 	// Identity and keys.
 	"aws:iam/role:Role":                                 {Name: "aws_iam_role", AutoName: "name"},
