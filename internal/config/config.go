@@ -64,6 +64,10 @@ type Config struct {
 	MonthlyBudgetUSD int
 	// PHINames are names an object key must not contain.
 	PHINames []string
+	// Workers configures the scale-out worker pool; Workers.Enabled is false otherwise.
+	Workers Workers
+	// EMR configures the optional EMR cluster; EMR.Enabled is false otherwise.
+	EMR EMR
 }
 
 // Schedule is when the instances run.
@@ -156,6 +160,8 @@ func Load(get Getter) (*Config, error) {
 	c.Schedule = r.schedule()
 	c.MonthlyBudgetUSD = r.integer(KeyMonthlyBudgetUSD, 1, 1000000)
 	c.PHINames = r.checkedList(KeyPHINames, checkPHIName)
+	c.Workers = r.workers()
+	c.EMR = r.emr()
 
 	if err := r.ps.err(); err != nil {
 		return nil, err

@@ -72,6 +72,23 @@ func TestLoadAppliesDefaults(t *testing.T) {
 	assert.Equal(t, 2000, c.MonthlyBudgetUSD)
 	assert.Equal(t, OMOP{Enabled: false, NodeType: "ra3.xlplus", NodeCount: 1, SnapshotRetentionDays: 7, Schema: "cdm",
 		ResultsSchema: "results", VocabularyPrefix: "omop/vocabulary/", DataPrefix: "", AtlasInstanceType: "m5.xlarge"}, c.OMOP)
+	assert.Equal(t, Workers{Enabled: false, InstanceType: "c5.xlarge", MaxWorkers: 5, ScratchGB: 200, IdleMinutes: 15}, c.Workers)
+	assert.Equal(t, EMR{Enabled: false, ReleaseLabel: "emr-7.5.0", PrimaryInstanceType: "m5.xlarge", CoreInstanceType: "r5.xlarge",
+		CoreInstanceCount: 2, IdleMinutes: 60}, c.EMR)
+}
+
+func TestWorkersAndEMRAreReadWhenEnabled(t *testing.T) {
+	c, err := Load(FromMap(with(map[string]string{
+		"sce:workersEnabled": "true", "sce:workerPipelineCommand": `/opt/pipeline/run --threads 4 "$SCE_INPUT"`,
+		"sce:maxWorkers": "8", "sce:workerInstanceType": "r6i.2xlarge", "sce:workerIdleMinutes": "30",
+		"sce:emrEnabled": "true", "sce:emrReleaseLabel": "emr-6.15.0", "sce:emrCoreInstanceCount": "4",
+	})))
+	require.NoError(t, err)
+	assert.Equal(t, Workers{Enabled: true, InstanceType: "r6i.2xlarge", MaxWorkers: 8, ScratchGB: 200,
+		PipelineCommand: `/opt/pipeline/run --threads 4 "$SCE_INPUT"`, IdleMinutes: 30}, c.Workers)
+	assert.True(t, c.EMR.Enabled)
+	assert.Equal(t, "emr-6.15.0", c.EMR.ReleaseLabel, "6.15 is later than 6.7: versions compare as numbers")
+	assert.Equal(t, 4, c.EMR.CoreInstanceCount)
 }
 
 func TestResearchersAreReadAsLoginAndKey(t *testing.T) {
@@ -197,6 +214,17 @@ func TestLoadRejectsBadInput(t *testing.T) {
 		{"working hours off the hour", with(map[string]string{"sce:workingHours": "08:30-18:00"}), "sce:workingHours", "08:30-18:00", "on the hour"},
 		{"working hours that start and stop together", with(map[string]string{"sce:workingHours": "08:00-08:00"}), "sce:workingHours", "08:00-08:00", "same hour"},
 		{"working days in lower case", with(map[string]string{"sce:workingDays": "mon-fri"}), "sce:workingDays", "mon-fri", "day-of-week"},
+		{"a t-family worker", with(map[string]string{"sce:workerInstanceType": "t3.xlarge"}), "sce:workerInstanceType", "t3.xlarge", "burstable"},
+		{"no workers at most", with(map[string]string{"sce:maxWorkers": "0"}), "sce:maxWorkers", "0", "from 1 to 100"},
+		{"workers without a pipeline", with(map[string]string{"sce:workersEnabled": "true"}), "sce:workerPipelineCommand", "", "required when sce:workersEnabled"},
+		{"a pipeline with a single quote", with(map[string]string{"sce:workerPipelineCommand": "run 'x'"}), "sce:workerPipelineCommand", "run 'x'", "single quote"},
+		{"a pipeline of two lines", with(map[string]string{"sce:workerPipelineCommand": "run\nrm -rf /"}), "sce:workerPipelineCommand", `run\nrm -rf /`, "line break"},
+		{"a worker idle time of zero", with(map[string]string{"sce:workerIdleMinutes": "0"}), "sce:workerIdleMinutes", "0", "from 1 to 1440"},
+		{"an EMR release too old for runtime roles", with(map[string]string{"sce:emrReleaseLabel": "emr-6.6.0"}), "sce:emrReleaseLabel", "emr-6.6.0", "older than emr-6.7.0"},
+		{"an EMR release that is not one", with(map[string]string{"sce:emrReleaseLabel": "7.5"}), "sce:emrReleaseLabel", "7.5", "release label"},
+		{"a t-family EMR core node", with(map[string]string{"sce:emrCoreInstanceType": "t3.large"}), "sce:emrCoreInstanceType", "t3.large", "burstable"},
+		{"an accelerated EMR primary", with(map[string]string{"sce:emrPrimaryInstanceType": "g5.xlarge"}), "sce:emrPrimaryInstanceType", "g5.xlarge", "accepted family"},
+		{"no EMR core nodes", with(map[string]string{"sce:emrCoreInstanceCount": "0"}), "sce:emrCoreInstanceCount", "0", "from 1 to 50"},
 		{"an unknown time zone", with(map[string]string{"sce:timeZone": "Pacific Time"}), "sce:timeZone", "Pacific Time", "IANA time zone"},
 		{"a budget of zero", with(map[string]string{"sce:monthlyBudgetUsd": "0"}), "sce:monthlyBudgetUsd", "0", "from 1 to"},
 		{"a mac workstation", with(map[string]string{"sce:workstationInstanceType": "mac2.metal"}), "sce:workstationInstanceType", "mac2.metal", "accepted family"},

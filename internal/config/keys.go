@@ -75,6 +75,18 @@ const (
 	KeyTimeZone                = "timeZone"
 	KeyMonthlyBudgetUSD        = "monthlyBudgetUsd"
 	KeyPHINames                = "phiNames"
+	KeyWorkersEnabled          = "workersEnabled"
+	KeyWorkerInstanceType      = "workerInstanceType"
+	KeyMaxWorkers              = "maxWorkers"
+	KeyWorkerScratchGB         = "workerScratchGb"
+	KeyWorkerPipelineCommand   = "workerPipelineCommand"
+	KeyWorkerIdleMinutes       = "workerIdleMinutes"
+	KeyEMREnabled              = "emrEnabled"
+	KeyEMRReleaseLabel         = "emrReleaseLabel"
+	KeyEMRPrimaryInstanceType  = "emrPrimaryInstanceType"
+	KeyEMRCoreInstanceType     = "emrCoreInstanceType"
+	KeyEMRCoreInstanceCount    = "emrCoreInstanceCount"
+	KeyEMRIdleMinutes          = "emrIdleMinutes"
 )
 
 // RegionKey is the AWS provider's region key; it is required because nothing here guesses a region.
@@ -157,6 +169,30 @@ func Keys() []Key {
 			Description: "Monthly AWS Budget for the project's tag, in US dollars; the notification e-mails are alerted at 80% and 100%."},
 		{Name: KeyPHINames, Type: TypeArray, Default: "[]",
 			Description: "Names (of the study's patients, clinicians, sites) that an object key must not contain, besides the built-in patterns (SSNs, dates of birth, phone numbers, e-mail addresses, MRN-like numbers). Used by the upload ledger and `sce upload`."},
+		{Name: KeyWorkersEnabled, Type: TypeBoolean, Default: "false",
+			Description: "Scale-out: an Auto Scaling group of dedicated workers that take the upload ledger's queue, run `workerPipelineCommand` on each object and write the results to the output bucket. It scales to zero when the queue is empty."},
+		{Name: KeyWorkerInstanceType, Type: TypeString, Default: "c5.xlarge",
+			Description: "EC2 instance type of the workers: an m-, c- or r-family type. Burstable (t-family) types are refused."},
+		{Name: KeyMaxWorkers, Type: TypeInteger, Default: "5",
+			Description: "Most workers running at once, 1 to 100 (the seed's W x 5)."},
+		{Name: KeyWorkerScratchGB, Type: TypeInteger, Default: "200",
+			Description: "Size in GiB of each worker's encrypted gp3 scratch volume, where it downloads its object (1 to 16384)."},
+		{Name: KeyWorkerPipelineCommand, Type: TypeString, Default: "",
+			Description: "The command a worker runs on each object, required when `workersEnabled` is true: one line without single quotes. It is run with `SCE_INPUT` (the downloaded file) and `SCE_OUTPUT_DIR` (an empty directory whose files are uploaded) in its environment."},
+		{Name: KeyWorkerIdleMinutes, Type: TypeInteger, Default: "15",
+			Description: "Minutes without work after which a worker shuts itself down and is terminated (1 to 1440)."},
+		{Name: KeyEMREnabled, Type: TypeBoolean, Default: "false",
+			Description: "An Amazon EMR cluster in the private subnet for Spark-scale analyses: encrypted at rest (S3 SSE-KMS, local disks) and in transit, runtime roles, logs in the log bucket, terminated when idle."},
+		{Name: KeyEMRReleaseLabel, Type: TypeString, Default: "emr-7.5.0",
+			Description: "EMR release, emr-6.7.0 or later (runtime roles need it)."},
+		{Name: KeyEMRPrimaryInstanceType, Type: TypeString, Default: "m5.xlarge",
+			Description: "Instance type of the EMR primary node: an m-, c- or r-family type."},
+		{Name: KeyEMRCoreInstanceType, Type: TypeString, Default: "r5.xlarge",
+			Description: "Instance type of the EMR core nodes: an m-, c- or r-family type."},
+		{Name: KeyEMRCoreInstanceCount, Type: TypeInteger, Default: "2",
+			Description: "Number of EMR core nodes, 1 to 50."},
+		{Name: KeyEMRIdleMinutes, Type: TypeInteger, Default: "60",
+			Description: "Minutes without a running step after which EMR terminates the cluster (1 to 10080)."},
 		{Name: KeyProtect, Type: TypeBoolean, Default: "true",
 			Description: "Mark the resources that hold PHI or audit evidence (the project key, logs) `protect`, so that `pulumi destroy` refuses to delete them. They are retained on delete either way."},
 	}
