@@ -92,9 +92,11 @@ func StudyStart() time.Time { return studyStart }
 // BornDay returns the date of birth every patient gives, 1920-08-26 08:30:12.
 func BornDay() time.Time { return bornDay }
 
-// namedPatients are the seed's first twelve surnames.
-var namedPatients = []string{"Bigboote", "Yaya", "Smallberries", "Parker", "Whorfin", "Valuk", "Gomez",
-	"OConnor", "Emdall", "Gant", "Manyjars", "Milton"}
+// namedPatients returns the seed's first twelve surnames.
+func namedPatients() []string {
+	return []string{"Bigboote", "Yaya", "Smallberries", "Parker", "Whorfin", "Valuk", "Gomez",
+		"OConnor", "Emdall", "Gant", "Manyjars", "Milton"}
+}
 
 // Options choose the size of the data set and its seed.
 type Options struct {
@@ -188,10 +190,11 @@ func New(o Options) (*Generator, error) {
 
 func (g *Generator) drawPatients(n int) {
 	taken := make(map[string]bool, n)
+	named := namedPatients()
 	for i := 0; i < n; i++ {
 		var name string
-		if i < len(namedPatients) {
-			name = namedPatients[i]
+		if i < len(named) {
+			name = named[i]
 		} else {
 			for name == "" || taken[name] {
 				name = g.randLastName()

@@ -387,3 +387,16 @@ func TestUploadAllStopsAtTheFirstFailure(t *testing.T) {
 	assert.Empty(t, done)
 	assert.False(t, errors.As(err, new(*VerificationError)))
 }
+
+func TestAnEmptyFileIsUploadedAndVerified(t *testing.T) {
+	srv := s3test.Start(t, testBucket)
+	path := writeFile(t, t.TempDir(), "empty.csv", 0)
+	items, err := Prepare([]string{path}, testTarget(), nil)
+	require.NoError(t, err)
+	u, err := New(srv.Client, testTarget(), Options{})
+	require.NoError(t, err)
+	res, err := u.Upload(context.Background(), items[0])
+	require.NoError(t, err)
+	assert.Equal(t, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", res.SHA256)
+	assert.Equal(t, 0, res.Parts)
+}
