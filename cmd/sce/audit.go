@@ -118,6 +118,9 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(1, "load AWS configuration: %v", err)
 		}
+		if cfg.Region == "" {
+			return fail(2, "reading %s needs a region: give --region, --outputs FILE (its region) or set AWS_REGION", trail)
+		}
 		client = s3.NewFromConfig(cfg, func(o *s3.Options) {
 			if *s3Endpoint != "" {
 				o.BaseEndpoint = aws.String(*s3Endpoint)

@@ -73,6 +73,13 @@ func TestAuditReportExitsOneWhenALogFileIsUnreadable(t *testing.T) {
 	assert.Contains(t, stderr, "unreadable log file, its events are missing from the report: "+bad)
 }
 
+func TestAuditReportOfAnS3TrailNeedsARegion(t *testing.T) {
+	offlineAWS(t)
+	code, _, stderr := runCLI("audit", "report", "--trail", "s3://hipaa-logs-9c0d1e2f/cloudtrail/")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "reading s3://hipaa-logs-9c0d1e2f/cloudtrail/ needs a region: give --region")
+}
+
 func TestAuditReportRefusesBadFlags(t *testing.T) {
 	dir := trailDir(t)
 	tests := []struct {

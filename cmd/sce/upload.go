@@ -150,7 +150,11 @@ func writeUploadResult(w io.Writer, r *upload.Result) {
 	}
 	fmt.Fprintf(w, "  encryption %s, key %s\n", r.SSE, r.KMSKeyID)
 	fmt.Fprintf(w, "  sha256     %s (file)\n", r.SHA256)
-	fmt.Fprintf(w, "  verified   SHA-256 %s (%s) as S3 reports it\n", r.Checksum, kind)
+	by := strings.Join(r.VerifiedBy, " and ")
+	if r.HeadDenied {
+		by += " (HeadObject was denied: a write-only role)"
+	}
+	fmt.Fprintf(w, "  verified   SHA-256 %s (%s), as reported by %s\n", r.Checksum, kind, by)
 }
 
 // parseInterspersed parses flags that may come before, between or after the positional arguments

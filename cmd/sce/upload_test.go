@@ -78,9 +78,9 @@ func TestUploadSendsFilesWithSSEKMSAndVerifiesThem(t *testing.T) {
 	assert.Contains(t, stdout, "uploaded "+small+" -> s3://"+cliBucket+"/incoming/patients.csv (33 bytes, one PUT)")
 	assert.Contains(t, stdout, "encryption aws:kms, key "+cliKey)
 	assert.Contains(t, stdout, "sha256     "+hex.EncodeToString(sum[:])+" (file)")
-	assert.Contains(t, stdout, "(full-object checksum) as S3 reports it")
+	assert.Contains(t, stdout, "(full-object checksum), as reported by the upload response and HeadObject")
 	assert.Contains(t, stdout, "uploaded "+large+" -> s3://"+cliBucket+"/incoming/timeseries.csv (6000000 bytes, 2 parts of 5 MiB)")
-	assert.Contains(t, stdout, "-2 (composite checksum of the parts)")
+	assert.Contains(t, stdout, "-2 (composite checksum of the parts), as reported by the upload response and HeadObject")
 	assert.Contains(t, stdout, "2 file(s) uploaded to s3://"+cliBucket+" with SSE-KMS and verified")
 	assert.Contains(t, stderr, "incoming/timeseries.csv [", "a progress bar")
 
@@ -202,4 +202,15 @@ type testFlagSet struct {
 func newTestFlagSet() testFlagSet {
 	fs := flag.NewFlagSet("t", flag.ContinueOnError)
 	return testFlagSet{set: fs, stack: fs.String("stack", "", "")}
+}
+
+func TestUploadAsAWriteOnlyRoleVerifiesFromTheUploadResponse(t *testing.T) {
+	offlineAWS(t)
+	srv := s3test.Start(t, cliBucket)
+	srv.DenyReads()
+	file := filepath.Join(t.TempDir(), "a.csv")
+	require.NoError(t, os.WriteFile(file, []byte("x"), 0o600))
+	code, stdout, stderr := runCLI("upload", file, "--outputs", outputsFile(t, hipaaOutputs), "--endpoint", srv.URL)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "as reported by the upload response (HeadObject was denied: a write-only role)")
 }

@@ -3,8 +3,11 @@
 // layer that records every request and adds what gofakes3 lacks and the tests need: SHA-256 checksums
 // as S3 computes them. A PUT or UploadPart that sends x-amz-checksum-sha256 is checked against its body
 // (a mismatch is refused with BadDigest, as S3 does) and the checksum returned; a completed multipart
-// upload gets the COMPOSITE checksum (SHA-256 of the parts' digests, "-N"); HeadObject and GetObject
-// return the stored checksum and its type only with x-amz-checksum-mode: ENABLED.
+// upload gets the COMPOSITE checksum (SHA-256 of the parts' digests, "-N"), returned in the
+// CompleteMultipartUpload result; HeadObject and GetObject return the stored checksum and its type only
+// with x-amz-checksum-mode: ENABLED. Like S3, the responses of PutObject, CreateMultipartUpload,
+// UploadPart and CompleteMultipartUpload repeat the server-side encryption the upload asked for.
+// DenyReads makes object reads fail with AccessDenied, as for the project's write-only uploader roles.
 package s3test
 
 import (
@@ -56,13 +59,15 @@ type Server struct {
 	requests []Request
 	objects  map[string]checksum       // bucket/key -> checksum
 	parts    map[string]map[int][]byte // upload id -> part number -> digest
+	sse      map[string]http.Header    // upload id -> the headers of CreateMultipartUpload
 	corrupt  bool                      // report wrong checksums on HeadObject
+	denyRead bool                      // refuse HeadObject and GetObject
 }
 
 // Start starts a server with the given buckets; it stops when the test ends.
 func Start(t testing.TB, buckets ...string) *Server {
 	t.Helper()
-	s := &Server{backend: s3mem.New(), objects: map[string]checksum{}, parts: map[string]map[int][]byte{}}
+	s := &Server{backend: s3mem.New(), objects: map[string]checksum{}, parts: map[string]map[int][]byte{}, sse: map[string]http.Header{}}
 	s.inner = gofakes3.New(s.backend).Server()
 	for _, b := range buckets {
 		if err := s.backend.CreateBucket(b); err != nil {
@@ -104,6 +109,56 @@ func (s *Server) CorruptChecksums() {
 	s.corrupt = true
 }
 
+// DenyReads makes HeadObject and GetObject of objects fail with AccessDenied.
+func (s *Server) DenyReads() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.denyRead = true
+}
+
+// sseHeaders are the server-side encryption headers S3 repeats in its responses.
+var sseHeaders = []string{"X-Amz-Server-Side-Encryption", "X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id", "X-Amz-Server-Side-Encryption-Bucket-Key-Enabled"}
+
+// echoSSE copies the SSE headers of from into the response.
+func echoSSE(w http.ResponseWriter, from http.Header) {
+	for _, h := range sseHeaders {
+		if v := from.Get(h); v != "" {
+			w.Header().Set(h, v)
+		}
+	}
+}
+
+// replay writes a recorded response, with body instead of the recorded one when body is not nil.
+func replay(w http.ResponseWriter, rec *httptest.ResponseRecorder, body []byte) {
+	for k, v := range rec.Header() {
+		if k == "Content-Length" && body != nil {
+			continue
+		}
+		w.Header()[k] = v
+	}
+	if body == nil {
+		body = rec.Body.Bytes()
+	}
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(body) // the client's loss if it hung up
+}
+
+// create serves CreateMultipartUpload, remembering the SSE it asked for.
+func (s *Server) create(w http.ResponseWriter, r *http.Request) {
+	rec := httptest.NewRecorder()
+	s.inner.ServeHTTP(rec, r)
+	var res struct {
+		UploadID string `xml:"UploadId"`
+	}
+	if rec.Code < 300 && xml.Unmarshal(rec.Body.Bytes(), &res) == nil && res.UploadID != "" {
+		s.mu.Lock()
+		s.sse[res.UploadID] = r.Header.Clone()
+		s.mu.Unlock()
+		echoSSE(w, r.Header)
+	}
+	replay(w, rec, nil)
+}
+
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone()})
@@ -115,6 +170,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case isObject && r.Method == http.MethodPut && r.Header.Get("X-Amz-Copy-Source") == "":
 		s.put(w, r, object, q.Get("uploadId"), q.Get("partNumber"))
+	case isObject && r.Method == http.MethodPost && q.Has("uploads"):
+		s.create(w, r)
 	case isObject && r.Method == http.MethodPost && q.Has("uploadId"):
 		s.complete(w, r, object, q.Get("uploadId"))
 	case isObject && (r.Method == http.MethodHead || r.Method == http.MethodGet):
@@ -146,6 +203,14 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request, object, uploadID, p
 	}
 	if claimed != "" {
 		w.Header().Set("X-Amz-Checksum-Sha256", claimed)
+	}
+	if uploadID == "" {
+		echoSSE(w, r.Header)
+	} else {
+		s.mu.Lock()
+		created := s.sse[uploadID]
+		s.mu.Unlock()
+		echoSSE(w, created)
 	}
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	s.inner.ServeHTTP(rec, r)
@@ -188,31 +253,50 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request, object, upload
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	rec := httptest.NewRecorder()
 	s.inner.ServeHTTP(rec, r)
-	if rec.status >= 300 {
+	if rec.Code >= 300 {
+		replay(w, rec, nil)
 		return
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	parts := s.parts[uploadID]
-	if len(parts) == 0 {
-		return
+	created := s.sse[uploadID]
+	var c checksum
+	if len(parts) > 0 {
+		h := sha256.New()
+		for _, p := range req.Parts {
+			h.Write(parts[p.PartNumber])
+		}
+		c = checksum{value: base64.StdEncoding.EncodeToString(h.Sum(nil)) + "-" + strconv.Itoa(len(req.Parts)), kind: "COMPOSITE"}
+		s.objects[object] = c
 	}
-	h := sha256.New()
-	for _, p := range req.Parts {
-		h.Write(parts[p.PartNumber])
-	}
-	s.objects[object] = checksum{value: base64.StdEncoding.EncodeToString(h.Sum(nil)) + "-" + strconv.Itoa(len(req.Parts)), kind: "COMPOSITE"}
 	delete(s.parts, uploadID)
+	delete(s.sse, uploadID)
+	s.mu.Unlock()
+	echoSSE(w, created)
+	result := rec.Body.Bytes()
+	if c.value != "" {
+		result = bytes.Replace(result, []byte("</CompleteMultipartUploadResult>"),
+			[]byte("<ChecksumSHA256>"+c.value+"</ChecksumSHA256><ChecksumType>COMPOSITE</ChecksumType></CompleteMultipartUploadResult>"), 1)
+	}
+	replay(w, rec, result)
 }
 
 // read serves HeadObject and GetObject, with the stored checksum in checksum mode only.
 func (s *Server) read(w http.ResponseWriter, r *http.Request, object string) {
 	s.mu.Lock()
 	c, ok := s.objects[object]
-	corrupt := s.corrupt
+	corrupt, deny := s.corrupt, s.denyRead
 	s.mu.Unlock()
+	if deny {
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(http.StatusForbidden)
+		if r.Method != http.MethodHead {
+			fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`)
+		}
+		return
+	}
 	o := &headerOverride{ResponseWriter: w, set: map[string]string{}}
 	o.del = []string{"X-Amz-Checksum-Sha256", "X-Amz-Checksum-Algorithm", "X-Amz-Sdk-Checksum-Algorithm", "X-Amz-Checksum-Type"}
 	if ok && strings.EqualFold(r.Header.Get("X-Amz-Checksum-Mode"), "ENABLED") {

@@ -18,12 +18,18 @@ const (
 	TimeseriesFile = "timeseries.csv"
 )
 
-// The header rows, as in the seed.
-var (
-	PatientsHeader   = []string{"Surname", "Given name", "DOB", "height", "ID"}
-	ParamsHeader     = []string{"ID", "S0", "S1", "D0", "D1", "RR0", "RR1", "HR0", "HR1", "OS0", "OS1", "BT0", "BT1", "M0", "M1", "SUMB", "SUMT", "SUMDK"}
-	TimeseriesHeader = []string{"date", "ID", "systol", "diastol", "resp.rate", "heart rate", "OSat", "temp", "weight", "BMI", "BaseE", "TPain", "DK", "sum BaseE", "sum TPain", "sum DK"}
-)
+// PatientsHeader returns the header row of patients.csv, as in the seed.
+func PatientsHeader() []string { return []string{"Surname", "Given name", "DOB", "height", "ID"} }
+
+// ParamsHeader returns the header row of patientParameters.csv, as in the seed.
+func ParamsHeader() []string {
+	return []string{"ID", "S0", "S1", "D0", "D1", "RR0", "RR1", "HR0", "HR1", "OS0", "OS1", "BT0", "BT1", "M0", "M1", "SUMB", "SUMT", "SUMDK"}
+}
+
+// TimeseriesHeader returns the header row of timeseries.csv, as in the seed.
+func TimeseriesHeader() []string {
+	return []string{"date", "ID", "systol", "diastol", "resp.rate", "heart rate", "OSat", "temp", "weight", "BMI", "BaseE", "TPain", "DK", "sum BaseE", "sum TPain", "sum DK"}
+}
 
 // DateLayout is how dates are written: Python's str() of a datetime.
 const DateLayout = "2006-01-02 15:04:05"
@@ -152,7 +158,7 @@ func HeightString(ft, in int) string {
 
 func writePatients(w io.Writer, ps []Patient) error {
 	bw := bufio.NewWriter(w)
-	if err := writeHeader(bw, PatientsHeader); err != nil {
+	if err := writeHeader(bw, PatientsHeader()); err != nil {
 		return err
 	}
 	var r row
@@ -171,7 +177,7 @@ func writePatients(w io.Writer, ps []Patient) error {
 
 func writeParams(w io.Writer, ps []Params) error {
 	bw := bufio.NewWriter(w)
-	if err := writeHeader(bw, ParamsHeader); err != nil {
+	if err := writeHeader(bw, ParamsHeader()); err != nil {
 		return err
 	}
 	var r row
@@ -196,7 +202,7 @@ func writeParams(w io.Writer, ps []Params) error {
 
 func writeVisits(w io.Writer, g *Generator, sum *Summary) error {
 	bw := bufio.NewWriterSize(w, 1<<18)
-	if err := writeHeader(bw, TimeseriesHeader); err != nil {
+	if err := writeHeader(bw, TimeseriesHeader()); err != nil {
 		return err
 	}
 	r := row{b: make([]byte, 0, 256)}

@@ -10,12 +10,13 @@
 //     (feet, inches) tuple: a set has no order and indexing it fails. Here it returns 5 ft 8 in. (No
 //     drawn height is that short: heights are drawn from 157 to 198 cm.)
 //  2. The per-patient body-temperature range was drawn from the systolic range (bt0 = randint(sysMin,
-//     sysMax), 90 to 129, plus 3 to 20 "degrees"), so every temperature was 90 to 149 °F and DK was always
-//  0. Here each patient's range is drawn inside the documented 97.0 to 99.1 °F (see the constants).
+//     sysMax), 90 to 129, plus 3 to 20 "degrees"), so temperatures ran from 90 to 149 °F and, with bug 3,
+//     DK fired whenever one fell under 97.4. Here each patient's range is drawn inside the documented 97.0
+//     to 99.1 °F (see the constants).
 //  3. The DK model was fed the BMI instead of the weight (ModelDK(thisBMI, thisBT), while ModelDK tests
-//     weight < 150 lb). Here it is fed the weight.
+//     weight < 150 lb; a BMI is always under 150, so that test always passed). Here it is fed the weight.
 //  4. The CSV files were opened with Python 2's 'wb' mode, which Python 3's csv module refuses (it needs
-//     text mode with newline=”). Here the files are written as UTF-8 text with "\n" line endings (the
+//     text mode with newline=""). Here the files are written as UTF-8 text with "\n" line endings (the
 //     seed's 'excel' dialect wrote "\r\n"); fields are quoted as the csv module quotes them.
 //  5. The check that a random surname is not already taken compared the name with the patient rows
 //     (lists), so it never found a duplicate. Here surnames are unique.
@@ -92,9 +93,11 @@ func StudyStart() time.Time { return studyStart }
 // BornDay returns the date of birth every patient gives, 1920-08-26 08:30:12.
 func BornDay() time.Time { return bornDay }
 
-// namedPatients are the seed's first twelve surnames.
-var namedPatients = []string{"Bigboote", "Yaya", "Smallberries", "Parker", "Whorfin", "Valuk", "Gomez",
-	"OConnor", "Emdall", "Gant", "Manyjars", "Milton"}
+// namedPatients returns the seed's first twelve surnames.
+func namedPatients() []string {
+	return []string{"Bigboote", "Yaya", "Smallberries", "Parker", "Whorfin", "Valuk", "Gomez",
+		"OConnor", "Emdall", "Gant", "Manyjars", "Milton"}
+}
 
 // Options choose the size of the data set and its seed.
 type Options struct {
@@ -188,10 +191,11 @@ func New(o Options) (*Generator, error) {
 
 func (g *Generator) drawPatients(n int) {
 	taken := make(map[string]bool, n)
+	named := namedPatients()
 	for i := 0; i < n; i++ {
 		var name string
-		if i < len(namedPatients) {
-			name = namedPatients[i]
+		if i < len(named) {
+			name = named[i]
 		} else {
 			for name == "" || taken[name] {
 				name = g.randLastName()

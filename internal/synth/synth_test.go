@@ -90,9 +90,9 @@ func between[T int | float64](t *testing.T, name string, v, lo, hi T) {
 
 func TestTheDefaultDataSetHasTheSeedsShapeAndDocumentedRanges(t *testing.T) {
 	p, pp, ts := generate(t, DefaultOptions())
-	patients := readCSV(t, p, PatientsHeader)
-	params := readCSV(t, pp, ParamsHeader)
-	visits := readCSV(t, ts, TimeseriesHeader)
+	patients := readCSV(t, p, PatientsHeader())
+	params := readCSV(t, pp, ParamsHeader())
+	visits := readCSV(t, ts, TimeseriesHeader())
 	require.Len(t, patients, 100)
 	require.Len(t, params, 100)
 	require.Len(t, visits, 10_000)
@@ -112,7 +112,7 @@ func TestTheDefaultDataSetHasTheSeedsShapeAndDocumentedRanges(t *testing.T) {
 		between(t, "inches part", in, 0, 11)
 		heights[i] = [2]int{ft, in}
 	}
-	assert.Equal(t, namedPatients, func() []string {
+	assert.Equal(t, namedPatients(), func() []string {
 		var out []string
 		for _, row := range patients[:12] {
 			out = append(out, row[0])

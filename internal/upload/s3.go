@@ -4,13 +4,16 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
 	tmtypes "github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -77,6 +80,11 @@ type Result struct {
 	// SSE and KMSKeyID are the encryption S3 reported for the stored object.
 	SSE      string
 	KMSKeyID string
+	// VerifiedBy names the responses whose checksum matched: "the upload response", "HeadObject".
+	VerifiedBy []string
+	// HeadDenied is true when HeadObject was denied (a write-only role); the upload response alone
+	// verified the object.
+	HeadDenied bool
 }
 
 // VerificationError reports an upload that S3 accepted but whose stored object does not match what was
@@ -137,45 +145,93 @@ func (u *Uploader) Upload(ctx context.Context, it Item) (*Result, error) {
 		verr.Problems = append(verr.Problems, compareParts(parts, out.CompletedParts)...)
 	}
 
+	// What S3 said when it stored the object: PutObject's or CompleteMultipartUpload's response.
+	fromUpload := reported{source: "the upload response", checksum: aws.ToString(out.ChecksumSHA256),
+		sse: string(out.ServerSideEncryption), kmsKeyID: aws.ToString(out.SSEKMSKeyID)}
+	verr.Problems = append(verr.Problems, fromUpload.check(res, local, it.Size, u.target.KMSKeyARN, false)...)
+	if fromUpload.checksum != "" {
+		res.VerifiedBy = append(res.VerifiedBy, fromUpload.source)
+	}
+
+	// What S3 says of the stored object now. A write-only uploader role may not read it (HeadObject
+	// needs s3:GetObject): then the upload response must have said everything.
 	head, err := u.client.HeadObject(ctx, &s3.HeadObjectInput{
 		Bucket:       aws.String(u.target.Bucket),
 		Key:          aws.String(it.Key),
 		VersionId:    out.VersionID,
 		ChecksumMode: s3types.ChecksumModeEnabled,
 	})
-	if err != nil {
+	switch {
+	case err == nil:
+		fromHead := reported{source: "HeadObject", checksum: aws.ToString(head.ChecksumSHA256), sse: string(head.ServerSideEncryption),
+			kmsKeyID: aws.ToString(head.SSEKMSKeyId), size: head.ContentLength}
+		verr.Problems = append(verr.Problems, fromHead.check(res, local, it.Size, u.target.KMSKeyARN, true)...)
+		res.VerifiedBy = append(res.VerifiedBy, fromHead.source)
+	case isForbidden(err):
+		res.HeadDenied = true
+		if !fromUpload.complete() {
+			verr.Problems = append(verr.Problems, "cannot verify: HeadObject was denied (a write-only uploader role?) and the upload response did not report the checksum, the encryption and the key")
+		}
+	default:
 		return nil, fmt.Errorf("verify s3://%s/%s: head object: %w", u.target.Bucket, it.Key, err)
 	}
-	res.SSE = string(head.ServerSideEncryption)
-	res.KMSKeyID = aws.ToString(head.SSEKMSKeyId)
-	verr.Problems = append(verr.Problems, checkHead(head, res, local, it.Size, u.target.KMSKeyARN)...)
 	if len(verr.Problems) > 0 {
 		return res, verr
 	}
 	return res, nil
 }
 
-// checkHead compares what HeadObject reports of the stored object with what was sent: size, SHA-256
-// checksum, SSE-KMS with the project key. It sets res.Checksum when the checksums match.
-func checkHead(head *s3.HeadObjectOutput, res *Result, local Checksum, size int64, keyARN string) []string {
+// isForbidden reports whether S3 answered 403 (AccessDenied).
+func isForbidden(err error) bool {
+	var re *awshttp.ResponseError
+	return errors.As(err, &re) && re.HTTPStatusCode() == http.StatusForbidden
+}
+
+// reported is what one S3 response said about the stored object.
+type reported struct {
+	source   string
+	checksum string
+	sse      string
+	kmsKeyID string
+	size     *int64
+}
+
+// complete reports whether the response gave the checksum, the encryption and the key.
+func (r reported) complete() bool {
+	return r.checksum != "" && r.sse != "" && r.kmsKeyID != ""
+}
+
+// check compares a response with what was sent: size, SHA-256 checksum, SSE-KMS with the project key. A
+// field the response lacks is a problem only when required. It sets res.Checksum, res.SSE and
+// res.KMSKeyID from what it saw.
+func (r reported) check(res *Result, local Checksum, size int64, keyARN string, required bool) []string {
 	var problems []string
-	if head.ContentLength != nil && *head.ContentLength != size {
-		problems = append(problems, fmt.Sprintf("S3 holds %d bytes, the file has %d", *head.ContentLength, size))
+	if r.size != nil && *r.size != size {
+		problems = append(problems, fmt.Sprintf("%s: S3 holds %d bytes, the file has %d", r.source, *r.size, size))
 	}
-	if remote := aws.ToString(head.ChecksumSHA256); remote == "" {
-		problems = append(problems, "S3 reported no SHA-256 checksum for the object")
-	} else if rc, err := parseChecksum(remote); err != nil {
-		problems = append(problems, err.Error())
-	} else if !local.matches(rc) {
-		problems = append(problems, fmt.Sprintf("S3 reports SHA-256 checksum %s, the file's is %s", rc, local))
-	} else {
+	switch rc, err := parseChecksum(r.checksum); {
+	case r.checksum == "":
+		if required {
+			problems = append(problems, r.source+": S3 reported no SHA-256 checksum for the object")
+		}
+	case err != nil:
+		problems = append(problems, r.source+": "+err.Error())
+	case !local.matches(rc):
+		problems = append(problems, fmt.Sprintf("%s: S3 reports SHA-256 checksum %s, the file's is %s", r.source, rc, local))
+	default:
 		res.Checksum = rc
 	}
-	if sse := string(head.ServerSideEncryption); sse != string(s3types.ServerSideEncryptionAwsKms) {
-		problems = append(problems, fmt.Sprintf("S3 reports server-side encryption %q, want aws:kms", sse))
+	if r.sse != "" || required {
+		res.SSE = r.sse
+		if r.sse != string(s3types.ServerSideEncryptionAwsKms) {
+			problems = append(problems, fmt.Sprintf("%s: S3 reports server-side encryption %q, want aws:kms", r.source, r.sse))
+		}
 	}
-	if id := aws.ToString(head.SSEKMSKeyId); id != keyARN {
-		problems = append(problems, fmt.Sprintf("S3 reports KMS key %q, want the project key %s", id, keyARN))
+	if r.kmsKeyID != "" || required {
+		res.KMSKeyID = r.kmsKeyID
+		if r.kmsKeyID != keyARN {
+			problems = append(problems, fmt.Sprintf("%s: S3 reports KMS key %q, want the project key %s", r.source, r.kmsKeyID, keyARN))
+		}
 	}
 	return problems
 }

@@ -9,8 +9,11 @@
 //   - files at least PartSize long go up in parts (multipart upload through the SDK's transfer manager),
 //     with a progress bar;
 //   - every upload is verified: each request carries a SHA-256 checksum (ChecksumAlgorithm SHA256) that S3
-//     checks on receipt, and afterwards HeadObject (checksum mode enabled) must report the checksum
-//     computed locally from the bytes read, and SSE-KMS with the project key.
+//     checks on receipt; the response that stores the object (PutObject, or CompleteMultipartUpload) and
+//     then HeadObject (checksum mode enabled) must report the checksum computed locally from the bytes
+//     read, and SSE-KMS with the project key. A write-only uploader role may not call HeadObject (it
+//     needs s3:GetObject, which the bucket policy denies such roles): a 403 there is accepted when the
+//     upload response reported the checksum, the encryption and the key.
 //
 // What is compared. A single PUT's object has a FULL_OBJECT checksum: the base64 SHA-256 of the file. A
 // multipart object's SHA-256 checksum is COMPOSITE (S3 offers no full-object SHA-256 for multipart

@@ -79,6 +79,8 @@ func TestASmallFileGoesUpInOnePutWithSSEKMSAndIsVerified(t *testing.T) {
 	assert.Equal(t, 0, res.Checksum.Parts)
 	assert.Equal(t, "aws:kms", res.SSE)
 	assert.Equal(t, testKey, res.KMSKeyID)
+	assert.Equal(t, []string{"the upload response", "HeadObject"}, res.VerifiedBy)
+	assert.False(t, res.HeadDenied)
 
 	puts := requestsTo(srv, http.MethodPut, "/"+testBucket+"/incoming/patients.csv")
 	require.Len(t, puts, 1)
@@ -117,6 +119,7 @@ func TestALargeFileGoesUpInPartsEachWithSSEKMSAndTheCompositeChecksumIsVerified(
 	require.NoError(t, err)
 	assert.Equal(t, 3, res.Parts)
 	assert.Equal(t, 3, res.Checksum.Parts, "S3 reported a composite checksum of three parts")
+	assert.Equal(t, []string{"the upload response", "HeadObject"}, res.VerifiedBy, "CompleteMultipartUpload returned the composite checksum")
 	assert.Equal(t, fileSHA256(t, path), res.SHA256)
 
 	data, err := os.ReadFile(path)
@@ -176,33 +179,65 @@ func TestAChecksumMismatchFailsVerification(t *testing.T) {
 		var verr *VerificationError
 		require.ErrorAs(t, err, &verr, "size %d", size)
 		assert.Contains(t, err.Error(), "s3://"+testBucket+"/incoming/a.csv was uploaded but failed verification")
-		assert.Contains(t, err.Error(), "S3 reports SHA-256 checksum")
+		assert.Contains(t, err.Error(), "HeadObject: S3 reports SHA-256 checksum")
 	}
 }
 
-func TestAnUnencryptedStoredObjectFailsVerification(t *testing.T) {
-	srv := s3test.Start(t, testBucket)
-	path := writeFile(t, t.TempDir(), "a.csv", 10)
-	items, err := Prepare([]string{path}, testTarget(), nil)
-	require.NoError(t, err)
-	u, err := New(srv.Client, testTarget(), Options{})
-	require.NoError(t, err)
-	// The same object stored without the SSE headers or a checksum, as if something had stripped them.
-	_, err = srv.Client.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(testBucket), Key: aws.String(items[0].Key), Body: bytes.NewReader(make([]byte, 10))})
-	require.NoError(t, err)
-	problems := verifyHeadForTest(t, u, items[0])
-	assert.Contains(t, problems, `S3 reports server-side encryption "", want aws:kms`)
-	assert.Contains(t, problems, "S3 reported no SHA-256 checksum for the object")
+func TestWhatAResponseReportsIsComparedWithWhatWasSent(t *testing.T) {
+	sum := sha256.Sum256([]byte("x"))
+	local := fullObjectChecksum(sum[:])
+	size := int64(1)
+	other := int64(2)
+	tests := []struct {
+		name     string
+		r        reported
+		required bool
+		want     []string
+	}{
+		{"a complete, matching response", reported{source: "HeadObject", checksum: local.Value, sse: "aws:kms", kmsKeyID: testKey, size: &size}, true, nil},
+		{"a response without the fields, not required", reported{source: "the upload response"}, false, nil},
+		{"an unencrypted object", reported{source: "HeadObject", checksum: local.Value}, true, []string{
+			`HeadObject: S3 reports server-side encryption "", want aws:kms`,
+			`HeadObject: S3 reports KMS key "", want the project key ` + testKey}},
+		{"no checksum", reported{source: "HeadObject", sse: "aws:kms", kmsKeyID: testKey}, true, []string{"HeadObject: S3 reported no SHA-256 checksum for the object"}},
+		{"SSE-S3 instead of SSE-KMS", reported{source: "the upload response", sse: "AES256"}, false, []string{`the upload response: S3 reports server-side encryption "AES256", want aws:kms`}},
+		{"another key", reported{source: "the upload response", sse: "aws:kms", kmsKeyID: "arn:aws:kms:us-east-1:111122223333:key/other"}, false, []string{`S3 reports KMS key "arn:aws:kms:us-east-1:111122223333:key/other"`}},
+		{"another size", reported{source: "HeadObject", checksum: local.Value, sse: "aws:kms", kmsKeyID: testKey, size: &other}, true, []string{"HeadObject: S3 holds 2 bytes, the file has 1"}},
+		{"a malformed checksum", reported{source: "HeadObject", checksum: "zz", sse: "aws:kms", kmsKeyID: testKey}, true, []string{`HeadObject: checksum "zz" is not a base64 SHA-256`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var res Result
+			got := strings.Join(tt.r.check(&res, local, size, testKey, tt.required), "; ")
+			if tt.want == nil {
+				assert.Empty(t, got)
+			}
+			for _, w := range tt.want {
+				assert.Contains(t, got, w)
+			}
+		})
+	}
+	assert.True(t, reported{checksum: "a", sse: "aws:kms", kmsKeyID: testKey}.complete())
+	assert.False(t, reported{checksum: "a", sse: "aws:kms"}.complete())
 }
 
-// verifyHeadForTest runs the HeadObject checks of Upload on an object already stored.
-func verifyHeadForTest(t *testing.T, u *Uploader, it Item) string {
-	t.Helper()
-	head, err := u.client.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String(u.target.Bucket), Key: aws.String(it.Key), ChecksumMode: "ENABLED"})
-	require.NoError(t, err)
-	res := &Result{SSE: string(head.ServerSideEncryption), KMSKeyID: aws.ToString(head.SSEKMSKeyId)}
-	problems := checkHead(head, res, fullObjectChecksum(make([]byte, 32)), it.Size, u.target.KMSKeyARN)
-	return strings.Join(problems, "; ")
+func TestAWriteOnlyRoleIsVerifiedFromTheUploadResponses(t *testing.T) {
+	for _, size := range []int{100, 2*MinPartSize + 1} {
+		srv := s3test.Start(t, testBucket)
+		srv.DenyReads()
+		path := writeFile(t, t.TempDir(), "a.csv", size)
+		items, err := Prepare([]string{path}, testTarget(), nil)
+		require.NoError(t, err)
+		u, err := New(srv.Client, testTarget(), Options{PartSize: MinPartSize})
+		require.NoError(t, err)
+		res, err := u.Upload(context.Background(), items[0])
+		require.NoError(t, err, "size %d", size)
+		assert.True(t, res.HeadDenied)
+		assert.Equal(t, []string{"the upload response"}, res.VerifiedBy)
+		assert.Equal(t, "aws:kms", res.SSE)
+		assert.Equal(t, testKey, res.KMSKeyID)
+		assert.NotEmpty(t, res.Checksum.Value)
+	}
 }
 
 func TestKeysThatLookLikePHIRefuseTheWholeBatchWithoutNamingThem(t *testing.T) {
@@ -351,4 +386,17 @@ func TestUploadAllStopsAtTheFirstFailure(t *testing.T) {
 	assert.Contains(t, err.Error(), "upload "+a+" to s3://no-such-bucket")
 	assert.Empty(t, done)
 	assert.False(t, errors.As(err, new(*VerificationError)))
+}
+
+func TestAnEmptyFileIsUploadedAndVerified(t *testing.T) {
+	srv := s3test.Start(t, testBucket)
+	path := writeFile(t, t.TempDir(), "empty.csv", 0)
+	items, err := Prepare([]string{path}, testTarget(), nil)
+	require.NoError(t, err)
+	u, err := New(srv.Client, testTarget(), Options{})
+	require.NoError(t, err)
+	res, err := u.Upload(context.Background(), items[0])
+	require.NoError(t, err)
+	assert.Equal(t, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", res.SHA256)
+	assert.Equal(t, 0, res.Parts)
 }
