@@ -22,6 +22,9 @@ const (
 	KeyServiceConfig KeyService = "config"
 	// KeyServiceCloudWatchAlarms lets CloudWatch alarms publish to the project's encrypted SNS topic.
 	KeyServiceCloudWatchAlarms KeyService = "cloudwatch"
+	// KeyServiceAutoScaling lets EC2 Auto Scaling launch workers whose volumes are encrypted with the key
+	// (and publish to the encrypted topic), through its service-linked role.
+	KeyServiceAutoScaling KeyService = "autoscaling"
 )
 
 // KeyDeletionWindowDays is the waiting period before a scheduled key deletion takes effect: the longest
@@ -175,6 +178,18 @@ func KeyPolicy(a ProjectKeyArgs) (string, error) {
 					"StringEquals": {"aws:SourceAccount": {a.ARNs.AccountID}},
 					"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:*", a.ARNs.Partition, a.ARNs.Region, a.ARNs.AccountID)}},
 				}})
+		case KeyServiceAutoScaling:
+			// AWS's documented key policy for Auto Scaling with encrypted volumes: its service-linked role
+			// uses the key, and may create grants only for AWS resources (the instances' volumes). KMS
+			// refuses a principal that does not exist: docs/workers.md says how to create the role once.
+			role := &Principal{AWS: []string{AutoScalingServiceLinkedRole(a.ARNs)}}
+			doc.Statement = append(doc.Statement,
+				Statement{Sid: "AutoScalingUsesKeyForWorkerVolumes", Effect: Allow, Principal: role,
+					Action:   []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"},
+					Resource: []string{"*"}},
+				Statement{Sid: "AutoScalingAttachesWorkerVolumes", Effect: Allow, Principal: role,
+					Action: []string{"kms:CreateGrant"}, Resource: []string{"*"},
+					Condition: Condition{"Bool": {"kms:GrantIsForAWSResource": {"true"}}}})
 		default:
 			return "", fmt.Errorf("key service %q is not supported", s)
 		}
@@ -193,4 +208,9 @@ func logGroupPatterns(a ProjectKeyArgs) []string {
 		out[i] = a.ARNs.LogGroup(p + "*")
 	}
 	return out
+}
+
+// AutoScalingServiceLinkedRole is the ARN of EC2 Auto Scaling's default service-linked role.
+func AutoScalingServiceLinkedRole(a ARNs) string {
+	return fmt.Sprintf("arn:%s:iam::%s:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling", a.Partition, a.AccountID)
 }

@@ -41,6 +41,24 @@ type UserData struct {
 	// Atlas host: the AWS region, the read-only user's secret, the Redshift endpoint and the schemas.
 	Region, ReadOnlySecretARN, RedshiftHost, Database, CDMSchema, ResultsSchema string
 	RedshiftPort, AtlasPort                                                     int
+	// Worker holds a worker's settings; nil for other roles.
+	Worker *WorkerSettings
+}
+
+// WorkerSettings is what a worker's user data starts the worker with.
+type WorkerSettings struct {
+	// QueueURL, OutputBucket and KMSKeyARN are the worker's queue, results bucket and key.
+	QueueURL, OutputBucket, KMSKeyARN string
+	// BinaryURI is the s3:// address of the worker executable.
+	BinaryURI string
+	// Pipeline is the program, or JSON array of program and arguments, run on each object.
+	Pipeline string
+	// IdleMinutes without work end the worker.
+	IdleMinutes int
+	// GroupName is the Auto Scaling group the worker leaves when idle.
+	GroupName string
+	// ScratchDevice is the scratch volume's block device name; MetricNamespace the worker metrics'.
+	ScratchDevice, MetricNamespace string
 }
 
 // LoginGroup is the group of the researchers' logins.
@@ -84,8 +102,13 @@ var (
 // check refuses any value that could break out of the script's quoting. Configuration validates them
 // already; this keeps the renderer safe on its own.
 func (u UserData) check() error {
-	if u.Role != RoleBastion && u.Role != RoleWorkstation && u.Role != RoleAtlas {
-		return fmt.Errorf("user data role %q is not %s, %s or %s", u.Role, RoleBastion, RoleWorkstation, RoleAtlas)
+	if u.Role != RoleBastion && u.Role != RoleWorkstation && u.Role != RoleAtlas && u.Role != RoleWorker {
+		return fmt.Errorf("user data role %q is not %s, %s, %s or %s", u.Role, RoleBastion, RoleWorkstation, RoleAtlas, RoleWorker)
+	}
+	if u.Role == RoleWorker {
+		if err := u.Worker.check(u); err != nil {
+			return err
+		}
 	}
 	if u.Role == RoleAtlas {
 		for name, v := range map[string]string{"region": u.Region, "secret": u.ReadOnlySecretARN, "host": u.RedshiftHost,
@@ -107,6 +130,24 @@ func (u UserData) check() error {
 		if !safeLogin.MatchString(r.Login) || !safePubKey.MatchString(r.PublicKey) {
 			return fmt.Errorf("user data: researcher %q has an unsafe login or key", r.Login)
 		}
+	}
+	return nil
+}
+
+// check refuses worker settings that could break out of the script's quoting.
+func (w *WorkerSettings) check(u UserData) error {
+	if w == nil {
+		return fmt.Errorf("user data: a worker needs its settings")
+	}
+	for name, v := range map[string]string{"queue URL": w.QueueURL, "output bucket": w.OutputBucket, "key": w.KMSKeyARN,
+		"binary": w.BinaryURI, "group": w.GroupName, "scratch device": w.ScratchDevice, "metric namespace": w.MetricNamespace,
+		"region": u.Region, "mount point": u.MountPoint} {
+		if !safeAtlasValue.MatchString(v) {
+			return fmt.Errorf("user data: worker %s %q is not a plain value", name, v)
+		}
+	}
+	if w.Pipeline == "" || strings.ContainsAny(w.Pipeline, "'\n\r") || w.IdleMinutes < 1 {
+		return fmt.Errorf("user data: a worker needs a one-line pipeline without single quotes and an idle time")
 	}
 	return nil
 }

@@ -79,13 +79,13 @@ func TestLoadAppliesDefaults(t *testing.T) {
 
 func TestWorkersAndEMRAreReadWhenEnabled(t *testing.T) {
 	c, err := Load(FromMap(with(map[string]string{
-		"sce:workersEnabled": "true", "sce:workerPipelineCommand": `/opt/pipeline/run --threads 4 "$SCE_INPUT"`,
+		"sce:workersEnabled": "true", "sce:workerPipelineCommand": `["/opt/pipeline/run","--threads","4"]`,
 		"sce:maxWorkers": "8", "sce:workerInstanceType": "r6i.2xlarge", "sce:workerIdleMinutes": "30",
 		"sce:emrEnabled": "true", "sce:emrReleaseLabel": "emr-6.15.0", "sce:emrCoreInstanceCount": "4",
 	})))
 	require.NoError(t, err)
 	assert.Equal(t, Workers{Enabled: true, InstanceType: "r6i.2xlarge", MaxWorkers: 8, ScratchGB: 200,
-		PipelineCommand: `/opt/pipeline/run --threads 4 "$SCE_INPUT"`, IdleMinutes: 30}, c.Workers)
+		PipelineCommand: `["/opt/pipeline/run","--threads","4"]`, IdleMinutes: 30}, c.Workers)
 	assert.True(t, c.EMR.Enabled)
 	assert.Equal(t, "emr-6.15.0", c.EMR.ReleaseLabel, "6.15 is later than 6.7: versions compare as numbers")
 	assert.Equal(t, 4, c.EMR.CoreInstanceCount)
@@ -217,7 +217,9 @@ func TestLoadRejectsBadInput(t *testing.T) {
 		{"a t-family worker", with(map[string]string{"sce:workerInstanceType": "t3.xlarge"}), "sce:workerInstanceType", "t3.xlarge", "burstable"},
 		{"no workers at most", with(map[string]string{"sce:maxWorkers": "0"}), "sce:maxWorkers", "0", "from 1 to 100"},
 		{"workers without a pipeline", with(map[string]string{"sce:workersEnabled": "true"}), "sce:workerPipelineCommand", "", "required when sce:workersEnabled"},
-		{"a pipeline with a single quote", with(map[string]string{"sce:workerPipelineCommand": "run 'x'"}), "sce:workerPipelineCommand", "run 'x'", "single quote"},
+		{"a pipeline with a single quote", with(map[string]string{"sce:workerPipelineCommand": `["run","'x'"]`}), "sce:workerPipelineCommand", "'x'", "single quote"},
+		{"a pipeline written as a shell line", with(map[string]string{"sce:workerPipelineCommand": "/opt/run --fast"}), "sce:workerPipelineCommand", "/opt/run --fast", "not a JSON array"},
+		{"a pipeline that is a broken JSON array", with(map[string]string{"sce:workerPipelineCommand": `["/opt/run",`}), "sce:workerPipelineCommand", "/opt/run", "JSON array of strings"},
 		{"a pipeline of two lines", with(map[string]string{"sce:workerPipelineCommand": "run\nrm -rf /"}), "sce:workerPipelineCommand", `run\nrm -rf /`, "line break"},
 		{"a worker idle time of zero", with(map[string]string{"sce:workerIdleMinutes": "0"}), "sce:workerIdleMinutes", "0", "from 1 to 1440"},
 		{"an EMR release too old for runtime roles", with(map[string]string{"sce:emrReleaseLabel": "emr-6.6.0"}), "sce:emrReleaseLabel", "emr-6.6.0", "older than emr-6.7.0"},

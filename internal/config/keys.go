@@ -178,7 +178,7 @@ func Keys() []Key {
 		{Name: KeyWorkerScratchGB, Type: TypeInteger, Default: "200",
 			Description: "Size in GiB of each worker's encrypted gp3 scratch volume, where it downloads its object (1 to 16384)."},
 		{Name: KeyWorkerPipelineCommand, Type: TypeString, Default: "",
-			Description: "The command a worker runs on each object, required when `workersEnabled` is true: one line without single quotes. It is run with `SCE_INPUT` (the downloaded file) and `SCE_OUTPUT_DIR` (an empty directory whose files are uploaded) in its environment."},
+			Description: "The program a worker runs on each object, required when `workersEnabled` is true: a path, or a JSON array of the program and its arguments (`[\"/opt/pipeline/run\",\"--threads\",\"4\"]`), run without a shell, no single quotes. The downloaded file's path is appended; the program writes its results into `$SCE_OUTPUT_DIR`, which are uploaded to the output bucket."},
 		{Name: KeyWorkerIdleMinutes, Type: TypeInteger, Default: "15",
 			Description: "Minutes without work after which a worker shuts itself down and is terminated (1 to 1440)."},
 		{Name: KeyEMREnabled, Type: TypeBoolean, Default: "false",

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"regexp"
 	"strconv"
 	"strings"
@@ -56,19 +57,33 @@ func (r *reader) workers() Workers {
 	return w
 }
 
-// checkPipelineCommand refuses what could not be written safely into the workers' configuration file: a
-// single line of printable characters without single quotes, at most 1024 of them.
+// pipelineAccepted is what workerPipelineCommand accepts, for error messages.
+const pipelineAccepted = `accepted: a program (a path or a name in PATH), or a JSON array of the program and its arguments such as ["/opt/pipeline/run","--threads","4"]; no single quotes, one line`
+
+// checkPipelineCommand accepts what the worker runs without a shell (a program, or a JSON array of the
+// program and its arguments) and what can be written safely into the workers' environment file: one line
+// of printable characters without single quotes, at most 1024 of them.
 func checkPipelineCommand(s string) string {
 	if len(s) > 1024 {
-		return "is longer than 1024 characters; accepted: one command line"
+		return "is longer than 1024 characters; " + pipelineAccepted
 	}
 	if strings.ContainsRune(s, '\'') {
-		return "contains a single quote; accepted: one command line without single quotes (use double quotes)"
+		return "contains a single quote; " + pipelineAccepted
 	}
 	for _, c := range s {
 		if !unicode.IsPrint(c) {
-			return "contains a control character or a line break; accepted: one command line of printable characters"
+			return "contains a control character or a line break; " + pipelineAccepted
 		}
+	}
+	if strings.HasPrefix(s, "[") {
+		var argv []string
+		if err := json.Unmarshal([]byte(s), &argv); err != nil || len(argv) == 0 || argv[0] == "" {
+			return "is not a JSON array of strings naming a program; " + pipelineAccepted
+		}
+		return ""
+	}
+	if strings.ContainsAny(s, " \t") {
+		return "has arguments but is not a JSON array (the command is run without a shell); " + pipelineAccepted
 	}
 	return ""
 }

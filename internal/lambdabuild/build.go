@@ -25,3 +25,18 @@ func Build(ctx context.Context, dir, pkg, outDir string) (string, error) {
 	}
 	return outDir, nil
 }
+
+// BuildExecutable compiles the package pkg (relative to dir) into outFile, a static Linux executable for
+// goarch ("amd64" or "arm64"): the worker pool's binary, for its instance type.
+func BuildExecutable(ctx context.Context, dir, pkg, outFile, goarch string) error {
+	if err := os.MkdirAll(filepath.Dir(outFile), 0o755); err != nil {
+		return fmt.Errorf("create build directory: %w", err)
+	}
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-s -w", "-o", outFile, pkg)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH="+goarch, "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("build %s for linux/%s: %w: %s", pkg, goarch, err, out)
+	}
+	return nil
+}

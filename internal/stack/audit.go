@@ -19,6 +19,9 @@ func keyServices(cfg *config.Config) []components.KeyService {
 	if cfg.AccountBaseline {
 		services = append(services, components.KeyServiceConfig)
 	}
+	if cfg.Workers.Enabled {
+		services = append(services, components.KeyServiceAutoScaling)
+	}
 	return services
 }
 

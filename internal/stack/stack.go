@@ -32,6 +32,8 @@ type Stack struct {
 	Data     *Data
 	Cost     *components.CostControl
 	Ledger   *components.UploadLedger
+	// Workers is the scale-out pool; nil unless workersEnabled.
+	Workers *components.WorkerPool
 }
 
 // Run is the Pulumi program: it loads and validates the configuration before registering any resource,
@@ -118,6 +120,11 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Stack, error) {
 	}
 
 	s.Data, err = buildData(ctx, cfg, arns, s, withProvider)
+	if err != nil {
+		return nil, err
+	}
+
+	s.Workers, err = buildWorkers(ctx, cfg, arns, s, withProvider)
 	if err != nil {
 		return nil, err
 	}

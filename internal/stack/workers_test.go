@@ -1,0 +1,226 @@
+package stack_test
+
+import (
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sce-project/sce/components"
+	"github.com/sce-project/sce/internal/plan"
+	"github.com/sce-project/sce/internal/stack"
+)
+
+const pipeline = `["/opt/pipeline/run","--threads","4"]`
+
+func workersPlan(t *testing.T, changes map[string]string) *plan.Plan {
+	t.Helper()
+	c := map[string]string{"sce:workersEnabled": "true", "sce:workerPipelineCommand": pipeline}
+	for k, v := range changes {
+		c[k] = v
+	}
+	return planWith(t, c)
+}
+
+func TestNoWorkerPoolUnlessEnabled(t *testing.T) {
+	p := planWith(t, nil)
+	assert.Empty(t, p.Find("aws:autoscaling/group:Group", "aws:ec2/launchTemplate:LaunchTemplate", "aws:autoscaling/policy:Policy"))
+	assert.NotContains(t, in(p.Find("aws:kms/key:Key")[0], "policy"), "AWSServiceRoleForAutoScaling",
+		"the key admits Auto Scaling only for a pool")
+}
+
+func TestWorkerLaunchTemplateIsDedicatedPrivateAndEncrypted(t *testing.T) {
+	p := workersPlan(t, map[string]string{"sce:workerInstanceType": "r6i.2xlarge", "sce:workerScratchGb": "500"})
+	lt := one(t, p, "aws:ec2/launchTemplate:LaunchTemplate", "study-workers-template")
+	key := out(p.Find("aws:kms/key:Key")[0], "arn")
+	assert.Equal(t, "r6i.2xlarge", in(lt, "instanceType"))
+	assert.Equal(t, "dedicated", lt.Inputs["placement"].(map[string]any)["tenancy"])
+	assert.Equal(t, "terminate", in(lt, "instanceInitiatedShutdownBehavior"), "a powered-off worker is terminated")
+	md := lt.Inputs["metadataOptions"].(map[string]any)
+	assert.Equal(t, "required", md["httpTokens"], "IMDSv2 only")
+	assert.EqualValues(t, 1, md["httpPutResponseHopLimit"])
+	nics := lt.Inputs["networkInterfaces"].([]any)
+	require.Len(t, nics, 1)
+	nic := nics[0].(map[string]any)
+	assert.Equal(t, "false", nic["associatePublicIpAddress"], "no public address")
+	sg := one(t, p, "aws:ec2/securityGroup:SecurityGroup", "study-workers-sg")
+	assert.Equal(t, []any{sg.ID}, nic["securityGroups"])
+
+	sizes := map[string]any{}
+	for _, m := range lt.Inputs["blockDeviceMappings"].([]any) {
+		bd := m.(map[string]any)
+		ebs := bd["ebs"].(map[string]any)
+		assert.Equal(t, "true", ebs["encrypted"], bd["deviceName"])
+		assert.Equal(t, key, ebs["kmsKeyId"], "%v: the project key", bd["deviceName"])
+		assert.Equal(t, "true", ebs["deleteOnTermination"], "%v: nothing is left behind", bd["deviceName"])
+		sizes[bd["deviceName"].(string)] = ebs["volumeSize"]
+	}
+	assert.EqualValues(t, map[string]any{"/dev/xvda": int64(30), components.WorkerScratchDevice: int64(500)}, sizes)
+
+	profile := one(t, p, "aws:iam/instanceProfile:InstanceProfile", "study-workers-profile")
+	assert.Equal(t, out(profile, "arn"), lt.Inputs["iamInstanceProfile"].(map[string]any)["arn"])
+
+	// No ingress at all: the only rule is HTTPS out.
+	for _, r := range p.Find("aws:ec2/securityGroupRule:SecurityGroupRule") {
+		if in(r, "securityGroupId") == sg.ID {
+			assert.Equal(t, "egress", in(r, "type"), r.Name)
+			assert.EqualValues(t, 443, r.Inputs["fromPort"], r.Name)
+		}
+	}
+}
+
+func TestWorkerGroupRunsFromZeroInThePrivateSubnet(t *testing.T) {
+	p := workersPlan(t, map[string]string{"sce:maxWorkers": "7"})
+	g := one(t, p, "aws:autoscaling/group:Group", "study-workers-group")
+	assert.EqualValues(t, 0, g.Inputs["minSize"])
+	assert.EqualValues(t, 7, g.Inputs["maxSize"])
+	assert.NotContains(t, g.Inputs, "desiredCapacity", "the queue sets the capacity")
+	assert.Equal(t, []any{one(t, p, subnetType, "study-private-subnet").ID}, g.Inputs["vpcZoneIdentifiers"])
+	assert.Equal(t, true, g.Inputs["protectFromScaleIn"], "scale-in never picks a busy worker")
+	assert.Equal(t, "study-workers", in(g, "name"))
+	lt := one(t, p, "aws:ec2/launchTemplate:LaunchTemplate", "study-workers-template")
+	assert.Equal(t, lt.ID, g.Inputs["launchTemplate"].(map[string]any)["id"])
+}
+
+func TestWorkerSteps(t *testing.T) {
+	cases := []struct {
+		max  int
+		want []components.WorkerStep
+	}{
+		{1, []components.WorkerStep{{Backlog: 1, Workers: 1}}},
+		{3, []components.WorkerStep{{Backlog: 1, Workers: 1}, {Backlog: 2, Workers: 2}, {Backlog: 3, Workers: 3}}},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, components.WorkerSteps(c.max), "max %d", c.max)
+	}
+	for _, max := range []int{5, 20, 21, 50, 100} {
+		steps := components.WorkerSteps(max)
+		assert.LessOrEqual(t, len(steps), 20, "max %d: Auto Scaling allows 20 steps", max)
+		assert.Equal(t, 1, steps[0].Backlog, "max %d: one message starts a worker", max)
+		assert.Equal(t, max, steps[len(steps)-1].Workers, "max %d: the last step reaches the maximum", max)
+		for i := 1; i < len(steps); i++ {
+			assert.Greater(t, steps[i].Workers, steps[i-1].Workers, "max %d: steps grow", max)
+			assert.Equal(t, steps[i-1].Workers+1, steps[i].Backlog, "max %d: contiguous", max)
+			assert.LessOrEqual(t, steps[i].Workers, steps[i].Backlog+max/20, "max %d: never far more workers than messages", max)
+		}
+	}
+}
+
+func TestWorkersScaleOnTheLedgerQueueBacklog(t *testing.T) {
+	p := workersPlan(t, map[string]string{"sce:maxWorkers": "3"})
+	policy := one(t, p, "aws:autoscaling/policy:Policy", "study-workers-scale-out")
+	assert.Equal(t, "StepScaling", in(policy, "policyType"))
+	assert.Equal(t, "ExactCapacity", in(policy, "adjustmentType"))
+	var got []string
+	for _, s := range policy.Inputs["stepAdjustments"].([]any) {
+		m := s.(map[string]any)
+		got = append(got, fmt.Sprintf("[%v,%v)->%v", m["metricIntervalLowerBound"], m["metricIntervalUpperBound"], m["scalingAdjustment"]))
+	}
+	assert.Equal(t, []string{"[0,1)->1", "[1,2)->2", "[2,<nil>)->3"}, got, "one worker per message, bounds relative to the threshold")
+
+	alarm := one(t, p, "aws:cloudwatch/metricAlarm:MetricAlarm", "study-workers-backlog")
+	assert.Equal(t, []any{out(policy, "arn")}, alarm.Inputs["alarmActions"])
+	assert.EqualValues(t, 1, alarm.Inputs["threshold"])
+	queue := one(t, p, "aws:sqs/queue:Queue", "study-ledger-queue")
+	metrics := map[string]bool{}
+	for _, q := range alarm.Inputs["metricQueries"].([]any) {
+		m := q.(map[string]any)
+		if metric, ok := m["metric"].(map[string]any); ok {
+			assert.Equal(t, out(queue, "name"), metric["dimensions"].(map[string]any)["QueueName"], "the ledger's queue")
+			metrics[metric["metricName"].(string)] = true
+		} else {
+			assert.Equal(t, "waiting + inwork", m["expression"])
+			assert.Equal(t, true, m["returnData"])
+		}
+	}
+	assert.Equal(t, map[string]bool{"ApproximateNumberOfMessagesVisible": true, "ApproximateNumberOfMessagesNotVisible": true}, metrics,
+		"messages in work count, so a busy pool is not shrunk")
+}
+
+func TestWorkerPoolNotifiesStartAndLastStop(t *testing.T) {
+	p := workersPlan(t, nil)
+	topic := p.Find("aws:sns/topic:Topic")[0]
+	running := one(t, p, "aws:cloudwatch/metricAlarm:MetricAlarm", "study-workers-running")
+	assert.Equal(t, "GroupInServiceInstances", in(running, "metricName"))
+	assert.Equal(t, []any{out(topic, "arn")}, running.Inputs["alarmActions"], "the pool started")
+	assert.Equal(t, []any{out(topic, "arn")}, running.Inputs["okActions"], "the last worker stopped")
+	g := one(t, p, "aws:autoscaling/group:Group", "study-workers-group")
+	assert.Contains(t, g.Inputs["enabledMetrics"], "GroupInServiceInstances", "the alarm's metric is collected")
+	n := one(t, p, "aws:autoscaling/notification:Notification", "study-workers-notifications")
+	assert.Equal(t, out(topic, "arn"), in(n, "topicArn"))
+}
+
+func TestWorkerRoleIsLeastPrivilege(t *testing.T) {
+	p := workersPlan(t, nil)
+	doc := policyOf(t, one(t, p, "aws:iam/policy:Policy", "study-workers-policy"), "policy")
+	dataIn, output, ancillary := bucketOf(t, p, "data-in"), bucketOf(t, p, "output"), bucketOf(t, p, "ancillary")
+	queue := one(t, p, "aws:sqs/queue:Queue", "study-ledger-queue")
+	grants := map[string][]string{}
+	for _, s := range doc.Statement {
+		require.Equal(t, components.Allow, s.Effect)
+		for _, a := range s.Action {
+			grants[a] = append(grants[a], s.Resource...)
+		}
+	}
+	assert.ElementsMatch(t, []string{out(dataIn, "arn") + "/*", out(ancillary, "arn") + "/" + components.WorkerBinaryPrefix + "*"}, grants["s3:GetObject"],
+		"reads data-in and its own binary only")
+	assert.Equal(t, []string{out(output, "arn") + "/*"}, grants["s3:PutObject"], "writes output only")
+	assert.Equal(t, []string{out(queue, "arn")}, grants["sqs:DeleteMessage"])
+	assert.Equal(t, []string{"arn:aws:autoscaling:us-west-2:111122223333:autoScalingGroup:*:autoScalingGroupName/study-workers"},
+		grants["autoscaling:TerminateInstanceInAutoScalingGroup"], "leaves its own group only")
+	for action := range grants {
+		assert.NotContains(t, action, "*", "no wildcard actions")
+		assert.NotContains(t, []string{"s3:DeleteObject", "s3:PutObjectAcl", "sqs:SendMessage"}, action)
+	}
+}
+
+func TestWorkerUserDataStartsTheWorkerAndLeavesWhenIdle(t *testing.T) {
+	p := workersPlan(t, map[string]string{"sce:workerIdleMinutes": "25"})
+	lt := one(t, p, "aws:ec2/launchTemplate:LaunchTemplate", "study-workers-template")
+	raw, err := base64.StdEncoding.DecodeString(in(lt, "userData"))
+	require.NoError(t, err)
+	script := string(raw)
+	queue := one(t, p, "aws:sqs/queue:Queue", "study-ledger-queue")
+	for _, want := range []string{
+		"SQS_QUEUE_URL=" + queue.ID,
+		"OUTPUT_BUCKET=" + out(bucketOf(t, p, "output"), "bucket"),
+		"IDLE_TIMEOUT=25m",
+		"PIPELINE_COMMAND='" + pipeline + "'",
+		"mkfs.xfs -f -L study-scratch",
+		"OnSuccess=sce-worker-leave.service",
+		"--should-decrement-desired-capacity",
+		"User=sce-worker",
+		"systemctl disable --now sshd",
+		"-w /scratch -p rwa -k phi-access",
+	} {
+		assert.Contains(t, script, want)
+	}
+	binary := one(t, p, "aws:s3/bucketObjectv2:BucketObjectv2", "study-workers-binary")
+	assert.Contains(t, script, "s3://"+out(bucketOf(t, p, "ancillary"), "bucket")+"/"+in(binary, "key"))
+	assert.Equal(t, "aws:kms", in(binary, "serverSideEncryption"))
+}
+
+func TestKeyLetsAutoScalingEncryptWorkerVolumes(t *testing.T) {
+	p := workersPlan(t, nil)
+	doc := policyOf(t, p.Find("aws:kms/key:Key")[0], "policy")
+	role := "arn:aws:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+	var sids []string
+	for _, s := range doc.Statement {
+		if s.Principal != nil && len(s.Principal.AWS) == 1 && s.Principal.AWS[0] == role {
+			sids = append(sids, s.Sid)
+			if strings.Contains(strings.Join(s.Action, ","), "CreateGrant") {
+				assert.Equal(t, []string{"true"}, s.Condition["Bool"]["kms:GrantIsForAWSResource"])
+			}
+		}
+	}
+	assert.ElementsMatch(t, []string{"AutoScalingUsesKeyForWorkerVolumes", "AutoScalingAttachesWorkerVolumes"}, sids)
+}
+
+func TestGoArchFollowsTheInstanceFamily(t *testing.T) {
+	for typ, want := range map[string]string{"c5.xlarge": "amd64", "m7g.large": "arm64", "r6gd.2xlarge": "arm64", "c6in.large": "amd64"} {
+		assert.Equal(t, want, stack.GoArch(typ), typ)
+	}
+}
