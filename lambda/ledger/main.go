@@ -39,6 +39,9 @@ func build(ctx context.Context, log *slog.Logger) (*handler.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The names themselves may be patients' names: only their number is logged.
+	log.Info("configuration read", "table", cfg.Table, "queueUrl", cfg.QueueURL, "topicArn", cfg.TopicARN,
+		"quarantinePrefix", cfg.QuarantinePrefix, "kmsKeyArn", cfg.KMSKeyARN, "phiNames", len(cfg.PHINames))
 	awsCfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load the AWS configuration: %w", err)
