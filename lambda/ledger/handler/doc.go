@@ -56,15 +56,22 @@
 //
 // # Permissions
 //
-// The function's role needs, and needs no more than:
+// The function's role needs these actions (B is the data-in bucket's ARN, Q the quarantine prefix):
 //
-//   - s3:GetObject, s3:GetObjectVersion on the data-in bucket's objects (HeadObject of a version, and
-//     the source of the copy);
-//   - s3:PutObject on "<data-in bucket ARN>/<quarantine prefix>*" (the copy, and its multipart form);
-//   - s3:DeleteObject, s3:DeleteObjectVersion on the data-in bucket's objects;
-//   - s3:AbortMultipartUpload on "<data-in bucket ARN>/<quarantine prefix>*";
-//   - dynamodb:PutItem, dynamodb:UpdateItem on the ledger table;
-//   - sqs:SendMessage on the queue; sns:Publish on the topic;
-//   - kms:Decrypt, kms:GenerateDataKey on the project key (reading SSE-KMS objects, writing the copy,
-//     and the KMS-encrypted queue, topic and table).
+//   - s3:GetObject, s3:GetObjectVersion on B/* (HeadObject of a version; the source of the copy);
+//   - s3:PutObject on B/Q* (CopyObject, and CreateMultipartUpload, UploadPartCopy and
+//     CompleteMultipartUpload above 5 GiB), s3:AbortMultipartUpload on B/Q*;
+//   - s3:DeleteObjectVersion on B/* (the original version of a quarantined object; s3:DeleteObject as
+//     well only if the bucket may be unversioned);
+//   - dynamodb:PutItem, dynamodb:UpdateItem on the table's ARN;
+//   - sqs:SendMessage on the queue's ARN;
+//   - sns:Publish on the topic's ARN;
+//   - kms:Decrypt and kms:GenerateDataKey on the project key: reading an SSE-KMS object and writing its
+//     copy, and sending to a queue, publishing to a topic and writing to a table encrypted with it;
+//   - and, as for every function in a VPC with a dead-letter queue, CloudWatch Logs
+//     (logs:CreateLogStream, logs:PutLogEvents on its log group), the network-interface actions of
+//     AWSLambdaVPCAccessExecutionRole, and sqs:SendMessage on the dead-letter queue.
+//
+// CopyObject copies the source's tags by default; an upload carrying tags may also need
+// s3:GetObjectVersionTagging on B/* and s3:PutObjectTagging on B/Q*.
 package handler

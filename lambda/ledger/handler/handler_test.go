@@ -583,3 +583,25 @@ func TestSubject(t *testing.T) {
 		})
 	}
 }
+
+func TestAnUndecodableKeyFailsWithoutEchoingIt(t *testing.T) {
+	e := newEnv(t)
+	ev := loadEvent(t, "put-clean.json")
+	const raw = "incoming/123-45-6789%zz.csv"
+	ev.Records[0].S3.Object.Key = raw
+	err := e.handle(ev)
+	if err == nil {
+		t.Fatal("Handle succeeded, want an error for a key that cannot be decoded")
+	}
+	if !strings.Contains(err.Error(), phi.KeyHash(raw)) {
+		t.Errorf("error %q does not name the key by its hash", err)
+	}
+	for _, form := range []string{raw, "123-45-6789"} {
+		if strings.Contains(err.Error(), form) || strings.Contains(e.logs.String(), form) {
+			t.Errorf("the error or the log holds %q", form)
+		}
+	}
+	if e.db.puts != 0 || len(e.s3.calls) != 0 {
+		t.Error("a record with an undecodable key was processed")
+	}
+}
