@@ -257,9 +257,9 @@ func ledgerRole(ctx *pulumi.Context, child func(string) string, a UploadLedgerAr
 		}
 		return PolicyDocument{Version: PolicyVersion, Statement: []Statement{
 			{Sid: "ReadNewObjects", Effect: Allow, Action: []string{"s3:GetObject", "s3:GetObjectVersion"}, Resource: []string{bucket + "/*"}},
-			{Sid: "QuarantineLookalikePHIKeys", Effect: Allow, Action: []string{"s3:PutObject"}, Resource: []string{bucket + "/" + a.QuarantinePrefix + "*"}},
+			{Sid: "QuarantineLookalikePHIKeys", Effect: Allow, Action: []string{"s3:PutObject", "s3:AbortMultipartUpload"}, Resource: []string{bucket + "/" + a.QuarantinePrefix + "*"}},
 			{Sid: "PurgeLookalikePHIKeys", Effect: Allow, Action: []string{"s3:DeleteObjectVersion"}, Resource: []string{bucket + "/*"}},
-			{Sid: "RecordInLedger", Effect: Allow, Action: []string{"dynamodb:PutItem"}, Resource: []string{table}},
+			{Sid: "RecordInLedger", Effect: Allow, Action: []string{"dynamodb:PutItem", "dynamodb:UpdateItem"}, Resource: []string{table}},
 			{Sid: "QueueForProcessing", Effect: Allow, Action: []string{"sqs:SendMessage"}, Resource: []string{queue, dlq}},
 			{Sid: "Notify", Effect: Allow, Action: []string{"sns:Publish"}, Resource: []string{topic}},
 			{Sid: "UseProjectKeyThroughItsServices", Effect: Allow, Action: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: []string{key},

@@ -78,7 +78,10 @@ func TestLedgerRoleIsLeastPrivilege(t *testing.T) {
 	doc := policyOf(t, one(t, p, "aws:iam/policy:Policy", "study-ledger-policy"), "policy")
 	assert.Equal(t, []string{dataIn + "/*"}, statement(t, doc, "ReadNewObjects").Resource)
 	assert.Equal(t, []string{dataIn + "/quarantine/*"}, statement(t, doc, "QuarantineLookalikePHIKeys").Resource, "writes only into quarantine")
-	assert.Equal(t, []string{"dynamodb:PutItem"}, statement(t, doc, "RecordInLedger").Action)
+	assert.Equal(t, []string{"dynamodb:PutItem", "dynamodb:UpdateItem"}, statement(t, doc, "RecordInLedger").Action,
+		"the handler records the item, then marks each step done (queued, notified) so that a retry repeats only the rest")
+	assert.Equal(t, []string{"s3:PutObject", "s3:AbortMultipartUpload"}, statement(t, doc, "QuarantineLookalikePHIKeys").Action,
+		"a quarantine copy above 5 GiB is multipart, aborted when a part fails")
 	assert.Equal(t, []string{out(one(t, p, "aws:dynamodb/table:Table", "study-ledger-table"), "arn")}, statement(t, doc, "RecordInLedger").Resource)
 	assert.Equal(t, []string{"sns:Publish"}, statement(t, doc, "Notify").Action)
 	for _, s := range doc.Statement {

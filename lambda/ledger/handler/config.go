@@ -1,0 +1,110 @@
+package handler
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The environment variables the infrastructure sets for the function.
+const (
+	// EnvLedgerTable names the DynamoDB table that holds the upload ledger (required).
+	EnvLedgerTable = "LEDGER_TABLE"
+	// EnvQueueURL is the URL of the SQS queue that receives one message per clean upload (required).
+	EnvQueueURL = "QUEUE_URL"
+	// EnvTopicARN is the ARN of the SNS topic that receives notifications and alerts (required).
+	EnvTopicARN = "TOPIC_ARN"
+	// EnvQuarantinePrefix is the key prefix, in the same bucket, of quarantined copies (optional,
+	// DefaultQuarantinePrefix when unset or blank).
+	EnvQuarantinePrefix = "QUARANTINE_PREFIX"
+	// EnvKMSKeyARN is the ARN of the project's KMS key, with which quarantined copies are encrypted
+	// (required).
+	EnvKMSKeyARN = "KMS_KEY_ARN"
+	// EnvPHINames is a comma-separated list of names the PHI detector reports in keys (optional, may be
+	// empty).
+	EnvPHINames = "PHI_NAMES"
+)
+
+// DefaultQuarantinePrefix is the quarantine prefix used when QUARANTINE_PREFIX is unset or blank.
+const DefaultQuarantinePrefix = "quarantine/"
+
+// Config is the function's configuration, read from the environment at cold start.
+type Config struct {
+	// Table is the DynamoDB table of the ledger.
+	Table string
+	// QueueURL is the SQS queue for downstream processing.
+	QueueURL string
+	// TopicARN is the SNS topic for notifications and alerts.
+	TopicARN string
+	// QuarantinePrefix is the key prefix of quarantined copies; it ends with "/".
+	QuarantinePrefix string
+	// KMSKeyARN is the project key that encrypts quarantined copies.
+	KMSKeyARN string
+	// PHINames are the names the detector reports, blank entries removed.
+	PHINames []string
+}
+
+// ConfigFromEnv reads the configuration through lookup (os.LookupEnv in production). It reports every
+// missing or malformed variable in one error, naming each variable, its value and what is accepted.
+func ConfigFromEnv(lookup func(string) (string, bool)) (Config, error) {
+	get := func(name string) string {
+		v, _ := lookup(name)
+		return strings.TrimSpace(v)
+	}
+	c := Config{
+		Table:            get(EnvLedgerTable),
+		QueueURL:         get(EnvQueueURL),
+		TopicARN:         get(EnvTopicARN),
+		QuarantinePrefix: get(EnvQuarantinePrefix),
+		KMSKeyARN:        get(EnvKMSKeyARN),
+		PHINames:         splitNames(get(EnvPHINames)),
+	}
+	if c.QuarantinePrefix == "" {
+		c.QuarantinePrefix = DefaultQuarantinePrefix
+	}
+	var problems []string
+	required := []struct{ name, value, accepted string }{
+		{EnvLedgerTable, c.Table, "the name of the ledger's DynamoDB table"},
+		{EnvQueueURL, c.QueueURL, "the queue's URL, https://sqs.<region>.amazonaws.com/<account>/<name>"},
+		{EnvTopicARN, c.TopicARN, "the topic's ARN, arn:aws:sns:<region>:<account>:<name>"},
+		{EnvKMSKeyARN, c.KMSKeyARN, "the project key's ARN, arn:aws:kms:<region>:<account>:key/<id>"},
+	}
+	for _, r := range required {
+		if r.value == "" {
+			problems = append(problems, fmt.Sprintf("%s is not set: want %s", r.name, r.accepted))
+		}
+	}
+	if c.QueueURL != "" && !strings.HasPrefix(c.QueueURL, "https://") {
+		problems = append(problems, fmt.Sprintf("%s is %q: want an https:// queue URL", EnvQueueURL, c.QueueURL))
+	}
+	if c.TopicARN != "" && !isARN(c.TopicARN, "sns") {
+		problems = append(problems, fmt.Sprintf("%s is %q: want an SNS topic ARN, arn:aws:sns:<region>:<account>:<name>", EnvTopicARN, c.TopicARN))
+	}
+	if c.KMSKeyARN != "" && !isARN(c.KMSKeyARN, "kms") {
+		problems = append(problems, fmt.Sprintf("%s is %q: want a KMS key ARN, arn:aws:kms:<region>:<account>:key/<id>", EnvKMSKeyARN, c.KMSKeyARN))
+	}
+	if !strings.HasSuffix(c.QuarantinePrefix, "/") || strings.HasPrefix(c.QuarantinePrefix, "/") {
+		problems = append(problems, fmt.Sprintf("%s is %q: want a key prefix that ends with \"/\" and does not start with one, such as %q",
+			EnvQuarantinePrefix, c.QuarantinePrefix, DefaultQuarantinePrefix))
+	}
+	if len(problems) > 0 {
+		return Config{}, fmt.Errorf("ledger configuration: %s", strings.Join(problems, "; "))
+	}
+	return c, nil
+}
+
+// isARN reports whether s looks like an ARN of the given service: arn:<partition>:<service>:... .
+func isARN(s, service string) bool {
+	parts := strings.SplitN(s, ":", 6)
+	return len(parts) == 6 && parts[0] == "arn" && parts[1] != "" && parts[2] == service
+}
+
+// splitNames splits a comma-separated list, trimming each entry and dropping blank ones.
+func splitNames(s string) []string {
+	var names []string
+	for n := range strings.SplitSeq(s, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			names = append(names, n)
+		}
+	}
+	return names
+}

@@ -1,0 +1,120 @@
+package handler
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// QueueMessage is the body of the SQS message sent for each clean upload, as JSON.
+type QueueMessage struct {
+	Bucket    string `json:"bucket"`
+	Key       string `json:"key"`
+	Version   string `json:"version"`
+	Size      int64  `json:"size"`
+	ETag      string `json:"etag"`
+	Sequencer string `json:"sequencer,omitempty"`
+}
+
+// queueMessage builds the queue message body of a clean upload.
+func queueMessage(u *upload, m objectMeta, version string) (string, error) {
+	body, err := json.Marshal(QueueMessage{Bucket: u.bucket, Key: u.key, Version: version, Size: m.size, ETag: m.etag, Sequencer: u.sequencer})
+	if err != nil {
+		return "", fmt.Errorf("encode the queue message: %w", err)
+	}
+	return string(body), nil
+}
+
+// deduplicationID is a FIFO queue's deduplication id for an upload: the SHA-256 of bucket, key and
+// version, within SQS's limit of 128 characters.
+func deduplicationID(u *upload, version string) string {
+	sum := sha256.Sum256([]byte(u.bucket + "\x00" + u.key + "\x00" + version))
+	return hex.EncodeToString(sum[:])
+}
+
+// maxSubject is SNS's limit on a subject's length.
+const maxSubject = 100
+
+// subject makes an SNS subject: printable ASCII only (SNS refuses anything else; other characters
+// become "?"), at most 100 characters, cut with "..." when longer.
+func subject(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c < 0x20 || c > 0x7e {
+			b[i] = '?'
+		}
+	}
+	s = string(b)
+	if len(s) > maxSubject {
+		s = s[:maxSubject-3] + "..."
+	}
+	return s
+}
+
+// notification is the subject and text of the message published for a clean upload.
+func notification(u *upload, m objectMeta, version string) (subj, text string) {
+	subj = subject("SCE upload: " + u.object())
+	var b strings.Builder
+	fmt.Fprintf(&b, "A new object was recorded in the upload ledger.\n\n")
+	writeFields(&b, u, m, version)
+	if m.gone {
+		fmt.Fprintf(&b, "\nThe version had been deleted before it was recorded: size and ETag come from the event, and it was not queued for processing.\n")
+	}
+	return subj, b.String()
+}
+
+// alert is the subject and text of the message published when a key holds PHI. It names the object by
+// its key's hash, never by its key.
+func alert(u *upload, m objectMeta, version string, quarantined bool, quarantineKey, quarantineVersion string) (subj, text string) {
+	subj = subject("SCE alert: PHI in an object key in " + u.bucket)
+	var b strings.Builder
+	fmt.Fprintf(&b, "An object was uploaded whose key looks like it holds protected health information (%s).\n", strings.Join(u.kinds(), ", "))
+	fmt.Fprintf(&b, "The key is not shown here; its SHA-256 is %s.\n\n", u.keyHash)
+	writeFields(&b, u, m, version)
+	q := "s3://" + u.bucket + "/" + quarantineKey
+	if quarantineVersion != "" {
+		q += " (version " + quarantineVersion + ")"
+	}
+	if quarantined {
+		fmt.Fprintf(&b, "\nThe object was copied to %s, readable by administrators only, and the original version was deleted.\n", q)
+	} else {
+		fmt.Fprintf(&b, "\nThe original version no longer existed when the alert was raised: an earlier attempt copied it to %s and deleted it, or someone else deleted it.\n", q)
+	}
+	fmt.Fprintf(&b, "Ask the uploader to rename the file so that its name holds no PHI, and to upload it again.\n")
+	return subj, b.String()
+}
+
+// writeFields writes the details of an upload, one per line.
+func writeFields(b *strings.Builder, u *upload, m objectMeta, version string) {
+	sse := m.sse
+	if m.kmsKeyID != "" {
+		sse += " (" + m.kmsKeyID + ")"
+	}
+	fields := [][2]string{
+		{"Object", u.object()},
+		{"Version", version},
+		{"Size", fmt.Sprintf("%d bytes", m.size)},
+		{"ETag", m.etag},
+		{"Encryption", sse},
+		{"Uploader", u.principal},
+		{"Source IP", u.sourceIP},
+		{"Event", u.eventName},
+	}
+	if !u.eventTime.IsZero() {
+		fields = append(fields, [2]string{"Time", timestamp(u.eventTime)})
+	}
+	for _, f := range fields {
+		if f[1] != "" {
+			fmt.Fprintf(b, "%-11s %s\n", f[0]+":", f[1])
+		}
+	}
+}
+
+// sortedKeys returns a map's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
+}
