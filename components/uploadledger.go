@@ -132,14 +132,15 @@ func NewUploadLedger(ctx *pulumi.Context, name string, args *UploadLedgerArgs, o
 		return nil, err
 	}
 	u.Function, err = lambda.NewFunction(ctx, child("function"), &lambda.FunctionArgs{
-		Name:                         pulumi.String(a.PIT + "-upload-ledger"),
-		Description:                  pulumi.String("Records each upload to data-in; quarantines keys that look like PHI"),
-		Runtime:                      pulumi.String("provided.al2023"),
-		Architectures:                pulumi.StringArray{pulumi.String("arm64")},
-		Handler:                      pulumi.String("bootstrap"),
-		Code:                         a.Code,
-		Role:                         role.Arn,
-		Timeout:                      pulumi.Int(60),
+		Name:          pulumi.String(a.PIT + "-upload-ledger"),
+		Description:   pulumi.String("Records each upload to data-in; quarantines keys that look like PHI"),
+		Runtime:       pulumi.String("provided.al2023"),
+		Architectures: pulumi.StringArray{pulumi.String("arm64")},
+		Handler:       pulumi.String("bootstrap"),
+		Code:          a.Code,
+		Role:          role.Arn,
+		// Five minutes: quarantining a large object is a multipart copy inside S3.
+		Timeout:                      pulumi.Int(300),
 		MemorySize:                   pulumi.Int(256),
 		ReservedConcurrentExecutions: pulumi.Int(ledgerConcurrency),
 		DeadLetterConfig:             &lambda.FunctionDeadLetterConfigArgs{TargetArn: u.DLQ.Arn},

@@ -18,6 +18,7 @@ func TestUploadsInvokeTheLedgerFunction(t *testing.T) {
 	assert.Equal(t, "provided.al2023", in(fn, "runtime"))
 	assert.Equal(t, []any{"arm64"}, fn.Inputs["architectures"])
 	assert.Equal(t, "bootstrap", in(fn, "handler"))
+	assert.EqualValues(t, 300, fn.Inputs["timeout"], "time for a multipart quarantine copy")
 	assert.Equal(t, "5", in(fn, "reservedConcurrentExecutions"), "a concurrency limit")
 	dlq := one(t, p, "aws:sqs/queue:Queue", "study-ledger-dlq")
 	assert.Equal(t, out(dlq, "arn"), fn.Inputs["deadLetterConfig"].(map[string]any)["targetArn"], "a dead-letter queue")
