@@ -19,8 +19,8 @@ const (
 	// 1024-65535 and Linux 32768-60999.
 	EphemeralLow  = 1024
 	EphemeralHigh = 65535
-	// PortHTTP and PortHTTPS are the outbound ports that updates and S3 use.
-	PortHTTP  = 80
+	// PortHTTPS is the one outbound port to the internet: updates, packages, S3 and the AWS APIs. Plain
+	// HTTP is not admitted: everything the environment fetches is fetched encrypted.
 	PortHTTPS = 443
 )
 
@@ -62,40 +62,41 @@ func returnTraffic(first int) []NACLRule {
 	}
 }
 
-// outboundWeb admits outbound HTTPS and HTTP to anywhere: package updates through the NAT gateway and S3
-// through the gateway endpoint (whose addresses are public).
+// outboundWeb admits outbound HTTPS to anywhere: package updates and AWS APIs through the NAT gateway and
+// S3 through the gateway endpoint (whose addresses are public).
 func outboundWeb(first int) []NACLRule {
 	return []NACLRule{
 		{Number: first, Egress: true, Protocol: ProtocolTCP, CIDR: AnyIPv4, FromPort: PortHTTPS, ToPort: PortHTTPS, Purpose: "https-out"},
-		{Number: first + 10, Egress: true, Protocol: ProtocolTCP, CIDR: AnyIPv4, FromPort: PortHTTP, ToPort: PortHTTP, Purpose: "http-out"},
 	}
 }
 
-// withinVPC admits every protocol to and from the VPC's own block, in one direction.
-func withinVPC(number int, egress bool, vpcCIDR string) NACLRule {
-	purpose := "vpc-in"
-	if egress {
-		purpose = "vpc-out"
-	}
-	return NACLRule{Number: number, Egress: egress, Protocol: ProtocolAll, CIDR: vpcCIDR, Purpose: purpose}
+// withinVPC admits, in one direction, TCP to one port range from or to the VPC's own block. The subnets
+// exchange only what crosses them: ssh from the bastion, the private subnet's web traffic to the NAT
+// gateway, and the answers to both. Traffic inside one subnet (Redshift, Atlas, EMR, the workers) does not
+// pass a network ACL; Amazon DNS, the metadata service and Time Sync are not filtered by them.
+func withinVPC(number int, egress bool, vpcCIDR string, from, to int, purpose string) NACLRule {
+	return NACLRule{Number: number, Egress: egress, Protocol: ProtocolTCP, CIDR: vpcCIDR, FromPort: from, ToPort: to, Purpose: purpose}
 }
 
 // PublicNACLRules returns the rules of the public subnet's network ACL (bastion and NAT gateway).
 //
-// Inbound: ssh from each allowed block; everything from inside the VPC (ssh answers from the workstation,
-// traffic the NAT gateway forwards); answers from the internet on ephemeral ports. Outbound: everything to
-// the VPC (ssh from the bastion to the workstation, NAT answers back to the private subnet); HTTPS and HTTP
-// to the internet (updates, forwarded by the NAT); answers to the ssh clients on their ephemeral ports.
+// Inbound: ssh from each allowed block; HTTPS from inside the VPC (what the NAT gateway forwards); answers
+// on ephemeral ports, from the internet and from the private hosts. Outbound: ssh to the VPC (the bastion to
+// the private hosts) and answers to the VPC (the NAT gateway back to the private subnet); HTTPS to the
+// internet (updates, forwarded by the NAT); answers to the ssh clients on their ephemeral ports.
 func PublicNACLRules(vpcCIDR string, sshCIDRs []string) []NACLRule {
 	var rules []NACLRule
 	for i, c := range sshCIDRs {
 		rules = append(rules, NACLRule{Number: 100 + i, Protocol: ProtocolTCP, CIDR: c, FromPort: PortSSH, ToPort: PortSSH,
 			Purpose: "ssh-in-" + strconv.Itoa(i)})
 	}
-	rules = append(rules, withinVPC(200, false, vpcCIDR))
+	// Answers from the private hosts to the bastion's ssh client are admitted by the return rules.
+	rules = append(rules, withinVPC(200, false, vpcCIDR, PortHTTPS, PortHTTPS, "vpc-https-in"))
 	rules = append(rules, returnTraffic(300)...)
 
-	rules = append(rules, withinVPC(100, true, vpcCIDR))
+	rules = append(rules,
+		withinVPC(100, true, vpcCIDR, PortSSH, PortSSH, "vpc-ssh-out"),
+		withinVPC(110, true, vpcCIDR, EphemeralLow, EphemeralHigh, "vpc-answers-out"))
 	rules = append(rules, outboundWeb(200)...)
 	for i, c := range sshCIDRs {
 		rules = append(rules, NACLRule{Number: 300 + i, Egress: true, Protocol: ProtocolTCP, CIDR: c, FromPort: EphemeralLow, ToPort: EphemeralHigh,
@@ -106,14 +107,14 @@ func PublicNACLRules(vpcCIDR string, sshCIDRs []string) []NACLRule {
 
 // PrivateNACLRules returns the rules of the private subnet's network ACL (where PHI is processed).
 //
-// Inbound: everything from inside the VPC (ssh from the bastion); answers from the internet on ephemeral
-// ports (they arrive through the NAT gateway and from S3 through the endpoint with their public source
-// addresses). Nothing else: no administration port is reachable from outside the VPC. Outbound: everything
-// to the VPC, HTTPS and HTTP to anywhere.
+// Inbound: ssh from inside the VPC (the bastion); answers on ephemeral ports (they arrive through the NAT
+// gateway and from S3 through the endpoint with their public source addresses). Nothing else: no
+// administration port is reachable from outside the VPC. Outbound: ssh answers to the VPC, HTTPS to
+// anywhere.
 func PrivateNACLRules(vpcCIDR string) []NACLRule {
-	rules := []NACLRule{withinVPC(100, false, vpcCIDR)}
+	rules := []NACLRule{withinVPC(100, false, vpcCIDR, PortSSH, PortSSH, "vpc-ssh-in")}
 	rules = append(rules, returnTraffic(200)...)
-	rules = append(rules, withinVPC(100, true, vpcCIDR))
+	rules = append(rules, withinVPC(100, true, vpcCIDR, EphemeralLow, EphemeralHigh, "vpc-answers-out"))
 	rules = append(rules, outboundWeb(200)...)
 	return rules
 }
