@@ -12,7 +12,10 @@ import (
 
 // Values are what a new stack file holds.
 type Values struct {
-	PIT, Region, AvailabilityZone    string
+	// PIT, Region and AvailabilityZone are sce:pit, aws:region and sce:availabilityZone (left out when the
+	// region is unknown, so that validation reports the region).
+	PIT, Region, AvailabilityZone string
+	// VPC, PublicSubnet and PrivateSubnet are the network blocks.
 	VPC, PublicSubnet, PrivateSubnet netip.Prefix
 	// Neighbours are the other stack files the VPC block was compared with.
 	Neighbours []Stack
