@@ -1,5 +1,5 @@
-// Command sce is the SCE companion CLI: the offline plan, the policy check, close-out, synthetic data and
-// safe uploads.
+// Command sce is the SCE companion CLI: a new project's stack file, the offline plan, the policy check,
+// close-out, synthetic data and safe uploads.
 package main
 
 import (
@@ -11,6 +11,8 @@ import (
 const usage = `usage: sce <command> [flags]
 
 commands:
+  init       write a new project's stack file, validated, its VPC block free of every other stack's:
+             sce init <pit> [--region R] [--cidr C] [--ssh-cidr C ...] [--ssh-key FILE|KEY] [--email E ...] [--dir DIR] [--force]
   plan       plan a stack offline: sce plan --stack NAME [--config FILE] [--format text|json|terraform|dot]
   policy     check a plan or a deployed stack: sce policy check --plan FILE | --state FILE
   closeout   check and print the end-of-project procedure: sce closeout --stack NAME [--config FILE]
@@ -32,6 +34,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	switch args[0] {
+	case "init":
+		return runInit(args[1:], stdout, stderr)
 	case "plan":
 		return runPlan(args[1:], stdout, stderr)
 	case "policy":

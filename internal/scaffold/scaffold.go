@@ -1,0 +1,345 @@
+// Package scaffold writes the stack file of a new project, Pulumi.<pit>.yaml: the values the builder gives,
+// sensible defaults for the rest, and a VPC block that overlaps no other stack file in the directory. The
+// file is validated with internal/config before it is written, so what `sce init` writes is a stack that
+// `sce plan` accepts; on any problem nothing is written and every problem is reported at once.
+package scaffold
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/sce-project/sce/internal/config"
+	"github.com/sce-project/sce/internal/plan"
+)
+
+// DefaultRegion is the region of a new stack when none is given: the region of the reference stacks and of
+// the default working-hours time zone.
+const DefaultRegion = "us-west-2"
+
+// Options are the inputs of `sce init`.
+type Options struct {
+	// PIT is the Project Identifier Tag, also the stack name. Required.
+	PIT string
+	// Region is aws:region. Default: DefaultRegion.
+	Region string
+	// CIDR is the VPC block. Default: the first /16 of 10.0.0.0/8 free of every other stack file's VPC.
+	CIDR string
+	// SSHCIDRs may reach the bastion; a bare IPv4 address means a /32. Required by validation.
+	SSHCIDRs []string
+	// SSHKey is the builder's public key, or the name of a file holding it. Required by validation.
+	SSHKey string
+	// Emails receive the alarms. Default: none.
+	Emails []string
+	// Dir is where the stack file is written and the other stack files are read. Default: ".".
+	Dir string
+	// Force overwrites an existing stack file of the same name.
+	Force bool
+}
+
+// Result is what Init wrote.
+type Result struct {
+	// Path is the stack file written.
+	Path string
+	// Values are the values it holds.
+	Values Values
+	// Content is the file's text.
+	Content string
+}
+
+// Problem is one reason a stack file was not written: the flag (or argument) concerned, when there is
+// one, and what is wrong with it.
+type Problem struct {
+	// Flag is the flag or argument ("--cidr", "PIT"); empty for a problem of the directory.
+	Flag string
+	// Message says what is wrong and what is accepted.
+	Message string
+}
+
+// String renders the problem on one line.
+func (p Problem) String() string {
+	if p.Flag == "" {
+		return p.Message
+	}
+	return p.Flag + ": " + p.Message
+}
+
+// Error lists every problem found; nothing was written.
+type Error struct {
+	Problems []Problem
+}
+
+// Error renders the problems, one per line.
+func (e *Error) Error() string {
+	lines := []string{fmt.Sprintf("nothing written, %d problem(s):", len(e.Problems))}
+	for _, p := range e.Problems {
+		lines = append(lines, "  "+p.String())
+	}
+	return strings.Join(lines, "\n")
+}
+
+// flagOfKey names the flag that sets a configuration key, so that a validation problem points at what the
+// builder typed.
+func flagOfKey(key string) string {
+	switch key {
+	case config.RegionKey:
+		return "--region"
+	case config.Namespace + ":" + config.KeyPIT:
+		return "PIT"
+	case config.Namespace + ":" + config.KeyVPCCIDR, config.Namespace + ":" + config.KeyPublicSubnetCIDR,
+		config.Namespace + ":" + config.KeyPrivateSubnetCIDR:
+		return "--cidr"
+	case config.Namespace + ":" + config.KeyAllowedSSHCIDRs:
+		return "--ssh-cidr"
+	case config.Namespace + ":" + config.KeySSHPublicKey:
+		return "--ssh-key"
+	case config.Namespace + ":" + config.KeyNotificationEmails:
+		return "--email"
+	}
+	return ""
+}
+
+// FileName is the stack file of a PIT.
+func FileName(pit string) string { return "Pulumi." + pit + ".yaml" }
+
+// Init builds the stack file from opts, validates it and writes it. On any problem it writes nothing and
+// returns an *Error listing them all.
+func Init(opts Options) (*Result, error) {
+	var ps []Problem
+	add := func(flag, format string, args ...any) {
+		ps = append(ps, Problem{Flag: flag, Message: fmt.Sprintf(format, args...)})
+	}
+	dir := opts.Dir
+	if dir == "" {
+		dir = "."
+	}
+	region := strings.TrimSpace(opts.Region)
+	if region == "" {
+		region = DefaultRegion
+	}
+	pit := strings.TrimSpace(opts.PIT)
+	reported := map[string]bool{}
+	pitOK := true
+	if msg := pitProblem(pit); msg != "" {
+		pitOK, reported["PIT"] = false, true
+		if pit == "" {
+			add("PIT", "%s", msg)
+		} else {
+			add("PIT", "%q %s", pit, msg)
+		}
+	}
+
+	// The file name is built from the PIT only once the PIT is known to be safe in a path.
+	target := ""
+	if pitOK {
+		target = filepath.Join(dir, FileName(pit))
+		if _, err := os.Stat(target); err == nil && !opts.Force {
+			add("", "%s exists; nothing is overwritten without --force", target)
+		} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			add("", "check %s: %v", target, err)
+		}
+	}
+	if st, err := os.Stat(dir); err != nil {
+		add("--dir", "%v", err)
+	} else if !st.IsDir() {
+		add("--dir", "%s is not a directory", dir)
+	}
+
+	skip := ""
+	if pitOK {
+		skip = FileName(pit)
+	}
+	stacks, err := ReadStacks(dir, skip)
+	compared := err == nil
+	if err != nil {
+		if joined, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, e := range joined.Unwrap() {
+				add("", "%v", e)
+			}
+		} else {
+			add("", "%v", err)
+		}
+	}
+
+	v := Values{PIT: pit, Region: region, Neighbours: stacks}
+	v.VPC, v.Chosen = networkFor(opts.CIDR, stacks, compared, add)
+	if v.VPC.IsValid() {
+		if v.PublicSubnet, v.PrivateSubnet, err = Subnets(v.VPC); err != nil {
+			add("--cidr", "%v", err)
+			v.VPC = netip.Prefix{}
+		}
+	}
+	if !v.VPC.IsValid() {
+		reported["--cidr"] = true
+	}
+	if zones, ok := config.Zones(region); ok {
+		v.AvailabilityZone = zones[0]
+	}
+
+	for _, c := range opts.SSHCIDRs {
+		c = strings.TrimSpace(c)
+		if a, err := netip.ParseAddr(c); err == nil && a.Is4() {
+			c = netip.PrefixFrom(a, 32).String()
+		}
+		v.SSHCIDRs = append(v.SSHCIDRs, c)
+	}
+	v.Emails = opts.Emails
+	if strings.TrimSpace(opts.SSHKey) != "" {
+		key, err := ResolveSSHKey(opts.SSHKey)
+		if err != nil {
+			add("--ssh-key", "%v", err)
+			reported["--ssh-key"] = true
+		} else {
+			v.SSHPublicKey = key
+		}
+	}
+
+	v.AccountBaseline = true
+	for _, s := range stacks {
+		if s.AccountBaseline && s.Region == region {
+			v.AccountBaseline, v.BaselineOwner = false, s.File
+			break
+		}
+	}
+
+	content := Render(v)
+	for _, p := range validate(content, target) {
+		if !reported[p.Flag] {
+			ps = append(ps, p)
+		}
+	}
+	if len(ps) > 0 {
+		return nil, &Error{Problems: ps}
+	}
+	if err := write(target, content, opts.Force); err != nil {
+		return nil, &Error{Problems: []Problem{{Message: err.Error()}}}
+	}
+	return &Result{Path: target, Values: v, Content: content}, nil
+}
+
+// pitProblem returns why config refuses a PIT, or "": the one check of the PIT is config's.
+func pitProblem(pit string) string {
+	if pit == "" {
+		return "is required: sce init <pit>, 3-12 characters of a-z and 0-9, starting with a letter"
+	}
+	_, err := config.Load(config.FromMap(map[string]string{config.Namespace + ":" + config.KeyPIT: pit}))
+	var invalid *config.ValidationError
+	if errors.As(err, &invalid) {
+		for _, p := range invalid.Problems {
+			if p.Key == config.Namespace+":"+config.KeyPIT {
+				return p.Message
+			}
+		}
+	}
+	return ""
+}
+
+// networkFor returns the VPC block: the one given, checked against the other stacks, or the first free
+// one. compared says whether every other stack file could be read; without that no block is chosen.
+func networkFor(given string, stacks []Stack, compared bool, add func(flag, format string, args ...any)) (netip.Prefix, bool) {
+	given = strings.TrimSpace(given)
+	if given == "" {
+		if !compared {
+			return netip.Prefix{}, true
+		}
+		vpc, err := FreeVPC(stacks)
+		if err != nil {
+			add("--cidr", "%v", err)
+			return netip.Prefix{}, true
+		}
+		return vpc, true
+	}
+	vpc, err := config.ParseCIDR(given)
+	if err != nil {
+		add("--cidr", "%q %v", given, err)
+		return netip.Prefix{}, false
+	}
+	if vpc.Bits() < config.MinVPCPrefixBits || vpc.Bits() >= config.MaxVPCPrefixBits {
+		add("--cidr", "%q is /%d; accepted: /%d to /%d (room for two subnets of at least /%d)",
+			given, vpc.Bits(), config.MinVPCPrefixBits, config.MaxVPCPrefixBits-1, config.MaxVPCPrefixBits)
+		return netip.Prefix{}, false
+	}
+	if clash := Overlapping(stacks, vpc); len(clash) > 0 {
+		add("--cidr", "%s overlaps the VPC of %s; accepted: a block that overlaps no other stack (omit --cidr to have one chosen)",
+			vpc, describeStacks(clash))
+		return netip.Prefix{}, false
+	}
+	return vpc, false
+}
+
+// validate reads content back the way `sce plan` reads a stack file and validates it with config.Load,
+// returning every problem with the flag that set the key.
+func validate(content, name string) []Problem {
+	if name == "" {
+		name = "the new stack file"
+	}
+	sf, err := plan.ParseStackFile([]byte(content), name)
+	if err != nil {
+		return []Problem{{Message: fmt.Sprintf("the generated file does not parse: %v", err)}}
+	}
+	var keys []string
+	for k := range sf.Config {
+		keys = append(keys, k)
+	}
+	var out []Problem
+	for _, check := range []error{config.UnknownKeys(keys), loadErr(sf)} {
+		var invalid *config.ValidationError
+		if errors.As(check, &invalid) {
+			for _, p := range invalid.Problems {
+				out = append(out, Problem{Flag: flagOfKey(p.Key), Message: p.String()})
+			}
+		} else if check != nil {
+			out = append(out, Problem{Message: check.Error()})
+		}
+	}
+	return out
+}
+
+func loadErr(sf *plan.StackFile) error {
+	_, err := config.Load(config.FromMap(sf.Config))
+	return err
+}
+
+// write creates path with content. Without force an existing file is never replaced, even one created
+// since Init looked; with force the file is replaced whole, through a temporary file and a rename.
+func write(path, content string, force bool) error {
+	if !force {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err != nil {
+			return fmt.Errorf("create %s: %w", path, err)
+		}
+		if err := fillAndClose(f, content); err != nil {
+			return errors.Join(err, os.Remove(path)) // a half-written file is no stack file
+		}
+		return nil
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".sce-init-*.yaml")
+	if err != nil {
+		return fmt.Errorf("create a temporary file next to %s: %w", path, err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		return errors.Join(fmt.Errorf("write %s: %w", tmp.Name(), err), tmp.Close(), os.Remove(tmp.Name()))
+	}
+	if err := fillAndClose(tmp, content); err != nil {
+		return errors.Join(err, os.Remove(tmp.Name()))
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return errors.Join(fmt.Errorf("replace %s: %w", path, err), os.Remove(tmp.Name()))
+	}
+	return nil
+}
+
+// fillAndClose writes content into f and closes it, reporting the first failure.
+func fillAndClose(f *os.File, content string) error {
+	if _, err := f.WriteString(content); err != nil {
+		return errors.Join(fmt.Errorf("write %s: %w", f.Name(), err), f.Close())
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", f.Name(), err)
+	}
+	return nil
+}

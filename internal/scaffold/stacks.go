@@ -1,0 +1,159 @@
+package scaffold
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/sce-project/sce/internal/config"
+	"github.com/sce-project/sce/internal/plan"
+)
+
+// newStackPool is the block in which sce init looks for a free VPC block, one /16 at a time.
+var newStackPool = netip.MustParsePrefix("10.0.0.0/8")
+
+// NewStackBits is the size of the VPC block sce init chooses.
+const NewStackBits = 16
+
+// Stack is what sce init needs to know of a stack file already in the directory.
+type Stack struct {
+	// File is the stack file's base name ("Pulumi.hipaa.yaml").
+	File string
+	// VPC is the stack's VPC block: sce:vpcCidr, or the key's default when the file does not set it.
+	VPC netip.Prefix
+	// Region is aws:region, "" when the file does not set it.
+	Region string
+	// AccountBaseline is sce:accountBaseline, true unless the file sets it false.
+	AccountBaseline bool
+}
+
+// StackFiles returns the stack files (Pulumi.<stack>.yaml or .yml) in dir, sorted, leaving out the
+// project file Pulumi.yaml.
+func StackFiles(dir string) ([]string, error) {
+	var files []string
+	for _, pattern := range []string{"Pulumi.*.yaml", "Pulumi.*.yml"} {
+		matches, err := filepath.Glob(filepath.Join(dir, pattern))
+		if err != nil {
+			return nil, fmt.Errorf("list stack files in %s: %w", dir, err)
+		}
+		files = append(files, matches...)
+	}
+	sort.Strings(files)
+	return files, nil
+}
+
+// ReadStacks reads every stack file of dir but skip (a base name, the file being written). A file whose
+// VPC block cannot be known (unreadable, not YAML, an invalid or encrypted sce:vpcCidr) is an error naming
+// it: no overlap check can be promised without it. Every such file is reported.
+func ReadStacks(dir, skip string) ([]Stack, error) {
+	files, err := StackFiles(dir)
+	if err != nil {
+		return nil, err
+	}
+	vpcKey, _ := config.KeyNamed(config.KeyVPCCIDR)
+	var (
+		stacks []Stack
+		errs   []error
+	)
+	for _, path := range files {
+		base := filepath.Base(path)
+		if base == skip {
+			continue
+		}
+		sf, err := plan.ReadStackFile(path)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("existing stack file %s: %w", base, err))
+			continue
+		}
+		raw, ok := sf.Config[vpcKey.FullName()]
+		if !ok {
+			raw = vpcKey.Default
+		}
+		if isSecret(sf, vpcKey.FullName()) {
+			errs = append(errs, fmt.Errorf("existing stack file %s: %s is encrypted, so its VPC block cannot be compared", base, vpcKey.FullName()))
+			continue
+		}
+		vpc, err := config.ParseCIDR(strings.TrimSpace(raw))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("existing stack file %s: %s %q %v", base, vpcKey.FullName(), raw, err))
+			continue
+		}
+		stacks = append(stacks, Stack{
+			File:            base,
+			VPC:             vpc,
+			Region:          strings.TrimSpace(sf.Config[config.RegionKey]),
+			AccountBaseline: strings.TrimSpace(sf.Config[config.Namespace+":"+config.KeyAccountBaseline]) != "false",
+		})
+	}
+	if len(errs) > 0 {
+		return stacks, errors.Join(errs...)
+	}
+	return stacks, nil
+}
+
+func isSecret(sf *plan.StackFile, key string) bool {
+	for _, k := range sf.SecretKeys {
+		if k == key {
+			return true
+		}
+	}
+	return false
+}
+
+// Overlapping returns the stacks whose VPC block shares an address with block.
+func Overlapping(stacks []Stack, block netip.Prefix) []Stack {
+	var out []Stack
+	for _, s := range stacks {
+		if s.VPC.Overlaps(block) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// FreeVPC returns the first /16 of 10.0.0.0/8, in address order, that overlaps no stack's VPC block.
+func FreeVPC(stacks []Stack) (netip.Prefix, error) {
+	step := 1 << (32 - NewStackBits)
+	first := newStackPool.Addr().As4()
+	base := uint32(first[0])<<24 | uint32(first[1])<<16 | uint32(first[2])<<8 | uint32(first[3])
+	count := 1 << (NewStackBits - newStackPool.Bits())
+	for i := 0; i < count; i++ {
+		n := base + uint32(i*step)
+		candidate := netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)}), NewStackBits)
+		if len(Overlapping(stacks, candidate)) == 0 {
+			return candidate, nil
+		}
+	}
+	return netip.Prefix{}, fmt.Errorf("no /%d of %s is free: every one overlaps a stack file's VPC; give --cidr (in 172.16.0.0/12 or 192.168.0.0/16)", NewStackBits, newStackPool)
+}
+
+// Subnets splits a VPC block into the public and the private subnet: the first two /24s of a /16 to
+// /23, the two halves of anything narrower. It fails when the halves would be narrower than AWS's /28.
+func Subnets(vpc netip.Prefix) (public, private netip.Prefix, err error) {
+	bits := 24
+	if vpc.Bits() >= bits {
+		bits = vpc.Bits() + 1
+	}
+	if bits > config.MaxVPCPrefixBits {
+		return netip.Prefix{}, netip.Prefix{}, fmt.Errorf("%s is too narrow for two subnets of at least /%d; accepted: /%d to /%d",
+			vpc, config.MaxVPCPrefixBits, config.MinVPCPrefixBits, config.MaxVPCPrefixBits-1)
+	}
+	public = netip.PrefixFrom(vpc.Addr(), bits)
+	a := vpc.Addr().As4()
+	n := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])
+	n += 1 << (32 - bits)
+	private = netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)}), bits)
+	return public, private, nil
+}
+
+// describeStacks lists stacks as "Pulumi.hipaa.yaml 10.0.0.0/16, ...".
+func describeStacks(stacks []Stack) string {
+	parts := make([]string, len(stacks))
+	for i, s := range stacks {
+		parts[i] = s.File + " " + s.VPC.String()
+	}
+	return strings.Join(parts, ", ")
+}
