@@ -2,7 +2,7 @@ package worker
 
 import (
 	"context"
-		"fmt"
+	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"

@@ -33,6 +33,9 @@ const (
 	waitTime = 20
 	// messageDirPattern names a message's directory on the scratch volume.
 	messageDirPattern = "msg-"
+	// lockFileName is the file a worker locks in the scratch directory, so that a second worker there
+	// cannot take the first one's directories for leftovers.
+	lockFileName = ".worker.lock"
 	// maxReceiveBackoff caps the wait after failed receives.
 	maxReceiveBackoff = time.Minute
 	// releaseTimeout bounds the calls made after the worker was told to stop.
@@ -91,9 +94,15 @@ func New(cfg Config, d Deps, log *slog.Logger) (*Worker, error) {
 // the machine is powered off first with Config.Shutdown). It returns an error when the worker cannot
 // start (no scratch directory, no pipeline program) or the power-off fails.
 func (w *Worker) Run(ctx context.Context) (Outcome, error) {
-	if err := w.prepare(); err != nil {
+	lock, err := w.prepare()
+	if err != nil {
 		return Stopped, err
 	}
+	defer func() {
+		if err := lock.Close(); err != nil {
+			w.log.Warn("could not release the scratch directory's lock", "error", err.Error())
+		}
+	}()
 	w.log.Info("worker started", "queue", w.cfg.QueueName, "idle", w.cfg.Idle.String(), "shutdown_on_idle", w.cfg.Shutdown)
 	last := w.d.Clock.Now()
 	failures := 0
@@ -139,32 +148,37 @@ func (w *Worker) receiveInput() *sqs.ReceiveMessageInput {
 	}
 }
 
-// prepare checks the scratch directory and the pipeline program, and removes what a previous run of the
-// worker left on the scratch volume.
-func (w *Worker) prepare() error {
+// prepare checks the pipeline program and the scratch directory, locks the latter (one worker per
+// scratch directory), and removes what a previous run of the worker left there. The caller closes the
+// returned lock.
+func (w *Worker) prepare() (*os.File, error) {
+	if _, err := exec.LookPath(w.cfg.Command[0]); err != nil {
+		return nil, fmt.Errorf("pipeline program: %w", err)
+	}
 	st, err := os.Stat(w.cfg.Scratch)
 	if err != nil {
-		return fmt.Errorf("scratch directory: %w (mount the encrypted scratch volume there, or give --scratch)", err)
+		return nil, fmt.Errorf("scratch directory: %w (mount the encrypted scratch volume there, or give --scratch)", err)
 	}
 	if !st.IsDir() {
-		return fmt.Errorf("scratch directory %s is not a directory", w.cfg.Scratch)
+		return nil, fmt.Errorf("scratch directory %s is not a directory", w.cfg.Scratch)
 	}
-	if _, err := exec.LookPath(w.cfg.Command[0]); err != nil {
-		return fmt.Errorf("pipeline program: %w", err)
+	lock, err := lockFile(filepath.Join(w.cfg.Scratch, lockFileName))
+	if err != nil {
+		return nil, fmt.Errorf("scratch directory: %w", err)
 	}
 	stale, err := filepath.Glob(filepath.Join(w.cfg.Scratch, messageDirPattern+"*"))
-	if err != nil {
-		return fmt.Errorf("list the scratch directory: %w", err)
-	}
 	for _, dir := range stale {
-		if err := os.RemoveAll(dir); err != nil {
-			return fmt.Errorf("remove what an earlier run left on the scratch volume: %w", err)
+		if err == nil {
+			err = os.RemoveAll(dir)
 		}
+	}
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("remove what an earlier run left on the scratch volume: %w", err), lock.Close())
 	}
 	if len(stale) > 0 {
 		w.log.Info("removed what an earlier run left on the scratch volume", "directories", len(stale))
 	}
-	return nil
+	return lock, nil
 }
 
 // stopIdle ends Run for want of work, powering the machine off when configured to.
