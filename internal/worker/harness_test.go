@@ -81,13 +81,25 @@ func newHarness(t *testing.T, maxReceives int) *harness {
 // worker returns a worker on the harness's fakes.
 func (h *harness) worker() *Worker {
 	h.t.Helper()
-	return h.workerWith(h.s3.Client)
+	return h.build(h.s3.Client, h.runner)
 }
 
+// workerWith returns a worker on another S3 client.
 func (h *harness) workerWith(client *s3.Client) *Worker {
 	h.t.Helper()
+	return h.build(client, h.runner)
+}
+
+// workerWithRunner returns a worker with another runner.
+func (h *harness) workerWithRunner(r Runner) *Worker {
+	h.t.Helper()
+	return h.build(h.s3.Client, r)
+}
+
+func (h *harness) build(client *s3.Client, r Runner) *Worker {
+	h.t.Helper()
 	log := slog.New(slog.NewJSONHandler(h.logs, nil))
-	w, err := New(h.cfg, Deps{SQS: h.queue, S3: client, Metrics: h.metrics, Runner: h.runner, Clock: h.clock, PowerOff: h.power}, log)
+	w, err := New(h.cfg, Deps{SQS: h.queue, S3: client, Metrics: h.metrics, Runner: r, Clock: h.clock, PowerOff: h.power}, log)
 	if err != nil {
 		h.t.Fatalf("new worker: %v", err)
 	}
