@@ -125,6 +125,8 @@ type fakeQueue struct {
 	// poll on an empty queue would take; otherwise it returns after a millisecond of real time.
 	advanceWhenEmpty bool
 	failReceives     int
+	// beforeChange, when set, runs at the start of each ChangeMessageVisibility call.
+	beforeChange func(in *sqs.ChangeMessageVisibilityInput)
 
 	messages []*fakeMessage
 	dlq      []*fakeMessage
@@ -221,6 +223,9 @@ func (q *fakeQueue) DeleteMessage(_ context.Context, in *sqs.DeleteMessageInput,
 }
 
 func (q *fakeQueue) ChangeMessageVisibility(_ context.Context, in *sqs.ChangeMessageVisibilityInput, _ ...func(*sqs.Options)) (*sqs.ChangeMessageVisibilityOutput, error) {
+	if q.beforeChange != nil {
+		q.beforeChange(in)
+	}
 	now := q.clock.Now()
 	q.mu.Lock()
 	defer q.mu.Unlock()

@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -300,6 +301,27 @@ func TestALongPipelineKeepsItsMessageInvisible(t *testing.T) {
 	}
 	assert.Equal(t, map[string]int{id: 1}, h.queue.deleteCounts())
 	assert.Equal(t, "done", h.output("long/r.txt"))
+}
+
+func TestAFailureWhenAHeartbeatIsDueStillWaitsTheRetryDelay(t *testing.T) {
+	h := newHarness(t, 1)
+	id := h.queue.send(h.put("due.csv", "x"), 0)
+	h.queue.beforeChange = func(in *sqs.ChangeMessageVisibilityInput) {
+		if in.VisibilityTimeout == seconds(h.cfg.Visibility) {
+			time.Sleep(50 * time.Millisecond) // a slow extension, still in flight when the pipeline fails
+		}
+	}
+	h.runner.fn = func(context.Context, Command) error {
+		h.clock.blockUntilSleepers(t, 1)
+		h.clock.Advance(h.cfg.Visibility / 3) // the heartbeat wakes as the pipeline fails
+		return errors.New("pipeline failed: exit status 1")
+	}
+	h.runUntilIdle(h.worker())
+	changes := h.queue.visibilityChanges()
+	require.NotEmpty(t, changes)
+	last := changes[len(changes)-1]
+	assert.Equal(t, id, last.id)
+	assert.Equal(t, time.Minute, last.timeout, "the retry delay is set after the last extension, never before it")
 }
 
 func TestAWorkerStoppedBySignalReturnsItsMessageToTheQueue(t *testing.T) {
