@@ -208,9 +208,13 @@ func (c *Config) checkScratch() error {
 	return nil
 }
 
-// checkRegion takes the region from the queue URL when none was given.
+// checkRegion takes the region from the queue URL when none was given. A missing queue URL is reported
+// by checkQueue alone.
 func (c *Config) checkRegion() error {
-	if c.Region == "" && c.QueueURL != "" {
+	if c.Region == "" && c.QueueURL == "" {
+		return nil
+	}
+	if c.Region == "" {
 		c.Region = RegionFromQueueURL(c.QueueURL)
 	}
 	if c.Region == "" {

@@ -144,6 +144,9 @@ func TestBadOrMissingConfigurationIsRefusedWithTheFlagAndWhatIsAccepted(t *testi
 			for _, w := range tc.want {
 				assert.Contains(t, err.Error(), w)
 			}
+			if tc.args == nil {
+				assert.NotContains(t, err.Error(), "--region", "a missing queue URL is reported once")
+			}
 		})
 	}
 }
