@@ -251,12 +251,14 @@ func workerStatements(a WorkerPoolArgs, input, output, software, queue, key stri
 	group := fmt.Sprintf("arn:%s:autoscaling:%s:%s:autoScalingGroup:*:autoScalingGroupName/%s",
 		a.ARNs.Partition, a.ARNs.Region, a.ARNs.AccountID, WorkerGroupName(a.PIT))
 	return []Statement{
-		{Sid: "ReadInput", Effect: Allow, Action: []string{"s3:GetObject"}, Resource: []string{a.ARNs.Objects(input)}},
-		{Sid: "WriteResults", Effect: Allow, Action: []string{"s3:PutObject"}, Resource: []string{a.ARNs.Objects(output)}},
+		{Sid: "ReadInput", Effect: Allow, Action: []string{"s3:GetObject", "s3:GetObjectVersion"}, Resource: []string{a.ARNs.Objects(input)}},
+		// The worker reads back (HeadObject) each result it has just written, to verify it.
+		{Sid: "WriteAndVerifyResults", Effect: Allow, Action: []string{"s3:PutObject", "s3:AbortMultipartUpload", "s3:GetObject", "s3:GetObjectVersion"},
+			Resource: []string{a.ARNs.Objects(output)}},
 		{Sid: "FetchWorkerBinary", Effect: Allow, Action: []string{"s3:GetObject"},
 			Resource: []string{a.ARNs.Bucket(software) + "/" + WorkerBinaryPrefix + "*"}},
 		{Sid: "TakeWorkFromQueue", Effect: Allow,
-			Action:   []string{"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"},
+			Action:   []string{"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"},
 			Resource: []string{queue}},
 		{Sid: "UseProjectKey", Effect: Allow, Action: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: []string{key}},
 		{Sid: "PublishWorkerMetrics", Effect: Allow, Action: []string{"cloudwatch:PutMetricData"}, Resource: []string{"*"},

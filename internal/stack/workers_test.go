@@ -3,8 +3,10 @@ package stack_test
 import (
 	"encoding/base64"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -12,6 +14,7 @@ import (
 	"github.com/sce-project/sce/components"
 	"github.com/sce-project/sce/internal/plan"
 	"github.com/sce-project/sce/internal/stack"
+	"github.com/sce-project/sce/internal/worker"
 )
 
 const pipeline = `["/opt/pipeline/run","--threads","4"]`
@@ -165,9 +168,10 @@ func TestWorkerRoleIsLeastPrivilege(t *testing.T) {
 			grants[a] = append(grants[a], s.Resource...)
 		}
 	}
-	assert.ElementsMatch(t, []string{out(dataIn, "arn") + "/*", out(ancillary, "arn") + "/" + components.WorkerBinaryPrefix + "*"}, grants["s3:GetObject"],
-		"reads data-in and its own binary only")
+	assert.ElementsMatch(t, []string{out(dataIn, "arn") + "/*", out(output, "arn") + "/*", out(ancillary, "arn") + "/" + components.WorkerBinaryPrefix + "*"},
+		grants["s3:GetObject"], "reads data-in, its own results (to verify them) and its own binary only")
 	assert.Equal(t, []string{out(output, "arn") + "/*"}, grants["s3:PutObject"], "writes output only")
+	assert.Equal(t, []string{out(output, "arn") + "/*"}, grants["s3:AbortMultipartUpload"])
 	assert.Equal(t, []string{out(queue, "arn")}, grants["sqs:DeleteMessage"])
 	assert.Equal(t, []string{"arn:aws:autoscaling:us-west-2:111122223333:autoScalingGroup:*:autoScalingGroupName/study-workers"},
 		grants["autoscaling:TerminateInstanceInAutoScalingGroup"], "leaves its own group only")
@@ -194,6 +198,7 @@ func TestWorkerUserDataStartsTheWorkerAndLeavesWhenIdle(t *testing.T) {
 		"--should-decrement-desired-capacity",
 		"User=sce-worker",
 		"systemctl disable --now sshd",
+		"RequiresMountsFor=/scratch",
 		"-w /scratch -p rwa -k phi-access",
 	} {
 		assert.Contains(t, script, want)
@@ -201,6 +206,35 @@ func TestWorkerUserDataStartsTheWorkerAndLeavesWhenIdle(t *testing.T) {
 	binary := one(t, p, "aws:s3/bucketObjectv2:BucketObjectv2", "study-workers-binary")
 	assert.Contains(t, script, "s3://"+out(bucketOf(t, p, "ancillary"), "bucket")+"/"+in(binary, "key"))
 	assert.Equal(t, "aws:kms", in(binary, "serverSideEncryption"))
+}
+
+// TestWorkerUserDataConfiguresTheWorkerBinary reads the environment file the user data writes the way
+// systemd does, and hands it to the worker's own configuration parser: the two sides of the contract.
+func TestWorkerUserDataConfiguresTheWorkerBinary(t *testing.T) {
+	p := workersPlan(t, map[string]string{"sce:workerIdleMinutes": "25"})
+	raw, err := base64.StdEncoding.DecodeString(in(one(t, p, "aws:ec2/launchTemplate:LaunchTemplate", "study-workers-template"), "userData"))
+	require.NoError(t, err)
+	_, rest, ok := strings.Cut(string(raw), "<<'ENV'\n")
+	require.True(t, ok, "the user data writes the environment file")
+	body, _, ok := strings.Cut(rest, "\nENV\n")
+	require.True(t, ok)
+	env := map[string]string{}
+	for _, line := range strings.Split(body, "\n") {
+		k, v, ok := strings.Cut(line, "=")
+		require.True(t, ok, line)
+		if len(v) >= 2 && v[0] == '\'' && v[len(v)-1] == '\'' {
+			v = v[1 : len(v)-1] // systemd takes a single-quoted value literally
+		}
+		env[k] = v
+	}
+	c, err := worker.ParseConfig(nil, func(k string) string { return env[k] }, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"/opt/pipeline/run", "--threads", "4"}, c.Command)
+	assert.Equal(t, 25*time.Minute, c.Idle)
+	assert.Equal(t, components.WorkerScratchMount, c.Scratch)
+	assert.Equal(t, components.WorkerMetricNamespace, c.MetricNamespace)
+	assert.Equal(t, out(p.Find("aws:kms/key:Key")[0], "arn"), c.KMSKeyARN)
+	assert.False(t, c.Shutdown, "the pool's worker leaves its group instead of powering off")
 }
 
 func TestKeyLetsAutoScalingEncryptWorkerVolumes(t *testing.T) {
