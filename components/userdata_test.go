@@ -38,7 +38,7 @@ func TestWorkstationUserDataFormatsTheDataVolumeOnlyWhenEmpty(t *testing.T) {
 	s := workstationUserData(t)
 	bashSyntax(t, s)
 	assert.Contains(t, s, "device=/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_vol0123456789abcdef0", "the volume is found by its id")
-	guard := `if [ -z "$(blkid -p -o value -s TYPE "$device"; blkid -p -o value -s PTTYPE "$device")" ]; then` + "\n  mkfs.xfs -L study-data \"$device\"\nfi"
+	guard := `if [ -z "$(blkid -p -o value -s TYPE "$device"; blkid -p -o value -s PTTYPE "$device")" ]; then` + "\n  mkfs.xfs -L sce-data \"$device\"\nfi"
 	assert.Contains(t, s, guard, "formatting only when there is neither a filesystem nor a partition table")
 	assert.Equal(t, 1, strings.Count(s, "mkfs"), "no other formatting")
 	assert.NotRegexp(t, regexp.MustCompile(`(?m)^\s*(fdisk|parted|sfdisk|wipefs)`), s, "never partitions or wipes")

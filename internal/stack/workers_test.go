@@ -193,7 +193,7 @@ func TestWorkerUserDataStartsTheWorkerAndLeavesWhenIdle(t *testing.T) {
 		"OUTPUT_BUCKET=" + out(bucketOf(t, p, "output"), "bucket"),
 		"IDLE_TIMEOUT=25m",
 		"PIPELINE_COMMAND='" + pipeline + "'",
-		"mkfs.xfs -f -L study-scratch",
+		"mkfs.xfs -f -L sce-scratch",
 		"OnSuccess=sce-worker-leave.service",
 		"--should-decrement-desired-capacity",
 		"User=sce-worker",
