@@ -11,6 +11,10 @@ import (
 // AtlasPort is the localhost port Atlas listens on; researchers tunnel to it.
 const AtlasPort = 8081
 
+// WebAPIPort is the localhost port WebAPI listens on. Atlas's pages call it from the researcher's browser
+// (WEBAPI_URL), so the researcher tunnels it too.
+const WebAPIPort = 8080
+
 // AtlasHostArgs configures an AtlasHost.
 type AtlasHostArgs struct {
 	// PIT names the host. Required.
@@ -124,7 +128,7 @@ func NewAtlasHost(ctx *pulumi.Context, name string, args *AtlasHostArgs, opts ..
 		host, port := splitEndpoint(v[0].(string))
 		return RenderUserData(UserData{PIT: a.PIT, Role: RoleAtlas, LogGroup: groupName, Researchers: a.Researchers,
 			Region: a.ARNs.Region, ReadOnlySecretARN: v[1].(string), RedshiftHost: host, RedshiftPort: port,
-			Database: a.Database, CDMSchema: a.CDMSchema, ResultsSchema: a.ResultsSchema, AtlasPort: AtlasPort})
+			Database: a.Database, CDMSchema: a.CDMSchema, ResultsSchema: a.ResultsSchema, AtlasPort: AtlasPort, WebAPIPort: WebAPIPort})
 	}).(pulumi.StringOutput)
 	inst := hardenedInstance(a.AMI, a.InstanceType, a.KMSKeyARN)
 	inst.SubnetId = a.SubnetID

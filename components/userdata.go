@@ -40,7 +40,7 @@ type UserData struct {
 	Tools []string
 	// Atlas host: the AWS region, the read-only user's secret, the Redshift endpoint and the schemas.
 	Region, ReadOnlySecretARN, RedshiftHost, Database, CDMSchema, ResultsSchema string
-	RedshiftPort, AtlasPort                                                     int
+	RedshiftPort, AtlasPort, WebAPIPort                                         int
 	// Worker holds a worker's settings; nil for other roles.
 	Worker *WorkerSettings
 }

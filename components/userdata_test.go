@@ -54,6 +54,12 @@ func TestWorkstationUserDataTurnsSwapOff(t *testing.T) {
 	assert.NotRegexp(t, regexp.MustCompile(`(?m)^\s*(mkswap|swapon)`), s, "never creates swap")
 }
 
+func TestWorkstationUserDataEndsIdleShells(t *testing.T) {
+	s := workstationUserData(t)
+	assert.Contains(t, s, "cat >/etc/profile.d/sce-idle-logout.sh <<'TMOUT'\nTMOUT=600\nreadonly TMOUT\nexport TMOUT\nTMOUT\n",
+		"automatic logoff after ten minutes, which a user cannot unset")
+}
+
 func TestUserDataCreatesOneLoginPerResearcher(t *testing.T) {
 	s := workstationUserData(t)
 	for _, r := range testResearchers {

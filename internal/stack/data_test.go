@@ -147,6 +147,13 @@ func TestAtlasHostIsPrivateTunneledAndUsesTheReadOnlySecret(t *testing.T) {
 	secret := one(t, p, "aws:secretsmanager/secret:Secret", "study-omop-readonly-secret")
 	assert.Contains(t, userData, "--secret-id '"+secret.ID+"'", "the password is read from Secrets Manager at boot")
 	assert.Contains(t, userData, "127.0.0.1:8081:8080", "Atlas listens on localhost only")
+	assert.Contains(t, userData, "127.0.0.1:8080:8080", "WebAPI listens on localhost only")
+	assert.Contains(t, userData, "PermitOpen localhost:8081 127.0.0.1:8081 localhost:8080 127.0.0.1:8080",
+		"researchers may forward Atlas and the WebAPI its pages call from the browser, nothing else")
+	ip := out(atlas, "privateIp")
+	assert.Equal(t, ip, p.Outputs["atlasPrivateIp"])
+	assert.Equal(t, "ssh -J study-bastion -L 8081:localhost:8081 -L 8080:localhost:8080 -N <login>@"+ip+"   # then open http://localhost:8081/atlas",
+		p.Outputs["atlasTunnelCommand"])
 	assert.Contains(t, userData, "'redshift'")
 	assert.Contains(t, userData, "sslmode=verify-full", "TLS to Redshift")
 	assert.NotContains(t, userData, "sce_admin", "never the master user")

@@ -186,6 +186,8 @@ const (
 	OutputSSMWorkstation      = "ssmWorkstationCommand"
 	OutputLedgerTable         = "ledgerTable"
 	OutputUploadQueueURL      = "uploadQueueUrl"
+	OutputAtlasIP             = "atlasPrivateIp"
+	OutputAtlasTunnel         = "atlasTunnelCommand"
 )
 
 func (s *Stack) export(ctx *pulumi.Context) {
@@ -213,6 +215,12 @@ func (s *Stack) export(ctx *pulumi.Context) {
 
 	ctx.Export(OutputLedgerTable, s.Ledger.Table.Name)
 	ctx.Export(OutputUploadQueueURL, s.Ledger.Queue.Url)
+	if s.Data != nil && s.Data.Atlas != nil {
+		ctx.Export(OutputAtlasIP, s.Data.Atlas.PrivateIP)
+		ctx.Export(OutputAtlasTunnel, s.Data.Atlas.PrivateIP.ApplyT(func(ip string) string {
+			return AtlasTunnel(s.Config.PIT, ip)
+		}).(pulumi.StringOutput))
+	}
 
 	c := s.Compute
 	pit, region := s.Config.PIT, s.Config.Region
@@ -235,4 +243,11 @@ func (s *Stack) export(ctx *pulumi.Context) {
 	}).(pulumi.StringMapOutput))
 	ctx.Export(OutputSSMBastion, c.Bastion.Instance.ID().ToStringOutput().ApplyT(func(id string) string { return SSMCommand(region, id) }).(pulumi.StringOutput))
 	ctx.Export(OutputSSMWorkstation, c.Workstation.Instance.ID().ToStringOutput().ApplyT(func(id string) string { return SSMCommand(region, id) }).(pulumi.StringOutput))
+}
+
+// AtlasTunnel is the ssh command a researcher runs to reach Atlas (and the WebAPI its pages call) through
+// the bastion; <login> is theirs.
+func AtlasTunnel(pit, atlasIP string) string {
+	return fmt.Sprintf("ssh -J %s-bastion -L %d:localhost:%d -L %d:localhost:%d -N <login>@%s   # then open http://localhost:%d/atlas",
+		pit, components.AtlasPort, components.AtlasPort, components.WebAPIPort, components.WebAPIPort, atlasIP, components.AtlasPort)
 }
