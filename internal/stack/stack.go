@@ -32,6 +32,7 @@ type Stack struct {
 	Data     *Data
 	Cost     *components.CostControl
 	Ledger   *components.UploadLedger
+	EMR      *components.EMRCluster
 }
 
 // Run is the Pulumi program: it loads and validates the configuration before registering any resource,
@@ -119,6 +120,10 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Stack, error) {
 
 	s.Data, err = buildData(ctx, cfg, arns, s, withProvider)
 	if err != nil {
+		return nil, err
+	}
+
+	if s.EMR, err = buildEMR(ctx, cfg, arns, s, withProvider); err != nil {
 		return nil, err
 	}
 
