@@ -289,11 +289,22 @@ func emrSecurityGroups(ctx *pulumi.Context, child func(string) string, a EMRClus
 	return nil
 }
 
+// EMRPlatformBuckets are the AWS-owned buckets EMR nodes in a private subnet read through the S3 endpoint,
+// besides the Amazon Linux 2023 repository that PlatformBuckets already lists: the EMR package repository
+// (releases 5.22.0 and later) and EMR's regional bucket of step scripts.
+func EMRPlatformBuckets(region string) []string {
+	return []string{"repo." + region + ".emr.amazonaws.com", region + ".elasticmapreduce"}
+}
+
 // EMRNodeStatements are the least-privilege statements of the cluster nodes' role: read data-in, read and
 // write output, read the cluster's files in the ancillary bucket, write logs under the log bucket's emr/
 // prefix, use the project key, read EMR's own regional buckets (packages, scripts), and describe the
 // cluster to EMR's agents.
 func EMRNodeStatements(arns ARNs, dataIn, output, ancillary, logs, key, certificatePrefix string) []Statement {
+	var platform []string
+	for _, b := range EMRPlatformBuckets(arns.Region) {
+		platform = append(platform, arns.Objects(b))
+	}
 	return []Statement{
 		{Sid: "ReadDataIn", Effect: Allow, Action: []string{"s3:GetObject", "s3:GetObjectVersion"}, Resource: []string{dataIn + "/*"}},
 		{Sid: "ReadWriteOutput", Effect: Allow,
@@ -309,7 +320,7 @@ func EMRNodeStatements(arns ARNs, dataIn, output, ancillary, logs, key, certific
 			Action:   []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:DescribeKey"},
 			Resource: []string{key}},
 		{Sid: "ReadEMRRegionalBuckets", Effect: Allow, Action: []string{"s3:GetObject"},
-			Resource: []string{arns.Objects("repo." + arns.Region + ".emr.amazonaws.com"), arns.Objects(arns.Region + ".elasticmapreduce")}},
+			Resource: platform},
 		{Sid: "DescribeOwnCluster", Effect: Allow,
 			Action: []string{"elasticmapreduce:DescribeCluster", "elasticmapreduce:ListBootstrapActions", "elasticmapreduce:ListInstanceGroups",
 				"elasticmapreduce:ListInstances", "elasticmapreduce:ListSteps"},

@@ -26,3 +26,13 @@ func buildEMR(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs, s *
 		CoreInstanceCount: cfg.EMR.CoreInstanceCount, IdleMinutes: cfg.EMR.IdleMinutes,
 	}, opts...)
 }
+
+// endpointReadBuckets are the buckets the S3 endpoint lets the private subnet read besides the project's:
+// the configured source buckets and, with EMR, the buckets EMR nodes install from.
+func endpointReadBuckets(cfg *config.Config) []string {
+	buckets := append([]string{}, cfg.ReadOnlySourceBuckets...)
+	if cfg.EMR.Enabled {
+		buckets = append(buckets, components.EMRPlatformBuckets(cfg.Region)...)
+	}
+	return buckets
+}

@@ -229,3 +229,27 @@ func TestEMRPlanHasNoMandatoryViolations(t *testing.T) {
 	assert.Empty(t, p.MandatoryViolations())
 	require.NotNil(t, p.Violations, "the policy ran")
 }
+
+func TestS3EndpointLetsEMRNodesReadTheirRepositoryOnlyWithEMR(t *testing.T) {
+	cases := []struct {
+		name    string
+		enabled string
+		want    bool
+	}{{"with EMR", "true", true}, {"without EMR", "false", false}}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := planWith(t, map[string]string{"sce:emrEnabled": tc.enabled})
+			doc := policyOf(t, one(t, p, "aws:ec2/vpcEndpoint:VpcEndpoint", "study-s3-endpoint"), "policy")
+			var resources []string
+			for _, s := range doc.Statement {
+				resources = append(resources, s.Resource...)
+			}
+			repo := "arn:aws:s3:::repo.us-west-2.emr.amazonaws.com/*"
+			if tc.want {
+				assert.Contains(t, resources, repo)
+			} else {
+				assert.NotContains(t, resources, repo)
+			}
+		})
+	}
+}

@@ -89,7 +89,7 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Stack, error) {
 		PublicSubnetCIDR:      cfg.PublicSubnetCIDR.String(),
 		PrivateSubnetCIDR:     cfg.PrivateSubnetCIDR.String(),
 		AllowedSSHCIDRs:       prefixStrings(cfg),
-		ReadOnlySourceBuckets: cfg.ReadOnlySourceBuckets,
+		ReadOnlySourceBuckets: endpointReadBuckets(cfg),
 		FlowLogRetentionDays:  cfg.FlowLogRetentionDays,
 		KMSKeyARN:             s.Key.ARN,
 		Protect:               cfg.Protect,
