@@ -242,7 +242,7 @@ func emrSecurityGroups(ctx *pulumi.Context, child func(string) string, a EMRClus
 			Description:         pulumi.Sprintf("EMR %s of %s", what, a.PIT),
 			RevokeRulesOnDelete: pulumi.Bool(true),
 			Tags: pulumi.StringMap{
-				"Name":              pulumi.String(a.PIT + "-" + suffix),
+				"Name":              pulumi.String(a.PIT + "-emr-" + strings.TrimSuffix(suffix, "-sg")),
 				EMRManagedPolicyTag: pulumi.String("true"),
 			},
 		}, parent)
@@ -252,13 +252,13 @@ func emrSecurityGroups(ctx *pulumi.Context, child func(string) string, a EMRClus
 		return sg, nil
 	}
 	var err error
-	if c.PrimarySecurityGroup, err = group("emr-primary-sg", "primary node"); err != nil {
+	if c.PrimarySecurityGroup, err = group("primary-sg", "primary node"); err != nil {
 		return err
 	}
-	if c.CoreSecurityGroup, err = group("emr-core-sg", "core nodes"); err != nil {
+	if c.CoreSecurityGroup, err = group("core-sg", "core nodes"); err != nil {
 		return err
 	}
-	if c.ServiceAccessSecurityGroup, err = group("emr-service-sg", "service access"); err != nil {
+	if c.ServiceAccessSecurityGroup, err = group("service-sg", "service access"); err != nil {
 		return err
 	}
 	https := "EMR, KMS and S3 endpoints (through the NAT gateway and the S3 endpoint)"

@@ -110,8 +110,8 @@ func TestEMRClusterIsPrivateLoggedAndTerminatesWhenIdle(t *testing.T) {
 	ec2 := nested(t, c, "ec2Attributes")
 	assert.Equal(t, one(t, p, subnetType, "study-private-subnet").ID, ec2["subnetId"])
 	assert.NotContains(t, ec2, "keyName", "no EC2 key pair: Kerberos authenticates")
-	for field, sg := range map[string]string{"emrManagedMasterSecurityGroup": "study-emr-emr-primary-sg",
-		"emrManagedSlaveSecurityGroup": "study-emr-emr-core-sg", "serviceAccessSecurityGroup": "study-emr-emr-service-sg"} {
+	for field, sg := range map[string]string{"emrManagedMasterSecurityGroup": "study-emr-primary-sg",
+		"emrManagedSlaveSecurityGroup": "study-emr-core-sg", "serviceAccessSecurityGroup": "study-emr-service-sg"} {
 		group := one(t, p, "aws:ec2/securityGroup:SecurityGroup", sg)
 		assert.Equal(t, group.ID, ec2[field], field)
 		assert.Equal(t, "true", in(group, "revokeRulesOnDelete"))
