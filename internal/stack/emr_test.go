@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sce-project/sce/components"
+	"github.com/sce-project/sce/internal/cost"
 	"github.com/sce-project/sce/internal/plan"
 	"github.com/sce-project/sce/internal/stack"
 )
@@ -252,4 +253,24 @@ func TestS3EndpointLetsEMRNodesReadTheirRepositoryOnlyWithEMR(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestEMRNodesArePricedAsDedicatedUpperBound(t *testing.T) {
+	p := emrPlan(t, nil)
+	c := one(t, p, emrClusterType, "study-emr-cluster")
+	var priced, unpriced int
+	for _, it := range cost.Estimate(p, cost.DefaultAssumptions()).Items {
+		if it.URN != c.URN {
+			continue
+		}
+		if it.Unpriced {
+			unpriced++
+			continue
+		}
+		priced++
+		assert.Contains(t, it.What, "dedicated", "the VPC is dedicated tenancy: %s", it.What)
+		assert.Greater(t, it.Monthly, 0.0)
+	}
+	assert.Equal(t, 2, priced, "primary and core groups")
+	assert.Equal(t, 1, unpriced, "the EMR fee")
 }
