@@ -5,6 +5,7 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cfg"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ebs"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/emr"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -24,6 +25,9 @@ type AccountBaselineArgs struct {
 	LogBucketPolicy pulumi.Resource
 	// LogPrefix is Config's key prefix in the log bucket. Default: "config".
 	LogPrefix string
+	// EMRBlockPublicAccess turns on EMR block public access for the account and region (no cluster may
+	// start with a security group open to the internet). Default: false (set when the stack has EMR).
+	EMRBlockPublicAccess bool
 }
 
 // AccountBaseline holds what exists once per account and region: the AWS Config recorder (all supported
@@ -124,6 +128,13 @@ func NewAccountBaseline(ctx *pulumi.Context, name string, args *AccountBaselineA
 		Enabled: pulumi.Bool(true),
 	}, keep...); err != nil {
 		return nil, fmt.Errorf("turn on EBS encryption by default: %w", err)
+	}
+	if a.EMRBlockPublicAccess {
+		if _, err := emr.NewBlockPublicAccessConfiguration(ctx, child("emr-block-public-access"), &emr.BlockPublicAccessConfigurationArgs{
+			BlockPublicSecurityGroupRules: pulumi.Bool(true),
+		}, keep...); err != nil {
+			return nil, fmt.Errorf("block public access for emr: %w", err)
+		}
 	}
 	if err := ctx.RegisterResourceOutputs(b, pulumi.Map{"recorder": b.Recorder.Name}); err != nil {
 		return nil, fmt.Errorf("register account baseline outputs: %w", err)

@@ -29,6 +29,7 @@ const (
 	typeBucket      = "aws:s3/bucket:Bucket"
 	typeRedshift    = "aws:redshift/cluster:Cluster"
 	typeSecret      = "aws:secretsmanager/secret:Secret"
+	typeEMRCluster  = "aws:emr/cluster:Cluster"
 	typeAWSProvider = "pulumi:providers:aws"
 )
 
@@ -129,6 +130,8 @@ func (e *estimator) run() {
 			e.bucket(r)
 		case typeRedshift:
 			e.redshift(r)
+		case typeEMRCluster:
+			e.emrCluster(r)
 		case typeSecret:
 			e.perUnit(r, "secretsmanager.secret-month", 1, 1, r.Name+": Secrets Manager secret", "")
 		default:
@@ -472,6 +475,35 @@ func (e *estimator) redshift(r plan.Resource) {
 			fmt.Sprintf("%s: Redshift managed storage, %s GB", r.Name, formatNumber(e.a.RedshiftStorageGB)),
 			"charged while the cluster is paused too")
 	}
+}
+
+// emrCluster prices the EC2 hours of an EMR cluster's primary and core nodes as if it ran all month, an
+// upper bound: it terminates after its idle timeout. EMR's own per-instance fee is not in the table.
+func (e *estimator) emrCluster(r plan.Resource) {
+	ec2, _ := r.Inputs["ec2Attributes"].(map[string]any)
+	dedicated := e.vpcTenancy(str(ec2["subnetId"])) == "dedicated"
+	for _, g := range []struct{ key, role string }{{"masterInstanceGroup", "primary"}, {"coreInstanceGroup", "core"}} {
+		group, _ := r.Inputs[g.key].(map[string]any)
+		typ := str(group["instanceType"])
+		count := number(group["instanceCount"])
+		if count < 1 {
+			count = 1
+		}
+		label := typ
+		if dedicated {
+			label += " dedicated"
+		}
+		what := fmt.Sprintf("%s: EMR %s %s × %s, %s h", r.Name, g.role, label, formatNumber(count), formatNumber(HoursPerMonth))
+		rate, note, ok := e.instanceRate(typ, dedicated)
+		if !ok {
+			e.unpriced(r.URN, what, fmt.Sprintf("no price for instance type %q in the price table", typ))
+			continue
+		}
+		note = joinNotes(note, "an upper bound: the cluster terminates when idle")
+		e.add(plan.CostItem{URN: r.URN, What: what, Monthly: rate * count * HoursPerMonth,
+			MonthlyScheduled: rate * count * HoursPerMonth, Note: note})
+	}
+	e.unpriced(r.URN, r.Name+": EMR per-instance-hour fee and node EBS volumes", "the EMR fee is not in the price table")
 }
 
 // planRegion returns the region of the plan's AWS provider, or "" if the plan does not say.

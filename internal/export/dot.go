@@ -183,6 +183,7 @@ const (
 	typRolePolicy   = "aws:iam/rolePolicy:RolePolicy"
 	typRedshift     = "aws:redshift/cluster:Cluster"
 	typRedshiftSN   = "aws:redshift/subnetGroup:SubnetGroup"
+	typEMRCluster   = "aws:emr/cluster:Cluster"
 	typLambda       = "aws:lambda/function:Function"
 	typTable        = "aws:dynamodb/table:Table"
 	typQueue        = "aws:sqs/queue:Queue"
@@ -292,6 +293,18 @@ func (g *graph) places(f *facts) {
 			}
 		}
 		g.addNode(&gnode{id: nodeID(&r), label: fmt.Sprintf("Redshift %s\n%s", r.Name, str(r.Inputs["nodeType"])), shape: "cylinder", fill: "#fff4d6", cluster: c})
+		f.byID[r.URN] = nodeID(&r)
+	}
+	for _, r := range p.Find(typEMRCluster) {
+		c := ""
+		for _, d := range f.deps(&r, "ec2Attributes") {
+			if d.Type == typSubnet {
+				c = subnetCluster[d.URN]
+			}
+		}
+		core, _ := r.Inputs["coreInstanceGroup"].(map[string]any)
+		label := fmt.Sprintf("EMR %s\n%s, %v core × %s", r.Name, str(r.Inputs["releaseLabel"]), core["instanceCount"], str(core["instanceType"]))
+		g.addNode(&gnode{id: nodeID(&r), label: label, shape: "box3d", fill: "#fff4d6", cluster: c})
 		f.byID[r.URN] = nodeID(&r)
 	}
 

@@ -11,6 +11,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sce-project/sce/internal/plan"
+	"github.com/sce-project/sce/internal/stack"
 )
 
 // dotGraph is the structure of a dot file as far as the tests need it.
@@ -234,4 +237,29 @@ func TestTheCommittedDiagramShowsTheHipaaStacksMainResources(t *testing.T) {
 		from, to, _ := strings.Cut(e, " -> ")
 		assert.Contains(t, string(svg), "<title>"+from+"&#45;&gt;"+to+"</title>", "the committed diagram has the flow %s: re-render it", e)
 	}
+}
+
+func TestAnEMRClusterIsDrawnInThePrivateSubnetAndWrittenAsTerraform(t *testing.T) {
+	sf, err := plan.ReadStackFile(filepath.Join("..", "..", "Pulumi.hipaa.yaml"))
+	require.NoError(t, err)
+	raw := map[string]string{"sce:emrEnabled": "true"}
+	for k, v := range sf.Config {
+		raw[k] = v
+	}
+	p, err := plan.Run(plan.Options{Stack: "hipaa", Config: raw, SecretKeys: sf.SecretKeys}, stack.Run)
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	require.NoError(t, WriteDot(&buf, p))
+	g := parseDot(t, buf.String())
+	require.Contains(t, g.nodes, "n_hipaa_emr_cluster")
+	assert.True(t, g.within("n_hipaa_emr_cluster", "cluster_hipaa_private_subnet"))
+	assert.Contains(t, g.nodes["n_hipaa_emr_cluster"], "r5.xlarge")
+
+	buf.Reset()
+	require.NoError(t, WriteTerraform(&buf, p), "every EMR resource type has a Terraform type")
+	for _, want := range []string{`resource "aws_emr_cluster"`, `resource "aws_emr_security_configuration"`, `resource "aws_s3_object"`,
+		`resource "tls_private_key"`, `resource "aws_emr_block_public_access_configuration"`, "ebs_config {", "kerberos_attributes {"} {
+		assert.Contains(t, buf.String(), want)
+	}
+	assert.NotContains(t, buf.String(), "PRIVATE KEY", "no key material in the export")
 }

@@ -72,6 +72,14 @@ var tfTypes = map[string]tfType{
 	"aws:secretsmanager/secretVersion:SecretVersion":    {Name: "aws_secretsmanager_secret_version"},
 	"random:index/randomId:RandomId":                    {Name: "random_id", RefAttrs: []string{"hex"}},
 	"random:index/randomPassword:RandomPassword":        {Name: "random_password"},
+	// EMR (emrEnabled).
+	"aws:emr/cluster:Cluster":                                               {Name: "aws_emr_cluster", Rename: map[string]string{"ebsConfigs": "ebs_config"}},
+	"aws:emr/securityConfiguration:SecurityConfiguration":                   {Name: "aws_emr_security_configuration", AutoName: "name"},
+	"aws:emr/blockPublicAccessConfiguration:BlockPublicAccessConfiguration": {Name: "aws_emr_block_public_access_configuration"},
+	"aws:ec2/tag:Tag":                         {Name: "aws_ec2_tag"},
+	"aws:s3/bucketObjectv2:BucketObjectv2":    {Name: "aws_s3_object"},
+	"tls:index/privateKey:PrivateKey":         {Name: "tls_private_key"},
+	"tls:index/selfSignedCert:SelfSignedCert": {Name: "tls_self_signed_cert"},
 
 	// Storage.
 	"aws:s3/bucketV2:BucketV2": {Name: "aws_s3_bucket"},

@@ -38,7 +38,7 @@ func (r *Recorder) computed(args pulumi.MockResourceArgs) (string, map[string]an
 	}
 
 	switch args.TypeToken {
-	case "pulumi:providers:aws", "pulumi:providers:random":
+	case "pulumi:providers:aws", "pulumi:providers:random", "pulumi:providers:tls":
 		return uuid(h), nil
 	case "aws:ec2/vpc:Vpc":
 		id := "vpc-" + h[:17]
@@ -245,6 +245,32 @@ func (r *Recorder) computed(args pulumi.MockResourceArgs) (string, map[string]an
 		return url, map[string]any{"arn": fmt.Sprintf("arn:%s:sqs:%s:%s:%s", r.partition, r.region, AccountID, n), "url": url, "name": n}
 	case "aws:sqs/queuePolicy:QueuePolicy":
 		return str("queueUrl"), nil
+	case "aws:emr/cluster:Cluster":
+		id := "j-" + strings.ToUpper(h[:13])
+		return id, map[string]any{"arn": fmt.Sprintf("arn:%s:elasticmapreduce:%s:%s:cluster/%s", r.partition, r.region, AccountID, id),
+			"clusterState": "WAITING", "masterPublicDns": "ip-10-0-0-10." + r.region + ".compute.internal"}
+	case "aws:emr/securityConfiguration:SecurityConfiguration":
+		n := name()
+		return n, map[string]any{"name": n, "creationDate": "2026-01-01T00:00:00Z"}
+	case "aws:emr/blockPublicAccessConfiguration:BlockPublicAccessConfiguration":
+		return r.region, nil
+	case "aws:ec2/tag:Tag":
+		return str("resourceId") + "," + str("key"), nil
+	case "aws:s3/bucketObjectv2:BucketObjectv2":
+		return str("key"), map[string]any{"etag": h[:32], "versionId": h[:32], "arn": fmt.Sprintf("arn:%s:s3:::%s/%s", r.partition, str("bucket"), str("key"))}
+	case "tls:index/privateKey:PrivateKey":
+		// Placeholders in PEM shape, never real key material.
+		return h[:40], map[string]any{
+			"privateKeyPem": "-----BEGIN RSA PRIVATE KEY-----\nMOCK" + h[:32] + "\n-----END RSA PRIVATE KEY-----\n",
+			"publicKeyPem":  "-----BEGIN PUBLIC KEY-----\nMOCK" + h[:32] + "\n-----END PUBLIC KEY-----\n",
+		}
+	case "tls:index/selfSignedCert:SelfSignedCert":
+		return decimalOf(h[:15]), map[string]any{
+			"certPem":           "-----BEGIN CERTIFICATE-----\nMOCK" + h[:32] + "\n-----END CERTIFICATE-----\n",
+			"validityStartTime": "2026-01-01T00:00:00Z",
+			"validityEndTime":   "2027-01-01T00:00:00Z",
+			"readyForRenewal":   false,
+		}
 	case "aws:kms/key:Key":
 		id := uuid(h)
 		return id, map[string]any{"keyId": id, "arn": fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", r.partition, r.region, AccountID, id)}

@@ -37,6 +37,7 @@ func buildAudit(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs, k
 		a.Baseline, err = components.NewAccountBaseline(ctx, cfg.PIT+"-account", &components.AccountBaselineArgs{
 			PIT: cfg.PIT, ARNs: arns, KMSKeyARN: key.ARN,
 			LogBucket: b.Logs.Name, LogBucketPolicy: b.Logs.Policy, LogPrefix: PrefixConfig,
+			EMRBlockPublicAccess: cfg.EMR.Enabled,
 		}, opts...)
 		if err != nil {
 			return nil, err

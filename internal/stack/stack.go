@@ -34,6 +34,8 @@ type Stack struct {
 	Ledger   *components.UploadLedger
 	// Workers is the scale-out pool; nil unless workersEnabled.
 	Workers *components.WorkerPool
+	// EMR is the optional EMR cluster; nil unless emrEnabled.
+	EMR *components.EMRCluster
 }
 
 // Run is the Pulumi program: it loads and validates the configuration before registering any resource,
@@ -90,7 +92,7 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Stack, error) {
 		PublicSubnetCIDR:      cfg.PublicSubnetCIDR.String(),
 		PrivateSubnetCIDR:     cfg.PrivateSubnetCIDR.String(),
 		AllowedSSHCIDRs:       prefixStrings(cfg),
-		ReadOnlySourceBuckets: cfg.ReadOnlySourceBuckets,
+		ReadOnlySourceBuckets: endpointReadBuckets(cfg),
 		FlowLogRetentionDays:  cfg.FlowLogRetentionDays,
 		KMSKeyARN:             s.Key.ARN,
 		Protect:               cfg.Protect,
@@ -126,6 +128,10 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Stack, error) {
 
 	s.Workers, err = buildWorkers(ctx, cfg, arns, s, withProvider)
 	if err != nil {
+		return nil, err
+	}
+
+	if s.EMR, err = buildEMR(ctx, cfg, arns, s, withProvider); err != nil {
 		return nil, err
 	}
 

@@ -108,6 +108,7 @@ func All() []Rule {
 		serverlessRules(),
 		messagingRules(),
 		databaseRules(),
+		emrRules(),
 	} {
 		all = append(all, family...)
 	}
