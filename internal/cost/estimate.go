@@ -30,6 +30,8 @@ const (
 	typeRedshift    = "aws:redshift/cluster:Cluster"
 	typeSecret      = "aws:secretsmanager/secret:Secret"
 	typeEMRCluster  = "aws:emr/cluster:Cluster"
+	typeASG         = "aws:autoscaling/group:Group"
+	typeLaunchTpl   = "aws:ec2/launchTemplate:LaunchTemplate"
 	typeAWSProvider = "pulumi:providers:aws"
 )
 
@@ -132,6 +134,8 @@ func (e *estimator) run() {
 			e.redshift(r)
 		case typeEMRCluster:
 			e.emrCluster(r)
+		case typeASG:
+			e.workerPool(r)
 		case typeSecret:
 			e.perUnit(r, "secretsmanager.secret-month", 1, 1, r.Name+": Secrets Manager secret", "")
 		default:
@@ -504,6 +508,43 @@ func (e *estimator) emrCluster(r plan.Resource) {
 			MonthlyScheduled: rate * count * HoursPerMonth, Note: note})
 	}
 	e.unpriced(r.URN, r.Name+": EMR per-instance-hour fee and node EBS volumes", "the EMR fee is not in the price table")
+}
+
+// workerPool lists an Auto Scaling group at zero with its cost per worker-hour: the workers run only while
+// the queue has work, which no assumption here can predict. The per-hour figure covers the instance and
+// its volumes; the dedicated-tenancy fee is already counted once for the stack.
+func (e *estimator) workerPool(r plan.Resource) {
+	ltRef, _ := r.Inputs["launchTemplate"].(map[string]any)
+	lt, ok := e.byID(typeLaunchTpl, str(ltRef["id"]))
+	what := fmt.Sprintf("%s: worker pool, 0 to %s workers while the queue has work", r.Name, formatNumber(number(r.Inputs["maxSize"])))
+	if !ok {
+		e.unpriced(r.URN, what, "the group's launch template is not in the plan")
+		return
+	}
+	typ := str(lt.Inputs["instanceType"])
+	placement, _ := lt.Inputs["placement"].(map[string]any)
+	rate, note, ok := e.instanceRate(typ, str(placement["tenancy"]) == "dedicated")
+	if !ok {
+		e.unpriced(r.URN, what, fmt.Sprintf("no price for instance type %q in the price table", typ))
+		return
+	}
+	gb := 0.0
+	for _, m := range asList(lt.Inputs["blockDeviceMappings"]) {
+		bd, _ := m.(map[string]any)
+		ebs, _ := bd["ebs"].(map[string]any)
+		gb += number(ebs["volumeSize"])
+	}
+	if p, ok := e.book.found("ebs.gp3-gb-month"); ok {
+		rate += p.USD * gb / HoursPerMonth
+	}
+	e.add(plan.CostItem{URN: r.URN, What: what,
+		Note: joinNotes(fmt.Sprintf("$%s per worker-hour (%s and %s GB of gp3), not in the totals: multiply by the hours the workers run",
+			formatRate(rate), typ, formatNumber(gb)), note)})
+}
+
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
 }
 
 // planRegion returns the region of the plan's AWS provider, or "" if the plan does not say.

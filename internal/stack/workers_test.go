@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sce-project/sce/components"
+	"github.com/sce-project/sce/internal/cost"
 	"github.com/sce-project/sce/internal/plan"
 	"github.com/sce-project/sce/internal/stack"
 	"github.com/sce-project/sce/internal/worker"
@@ -257,4 +258,21 @@ func TestGoArchFollowsTheInstanceFamily(t *testing.T) {
 	for typ, want := range map[string]string{"c5.xlarge": "amd64", "m7g.large": "arm64", "r6gd.2xlarge": "arm64", "c6in.large": "amd64"} {
 		assert.Equal(t, want, stack.GoArch(typ), typ)
 	}
+}
+
+func TestWorkerPoolIsPricedPerWorkerHourOutsideTheTotals(t *testing.T) {
+	without := cost.Estimate(planWith(t, nil), cost.DefaultAssumptions())
+	with := cost.Estimate(workersPlan(t, map[string]string{"sce:workerScratchGb": "270"}), cost.DefaultAssumptions())
+	var found []string
+	for _, it := range with.Items {
+		if strings.HasSuffix(it.URN, "::study-workers-group") {
+			found = append(found, it.Note)
+			assert.Zero(t, it.Monthly, "the hours the workers run cannot be assumed")
+			assert.False(t, it.Unpriced)
+		}
+	}
+	require.Len(t, found, 1)
+	// c5.xlarge at $0.17/h, and 300 GB of gp3 at $0.08 a GB-month over 730 h.
+	assert.Contains(t, found[0], "$0.2029 per worker-hour (c5.xlarge and 300 GB of gp3)")
+	assert.InDelta(t, without.Monthly+1.72+2*0.10, with.Monthly, 0.001, "only the workers' log group and their two alarms add to the monthly total")
 }
