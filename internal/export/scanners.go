@@ -58,6 +58,10 @@ var scannerChecks = []ScannerChecks{
 	// No scanner check we could verify judges a route to an internet gateway; the exemption is still
 	// written above the route as an explanatory comment.
 	{Rule: "vpc-no-unrestricted-route-to-igw"},
+	// Trivy looks for credential keywords in user data; the rule looks for credentials.
+	{Rule: "ec2-user-data-no-credentials", Trivy: []string{"AVD-AWS-0029"}, TrivyOn: OnResource},
+	// Trivy judges egress to 0.0.0.0/0 on the security group rule resource itself.
+	{Rule: "sg-egress-restricted", Trivy: []string{"AVD-AWS-0104"}, TrivyOn: OnResource},
 	// Scanners judge no stop schedule; the exemption (the stop schedule of a stack whose schedule is off)
 	// is written above the schedule as a comment.
 	{Rule: "ec2-stopped-by-schedule"},

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
 	"github.com/sce-project/sce/internal/plan"
+	"github.com/sce-project/sce/policy/rules"
 )
 
 // awsProviderType is the Pulumi type token of an AWS provider resource.
@@ -104,8 +105,23 @@ func newConverter(p *plan.Plan) (*converter, error) {
 		}
 		c.providers[urn] = alias
 	}
+	seen := map[string]bool{}
 	for _, e := range p.Exemptions {
 		c.anchorExemption(e)
+		seen[e.Policy+" "+e.URN] = true
+	}
+	// A declared exemption also covers a resource that our rule passes but a scanner's looser check flags
+	// (a keyword match): the decision is the same, so the scanner carries it too.
+	for i := range p.Resources {
+		r := &p.Resources[i]
+		for _, d := range rules.Exemptions() {
+			ex, ok := rules.ExemptionFor(d.Rule, &rules.Resource{Type: r.Type, Name: r.Name})
+			if !ok || seen[d.Rule+" "+r.URN] || !exported(r) {
+				continue
+			}
+			seen[d.Rule+" "+r.URN] = true
+			c.anchorExemption(plan.Exemption{Policy: d.Rule, URN: r.URN, Reason: ex.Reason})
+		}
 	}
 	return c, nil
 }
@@ -374,8 +390,9 @@ func (c *converter) isBlock(spec tfType, k string, v any) bool {
 	case map[string]any:
 		return !spec.isMap(k)
 	case []any:
+		// A list of objects is always blocks (an Auto Scaling group's tags are tag blocks), never a map.
 		_, ok := allObjects(val)
-		return ok && !spec.isMap(k)
+		return ok
 	}
 	return false
 }

@@ -422,3 +422,20 @@ func TestTheScannerTableCoversEveryDeclaredExemptionAndOnlyRealRules(t *testing.
 		assert.True(t, rows[e.Rule], "exempted rule %s has a row (empty lists when no scanner check is known)", e.Rule)
 	}
 }
+
+// TestADeclaredExemptionReachesScannersEvenWhenOurRulePasses: the Atlas host's user data passes our
+// credential rule, but Trivy's keyword check flags it; the declared exemption carries the decision.
+func TestADeclaredExemptionReachesScannersEvenWhenOurRulePasses(t *testing.T) {
+	p := referencePlan(t, "omop")
+	for _, e := range p.Exemptions {
+		require.False(t, e.Policy == "ec2-user-data-no-credentials", "the rule passes the Atlas host: no finding to exempt")
+	}
+	tf := exportOf(t, p)
+	above := linesBefore(t, tf.src, "aws_instance.omop_atlas_instance")
+	require.Len(t, above, 2)
+	assert.Equal(t, "#trivy:ignore:AVD-AWS-0029", above[0])
+	assert.Contains(t, above[1], "SCE policy exemption ec2-user-data-no-credentials on aws_instance.omop_atlas_instance")
+	for _, l := range linesBefore(t, tf.src, "aws_instance.omop_workstation_instance") {
+		assert.NotContains(t, l, "AVD-AWS-0029", "only the declared resource")
+	}
+}

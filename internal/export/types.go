@@ -59,6 +59,11 @@ var tfTypes = map[string]tfType{
 	"aws:scheduler/schedule:Schedule":                 {Name: "aws_scheduler_schedule", AutoName: "name"},
 	"aws:scheduler/scheduleGroup:ScheduleGroup":       {Name: "aws_scheduler_schedule_group", AutoName: "name"},
 	"aws:redshiftdata/statement:Statement":            {Name: "aws_redshiftdata_statement"},
+	"aws:ec2/launchTemplate:LaunchTemplate":           {Name: "aws_launch_template"},
+	"aws:autoscaling/group:Group": {Name: "aws_autoscaling_group",
+		Rename: map[string]string{"vpcZoneIdentifiers": "vpc_zone_identifier", "tags": "tag"}},
+	"aws:autoscaling/policy:Policy":             {Name: "aws_autoscaling_policy", Rename: map[string]string{"stepAdjustments": "step_adjustment"}},
+	"aws:autoscaling/notification:Notification": {Name: "aws_autoscaling_notification", Rename: map[string]string{"notifications": "notifications"}},
 
 	// Identity and keys.
 	"aws:iam/role:Role":                                 {Name: "aws_iam_role", AutoName: "name"},

@@ -39,6 +39,16 @@ var (
 func computeRules() []Rule {
 	return []Rule{
 		{
+			ID: "ec2-user-data-no-credentials",
+			Description: "No instance or launch template carries a credential in its user data (an AWS access key id, a private key, or a " +
+				"literal assigned to a password, secret or token variable): user data is readable through the metadata service and the EC2 API.",
+			Level:   Mandatory,
+			HIPAA:   []string{hipaaAccessControl, hipaaAccessManagement},
+			Sources: Sources{Other: "Trivy AVD-AWS-0029 and AVD-AWS-0129 (secrets in EC2 user data)"},
+			Types:   []string{typeInstance, typeLaunchTemplate},
+			Check:   checkUserDataCredentials,
+		},
+		{
 			ID:          "ec2-imdsv2-required",
 			Description: "Every instance and launch template requires IMDSv2: metadataOptions.httpTokens is required, so the instance metadata service answers only session-token requests.",
 			Level:       Mandatory,

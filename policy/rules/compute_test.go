@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -296,5 +298,27 @@ func TestStoppedBySchedule(t *testing.T) {
 		{name: "a target arn of the wrong shape violates", rs: []*Resource{res(t, computeTypeSchedule, "s", `{"target":{"arn":7}}`)},
 			want: "target.arn is a number (7); expected an arn"},
 		{name: "an unknown target arn is undecided", rs: []*Resource{unknownArn}, want: "target.arn is unknown", undecided: true},
+	})
+}
+
+func TestUserDataNoCredentials(t *testing.T) {
+	script := func(s string) string { b, _ := json.Marshal(map[string]string{"userData": s}); return string(b) }
+	lt := func(s string) string {
+		b, _ := json.Marshal(map[string]string{"userData": base64.StdEncoding.EncodeToString([]byte(s))})
+		return string(b)
+	}
+	checkRule(t, "ec2-user-data-no-credentials", []ruleCase{
+		{name: "a password generated at boot is compliant", rs: []*Resource{res(t, typeInstance, "i",
+			script("#!/bin/bash\nwebapi_db_password=$(openssl rand -hex 24)\nPOSTGRES_PASSWORD=${webapi_db_password}\nUPDATE s SET password = EXCLUDED.password;\n"))}},
+		{name: "no user data is compliant", rs: []*Resource{res(t, typeInstance, "i", `{}`)}},
+		{name: "a literal password violates, without quoting it", rs: []*Resource{res(t, typeInstance, "i",
+			script("#!/bin/bash\nexport DB_PASSWORD='hunter2'\n"))}, want: "assigns a literal value to DB_PASSWORD"},
+		{name: "an access key id violates", rs: []*Resource{res(t, typeInstance, "i", script("aws configure set aws_access_key_id AKIAIOSFODNN7EXAMPLE"))},
+			want: "AWS access key id"},
+		{name: "a private key in a launch template violates", rs: []*Resource{res(t, typeLaunchTemplate, "lt",
+			lt("cat >/root/key <<'K'\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn...\nK\n"))}, want: "private key"},
+		{name: "a secret user data violates", rs: []*Resource{res(t, typeInstance, "i", `{"userData":"[secret]"}`)}, want: "userData is a secret"},
+		{name: "unknown user data is undecided", rs: []*Resource{unknownValue(res(t, typeInstance, "i", `{"userData":"x"}`), "userData")},
+			want: "userData", undecided: true},
 	})
 }

@@ -145,6 +145,20 @@ func networkRules() []Rule {
 			CheckStack: checkFlowLogs,
 		},
 		{
+			ID: "sg-egress-restricted",
+			Description: "No security group rule lets traffic out to 0.0.0.0/0 or ::/0, inline or as a separate rule resource: outbound " +
+				"traffic goes to named destinations (the VPC block, prefix lists, other groups), or the exception is declared.",
+			Level:   Advisory,
+			HIPAA:   []string{hipaaTransmission, hipaaAccessManagement},
+			Sources: Sources{Other: "CIS AWS Foundations 5.x practice; Trivy AVD-AWS-0104"},
+			Types:   netSGTypes(),
+			Check: func(r *Resource) []Finding {
+				return netJudgeSGEgress(r, func(proto string, from, to int64) (bool, string) {
+					return true, "which lets data out to the whole internet; name the destinations, or declare the exemption with its reason"
+				})
+			},
+		},
+		{
 			ID:          "sg-restricted-ssh",
 			Description: "No security group rule admits 0.0.0.0/0 or ::/0 to TCP port 22 (ssh), inline or as a separate rule resource.",
 			Level:       Mandatory,
@@ -220,7 +234,7 @@ func networkRules() []Rule {
 
 // netSGTypes are the resources that carry security group ingress rules.
 func netSGTypes() []string {
-	return []string{netTypeSG, netTypeDefaultSG, netTypeSGRule, netTypeSGIngressRule}
+	return []string{netTypeSG, netTypeDefaultSG, netTypeSGRule, netTypeSGIngressRule, netTypeSGEgressRule}
 }
 
 // netIGWTarget reports whether a gateway id names an internet gateway: by its value ("igw-", or an
@@ -703,6 +717,33 @@ func netJudgeSGIngress(r *Resource, j netPortJudge) []Finding {
 		}
 		return e.judge(j)
 	case netTypeSGIngressRule:
+		e := netEntry{node: r.Props, protoKey: "ipProtocol", sourceKeys: []string{"cidrIpv4", "cidrIpv6"}, inbound: m3Yes}
+		return e.judge(j)
+	}
+	return nil
+}
+
+// netJudgeSGEgress applies a port judgement to every egress rule of a security group or rule resource; the
+// remote blocks are the destinations.
+func netJudgeSGEgress(r *Resource, j netPortJudge) []Finding {
+	switch r.Type {
+	case netTypeSG, netTypeDefaultSG:
+		rules, out := objectsAt(r.Props, "egress", "egress")
+		for i, rule := range rules {
+			e := netEntry{where: fmt.Sprintf("egress[%d]", i), node: rule, protoKey: "protocol", sourceKeys: []string{"cidrBlocks", "ipv6CidrBlocks"}, sourceLists: true, inbound: m3Yes}
+			out = append(out, e.judge(j)...)
+		}
+		return out
+	case netTypeSGRule:
+		e := netEntry{node: r.Props, protoKey: "protocol", sourceKeys: []string{"cidrBlocks", "ipv6CidrBlocks"}, sourceLists: true, inbound: m3Yes}
+		switch v, _ := r.Get("type"); {
+		case IsUnknown(v):
+			e.inbound, e.inboundWhy = m3Maybe, "type"
+		case v != "egress":
+			return nil
+		}
+		return e.judge(j)
+	case netTypeSGEgressRule:
 		e := netEntry{node: r.Props, protoKey: "ipProtocol", sourceKeys: []string{"cidrIpv4", "cidrIpv6"}, inbound: m3Yes}
 		return e.judge(j)
 	}

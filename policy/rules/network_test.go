@@ -361,3 +361,26 @@ func TestSCENetworkACLsAdmitNoAdminPortFromAnywhere(t *testing.T) {
 			want: "which includes port 22 (ssh)"},
 	})
 }
+
+func TestSGEgressRestricted(t *testing.T) {
+	egress := func(rule string) *Resource {
+		return res(t, netTypeSG, "sg", `{"vpcId":"vpc-1","egress":[`+rule+`]}`)
+	}
+	unknownDest := unknownValue(res(t, netTypeSGRule, "r", `{"type":"egress","protocol":"tcp","fromPort":443,"toPort":443,"securityGroupId":"sg-1"}`), "cidrBlocks")
+	checkRule(t, "sg-egress-restricted", []ruleCase{
+		{name: "egress to the vpc block is compliant", rs: []*Resource{egress(`{"protocol":"tcp","fromPort":443,"toPort":443,"cidrBlocks":["10.0.0.0/16"]}`)}},
+		{name: "egress to a prefix list is compliant", rs: []*Resource{res(t, netTypeSGRule, "r",
+			`{"type":"egress","protocol":"tcp","fromPort":443,"toPort":443,"prefixListIds":["pl-68a54001"],"securityGroupId":"sg-1"}`)}},
+		{name: "a group without egress is compliant", rs: []*Resource{res(t, netTypeSG, "sg", `{"vpcId":"vpc-1"}`)}},
+		{name: "an ingress rule from anywhere is not judged here", rs: []*Resource{res(t, netTypeSGRule, "r",
+			`{"type":"ingress","protocol":"tcp","fromPort":443,"toPort":443,"cidrBlocks":["0.0.0.0/0"],"securityGroupId":"sg-1"}`)}},
+		{name: "inline egress to anywhere violates", rs: []*Resource{egress(`{"protocol":"-1","fromPort":0,"toPort":0,"cidrBlocks":["0.0.0.0/0"]}`)},
+			want: "egress[0] admits 0.0.0.0/0 to all protocols and ports, which lets data out to the whole internet"},
+		{name: "an https egress rule resource to anywhere violates", rs: []*Resource{res(t, netTypeSGRule, "r",
+			`{"type":"egress","protocol":"tcp","fromPort":443,"toPort":443,"cidrBlocks":["0.0.0.0/0"],"securityGroupId":"sg-1"}`)},
+			want: "the rule admits 0.0.0.0/0 to tcp port 443"},
+		{name: "a vpc egress rule to any ipv6 address violates", rs: []*Resource{res(t, netTypeSGEgressRule, "r",
+			`{"ipProtocol":"tcp","fromPort":443,"toPort":443,"cidrIpv6":"::/0","securityGroupId":"sg-1"}`)}, want: "admits ::/0 to tcp port 443"},
+		{name: "an unknown destination is undecided", rs: []*Resource{unknownDest}, want: "cidrBlocks", undecided: true},
+	})
+}
