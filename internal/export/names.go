@@ -43,7 +43,7 @@ func identifier(name string) string {
 		}
 	}
 	id := b.String()
-	if id == "" || !(unicode.IsLetter(rune(id[0])) || id[0] == '_') {
+	if id == "" || (!unicode.IsLetter(rune(id[0])) && id[0] != '_') {
 		id = "_" + id
 	}
 	return id

@@ -77,7 +77,7 @@ func Read(r io.Reader) (*rules.Stack, error) {
 func decodeProviderConfig(in map[string]any) map[string]any {
 	for k, v := range in {
 		s, ok := v.(string)
-		if !ok || !(strings.HasPrefix(s, "{") || strings.HasPrefix(s, "[")) {
+		if !ok || (!strings.HasPrefix(s, "{") && !strings.HasPrefix(s, "[")) {
 			continue
 		}
 		var decoded any
