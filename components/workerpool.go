@@ -107,7 +107,7 @@ func NewWorkerPool(ctx *pulumi.Context, name string, args *WorkerPoolArgs, opts 
 	}
 	a := *args
 	w := &WorkerPool{GroupName: WorkerGroupName(a.PIT)}
-	if err := ctx.RegisterComponentResource("sce:components:WorkerPool", name, w, opts...); err != nil {
+	if err := ctx.RegisterComponentResource("sce:compute:WorkerPool", name, w, opts...); err != nil {
 		return nil, fmt.Errorf("register worker pool %s: %w", name, err)
 	}
 	child := func(suffix string) string { return name + "-" + suffix }
