@@ -97,12 +97,17 @@ func BucketPolicy(a BucketPolicyArgs) (string, error) {
 	if a.PHI {
 		doc.Statement = append(doc.Statement,
 			Statement{
-				Sid:       "DenyUploadsWithoutSSEKMS",
+				// IfExists: the parts of a multipart upload (UploadPart, UploadPartCopy) are authorised as
+				// s3:PutObject but cannot carry the encryption header, so a plain StringNotEquals (or Null)
+				// would refuse every multipart upload, large results and EMR's writes among them. A request
+				// that asks for another encryption is refused; one that asks for none gets the bucket's
+				// default, SSE-KMS with the project key (rule s3-default-encryption-kms).
+				Sid:       "DenyUploadsAskingForOtherEncryption",
 				Effect:    Deny,
 				Principal: anyone,
 				Action:    []string{"s3:PutObject"},
 				Resource:  []string{objects},
-				Condition: Condition{"StringNotEquals": {"s3:x-amz-server-side-encryption": {"aws:kms"}}},
+				Condition: Condition{"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": {"aws:kms"}}},
 			},
 			Statement{
 				Sid:       "DenyUploadsWithAnotherKey",

@@ -155,14 +155,17 @@ func TestPHIBucketPoliciesDenyUploadsWithoutSSEKMS(t *testing.T) {
 		doc := policyOf(t, configOf(t, p, "aws:s3/bucketPolicy:BucketPolicy", b), "policy")
 		phi := purpose == "data-in" || purpose == "output" || purpose == "ancillary"
 		if !phi {
-			assert.NotContains(t, sids(doc), "DenyUploadsWithoutSSEKMS", "%s: services deliver without encryption headers", purpose)
+			assert.NotContains(t, sids(doc), "DenyUploadsAskingForOtherEncryption", "%s: services deliver without encryption headers", purpose)
 			continue
 		}
-		sse := statement(t, doc, "DenyUploadsWithoutSSEKMS")
+		sse := statement(t, doc, "DenyUploadsAskingForOtherEncryption")
 		assert.Equal(t, components.Deny, sse.Effect)
 		assert.Equal(t, []string{"s3:PutObject"}, sse.Action)
 		assert.Equal(t, []string{out(b, "arn") + "/*"}, sse.Resource)
-		assert.Equal(t, []string{"aws:kms"}, sse.Condition["StringNotEquals"]["s3:x-amz-server-side-encryption"])
+		assert.Equal(t, []string{"aws:kms"}, sse.Condition["StringNotEqualsIfExists"]["s3:x-amz-server-side-encryption"],
+			"IfExists: multipart parts carry no encryption header and must not be refused")
+		assert.NotContains(t, sse.Condition, "StringNotEquals")
+		assert.NotContains(t, sse.Condition, "Null")
 		other := statement(t, doc, "DenyUploadsWithAnotherKey")
 		assert.Equal(t, []string{out(key, "arn")}, other.Condition["StringNotEqualsIfExists"]["s3:x-amz-server-side-encryption-aws-kms-key-id"])
 	}

@@ -171,7 +171,8 @@ func storageRules() []Rule {
 		{
 			ID: "s3-deny-unencrypted-uploads",
 			Description: "Every S3 bucket tagged DataClassification PHI has a policy that denies s3:PutObject on its objects unless the request asks for " +
-				"KMS server-side encryption (StringNotEquals s3:x-amz-server-side-encryption aws:kms, or Null true).",
+				"another encryption than KMS (StringNotEqualsIfExists, StringNotEquals s3:x-amz-server-side-encryption aws:kms, or Null true). " +
+				"The IfExists form lets multipart parts, which cannot carry the header, through to the bucket's default SSE-KMS (rule s3-default-encryption-kms).",
 			Level:      Mandatory,
 			HIPAA:      []string{hipaaEncryptionAtRest, hipaaTransmissionCrypt},
 			Sources:    Sources{Other: "seed 1E: only accept uploads that request server-side encryption"},
@@ -738,7 +739,7 @@ func checkS3SSLOnly(s *Stack) []Finding {
 }
 
 func checkS3DenyUnencryptedUploads(s *Stack) []Finding {
-	const want = "a Deny of s3:PutObject to principal \"*\" on the objects (arn/*) with StringNotEquals s3:x-amz-server-side-encryption aws:kms, or Null s3:x-amz-server-side-encryption true"
+	const want = "a Deny of s3:PutObject to principal \"*\" on the objects (arn/*) with StringNotEqualsIfExists (or StringNotEquals) s3:x-amz-server-side-encryption aws:kms, or Null s3:x-amz-server-side-encryption true"
 	return s3EachBucket(s, func(b *Resource) []Finding {
 		if tags, ok := b.Get("tags"); ok && !IsUnknown(tags) {
 			if _, isMap := tags.(map[string]any); !isMap {
