@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/sce-project/sce/internal/closeout"
+	"github.com/sce-project/sce/internal/outputs"
 	"github.com/sce-project/sce/internal/plan"
 	"github.com/sce-project/sce/internal/stack"
 )
@@ -21,11 +22,12 @@ func runCloseout(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	stackName := fs.String("stack", "", "stack to close out (required); its configuration is read from Pulumi.<stack>.yaml")
 	configFile := fs.String("config", "", "stack file to read instead of Pulumi.<stack>.yaml")
+	outputsFile := fs.String("outputs", "", "the deployed stack's outputs (`pulumi stack output --json > FILE`), for the deployed bucket and table names")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if *stackName == "" || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "usage: sce closeout --stack NAME [--config FILE]")
+		fmt.Fprintln(stderr, "usage: sce closeout --stack NAME [--config FILE] [--outputs FILE]")
 		return 2
 	}
 	path := *configFile
@@ -47,6 +49,22 @@ func runCloseout(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	rep := closeout.Analyze(p)
+	if *outputsFile != "" {
+		outs, err := outputs.Read(*outputsFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "sce closeout: %v\n", err)
+			return 1
+		}
+		if pit := outs.Optional(outputs.PIT); pit != "" && pit != rep.PIT {
+			fmt.Fprintf(stderr, "sce closeout: the outputs in %s are of project %q, not %q\n", *outputsFile, pit, rep.PIT)
+			return 1
+		}
+		names := map[string]string{}
+		for _, n := range []string{outputs.DataInBucket, outputs.OutputBucket, outputs.LogBucket, outputs.AccessLogBucket, outputs.LedgerTable} {
+			names[n] = outs.Optional(n)
+		}
+		rep.UseDeployedNames(names)
+	}
 	var buf bytes.Buffer
 	if err := closeout.Write(&buf, rep, sf.Config["aws:region"]); err != nil {
 		fmt.Fprintf(stderr, "sce closeout: %v\n", err)

@@ -15,7 +15,7 @@ commands:
              sce init <pit> [--region R] [--cidr C] [--ssh-cidr C ...] [--ssh-key FILE|KEY] [--email E ...] [--dir DIR] [--force]
   plan       plan a stack offline: sce plan --stack NAME [--config FILE] [--format text|json|terraform|dot]
   policy     check a plan or a deployed stack: sce policy check --plan FILE | --state FILE
-  closeout   check and print the end-of-project procedure: sce closeout --stack NAME [--config FILE]
+  closeout   check and print the end-of-project procedure: sce closeout --stack NAME [--config FILE] [--outputs FILE]
   synthdata  write the seed's synthetic data set: sce synthdata [--out DIR] [--patients N] [--visits N] [--seed N]
   upload     upload files into the data-in bucket, SSE-KMS, PHI-free keys, verified:
              sce upload FILE... --stack NAME [--outputs FILE | --bucket NAME --kms-key ARN] [--prefix P]

@@ -52,6 +52,8 @@ const hipaaOutputs = `{"pit": "hipaa", "region": "us-west-2", "dataInBucket": "`
 func TestTheOutputNamesAreThoseTheStackExports(t *testing.T) {
 	assert.Equal(t, stack.OutputPIT, outputs.PIT)
 	assert.Equal(t, stack.OutputRegion, outputs.Region)
+	assert.Equal(t, stack.OutputAccessLogBucket, outputs.AccessLogBucket)
+	assert.Equal(t, stack.OutputLedgerTable, outputs.LedgerTable)
 	assert.Equal(t, stack.OutputKMSKeyARN, outputs.KMSKeyARN)
 	assert.Equal(t, stack.OutputDataInBucket, outputs.DataInBucket)
 	assert.Equal(t, stack.OutputOutputBucket, outputs.OutputBucket)

@@ -19,6 +19,11 @@ const sixYears = 2192
 // Report is the close-out of one stack.
 type Report struct {
 	Stack string
+	// PIT is the project's identifier: the workstation's mount point and the Project tag.
+	PIT string
+	// Deployed is true once the names come from the deployed stack's outputs (UseDeployedNames); the
+	// offline plan's bucket names carry random suffixes that differ from the deployed ones.
+	Deployed bool
 	// Kept are the resources `pulumi destroy` leaves in AWS (retained on delete); Deleted the others.
 	Kept, Deleted []plan.Resource
 	// Problems are checks that failed: something that must survive would be deleted.
@@ -49,6 +54,10 @@ var bucketSafety = map[string]bool{
 // Analyze classifies the plan's cloud resources and checks what must be kept.
 func Analyze(p *plan.Plan) Report {
 	rep := Report{Stack: p.Stack, Buckets: map[string]string{}}
+	rep.PIT, _ = p.Outputs["pit"].(string)
+	if rep.PIT == "" {
+		rep.PIT = p.Stack
+	}
 	byID := map[string]plan.Resource{}
 	for _, r := range p.Resources {
 		if !r.Custom || strings.HasPrefix(r.Type, "pulumi:providers:") {
@@ -90,6 +99,20 @@ func Analyze(p *plan.Plan) Report {
 	sortResources(rep.Kept)
 	sortResources(rep.Deleted)
 	return rep
+}
+
+// UseDeployedNames replaces the plan's bucket and table names with the deployed stack's (its outputs, by
+// the names internal/stack exports); names missing from the outputs are left as planned.
+func (rep *Report) UseDeployedNames(names map[string]string) {
+	for purpose, output := range map[string]string{"data-in": "dataInBucket", "output": "outputBucket", "logs": "logBucket", "access-logs": "accessLogBucket"} {
+		if v := names[output]; v != "" {
+			rep.Buckets[purpose] = v
+		}
+	}
+	if v := names["ledgerTable"]; v != "" && rep.LedgerTable != "" {
+		rep.LedgerTable = v
+	}
+	rep.Deployed = true
 }
 
 // checkBucket checks that a bucket that must be kept is retained, with versioning and its lifecycle.
@@ -162,19 +185,24 @@ func Write(w io.Writer, rep Report, region string) error {
 	}
 	pw.printf("\nChecks passed: data-in, output, logs and access-log buckets, their versioning and lifecycle, the project key and the log groups outlive the stack; logs are kept six years.\n")
 	pw.printf("\nProcedure (run from the project directory, with the stack selected):\n")
+	if !rep.Deployed {
+		pw.printf("\nNOTE: the bucket and table names below are the offline plan's; the deployed ones have other random\n" +
+			"suffixes. Run `pulumi stack output --json > outputs.json` and `sce closeout --stack NAME --outputs outputs.json`\n" +
+			"for the deployed names.\n")
+	}
 	step := 0
 	next := func(format string, args ...any) {
 		step++
 		pw.printf("\n%d. "+format+"\n", append([]any{step}, args...)...)
 	}
-	next("Researchers copy their results from the workstation's /%s into the output bucket (the workstation and its volumes are deleted):\n     aws s3 cp --recursive --sse aws:kms /%s/results s3://%s/results/", rep.Stack, rep.Stack, rep.Buckets["output"])
+	next("Researchers copy their results from the workstation's /%s into the output bucket (the workstation and its volumes are deleted):\n     aws s3 cp --recursive --sse aws:kms /%s/results s3://%s/results/", rep.PIT, rep.PIT, rep.Buckets["output"])
 	if rep.LedgerTable != "" {
-		next("Export the upload ledger into the log bucket (point-in-time recovery is on):\n     aws dynamodb export-table-to-point-in-time --region %s --table-arn <ledger table ARN from `pulumi stack output`> --s3-bucket %s --s3-prefix ledger/ --export-format DYNAMODB_JSON --s3-sse-algorithm KMS", region, rep.Buckets["logs"])
+		next("Export the upload ledger into the log bucket (point-in-time recovery is on):\n     aws dynamodb export-table-to-point-in-time --region %s --table-arn \"$(aws dynamodb describe-table --region %s --table-name %s --query Table.TableArn --output text)\" --s3-bucket %s --s3-prefix ledger/ --export-format DYNAMODB_JSON --s3-sse-algorithm KMS", region, region, rep.LedgerTable, rep.Buckets["logs"])
 	}
 	next("Keep the final state with the logs:\n     pulumi stack export --file %s-final-state.json && aws s3 cp --sse aws:kms %s-final-state.json s3://%s/closeout/", rep.Stack, rep.Stack, rep.Buckets["logs"])
 	next("Remove the protection that stops `pulumi destroy` (retained resources stay in AWS all the same):\n     pulumi state unprotect --all --yes")
 	next("Delete everything else:\n     pulumi destroy --yes")
-	next("Verify that only the kept resources remain:\n     aws resourcegroupstaggingapi get-resources --region %s --tag-filters Key=Project,Values=%s --query 'ResourceTagMappingList[].ResourceARN'", region, rep.Stack)
+	next("Verify that only the kept resources remain:\n     aws resourcegroupstaggingapi get-resources --region %s --tag-filters Key=Project,Values=%s --query 'ResourceTagMappingList[].ResourceARN'", region, rep.PIT)
 	next("Keep the kept resources for the retention period: logs expire after six years by their lifecycle; delete data-in and output when the study's data agreement allows, with the key last (its 30-day deletion window applies).")
 	return pw.err
 }

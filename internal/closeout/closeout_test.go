@@ -147,3 +147,22 @@ func unversion(p *plan.Plan, name string) {
 		}
 	}
 }
+
+func TestCloseOutUsesTheDeployedNamesWhenGiven(t *testing.T) {
+	p := planOf(t, "hipaa")
+	rep := closeout.Analyze(p)
+	var planned bytes.Buffer
+	require.NoError(t, closeout.Write(&planned, rep, "us-west-2"))
+	assert.Contains(t, planned.String(), "NOTE: the bucket and table names below are the offline plan's")
+
+	rep.UseDeployedNames(map[string]string{"outputBucket": "hipaa-output-0a1b2c3d", "logBucket": "hipaa-logs-4e5f6a7b",
+		"ledgerTable": "hipaa-ledger-table-9c8d7e6"})
+	var deployed bytes.Buffer
+	require.NoError(t, closeout.Write(&deployed, rep, "us-west-2"))
+	text := deployed.String()
+	assert.NotContains(t, text, "NOTE: the bucket and table names")
+	assert.Contains(t, text, "aws s3 cp --recursive --sse aws:kms /hipaa/results s3://hipaa-output-0a1b2c3d/results/", "the PIT is the mount point")
+	assert.Contains(t, text, "--table-name hipaa-ledger-table-9c8d7e6 --query Table.TableArn")
+	assert.Contains(t, text, "--s3-bucket hipaa-logs-4e5f6a7b --s3-prefix ledger/")
+	assert.Contains(t, text, "s3://hipaa-logs-4e5f6a7b/closeout/")
+}

@@ -20,6 +20,8 @@ const (
 	OutputBucket    = "outputBucket"
 	AncillaryBucket = "ancillaryBucket"
 	LogBucket       = "logBucket"
+	AccessLogBucket = "accessLogBucket"
+	LedgerTable     = "ledgerTable"
 	S3EndpointID    = "s3EndpointId"
 )
 
