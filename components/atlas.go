@@ -144,6 +144,10 @@ func NewAtlasHost(ctx *pulumi.Context, name string, args *AtlasHostArgs, opts ..
 		return nil, fmt.Errorf("create atlas instance: %w", err)
 	}
 	h.PrivateIP = h.Instance.PrivateIp
+	if _, err := newLoginAssociation(ctx, child, UserData{PIT: a.PIT, Role: RoleAtlas, Researchers: a.Researchers},
+		h.Instance.ID(), parent); err != nil {
+		return nil, err
+	}
 	if err := ctx.RegisterResourceOutputs(h, pulumi.Map{"privateIp": h.PrivateIP, "instanceId": h.Instance.ID()}); err != nil {
 		return nil, fmt.Errorf("register atlas outputs: %w", err)
 	}

@@ -131,6 +131,10 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 		return nil, fmt.Errorf("create bastion elastic ip: %w", err)
 	}
 	b.PublicIP = b.Address.PublicIp
+	if _, err := newLoginAssociation(ctx, child, UserData{PIT: a.PIT, Role: RoleBastion, Researchers: a.Researchers},
+		b.Instance.ID(), parent); err != nil {
+		return nil, err
+	}
 	if err := ctx.RegisterResourceOutputs(b, pulumi.Map{"publicIp": b.PublicIP, "instanceId": b.Instance.ID()}); err != nil {
 		return nil, fmt.Errorf("register bastion outputs: %w", err)
 	}

@@ -126,7 +126,12 @@ func (u UserData) check() error {
 	if u.Role == RoleWorkstation && (!safeWord.MatchString(u.DataVolumeID) || !strings.HasPrefix(u.MountPoint, "/") || !safeWord.MatchString(u.MountPoint)) {
 		return fmt.Errorf("user data: the workstation needs a data volume id and an absolute mount point")
 	}
-	for _, r := range u.Researchers {
+	return checkResearchers(u.Researchers)
+}
+
+// checkResearchers refuses logins and keys that could break out of the scripts' quoting.
+func checkResearchers(rs []Researcher) error {
+	for _, r := range rs {
 		if !safeLogin.MatchString(r.Login) || !safePubKey.MatchString(r.PublicKey) {
 			return fmt.Errorf("user data: researcher %q has an unsafe login or key", r.Login)
 		}
@@ -150,6 +155,29 @@ func (w *WorkerSettings) check(u UserData) error {
 		return fmt.Errorf("user data: a worker needs a one-line pipeline without single quotes and an idle time")
 	}
 	return nil
+}
+
+// RenderLoginScript renders the script that reconciles an instance's researcher logins with the
+// configured list; Systems Manager runs it whenever the list changes (newLoginAssociation).
+func RenderLoginScript(u UserData) (string, error) {
+	if u.Role != RoleBastion && u.Role != RoleWorkstation && u.Role != RoleAtlas {
+		return "", fmt.Errorf("login script: role %q has no researcher logins", u.Role)
+	}
+	if !safeWord.MatchString(u.PIT) {
+		return "", fmt.Errorf("login script: PIT %q is not a plain word", u.PIT)
+	}
+	if err := checkResearchers(u.Researchers); err != nil {
+		return "", err
+	}
+	t, err := template.ParseFS(userDataFS, "userdata/common.tmpl")
+	if err != nil {
+		return "", fmt.Errorf("parse user data templates: %w", err)
+	}
+	var b bytes.Buffer
+	if err := t.ExecuteTemplate(&b, "logins", u); err != nil {
+		return "", fmt.Errorf("render %s login script: %w", u.Role, err)
+	}
+	return b.String(), nil
 }
 
 // RenderUserData renders the user data script of a bastion or a workstation.

@@ -131,3 +131,17 @@ func TestRenderUserDataRefusesUnsafeValues(t *testing.T) {
 		})
 	}
 }
+
+func TestLoginScriptsAreValidBashForEveryRole(t *testing.T) {
+	for _, role := range []string{RoleBastion, RoleWorkstation, RoleAtlas} {
+		s, err := RenderLoginScript(UserData{PIT: "study", Role: role, Researchers: testResearchers})
+		require.NoError(t, err, role)
+		bashSyntax(t, s)
+		assert.True(t, strings.HasPrefix(s, "#!/bin/bash\n"), role)
+		assert.Contains(t, s, "set -euo pipefail", role)
+	}
+	_, err := RenderLoginScript(UserData{PIT: "study", Role: RoleWorker})
+	assert.ErrorContains(t, err, "has no researcher logins")
+	_, err = RenderLoginScript(UserData{PIT: "study", Role: RoleWorkstation, Researchers: []Researcher{{Login: "eve'; rm -rf /", PublicKey: "ssh-ed25519 AAAA"}}})
+	assert.ErrorContains(t, err, "unsafe login")
+}

@@ -168,6 +168,10 @@ func NewPrivateWorkstation(ctx *pulumi.Context, name string, args *WorkstationAr
 		return nil, fmt.Errorf("attach data volume: %w", err)
 	}
 	w.PrivateIP = w.Instance.PrivateIp
+	if _, err := newLoginAssociation(ctx, child, UserData{PIT: a.PIT, Role: RoleWorkstation, Researchers: a.Researchers},
+		w.Instance.ID(), parent); err != nil {
+		return nil, err
+	}
 	if err := ctx.RegisterResourceOutputs(w, pulumi.Map{"privateIp": w.PrivateIP, "instanceId": w.Instance.ID()}); err != nil {
 		return nil, fmt.Errorf("register workstation outputs: %w", err)
 	}

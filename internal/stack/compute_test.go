@@ -201,9 +201,7 @@ func TestOutputsGiveSSHConfigWithProxyJumpAndSSMCommands(t *testing.T) {
 
 func TestPatchesAreAppliedInPlaceEveryWeek(t *testing.T) {
 	p := planWith(t, nil)
-	assocs := p.Find("aws:ssm/association:Association")
-	require.Len(t, assocs, 1)
-	a := assocs[0]
+	a := one(t, p, "aws:ssm/association:Association", "study-patching-run-patch-baseline")
 	assert.Equal(t, "AWS-RunPatchBaseline", in(a, "name"))
 	assert.Equal(t, "Install", a.Inputs["parameters"].(map[string]any)["Operation"])
 	target := a.Inputs["targets"].([]any)[0].(map[string]any)
@@ -216,4 +214,32 @@ func TestGravitonInstancesUseTheArm64Image(t *testing.T) {
 	assert.Equal(t, "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64", stack.AMIParameter("m5.large"))
 	assert.Equal(t, "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64", stack.AMIParameter("m7i-flex.large"))
 	assert.Equal(t, "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64", stack.AMIParameter("r8g.2xlarge"))
+}
+
+// TestResearcherLoginsFollowTheConfiguration: user data runs once, so the logins are reconciled by
+// Systems Manager on every instance that has them; the script changes with the list, which makes
+// Pulumi update the association and Systems Manager run it again.
+func TestResearcherLoginsFollowTheConfiguration(t *testing.T) {
+	p := planWith(t, nil)
+	for _, c := range []struct{ role, group, shell string }{
+		{"bastion", "sce-jump", "/usr/sbin/nologin"}, {"workstation", "sce-researchers", "/bin/bash"},
+	} {
+		a := one(t, p, "aws:ssm/association:Association", "study-"+c.role+"-logins")
+		assert.Equal(t, "AWS-RunShellScript", in(a, "name"), c.role)
+		target := a.Inputs["targets"].([]any)[0].(map[string]any)
+		assert.Equal(t, "InstanceIds", target["key"])
+		assert.Equal(t, []any{one(t, p, instanceType, "study-"+c.role+"-instance").ID}, target["values"], "%s: its own instance only", c.role)
+		script := a.Inputs["parameters"].(map[string]any)["commands"].(string)
+		assert.Contains(t, script, `listed=" alice bob "`, c.role)
+		assert.Contains(t, script, "for member in $(getent group "+c.group+" | cut -d: -f4", "%s: every login of the group is checked", c.role)
+		assert.Contains(t, script, `usermod --expiredate 1 "$member"`, "%s: a login no longer listed expires", c.role)
+		assert.Contains(t, script, `rm -f "/home/$member/.ssh/authorized_keys"`, c.role)
+		assert.Contains(t, script, "useradd --create-home --shell "+c.shell+" --groups "+c.group+" 'alice'", c.role)
+		assert.Contains(t, script, "usermod --expiredate '' 'alice'", "%s: a listed login is enabled again", c.role)
+	}
+
+	removed := planWith(t, map[string]string{"sce:researchers": `["alice ` + aliceKey + `"]`})
+	script := one(t, removed, "aws:ssm/association:Association", "study-workstation-logins").Inputs["parameters"].(map[string]any)["commands"].(string)
+	assert.Contains(t, script, `listed=" alice "`, "bob is no longer listed: the script changes, so it runs again and expires him")
+	assert.NotContains(t, script, "'bob'")
 }
