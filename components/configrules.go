@@ -54,13 +54,13 @@ type ConfigRuleSpec struct {
 	Checklist []int
 }
 
+// configMinRetentionDays is the retention threshold given to cw-loggroup-retention-period-check.
+const configMinRetentionDays = 1827
+
 // HIPAAConfigRules returns the AWS Config managed rules of the HIPAA conformance pack whose checklist row
 // applies to SCE ("yes"), in checklist order. Rules about resources the project does not build yet are
 // included: they have nothing to evaluate until those resources exist. Identifiers and trigger types are
 // those of the AWS Config managed rules list.
-// configMinRetentionDays is the retention threshold given to cw-loggroup-retention-period-check.
-const configMinRetentionDays = 1827
-
 func HIPAAConfigRules() []ConfigRuleSpec {
 	blockedKMSActions := map[string]string{"blockedActionsPatterns": "kms:*,kms:Decrypt,kms:ReEncrypt*"}
 	// restricted-common-ports blocks FTP data and control, RDP, MySQL and mSQL from 0.0.0.0/0 (row 44).

@@ -9,7 +9,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Tenancy of the VPC. Dedicated tenancy is what the seed requires for PHI: shared tenancy is not allowed.
+// TenancyDedicated is the tenancy of the VPC. Dedicated tenancy is what the seed requires for PHI: shared
+// tenancy is not allowed.
 const TenancyDedicated = "dedicated"
 
 // FlowLogTrafficAll records accepted and rejected traffic; the seed requires "Filter = All".

@@ -15,14 +15,15 @@ type WorkerStep struct {
 	Backlog, Workers int
 }
 
-// WorkerSteps returns the scaling steps for a pool of at most max workers: one worker per message up to
-// max, in at most 20 steps (Auto Scaling's limit), so a pool larger than 20 grows in even strides.
-func WorkerSteps(max int) []WorkerStep {
-	n := min(max, maxStepAdjustments)
+// WorkerSteps returns the scaling steps for a pool of at most maxWorkers workers: one worker per message
+// up to maxWorkers, in at most 20 steps (Auto Scaling's limit), so a pool larger than 20 grows in even
+// strides.
+func WorkerSteps(maxWorkers int) []WorkerStep {
+	n := min(maxWorkers, maxStepAdjustments)
 	steps := make([]WorkerStep, 0, n)
 	prev := 0
 	for j := 1; j <= n; j++ {
-		workers := (j*max + n - 1) / n // ceil(j*max/n)
+		workers := (j*maxWorkers + n - 1) / n // ceil(j*maxWorkers/n)
 		steps = append(steps, WorkerStep{Backlog: prev + 1, Workers: workers})
 		prev = workers
 	}

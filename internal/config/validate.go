@@ -193,11 +193,11 @@ func (r *reader) instanceType(name string, classes ...string) string {
 	return v
 }
 
-func (r *reader) integer(name string, min, max int) int {
+func (r *reader) integer(name string, lo, hi int) int {
 	v := r.value(name)
 	n, err := strconv.Atoi(v)
-	if err != nil || n < min || n > max {
-		r.ps.add(full(name), v, "is not a whole number from %d to %d", min, max)
+	if err != nil || n < lo || n > hi {
+		r.ps.add(full(name), v, "is not a whole number from %d to %d", lo, hi)
 		return 0
 	}
 	return n

@@ -13,7 +13,7 @@ import (
 // Build compiles the package pkg (a path such as ./lambda/ledger, relative to dir) into outDir/bootstrap
 // and returns outDir.
 func Build(ctx context.Context, dir, pkg, outDir string) (string, error) {
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
+	if err := os.MkdirAll(outDir, 0o750); err != nil {
 		return "", fmt.Errorf("create lambda build directory: %w", err)
 	}
 	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-tags", "lambda.norpc", "-ldflags", "-s -w",
@@ -29,7 +29,7 @@ func Build(ctx context.Context, dir, pkg, outDir string) (string, error) {
 // BuildExecutable compiles the package pkg (relative to dir) into outFile, a static Linux executable for
 // goarch ("amd64" or "arm64"): the worker pool's binary, for its instance type.
 func BuildExecutable(ctx context.Context, dir, pkg, outFile, goarch string) error {
-	if err := os.MkdirAll(filepath.Dir(outFile), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(outFile), 0o750); err != nil {
 		return fmt.Errorf("create build directory: %w", err)
 	}
 	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-s -w", "-o", outFile, pkg)

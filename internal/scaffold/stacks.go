@@ -1,6 +1,7 @@
 package scaffold
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -118,11 +119,11 @@ func Overlapping(stacks []Stack, block netip.Prefix) []Stack {
 func FreeVPC(stacks []Stack) (netip.Prefix, error) {
 	step := 1 << (32 - NewStackBits)
 	first := newStackPool.Addr().As4()
-	base := uint32(first[0])<<24 | uint32(first[1])<<16 | uint32(first[2])<<8 | uint32(first[3])
+	base := binary.BigEndian.Uint32(first[:])
 	count := 1 << (NewStackBits - newStackPool.Bits())
 	for i := 0; i < count; i++ {
 		n := base + uint32(i*step)
-		candidate := netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)}), NewStackBits)
+		candidate := netip.PrefixFrom(addrFrom32(n), NewStackBits)
 		if len(Overlapping(stacks, candidate)) == 0 {
 			return candidate, nil
 		}
@@ -143,10 +144,17 @@ func Subnets(vpc netip.Prefix) (public, private netip.Prefix, err error) {
 	}
 	public = netip.PrefixFrom(vpc.Addr(), bits)
 	a := vpc.Addr().As4()
-	n := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])
+	n := binary.BigEndian.Uint32(a[:])
 	n += 1 << (32 - bits)
-	private = netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)}), bits)
+	private = netip.PrefixFrom(addrFrom32(n), bits)
 	return public, private, nil
+}
+
+// addrFrom32 is the IPv4 address whose big-endian value is n.
+func addrFrom32(n uint32) netip.Addr {
+	var b [4]byte
+	binary.BigEndian.PutUint32(b[:], n)
+	return netip.AddrFrom4(b)
 }
 
 // describeStacks lists stacks as "Pulumi.hipaa.yaml 10.0.0.0/16, ...".

@@ -17,9 +17,11 @@ func TestInstancesStopAndStartOnTheWorkingHoursSchedule(t *testing.T) {
 	assert.Equal(t, "Europe/Berlin", in(stop, "scheduleExpressionTimezone"))
 	stopTarget := stop.Inputs["target"].(map[string]any)
 	assert.Equal(t, "arn:aws:scheduler:::aws-sdk:ec2:stopInstances", stopTarget["arn"], "the universal target: no Lambda")
-	var input struct{ InstanceIds []string }
+	var input struct {
+		InstanceIDs []string `json:"InstanceIds"`
+	}
 	require.NoError(t, json.Unmarshal([]byte(stopTarget["input"].(string)), &input))
-	assert.ElementsMatch(t, []string{one(t, p, instanceType, "study-bastion-instance").ID, one(t, p, instanceType, "study-workstation-instance").ID}, input.InstanceIds)
+	assert.ElementsMatch(t, []string{one(t, p, instanceType, "study-bastion-instance").ID, one(t, p, instanceType, "study-workstation-instance").ID}, input.InstanceIDs)
 	assert.Equal(t, "arn:aws:scheduler:::aws-sdk:ec2:startInstances", start.Inputs["target"].(map[string]any)["arn"])
 	for _, sch := range p.Find("aws:scheduler/schedule:Schedule") {
 		assert.Contains(t, sch.Inputs["target"].(map[string]any)["arn"], "arn:aws:scheduler:::aws-sdk:", "%s calls the API itself: no Lambda", sch.Name)
@@ -40,9 +42,11 @@ func TestRedshiftPausesOnTheSameSchedule(t *testing.T) {
 	assert.Equal(t, in(one(t, p, "aws:scheduler/schedule:Schedule", "study-cost-stop-instances"), "scheduleExpression"), in(pause, "scheduleExpression"))
 	assert.Equal(t, "arn:aws:scheduler:::aws-sdk:redshift:resumeCluster", resume.Inputs["target"].(map[string]any)["arn"])
 	stop := one(t, p, "aws:scheduler/schedule:Schedule", "study-cost-stop-instances")
-	var input struct{ InstanceIds []string }
+	var input struct {
+		InstanceIDs []string `json:"InstanceIds"`
+	}
 	require.NoError(t, json.Unmarshal([]byte(stop.Inputs["target"].(map[string]any)["input"].(string)), &input))
-	assert.Contains(t, input.InstanceIds, one(t, p, instanceType, "study-atlas-instance").ID)
+	assert.Contains(t, input.InstanceIDs, one(t, p, instanceType, "study-atlas-instance").ID)
 }
 
 func TestScheduleCanBeTurnedOff(t *testing.T) {

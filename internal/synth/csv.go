@@ -69,7 +69,7 @@ func WriteDir(o Options, dir string) (sum Summary, err error) {
 	if err := o.Validate(); err != nil {
 		return Summary{}, err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return Summary{}, fmt.Errorf("create output directory: %w", err)
 	}
 	paths := []string{filepath.Join(dir, PatientsFile), filepath.Join(dir, ParamsFile), filepath.Join(dir, TimeseriesFile)}

@@ -207,11 +207,17 @@ func (g *Generator) drawPatients(n int) {
 	}
 }
 
+// The alphabets randLastName draws from, in order: index i is 'A'+i and 'a'+i.
+const (
+	upperLetters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	lowerLetters = "abcdefghijklmnopqrstuvwxyz"
+)
+
 // randLastName draws one capital letter and three small ones.
 func (g *Generator) randLastName() string {
-	b := []byte{byte('A' + g.src.intIn(0, 25)), 0, 0, 0}
+	b := []byte{upperLetters[g.src.intIn(0, 25)], 0, 0, 0}
 	for i := 1; i < 4; i++ {
-		b[i] = byte('a' + g.src.intIn(0, 25))
+		b[i] = lowerLetters[g.src.intIn(0, 25)]
 	}
 	return string(b)
 }

@@ -49,7 +49,7 @@ func (b *bar) draw(done int64) {
 }
 
 // OnObjectTransferStart draws the empty bar.
-func (b *bar) OnObjectTransferStart(_ context.Context, e *transfermanager.ObjectTransferStartEvent) {
+func (b *bar) OnObjectTransferStart(_ context.Context, _ *transfermanager.ObjectTransferStartEvent) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.draw(0)
@@ -63,7 +63,7 @@ func (b *bar) OnObjectBytesTransferred(_ context.Context, e *transfermanager.Obj
 }
 
 // OnObjectTransferComplete draws the full bar and ends the line.
-func (b *bar) OnObjectTransferComplete(_ context.Context, e *transfermanager.ObjectTransferCompleteEvent) {
+func (b *bar) OnObjectTransferComplete(_ context.Context, _ *transfermanager.ObjectTransferCompleteEvent) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.draw(b.total)
@@ -71,7 +71,7 @@ func (b *bar) OnObjectTransferComplete(_ context.Context, e *transfermanager.Obj
 }
 
 // OnObjectTransferFailed ends the line.
-func (b *bar) OnObjectTransferFailed(_ context.Context, e *transfermanager.ObjectTransferFailedEvent) {
+func (b *bar) OnObjectTransferFailed(_ context.Context, _ *transfermanager.ObjectTransferFailedEvent) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	fmt.Fprintln(b.w, " failed")

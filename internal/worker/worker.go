@@ -46,9 +46,9 @@ const (
 type Outcome int
 
 const (
-	// Stopped: the context was cancelled (a signal).
+	// Stopped means the context was cancelled (a signal).
 	Stopped Outcome = iota
-	// Idle: no message came for Config.Idle.
+	// Idle means no message came for Config.Idle.
 	Idle
 )
 

@@ -280,7 +280,7 @@ func TestALongPipelineKeepsItsMessageInvisible(t *testing.T) {
 	id := h.queue.send(h.put("long.csv", "x"), 0)
 	step := h.cfg.Visibility / 3
 	var stillHidden []bool
-	h.runner.fn = func(ctx context.Context, c Command) error {
+	h.runner.fn = func(_ context.Context, c Command) error {
 		// Twelve heartbeats: four times the visibility timeout.
 		for i := 1; i <= 12; i++ {
 			h.clock.blockUntilSleepers(t, 1)

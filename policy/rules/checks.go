@@ -134,14 +134,14 @@ func setAt(node any, path, display, why string) []Finding {
 	return nil
 }
 
-// intAt requires an integer at path within [min, max].
-func intAt(node any, path, display string, missingOK bool, min, max int64) []Finding {
+// intAt requires an integer at path within [lo, hi].
+func intAt(node any, path, display string, missingOK bool, lo, hi int64) []Finding {
 	v, ok := lookup(node, path)
 	switch {
 	case !ok && missingOK:
 		return nil
 	case !ok:
-		return fail("%s is not set; it must be between %d and %d", display, min, max)
+		return fail("%s is not set; it must be between %d and %d", display, lo, hi)
 	case IsUnknown(v):
 		return undecided(display)
 	}
@@ -149,8 +149,8 @@ func intAt(node any, path, display string, missingOK bool, min, max int64) []Fin
 	if !isInt {
 		return fail("%s is %s (%s); expected a whole number", display, kind(v), describe(v))
 	}
-	if n < min || n > max {
-		return fail("%s is %d; it must be between %d and %d", display, n, min, max)
+	if n < lo || n > hi {
+		return fail("%s is %d; it must be between %d and %d", display, n, lo, hi)
 	}
 	return nil
 }

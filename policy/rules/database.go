@@ -413,10 +413,10 @@ func triOr(a, b triState) triState {
 func triAnd(answers ...triState) triState {
 	out := triYes
 	for _, a := range answers {
-		switch {
-		case a == triNo:
+		switch a {
+		case triNo:
 			return triNo
-		case a == triMaybe:
+		case triMaybe:
 			out = triMaybe
 		}
 	}

@@ -153,7 +153,7 @@ func networkRules() []Rule {
 			Sources: Sources{Other: "CIS AWS Foundations 5.x practice; Trivy AVD-AWS-0104"},
 			Types:   netSGTypes(),
 			Check: func(r *Resource) []Finding {
-				return netJudgeSGEgress(r, func(proto string, from, to int64) (bool, string) {
+				return netJudgeSGEgress(r, func(_ string, _, _ int64) (bool, string) {
 					return true, "which lets data out to the whole internet; name the destinations, or declare the exemption with its reason"
 				})
 			},

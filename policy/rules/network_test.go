@@ -339,7 +339,7 @@ func TestNACLNoAdminPortsFromAnywhere(t *testing.T) {
 }
 
 // naclResources turns the SCE's network ACL rules into the resources the SecureVPC registers.
-func naclResources(t *testing.T, rules []components.NACLRule) []*Resource {
+func naclResources(_ *testing.T, rules []components.NACLRule) []*Resource {
 	var out []*Resource
 	for _, r := range rules {
 		props := map[string]any{"ruleNumber": int64(r.Number), "egress": r.Egress, "protocol": r.Protocol, "ruleAction": "allow", "cidrBlock": r.CIDR}

@@ -87,7 +87,7 @@ func WriteDir(t testing.TB, dir string) {
 	t.Helper()
 	for name, data := range Files(t) {
 		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Dir(p), 0o750); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(p, data, 0o600); err != nil {
