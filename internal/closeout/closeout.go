@@ -203,7 +203,7 @@ func Write(w io.Writer, rep Report, region string) error {
 	next("Remove the protection that stops `pulumi destroy` (retained resources stay in AWS all the same):\n     pulumi state unprotect --all --yes")
 	next("Delete everything else:\n     pulumi destroy --yes")
 	next("Verify that only the kept resources remain:\n     aws resourcegroupstaggingapi get-resources --region %s --tag-filters Key=Project,Values=%s --query 'ResourceTagMappingList[].ResourceARN'", region, rep.PIT)
-	next("Keep the kept resources for the retention period: logs expire after six years by their lifecycle; delete data-in and output when the study's data agreement allows, with the key last (its 30-day deletion window applies).")
+	next("Keep the kept resources for the retention period: logs expire after six years by their lifecycle; the backup vault's recovery points expire after sce:backupRetentionDays (delete the empty vault then); delete data-in and output when the study's data agreement allows, with the key last (its 30-day deletion window applies).")
 	return pw.err
 }
 

@@ -68,6 +68,8 @@ type Config struct {
 	Workers Workers
 	// EMR configures the optional EMR cluster; EMR.Enabled is false otherwise.
 	EMR EMR
+	// BackupRetentionDays is how long AWS Backup keeps a recovery point.
+	BackupRetentionDays int
 }
 
 // Schedule is when the instances run.
@@ -162,6 +164,7 @@ func Load(get Getter) (*Config, error) {
 	c.PHINames = r.checkedList(KeyPHINames, checkPHIName)
 	c.Workers = r.workers()
 	c.EMR = r.emr()
+	c.BackupRetentionDays = r.integer(KeyBackupRetentionDays, 1, 36500)
 
 	if err := r.ps.err(); err != nil {
 		return nil, err

@@ -75,6 +75,7 @@ func TestLoadAppliesDefaults(t *testing.T) {
 	assert.Equal(t, Workers{Enabled: false, InstanceType: "c5.xlarge", MaxWorkers: 5, ScratchGB: 200, IdleMinutes: 15}, c.Workers)
 	assert.Equal(t, EMR{Enabled: false, ReleaseLabel: "emr-7.5.0", PrimaryInstanceType: "m5.xlarge", CoreInstanceType: "r5.xlarge",
 		CoreInstanceCount: 2, IdleMinutes: 60}, c.EMR)
+	assert.Equal(t, 35, c.BackupRetentionDays)
 }
 
 func TestWorkersAndEMRAreReadWhenEnabled(t *testing.T) {
@@ -226,6 +227,7 @@ func TestLoadRejectsBadInput(t *testing.T) {
 		{"an EMR release that is not one", with(map[string]string{"sce:emrReleaseLabel": "7.5"}), "sce:emrReleaseLabel", "7.5", "release label"},
 		{"a t-family EMR core node", with(map[string]string{"sce:emrCoreInstanceType": "t3.large"}), "sce:emrCoreInstanceType", "t3.large", "burstable"},
 		{"an accelerated EMR primary", with(map[string]string{"sce:emrPrimaryInstanceType": "g5.xlarge"}), "sce:emrPrimaryInstanceType", "g5.xlarge", "accepted family"},
+		{"a backup kept no day", with(map[string]string{"sce:backupRetentionDays": "0"}), "sce:backupRetentionDays", "0", "from 1 to 36500"},
 		{"no EMR core nodes", with(map[string]string{"sce:emrCoreInstanceCount": "0"}), "sce:emrCoreInstanceCount", "0", "from 1 to 50"},
 		{"an unknown time zone", with(map[string]string{"sce:timeZone": "Pacific Time"}), "sce:timeZone", "Pacific Time", "IANA time zone"},
 		{"a budget of zero", with(map[string]string{"sce:monthlyBudgetUsd": "0"}), "sce:monthlyBudgetUsd", "0", "from 1 to"},

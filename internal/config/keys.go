@@ -87,6 +87,7 @@ const (
 	KeyEMRCoreInstanceType     = "emrCoreInstanceType"
 	KeyEMRCoreInstanceCount    = "emrCoreInstanceCount"
 	KeyEMRIdleMinutes          = "emrIdleMinutes"
+	KeyBackupRetentionDays     = "backupRetentionDays"
 )
 
 // RegionKey is the AWS provider's region key; it is required because nothing here guesses a region.
@@ -193,6 +194,8 @@ func Keys() []Key {
 			Description: "Number of EMR core nodes, 1 to 50."},
 		{Name: KeyEMRIdleMinutes, Type: TypeInteger, Default: "60",
 			Description: "Minutes without a running step after which EMR terminates the cluster (1 to 10080)."},
+		{Name: KeyBackupRetentionDays, Type: TypeInteger, Default: "35",
+			Description: "Days AWS Backup keeps each daily recovery point of the workstation, the Atlas host and the upload ledger (1 to 36500), in a vault encrypted with the project key. Recovery points hold PHI: the vault is retained after close-out until they expire."},
 		{Name: KeyProtect, Type: TypeBoolean, Default: "true",
 			Description: "Mark the resources that hold PHI or audit evidence (the project key, logs) `protect`, so that `pulumi destroy` refuses to delete them. They are retained on delete either way."},
 	}

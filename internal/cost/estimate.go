@@ -49,6 +49,8 @@ func usageBased(typ string) (string, bool) {
 		return "DynamoDB table", true
 	case "aws:scheduler/schedule:Schedule":
 		return "EventBridge Scheduler schedule", true
+	case "aws:backup/vault:Vault":
+		return "AWS Backup vault (recovery points charged per GB stored, incremental)", true
 	}
 	return "", false
 }

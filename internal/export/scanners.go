@@ -58,6 +58,8 @@ var scannerChecks = []ScannerChecks{
 	// No scanner check we could verify judges a route to an internet gateway; the exemption is still
 	// written above the route as an explanatory comment.
 	{Rule: "vpc-no-unrestricted-route-to-igw"},
+	// No scanner check we know judges AWS Backup coverage from Terraform.
+	{Rule: "ec2-in-backup-plan"},
 	// Trivy looks for credential keywords in user data; the rule looks for credentials.
 	{Rule: "ec2-user-data-no-credentials", Trivy: []string{"AVD-AWS-0029"}, TrivyOn: OnResource},
 	// Trivy judges egress to 0.0.0.0/0 on the security group rule resource itself.

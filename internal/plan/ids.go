@@ -254,6 +254,14 @@ func (r *Recorder) computed(args pulumi.MockResourceArgs) (string, map[string]an
 		return n, map[string]any{"name": n, "creationDate": "2026-01-01T00:00:00Z"}
 	case "aws:emr/blockPublicAccessConfiguration:BlockPublicAccessConfiguration":
 		return r.region, nil
+	case "aws:backup/vault:Vault":
+		n := name()
+		return n, map[string]any{"name": n, "arn": fmt.Sprintf("arn:%s:backup:%s:%s:backup-vault:%s", r.partition, r.region, AccountID, n), "recoveryPoints": 0}
+	case "aws:backup/plan:Plan":
+		id := uuid(h)
+		return id, map[string]any{"arn": fmt.Sprintf("arn:%s:backup:%s:%s:backup-plan:%s", r.partition, r.region, AccountID, id), "version": h[:32]}
+	case "aws:backup/selection:Selection":
+		return uuid(h), nil
 	case "aws:ec2/tag:Tag":
 		return str("resourceId") + "," + str("key"), nil
 	case "aws:s3/bucketObjectv2:BucketObjectv2":

@@ -36,6 +36,8 @@ type Stack struct {
 	Workers *components.WorkerPool
 	// EMR is the optional EMR cluster; nil unless emrEnabled.
 	EMR *components.EMRCluster
+	// Backup is the daily AWS Backup plan of the stateful instances and the ledger.
+	Backup *components.BackupPlan
 }
 
 // Run is the Pulumi program: it loads and validates the configuration before registering any resource,
@@ -132,6 +134,10 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Stack, error) {
 	}
 
 	if s.EMR, err = buildEMR(ctx, cfg, arns, s, withProvider); err != nil {
+		return nil, err
+	}
+
+	if s.Backup, err = buildBackup(ctx, cfg, arns, s, withProvider); err != nil {
 		return nil, err
 	}
 

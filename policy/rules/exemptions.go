@@ -40,6 +40,10 @@ func Exemptions() []Exemption {
 			Reason: "the Atlas host's user data names passwords but holds none: WebAPI's database password is generated on the instance " +
 				"at first boot and the read-only Redshift password is read from Secrets Manager; this rule's check passes, and the exemption " +
 				"is declared so that keyword-based scanners (Trivy AVD-AWS-0029) carry the same decision"},
+		{Rule: "ec2-in-backup-plan", Type: "aws:ec2/instance:Instance", NameSuffix: "-bastion-instance",
+			Reason: "the bastion holds nothing to restore: no PHI, no researcher data, no state beyond what the program rebuilds (its logs are in CloudWatch)"},
+		{Rule: "ec2-in-backup-plan", Type: "aws:ebs/volume:Volume", NameSuffix: "-workstation-data",
+			Reason: "the data volume is backed up with its instance: the backup plan selects the workstation, and an AWS Backup EC2 backup covers every attached EBS volume; selecting the volume too would store it twice"},
 		{Rule: "ec2-stopped-by-schedule", Type: "aws:scheduler/schedule:Schedule", NameSuffix: "-cost-stop-instances",
 			Reason: "the instances are stopped outside working hours on purpose, to cut the dedicated-instance cost (the seed: shut down instances over the weekend); they are started again by the matching schedule"},
 		{Rule: "s3-default-encryption-kms", Type: "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", NameSuffix: "-access-logs-encryption",
