@@ -1,6 +1,7 @@
 package components
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -144,4 +145,17 @@ func TestLoginScriptsAreValidBashForEveryRole(t *testing.T) {
 	assert.ErrorContains(t, err, "has no researcher logins")
 	_, err = RenderLoginScript(UserData{PIT: "study", Role: RoleWorkstation, Researchers: []Researcher{{Login: "eve'; rm -rf /", PublicKey: "ssh-ed25519 AAAA"}}})
 	assert.ErrorContains(t, err, "unsafe login")
+}
+
+func TestLoginDocumentRunsExactlyTheLoginScript(t *testing.T) {
+	u := UserData{PIT: "study", Role: RoleWorkstation, Researchers: testResearchers}
+	script, err := RenderLoginScript(u)
+	require.NoError(t, err)
+	content, err := LoginDocumentContent(u)
+	require.NoError(t, err)
+	var doc loginDocument
+	require.NoError(t, json.Unmarshal([]byte(content), &doc))
+	require.Len(t, doc.MainSteps, 1)
+	assert.Equal(t, strings.TrimSuffix(script, "\n"), strings.Join(doc.MainSteps[0].Inputs.RunCommand, "\n"),
+		"Systems Manager joins runCommand lines into the script it runs")
 }

@@ -56,6 +56,7 @@ var tfTypes = map[string]tfType{
 	"aws:ebs/encryptionByDefault:EncryptionByDefault": {Name: "aws_ebs_encryption_by_default"},
 	"aws:ssm/association:Association":                 {Name: "aws_ssm_association", Maps: []string{"parameters"}},
 	"aws:ssm/parameter:Parameter":                     {Name: "aws_ssm_parameter"},
+	"aws:ssm/document:Document":                       {Name: "aws_ssm_document", AutoName: "name"},
 	"aws:scheduler/schedule:Schedule":                 {Name: "aws_scheduler_schedule", AutoName: "name"},
 	"aws:scheduler/scheduleGroup:ScheduleGroup":       {Name: "aws_scheduler_schedule_group", AutoName: "name"},
 	"aws:redshiftdata/statement:Statement":            {Name: "aws_redshiftdata_statement"},

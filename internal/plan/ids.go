@@ -254,6 +254,10 @@ func (r *Recorder) computed(args pulumi.MockResourceArgs) (string, map[string]an
 		return n, map[string]any{"name": n, "creationDate": "2026-01-01T00:00:00Z"}
 	case "aws:emr/blockPublicAccessConfiguration:BlockPublicAccessConfiguration":
 		return r.region, nil
+	case "aws:ssm/document:Document":
+		n := name()
+		return n, map[string]any{"name": n, "arn": fmt.Sprintf("arn:%s:ssm:%s:%s:document/%s", r.partition, r.region, AccountID, n),
+			"defaultVersion": "1", "latestVersion": "1", "hash": hash(h, "doc"), "hashType": "Sha256", "status": "Active"}
 	case "aws:backup/vault:Vault":
 		n := name()
 		return n, map[string]any{"name": n, "arn": fmt.Sprintf("arn:%s:backup:%s:%s:backup-vault:%s", r.partition, r.region, AccountID, n), "recoveryPoints": 0}

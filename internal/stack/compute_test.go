@@ -216,20 +216,45 @@ func TestGravitonInstancesUseTheArm64Image(t *testing.T) {
 	assert.Equal(t, "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64", stack.AMIParameter("r8g.2xlarge"))
 }
 
+// loginScript returns the script of an instance's login document, as Systems Manager runs it.
+func loginScript(t *testing.T, p *plan.Plan, role string) string {
+	t.Helper()
+	doc := one(t, p, "aws:ssm/document:Document", "study-"+role+"-logins-document")
+	var content struct {
+		SchemaVersion string `json:"schemaVersion"`
+		MainSteps     []struct {
+			Action string `json:"action"`
+			Inputs struct {
+				RunCommand []string `json:"runCommand"`
+			} `json:"inputs"`
+		} `json:"mainSteps"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(in(doc, "content")), &content))
+	require.Equal(t, "2.2", content.SchemaVersion)
+	require.Len(t, content.MainSteps, 1)
+	require.Equal(t, "aws:runShellScript", content.MainSteps[0].Action)
+	return strings.Join(content.MainSteps[0].Inputs.RunCommand, "\n")
+}
+
 // TestResearcherLoginsFollowTheConfiguration: user data runs once, so the logins are reconciled by
-// Systems Manager on every instance that has them; the script changes with the list, which makes
-// Pulumi update the association and Systems Manager run it again.
+// Systems Manager on every instance that has them. The script is a document of the stack; the
+// association follows the document's default version, so a change of the list gives a new version, an
+// updated association and a new run.
 func TestResearcherLoginsFollowTheConfiguration(t *testing.T) {
 	p := planWith(t, nil)
 	for _, c := range []struct{ role, group, shell string }{
 		{"bastion", "sce-jump", "/usr/sbin/nologin"}, {"workstation", "sce-researchers", "/bin/bash"},
 	} {
+		doc := one(t, p, "aws:ssm/document:Document", "study-"+c.role+"-logins-document")
+		assert.Equal(t, "Command", in(doc, "documentType"))
 		a := one(t, p, "aws:ssm/association:Association", "study-"+c.role+"-logins")
-		assert.Equal(t, "AWS-RunShellScript", in(a, "name"), c.role)
+		assert.Equal(t, out(doc, "name"), in(a, "name"), c.role)
+		assert.Equal(t, out(doc, "defaultVersion"), in(a, "documentVersion"), "%s: pinned to the document's current version", c.role)
 		target := a.Inputs["targets"].([]any)[0].(map[string]any)
 		assert.Equal(t, "InstanceIds", target["key"])
 		assert.Equal(t, []any{one(t, p, instanceType, "study-"+c.role+"-instance").ID}, target["values"], "%s: its own instance only", c.role)
-		script := a.Inputs["parameters"].(map[string]any)["commands"].(string)
+		script := loginScript(t, p, c.role)
+		assert.True(t, strings.HasPrefix(script, "#!/bin/bash\n"), c.role)
 		assert.Contains(t, script, `listed=" alice bob "`, c.role)
 		assert.Contains(t, script, "for member in $(getent group "+c.group+" | cut -d: -f4", "%s: every login of the group is checked", c.role)
 		assert.Contains(t, script, `usermod --expiredate 1 "$member"`, "%s: a login no longer listed expires", c.role)
@@ -239,7 +264,7 @@ func TestResearcherLoginsFollowTheConfiguration(t *testing.T) {
 	}
 
 	removed := planWith(t, map[string]string{"sce:researchers": `["alice ` + aliceKey + `"]`})
-	script := one(t, removed, "aws:ssm/association:Association", "study-workstation-logins").Inputs["parameters"].(map[string]any)["commands"].(string)
-	assert.Contains(t, script, `listed=" alice "`, "bob is no longer listed: the script changes, so it runs again and expires him")
+	script := loginScript(t, removed, "workstation")
+	assert.Contains(t, script, `listed=" alice "`, "bob is no longer listed: the document changes, so it runs again and expires him")
 	assert.NotContains(t, script, "'bob'")
 }
