@@ -15,11 +15,11 @@ import (
 // procedural says how the safeguards that no automated rule can judge are met, or who meets them.
 func procedural() map[string]string {
 	return map[string]string{
-		"164.312(a)(2)(i)":   "Not judged by a rule. Requirement: one login per researcher on the workstation (no shared ec2-user, no IAM user), from keys in the builder's configuration; it arrives with the workstation component.",
-		"164.312(a)(2)(ii)":  "Not judged by a rule: an organisational procedure. Administrators are to reach instances through AWS Systems Manager, without keys, once the instances land.",
+		"164.312(a)(2)(i)":   "Not judged by a rule: one Linux login per researcher (`sce:researchers`, each with the researcher's own public key) on the workstation, the bastion (jump only) and the Atlas host (tunnel only); ec2-user is the builder's. The logins are created at first boot and reconciled by Systems Manager whenever the list changes, so a removed researcher's login is expired at once (components/userdata/common.tmpl, components/logins.go; TestUserDataCreatesOneLoginPerResearcher, TestResearcherLoginsFollowTheConfiguration).",
+		"164.312(a)(2)(ii)":  "Not judged by a rule: an organisational procedure. Administrators reach the instances through AWS Systems Manager Session Manager without keys (stack outputs ssmBastionCommand, ssmWorkstationCommand), each session recorded by CloudTrail; the data stay readable by the account's administrators through the project key's IAM delegation.",
 		"164.312(a)(2)(iii)": "Not judged by a rule: an operating-system setting of the workstation. Its user data sets a read-only TMOUT=600 for every login shell (an idle shell ends after ten minutes) and sshd drops connections whose client stopped answering (components/userdata/workstation.sh.tmpl, tested in components/userdata_test.go).",
-		"164.312(c)(2)":      "Not judged by a rule yet: object integrity comes from S3 versioning and checksums and the audit trail's log file validation, as those components land.",
-		"164.312(d)":         "Not judged by a rule: ssh keys per person and a bastion open only to named address ranges (`sce:allowedSshCidrs`, enforced today by the public network ACL); AWS identities are the organisation's.",
+		"164.312(c)(2)":      "Object integrity: S3 versioning on every bucket, SHA-256 checksums verified by `sce upload` and the workers on every upload, CloudTrail log file validation, and the upload ledger's record of each object's version, size and ETag.",
+		"164.312(d)":         "Not judged by a rule: ssh keys per person and a bastion open only to named address ranges (`sce:allowedSshCidrs`, enforced by the bastion's security group and the public network ACL); AWS identities are the organisation's.",
 		"164.312(e)(2)(i)":   "Not judged by a rule of its own: the TLS-only rules under 164.312(e)(1) carry it.",
 	}
 }
