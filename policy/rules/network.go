@@ -699,38 +699,24 @@ func (e netEntry) judge(j netPortJudge) []Finding {
 
 // netJudgeSGIngress applies a port judgement to every ingress rule of a security group or rule resource.
 func netJudgeSGIngress(r *Resource, j netPortJudge) []Finding {
-	switch r.Type {
-	case netTypeSG, netTypeDefaultSG:
-		rules, out := objectsAt(r.Props, "ingress", "ingress")
-		for i, rule := range rules {
-			e := netEntry{where: fmt.Sprintf("ingress[%d]", i), node: rule, protoKey: "protocol", sourceKeys: []string{"cidrBlocks", "ipv6CidrBlocks"}, sourceLists: true, inbound: m3Yes}
-			out = append(out, e.judge(j)...)
-		}
-		return out
-	case netTypeSGRule:
-		e := netEntry{node: r.Props, protoKey: "protocol", sourceKeys: []string{"cidrBlocks", "ipv6CidrBlocks"}, sourceLists: true, inbound: m3Yes}
-		switch v, _ := r.Get("type"); {
-		case IsUnknown(v):
-			e.inbound, e.inboundWhy = m3Maybe, "type"
-		case v != "ingress":
-			return nil
-		}
-		return e.judge(j)
-	case netTypeSGIngressRule:
-		e := netEntry{node: r.Props, protoKey: "ipProtocol", sourceKeys: []string{"cidrIpv4", "cidrIpv6"}, inbound: m3Yes}
-		return e.judge(j)
-	}
-	return nil
+	return netJudgeSGDirection(r, "ingress", netTypeSGIngressRule, j)
 }
 
 // netJudgeSGEgress applies a port judgement to every egress rule of a security group or rule resource; the
 // remote blocks are the destinations.
 func netJudgeSGEgress(r *Resource, j netPortJudge) []Finding {
+	return netJudgeSGDirection(r, "egress", netTypeSGEgressRule, j)
+}
+
+// netJudgeSGDirection applies a port judgement to the rules of one direction ("ingress" or "egress"): a
+// group's inline list of that name, a security group rule resource of that type, and the VPC rule resource
+// of that direction (vpcRuleType).
+func netJudgeSGDirection(r *Resource, direction, vpcRuleType string, j netPortJudge) []Finding {
 	switch r.Type {
 	case netTypeSG, netTypeDefaultSG:
-		rules, out := objectsAt(r.Props, "egress", "egress")
+		rules, out := objectsAt(r.Props, direction, direction)
 		for i, rule := range rules {
-			e := netEntry{where: fmt.Sprintf("egress[%d]", i), node: rule, protoKey: "protocol", sourceKeys: []string{"cidrBlocks", "ipv6CidrBlocks"}, sourceLists: true, inbound: m3Yes}
+			e := netEntry{where: fmt.Sprintf("%s[%d]", direction, i), node: rule, protoKey: "protocol", sourceKeys: []string{"cidrBlocks", "ipv6CidrBlocks"}, sourceLists: true, inbound: m3Yes}
 			out = append(out, e.judge(j)...)
 		}
 		return out
@@ -739,11 +725,11 @@ func netJudgeSGEgress(r *Resource, j netPortJudge) []Finding {
 		switch v, _ := r.Get("type"); {
 		case IsUnknown(v):
 			e.inbound, e.inboundWhy = m3Maybe, "type"
-		case v != "egress":
+		case v != direction:
 			return nil
 		}
 		return e.judge(j)
-	case netTypeSGEgressRule:
+	case vpcRuleType:
 		e := netEntry{node: r.Props, protoKey: "ipProtocol", sourceKeys: []string{"cidrIpv4", "cidrIpv6"}, inbound: m3Yes}
 		return e.judge(j)
 	}
