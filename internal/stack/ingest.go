@@ -23,19 +23,28 @@ func ledgerCode(ctx *pulumi.Context) (pulumi.Archive, error) {
 	if ctx.RunningWithMocks() {
 		return pulumi.NewFileArchive(out), nil
 	}
-	root := ctx.RootDirectory()
-	if root == "" {
-		wd, err := os.Getwd()
-		if err != nil {
-			return nil, fmt.Errorf("find the project directory: %w", err)
-		}
-		root = wd
+	root, err := projectRoot(ctx)
+	if err != nil {
+		return nil, err
 	}
 	dir, err := lambdabuild.Build(ctx.Context(), root, ledgerPackage, out)
 	if err != nil {
 		return nil, err
 	}
 	return pulumi.NewFileArchive(dir), nil
+}
+
+// projectRoot is the directory of Pulumi.yaml, where the module's packages are built from: Pulumi's root
+// directory, or the working directory when the engine does not say.
+func projectRoot(ctx *pulumi.Context) (string, error) {
+	if root := ctx.RootDirectory(); root != "" {
+		return root, nil
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("find the project directory: %w", err)
+	}
+	return wd, nil
 }
 
 // buildIngest creates the upload ledger on the data-in bucket.

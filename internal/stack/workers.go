@@ -1,7 +1,6 @@
 package stack
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 
@@ -30,13 +29,9 @@ func workerBinary(ctx *pulumi.Context, instanceType string) (pulumi.Asset, error
 	if ctx.RunningWithMocks() {
 		return pulumi.NewFileAsset(out), nil
 	}
-	root := ctx.RootDirectory()
-	if root == "" {
-		wd, err := os.Getwd()
-		if err != nil {
-			return nil, fmt.Errorf("find the project directory: %w", err)
-		}
-		root = wd
+	root, err := projectRoot(ctx)
+	if err != nil {
+		return nil, err
 	}
 	if err := lambdabuild.BuildExecutable(ctx.Context(), root, workerPackage, out, GoArch(instanceType)); err != nil {
 		return nil, err
