@@ -2,16 +2,12 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/sce-project/sce/internal/closeout"
 	"github.com/sce-project/sce/internal/outputs"
-	"github.com/sce-project/sce/internal/plan"
-	"github.com/sce-project/sce/internal/stack"
 )
 
 // runCloseout runs `sce closeout --stack NAME [--config FILE]`: it plans the stack offline, checks that
@@ -30,22 +26,8 @@ func runCloseout(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: sce closeout --stack NAME [--config FILE] [--outputs FILE]")
 		return 2
 	}
-	path := *configFile
-	if path == "" {
-		path = "Pulumi." + *stackName + ".yaml"
-	}
-	sf, err := plan.ReadStackFile(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			fmt.Fprintf(stderr, "sce closeout: stack file %s not found: run from the project directory or pass --config FILE\n", path)
-		} else {
-			fmt.Fprintf(stderr, "sce closeout: %v\n", err)
-		}
-		return 1
-	}
-	p, err := plan.Run(plan.Options{Stack: *stackName, Config: sf.Config, SecretKeys: sf.SecretKeys}, stack.Run)
-	if err != nil {
-		fmt.Fprintf(stderr, "sce closeout: %v\n", err)
+	p, sf, ok := planStack("closeout", *stackName, *configFile, stderr)
+	if !ok {
 		return 1
 	}
 	rep := closeout.Analyze(p)

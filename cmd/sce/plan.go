@@ -15,6 +15,31 @@ import (
 	"github.com/sce-project/sce/internal/stack"
 )
 
+// planStack reads a stack's file (configFile, or Pulumi.<stack>.yaml in the current directory) and plans
+// it offline. On failure it reports on stderr, prefixed with the command's name, and returns false.
+func planStack(command, stackName, configFile string, stderr io.Writer) (*plan.Plan, *plan.StackFile, bool) {
+	path := configFile
+	if path == "" {
+		path = "Pulumi." + stackName + ".yaml"
+	}
+	sf, err := plan.ReadStackFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			abs, _ := filepath.Abs(path)
+			fmt.Fprintf(stderr, "sce %s: stack file %s not found: run from the project directory or pass --config FILE\n", command, abs)
+		} else {
+			fmt.Fprintf(stderr, "sce %s: %v\n", command, err)
+		}
+		return nil, nil, false
+	}
+	p, err := plan.Run(plan.Options{Stack: stackName, Config: sf.Config, SecretKeys: sf.SecretKeys}, stack.Run)
+	if err != nil {
+		fmt.Fprintf(stderr, "sce %s: %v\n", command, err)
+		return nil, nil, false
+	}
+	return p, sf, true
+}
+
 // planFormats are the output formats `sce plan` writes.
 var planFormats = map[string]func(io.Writer, *plan.Plan) error{
 	"text":      plan.WriteText,
@@ -50,23 +75,8 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sce plan: --format %q is not supported; accepted: %s\n", *format, planFormatNames)
 		return 2
 	}
-	path := *configFile
-	if path == "" {
-		path = "Pulumi." + *stackName + ".yaml"
-	}
-	sf, err := plan.ReadStackFile(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			abs, _ := filepath.Abs(path)
-			fmt.Fprintf(stderr, "sce plan: stack file %s not found: run from the project directory or pass --config FILE\n", abs)
-		} else {
-			fmt.Fprintf(stderr, "sce plan: %v\n", err)
-		}
-		return 1
-	}
-	p, err := plan.Run(plan.Options{Stack: *stackName, Config: sf.Config, SecretKeys: sf.SecretKeys}, stack.Run)
-	if err != nil {
-		fmt.Fprintf(stderr, "sce plan: %v\n", err)
+	p, _, ok := planStack("plan", *stackName, *configFile, stderr)
+	if !ok {
 		return 1
 	}
 	assumptions := cost.DefaultAssumptions()
