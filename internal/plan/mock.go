@@ -65,6 +65,8 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		rec.DependsOn = sortedUnique(rpc.GetDependencies())
 		rec.Custom = rpc.GetCustom()
 		rec.IgnoreChanges = rpc.GetIgnoreChanges()
+		rec.ReplaceOnChanges = rpc.GetReplaceOnChanges()
+		rec.DeleteBeforeReplace = rpc.GetDeleteBeforeReplace()
 		for prop, deps := range rpc.GetPropertyDependencies() {
 			if urns := sortedUnique(deps.GetUrns()); len(urns) > 0 {
 				if rec.PropertyDependencies == nil {
@@ -76,6 +78,12 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	}
 	if rec.DependsOn == nil {
 		rec.DependsOn = []string{}
+	}
+	if rec.IgnoreChanges == nil {
+		rec.IgnoreChanges = []string{}
+	}
+	if rec.ReplaceOnChanges == nil {
+		rec.ReplaceOnChanges = []string{}
 	}
 	if args.Provider != "" {
 		rec.Provider = providerURN(args.Provider)

@@ -42,18 +42,28 @@ type Resource struct {
 	Provider string `json:"provider,omitempty"`
 	// Outputs are the computed values the mock returned beyond the inputs (ids, ARNs, addresses).
 	Outputs map[string]any `json:"outputs,omitempty"`
-	// IgnoreChanges lists the inputs whose later changes are ignored (the instances' ami).
-	IgnoreChanges []string `json:"ignoreChanges,omitempty"`
+	// IgnoreChanges lists the inputs whose later changes are ignored (the instances' ami). Always
+	// present, empty when none.
+	IgnoreChanges []string `json:"ignoreChanges"`
+	// ReplaceOnChanges lists the inputs whose change replaces the resource rather than updating it.
+	// Always present, empty when none.
+	ReplaceOnChanges []string `json:"replaceOnChanges"`
+	// DeleteBeforeReplace is set when a replacement deletes the old resource before creating the new one
+	// (a fixed name that cannot exist twice).
+	DeleteBeforeReplace bool `json:"deleteBeforeReplace"`
 	// PropertyDependencies maps an input to the URNs of the resources its value came from.
 	PropertyDependencies map[string][]string `json:"propertyDependencies,omitempty"`
 }
 
 // Violation is a policy rule a resource breaks.
 type Violation struct {
-	Policy  string `json:"policy"`
-	Level   string `json:"level"`
-	URN     string `json:"urn"`
-	Message string `json:"message"`
+	Policy string `json:"policy"`
+	Level  string `json:"level"`
+	// Category is the rule's category: "compliance", or "deployability" for a constraint AWS enforces at
+	// deployment (docs/deployability.md).
+	Category string `json:"category"`
+	URN      string `json:"urn"`
+	Message  string `json:"message"`
 }
 
 // Exemption is a policy rule a resource breaks on purpose, with the reason.

@@ -67,7 +67,7 @@ func (p *Plan) ApplyPolicy() {
 	rep := rules.Evaluate(p.RulesStack(), rules.All())
 	p.Violations = make([]Violation, 0, len(rep.Violations))
 	for _, v := range rep.Violations {
-		p.Violations = append(p.Violations, Violation{Policy: v.Rule, Level: string(v.Level), URN: v.URN, Message: v.Message})
+		p.Violations = append(p.Violations, Violation{Policy: v.Rule, Level: string(v.Level), Category: string(v.Category), URN: v.URN, Message: v.Message})
 	}
 	p.Exemptions = make([]Exemption, 0, len(rep.Exemptions))
 	for _, e := range rep.Exemptions {

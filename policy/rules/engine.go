@@ -7,10 +7,11 @@ import (
 
 // Violation is a finding reported against a rule.
 type Violation struct {
-	Rule    string
-	Level   Level
-	URN     string
-	Message string
+	Rule     string
+	Level    Level
+	Category Category
+	URN      string
+	Message  string
 }
 
 // ExemptionHit is a finding that a declared exemption covers: reported with its reason, never dropped.
@@ -54,7 +55,7 @@ func Evaluate(s *Stack, rules []Rule) Report {
 			if f.Undecided {
 				level = Advisory
 			}
-			rep.Violations = append(rep.Violations, Violation{Rule: rule.ID, Level: level, URN: f.URN, Message: f.Message})
+			rep.Violations = append(rep.Violations, Violation{Rule: rule.ID, Level: level, Category: rule.CategoryOf(), URN: f.URN, Message: f.Message})
 		}
 	}
 	sort.SliceStable(rep.Violations, func(i, j int) bool {

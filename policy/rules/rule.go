@@ -19,6 +19,21 @@ const (
 	Advisory Level = "advisory"
 )
 
+// Category says what a rule protects. Most rules guard security or compliance; a deployability rule
+// guards a constraint AWS enforces at creation (a service refused in a dedicated-tenancy VPC, a role
+// without the permission its service needs), which the mocks cannot see. docs/deployability.md lists
+// each such constraint with its source and the rule that guards it.
+type Category string
+
+// Categories.
+const (
+	// CategoryCompliance is the default: a HIPAA safeguard, a CIS control or a design-card requirement.
+	CategoryCompliance Category = "compliance"
+	// CategoryDeployability marks a rule whose violation AWS would refuse at deployment, or that leaves a
+	// flow the design needs blocked.
+	CategoryDeployability Category = "deployability"
+)
+
 // Sources names the public rule sets a rule corresponds to.
 type Sources struct {
 	// CdkNag is the cdk-nag HIPAA.Security rule ("HIPAA.Security-EC2IMDSv2Enabled"), if any.
@@ -41,6 +56,8 @@ type Rule struct {
 	Description string
 	// Level is the rule's severity.
 	Level Level
+	// Category is what the rule protects; empty means CategoryCompliance.
+	Category Category
 	// HIPAA lists the 45 CFR Security Rule paragraphs the rule supports ("164.312(a)(2)(iv)").
 	HIPAA []string
 	// Sources are the public rules it corresponds to.
@@ -66,6 +83,14 @@ type Finding struct {
 	Undecided bool
 }
 
+// CategoryOf returns the rule's category, CategoryCompliance when none is set.
+func (r Rule) CategoryOf() Category {
+	if r.Category == "" {
+		return CategoryCompliance
+	}
+	return r.Category
+}
+
 // AppliesTo reports whether a resource rule judges this type.
 func (r Rule) AppliesTo(typ string) bool {
 	for _, t := range r.Types {
@@ -83,6 +108,10 @@ func (r Rule) Validate() error {
 		return fmt.Errorf("rule %q: id and description are required", r.ID)
 	case r.Level != Mandatory && r.Level != Advisory:
 		return fmt.Errorf("rule %s: level %q is neither mandatory nor advisory", r.ID, r.Level)
+	case r.CategoryOf() != CategoryCompliance && r.CategoryOf() != CategoryDeployability:
+		return fmt.Errorf("rule %s: category %q is neither compliance nor deployability", r.ID, r.Category)
+	case r.CategoryOf() == CategoryDeployability && r.Level != Mandatory:
+		return fmt.Errorf("rule %s: a deployability rule must be mandatory (AWS refuses the broken form)", r.ID)
 	case (r.Check == nil) == (r.CheckStack == nil):
 		return fmt.Errorf("rule %s: exactly one of Check and CheckStack must be set", r.ID)
 	case len(r.HIPAA) == 0:
