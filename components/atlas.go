@@ -138,7 +138,7 @@ func NewAtlasHost(ctx *pulumi.Context, name string, args *AtlasHostArgs, opts ..
 	inst.AssociatePublicIpAddress = pulumi.Bool(false)
 	inst.UserData = userData
 	inst.Tags = pulumi.StringMap{"Name": pulumi.String(a.PIT + "-atlas")}
-	inst.VolumeTags = pulumi.StringMap{"Name": pulumi.String(a.PIT + "-atlas-root")}
+	setRootTags(inst, pulumi.StringMap{"Name": pulumi.String(a.PIT + "-atlas-root")})
 	h.Instance, err = ec2.NewInstance(ctx, child("instance"), inst, parent, keepImage(), pulumi.DependsOn([]pulumi.Resource{group}))
 	if err != nil {
 		return nil, fmt.Errorf("create atlas instance: %w", err)

@@ -117,7 +117,7 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 	inst.AssociatePublicIpAddress = pulumi.Bool(false) // the Elastic IP below is its only public address
 	inst.UserData = pulumi.String(userData)
 	inst.Tags = pulumi.StringMap{"Name": pulumi.String(a.PIT + "-bastion")}
-	inst.VolumeTags = pulumi.StringMap{"Name": pulumi.String(a.PIT + "-bastion-root")}
+	setRootTags(inst, pulumi.StringMap{"Name": pulumi.String(a.PIT + "-bastion-root")})
 	b.Instance, err = ec2.NewInstance(ctx, child("instance"), inst, parent, keepImage(), pulumi.DependsOn([]pulumi.Resource{group}))
 	if err != nil {
 		return nil, fmt.Errorf("create bastion instance: %w", err)

@@ -67,6 +67,10 @@ type BucketPolicyArgs struct {
 	VPCEndpointID string
 	// AdminRoleARNs are excepted from the VPC-endpoint restriction (role ARNs, wildcards allowed).
 	AdminRoleARNs []string
+	// ServiceRoleARNs are the project's own roles that work outside the VPC (the upload ledger's function,
+	// which Lambda cannot attach to a dedicated-tenancy VPC): excepted from the VPC-endpoint restriction
+	// only, not from the quarantine's.
+	ServiceRoleARNs []string
 	// UploaderARNs may only write: reads and listings are denied to them (the seed's "only accept PUT").
 	UploaderARNs []string
 	// QuarantinePrefix, when set, holds objects whose keys looked like PHI: only AdminRoleARNs may read it.
@@ -120,8 +124,8 @@ func BucketPolicy(a BucketPolicyArgs) (string, error) {
 	}
 	if a.VPCEndpointID != "" {
 		cond := Condition{"StringNotEquals": {"aws:SourceVpce": {a.VPCEndpointID}}}
-		if len(a.AdminRoleARNs) > 0 {
-			cond["ArnNotLike"] = map[string][]string{"aws:PrincipalArn": a.AdminRoleARNs}
+		if outside := append(append([]string{}, a.AdminRoleARNs...), a.ServiceRoleARNs...); len(outside) > 0 {
+			cond["ArnNotLike"] = map[string][]string{"aws:PrincipalArn": outside}
 		}
 		doc.Statement = append(doc.Statement, Statement{
 			Sid:       "DenyObjectAccessOutsideTheVPCEndpoint",

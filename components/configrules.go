@@ -52,6 +52,9 @@ type ConfigRuleSpec struct {
 	Periodic bool
 	// Checklist lists the rows of the HIPAA rule checklist (shared/reference/hipaa-rules.md) the rule checks.
 	Checklist []int
+	// Requirement names the design requirement of a rule outside the checklist's packs (the seed's
+	// dedicated tenancy). Exactly one of Checklist and Requirement is set.
+	Requirement string
 }
 
 // configMinRetentionDays is the retention threshold given to cw-loggroup-retention-period-check.
@@ -165,8 +168,19 @@ func HIPAAConfigRules() []ConfigRuleSpec {
 		{Name: "vpc-flow-logs-enabled", Identifier: "VPC_FLOW_LOGS_ENABLED", Scope: ScopeAccount, Periodic: true, Checklist: []int{63},
 			InputParameters: map[string]string{"trafficType": FlowLogTrafficAll}},
 		{Name: "vpc-sg-open-only-to-authorized-ports", Identifier: "VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS", Scope: ScopeProjectTag, Periodic: true, Checklist: []int{64}},
+
+		// Not in the HIPAA packs: the seed's dedicated tenancy, checked on every instance of the project.
+		// Where the VPC is default-tenancy (a stack with Redshift), this is what catches an instance launched
+		// by hand with shared tenancy; in a dedicated VPC it confirms what the VPC already forces.
+		{Name: "desired-instance-tenancy", Identifier: "DESIRED_INSTANCE_TENANCY", Scope: ScopeProjectTag,
+			InputParameters: map[string]string{"tenancy": DesiredInstanceTenancy},
+			Requirement:     "dedicated tenancy on every instance (the seed; shared/reference/hipaa-rules.md, rules in none of the packs)"},
 	}
 }
+
+// DesiredInstanceTenancy is the desired-instance-tenancy rule's tenancy parameter (DEDICATED, HOST or
+// DEFAULT, in AWS Config's spelling).
+const DesiredInstanceTenancy = "DEDICATED"
 
 // ConfigRulesArgs configures the HIPAA AWS Config rules of one stack.
 type ConfigRulesArgs struct {
@@ -227,8 +241,10 @@ func checkConfigRules(pit string, specs []ConfigRuleSpec) error {
 			return fmt.Errorf("source identifier %q is used twice", s.Identifier)
 		case s.Scope != ScopeProjectTag && s.Scope != ScopeAccount:
 			return fmt.Errorf("rule %s has unknown scope %q; use ScopeProjectTag or ScopeAccount", s.Name, s.Scope)
-		case len(s.Checklist) == 0:
-			return fmt.Errorf("rule %s names no HIPAA checklist row", s.Name)
+		case len(s.Checklist) == 0 && s.Requirement == "":
+			return fmt.Errorf("rule %s names no HIPAA checklist row and no design requirement", s.Name)
+		case len(s.Checklist) > 0 && s.Requirement != "":
+			return fmt.Errorf("rule %s names both checklist rows and a design requirement", s.Name)
 		}
 		names[s.Name], identifiers[s.Identifier] = true, true
 		if n := len(ConfigRuleName(pit, s.Name)); n > MaxConfigRuleNameLength {
@@ -248,10 +264,13 @@ func configRuleArgs(pit string, s ConfigRuleSpec) (*cfg.RuleArgs, error) {
 	for i, r := range s.Checklist {
 		rows[i] = strconv.Itoa(r)
 	}
+	why := "HIPAA checklist row " + strings.Join(rows, ", ")
+	if s.Requirement != "" {
+		why = s.Requirement
+	}
 	a := &cfg.RuleArgs{
-		Name: pulumi.String(ConfigRuleName(pit, s.Name)),
-		Description: pulumi.String(fmt.Sprintf("SCE %s: HIPAA checklist row %s, AWS Config managed rule %s (%s)",
-			pit, strings.Join(rows, ", "), s.Name, s.Identifier)),
+		Name:        pulumi.String(ConfigRuleName(pit, s.Name)),
+		Description: pulumi.String(fmt.Sprintf("SCE %s: %s, AWS Config managed rule %s (%s)", pit, why, s.Name, s.Identifier)),
 		Source: cfg.RuleSourceArgs{
 			Owner:            pulumi.String(ConfigRuleOwnerAWS),
 			SourceIdentifier: pulumi.String(s.Identifier),

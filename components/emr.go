@@ -141,13 +141,9 @@ func NewEMRCluster(ctx *pulumi.Context, name string, args *EMRClusterArgs, opts 
 	child := func(suffix string) string { return name + "-" + suffix }
 	parent := pulumi.Parent(c)
 
-	// AmazonEMRServicePolicy_v2 acts only on subnets and groups that carry its tag.
-	subnetTag, err := ec2.NewTag(ctx, child("subnet-tag"), &ec2.TagArgs{
-		ResourceId: a.SubnetID, Key: pulumi.String(EMRManagedPolicyTag), Value: pulumi.String("true"),
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("tag the private subnet for emr: %w", err)
-	}
+	// AmazonEMRServicePolicy_v2 acts only on subnets and groups that carry its tag. The subnet's tag is
+	// among the subnet's own tags (SecureVPCArgs.PrivateSubnetTags): a separate ec2.Tag on a resource whose
+	// tags Pulumi manages diffs forever, and a refresh strips it.
 	if err := emrSecurityGroups(ctx, child, a, c, parent); err != nil {
 		return nil, err
 	}
@@ -184,7 +180,7 @@ func NewEMRCluster(ctx *pulumi.Context, name string, args *EMRClusterArgs, opts 
 				Size: pulumi.Int(a.EBSSizeGiB), Type: pulumi.String("gp3"), VolumesPerInstance: pulumi.Int(1)}}
 	}
 	primaryEBS, coreEBS := ebs()
-	deps := append([]pulumi.Resource{subnetTag, certificates}, policies...)
+	deps := append([]pulumi.Resource{certificates}, policies...)
 	c.Cluster, err = emr.NewCluster(ctx, child("cluster"), &emr.ClusterArgs{
 		Name:                  pulumi.String(c.Name),
 		ReleaseLabel:          pulumi.String(a.ReleaseLabel),

@@ -79,6 +79,9 @@ type EncryptedBucketArgs struct {
 	VPCEndpointID pulumi.StringInput
 	// AdminRoleARNs are excepted from the VPC-endpoint restriction. Default: none.
 	AdminRoleARNs []string
+	// ServiceRoleARNs are the project's roles that work outside the VPC, excepted from the VPC-endpoint
+	// restriction only. Default: none.
+	ServiceRoleARNs []string
 	// UploaderARNs may only write into the bucket. Default: none.
 	UploaderARNs []string
 	// QuarantinePrefix holds objects whose keys looked like PHI, readable by AdminRoleARNs only. Default: none.
@@ -314,6 +317,7 @@ func (b *EncryptedBucket) policy(ctx *pulumi.Context, child func(string) string,
 			KMSKeyARN:        v[1].(string),
 			VPCEndpointID:    v[2].(string),
 			AdminRoleARNs:    a.AdminRoleARNs,
+			ServiceRoleARNs:  a.ServiceRoleARNs,
 			UploaderARNs:     a.UploaderARNs,
 			Deliveries:       a.Deliveries,
 			QuarantinePrefix: a.QuarantinePrefix,

@@ -15,6 +15,9 @@ const (
 
 // hardenedInstance returns the instance arguments every SCE instance shares: dedicated tenancy, IMDSv2
 // only, detailed monitoring, EBS optimisation, and an encrypted gp3 root volume with the project key.
+// Callers tag the root volume through RootBlockDevice.Tags, never VolumeTags: volumeTags applies to every
+// volume attached to the instance, so with a separately attached data volume the two resources rewrite
+// each other's tags on every update (the pulumi-aws ec2.Instance documentation says not to combine them).
 func hardenedInstance(ami, instanceType string, key pulumi.StringInput) *ec2.InstanceArgs {
 	return &ec2.InstanceArgs{
 		Ami:          pulumi.String(ami),
@@ -41,4 +44,11 @@ func hardenedInstance(ami, instanceType string, key pulumi.StringInput) *ec2.Ins
 // deploy time must never replace an instance that may hold PHI; patches are applied in place.
 func keepImage() pulumi.ResourceOption {
 	return pulumi.IgnoreChanges([]string{"ami"})
+}
+
+// setRootTags tags the root volume that hardenedInstance describes.
+func setRootTags(inst *ec2.InstanceArgs, tags pulumi.StringMap) {
+	if root, ok := inst.RootBlockDevice.(*ec2.InstanceRootBlockDeviceArgs); ok {
+		root.Tags = tags
+	}
 }

@@ -9,9 +9,13 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// TenancyDedicated is the tenancy of the VPC. Dedicated tenancy is what the seed requires for PHI: shared
-// tenancy is not allowed.
-const TenancyDedicated = "dedicated"
+// Tenancies, as EC2 names them. Dedicated tenancy is what the seed requires for PHI: shared tenancy is not
+// allowed. A VPC is dedicated unless the stack holds a service that refuses dedicated VPCs (Redshift);
+// every instance asks for TenancyDedicated on its own either way.
+const (
+	TenancyDedicated = "dedicated"
+	TenancyDefault   = "default"
+)
 
 // FlowLogTrafficAll records accepted and rejected traffic; the seed requires "Filter = All".
 const FlowLogTrafficAll = "ALL"
@@ -33,6 +37,12 @@ type SecureVPCArgs struct {
 	AvailabilityZone string
 	// CIDR is the VPC block. Required.
 	CIDR string
+	// Tenancy is the VPC's instance tenancy, TenancyDedicated or TenancyDefault. Default: TenancyDedicated.
+	// Default tenancy is for stacks holding a service AWS refuses to launch into a dedicated VPC (Redshift).
+	Tenancy string
+	// PrivateSubnetTags are extra tags of the private subnet (the tag EMR's managed policy looks for).
+	// Default: none.
+	PrivateSubnetTags map[string]string
 	// PublicSubnetCIDR and PrivateSubnetCIDR are the subnet blocks, inside CIDR. Required.
 	PublicSubnetCIDR, PrivateSubnetCIDR string
 	// AllowedSSHCIDRs may reach port 22 in the public subnet. Required, non-empty.
@@ -50,7 +60,7 @@ type SecureVPCArgs struct {
 // DefaultFlowLogRetentionDays is six years, the HIPAA documentation retention period (45 CFR 164.316(b)(2)).
 const DefaultFlowLogRetentionDays = 2192
 
-// SecureVPC is the SCE network of the seed's Part 1B: a dedicated-tenancy VPC in one zone with a public
+// SecureVPC is the SCE network of the seed's Part 1B: a (by default dedicated-tenancy) VPC in one zone with a public
 // subnet (bastion, NAT gateway) and a private subnet (PHI), a private main route table, an S3 gateway
 // endpoint with a restrictive policy, default security group and network ACL emptied, a network ACL per
 // subnet and a flow log of all traffic.
@@ -87,6 +97,8 @@ func (a *SecureVPCArgs) check() error {
 		return fmt.Errorf("at least one allowed ssh CIDR block is required")
 	case a.KMSKeyARN == nil:
 		return fmt.Errorf("a KMS key ARN for the flow log group is required")
+	case a.Tenancy != "" && a.Tenancy != TenancyDedicated && a.Tenancy != TenancyDefault:
+		return fmt.Errorf("tenancy %q is neither %s nor %s", a.Tenancy, TenancyDedicated, TenancyDefault)
 	}
 	return nil
 }
@@ -102,6 +114,9 @@ func NewSecureVPC(ctx *pulumi.Context, name string, args *SecureVPCArgs, opts ..
 	}
 	if a.FlowLogRetentionDays == 0 {
 		a.FlowLogRetentionDays = DefaultFlowLogRetentionDays
+	}
+	if a.Tenancy == "" {
+		a.Tenancy = TenancyDedicated
 	}
 	endpointPolicy, err := S3EndpointPolicy(a.ARNs, a.PIT, a.ReadOnlySourceBuckets)
 	if err != nil {
@@ -157,7 +172,7 @@ func (b *vpcBuilder) network() error {
 	v := b.vpc
 	v.VPC, err = ec2.NewVpc(b.ctx, b.child("vpc"), &ec2.VpcArgs{
 		CidrBlock:          pulumi.String(b.args.CIDR),
-		InstanceTenancy:    pulumi.String(TenancyDedicated),
+		InstanceTenancy:    pulumi.String(b.args.Tenancy),
 		EnableDnsSupport:   pulumi.Bool(true),
 		EnableDnsHostnames: pulumi.Bool(true),
 		Tags:               b.tags("vpc"),
@@ -167,23 +182,27 @@ func (b *vpcBuilder) network() error {
 	}
 	// Neither subnet maps public addresses: the bastion and the NAT gateway get Elastic IPs, so nothing
 	// launched later into either subnet becomes reachable by accident.
-	subnet := func(suffix, cidr string) (*ec2.Subnet, error) {
+	subnet := func(suffix, cidr string, extra map[string]string) (*ec2.Subnet, error) {
+		tags := b.tags(suffix)
+		for k, v := range extra {
+			tags[k] = pulumi.String(v)
+		}
 		s, err := ec2.NewSubnet(b.ctx, b.child(suffix), &ec2.SubnetArgs{
 			VpcId:               v.VPC.ID(),
 			CidrBlock:           pulumi.String(cidr),
 			AvailabilityZone:    pulumi.String(b.args.AvailabilityZone),
 			MapPublicIpOnLaunch: pulumi.Bool(false),
-			Tags:                b.tags(suffix),
+			Tags:                tags,
 		}, b.opts()...)
 		if err != nil {
 			return nil, fmt.Errorf("create %s: %w", suffix, err)
 		}
 		return s, nil
 	}
-	if v.PublicSubnet, err = subnet("public-subnet", b.args.PublicSubnetCIDR); err != nil {
+	if v.PublicSubnet, err = subnet("public-subnet", b.args.PublicSubnetCIDR, nil); err != nil {
 		return err
 	}
-	v.PrivateSubnet, err = subnet("private-subnet", b.args.PrivateSubnetCIDR)
+	v.PrivateSubnet, err = subnet("private-subnet", b.args.PrivateSubnetCIDR, b.args.PrivateSubnetTags)
 	return err
 }
 

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/dynamodb"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
@@ -35,8 +34,6 @@ type UploadLedgerArgs struct {
 	ARNs ARNs
 	// Bucket is the data-in bucket: its new objects invoke the function. Required.
 	Bucket *EncryptedBucket
-	// VPCID and SubnetID run the function in the private subnet. Required.
-	VPCID, SubnetID pulumi.StringInput
 	// KMSKeyARN encrypts the table, the queues, the function's environment and its log group. Required.
 	KMSKeyARN pulumi.StringInput
 	// TopicARN receives the notifications and the PHI alerts. Required.
@@ -53,8 +50,8 @@ type UploadLedgerArgs struct {
 	Protect bool
 }
 
-// UploadLedger is the seed's ancillary pipeline (1E): a new object in data-in invokes a Go function in the
-// private subnet, which records it in a DynamoDB ledger, queues it for processing and notifies the topic;
+// UploadLedger is the seed's ancillary pipeline (1E): a new object in data-in invokes a Go function, which
+// records it in a DynamoDB ledger, queues it for processing and notifies the topic;
 // an object whose key looks like PHI is moved to a quarantine prefix instead, under a hash of its key.
 type UploadLedger struct {
 	pulumi.ResourceState
@@ -67,9 +64,9 @@ type UploadLedger struct {
 
 // NewUploadLedger creates the pipeline.
 func NewUploadLedger(ctx *pulumi.Context, name string, args *UploadLedgerArgs, opts ...pulumi.ResourceOption) (*UploadLedger, error) {
-	if args == nil || args.PIT == "" || args.Bucket == nil || args.VPCID == nil || args.SubnetID == nil || args.KMSKeyARN == nil ||
+	if args == nil || args.PIT == "" || args.Bucket == nil || args.KMSKeyARN == nil ||
 		args.TopicARN == nil || args.Code == nil || args.ARNs.AccountID == "" {
-		return nil, fmt.Errorf("upload ledger %s: PIT, account, bucket, network, key, topic and code are required", name)
+		return nil, fmt.Errorf("upload ledger %s: PIT, account, bucket, key, topic and code are required", name)
 	}
 	a := *args
 	if a.QuarantinePrefix == "" {
@@ -119,18 +116,12 @@ func NewUploadLedger(ctx *pulumi.Context, name string, args *UploadLedgerArgs, o
 	if err != nil {
 		return nil, err
 	}
-	sg, err := ec2.NewSecurityGroup(ctx, child("sg"), &ec2.SecurityGroupArgs{
-		VpcId:       a.VPCID,
-		Description: pulumi.Sprintf("Upload ledger function of %s: HTTPS out only", a.PIT),
-		Tags:        pulumi.StringMap{"Name": pulumi.String(a.PIT + "-upload-ledger")},
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("create ledger security group: %w", err)
-	}
-	if err := addSecurityRules(ctx, child, sg, []securityRule{{suffix: "https-out", egress: true, port: PortHTTPS, cidrs: []string{AnyIPv4},
-		why: "S3 through the endpoint; DynamoDB, SQS, SNS and KMS through the NAT gateway"}}, parent); err != nil {
-		return nil, err
-	}
+	// The function is not attached to the VPC: Lambda cannot attach to a dedicated-tenancy VPC ("Lambda
+	// functions can't connect directly to a VPC with dedicated instance tenancy", AWS ParallelCluster User
+	// Guide, lambda-vpc-v3.html, after the Lambda knowledge-centre article lambda-dedicated-vpc), and it
+	// reaches nothing in the VPC: it calls the S3, DynamoDB, SQS, SNS and KMS APIs over TLS with its own
+	// role, which the data-in bucket's endpoint restriction admits by aws:PrincipalArn
+	// (LedgerRoleARN). The policy exemption for lambda-in-vpc says so.
 	u.Function, err = lambda.NewFunction(ctx, child("function"), &lambda.FunctionArgs{
 		Name:          pulumi.String(a.PIT + "-upload-ledger"),
 		Description:   pulumi.String("Records each upload to data-in; quarantines keys that look like PHI"),
@@ -145,11 +136,7 @@ func NewUploadLedger(ctx *pulumi.Context, name string, args *UploadLedgerArgs, o
 		ReservedConcurrentExecutions: pulumi.Int(ledgerConcurrency),
 		DeadLetterConfig:             &lambda.FunctionDeadLetterConfigArgs{TargetArn: u.DLQ.Arn},
 		KmsKeyArn:                    a.KMSKeyARN,
-		VpcConfig: &lambda.FunctionVpcConfigArgs{
-			SubnetIds:        pulumi.StringArray{a.SubnetID},
-			SecurityGroupIds: pulumi.StringArray{sg.ID()},
-		},
-		LoggingConfig: &lambda.FunctionLoggingConfigArgs{LogFormat: pulumi.String("JSON"), LogGroup: pulumi.String(groupName)},
+		LoggingConfig:                &lambda.FunctionLoggingConfigArgs{LogFormat: pulumi.String("JSON"), LogGroup: pulumi.String(groupName)},
 		Environment: &lambda.FunctionEnvironmentArgs{Variables: pulumi.StringMap{
 			"LEDGER_TABLE":      u.Table.Name,
 			"QUEUE_URL":         u.Queue.Url,
@@ -241,6 +228,8 @@ func ledgerRole(ctx *pulumi.Context, child func(string) string, a UploadLedgerAr
 		return nil, nil, fmt.Errorf("ledger role trust policy: %w", err)
 	}
 	role, err := iam.NewRole(ctx, child("role"), &iam.RoleArgs{
+		// A fixed name, so that the data-in bucket's policy, built before the role exists, can admit it.
+		Name:             pulumi.String(LedgerRoleName(a.PIT)),
 		Description:      pulumi.Sprintf("The upload ledger function of %s", a.PIT),
 		AssumeRolePolicy: pulumi.String(trust),
 		Tags:             pulumi.StringMap{"Name": pulumi.String(a.PIT + "-upload-ledger")},
@@ -274,16 +263,18 @@ func ledgerRole(ctx *pulumi.Context, child func(string) string, a UploadLedgerAr
 	if err != nil {
 		return nil, nil, fmt.Errorf("create ledger policy: %w", err)
 	}
-	var attachments []pulumi.Resource
-	for suffix, arn := range map[string]pulumi.StringInput{
-		"policy-attachment": policy.Arn,
-		"vpc-attachment":    pulumi.Sprintf("arn:%s:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole", a.ARNs.Partition),
-	} {
-		att, err := iam.NewRolePolicyAttachment(ctx, child(suffix), &iam.RolePolicyAttachmentArgs{Role: role.Name, PolicyArn: arn}, parent)
-		if err != nil {
-			return nil, nil, fmt.Errorf("attach %s to the ledger role: %w", suffix, err)
-		}
-		attachments = append(attachments, att)
+	att, err := iam.NewRolePolicyAttachment(ctx, child("policy-attachment"), &iam.RolePolicyAttachmentArgs{Role: role.Name, PolicyArn: policy.Arn}, parent)
+	if err != nil {
+		return nil, nil, fmt.Errorf("attach the ledger policy to the ledger role: %w", err)
 	}
-	return role, attachments, nil
+	return role, []pulumi.Resource{att}, nil
+}
+
+// LedgerRoleName is the name of the upload ledger's role: fixed, so that its ARN is known before it exists.
+func LedgerRoleName(pit string) string { return pit + "-upload-ledger" }
+
+// LedgerRoleARN is the ARN of the upload ledger's role. The data-in bucket's VPC-endpoint restriction
+// admits it by aws:PrincipalArn, since the function runs outside the VPC.
+func LedgerRoleARN(a ARNs, pit string) string {
+	return fmt.Sprintf("arn:%s:iam::%s:role/%s", a.Partition, a.AccountID, LedgerRoleName(pit))
 }

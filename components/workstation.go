@@ -154,7 +154,7 @@ func NewPrivateWorkstation(ctx *pulumi.Context, name string, args *WorkstationAr
 	inst.AssociatePublicIpAddress = pulumi.Bool(false)
 	inst.UserData = userData
 	inst.Tags = pulumi.StringMap{"Name": pulumi.String(a.PIT + "-workstation")}
-	inst.VolumeTags = pulumi.StringMap{"Name": pulumi.String(a.PIT + "-workstation-root"), TagDataClassification: pulumi.String(DataClassificationPHI)}
+	setRootTags(inst, pulumi.StringMap{"Name": pulumi.String(a.PIT + "-workstation-root"), TagDataClassification: pulumi.String(DataClassificationPHI)})
 	w.Instance, err = ec2.NewInstance(ctx, child("instance"), inst, parent, keepImage(), pulumi.DependsOn([]pulumi.Resource{group}))
 	if err != nil {
 		return nil, fmt.Errorf("create workstation instance: %w", err)

@@ -20,6 +20,9 @@ type Config struct {
 	Partition string
 	// AvailabilityZone is the zone of both subnets.
 	AvailabilityZone string
+	// VPCTenancy is the VPC's instance tenancy: TenancyDedicated, or TenancyDefault where a service the
+	// stack holds refuses dedicated VPCs (Redshift).
+	VPCTenancy string
 	// VPCCIDR, PublicSubnetCIDR and PrivateSubnetCIDR are the network blocks.
 	VPCCIDR, PublicSubnetCIDR, PrivateSubnetCIDR netip.Prefix
 	// AllowedSSHCIDRs may reach the bastion on port 22.
@@ -159,6 +162,7 @@ func Load(get Getter) (*Config, error) {
 	c.DataVolumeGB = r.integer(KeyDataVolumeGB, 1, 16384)
 	c.AnalysisTools = r.checkedList(KeyAnalysisTools, checkTool)
 	c.OMOP = r.omop()
+	c.VPCTenancy = r.vpcTenancy(c.OMOP.Enabled)
 	c.Schedule = r.schedule()
 	c.MonthlyBudgetUSD = r.integer(KeyMonthlyBudgetUSD, 1, 1000000)
 	c.PHINames = r.checkedList(KeyPHINames, checkPHIName)

@@ -76,6 +76,40 @@ func TestLoadAppliesDefaults(t *testing.T) {
 	assert.Equal(t, EMR{Enabled: false, ReleaseLabel: "emr-7.5.0", PrimaryInstanceType: "m5.xlarge", CoreInstanceType: "r5.xlarge",
 		CoreInstanceCount: 2, IdleMinutes: 60}, c.EMR)
 	assert.Equal(t, 35, c.BackupRetentionDays)
+	assert.Equal(t, TenancyDedicated, c.VPCTenancy, "the VPC is dedicated unless Redshift needs otherwise")
+}
+
+// TestVPCTenancyFollowsRedshift: Redshift refuses dedicated-tenancy VPCs, so omopEnabled needs default
+// tenancy, said explicitly; without Redshift the VPC stays dedicated.
+func TestVPCTenancyFollowsRedshift(t *testing.T) {
+	cases := []struct {
+		name    string
+		changes map[string]string
+		want    string
+		problem string
+	}{
+		{name: "default is dedicated", want: TenancyDedicated},
+		{name: "dedicated said explicitly", changes: map[string]string{"sce:vpcTenancy": "dedicated"}, want: TenancyDedicated},
+		{name: "omop with default tenancy", changes: map[string]string{"sce:omopEnabled": "true", "sce:vpcTenancy": "default"}, want: TenancyDefault},
+		{name: "omop in the default dedicated VPC is refused, naming Redshift", changes: map[string]string{"sce:omopEnabled": "true"},
+			problem: `sce:vpcTenancy: "dedicated" cannot hold Amazon Redshift, which sce:omopEnabled enables: Redshift refuses`},
+		{name: "default tenancy without Redshift is refused", changes: map[string]string{"sce:vpcTenancy": "default"},
+			problem: `sce:vpcTenancy: "default" gives up the VPC-wide dedicated tenancy`},
+		{name: "an unknown tenancy is refused", changes: map[string]string{"sce:vpcTenancy": "host"},
+			problem: `sce:vpcTenancy: "host" is not a VPC tenancy; accepted: dedicated or default`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Load(FromMap(with(tc.changes)))
+			if tc.problem != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tc.problem)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, c.VPCTenancy)
+		})
+	}
 }
 
 func TestWorkersAndEMRAreReadWhenEnabled(t *testing.T) {

@@ -39,6 +39,7 @@ func (k Key) FullName() string { return Namespace + ":" + k.Name }
 const (
 	KeyPIT                     = "pit"
 	KeyVPCCIDR                 = "vpcCidr"
+	KeyVPCTenancy              = "vpcTenancy"
 	KeyPublicSubnetCIDR        = "publicSubnetCidr"
 	KeyPrivateSubnetCIDR       = "privateSubnetCidr"
 	KeyAvailabilityZone        = "availabilityZone"
@@ -104,6 +105,8 @@ func Keys() []Key {
 			Description: "Block of the public subnet (bastion, NAT gateway): inside the VPC block, /16 to /28, not overlapping the private subnet."},
 		{Name: KeyPrivateSubnetCIDR, Type: TypeString, Default: "10.0.1.0/24",
 			Description: "Block of the private subnet where PHI is processed: inside the VPC block, /16 to /28, not overlapping the public subnet."},
+		{Name: KeyVPCTenancy, Type: TypeString, Default: TenancyDedicated,
+			Description: "Instance tenancy of the VPC: `dedicated` (the seed's requirement: every instance in the VPC runs on single-tenant hardware) or `default`. Amazon Redshift refuses dedicated-tenancy VPCs, so a stack with `omopEnabled` must say `default`; its instances still ask for dedicated tenancy one by one, and a mandatory policy rule and the AWS Config rule `desired-instance-tenancy` hold them to it. `default` is refused without `omopEnabled`."},
 		{Name: KeyAvailabilityZone, Type: TypeString, Default: "", DefaultNote: "the region's first zone",
 			Description: "The one availability zone of both subnets (the seed prefers control to high availability). Must belong to `aws:region`."},
 		{Name: KeyAllowedSSHCIDRs, Type: TypeArray, Required: true,

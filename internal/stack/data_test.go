@@ -12,7 +12,7 @@ import (
 
 func omopPlan(t *testing.T, changes map[string]string) *plan.Plan {
 	t.Helper()
-	c := map[string]string{"sce:omopEnabled": "true"}
+	c := map[string]string{"sce:omopEnabled": "true", "sce:vpcTenancy": "default"}
 	for k, v := range changes {
 		c[k] = v
 	}

@@ -27,6 +27,15 @@ func buildEMR(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs, s *
 	}, opts...)
 }
 
+// privateSubnetTags are the private subnet's extra tags: with EMR, the tag AmazonEMRServicePolicy_v2
+// looks for before it launches anything into the subnet.
+func privateSubnetTags(cfg *config.Config) map[string]string {
+	if !cfg.EMR.Enabled {
+		return nil
+	}
+	return map[string]string{components.EMRManagedPolicyTag: "true"}
+}
+
 // endpointReadBuckets are the buckets the S3 endpoint lets the private subnet read besides the project's:
 // the configured source buckets and, with EMR, the buckets EMR nodes install from.
 func endpointReadBuckets(cfg *config.Config) []string {

@@ -55,7 +55,6 @@ func buildIngest(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs, 
 	}
 	return components.NewUploadLedger(ctx, cfg.PIT+"-ledger", &components.UploadLedgerArgs{
 		PIT: cfg.PIT, ARNs: arns, Bucket: s.Buckets.DataIn,
-		VPCID: s.Network.VPC.ID(), SubnetID: s.Network.PrivateSubnet.ID(),
 		KMSKeyARN: s.Key.ARN, TopicARN: s.Audit.Trail.Topic.Arn, Code: code,
 		PHINames: cfg.PHINames, QuarantinePrefix: components.DefaultQuarantinePrefix,
 		LogRetentionDays: cfg.AuditLogRetentionDays, Protect: cfg.Protect,

@@ -91,6 +91,8 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Stack, error) {
 		ARNs:                  arns,
 		AvailabilityZone:      cfg.AvailabilityZone,
 		CIDR:                  cfg.VPCCIDR.String(),
+		Tenancy:               cfg.VPCTenancy,
+		PrivateSubnetTags:     privateSubnetTags(cfg),
 		PublicSubnetCIDR:      cfg.PublicSubnetCIDR.String(),
 		PrivateSubnetCIDR:     cfg.PrivateSubnetCIDR.String(),
 		AllowedSSHCIDRs:       prefixStrings(cfg),

@@ -105,6 +105,7 @@ func buildBuckets(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs,
 	b.DataIn, err = bucket(PurposeDataIn, components.EncryptedBucketArgs{
 		KMSKeyARN: key.ARN, PHI: true, AccessLogBucket: accessLogs,
 		VPCEndpointID: endpoint, AdminRoleARNs: cfg.AdminRoleARNs, UploaderARNs: cfg.UploaderRoleARNs,
+		ServiceRoleARNs:  []string{components.LedgerRoleARN(arns, pit)},
 		QuarantinePrefix: components.DefaultQuarantinePrefix,
 		Retain:           true, Protect: cfg.Protect,
 	})

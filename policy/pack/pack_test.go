@@ -30,11 +30,12 @@ func policyNamed(t *testing.T, pp policyx.PolicyPack, name string) policyx.Polic
 	return nil
 }
 
-func vpc(tenancy property.Value) policyx.AnalyzerResource {
+// instance is an EC2 instance asking for a tenancy: the resource rule ec2-dedicated-tenancy judges it alone.
+func instance(tenancy property.Value) policyx.AnalyzerResource {
 	return policyx.AnalyzerResource{
-		Type: "aws:ec2/vpc:Vpc", Name: "v", URN: "urn:pulumi:s::sce::aws:ec2/vpc:Vpc::v",
+		Type: "aws:ec2/instance:Instance", Name: "i", URN: "urn:pulumi:s::sce::aws:ec2/instance:Instance::i",
 		Properties: property.NewMap(map[string]property.Value{
-			"instanceTenancy": tenancy,
+			"tenancy": tenancy,
 			"tags":            property.New(map[string]property.Value{"Name": property.New("v")}),
 		}),
 	}
@@ -66,41 +67,41 @@ func TestPackHasOnePolicyPerRuleAtTheRulesLevel(t *testing.T) {
 func TestResourcePolicyReportsAViolationInPreview(t *testing.T) {
 	pp, err := New()
 	require.NoError(t, err)
-	p := policyNamed(t, pp, "vpc-dedicated-tenancy").(policyx.ResourceValidationPolicy)
+	p := policyNamed(t, pp, "ec2-dedicated-tenancy").(policyx.ResourceValidationPolicy)
 	m := &recorder{}
-	require.NoError(t, p.Validate(context.Background(), policyx.ResourceValidationArgs{Manager: m, Resource: vpc(property.New("default"))}))
+	require.NoError(t, p.Validate(context.Background(), policyx.ResourceValidationArgs{Manager: m, Resource: instance(property.New("default"))}))
 	require.Len(t, m.reports, 1)
-	assert.Contains(t, m.reports[0], `instanceTenancy is "default"`)
+	assert.Contains(t, m.reports[0], `tenancy is "default"`)
 
 	m = &recorder{}
-	require.NoError(t, p.Validate(context.Background(), policyx.ResourceValidationArgs{Manager: m, Resource: vpc(property.New("dedicated"))}))
+	require.NoError(t, p.Validate(context.Background(), policyx.ResourceValidationArgs{Manager: m, Resource: instance(property.New("dedicated"))}))
 	assert.Empty(t, m.reports)
 }
 
 func TestUnknownValuesGoToTheAdvisoryNoticesNotTheMandatoryPolicy(t *testing.T) {
 	pp, err := New()
 	require.NoError(t, err)
-	unknown := vpc(property.New(property.Computed))
+	unknown := instance(property.New(property.Computed))
 	m := &recorder{}
-	mandatory := policyNamed(t, pp, "vpc-dedicated-tenancy").(policyx.ResourceValidationPolicy)
+	mandatory := policyNamed(t, pp, "ec2-dedicated-tenancy").(policyx.ResourceValidationPolicy)
 	require.NoError(t, mandatory.Validate(context.Background(), policyx.ResourceValidationArgs{Manager: m, Resource: unknown}))
 	assert.Empty(t, m.reports, "an unknown tenancy does not block a preview")
 
 	notices := policyNamed(t, pp, ResourceNoticesPolicy).(policyx.ResourceValidationPolicy)
 	require.NoError(t, notices.Validate(context.Background(), policyx.ResourceValidationArgs{Manager: m, Resource: unknown}))
 	require.NotEmpty(t, m.reports)
-	assert.Contains(t, m.reports[0], "vpc-dedicated-tenancy undecided")
+	assert.Contains(t, m.reports[0], "ec2-dedicated-tenancy undecided")
 }
 
 func TestStackPolicySeesEveryResourceButProvidersAndComponents(t *testing.T) {
 	s := Stack([]policyx.AnalyzerResource{
-		vpc(property.New("dedicated")),
+		instance(property.New("dedicated")),
 		{Type: "pulumi:providers:aws", URN: "p"},
 		{Type: "sce:network:SecureVPC", URN: "c"},
 		{Type: "pulumi:pulumi:Stack", URN: "s"},
 	})
 	require.Len(t, s.Resources, 1)
-	assert.Equal(t, "aws:ec2/vpc:Vpc", s.Resources[0].Type)
+	assert.Equal(t, "aws:ec2/instance:Instance", s.Resources[0].Type)
 }
 
 func TestPropertyValuesConvertToPlainValues(t *testing.T) {

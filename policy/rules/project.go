@@ -20,27 +20,20 @@ func projectRules() []Rule {
 			CheckStack: checkNoBurstable,
 		},
 		{
-			ID:          "vpc-dedicated-tenancy",
-			Description: "Every VPC sets instanceTenancy to dedicated: shared tenancy is not allowed for PHI (the seed's Kilroy stack).",
-			Level:       Mandatory,
-			HIPAA:       []string{hipaaAccessControl, hipaaRiskManagement},
-			Sources:     Sources{Other: "SCE design card; seed, Kilroy stack"},
-			Types:       []string{typeVPC},
-			Check: func(r *Resource) []Finding {
-				return stringAt(r.Props, "instanceTenancy", "instanceTenancy", false, "dedicated")
-			},
-		},
-		{
 			ID: "ec2-dedicated-tenancy",
-			Description: "Every instance, launch template and spot request asks for dedicated (or host) tenancy explicitly. " +
-				"A dedicated VPC would force it anyway; the explicit setting keeps the guarantee if the resource is moved and can be judged from the resource alone.",
+			Description: "Every instance-creating resource (instance, launch template, launch configuration, spot request) asks for dedicated (or host) tenancy explicitly. " +
+				"In a dedicated VPC this confirms what the VPC forces; in the default-tenancy VPC of a stack with Redshift it is the guarantee itself, " +
+				"and it can be judged from the resource alone.",
 			Level:   Mandatory,
 			HIPAA:   []string{hipaaAccessControl, hipaaRiskManagement},
 			Sources: Sources{Other: "SCE design card"},
-			Types:   []string{typeInstance, typeLaunchTemplate, typeSpotInstanceRequest},
+			Types:   []string{typeInstance, typeLaunchTemplate, typeLaunchConfiguration, typeSpotInstanceRequest},
 			Check: func(r *Resource) []Finding {
-				if r.Type == typeLaunchTemplate {
+				switch r.Type {
+				case typeLaunchTemplate:
 					return stringAt(r.Props, "placement.tenancy", "placement.tenancy", false, "dedicated", "host")
+				case typeLaunchConfiguration:
+					return stringAt(r.Props, "placementTenancy", "placementTenancy", false, "dedicated")
 				}
 				return stringAt(r.Props, "tenancy", "tenancy", false, "dedicated", "host")
 			},

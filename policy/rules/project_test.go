@@ -23,21 +23,14 @@ func TestNoBurstableInstanceTypes(t *testing.T) {
 	checkRule(t, "ec2-no-burstable-instance-types", []ruleCase{{name: "an unknown instance type is undecided", rs: []*Resource{r}, want: "unknown until deployment", undecided: true}})
 }
 
-func TestVPCDedicatedTenancy(t *testing.T) {
-	checkRule(t, "vpc-dedicated-tenancy", []ruleCase{
-		{name: "dedicated is compliant", rs: []*Resource{res(t, typeVPC, "v", `{"instanceTenancy":"dedicated"}`)}},
-		{name: "default tenancy violates", rs: []*Resource{res(t, typeVPC, "v", `{"instanceTenancy":"default"}`)}, want: `"default"; it must be dedicated`},
-		{name: "a missing tenancy violates (AWS defaults to shared)", rs: []*Resource{res(t, typeVPC, "v", `{}`)}, want: "not set"},
-		{name: "a tenancy of the wrong shape violates", rs: []*Resource{res(t, typeVPC, "v", `{"instanceTenancy":true}`)}, want: "expected a string"},
-	})
-}
-
 func TestInstanceDedicatedTenancy(t *testing.T) {
 	checkRule(t, "ec2-dedicated-tenancy", []ruleCase{
 		{name: "a dedicated instance is compliant", rs: []*Resource{res(t, typeInstance, "i", `{"tenancy":"dedicated"}`)}},
 		{name: "a host instance is compliant", rs: []*Resource{res(t, typeInstance, "i", `{"tenancy":"host"}`)}},
 		{name: "a default instance violates", rs: []*Resource{res(t, typeInstance, "i", `{"tenancy":"default"}`)}, want: `"default"`},
 		{name: "an instance without tenancy violates", rs: []*Resource{res(t, typeInstance, "i", `{}`)}, want: "tenancy is not set"},
+		{name: "a dedicated launch configuration is compliant", rs: []*Resource{res(t, typeLaunchConfiguration, "lc", `{"placementTenancy":"dedicated"}`)}},
+		{name: "a launch configuration without tenancy violates", rs: []*Resource{res(t, typeLaunchConfiguration, "lc", `{}`)}, want: "placementTenancy is not set"},
 		{name: "a dedicated launch template is compliant", rs: []*Resource{res(t, typeLaunchTemplate, "lt", `{"placement":{"tenancy":"dedicated"}}`)}},
 		{name: "a launch template without placement violates", rs: []*Resource{res(t, typeLaunchTemplate, "lt", `{}`)}, want: "placement.tenancy is not set"},
 		{name: "a launch template with a malformed placement violates", rs: []*Resource{res(t, typeLaunchTemplate, "lt", `{"placement":"dedicated"}`)}, want: "placement.tenancy is not set"},

@@ -129,6 +129,7 @@ func All() []Rule {
 	var all []Rule
 	for _, family := range [][]Rule{
 		projectRules(),
+		tenancyRules(),
 		computeRules(),
 		networkRules(),
 		storageRules(),
