@@ -36,7 +36,7 @@ func instance(tenancy property.Value) policyx.AnalyzerResource {
 		Type: "aws:ec2/instance:Instance", Name: "i", URN: "urn:pulumi:s::sce::aws:ec2/instance:Instance::i",
 		Properties: property.NewMap(map[string]property.Value{
 			"tenancy": tenancy,
-			"tags":            property.New(map[string]property.Value{"Name": property.New("v")}),
+			"tags":    property.New(map[string]property.Value{"Name": property.New("v")}),
 		}),
 	}
 }
