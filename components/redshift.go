@@ -268,6 +268,15 @@ func redshiftSecurityGroup(ctx *pulumi.Context, child func(string) string, a Red
 		if err := addSecurityRules(ctx, child, sg, []securityRule{{suffix: fmt.Sprintf("client-%d", i), port: RedshiftPort, sourceGroup: client, why: "SQL clients in the VPC"}}, parent); err != nil {
 			return nil, err
 		}
+		// The client's own group must let the connection out: Pulumi removes a group's default allow-all
+		// egress, and a security group admits only what both ends' groups allow.
+		if _, err := ec2.NewSecurityGroupRule(ctx, child(fmt.Sprintf("client-%d-out", i)), &ec2.SecurityGroupRuleArgs{
+			SecurityGroupId: client, Type: pulumi.String("egress"), Protocol: pulumi.String("tcp"),
+			FromPort: pulumi.Int(RedshiftPort), ToPort: pulumi.Int(RedshiftPort), SourceSecurityGroupId: sg.ID(),
+			Description: pulumi.String("SQL to the OMOP cluster"),
+		}, parent); err != nil {
+			return nil, fmt.Errorf("let redshift client %d connect out: %w", i, err)
+		}
 	}
 	if _, err := ec2.NewSecurityGroupRule(ctx, child("sg-s3-out"), &ec2.SecurityGroupRuleArgs{
 		SecurityGroupId: sg.ID(), Type: pulumi.String("egress"), Protocol: pulumi.String("tcp"),

@@ -167,3 +167,17 @@ func TestAtlasHostIsPrivateTunneledAndUsesTheReadOnlySecret(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkstationMayConnectToRedshift: the cluster's group admits the workstation on 5439, and the
+// workstation's own group lets the connection out (its only other egress is 443).
+func TestWorkstationMayConnectToRedshift(t *testing.T) {
+	p := omopPlan(t, nil)
+	ws := one(t, p, "aws:ec2/securityGroup:SecurityGroup", "study-workstation-sg")
+	rs := one(t, p, "aws:ec2/securityGroup:SecurityGroup", "study-omop-sg")
+	out := one(t, p, "aws:ec2/securityGroupRule:SecurityGroupRule", "study-omop-client-0-out")
+	assert.Equal(t, "egress", in(out, "type"))
+	assert.Equal(t, ws.ID, in(out, "securityGroupId"))
+	assert.Equal(t, rs.ID, in(out, "sourceSecurityGroupId"))
+	assert.Equal(t, "5439", in(out, "fromPort"))
+	assert.Equal(t, "5439", in(out, "toPort"))
+}

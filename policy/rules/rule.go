@@ -130,6 +130,7 @@ func All() []Rule {
 	for _, family := range [][]Rule{
 		projectRules(),
 		tenancyRules(),
+		flowRules(),
 		computeRules(),
 		networkRules(),
 		storageRules(),
