@@ -16,9 +16,10 @@ var sourceBucketActions = []string{"s3:GetObject", "s3:GetObjectVersion", "s3:Li
 
 // PlatformBuckets returns the AWS-owned buckets that instances in the private subnet must read through the
 // S3 endpoint: Amazon Linux 2023 package repositories and the Systems Manager and CloudWatch agents'
-// downloads. Without them `dnf update` and the SSM agent fail with 403 once an endpoint policy is set.
+// downloads, and Patch Manager's scripts and baseline snapshots (PatchBuckets). Without them `dnf update`,
+// the SSM agent and AWS-RunPatchBaseline fail with 403 once an endpoint policy is set.
 func PlatformBuckets(region string) []string {
-	return []string{
+	return append([]string{
 		"al2023-repos-" + region + "-de612dc2",
 		"aws-ssm-" + region,
 		"amazon-ssm-" + region,
@@ -26,9 +27,8 @@ func PlatformBuckets(region string) []string {
 		region + "-birdwatcher-prod",
 		"aws-ssm-document-attachments-" + region,
 		"aws-ssm-distributor-file-" + region,
-		"patch-baseline-snapshot-" + region,
 		"amazoncloudwatch-agent-" + region,
-	}
+	}, PatchBuckets(region)...)
 }
 
 // ProjectBucketPattern matches the names of the project's buckets (PIT, purpose, random suffix).

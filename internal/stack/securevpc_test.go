@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sce-project/sce/components"
+	"github.com/sce-project/sce/internal/config"
 )
 
 const (
@@ -125,8 +126,31 @@ func TestS3EndpointPolicyAllowsOnlyProjectSourceAndPlatformBuckets(t *testing.T)
 	platform := doc.Statement[2]
 	assert.Equal(t, []string{"s3:GetObject"}, platform.Action)
 	assert.Contains(t, platform.Resource, "arn:aws:s3:::al2023-repos-us-west-2-de612dc2/*", "dnf update works through the endpoint")
+	assert.Contains(t, platform.Resource, "arn:aws:s3:::aws-patch-manager-us-west-2-34d7f99f8/*", "AWS-RunPatchBaseline downloads its scripts")
+	assert.Contains(t, platform.Resource, "arn:aws:s3:::patch-baseline-snapshot-us-west-2/*", "and its baseline snapshot")
 	for _, r := range resources {
 		assert.Regexp(t, `^arn:aws:s3:::(study-\*|reference-genomes|[a-z0-9.-]+-us-west-2[a-z0-9-]*|us-west-2-birdwatcher-prod)(/\*)?$`, r)
+	}
+}
+
+// TestPatchBucketsOfEachRegion: the script bucket's suffix is region-specific, and some regions' snapshot
+// buckets carry one too (Systems Manager User Guide, patch-operations-s3-buckets.html); every region the
+// configuration accepts gets a script bucket, by its documented name or, where the reference lists none
+// (GovCloud), by its prefix.
+func TestPatchBucketsOfEachRegion(t *testing.T) {
+	cases := []struct{ region, manager, snapshot string }{
+		{"us-east-1", "aws-patch-manager-us-east-1-1970c647d", "patch-baseline-snapshot-us-east-1"},
+		{"eu-west-1", "aws-patch-manager-eu-west-1-5522fb710", "patch-baseline-snapshot-eu-west-1"},
+		{"af-south-1", "aws-patch-manager-af-south-1-bdd5f65a9", "patch-baseline-snapshot-af-south-1-tbxdb5b9"},
+		{"us-gov-west-1", "aws-patch-manager-us-gov-west-1-*", "patch-baseline-snapshot-us-gov-west-1"},
+	}
+	for _, tc := range cases {
+		assert.Equal(t, []string{tc.manager, tc.snapshot}, components.PatchBuckets(tc.region), tc.region)
+	}
+	for _, region := range config.Regions() {
+		if config.Partition(region) == "aws" {
+			assert.NotContains(t, components.PatchBuckets(region)[0], "*", "%s: a commercial region the configuration accepts has its documented bucket", region)
+		}
 	}
 }
 
