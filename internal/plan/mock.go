@@ -25,6 +25,23 @@ type Recorder struct {
 	mu                sync.Mutex
 	resources         []Resource
 	outputsByID       map[string]resource.PropertyMap
+	// missingRoles are IAM role names the mock account does not have (a fresh account without a
+	// service-linked role), so that tests can follow the program's answer to a failed lookup.
+	missingRoles map[string]bool
+}
+
+// WithoutRoles makes the mock account lack the named IAM roles: aws:iam/getRole fails for them as it does
+// in AWS (NoSuchEntity).
+func (r *Recorder) WithoutRoles(names ...string) *Recorder {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.missingRoles == nil {
+		r.missingRoles = map[string]bool{}
+	}
+	for _, n := range names {
+		r.missingRoles[n] = true
+	}
+	return r
 }
 
 // NewRecorder returns a recorder for a stack deployed to a region of a partition.
@@ -147,6 +164,25 @@ func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 			"id": name, "name": name, "type": "String", "value": value, "insecureValue": value,
 			"arn": fmt.Sprintf("arn:%s:ssm:%s::parameter%s", r.partition, r.region, name), "version": 1, "withDecryption": true,
 		}), nil
+	case "aws:iam/getRole:getRole":
+		name := ""
+		if v, ok := args.Args["name"]; ok && v.IsString() {
+			name = v.StringValue()
+		}
+		r.mu.Lock()
+		missing := r.missingRoles[name]
+		r.mu.Unlock()
+		if missing {
+			return nil, fmt.Errorf("reading IAM Role (%s): couldn't find resource (NoSuchEntity)", name)
+		}
+		path := "/"
+		if strings.HasPrefix(name, "AWSServiceRoleFor") {
+			path = "/aws-service-role/" + serviceOfLinkedRole(name) + "/"
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": name, "name": name, "path": path, "uniqueId": "AROA" + strings.ToUpper(hash("role", name)[:17]),
+			"arn": fmt.Sprintf("arn:%s:iam::%s:role%s%s", r.partition, AccountID, path, name),
+		}), nil
 	case "aws:index/getRegion:getRegion":
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"id": r.region, "name": r.region, "region": r.region,
@@ -154,6 +190,14 @@ func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 		}), nil
 	}
 	return nil, fmt.Errorf("offline plan: provider function %s has no mock; add one to internal/plan", args.Token)
+}
+
+// serviceOfLinkedRole names the service principal of the service-linked roles the program looks up.
+func serviceOfLinkedRole(name string) string {
+	if name == "AWSServiceRoleForAutoScaling" {
+		return "autoscaling.amazonaws.com"
+	}
+	return strings.ToLower(strings.TrimPrefix(name, "AWSServiceRoleFor")) + ".amazonaws.com"
 }
 
 // hash returns a stable hex digest of its parts, from which ids are cut.

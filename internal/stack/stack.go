@@ -73,6 +73,11 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Stack, error) {
 		return nil, fmt.Errorf("look up the deploying account: %w", err)
 	}
 	arns := components.ARNs{Partition: cfg.Partition, Region: cfg.Region, AccountID: identity.AccountId}
+	if cfg.Workers.Enabled {
+		if err := requireAutoScalingRole(ctx, s.Provider, arns); err != nil {
+			return nil, err
+		}
+	}
 
 	s.Key, err = components.NewProjectKey(ctx, cfg.PIT, &components.ProjectKeyArgs{
 		PIT:              cfg.PIT,

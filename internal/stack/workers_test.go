@@ -276,3 +276,23 @@ func TestWorkerPoolIsPricedPerWorkerHourOutsideTheTotals(t *testing.T) {
 	assert.Contains(t, found[0], "$0.2029 per worker-hour (c5.xlarge and 300 GB of gp3)")
 	assert.InDelta(t, without.Monthly+1.72+2*0.10, with.Monthly, 0.001, "only the workers' log group and their two alarms add to the monthly total")
 }
+
+// TestWorkersNeedAutoScalingsServiceLinkedRole: in a fresh account the role does not exist, and KMS would
+// refuse the key policy that names it; the program stops before the key with the command that creates it.
+func TestWorkersNeedAutoScalingsServiceLinkedRole(t *testing.T) {
+	raw := baseConfig()
+	for k, v := range map[string]string{"sce:workersEnabled": "true", "sce:workerPipelineCommand": pipeline} {
+		raw[k] = v
+	}
+	rec := plan.NewRecorder(plan.Project, "test", "us-west-2", "aws").WithoutRoles(stack.AutoScalingServiceLinkedRoleName)
+	_, err := plan.Run(plan.Options{Stack: "test", Config: raw, Recorder: rec}, stack.Run)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com")
+	for _, r := range rec.Resources() {
+		assert.NotEqual(t, "aws:kms/key:Key", r.Type, "nothing that names the role is registered")
+	}
+
+	_, err = plan.Run(plan.Options{Stack: "test", Config: baseConfig(), Recorder: plan.NewRecorder(plan.Project, "test", "us-west-2", "aws").
+		WithoutRoles(stack.AutoScalingServiceLinkedRoleName)}, stack.Run)
+	assert.NoError(t, err, "without workers the role is not needed")
+}
