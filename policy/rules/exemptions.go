@@ -78,7 +78,7 @@ func Exemptions() []Exemption {
 				"gateway, the private subnet's only way out; the private route table has no route to the internet gateway",
 		},
 	}
-	for _, owner := range []string{"bastion", "workstation", "atlas", "ledger", "workers", "emr-sg-primary", "emr-sg-core"} {
+	for _, owner := range []string{"bastion", "workstation", "atlas", "workers", "emr-sg-primary", "emr-sg-core"} {
 		suffix := "-" + owner + "-sg-https-out"
 		if strings.HasPrefix(owner, "emr-sg-") {
 			suffix = "-" + owner + "-https-out"
