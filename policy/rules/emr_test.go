@@ -103,7 +103,9 @@ func TestEMRServiceRoleCanEncryptVolumes(t *testing.T) {
 	const viaEC2 = `{"Effect":"Allow","Action":["kms:Decrypt","kms:GenerateDataKeyWithoutPlaintext","kms:ReEncryptFrom","kms:ReEncryptTo"],"Resource":"` + key +
 		`","Condition":{"StringEquals":{"kms:ViaService":"ec2.us-west-2.amazonaws.com"}}}`
 	const describe = `{"Effect":"Allow","Action":"kms:DescribeKey","Resource":"` + key + `"}`
-	stack := func(extra ...*Resource) []*Resource { return append([]*Resource{cluster, ebsConfig, role(`{}`), rootKey}, extra...) }
+	stack := func(extra ...*Resource) []*Resource {
+		return append([]*Resource{cluster, ebsConfig, role(`{}`), rootKey}, extra...)
+	}
 	checkRule(t, "emr-service-role-can-encrypt-volumes", []ruleCase{
 		{name: "grants, the data-key actions through EC2 and DescribeKey are compliant", rs: stack(policy(grants + "," + viaEC2 + "," + describe)...)},
 		{name: "the old form, CreateGrant and DescribeKey only under GrantIsForAWSResource, violates",
