@@ -401,14 +401,14 @@ func TestEMRServiceRoleLetsEBSUseTheProjectKeyThroughEC2Only(t *testing.T) {
 func TestEMRRulesFollowTheRecordedPlansLinks(t *testing.T) {
 	cases := []struct {
 		name, rule, want string
-		breakIt          func(t *testing.T, s *rules.Stack)
+		breakIt          func(s *rules.Stack)
 	}{
-		{"a default-tenancy VPC", "emr-nodes-dedicated-tenancy", "shared hardware", func(t *testing.T, s *rules.Stack) {
+		{"a default-tenancy VPC", "emr-nodes-dedicated-tenancy", "shared hardware", func(s *rules.Stack) {
 			for _, r := range s.OfType("aws:ec2/vpc:Vpc") {
 				r.Props["instanceTenancy"] = "default"
 			}
 		}},
-		{"the service role without the data-key actions", "emr-service-role-can-encrypt-volumes", "kms:Decrypt", func(t *testing.T, s *rules.Stack) {
+		{"the service role without the data-key actions", "emr-service-role-can-encrypt-volumes", "kms:Decrypt", func(s *rules.Stack) {
 			for _, r := range s.OfType("aws:iam/policy:Policy") {
 				if r.Name == "study-emr-service-policy" {
 					r.Props["policy"] = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["kms:CreateGrant","kms:DescribeKey"],"Resource":"*"}]}`
@@ -423,7 +423,7 @@ func TestEMRRulesFollowTheRecordedPlansLinks(t *testing.T) {
 			require.True(t, ok)
 			s := p.RulesStack()
 			require.Empty(t, rules.Evaluate(s, []rules.Rule{rule}).Violations, "the program complies")
-			tc.breakIt(t, s)
+			tc.breakIt(s)
 			v := rules.Evaluate(s, []rules.Rule{rule}).Violations
 			require.NotEmpty(t, v, "the broken form is caught")
 			assert.Contains(t, v[0].Message, tc.want)
