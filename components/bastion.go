@@ -141,39 +141,68 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 	return b, nil
 }
 
-// securityRule is one TCP rule of a security group: to or from a list of blocks, or from another group.
+// securityRule is one rule of a security group: TCP to one port unless protocol or toPort say otherwise, to
+// or from a list of blocks, another group, or a prefix list.
 type securityRule struct {
-	suffix      string
-	egress      bool
-	port        int
+	suffix string
+	egress bool
+	// protocol is "tcp" when empty; "udp", or ProtocolAll for every protocol and port.
+	protocol string
+	port     int
+	// toPort ends a port range that starts at port; 0 means the single port.
+	toPort      int
 	cidrs       []string
 	sourceGroup pulumi.StringInput
+	prefixList  pulumi.StringInput
 	why         string
 }
 
 // addSecurityRules adds rules as separate resources: a group never declares inline rules.
 func addSecurityRules(ctx *pulumi.Context, child func(string) string, sg *ec2.SecurityGroup, rules []securityRule, opts ...pulumi.ResourceOption) error {
+	_, err := newSecurityRules(ctx, child, sg.ID(), rules, opts...)
+	return err
+}
+
+// newSecurityRules adds rules to the group with that id as separate resources and returns them, for
+// resources that must wait until their traffic is admitted. The group may belong to another component.
+func newSecurityRules(ctx *pulumi.Context, child func(string) string, groupID pulumi.StringInput, rules []securityRule, opts ...pulumi.ResourceOption) ([]pulumi.Resource, error) {
+	var created []pulumi.Resource
 	for _, r := range rules {
 		kind := "ingress"
 		if r.egress {
 			kind = "egress"
 		}
+		protocol, from, to := r.protocol, r.port, r.toPort
+		switch {
+		case protocol == ProtocolAll:
+			from, to = 0, 0
+		case protocol == "":
+			protocol = "tcp"
+		}
+		if to == 0 {
+			to = from
+		}
 		args := &ec2.SecurityGroupRuleArgs{
-			SecurityGroupId: sg.ID(),
+			SecurityGroupId: groupID,
 			Type:            pulumi.String(kind),
-			Protocol:        pulumi.String("tcp"),
-			FromPort:        pulumi.Int(r.port),
-			ToPort:          pulumi.Int(r.port),
+			Protocol:        pulumi.String(protocol),
+			FromPort:        pulumi.Int(from),
+			ToPort:          pulumi.Int(to),
 			Description:     pulumi.String(r.why),
 		}
-		if r.sourceGroup != nil {
+		switch {
+		case r.sourceGroup != nil:
 			args.SourceSecurityGroupId = r.sourceGroup
-		} else {
+		case r.prefixList != nil:
+			args.PrefixListIds = pulumi.StringArray{r.prefixList}
+		default:
 			args.CidrBlocks = pulumi.ToStringArray(r.cidrs)
 		}
-		if _, err := ec2.NewSecurityGroupRule(ctx, child("sg-"+r.suffix), args, opts...); err != nil {
-			return fmt.Errorf("create security group rule %s: %w", r.suffix, err)
+		rule, err := ec2.NewSecurityGroupRule(ctx, child("sg-"+r.suffix), args, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("create security group rule %s: %w", r.suffix, err)
 		}
+		created = append(created, rule)
 	}
-	return nil
+	return created, nil
 }

@@ -2,6 +2,7 @@ package components
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -32,6 +33,8 @@ const (
 	// and the cluster in a private subnet.
 	PortEMRServiceAccess    = 9443
 	PortEMRServiceAccessOut = 8443
+	// PortKerberos is the KDC's port (TCP and UDP) on the primary node: kinit on a client asks it for tickets.
+	PortKerberos = 88
 )
 
 // EMRApplications are the applications installed on the cluster.
@@ -45,7 +48,11 @@ type EMRClusterArgs struct {
 	ARNs ARNs
 	// VPCID and SubnetID place the cluster in the private subnet. Required.
 	VPCID, SubnetID pulumi.StringInput
-	// ClientSecurityGroupIDs may ssh (Kerberos) to the primary node. Default: none.
+	// S3PrefixListID is the S3 gateway endpoint's prefix list, the nodes' way to S3. Required.
+	S3PrefixListID pulumi.StringInput
+	// ClientSecurityGroupIDs may run kinit against the primary node's KDC and ssh to it (GSSAPI): the
+	// component adds the egress to these groups and the ingress to the primary's. They must be in the
+	// cluster's subnet (no network ACL lies between them). Default: none.
 	ClientSecurityGroupIDs []pulumi.StringInput
 	// KMSKeyARN encrypts EMRFS objects, local disks, EBS volumes, logs and the certificates. Required.
 	KMSKeyARN pulumi.StringInput
@@ -85,6 +92,9 @@ type EMRCluster struct {
 	InstanceProfile       *iam.InstanceProfile
 	// PrimarySecurityGroup, CoreSecurityGroup and ServiceAccessSecurityGroup are the EMR-managed groups.
 	PrimarySecurityGroup, CoreSecurityGroup, ServiceAccessSecurityGroup *ec2.SecurityGroup
+	// SecurityGroupRules are the rules this component adds (to its groups and to the clients'); the
+	// cluster waits for them.
+	SecurityGroupRules []pulumi.Resource
 	// CertificatesURI is the s3:// URI of the PEM zip.
 	CertificatesURI pulumi.StringOutput
 	// Name is the cluster's name.
@@ -93,8 +103,8 @@ type EMRCluster struct {
 
 func (a *EMRClusterArgs) check() error {
 	switch {
-	case a.PIT == "" || a.ARNs.AccountID == "" || a.VPCID == nil || a.SubnetID == nil || a.KMSKeyARN == nil:
-		return fmt.Errorf("PIT, account, VPC, subnet and key are required")
+	case a.PIT == "" || a.ARNs.AccountID == "" || a.VPCID == nil || a.SubnetID == nil || a.S3PrefixListID == nil || a.KMSKeyARN == nil:
+		return fmt.Errorf("PIT, account, VPC, subnet, S3 prefix list and key are required")
 	case a.DataInBucketARN == nil || a.OutputBucketARN == nil || a.AncillaryBucket == nil || a.AncillaryBucketARN == nil || a.LogBucket == nil || a.LogBucketARN == nil:
 		return fmt.Errorf("the data-in, output, ancillary and log buckets are required")
 	case !strings.HasPrefix(a.ReleaseLabel, "emr-"):
@@ -181,6 +191,7 @@ func NewEMRCluster(ctx *pulumi.Context, name string, args *EMRClusterArgs, opts 
 	}
 	primaryEBS, coreEBS := ebs()
 	deps := append([]pulumi.Resource{certificates}, policies...)
+	deps = append(deps, c.SecurityGroupRules...)
 	c.Cluster, err = emr.NewCluster(ctx, child("cluster"), &emr.ClusterArgs{
 		Name:                  pulumi.String(c.Name),
 		ReleaseLabel:          pulumi.String(a.ReleaseLabel),
@@ -227,10 +238,14 @@ func NewEMRCluster(ctx *pulumi.Context, name string, args *EMRClusterArgs, opts 
 	return c, nil
 }
 
-// emrSecurityGroups creates the three EMR-managed groups. EMR adds the rules between them itself when the
-// cluster starts (and they are revoked on delete so that the groups can go); here are the rules a private
-// subnet needs: the service access group's ports, HTTPS out (EMR, KMS and S3 endpoints), and ssh from the
-// clients to the primary node.
+// emrSecurityGroups creates the three EMR-managed groups and the rules EMR does not add itself. EMR adds
+// the missing inbound rules between its groups when a cluster starts, never outbound ones, and Pulumi
+// removes a new group's allow-all egress; so every outbound flow the cluster needs in a private subnet is
+// here (EMR Management Guide, "Working with Amazon EMR-managed security groups", releases 5.30.0 to 7.x):
+// the nodes to each other on every protocol (HDFS, YARN, Spark, the KDC on 88), to the service access
+// group on 9443, to S3 through the endpoint's prefix list, and HTTPS out (EMR and KMS APIs, packages);
+// the service access group from the nodes on 9443 and to them on 8443. The clients get kinit (88) and
+// ssh (22) to the primary node, in both directions' groups. The rules are kept in c.SecurityGroupRules.
 func emrSecurityGroups(ctx *pulumi.Context, child func(string) string, a EMRClusterArgs, c *EMRCluster, parent pulumi.ResourceOption) error {
 	group := func(suffix, what string) (*ec2.SecurityGroup, error) {
 		sg, err := ec2.NewSecurityGroup(ctx, child(suffix), &ec2.SecurityGroupArgs{
@@ -257,48 +272,127 @@ func emrSecurityGroups(ctx *pulumi.Context, child func(string) string, a EMRClus
 	if c.ServiceAccessSecurityGroup, err = group("service-sg", "service access"); err != nil {
 		return err
 	}
+	primary, core, service := c.PrimarySecurityGroup.ID(), c.CoreSecurityGroup.ID(), c.ServiceAccessSecurityGroup.ID()
+	add := func(groupID pulumi.StringInput, rules []securityRule) error {
+		created, err := newSecurityRules(ctx, child, groupID, rules, parent)
+		if err != nil {
+			return fmt.Errorf("emr security group rules: %w", err)
+		}
+		c.SecurityGroupRules = append(c.SecurityGroupRules, created...)
+		return nil
+	}
 	https := "EMR, KMS and S3 endpoints (through the NAT gateway and the S3 endpoint)"
-	if err := addSecurityRules(ctx, child, c.PrimarySecurityGroup, []securityRule{
+	s3 := "S3 through the gateway endpoint: EMRFS, logs, the EMR and Amazon Linux repositories"
+	toService := "the EMR service access group (cluster manager), EMR 5.30.0 to 7.x"
+	if err := add(primary, []securityRule{
 		{suffix: "primary-https-out", egress: true, port: PortHTTPS, cidrs: []string{AnyIPv4}, why: https},
-	}, parent); err != nil {
+		{suffix: "primary-s3-out", egress: true, port: PortHTTPS, prefixList: a.S3PrefixListID, why: s3},
+		{suffix: "primary-to-service", egress: true, port: PortEMRServiceAccess, sourceGroup: service, why: toService},
+		{suffix: "primary-to-primary", egress: true, protocol: ProtocolAll, sourceGroup: primary, why: "EMR primary nodes to each other"},
+		{suffix: "primary-to-core", egress: true, protocol: ProtocolAll, sourceGroup: core, why: "EMR primary to core nodes (HDFS, YARN, Spark)"},
+	}); err != nil {
 		return err
 	}
-	if err := addSecurityRules(ctx, child, c.CoreSecurityGroup, []securityRule{
+	if err := add(core, []securityRule{
 		{suffix: "core-https-out", egress: true, port: PortHTTPS, cidrs: []string{AnyIPv4}, why: https},
-	}, parent); err != nil {
+		{suffix: "core-s3-out", egress: true, port: PortHTTPS, prefixList: a.S3PrefixListID, why: s3},
+		{suffix: "core-to-service", egress: true, port: PortEMRServiceAccess, sourceGroup: service, why: toService},
+		{suffix: "core-to-core", egress: true, protocol: ProtocolAll, sourceGroup: core, why: "EMR core nodes to each other (HDFS, shuffle)"},
+		{suffix: "core-to-primary", egress: true, protocol: ProtocolAll, sourceGroup: primary, why: "EMR core to primary node (HDFS, YARN, the KDC)"},
+	}); err != nil {
 		return err
 	}
-	if err := addSecurityRules(ctx, child, c.ServiceAccessSecurityGroup, []securityRule{
-		{suffix: "service-from-primary", port: PortEMRServiceAccess, sourceGroup: c.PrimarySecurityGroup.ID(), why: "EMR service access from the primary node"},
-		{suffix: "service-to-primary", egress: true, port: PortEMRServiceAccessOut, sourceGroup: c.PrimarySecurityGroup.ID(), why: "EMR service to the primary node"},
-		{suffix: "service-to-core", egress: true, port: PortEMRServiceAccessOut, sourceGroup: c.CoreSecurityGroup.ID(), why: "EMR service to the core nodes"},
-	}, parent); err != nil {
+	if err := add(service, []securityRule{
+		{suffix: "service-from-primary", port: PortEMRServiceAccess, sourceGroup: primary, why: "EMR service access from the primary node"},
+		{suffix: "service-from-core", port: PortEMRServiceAccess, sourceGroup: core, why: "EMR service access from the core nodes"},
+		{suffix: "service-to-primary", egress: true, port: PortEMRServiceAccessOut, sourceGroup: primary, why: "EMR service to the primary node"},
+		{suffix: "service-to-core", egress: true, port: PortEMRServiceAccessOut, sourceGroup: core, why: "EMR service to the core nodes"},
+	}); err != nil {
 		return err
 	}
 	for i, client := range a.ClientSecurityGroupIDs {
-		if err := addSecurityRules(ctx, child, c.PrimarySecurityGroup, []securityRule{
+		if err := add(primary, []securityRule{
 			{suffix: fmt.Sprintf("primary-ssh-from-client-%d", i), port: PortSSH, sourceGroup: client, why: "Kerberos ssh from a client in the VPC"},
-		}, parent); err != nil {
+			{suffix: fmt.Sprintf("primary-kdc-tcp-from-client-%d", i), port: PortKerberos, sourceGroup: client, why: "kinit from a client in the VPC"},
+			{suffix: fmt.Sprintf("primary-kdc-udp-from-client-%d", i), protocol: "udp", port: PortKerberos, sourceGroup: client, why: "kinit from a client in the VPC"},
+		}); err != nil {
+			return err
+		}
+		if err := add(client, []securityRule{
+			{suffix: fmt.Sprintf("client-%d-ssh-to-primary", i), egress: true, port: PortSSH, sourceGroup: primary, why: "ssh (GSSAPI) to the EMR primary node"},
+			{suffix: fmt.Sprintf("client-%d-kdc-tcp-to-primary", i), egress: true, port: PortKerberos, sourceGroup: primary, why: "kinit against the EMR primary node's KDC"},
+			{suffix: fmt.Sprintf("client-%d-kdc-udp-to-primary", i), egress: true, protocol: "udp", port: PortKerberos, sourceGroup: primary, why: "kinit against the EMR primary node's KDC"},
+		}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// EMRPlatformBuckets are the AWS-owned buckets EMR nodes in a private subnet read through the S3 endpoint,
-// besides the Amazon Linux 2023 repository that PlatformBuckets already lists: the EMR package repository
-// (releases 5.22.0 and later) and EMR's regional bucket of step scripts.
-func EMRPlatformBuckets(region string) []string {
-	return []string{"repo." + region + ".emr.amazonaws.com", region + ".elasticmapreduce"}
+// EMRRepositoryBuckets are the AWS-owned buckets EMR nodes in a private subnet read through the S3
+// endpoint (EMR Management Guide, "Sample policies for private subnets that access Amazon S3"): the EMR
+// package repository (releases 5.22.0 and later), the Amazon Linux 2 repositories of releases before
+// emr-7.0.0 (7.x use Amazon Linux 2023, whose repository PlatformBuckets lists for every stack), and EMR's
+// regional bucket of step scripts (script-runner). releaseLabel is a validated emr-X.Y.Z label.
+func EMRRepositoryBuckets(region, releaseLabel string) []string {
+	buckets := []string{"repo." + region + ".emr.amazonaws.com", region + ".elasticmapreduce"}
+	if emrReleaseMajor(releaseLabel) < 7 {
+		buckets = append(buckets, "amazonlinux."+region+".amazonaws.com", "amazonlinux-2-repos-"+region)
+	}
+	return buckets
+}
+
+// emrReleaseMajor returns the major version of an "emr-X.Y.Z" label, 0 when it is not one.
+func emrReleaseMajor(releaseLabel string) int {
+	major, _, _ := strings.Cut(strings.TrimPrefix(releaseLabel, "emr-"), ".")
+	n, err := strconv.Atoi(major)
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// EMRSystemLogBucket is the AWS-owned bucket into which EMR writes a cluster's system logs when the
+// cluster has logging on: aws157-logs-prod in us-east-1, aws157-logs-prod-<region> elsewhere.
+func EMRSystemLogBucket(region string) string {
+	if region == "us-east-1" {
+		return "aws157-logs-prod"
+	}
+	return "aws157-logs-prod-" + region
+}
+
+// EMRAppInfoBucket is the AWS-owned bucket that collects application logs for EMR's persistent
+// application user interfaces (releases 5.25.0 and later).
+func EMRAppInfoBucket(region string) string { return "prod." + region + ".appinfo.src" }
+
+// EMREndpointStatements are the S3 endpoint policy's statements for an EMR cluster in the private
+// subnet, each in a statement of its own: reading EMR's repositories, writing the system logs (the
+// cluster logs to the log bucket, so EMR needs PUT on its system bucket too), and the persistent
+// application interfaces' bucket, with the actions AWS's sample endpoint policy gives each. All three are
+// AWS-owned buckets that no one outside AWS can read, so they open no way out for PHI.
+func EMREndpointStatements(arns ARNs, releaseLabel string) []Statement {
+	var repos []string
+	for _, b := range EMRRepositoryBuckets(arns.Region, releaseLabel) {
+		repos = append(repos, arns.Objects(b))
+	}
+	return []Statement{
+		{Sid: "EMRReadsItsRepositories", Effect: Allow, Principal: &Principal{Anyone: true},
+			Action: []string{"s3:GetObject"}, Resource: repos},
+		{Sid: "EMRWritesSystemLogs", Effect: Allow, Principal: &Principal{Anyone: true},
+			Action: []string{"s3:Put*"}, Resource: []string{arns.Objects(EMRSystemLogBucket(arns.Region))}},
+		{Sid: "EMRApplicationHistory", Effect: Allow, Principal: &Principal{Anyone: true},
+			Action:   []string{"s3:Put*", "s3:Get*", "s3:Create*", "s3:Abort*", "s3:List*"},
+			Resource: []string{arns.Objects(EMRAppInfoBucket(arns.Region))}},
+	}
 }
 
 // EMRNodeStatements are the least-privilege statements of the cluster nodes' role: read data-in, read and
 // write output, read the cluster's files in the ancillary bucket, write logs under the log bucket's emr/
 // prefix, use the project key, read EMR's own regional buckets (packages, scripts), and describe the
 // cluster to EMR's agents.
-func EMRNodeStatements(arns ARNs, dataIn, output, ancillary, logs, key, certificatePrefix string) []Statement {
+func EMRNodeStatements(arns ARNs, releaseLabel, dataIn, output, ancillary, logs, key, certificatePrefix string) []Statement {
 	var platform []string
-	for _, b := range EMRPlatformBuckets(arns.Region) {
+	for _, b := range EMRRepositoryBuckets(arns.Region, releaseLabel) {
 		platform = append(platform, arns.Objects(b))
 	}
 	return []Statement{
@@ -324,6 +418,38 @@ func EMRNodeStatements(arns ARNs, dataIn, output, ancillary, logs, key, certific
 	}
 }
 
+// EMREBSKeyActions are the KMS actions a principal needs for EBS to encrypt volumes with a customer managed
+// key on its behalf (EBS User Guide, "Requirements for Amazon EBS encryption": CreateGrant, Decrypt,
+// DescribeKey, GenerateDataKeyWithoutPlainText, ReEncrypt). ReEncrypt is the two actions ReEncryptFrom and
+// ReEncryptTo.
+var EMREBSKeyActions = []string{
+	"kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo",
+}
+
+// EMRServiceStatements are the statements of the EMR service role besides AmazonEMRServicePolicy_v2: pass
+// the node role to EC2, and let EBS encrypt the nodes' root and storage volumes with the project key,
+// which the security configuration names (EnableEbsEncryption). EMR launches the nodes with the service
+// role's credentials, so EBS uses the key as that role: grants only for AWS resources, the data-key
+// actions only through EC2 in this region (kms:ViaService), and DescribeKey, which reveals nothing secret,
+// without a condition so that EMR can check the key itself. The key policy leaves its use to IAM
+// (KeyPolicy's account statement), so these statements suffice.
+func EMRServiceStatements(arns ARNs, nodeRoleARN, keyARN string) []Statement {
+	return []Statement{
+		{Sid: "PassNodeRoleToEC2", Effect: Allow, Action: []string{"iam:PassRole"}, Resource: []string{nodeRoleARN},
+			Condition: Condition{"StringLike": {"iam:PassedToService": {"ec2.amazonaws.com*"}}}},
+		{Sid: "EncryptEBSWithProjectKey", Effect: Allow, Action: []string{"kms:CreateGrant"}, Resource: []string{keyARN},
+			Condition: Condition{"Bool": {"kms:GrantIsForAWSResource": {"true"}}}},
+		{Sid: "EBSUsesProjectKeyThroughEC2", Effect: Allow,
+			Action:    []string{"kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"},
+			Resource:  []string{keyARN},
+			Condition: Condition{"StringEquals": {"kms:ViaService": {EC2ViaService(arns.Region)}}}},
+		{Sid: "DescribeProjectKey", Effect: Allow, Action: []string{"kms:DescribeKey"}, Resource: []string{keyARN}},
+	}
+}
+
+// EC2ViaService is the kms:ViaService value of requests EC2 (and EBS) make to KMS on a principal's behalf.
+func EC2ViaService(region string) string { return "ec2." + region + ".amazonaws.com" }
+
 // emrRoles creates the service role (AWS's AmazonEMRServicePolicy_v2, which only touches resources that
 // carry EMRManagedPolicyTag, plus passing the node role and granting EBS the project key) and the nodes'
 // role and instance profile. It returns the attachments the cluster must wait for.
@@ -346,7 +472,7 @@ func emrRoles(ctx *pulumi.Context, child func(string) string, a EMRClusterArgs, 
 	}
 	prefix := a.CertificatePrefix
 	nodeDoc := pulumi.All(a.DataInBucketARN, a.OutputBucketARN, a.AncillaryBucketARN, a.LogBucketARN, a.KMSKeyARN).ApplyT(func(v []any) (string, error) {
-		return PolicyDocument{Version: PolicyVersion, Statement: EMRNodeStatements(a.ARNs,
+		return PolicyDocument{Version: PolicyVersion, Statement: EMRNodeStatements(a.ARNs, a.ReleaseLabel,
 			v[0].(string), v[1].(string), v[2].(string), v[3].(string), v[4].(string), prefix)}.JSON()
 	}).(pulumi.StringOutput)
 	nodePolicy, err := iam.NewPolicy(ctx, child("node-policy"), &iam.PolicyArgs{
@@ -394,12 +520,7 @@ func emrRoles(ctx *pulumi.Context, child func(string) string, a EMRClusterArgs, 
 	}
 	waits = append(waits, managed)
 	serviceDoc := pulumi.All(c.NodeRole.Arn, a.KMSKeyARN).ApplyT(func(v []any) (string, error) {
-		return PolicyDocument{Version: PolicyVersion, Statement: []Statement{
-			{Sid: "PassNodeRoleToEC2", Effect: Allow, Action: []string{"iam:PassRole"}, Resource: []string{v[0].(string)},
-				Condition: Condition{"StringLike": {"iam:PassedToService": {"ec2.amazonaws.com*"}}}},
-			{Sid: "EncryptEBSWithProjectKey", Effect: Allow, Action: []string{"kms:CreateGrant", "kms:DescribeKey"}, Resource: []string{v[1].(string)},
-				Condition: Condition{"Bool": {"kms:GrantIsForAWSResource": {"true"}}}},
-		}}.JSON()
+		return PolicyDocument{Version: PolicyVersion, Statement: EMRServiceStatements(a.ARNs, v[0].(string), v[1].(string))}.JSON()
 	}).(pulumi.StringOutput)
 	servicePolicy, err := iam.NewPolicy(ctx, child("service-policy"), &iam.PolicyArgs{
 		Description: pulumi.Sprintf("Pass the EMR node role of %s and encrypt its volumes", a.PIT),

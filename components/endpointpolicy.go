@@ -37,8 +37,9 @@ func ProjectBucketPattern(pit string) string { return pit + "-*" }
 // S3EndpointPolicy returns the S3 gateway endpoint's policy. Requests through the endpoint may reach only:
 // the project's buckets (named <PIT>-*, and owned by this account, so that a look-alike bucket in another
 // account cannot receive PHI); the read-only source buckets listed in configuration; and, for reading
-// only, the AWS-owned buckets that updates and agents need.
-func S3EndpointPolicy(arns ARNs, pit string, sourceBuckets []string) (string, error) {
+// only, the AWS-owned buckets that updates and agents need. Extra statements (a service's own AWS-owned
+// buckets, such as EMR's) follow, each with its own Sid.
+func S3EndpointPolicy(arns ARNs, pit string, sourceBuckets []string, extra ...Statement) (string, error) {
 	project := ProjectBucketPattern(pit)
 	doc := PolicyDocument{
 		Version: PolicyVersion,
@@ -76,5 +77,6 @@ func S3EndpointPolicy(arns ARNs, pit string, sourceBuckets []string) (string, er
 		Action:    []string{"s3:GetObject"},
 		Resource:  platform,
 	})
+	doc.Statement = append(doc.Statement, extra...)
 	return doc.JSON()
 }

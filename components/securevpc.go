@@ -49,6 +49,9 @@ type SecureVPCArgs struct {
 	AllowedSSHCIDRs []string
 	// ReadOnlySourceBuckets may be read through the S3 endpoint. Default: none.
 	ReadOnlySourceBuckets []string
+	// EndpointStatements are further statements of the S3 endpoint's policy, each with its own Sid (the
+	// AWS-owned buckets EMR needs). Default: none.
+	EndpointStatements []Statement
 	// FlowLogRetentionDays is the flow log group's retention. Default: 2192 (six years).
 	FlowLogRetentionDays int
 	// KMSKeyARN encrypts the flow log group. Required.
@@ -118,7 +121,7 @@ func NewSecureVPC(ctx *pulumi.Context, name string, args *SecureVPCArgs, opts ..
 	if a.Tenancy == "" {
 		a.Tenancy = TenancyDedicated
 	}
-	endpointPolicy, err := S3EndpointPolicy(a.ARNs, a.PIT, a.ReadOnlySourceBuckets)
+	endpointPolicy, err := S3EndpointPolicy(a.ARNs, a.PIT, a.ReadOnlySourceBuckets, a.EndpointStatements...)
 	if err != nil {
 		return nil, fmt.Errorf("secure vpc %s: s3 endpoint policy: %w", name, err)
 	}

@@ -168,6 +168,7 @@ func Load(get Getter) (*Config, error) {
 	c.PHINames = r.checkedList(KeyPHINames, checkPHIName)
 	c.Workers = r.workers()
 	c.EMR = r.emr()
+	r.checkEMRTenancy(c)
 	c.BackupRetentionDays = r.integer(KeyBackupRetentionDays, 1, 36500)
 
 	if err := r.ps.err(); err != nil {

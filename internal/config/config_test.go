@@ -126,6 +126,23 @@ func TestWorkersAndEMRAreReadWhenEnabled(t *testing.T) {
 	assert.Equal(t, 4, c.EMR.CoreInstanceCount)
 }
 
+func TestEMRIsAcceptedWhereItsNodesAreDedicated(t *testing.T) {
+	cases := []struct {
+		name string
+		raw  map[string]string
+	}{
+		{"EMR in a stack without Redshift", map[string]string{"sce:emrEnabled": "true", "sce:omopEnabled": "false"}},
+		{"Redshift without EMR", map[string]string{"sce:emrEnabled": "false", "sce:omopEnabled": "true", "sce:vpcTenancy": "default"}},
+		{"the last 7.x release line", map[string]string{"sce:emrEnabled": "true", "sce:emrReleaseLabel": "emr-7.12.0"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load(FromMap(with(tc.raw)))
+			require.NoError(t, err)
+		})
+	}
+}
+
 func TestResearchersAreReadAsLoginAndKey(t *testing.T) {
 	c, err := Load(FromMap(with(map[string]string{"sce:researchers": `["alice ` + aliceKey + `"]`, "sce:workstationInstanceType": "r6i.2xlarge"})))
 	require.NoError(t, err)
@@ -263,6 +280,10 @@ func TestLoadRejectsBadInput(t *testing.T) {
 		{"an accelerated EMR primary", with(map[string]string{"sce:emrPrimaryInstanceType": "g5.xlarge"}), "sce:emrPrimaryInstanceType", "g5.xlarge", "accepted family"},
 		{"a backup kept no day", with(map[string]string{"sce:backupRetentionDays": "0"}), "sce:backupRetentionDays", "0", "from 1 to 36500"},
 		{"no EMR core nodes", with(map[string]string{"sce:emrCoreInstanceCount": "0"}), "sce:emrCoreInstanceCount", "0", "from 1 to 50"},
+		{"EMR in a stack with Redshift (a default-tenancy VPC)", with(map[string]string{"sce:emrEnabled": "true", "sce:omopEnabled": "true"}),
+			"sce:emrEnabled", "true", "cannot be combined with sce:omopEnabled: true: Redshift needs a default-tenancy VPC"},
+		{"an EMR release whose service access group sits on an endpoint", with(map[string]string{"sce:emrReleaseLabel": "emr-8.0.0"}),
+			"sce:emrReleaseLabel", "emr-8.0.0", "emr-8.0.0 or later"},
 		{"an unknown time zone", with(map[string]string{"sce:timeZone": "Pacific Time"}), "sce:timeZone", "Pacific Time", "IANA time zone"},
 		{"a budget of zero", with(map[string]string{"sce:monthlyBudgetUsd": "0"}), "sce:monthlyBudgetUsd", "0", "from 1 to"},
 		{"a mac workstation", with(map[string]string{"sce:workstationInstanceType": "mac2.metal"}), "sce:workstationInstanceType", "mac2.metal", "accepted family"},

@@ -99,11 +99,36 @@ func (r *reader) emr() EMR {
 		IdleMinutes:         r.integer(KeyEMRIdleMinutes, 1, 10080),
 	}
 	if m := emrReleasePattern.FindStringSubmatch(e.ReleaseLabel); m == nil {
-		r.ps.add(full(KeyEMRReleaseLabel), e.ReleaseLabel, "is not an EMR release label; accepted: emr-6.7.0 or later, such as emr-7.5.0")
+		r.ps.add(full(KeyEMRReleaseLabel), e.ReleaseLabel, "is not an EMR release label; accepted: "+emrReleasesAccepted)
 	} else if major, _ := strconv.Atoi(m[1]); major < 6 || (major == 6 && atoi(m[2]) < 7) {
-		r.ps.add(full(KeyEMRReleaseLabel), e.ReleaseLabel, "is older than emr-6.7.0, which runtime roles need; accepted: emr-6.7.0 or later, such as emr-7.5.0")
+		r.ps.add(full(KeyEMRReleaseLabel), e.ReleaseLabel, "is older than emr-6.7.0, which runtime roles need; accepted: "+emrReleasesAccepted)
+	} else if major > MaxEMRReleaseMajor {
+		r.ps.add(full(KeyEMRReleaseLabel), e.ReleaseLabel, "is emr-8.0.0 or later, whose service access group sits on a VPC endpoint and takes "+
+			"HTTPS from the VPC instead of the 8443 and 9443 rules the SCE builds for a private subnet; accepted: "+emrReleasesAccepted)
 	}
 	return e
+}
+
+// MaxEMRReleaseMajor is the last EMR major release whose private-subnet security groups the EMR component
+// builds (EMR Management Guide, "Working with Amazon EMR-managed security groups": 9443 and 8443 with the
+// service access group are for releases 7.x and earlier).
+const MaxEMRReleaseMajor = 7
+
+// emrReleasesAccepted is what emrReleaseLabel accepts, for error messages.
+const emrReleasesAccepted = "an emr-6.7.0 to emr-7.x release, such as emr-7.5.0"
+
+// checkEMRTenancy refuses EMR in a stack with Redshift. Such a stack has a default-tenancy VPC (Redshift
+// refuses dedicated ones), and EMR takes no tenancy of its own: the EMR API has no tenancy parameter, and
+// EC2 launches an instance with no tenancy asked for on shared hardware in a default-tenancy VPC (EC2
+// CreateVpc, InstanceTenancy). EMR's nodes would then hold PHI on shared hardware, which the seed forbids.
+// In a dedicated-tenancy VPC every node is a Dedicated Instance.
+func (r *reader) checkEMRTenancy(c *Config) {
+	if c.EMR.Enabled && c.OMOP.Enabled {
+		r.ps.add(full(KeyEMREnabled), "true", "cannot be combined with %s: true: Redshift needs a default-tenancy VPC, and EMR has no "+
+			"tenancy setting, so its nodes would run on shared hardware, which PHI may not; accepted: %s: false in a stack with "+
+			"Redshift, or EMR in a stack without it (a dedicated-tenancy VPC, where every EMR node is a Dedicated Instance)",
+			full(KeyOMOPEnabled), full(KeyEMREnabled))
+	}
 }
 
 func atoi(s string) int {

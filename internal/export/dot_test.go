@@ -135,7 +135,7 @@ func TestTheHipaaGraphPlacesResourcesInTheirVPCAndSubnets(t *testing.T) {
 	}
 	assert.Contains(t, g.nodes["n_hipaa_bastion_instance"], "Elastic IP")
 	assert.Contains(t, g.nodes["n_hipaa_workstation_instance"], "no public address")
-	assert.Contains(t, g.nodes["n_config_rules"], "(63)")
+	assert.Contains(t, g.nodes["n_config_rules"], "(64)")
 }
 
 func TestTheHipaaGraphDrawsTheDataFlows(t *testing.T) {

@@ -7,15 +7,16 @@ import (
 	"github.com/sce-project/sce/internal/config"
 )
 
-// buildEMR creates the EMR cluster in the private subnet, when emrEnabled. The workstation may reach its
-// primary node (Kerberos ssh); EMR block public access is set in the account baseline (see audit.go).
+// buildEMR creates the EMR cluster in the private subnet, when emrEnabled. The workstation, in the same
+// subnet, may run kinit against its primary node's KDC and ssh to it; EMR block public access is set in
+// the account baseline (see audit.go).
 func buildEMR(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs, s *Stack, opts ...pulumi.ResourceOption) (*components.EMRCluster, error) {
 	if !cfg.EMR.Enabled {
 		return nil, nil
 	}
 	return components.NewEMRCluster(ctx, cfg.PIT+"-emr", &components.EMRClusterArgs{
 		PIT: cfg.PIT, ARNs: arns,
-		VPCID: s.Network.VPC.ID(), SubnetID: s.Network.PrivateSubnet.ID(),
+		VPCID: s.Network.VPC.ID(), SubnetID: s.Network.PrivateSubnet.ID(), S3PrefixListID: s.Network.S3Endpoint.PrefixListId,
 		ClientSecurityGroupIDs: []pulumi.StringInput{s.Compute.Workstation.SecurityGroup.ID()},
 		KMSKeyARN:              s.Key.ARN,
 		DataInBucketARN:        s.Buckets.DataIn.ARN, OutputBucketARN: s.Buckets.Output.ARN,
@@ -36,12 +37,11 @@ func privateSubnetTags(cfg *config.Config) map[string]string {
 	return map[string]string{components.EMRManagedPolicyTag: "true"}
 }
 
-// endpointReadBuckets are the buckets the S3 endpoint lets the private subnet read besides the project's:
-// the configured source buckets and, with EMR, the buckets EMR nodes install from.
-func endpointReadBuckets(cfg *config.Config) []string {
-	buckets := append([]string{}, cfg.ReadOnlySourceBuckets...)
-	if cfg.EMR.Enabled {
-		buckets = append(buckets, components.EMRPlatformBuckets(cfg.Region)...)
+// endpointStatements are the S3 endpoint policy's statements for the AWS-owned buckets EMR reads and
+// writes, when emrEnabled; none otherwise.
+func endpointStatements(cfg *config.Config, arns components.ARNs) []components.Statement {
+	if !cfg.EMR.Enabled {
+		return nil
 	}
-	return buckets
+	return components.EMREndpointStatements(arns, cfg.EMR.ReleaseLabel)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/sce-project/sce/internal/cost"
 	"github.com/sce-project/sce/internal/plan"
 	"github.com/sce-project/sce/internal/stack"
+	"github.com/sce-project/sce/policy/rules"
 )
 
 const (
@@ -281,4 +282,223 @@ func TestEMRNodesArePricedAsDedicatedUpperBound(t *testing.T) {
 	}
 	assert.Equal(t, 2, priced, "primary and core groups")
 	assert.Equal(t, 1, unpriced, "the EMR fee")
+}
+
+// sgRuleTo finds the rule of a group with that direction, protocol, first port and peer (the other group,
+// or the prefix list), or fails.
+func sgRuleTo(t *testing.T, p *plan.Plan, groupID, kind, protocol string, port int, peer string) plan.Resource {
+	t.Helper()
+	for _, r := range rulesOf(p, groupID) {
+		peers := in(r, "sourceSecurityGroupId")
+		if lists, ok := r.Inputs["prefixListIds"].([]any); ok && len(lists) == 1 {
+			peers = fmt.Sprint(lists[0])
+		}
+		if in(r, "type") == kind && in(r, "protocol") == protocol && fmtAny(r.Inputs["fromPort"]) == strconv.Itoa(port) && peers == peer {
+			return r
+		}
+	}
+	require.FailNow(t, "no such rule", "%s %s %s %d with %s in group %s", kind, protocol, groupID, port, peer, groupID)
+	return plan.Resource{}
+}
+
+// emrGroups returns the ids of the primary, core and service access groups.
+func emrGroups(t *testing.T, p *plan.Plan) (primary, core, service string) {
+	t.Helper()
+	sg := func(name string) string { return one(t, p, "aws:ec2/securityGroup:SecurityGroup", name).ID }
+	return sg("study-emr-primary-sg"), sg("study-emr-core-sg"), sg("study-emr-service-sg")
+}
+
+// TestEMRSecurityGroupsAdmitWhatAPrivateSubnetClusterNeeds follows the EMR Management Guide's rules for
+// EMR-managed groups in a private subnet: EMR adds missing inbound rules only, and Pulumi removes a new
+// group's allow-all egress, so each outbound flow must be a rule of the program.
+func TestEMRSecurityGroupsAdmitWhatAPrivateSubnetClusterNeeds(t *testing.T) {
+	p := emrPlan(t, nil)
+	primary, core, service := emrGroups(t, p)
+	s3 := out(one(t, p, "aws:ec2/vpcEndpoint:VpcEndpoint", "study-s3-endpoint"), "prefixListId")
+	require.NotEmpty(t, s3)
+	cases := []struct {
+		name             string
+		group, kind      string
+		protocol         string
+		port             int
+		peer             string
+		wantAllPortRange bool
+	}{
+		{"the primary reaches the service access group on 9443", primary, "egress", "tcp", 9443, service, false},
+		{"the primary reaches the other primary nodes", primary, "egress", "-1", 0, primary, true},
+		{"the primary reaches the core nodes", primary, "egress", "-1", 0, core, true},
+		{"the primary reaches S3 through the endpoint", primary, "egress", "tcp", 443, s3, false},
+		{"the core nodes reach each other", core, "egress", "-1", 0, core, true},
+		{"the core nodes reach the primary (HDFS, YARN, the KDC)", core, "egress", "-1", 0, primary, true},
+		{"the core nodes reach the service access group on 9443", core, "egress", "tcp", 9443, service, false},
+		{"the core nodes reach S3 through the endpoint", core, "egress", "tcp", 443, s3, false},
+		{"the service access group admits the primary on 9443", service, "ingress", "tcp", 9443, primary, false},
+		{"the service access group admits the core nodes on 9443", service, "ingress", "tcp", 9443, core, false},
+		{"the service access group reaches the primary on 8443", service, "egress", "tcp", 8443, primary, false},
+		{"the service access group reaches the core nodes on 8443", service, "egress", "tcp", 8443, core, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := sgRuleTo(t, p, tc.group, tc.kind, tc.protocol, tc.port, tc.peer)
+			if tc.wantAllPortRange {
+				assert.Equal(t, "0", fmtAny(r.Inputs["toPort"]), "every protocol: ports 0 to 0")
+			} else {
+				assert.Equal(t, strconv.Itoa(tc.port), fmtAny(r.Inputs["toPort"]))
+			}
+		})
+	}
+}
+
+func TestEMRClusterWaitsForEverySecurityGroupRuleItNeeds(t *testing.T) {
+	p := emrPlan(t, nil)
+	primary, core, service := emrGroups(t, p)
+	cluster := one(t, p, emrClusterType, "study-emr-cluster")
+	var rules int
+	for _, r := range p.Find(sgRuleType) {
+		switch {
+		case in(r, "securityGroupId") == primary, in(r, "securityGroupId") == core, in(r, "securityGroupId") == service,
+			in(r, "sourceSecurityGroupId") == primary:
+			rules++
+			assert.Contains(t, cluster.DependsOn, r.URN, "the cluster waits for %s: EMR fails when a flow is missing at launch", r.Name)
+		}
+	}
+	assert.GreaterOrEqual(t, rules, 20, "the groups' rules and the workstation's rules to the primary")
+}
+
+// TestTheWorkstationCanKinitAndSshToTheEMRPrimary: researchers run kinit on the workstation (the KDC is on
+// the primary, TCP and UDP 88) and ssh with GSSAPI (22). Both groups must admit it: the workstation's
+// only other egress is HTTPS. Both are in the private subnet, so no network ACL lies between them.
+func TestTheWorkstationCanKinitAndSshToTheEMRPrimary(t *testing.T) {
+	p := emrPlan(t, nil)
+	primary, _, _ := emrGroups(t, p)
+	workstation := one(t, p, "aws:ec2/securityGroup:SecurityGroup", "study-workstation-sg").ID
+	for _, flow := range []struct {
+		protocol string
+		port     int
+	}{{"tcp", 22}, {"tcp", 88}, {"udp", 88}} {
+		t.Run(fmt.Sprintf("%s %d", flow.protocol, flow.port), func(t *testing.T) {
+			sgRuleTo(t, p, workstation, "egress", flow.protocol, flow.port, primary)
+			sgRuleTo(t, p, primary, "ingress", flow.protocol, flow.port, workstation)
+		})
+	}
+	cluster := one(t, p, emrClusterType, "study-emr-cluster")
+	assert.Equal(t, in(one(t, p, instanceType, "study-workstation-instance"), "subnetId"), nested(t, cluster, "ec2Attributes")["subnetId"],
+		"one subnet: network ACLs filter only what enters or leaves a subnet")
+}
+
+func TestEMRServiceRoleLetsEBSUseTheProjectKeyThroughEC2Only(t *testing.T) {
+	p := emrPlan(t, nil)
+	key := out(p.Find("aws:kms/key:Key")[0], "arn")
+	doc := policyOf(t, one(t, p, "aws:iam/policy:Policy", "study-emr-service-policy"), "policy")
+	grants := statement(t, doc, "EncryptEBSWithProjectKey")
+	assert.Equal(t, []string{"kms:CreateGrant"}, grants.Action)
+	assert.Equal(t, []string{"true"}, grants.Condition["Bool"]["kms:GrantIsForAWSResource"])
+	data := statement(t, doc, "EBSUsesProjectKeyThroughEC2")
+	assert.ElementsMatch(t, []string{"kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"}, data.Action)
+	assert.Equal(t, []string{"ec2.us-west-2.amazonaws.com"}, data.Condition["StringEquals"]["kms:ViaService"])
+	describe := statement(t, doc, "DescribeProjectKey")
+	assert.Equal(t, []string{"kms:DescribeKey"}, describe.Action)
+	assert.Empty(t, describe.Condition, "a GrantIsForAWSResource condition would never hold for DescribeKey")
+	for _, sid := range []string{"EncryptEBSWithProjectKey", "EBSUsesProjectKeyThroughEC2", "DescribeProjectKey"} {
+		assert.Equal(t, []string{key}, statement(t, doc, sid).Resource, "%s: the project key only", sid)
+	}
+}
+
+// TestEMRRulesFollowTheRecordedPlansLinks proves that the EMR rules find the cluster's subnet, VPC,
+// security configuration, service role, policies and key in a real plan: broken there, they fire.
+func TestEMRRulesFollowTheRecordedPlansLinks(t *testing.T) {
+	cases := []struct {
+		name, rule, want string
+		breakIt          func(s *rules.Stack)
+	}{
+		{"a default-tenancy VPC", "emr-nodes-dedicated-tenancy", "shared hardware", func(s *rules.Stack) {
+			for _, r := range s.OfType("aws:ec2/vpc:Vpc") {
+				r.Props["instanceTenancy"] = "default"
+			}
+		}},
+		{"the service role without the data-key actions", "emr-service-role-can-encrypt-volumes", "kms:Decrypt", func(s *rules.Stack) {
+			for _, r := range s.OfType("aws:iam/policy:Policy") {
+				if r.Name == "study-emr-service-policy" {
+					r.Props["policy"] = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["kms:CreateGrant","kms:DescribeKey"],"Resource":"*"}]}`
+				}
+			}
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := emrPlan(t, nil)
+			rule, ok := rules.ByID(tc.rule)
+			require.True(t, ok)
+			s := p.RulesStack()
+			require.Empty(t, rules.Evaluate(s, []rules.Rule{rule}).Violations, "the program complies")
+			tc.breakIt(s)
+			v := rules.Evaluate(s, []rules.Rule{rule}).Violations
+			require.NotEmpty(t, v, "the broken form is caught")
+			assert.Contains(t, v[0].Message, tc.want)
+			assert.Equal(t, rules.Mandatory, v[0].Level)
+		})
+	}
+}
+
+func TestS3EndpointAdmitsEMRSystemBucketsOnlyWithEMR(t *testing.T) {
+	wants := map[string][]string{
+		"EMRReadsItsRepositories": {"arn:aws:s3:::repo.us-west-2.emr.amazonaws.com/*"},
+		"EMRWritesSystemLogs":     {"arn:aws:s3:::aws157-logs-prod-us-west-2/*"},
+		"EMRApplicationHistory":   {"arn:aws:s3:::prod.us-west-2.appinfo.src/*"},
+	}
+	for _, enabled := range []bool{true, false} {
+		t.Run(fmt.Sprintf("emrEnabled %v", enabled), func(t *testing.T) {
+			p := planWith(t, map[string]string{"sce:emrEnabled": strconv.FormatBool(enabled)})
+			doc := policyOf(t, one(t, p, "aws:ec2/vpcEndpoint:VpcEndpoint", "study-s3-endpoint"), "policy")
+			bySid := map[string]components.Statement{}
+			for _, s := range doc.Statement {
+				bySid[s.Sid] = s
+			}
+			for sid, resources := range wants {
+				s, ok := bySid[sid]
+				if !enabled {
+					assert.False(t, ok, "%s only with EMR", sid)
+					continue
+				}
+				require.True(t, ok, "statement %s", sid)
+				for _, r := range resources {
+					assert.Contains(t, s.Resource, r, sid)
+				}
+			}
+			if enabled {
+				assert.Contains(t, bySid["EMRWritesSystemLogs"].Action, "s3:Put*", "EMR needs PUT on its system log bucket when the cluster logs")
+			}
+		})
+	}
+}
+
+func TestS3EndpointAdmitsTheAmazonLinux2RepositoriesOfEMR6(t *testing.T) {
+	cases := []struct {
+		release string
+		want    bool
+	}{{"emr-6.15.0", true}, {"emr-7.5.0", false}}
+	for _, tc := range cases {
+		t.Run(tc.release, func(t *testing.T) {
+			p := emrPlan(t, map[string]string{"sce:emrReleaseLabel": tc.release})
+			doc := policyOf(t, one(t, p, "aws:ec2/vpcEndpoint:VpcEndpoint", "study-s3-endpoint"), "policy")
+			repos := statement(t, doc, "EMRReadsItsRepositories").Resource
+			for _, al2 := range []string{"arn:aws:s3:::amazonlinux.us-west-2.amazonaws.com/*", "arn:aws:s3:::amazonlinux-2-repos-us-west-2/*"} {
+				if tc.want {
+					assert.Contains(t, repos, al2, "EMR 5.30.0 to 6.15.0 install from Amazon Linux 2")
+				} else {
+					assert.NotContains(t, repos, al2)
+				}
+			}
+		})
+	}
+}
+
+func TestEMRIsRefusedInAStackWithRedshift(t *testing.T) {
+	raw := baseConfig()
+	raw["sce:emrEnabled"], raw["sce:omopEnabled"] = "true", "true"
+	_, err := plan.Run(plan.Options{Stack: "test", Config: raw}, stack.Run)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "sce:emrEnabled")
+	assert.Contains(t, err.Error(), "sce:omopEnabled")
+	assert.Contains(t, err.Error(), "shared hardware")
 }

@@ -3,12 +3,21 @@ package rules
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // typeEMRSecurityConfiguration is the security configuration an EMR cluster names.
 const typeEMRSecurityConfiguration = "aws:emr/securityConfiguration:SecurityConfiguration"
 
-// emrRules returns the EMR rules: a security configuration on every cluster, and Kerberos.
+// emrEBSKeyActions are the KMS actions EBS needs from the principal on whose behalf it encrypts volumes with
+// a customer managed key (EBS User Guide, "Requirements for Amazon EBS encryption"; its kms:ReEncrypt is
+// the two actions ReEncryptFrom and ReEncryptTo). For an EMR cluster that principal is the service role.
+var emrEBSKeyActions = []string{
+	"kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo",
+}
+
+// emrRules returns the EMR rules: a security configuration on every cluster, Kerberos, nodes on dedicated
+// hardware, and a service role that can encrypt the nodes' volumes.
 func emrRules() []Rule {
 	return []Rule{
 		{
@@ -32,7 +41,285 @@ func emrRules() []Rule {
 			Types:      []string{typeEMRCluster},
 			CheckStack: checkEMRKerberos,
 		},
+		{
+			ID: "emr-nodes-dedicated-tenancy",
+			Description: "Every EMR cluster runs in a subnet (ec2Attributes.subnetId or subnetIds) of a VPC whose instanceTenancy is dedicated: " +
+				"EMR has no tenancy setting, so its nodes take the VPC's, and a default-tenancy VPC would put them, and the PHI they process, on shared hardware.",
+			Level:      Mandatory,
+			HIPAA:      []string{hipaaAccessControl, hipaaRiskManagement},
+			Sources:    Sources{Other: "seed, Kilroy stack (no shared tenancy for PHI); EC2 API CreateVpc InstanceTenancy; EMR API RunJobFlow (no tenancy parameter)"},
+			Types:      []string{typeEMRCluster, typeSubnet, typeVPC},
+			CheckStack: checkEMRNodesDedicated,
+		},
+		{
+			ID: "emr-service-role-can-encrypt-volumes",
+			Description: "When an EMR cluster's security configuration encrypts EBS volumes with a KMS key (EnableEbsEncryption), the cluster's service role is " +
+				"allowed, by its own policies, kms:CreateGrant, Decrypt, DescribeKey, GenerateDataKeyWithoutPlaintext, ReEncryptFrom and ReEncryptTo on that key " +
+				"(a kms:ViaService condition must admit ec2.<region>.amazonaws.com; a kms:GrantIsForAWSResource condition only grants CreateGrant), and the " +
+				"key's policy lets IAM policies decide for the account; otherwise the nodes' volumes cannot be created and the cluster fails to start.",
+			Level:    Mandatory,
+			Category: CategoryDeployability,
+			HIPAA:    []string{hipaaEncryptionAtRest},
+			Sources:  Sources{Other: "EBS User Guide, Requirements for Amazon EBS encryption; EMR Management Guide, security configuration EBS encryption"},
+			Types: []string{typeEMRCluster, typeEMRSecurityConfiguration, iamRoleType, iamRolePolicyType, iamRolePolicyAttachmentType,
+				iamPolicyType, kmsKeyType},
+			CheckStack: checkEMRServiceRoleEncryptsVolumes,
+		},
 	}
+}
+
+// emrSubnetPaths are where an EMR cluster names its subnets: one for instance groups, a list for fleets.
+var emrSubnetPaths = []string{"ec2Attributes.subnetId", "ec2Attributes.subnetIds"}
+
+// checkEMRNodesDedicated follows each cluster's subnets to their VPCs and requires dedicated tenancy.
+func checkEMRNodesDedicated(s *Stack) []Finding {
+	var out []Finding
+	for _, c := range s.OfType(typeEMRCluster) {
+		out = append(out, withURN(c.URN, emrNodesDedicated(s, c))...)
+	}
+	return out
+}
+
+func emrNodesDedicated(s *Stack, c *Resource) []Finding {
+	var subnets []*Resource
+	set := false
+	for _, path := range emrSubnetPaths {
+		v, ok := c.Get(path)
+		if !ok {
+			continue
+		}
+		set = true
+		found := s.Refs(c, path, typeSubnet)
+		if len(found) == 0 && IsUnknown(v) {
+			found = s.Refs(c, "ec2Attributes", typeSubnet) // through the input's property dependencies
+			if len(found) == 0 {
+				return undecided(path)
+			}
+		}
+		if len(found) == 0 {
+			return []Finding{{Message: fmt.Sprintf("%s %s is not a subnet of this program; the tenancy of its VPC cannot be checked", path, describe(v)), Undecided: true}}
+		}
+		subnets = append(subnets, found...)
+	}
+	if !set {
+		return fail("ec2Attributes.subnetId is not set: EMR would launch the nodes in the account's default VPC, which has default tenancy (shared hardware)")
+	}
+	var out []Finding
+	for _, subnet := range subnets {
+		vpcs := s.Refs(subnet, "vpcId", typeVPC)
+		if len(vpcs) == 0 {
+			out = append(out, Finding{Message: fmt.Sprintf("the VPC of subnet %s is not defined in this program; its tenancy cannot be checked", subnet.Name), Undecided: true})
+			continue
+		}
+		for _, vpc := range vpcs {
+			v, ok := vpc.Get("instanceTenancy")
+			switch {
+			case ok && IsUnknown(v):
+				out = append(out, undecided("instanceTenancy of VPC "+vpc.Name)...)
+			case v == "dedicated":
+			default:
+				tenancy := "not set (default)"
+				if ok {
+					tenancy = describe(v)
+				}
+				out = append(out, fail("subnet %s is in VPC %s, whose instanceTenancy is %s: EMR has no tenancy setting of its own, so the nodes "+
+					"would run on shared hardware; run EMR only in a dedicated-tenancy VPC", subnet.Name, vpc.Name, tenancy)...)
+			}
+		}
+	}
+	return out
+}
+
+// emrEBSKey returns the KMS key a security configuration encrypts EBS volumes with, "" when it does not.
+func emrEBSKey(sc *Resource) (string, []Finding) {
+	raw, ok := sc.Get("configuration")
+	switch {
+	case !ok:
+		return "", nil
+	case IsUnknown(raw):
+		return "", undecided("configuration of security configuration " + sc.Name)
+	}
+	text, isString := raw.(string)
+	var doc struct {
+		EncryptionConfiguration struct {
+			AtRestEncryptionConfiguration *struct {
+				LocalDiskEncryptionConfiguration *struct {
+					EncryptionKeyProviderType string `json:"EncryptionKeyProviderType"`
+					AwsKmsKey                 string `json:"AwsKmsKey"`
+					EnableEbsEncryption       bool   `json:"EnableEbsEncryption"`
+				} `json:"LocalDiskEncryptionConfiguration"`
+			} `json:"AtRestEncryptionConfiguration"`
+		} `json:"EncryptionConfiguration"`
+	}
+	if !isString || json.Unmarshal([]byte(text), &doc) != nil {
+		return "", fail("security configuration %s is not a JSON document", sc.Name)
+	}
+	rest := doc.EncryptionConfiguration.AtRestEncryptionConfiguration
+	if rest == nil || rest.LocalDiskEncryptionConfiguration == nil {
+		return "", nil
+	}
+	disk := rest.LocalDiskEncryptionConfiguration
+	if !disk.EnableEbsEncryption || disk.EncryptionKeyProviderType != "AwsKms" {
+		return "", nil
+	}
+	return disk.AwsKmsKey, nil
+}
+
+func checkEMRServiceRoleEncryptsVolumes(s *Stack) []Finding {
+	var out []Finding
+	for _, c := range s.OfType(typeEMRCluster) {
+		for _, sc := range s.Refs(c, "securityConfiguration", typeEMRSecurityConfiguration) {
+			key, fs := emrEBSKey(sc)
+			out = append(out, withURN(c.URN, fs)...)
+			if key == "" {
+				continue
+			}
+			out = append(out, withURN(c.URN, emrServiceRoleUsesKey(s, c, key))...)
+		}
+	}
+	return out
+}
+
+// emrServiceRoleUsesKey judges the cluster's service role and the key's policy for EBS's actions.
+func emrServiceRoleUsesKey(s *Stack, c *Resource, key string) []Finding {
+	v, ok := c.Get("serviceRole")
+	if !ok {
+		return fail("serviceRole is not set, so no role can let EBS use key %s for the nodes' volumes", key)
+	}
+	roles := s.Refs(c, "serviceRole", iamRoleType)
+	if len(roles) == 0 {
+		if IsUnknown(v) {
+			return undecided("serviceRole")
+		}
+		return []Finding{{Message: fmt.Sprintf("serviceRole %s is not a role of this program; its permissions on key %s cannot be checked", describe(v), key), Undecided: true}}
+	}
+	region := ""
+	if parts := strings.Split(key, ":"); len(parts) > 4 {
+		region = parts[3]
+	}
+	var out []Finding
+	for _, role := range roles {
+		statements, fs := emrRoleStatements(s, role)
+		if len(fs) > 0 {
+			out = append(out, fs...)
+			continue
+		}
+		var missing []string
+		for _, action := range emrEBSKeyActions {
+			if !emrGrants(statements, action, key, region) {
+				missing = append(missing, action)
+			}
+		}
+		if len(missing) > 0 {
+			out = append(out, fail("service role %s is not allowed %s on key %s, which the security configuration encrypts the nodes' EBS volumes with "+
+				"(EBS uses the key as the service role; a kms:ViaService condition must admit %s)", role.Name, strings.Join(missing, ", "), key, "ec2."+region+".amazonaws.com")...)
+		}
+	}
+	return append(out, emrKeyPolicyDefersToIAM(s, key)...)
+}
+
+// emrRoleStatements returns the statements of a role's own policies: inline, role policies and attached
+// customer managed policies of this program. AWS managed policies are not read (none grants use of a
+// customer managed key).
+func emrRoleStatements(s *Stack, role *Resource) ([]PolicyStatement, []Finding) {
+	var out []PolicyStatement
+	docs, problems := iamIdentityDocs(role)
+	for _, rp := range s.ReferringTo(role, "role", iamRolePolicyType) {
+		d, fs := iamIdentityDocs(rp)
+		docs, problems = append(docs, d...), append(problems, fs...)
+	}
+	for _, att := range s.ReferringTo(role, "role", iamRolePolicyAttachmentType) {
+		for _, policy := range s.Refs(att, "policyArn", iamPolicyType) {
+			d, fs := iamIdentityDocs(policy)
+			docs, problems = append(docs, d...), append(problems, fs...)
+		}
+	}
+	for _, d := range docs {
+		out = append(out, d.doc.Statements...)
+	}
+	return out, problems
+}
+
+// emrGrants reports whether an Allow statement grants action on key, counting the conditions EBS's use
+// depends on: kms:ViaService must admit EC2 in the key's region, and kms:GrantIsForAWSResource holds only
+// in grant requests.
+func emrGrants(statements []PolicyStatement, action, key, region string) bool {
+	for _, st := range statements {
+		if !st.Allows(action) || !emrOnResource(st, key) {
+			continue
+		}
+		if via := st.ConditionValues("kms:ViaService", "StringEquals", "StringLike", "ForAnyValue:StringEquals", "ForAnyValue:StringLike"); len(via) > 0 {
+			admitted := false
+			for _, v := range via {
+				if globMatch(v, "ec2."+region+".amazonaws.com") {
+					admitted = true
+				}
+			}
+			if !admitted {
+				continue
+			}
+		}
+		grantOnly := len(st.ConditionValues("kms:GrantIsForAWSResource", "Bool")) > 0
+		if grantOnly && !strings.EqualFold(action, "kms:CreateGrant") {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+func emrOnResource(st PolicyStatement, arn string) bool {
+	if len(st.NotResources) > 0 {
+		for _, r := range st.NotResources {
+			if globMatch(r, arn) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, r := range st.Resources {
+		if globMatch(r, arn) {
+			return true
+		}
+	}
+	return false
+}
+
+// emrKeyPolicyDefersToIAM checks, for a key of this program, that its policy allows the account (its root
+// principal) to use it, which is what lets identity policies grant EBS's actions (KMS Developer Guide,
+// "Default key policy": the statement that allows access to the AWS account and enables IAM policies).
+func emrKeyPolicyDefersToIAM(s *Stack, keyARN string) []Finding {
+	for _, k := range s.OfType(kmsKeyType) {
+		if !k.identifiedBy(keyARN) {
+			continue
+		}
+		doc, fs := policyAt(k, "policy")
+		if doc == nil {
+			return withURN(k.URN, fs)
+		}
+		account := ""
+		if parts := strings.Split(keyARN, ":"); len(parts) > 4 {
+			account = parts[4]
+		}
+		for _, action := range emrEBSKeyActions {
+			deferred := false
+			for _, st := range doc.Statements {
+				if !st.Allows(action) {
+					continue
+				}
+				for _, p := range st.Principals["AWS"] {
+					if p == account || strings.HasSuffix(p, ":iam::"+account+":root") {
+						deferred = true
+					}
+				}
+			}
+			if !deferred {
+				return []Finding{{URN: k.URN, Message: fmt.Sprintf("the policy of key %s does not allow %s to account %s, so no IAM policy can grant it to "+
+					"the EMR service role; keep the statement that lets the account's IAM policies decide", k.Name, action, account)}}
+			}
+		}
+	}
+	return nil
 }
 
 func checkEMRKerberos(s *Stack) []Finding {
