@@ -41,7 +41,7 @@ func testWorker() UserData {
 	return UserData{PIT: "study", Role: RoleWorker, LogGroup: "/sce/study/worker", Region: "us-west-2", MountPoint: WorkerScratchMount,
 		Worker: &WorkerSettings{QueueURL: "https://sqs.us-west-2.amazonaws.com/111122223333/study-ledger",
 			OutputBucket: "study-output-a1b2c3", KMSKeyARN: "arn:aws:kms:us-west-2:111122223333:key/0f0e0d0c-0b0a-0908-0706-050403020100",
-			BinaryURI: "s3://study-ancillary-a1b2c3/software/sce-worker/c5.xlarge/sce-worker", Pipeline: "/opt/sce/pipeline/run",
+			BinaryURI: "s3://study-ancillary-a1b2c3/software/sce-worker/c5.xlarge/sce-worker", BinarySHA256: testSumB, Pipeline: "/opt/sce/pipeline/run",
 			PipelineURI: "s3://study-ancillary-a1b2c3/pipelines/run", PipelineSHA256: testSumA, PipelinePath: "/opt/sce/pipeline/run",
 			IdleMinutes: 15, GroupName: "study-workers", ScratchDevice: WorkerScratchDevice, MetricNamespace: WorkerMetricNamespace}}
 }
@@ -75,14 +75,6 @@ var (
 	imdsLatest = regexp.MustCompile(`http://169\.254\.169\.254/latest/`)
 )
 
-// unverifiedDownloads are downloads the scripts may use without a checksum, each with its reason.
-var unverifiedDownloads = map[string]string{
-	// The worker binary is built from this module by `pulumi up` and uploaded by the deployment itself
-	// with SSE-KMS into the project's bucket, which the workers cannot write; it is not fetched from
-	// outside AWS.
-	"/usr/local/bin/sce-worker": "built and uploaded by the deployment",
-}
-
 func TestRenderedScriptsPinEveryRelease(t *testing.T) {
 	for name, s := range renderedScripts(t) {
 		assert.NotContains(t, s, "releases/latest", name)
@@ -102,9 +94,6 @@ func TestEveryDownloadIsCheckedBeforeItIsUsed(t *testing.T) {
 		for _, re := range []*regexp.Regexp{curlOutput, s3Copy} {
 			for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
 				file := strings.Trim(s[m[2]:m[3]], `'"`)
-				if unverifiedDownloads[file] != "" {
-					continue
-				}
 				rest := s[m[1]:]
 				next := strings.Index(rest, file)
 				require.GreaterOrEqual(t, next, 0, "%s: %s is downloaded and never checked", name, file)
@@ -117,7 +106,7 @@ func TestEveryDownloadIsCheckedBeforeItIsUsed(t *testing.T) {
 			}
 		}
 	}
-	assert.Equal(t, 5, checked, "compose on both Atlas hosts, Miniforge on both workstations, the worker's pipeline")
+	assert.Equal(t, 6, checked, "compose on both Atlas hosts, Miniforge on both workstations, the worker's binary and pipeline")
 }
 
 func TestScriptsRefuseAnotherArchitecture(t *testing.T) {
@@ -172,6 +161,7 @@ func TestRenderUserDataRefusesUnpinnedDownloads(t *testing.T) {
 		{"a workstation with R and no installer checksum", func(u *UserData) { *u = testWorkstation(ArchARM, "r"); u.Miniforge.SHA256 = "" }},
 		{"a workstation with JupyterLab unpinned", func(u *UserData) { *u = testWorkstation(ArchX86, "jupyter"); u.JupyterLabVersion = "" }},
 		{"a worker without its pipeline's checksum", func(u *UserData) { *u = testWorker(); u.Worker.PipelineSHA256 = "" }},
+		{"a worker without its binary's checksum", func(u *UserData) { *u = testWorker(); u.Worker.BinarySHA256 = "" }},
 		{"a worker with a quote in its pipeline address", func(u *UserData) { *u = testWorker(); u.Worker.PipelineURI = "s3://b/p'; reboot; '" }},
 	}
 	for _, tt := range tests {

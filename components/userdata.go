@@ -58,8 +58,9 @@ type UserData struct {
 type WorkerSettings struct {
 	// QueueURL, OutputBucket and KMSKeyARN are the worker's queue, results bucket and key.
 	QueueURL, OutputBucket, KMSKeyARN string
-	// BinaryURI is the s3:// address of the worker executable.
-	BinaryURI string
+	// BinaryURI is the s3:// address of the worker executable, BinarySHA256 its checksum (the digest S3
+	// computed when the deployment uploaded it).
+	BinaryURI, BinarySHA256 string
 	// Pipeline is the program, or JSON array of program and arguments, run on each object.
 	Pipeline string
 	// PipelineURI is the s3:// address of the pipeline file, PipelineSHA256 its checksum and PipelinePath
@@ -197,6 +198,9 @@ func (w *WorkerSettings) check(u UserData) error {
 	}
 	if w.Pipeline == "" || strings.ContainsAny(w.Pipeline, "'\n\r") || w.IdleMinutes < 1 {
 		return fmt.Errorf("user data: a worker needs a one-line pipeline without single quotes and an idle time")
+	}
+	if !sha256Hex.MatchString(w.BinarySHA256) {
+		return fmt.Errorf("user data: a worker needs its binary's sha256")
 	}
 	if !sha256Hex.MatchString(w.PipelineSHA256) || !strings.HasPrefix(w.PipelinePath, "/") || !strings.HasPrefix(w.PipelineURI, "s3://") {
 		return fmt.Errorf("user data: a worker needs its pipeline's s3:// address, sha256 and absolute install path")

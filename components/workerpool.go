@@ -1,7 +1,9 @@
 package components
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"regexp"
 
@@ -173,7 +175,10 @@ func NewWorkerPool(ctx *pulumi.Context, name string, args *WorkerPoolArgs, opts 
 		ServerSideEncryption: pulumi.String("aws:kms"),
 		KmsKeyId:             a.KMSKeyARN,
 		BucketKeyEnabled:     pulumi.Bool(true),
-		Tags:                 pulumi.StringMap{"Name": pulumi.String(a.PIT + "-worker-binary")},
+		// S3 checks the upload against its SHA-256 and keeps the digest, which the workers check their
+		// download against.
+		ChecksumAlgorithm: pulumi.String("SHA256"),
+		Tags:              pulumi.StringMap{"Name": pulumi.String(a.PIT + "-worker-binary")},
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("upload worker binary: %w", err)
@@ -192,13 +197,17 @@ func NewWorkerPool(ctx *pulumi.Context, name string, args *WorkerPoolArgs, opts 
 		return nil, err
 	}
 
-	userData := pulumi.All(a.QueueURL, a.Output.Bucket.Bucket, a.KMSKeyARN, a.Software.Bucket.Bucket, binary.Key).ApplyT(func(v []any) (string, error) {
+	userData := pulumi.All(a.QueueURL, a.Output.Bucket.Bucket, a.KMSKeyARN, a.Software.Bucket.Bucket, binary.Key, binary.ChecksumSha256).ApplyT(func(v []any) (string, error) {
+		binarySum, err := hexSHA256(v[5].(string))
+		if err != nil {
+			return "", fmt.Errorf("worker binary: %w", err)
+		}
 		script, err := RenderUserData(UserData{
 			PIT: a.PIT, Role: RoleWorker, LogGroup: groupName, Region: a.ARNs.Region,
 			MountPoint: WorkerScratchMount,
 			Worker: &WorkerSettings{
 				QueueURL: v[0].(string), OutputBucket: v[1].(string), KMSKeyARN: v[2].(string),
-				BinaryURI: "s3://" + v[3].(string) + "/" + v[4].(string), Pipeline: a.PipelineCommand,
+				BinaryURI: "s3://" + v[3].(string) + "/" + v[4].(string), BinarySHA256: binarySum, Pipeline: a.PipelineCommand,
 				PipelineURI: "s3://" + v[3].(string) + "/" + a.Pipeline.Key(), PipelineSHA256: a.Pipeline.SHA256,
 				PipelinePath: a.Pipeline.Path(),
 				IdleMinutes:  a.IdleMinutes, GroupName: w.GroupName, ScratchDevice: WorkerScratchDevice,
@@ -283,6 +292,15 @@ func NewWorkerPool(ctx *pulumi.Context, name string, args *WorkerPoolArgs, opts 
 		return nil, fmt.Errorf("register worker pool outputs: %w", err)
 	}
 	return w, nil
+}
+
+// hexSHA256 turns S3's base64 SHA-256 digest into the hex form sha256sum checks.
+func hexSHA256(b64 string) (string, error) {
+	sum, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil || len(sum) != sha256.Size {
+		return "", fmt.Errorf("S3 returned %q, not a base64 SHA-256 digest", b64)
+	}
+	return hex.EncodeToString(sum), nil
 }
 
 // workerStatements is the workers' least privilege: read data-in, write output, fetch their binary and

@@ -2,6 +2,7 @@ package stack_test
 
 import (
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"regexp"
@@ -221,6 +222,11 @@ func TestWorkerUserDataStartsTheWorkerAndLeavesWhenIdle(t *testing.T) {
 	binary := one(t, p, "aws:s3/bucketObjectv2:BucketObjectv2", "study-workers-binary")
 	assert.Contains(t, script, "s3://"+out(bucketOf(t, p, "ancillary"), "bucket")+"/"+in(binary, "key"))
 	assert.Equal(t, "aws:kms", in(binary, "serverSideEncryption"))
+	assert.Equal(t, "SHA256", in(binary, "checksumAlgorithm"), "S3 checks the upload and keeps its SHA-256")
+	sum, err := base64.StdEncoding.DecodeString(out(binary, "checksumSha256"))
+	require.NoError(t, err)
+	assert.Contains(t, script, "echo '"+hex.EncodeToString(sum)+"  /root/sce-downloads/sce-worker' | sha256sum --check --strict",
+		"the worker installs its binary only if it is the object the deployment uploaded")
 }
 
 // TestWorkerUserDataConfiguresTheWorkerBinary reads the environment file the user data writes the way
