@@ -31,6 +31,13 @@ type AtlasHostArgs struct {
 	InstanceType string
 	// AMI is the Amazon Linux 2023 image. Required.
 	AMI string
+	// Arch is the machine name of InstanceType's processor, x86_64 or aarch64: the docker compose asset
+	// fetched. Default: x86_64.
+	Arch string
+	// Images are WebAPI's, Atlas's and WebAPI's PostgreSQL's images, each at a version tag. Required.
+	Images AtlasImages
+	// Compose is the docker compose release and the sha256 of its asset for Arch. Required.
+	Compose PinnedDownload
 	// KeyName is the builder's key pair. Required.
 	KeyName pulumi.StringInput
 	// KMSKeyARN encrypts the root volume (which holds WebAPI's database) and the log group. Required.
@@ -74,6 +81,13 @@ func NewAtlasHost(ctx *pulumi.Context, name string, args *AtlasHostArgs, opts ..
 	}
 	if a.LogRetentionDays == 0 {
 		a.LogRetentionDays = SixYearsDays
+	}
+	if a.Arch == "" {
+		a.Arch = ArchX86
+	}
+	// The pins are checked before anything is registered, not first in the user data's apply.
+	if err := (UserData{Role: RoleAtlas, Arch: a.Arch, Images: a.Images, Compose: a.Compose}).checkDownloads(); err != nil {
+		return nil, fmt.Errorf("atlas host %s: %w", name, err)
 	}
 	h := &AtlasHost{}
 	if err := ctx.RegisterComponentResource("sce:data:AtlasHost", name, h, opts...); err != nil {
@@ -128,7 +142,8 @@ func NewAtlasHost(ctx *pulumi.Context, name string, args *AtlasHostArgs, opts ..
 		host, port := splitEndpoint(v[0].(string))
 		return RenderUserData(UserData{PIT: a.PIT, Role: RoleAtlas, LogGroup: groupName, Researchers: a.Researchers,
 			Region: a.ARNs.Region, ReadOnlySecretARN: v[1].(string), RedshiftHost: host, RedshiftPort: port,
-			Database: a.Database, CDMSchema: a.CDMSchema, ResultsSchema: a.ResultsSchema, AtlasPort: AtlasPort, WebAPIPort: WebAPIPort})
+			Database: a.Database, CDMSchema: a.CDMSchema, ResultsSchema: a.ResultsSchema, AtlasPort: AtlasPort, WebAPIPort: WebAPIPort,
+			Arch: a.Arch, Images: a.Images, Compose: a.Compose})
 	}).(pulumi.StringOutput)
 	inst := hardenedInstance(a.AMI, a.InstanceType, a.KMSKeyARN)
 	inst.SubnetId = a.SubnetID

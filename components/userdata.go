@@ -41,6 +41,15 @@ type UserData struct {
 	// Atlas host: the AWS region, the read-only user's secret, the Redshift endpoint and the schemas.
 	Region, ReadOnlySecretARN, RedshiftHost, Database, CDMSchema, ResultsSchema string
 	RedshiftPort, AtlasPort, WebAPIPort                                         int
+	// Arch is the instance's machine name (`uname -m`), x86_64 or aarch64: the pinned downloads are its
+	// assets, and the script refuses to run on another.
+	Arch string
+	// Images and Compose are the Atlas host's container images and docker compose plugin.
+	Images  AtlasImages
+	Compose PinnedDownload
+	// Miniforge is the workstation's installer for R, JupyterLabVersion the JupyterLab release it installs.
+	Miniforge         PinnedDownload
+	JupyterLabVersion string
 	// Worker holds a worker's settings; nil for other roles.
 	Worker *WorkerSettings
 }
@@ -49,10 +58,14 @@ type UserData struct {
 type WorkerSettings struct {
 	// QueueURL, OutputBucket and KMSKeyARN are the worker's queue, results bucket and key.
 	QueueURL, OutputBucket, KMSKeyARN string
-	// BinaryURI is the s3:// address of the worker executable.
-	BinaryURI string
+	// BinaryURI is the s3:// address of the worker executable, BinarySHA256 its checksum (the digest S3
+	// computed when the deployment uploaded it).
+	BinaryURI, BinarySHA256 string
 	// Pipeline is the program, or JSON array of program and arguments, run on each object.
 	Pipeline string
+	// PipelineURI is the s3:// address of the pipeline file, PipelineSHA256 its checksum and PipelinePath
+	// where the worker installs it once the checksum matched.
+	PipelineURI, PipelineSHA256, PipelinePath string
 	// IdleMinutes without work end the worker.
 	IdleMinutes int
 	// GroupName is the Auto Scaling group the worker leaves when idle.
@@ -97,6 +110,8 @@ var (
 	safePubKey = regexp.MustCompile(`^[a-z0-9-]+ [A-Za-z0-9+/=]+( [^'\n\r]*)?$`)
 	// safeAtlasValue admits ARNs, host names and schema names.
 	safeAtlasValue = regexp.MustCompile(`^[A-Za-z0-9._:/+=@-]+$`)
+	// safeJupyterLabVersion is a final JupyterLab release.
+	safeJupyterLabVersion = regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+$`)
 )
 
 // check refuses any value that could break out of the script's quoting. Configuration validates them
@@ -109,6 +124,9 @@ func (u UserData) check() error {
 		if err := u.Worker.check(u); err != nil {
 			return err
 		}
+	}
+	if err := u.checkDownloads(); err != nil {
+		return err
 	}
 	if u.Role == RoleAtlas {
 		for name, v := range map[string]string{"region": u.Region, "secret": u.ReadOnlySecretARN, "host": u.RedshiftHost,
@@ -129,6 +147,33 @@ func (u UserData) check() error {
 	return checkResearchers(u.Researchers)
 }
 
+// checkDownloads refuses a script that would fetch software without a pinned release and checksum for
+// the instance's architecture: the Atlas host's images and docker compose, the workstation's Miniforge
+// (for R) and JupyterLab.
+func (u UserData) checkDownloads() error {
+	switch {
+	case u.Role == RoleAtlas:
+		if err := checkArch(u.Arch); err != nil {
+			return err
+		}
+		if err := u.Images.check(); err != nil {
+			return err
+		}
+		return u.Compose.check("docker compose")
+	case u.Role == RoleWorkstation && u.HasTool("r"):
+		if err := checkArch(u.Arch); err != nil {
+			return err
+		}
+		if err := u.Miniforge.check("Miniforge"); err != nil {
+			return err
+		}
+	}
+	if u.Role == RoleWorkstation && u.HasTool("jupyter") && !safeJupyterLabVersion.MatchString(u.JupyterLabVersion) {
+		return fmt.Errorf("user data: JupyterLab release %q is not a pinned version", u.JupyterLabVersion)
+	}
+	return nil
+}
+
 // checkResearchers refuses logins and keys that could break out of the scripts' quoting.
 func checkResearchers(rs []Researcher) error {
 	for _, r := range rs {
@@ -145,7 +190,7 @@ func (w *WorkerSettings) check(u UserData) error {
 		return fmt.Errorf("user data: a worker needs its settings")
 	}
 	for name, v := range map[string]string{"queue URL": w.QueueURL, "output bucket": w.OutputBucket, "key": w.KMSKeyARN,
-		"binary": w.BinaryURI, "group": w.GroupName, "scratch device": w.ScratchDevice, "metric namespace": w.MetricNamespace,
+		"binary": w.BinaryURI, "pipeline": w.PipelineURI, "pipeline path": w.PipelinePath, "group": w.GroupName, "scratch device": w.ScratchDevice, "metric namespace": w.MetricNamespace,
 		"region": u.Region, "mount point": u.MountPoint} {
 		if !safeAtlasValue.MatchString(v) {
 			return fmt.Errorf("user data: worker %s %q is not a plain value", name, v)
@@ -153,6 +198,12 @@ func (w *WorkerSettings) check(u UserData) error {
 	}
 	if w.Pipeline == "" || strings.ContainsAny(w.Pipeline, "'\n\r") || w.IdleMinutes < 1 {
 		return fmt.Errorf("user data: a worker needs a one-line pipeline without single quotes and an idle time")
+	}
+	if !sha256Hex.MatchString(w.BinarySHA256) {
+		return fmt.Errorf("user data: a worker needs its binary's sha256")
+	}
+	if !sha256Hex.MatchString(w.PipelineSHA256) || !strings.HasPrefix(w.PipelinePath, "/") || !strings.HasPrefix(w.PipelineURI, "s3://") {
+		return fmt.Errorf("user data: a worker needs its pipeline's s3:// address, sha256 and absolute install path")
 	}
 	return nil
 }

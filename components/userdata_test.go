@@ -20,8 +20,7 @@ var testResearchers = []Researcher{
 
 func workstationUserData(t *testing.T, tools ...string) string {
 	t.Helper()
-	s, err := RenderUserData(UserData{PIT: "study", Role: RoleWorkstation, LogGroup: "/sce/study/workstation",
-		Researchers: testResearchers, DataVolumeID: "vol-0123456789abcdef0", MountPoint: "/study", Tools: tools})
+	s, err := RenderUserData(testWorkstation(ArchX86, tools...))
 	require.NoError(t, err)
 	return s
 }
@@ -108,7 +107,7 @@ func TestWorkstationUserDataInstallsTheConfiguredTools(t *testing.T) {
 	all := workstationUserData(t, "jupyter", "r")
 	bashSyntax(t, all)
 	assert.Contains(t, all, "dnf -y install python3 python3-pip", "jupyter implies python")
-	assert.Contains(t, all, "/opt/sce/jupyter/bin/pip install --upgrade jupyterlab")
+	assert.Contains(t, all, "/opt/sce/jupyter/bin/pip install 'jupyterlab==4.4.3'", "a pinned JupyterLab release")
 	assert.Contains(t, all, "--proto '=https'", "R's installer is fetched over TLS only")
 	assert.Contains(t, all, "r-base r-essentials")
 	assert.Less(t, strings.Index(all, "systemctl enable --now auditd"), strings.Index(all, "jupyterlab"), "tools come after hardening")

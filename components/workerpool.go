@@ -1,8 +1,11 @@
 package components
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
+	"regexp"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -23,6 +26,11 @@ const (
 	WorkerMetricNamespace = "SCE/Workers"
 	// WorkerBinaryPrefix is the key prefix of the worker binary in the ancillary bucket.
 	WorkerBinaryPrefix = "software/sce-worker/"
+	// WorkerPipelinePrefix is the key prefix, in the ancillary bucket, of the pipelines the builder uploads.
+	WorkerPipelinePrefix = "pipelines/"
+	// WorkerPipelineDir is where a worker installs its pipeline: root-owned, read-only to the worker's
+	// service (ProtectSystem=strict).
+	WorkerPipelineDir = "/opt/sce/pipeline"
 	// workerWarmupSeconds is how long a new worker takes to boot, patch and start polling.
 	workerWarmupSeconds = 300
 	// maxStepAdjustments is Auto Scaling's limit of step adjustments in one policy.
@@ -43,7 +51,10 @@ type WorkerPoolArgs struct {
 	MaxWorkers int
 	// ScratchGiB is the size of each worker's encrypted scratch volume.
 	ScratchGiB int
-	// PipelineCommand is what a worker runs on each object; IdleMinutes without work end a worker.
+	// Pipeline is the file each worker installs from the Software bucket before it starts. Required.
+	Pipeline WorkerPipeline
+	// PipelineCommand is what a worker runs on each object: it names Pipeline.Path() (config checks it);
+	// IdleMinutes without work end a worker.
 	PipelineCommand string
 	IdleMinutes     int
 	// KMSKeyARN encrypts the volumes, the results and the log group. Required.
@@ -59,6 +70,32 @@ type WorkerPoolArgs struct {
 	// LogRetentionDays is the workers' log group retention; Protect marks it protected.
 	LogRetentionDays int
 	Protect          bool
+}
+
+// WorkerPipeline is the pipeline the builder uploads to the ancillary bucket as pipelines/<Name>: one
+// executable file, checked against SHA256 before a worker installs it at Path(). The workers' role may read
+// that one object.
+type WorkerPipeline struct {
+	// Name is the file's name: a plain path segment. Required.
+	Name string
+	// SHA256 is the file's checksum, 64 lower-case hex digits. Required.
+	SHA256 string
+}
+
+// Key is the pipeline's key in the ancillary bucket.
+func (p WorkerPipeline) Key() string { return WorkerPipelinePrefix + p.Name }
+
+// Path is where a worker installs the pipeline.
+func (p WorkerPipeline) Path() string { return WorkerPipelineDir + "/" + p.Name }
+
+// safePipelineName is a file name that is a plain S3 key segment and path segment.
+var safePipelineName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
+
+func (p WorkerPipeline) check() error {
+	if !safePipelineName.MatchString(p.Name) || !sha256Hex.MatchString(p.SHA256) {
+		return fmt.Errorf("a pipeline is required: a plain file name (got %q) and its sha256 (got %q)", p.Name, p.SHA256)
+	}
+	return nil
 }
 
 // WorkerPool is the seed's "Launch W x 5 Dedicated instances": an Auto Scaling group of dedicated,
@@ -87,6 +124,9 @@ func (a *WorkerPoolArgs) check(name string) error {
 	}
 	if a.MaxWorkers < 1 || a.ScratchGiB < 1 || a.IdleMinutes < 1 || a.PipelineCommand == "" {
 		return fmt.Errorf("worker pool %s: at least one worker, a scratch volume, an idle time and a pipeline command are required", name)
+	}
+	if err := a.Pipeline.check(); err != nil {
+		return fmt.Errorf("worker pool %s: %w", name, err)
 	}
 	return nil
 }
@@ -135,7 +175,10 @@ func NewWorkerPool(ctx *pulumi.Context, name string, args *WorkerPoolArgs, opts 
 		ServerSideEncryption: pulumi.String("aws:kms"),
 		KmsKeyId:             a.KMSKeyARN,
 		BucketKeyEnabled:     pulumi.Bool(true),
-		Tags:                 pulumi.StringMap{"Name": pulumi.String(a.PIT + "-worker-binary")},
+		// S3 checks the upload against its SHA-256 and keeps the digest, which the workers check their
+		// download against.
+		ChecksumAlgorithm: pulumi.String("SHA256"),
+		Tags:              pulumi.StringMap{"Name": pulumi.String(a.PIT + "-worker-binary")},
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("upload worker binary: %w", err)
@@ -154,14 +197,20 @@ func NewWorkerPool(ctx *pulumi.Context, name string, args *WorkerPoolArgs, opts 
 		return nil, err
 	}
 
-	userData := pulumi.All(a.QueueURL, a.Output.Bucket.Bucket, a.KMSKeyARN, a.Software.Bucket.Bucket, binary.Key).ApplyT(func(v []any) (string, error) {
+	userData := pulumi.All(a.QueueURL, a.Output.Bucket.Bucket, a.KMSKeyARN, a.Software.Bucket.Bucket, binary.Key, binary.ChecksumSha256).ApplyT(func(v []any) (string, error) {
+		binarySum, err := hexSHA256(v[5].(string))
+		if err != nil {
+			return "", fmt.Errorf("worker binary: %w", err)
+		}
 		script, err := RenderUserData(UserData{
 			PIT: a.PIT, Role: RoleWorker, LogGroup: groupName, Region: a.ARNs.Region,
 			MountPoint: WorkerScratchMount,
 			Worker: &WorkerSettings{
 				QueueURL: v[0].(string), OutputBucket: v[1].(string), KMSKeyARN: v[2].(string),
-				BinaryURI: "s3://" + v[3].(string) + "/" + v[4].(string), Pipeline: a.PipelineCommand,
-				IdleMinutes: a.IdleMinutes, GroupName: w.GroupName, ScratchDevice: WorkerScratchDevice,
+				BinaryURI: "s3://" + v[3].(string) + "/" + v[4].(string), BinarySHA256: binarySum, Pipeline: a.PipelineCommand,
+				PipelineURI: "s3://" + v[3].(string) + "/" + a.Pipeline.Key(), PipelineSHA256: a.Pipeline.SHA256,
+				PipelinePath: a.Pipeline.Path(),
+				IdleMinutes:  a.IdleMinutes, GroupName: w.GroupName, ScratchDevice: WorkerScratchDevice,
 				MetricNamespace: WorkerMetricNamespace,
 			},
 		})
@@ -245,8 +294,17 @@ func NewWorkerPool(ctx *pulumi.Context, name string, args *WorkerPoolArgs, opts 
 	return w, nil
 }
 
-// workerStatements is the workers' least privilege: read data-in, write output, fetch their binary, take
-// the queue, use the project key, publish their metrics and remove themselves from the group.
+// hexSHA256 turns S3's base64 SHA-256 digest into the hex form sha256sum checks.
+func hexSHA256(b64 string) (string, error) {
+	sum, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil || len(sum) != sha256.Size {
+		return "", fmt.Errorf("S3 returned %q, not a base64 SHA-256 digest", b64)
+	}
+	return hex.EncodeToString(sum), nil
+}
+
+// workerStatements is the workers' least privilege: read data-in, write output, fetch their binary and
+// the one pipeline object, take the queue, use the project key, publish their metrics and remove themselves from the group.
 func workerStatements(a WorkerPoolArgs, input, output, software, queue, key string) []Statement {
 	group := fmt.Sprintf("arn:%s:autoscaling:%s:%s:autoScalingGroup:*:autoScalingGroupName/%s",
 		a.ARNs.Partition, a.ARNs.Region, a.ARNs.AccountID, WorkerGroupName(a.PIT))
@@ -257,6 +315,8 @@ func workerStatements(a WorkerPoolArgs, input, output, software, queue, key stri
 			Resource: []string{a.ARNs.Objects(output)}},
 		{Sid: "FetchWorkerBinary", Effect: Allow, Action: []string{"s3:GetObject"},
 			Resource: []string{a.ARNs.Bucket(software) + "/" + WorkerBinaryPrefix + "*"}},
+		{Sid: "FetchThePipeline", Effect: Allow, Action: []string{"s3:GetObject"},
+			Resource: []string{a.ARNs.Bucket(software) + "/" + a.Pipeline.Key()}},
 		{Sid: "TakeWorkFromQueue", Effect: Allow,
 			Action:   []string{"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"},
 			Resource: []string{queue}},

@@ -35,6 +35,13 @@ type WorkstationArgs struct {
 	Researchers []Researcher
 	// Tools are installed at first boot (python, jupyter, r). Default: none.
 	Tools []string
+	// Arch is the machine name of InstanceType's processor, x86_64 or aarch64: the Miniforge asset fetched.
+	// Default: x86_64.
+	Arch string
+	// Miniforge is the release and the sha256 of its installer for Arch. Required with the r tool.
+	Miniforge PinnedDownload
+	// JupyterLabVersion is the JupyterLab release installed. Required with the jupyter tool.
+	JupyterLabVersion string
 	// LogRetentionDays of the workstation's log group. Default: 2192.
 	LogRetentionDays int
 	// Protect marks the log group protected. Default: false.
@@ -90,6 +97,13 @@ func NewPrivateWorkstation(ctx *pulumi.Context, name string, args *WorkstationAr
 	if a.LogRetentionDays == 0 {
 		a.LogRetentionDays = SixYearsDays
 	}
+	if a.Arch == "" {
+		a.Arch = ArchX86
+	}
+	// The pins are checked before anything is registered, not first in the user data's apply.
+	if err := (UserData{Role: RoleWorkstation, Tools: a.Tools, Arch: a.Arch, Miniforge: a.Miniforge, JupyterLabVersion: a.JupyterLabVersion}).checkDownloads(); err != nil {
+		return nil, fmt.Errorf("workstation %s: %w", name, err)
+	}
 	w := &PrivateWorkstation{}
 	if err := ctx.RegisterComponentResource("sce:compute:PrivateWorkstation", name, w, opts...); err != nil {
 		return nil, fmt.Errorf("register workstation %s: %w", name, err)
@@ -144,7 +158,8 @@ func NewPrivateWorkstation(ctx *pulumi.Context, name string, args *WorkstationAr
 	mount := "/" + a.PIT
 	userData := w.DataVolume.ID().ToStringOutput().ApplyT(func(volumeID string) (string, error) {
 		return RenderUserData(UserData{PIT: a.PIT, Role: RoleWorkstation, LogGroup: groupName, Researchers: a.Researchers,
-			DataVolumeID: volumeID, MountPoint: mount, Tools: a.Tools})
+			DataVolumeID: volumeID, MountPoint: mount, Tools: a.Tools,
+			Arch: a.Arch, Miniforge: a.Miniforge, JupyterLabVersion: a.JupyterLabVersion})
 	}).(pulumi.StringOutput)
 	inst := hardenedInstance(a.AMI, a.InstanceType, a.KMSKeyARN)
 	inst.SubnetId = a.SubnetID

@@ -73,6 +73,8 @@ type Config struct {
 	EMR EMR
 	// BackupRetentionDays is how long AWS Backup keeps a recovery point.
 	BackupRetentionDays int
+	// Software pins the releases and checksums of what the boot scripts download.
+	Software Software
 }
 
 // Schedule is when the instances run.
@@ -170,6 +172,7 @@ func Load(get Getter) (*Config, error) {
 	c.EMR = r.emr()
 	r.checkEMRTenancy(c)
 	c.BackupRetentionDays = r.integer(KeyBackupRetentionDays, 1, 36500)
+	c.Software = r.software(c)
 
 	if err := r.ps.err(); err != nil {
 		return nil, err

@@ -77,6 +77,64 @@ func TestLoadAppliesDefaults(t *testing.T) {
 		CoreInstanceCount: 2, IdleMinutes: 60}, c.EMR)
 	assert.Equal(t, 35, c.BackupRetentionDays)
 	assert.Equal(t, TenancyDedicated, c.VPCTenancy, "the VPC is dedicated unless Redshift needs otherwise")
+	assert.Equal(t, Software{
+		WebAPIImage: "docker.io/ohdsi/webapi:2.14.0", AtlasImage: "docker.io/ohdsi/atlas:2.14.0", PostgresImage: "docker.io/library/postgres:16.4",
+		Compose: Download{Version: "v2.38.2", SHA256AMD64: "486b3ffc0f806ca2efbc430cef89955386011662f0c76bad17c103d059cfa9cf",
+			SHA256ARM64: "4d0f7678dd3338452beba4518e36a8e22b20cad79ba2535c687da554dc3997fb"},
+		Miniforge: Download{Version: "26.3.2-3", SHA256AMD64: "848194851a98903134187fbb4ab50efe87b003e0c0f808f97644b7524a62bf2c",
+			SHA256ARM64: "2c113a69297e612b01ca0f320c22a3107a11f2ab9b573d79ac868a175945ce29"},
+		JupyterLabVersion: "4.4.3",
+	}, c.Software, "every download is pinned by default")
+}
+
+func TestPipelineCommandDefaultsToTheInstalledPipeline(t *testing.T) {
+	tests := []struct {
+		name, command, want string
+	}{
+		{"no command runs the installed pipeline", "", "/opt/sce/pipeline/run"},
+		{"the installed pipeline with arguments", `["/opt/sce/pipeline/run","--fast"]`, `["/opt/sce/pipeline/run","--fast"]`},
+		{"an interpreter running the installed script", `["/usr/bin/python3","/opt/sce/pipeline/run"]`, `["/usr/bin/python3","/opt/sce/pipeline/run"]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Load(FromMap(workersOn(map[string]string{"sce:workerPipelineCommand": tt.command})))
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, c.Workers.PipelineCommand)
+			assert.Equal(t, "/opt/sce/pipeline/run", PipelinePath(c.Workers.PipelineObject))
+		})
+	}
+}
+
+func TestSoftwareAcceptsPinnedImagesAndOtherReleases(t *testing.T) {
+	digest := "@sha256:" + pipelineSum
+	c, err := Load(FromMap(with(map[string]string{
+		"sce:atlasWebApiImage": "docker.io/ohdsi/webapi:2.14.0" + digest, "sce:atlasImage": "ohdsi/atlas:2.14.1",
+		"sce:atlasPostgresImage": "public.ecr.aws/docker/library/postgres:16.4-bookworm",
+		"sce:omopEnabled":        "true", "sce:vpcTenancy": "default", "sce:atlasInstanceType": "m7g.xlarge", "sce:dockerComposeSha256Amd64": "",
+		"sce:miniforgeVersion": "26.1.1-3", "sce:miniforgeSha256Amd64": pipelineSum, "sce:miniforgeSha256Arm64": "",
+	})))
+	require.NoError(t, err, "a digest, another registry, an empty checksum of an unused architecture and a new release with its own checksum")
+	assert.Equal(t, "docker.io/ohdsi/webapi:2.14.0"+digest, c.Software.WebAPIImage)
+	assert.Equal(t, c.Software.Compose.SHA256ARM64, c.Software.Compose.SHA256(c.OMOP.AtlasInstanceType), "a Graviton host takes the aarch64 checksum")
+	assert.Equal(t, pipelineSum, c.Software.Miniforge.SHA256(c.WorkstationInstanceType))
+}
+
+func TestArchFollowsTheInstanceFamily(t *testing.T) {
+	for typ, want := range map[string]string{"c5.xlarge": "x86_64", "m7g.large": "aarch64", "r6gd.2xlarge": "aarch64", "c6in.large": "x86_64", "m7i-flex.large": "x86_64"} {
+		assert.Equal(t, want, Arch(typ), typ)
+	}
+}
+
+// pipelineSum is a well-formed sha256 for the tests (that of the empty file).
+const pipelineSum = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+// workersOn is the configuration change that turns the pool on with a pipeline named run.
+func workersOn(changes map[string]string) map[string]string {
+	c := map[string]string{"sce:workersEnabled": "true", "sce:workerPipelineObject": "run", "sce:workerPipelineSha256": pipelineSum}
+	for k, v := range changes {
+		c[k] = v
+	}
+	return with(c)
 }
 
 // TestVPCTenancyFollowsRedshift: Redshift refuses dedicated-tenancy VPCs, so omopEnabled needs default
@@ -113,14 +171,15 @@ func TestVPCTenancyFollowsRedshift(t *testing.T) {
 }
 
 func TestWorkersAndEMRAreReadWhenEnabled(t *testing.T) {
-	c, err := Load(FromMap(with(map[string]string{
-		"sce:workersEnabled": "true", "sce:workerPipelineCommand": `["/opt/pipeline/run","--threads","4"]`,
-		"sce:maxWorkers": "8", "sce:workerInstanceType": "r6i.2xlarge", "sce:workerIdleMinutes": "30",
+	c, err := Load(FromMap(workersOn(map[string]string{
+		"sce:workerPipelineCommand": `["/opt/sce/pipeline/run","--threads","4"]`,
+		"sce:maxWorkers":            "8", "sce:workerInstanceType": "r6i.2xlarge", "sce:workerIdleMinutes": "30",
 		"sce:emrEnabled": "true", "sce:emrReleaseLabel": "emr-6.15.0", "sce:emrCoreInstanceCount": "4",
 	})))
 	require.NoError(t, err)
 	assert.Equal(t, Workers{Enabled: true, InstanceType: "r6i.2xlarge", MaxWorkers: 8, ScratchGB: 200,
-		PipelineCommand: `["/opt/pipeline/run","--threads","4"]`, IdleMinutes: 30}, c.Workers)
+		PipelineObject: "run", PipelineSHA256: pipelineSum,
+		PipelineCommand: `["/opt/sce/pipeline/run","--threads","4"]`, IdleMinutes: 30}, c.Workers)
 	assert.True(t, c.EMR.Enabled)
 	assert.Equal(t, "emr-6.15.0", c.EMR.ReleaseLabel, "6.15 is later than 6.7: versions compare as numbers")
 	assert.Equal(t, 4, c.EMR.CoreInstanceCount)
@@ -268,7 +327,14 @@ func TestLoadRejectsBadInput(t *testing.T) {
 		{"working days in lower case", with(map[string]string{"sce:workingDays": "mon-fri"}), "sce:workingDays", "mon-fri", "day-of-week"},
 		{"a t-family worker", with(map[string]string{"sce:workerInstanceType": "t3.xlarge"}), "sce:workerInstanceType", "t3.xlarge", "burstable"},
 		{"no workers at most", with(map[string]string{"sce:maxWorkers": "0"}), "sce:maxWorkers", "0", "from 1 to 100"},
-		{"workers without a pipeline", with(map[string]string{"sce:workersEnabled": "true"}), "sce:workerPipelineCommand", "", "required when sce:workersEnabled"},
+		{"workers without a pipeline", with(map[string]string{"sce:workersEnabled": "true"}), "sce:workerPipelineObject", "", "required when sce:workersEnabled"},
+		{"workers without the pipeline's checksum", with(map[string]string{"sce:workersEnabled": "true", "sce:workerPipelineObject": "run"}), "sce:workerPipelineSha256", "", "required when sce:workersEnabled"},
+		{"a pipeline checksum that is not a sha256", workersOn(map[string]string{"sce:workerPipelineSha256": "e3b0c442"}), "sce:workerPipelineSha256", "e3b0c442", "64 lower-case hex digits"},
+		{"a pipeline checksum in upper case", workersOn(map[string]string{"sce:workerPipelineSha256": strings.ToUpper(pipelineSum)}), "sce:workerPipelineSha256", strings.ToUpper(pipelineSum), "lower-case"},
+		{"a pipeline object in a folder", workersOn(map[string]string{"sce:workerPipelineObject": "qc/run"}), "sce:workerPipelineObject", "qc/run", "no '/'"},
+		{"a pipeline object that climbs out", workersOn(map[string]string{"sce:workerPipelineObject": ".."}), "sce:workerPipelineObject", "..", "starting with a letter or digit"},
+		{"a command that is not the installed pipeline", workersOn(map[string]string{"sce:workerPipelineCommand": "/opt/pipeline/run"}), "sce:workerPipelineCommand", "/opt/pipeline/run", "does not run the installed pipeline /opt/sce/pipeline/run"},
+		{"a command whose arguments miss the pipeline", workersOn(map[string]string{"sce:workerPipelineCommand": `["/usr/bin/python3","/opt/qc.py"]`}), "sce:workerPipelineCommand", "/opt/qc.py", "names it"},
 		{"a pipeline with a single quote", with(map[string]string{"sce:workerPipelineCommand": `["run","'x'"]`}), "sce:workerPipelineCommand", "'x'", "single quote"},
 		{"a pipeline written as a shell line", with(map[string]string{"sce:workerPipelineCommand": "/opt/run --fast"}), "sce:workerPipelineCommand", "/opt/run --fast", "not a JSON array"},
 		{"a pipeline that is a broken JSON array", with(map[string]string{"sce:workerPipelineCommand": `["/opt/run",`}), "sce:workerPipelineCommand", "/opt/run", "JSON array of strings"},
@@ -292,6 +358,21 @@ func TestLoadRejectsBadInput(t *testing.T) {
 		{"a restriction flag that is not a boolean", with(map[string]string{"sce:restrictToVpcEndpoint": "maybe"}), "sce:restrictToVpcEndpoint", "maybe", "true or false"},
 		{"an audit retention CloudWatch does not offer", with(map[string]string{"sce:auditLogRetentionDays": "100"}), "sce:auditLogRetentionDays", "100", "retention"},
 		{"a baseline flag that is not a boolean", with(map[string]string{"sce:accountBaseline": "1"}), "sce:accountBaseline", "1", "true or false"},
+		{"a WebAPI image tagged latest", with(map[string]string{"sce:atlasWebApiImage": "ohdsi/webapi:latest"}), "sce:atlasWebApiImage", "ohdsi/webapi:latest", "tagged latest"},
+		{"an Atlas image without a tag", with(map[string]string{"sce:atlasImage": "ohdsi/atlas"}), "sce:atlasImage", "ohdsi/atlas", "has no tag"},
+		{"an image on a registry port without a tag", with(map[string]string{"sce:atlasImage": "registry.example.org:5000/ohdsi/atlas"}), "sce:atlasImage", "registry.example.org:5000/ohdsi/atlas", "has no tag"},
+		{"an image tagged by a branch", with(map[string]string{"sce:atlasPostgresImage": "postgres:main"}), "sce:atlasPostgresImage", "postgres:main", "not a pinned image reference"},
+		{"an image with a short digest", with(map[string]string{"sce:atlasImage": "ohdsi/atlas:2.14.0@sha256:abc"}), "sce:atlasImage", "@sha256:abc", "64 hex digits"},
+		{"an image that breaks out of the compose file", with(map[string]string{"sce:atlasImage": "ohdsi/atlas:2.14.0\n    privileged: true"}), "sce:atlasImage", "privileged", "not a pinned image reference"},
+		{"a compose version from releases/latest", with(map[string]string{"sce:dockerComposeVersion": "latest"}), "sce:dockerComposeVersion", "latest", "v2.38.2"},
+		{"a compose version without its v", with(map[string]string{"sce:dockerComposeVersion": "2.38.2"}), "sce:dockerComposeVersion", "2.38.2", "release tag"},
+		{"a compose checksum that is not hex", with(map[string]string{"sce:dockerComposeSha256Amd64": strings.Repeat("g", 64)}), "sce:dockerComposeSha256Amd64", strings.Repeat("g", 64), "not a sha256"},
+		{"a new compose release with the old checksum", with(map[string]string{"sce:dockerComposeVersion": "v2.39.0"}), "sce:dockerComposeSha256Amd64", "486b3ffc", "not of v2.39.0"},
+		{"a new Miniforge release with the old checksum", with(map[string]string{"sce:miniforgeVersion": "26.7.2-0", "sce:miniforgeSha256Amd64": pipelineSum}), "sce:miniforgeSha256Arm64", "2c113a69", "not of 26.7.2-0"},
+		{"a Miniforge version that is not a release", with(map[string]string{"sce:miniforgeVersion": "latest"}), "sce:miniforgeVersion", "latest", "26.3.2-3"},
+		{"a JupyterLab pre-release", with(map[string]string{"sce:jupyterLabVersion": "4.5.0a1"}), "sce:jupyterLabVersion", "4.5.0a1", "final release"},
+		{"a Graviton workstation whose R installer has no checksum", with(map[string]string{"sce:workstationInstanceType": "m7g.xlarge", "sce:miniforgeSha256Arm64": ""}), "sce:miniforgeSha256Arm64", "", "m7g.xlarge is an aarch64 type"},
+		{"an x86 Atlas host whose compose has no checksum", with(map[string]string{"sce:omopEnabled": "true", "sce:vpcTenancy": "default", "sce:dockerComposeSha256Amd64": ""}), "sce:dockerComposeSha256Amd64", "", "docker-compose-linux-x86_64 of docker compose v2.38.2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -37,58 +37,70 @@ func (k Key) FullName() string { return Namespace + ":" + k.Name }
 
 // Names of the configuration keys, without the namespace.
 const (
-	KeyPIT                     = "pit"
-	KeyVPCCIDR                 = "vpcCidr"
-	KeyVPCTenancy              = "vpcTenancy"
-	KeyPublicSubnetCIDR        = "publicSubnetCidr"
-	KeyPrivateSubnetCIDR       = "privateSubnetCidr"
-	KeyAvailabilityZone        = "availabilityZone"
-	KeyAllowedSSHCIDRs         = "allowedSshCidrs"
-	KeyAllowSSHFromAnywhere    = "allowSshFromAnywhere"
-	KeyBastionInstanceType     = "bastionInstanceType"
-	KeyWorkstationInstanceType = "workstationInstanceType"
-	KeyNotificationEmails      = "notificationEmails"
-	KeyFlowLogRetentionDays    = "flowLogRetentionDays"
-	KeyReadOnlySourceBuckets   = "readOnlySourceBuckets"
-	KeyProtect                 = "protect"
-	KeyAdminRoleARNs           = "adminRoleArns"
-	KeyUploaderRoleARNs        = "uploaderRoleArns"
-	KeyRestrictToVPCEndpoint   = "restrictToVpcEndpoint"
-	KeyLogBucketObjectLock     = "logBucketObjectLock"
-	KeyAuditLogRetentionDays   = "auditLogRetentionDays"
-	KeyAccountBaseline         = "accountBaseline"
-	KeySSHPublicKey            = "sshPublicKey"
-	KeyResearchers             = "researchers"
-	KeyDataVolumeGB            = "dataVolumeGb"
-	KeyAnalysisTools           = "analysisTools"
-	KeyOMOPEnabled             = "omopEnabled"
-	KeyRedshiftNodeType        = "redshiftNodeType"
-	KeyRedshiftNodeCount       = "redshiftNodeCount"
-	KeyRedshiftSnapshotDays    = "redshiftSnapshotRetentionDays"
-	KeyOMOPSchema              = "omopSchema"
-	KeyOMOPResultsSchema       = "omopResultsSchema"
-	KeyOMOPVocabularyPrefix    = "omopVocabularyPrefix"
-	KeyOMOPDataPrefix          = "omopDataPrefix"
-	KeyAtlasInstanceType       = "atlasInstanceType"
-	KeyScheduleEnabled         = "scheduleEnabled"
-	KeyWorkingHours            = "workingHours"
-	KeyWorkingDays             = "workingDays"
-	KeyTimeZone                = "timeZone"
-	KeyMonthlyBudgetUSD        = "monthlyBudgetUsd"
-	KeyPHINames                = "phiNames"
-	KeyWorkersEnabled          = "workersEnabled"
-	KeyWorkerInstanceType      = "workerInstanceType"
-	KeyMaxWorkers              = "maxWorkers"
-	KeyWorkerScratchGB         = "workerScratchGb"
-	KeyWorkerPipelineCommand   = "workerPipelineCommand"
-	KeyWorkerIdleMinutes       = "workerIdleMinutes"
-	KeyEMREnabled              = "emrEnabled"
-	KeyEMRReleaseLabel         = "emrReleaseLabel"
-	KeyEMRPrimaryInstanceType  = "emrPrimaryInstanceType"
-	KeyEMRCoreInstanceType     = "emrCoreInstanceType"
-	KeyEMRCoreInstanceCount    = "emrCoreInstanceCount"
-	KeyEMRIdleMinutes          = "emrIdleMinutes"
-	KeyBackupRetentionDays     = "backupRetentionDays"
+	KeyPIT                      = "pit"
+	KeyVPCCIDR                  = "vpcCidr"
+	KeyVPCTenancy               = "vpcTenancy"
+	KeyPublicSubnetCIDR         = "publicSubnetCidr"
+	KeyPrivateSubnetCIDR        = "privateSubnetCidr"
+	KeyAvailabilityZone         = "availabilityZone"
+	KeyAllowedSSHCIDRs          = "allowedSshCidrs"
+	KeyAllowSSHFromAnywhere     = "allowSshFromAnywhere"
+	KeyBastionInstanceType      = "bastionInstanceType"
+	KeyWorkstationInstanceType  = "workstationInstanceType"
+	KeyNotificationEmails       = "notificationEmails"
+	KeyFlowLogRetentionDays     = "flowLogRetentionDays"
+	KeyReadOnlySourceBuckets    = "readOnlySourceBuckets"
+	KeyProtect                  = "protect"
+	KeyAdminRoleARNs            = "adminRoleArns"
+	KeyUploaderRoleARNs         = "uploaderRoleArns"
+	KeyRestrictToVPCEndpoint    = "restrictToVpcEndpoint"
+	KeyLogBucketObjectLock      = "logBucketObjectLock"
+	KeyAuditLogRetentionDays    = "auditLogRetentionDays"
+	KeyAccountBaseline          = "accountBaseline"
+	KeySSHPublicKey             = "sshPublicKey"
+	KeyResearchers              = "researchers"
+	KeyDataVolumeGB             = "dataVolumeGb"
+	KeyAnalysisTools            = "analysisTools"
+	KeyOMOPEnabled              = "omopEnabled"
+	KeyRedshiftNodeType         = "redshiftNodeType"
+	KeyRedshiftNodeCount        = "redshiftNodeCount"
+	KeyRedshiftSnapshotDays     = "redshiftSnapshotRetentionDays"
+	KeyOMOPSchema               = "omopSchema"
+	KeyOMOPResultsSchema        = "omopResultsSchema"
+	KeyOMOPVocabularyPrefix     = "omopVocabularyPrefix"
+	KeyOMOPDataPrefix           = "omopDataPrefix"
+	KeyAtlasInstanceType        = "atlasInstanceType"
+	KeyAtlasWebAPIImage         = "atlasWebApiImage"
+	KeyAtlasImage               = "atlasImage"
+	KeyAtlasPostgresImage       = "atlasPostgresImage"
+	KeyDockerComposeVersion     = "dockerComposeVersion"
+	KeyDockerComposeSHA256AMD64 = "dockerComposeSha256Amd64"
+	KeyDockerComposeSHA256ARM64 = "dockerComposeSha256Arm64"
+	KeyMiniforgeVersion         = "miniforgeVersion"
+	KeyMiniforgeSHA256AMD64     = "miniforgeSha256Amd64"
+	KeyMiniforgeSHA256ARM64     = "miniforgeSha256Arm64"
+	KeyJupyterLabVersion        = "jupyterLabVersion"
+	KeyScheduleEnabled          = "scheduleEnabled"
+	KeyWorkingHours             = "workingHours"
+	KeyWorkingDays              = "workingDays"
+	KeyTimeZone                 = "timeZone"
+	KeyMonthlyBudgetUSD         = "monthlyBudgetUsd"
+	KeyPHINames                 = "phiNames"
+	KeyWorkersEnabled           = "workersEnabled"
+	KeyWorkerInstanceType       = "workerInstanceType"
+	KeyMaxWorkers               = "maxWorkers"
+	KeyWorkerScratchGB          = "workerScratchGb"
+	KeyWorkerPipelineCommand    = "workerPipelineCommand"
+	KeyWorkerPipelineObject     = "workerPipelineObject"
+	KeyWorkerPipelineSHA256     = "workerPipelineSha256"
+	KeyWorkerIdleMinutes        = "workerIdleMinutes"
+	KeyEMREnabled               = "emrEnabled"
+	KeyEMRReleaseLabel          = "emrReleaseLabel"
+	KeyEMRPrimaryInstanceType   = "emrPrimaryInstanceType"
+	KeyEMRCoreInstanceType      = "emrCoreInstanceType"
+	KeyEMRCoreInstanceCount     = "emrCoreInstanceCount"
+	KeyEMRIdleMinutes           = "emrIdleMinutes"
+	KeyBackupRetentionDays      = "backupRetentionDays"
 )
 
 // RegionKey is the AWS provider's region key; it is required because nothing here guesses a region.
@@ -125,6 +137,14 @@ func Keys() []Key {
 			Description: "Size in GiB of the workstation's encrypted gp3 data volume, mounted at `/<pit>` (1 to 16384)."},
 		{Name: KeyAnalysisTools, Type: TypeArray, Default: `["python","jupyter","r"]`,
 			Description: "Analysis tools installed on the workstation at first boot; any of `python`, `jupyter` (implies python) and `r`."},
+		{Name: KeyJupyterLabVersion, Type: TypeString, Default: "4.4.3",
+			Description: "JupyterLab release pip installs on the workstation (`jupyterlab==<version>`): a final release number such as 4.4.3. Its dependencies are resolved by pip from PyPI at first boot."},
+		{Name: KeyMiniforgeVersion, Type: TypeString, Default: "26.3.2-3",
+			Description: "Miniforge release whose installer sets up conda for R on the workstation (`Miniforge3-<version>-Linux-<arch>.sh` from github.com/conda-forge/miniforge). Changing it requires the matching `miniforgeSha256Amd64`/`miniforgeSha256Arm64`."},
+		{Name: KeyMiniforgeSHA256AMD64, Type: TypeString, Default: "848194851a98903134187fbb4ab50efe87b003e0c0f808f97644b7524a62bf2c",
+			Description: "sha256 of the x86_64 Miniforge installer of `miniforgeVersion`; the workstation refuses to run an installer that does not match. Empty refuses x86_64 workstations when `r` is a tool."},
+		{Name: KeyMiniforgeSHA256ARM64, Type: TypeString, Default: "2c113a69297e612b01ca0f320c22a3107a11f2ab9b573d79ac868a175945ce29",
+			Description: "sha256 of the aarch64 (Graviton) Miniforge installer of `miniforgeVersion`. Empty refuses Graviton workstations when `r` is a tool."},
 		{Name: KeyNotificationEmails, Type: TypeArray, Default: "[]",
 			Description: "E-mail addresses that receive alarms and notifications; each must be a plain, well-formed address."},
 		{Name: KeyFlowLogRetentionDays, Type: TypeInteger, Default: "2192",
@@ -161,6 +181,18 @@ func Keys() []Key {
 			Description: "Key prefix, in the data-in bucket, of a CDM data set in OMOP form (SynPUF, Synthea) to load; empty loads none."},
 		{Name: KeyAtlasInstanceType, Type: TypeString, Default: "m5.xlarge",
 			Description: "EC2 instance type of the OHDSI Atlas/WebAPI host: an m-family type."},
+		{Name: KeyAtlasWebAPIImage, Type: TypeString, Default: "docker.io/ohdsi/webapi:2.14.0",
+			Description: "Container image of OHDSI WebAPI on the Atlas host: `[registry/]repository:tag`, the tag a version number (never `latest`), optionally followed by `@sha256:<digest>` to pin the exact image. Keep it at the same release as `atlasImage`."},
+		{Name: KeyAtlasImage, Type: TypeString, Default: "docker.io/ohdsi/atlas:2.14.0",
+			Description: "Container image of OHDSI Atlas on the Atlas host, written as `atlasWebApiImage` is."},
+		{Name: KeyAtlasPostgresImage, Type: TypeString, Default: "docker.io/library/postgres:16.4",
+			Description: "Container image of WebAPI's own PostgreSQL database on the Atlas host, written as `atlasWebApiImage` is. A new major version cannot read the old data directory."},
+		{Name: KeyDockerComposeVersion, Type: TypeString, Default: "v2.38.2",
+			Description: "docker compose release (a tag of github.com/docker/compose, `v<major>.<minor>.<patch>`) installed as a plugin on the Atlas host. Changing it requires the matching `dockerComposeSha256Amd64`/`dockerComposeSha256Arm64`."},
+		{Name: KeyDockerComposeSHA256AMD64, Type: TypeString, Default: "486b3ffc0f806ca2efbc430cef89955386011662f0c76bad17c103d059cfa9cf",
+			Description: "sha256 of `docker-compose-linux-x86_64` of `dockerComposeVersion`; the Atlas host refuses a download that does not match. Empty refuses x86_64 Atlas hosts."},
+		{Name: KeyDockerComposeSHA256ARM64, Type: TypeString, Default: "4d0f7678dd3338452beba4518e36a8e22b20cad79ba2535c687da554dc3997fb",
+			Description: "sha256 of `docker-compose-linux-aarch64` of `dockerComposeVersion`. Empty refuses Graviton Atlas hosts."},
 		{Name: KeyScheduleEnabled, Type: TypeBoolean, Default: "true",
 			Description: "Stop the instances (and pause Redshift) outside working hours, and start them again, with EventBridge Scheduler."},
 		{Name: KeyWorkingHours, Type: TypeString, Default: "08:00-18:00",
@@ -181,8 +213,12 @@ func Keys() []Key {
 			Description: "Most workers running at once, 1 to 100 (the seed's W x 5)."},
 		{Name: KeyWorkerScratchGB, Type: TypeInteger, Default: "200",
 			Description: "Size in GiB of each worker's encrypted gp3 scratch volume, where it downloads its object (1 to 16384)."},
-		{Name: KeyWorkerPipelineCommand, Type: TypeString, Default: "",
-			Description: "The program a worker runs on each object, required when `workersEnabled` is true: a path, or a JSON array of the program and its arguments (`[\"/opt/pipeline/run\",\"--threads\",\"4\"]`), run without a shell, no single quotes. The downloaded file's path is appended; the program writes its results into `$SCE_OUTPUT_DIR`, which are uploaded to the output bucket."},
+		{Name: KeyWorkerPipelineObject, Type: TypeString, Default: "",
+			Description: "The pipeline the workers run, required when `workersEnabled` is true: the name (1-100 characters of A-Z, a-z, 0-9, `.`, `_`, `-`) of one executable file the builder uploads to the ancillary bucket as `pipelines/<name>`. Each worker downloads it at boot through the S3 endpoint, checks it against `workerPipelineSha256` and installs it as `/opt/sce/pipeline/<name>`; its role may read that one object."},
+		{Name: KeyWorkerPipelineSHA256, Type: TypeString, Default: "",
+			Description: "sha256 of the `workerPipelineObject` file (64 lower-case hex digits, as `sha256sum` prints it), required when `workersEnabled` is true. A worker whose download does not match never starts."},
+		{Name: KeyWorkerPipelineCommand, Type: TypeString, Default: "", DefaultNote: "`/opt/sce/pipeline/<workerPipelineObject>`",
+			Description: "The command a worker runs on each object: the installed pipeline `/opt/sce/pipeline/<workerPipelineObject>`, or a JSON array of a program and its arguments that names it (`[\"/opt/sce/pipeline/run\",\"--threads\",\"4\"]`, `[\"/usr/bin/python3\",\"/opt/sce/pipeline/qc.py\"]`), run without a shell, no single quotes. The downloaded file's path is appended; the program writes its results into `$SCE_OUTPUT_DIR`, which are uploaded to the output bucket."},
 		{Name: KeyWorkerIdleMinutes, Type: TypeInteger, Default: "15",
 			Description: "Minutes without work after which a worker shuts itself down and is terminated (1 to 1440)."},
 		{Name: KeyEMREnabled, Type: TypeBoolean, Default: "false",

@@ -3,6 +3,7 @@ package config
 import (
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -16,10 +17,29 @@ type Workers struct {
 	MaxWorkers   int
 	// ScratchGB is the encrypted scratch volume each worker downloads its object to.
 	ScratchGB int
-	// PipelineCommand is run once per object; IdleMinutes without work shut a worker down.
+	// PipelineObject names the pipeline file, pipelines/<PipelineObject> in the ancillary bucket, and
+	// PipelineSHA256 is its checksum; a worker installs it as PipelinePath(PipelineObject).
+	PipelineObject, PipelineSHA256 string
+	// PipelineCommand is run once per object (by default the installed pipeline); IdleMinutes without
+	// work shut a worker down.
 	PipelineCommand string
 	IdleMinutes     int
 }
+
+// Where the pipeline comes from and where a worker installs it. components.WorkerPipelinePrefix and
+// components.WorkerPipelineDir are the same values (a test of internal/stack checks it).
+const (
+	// PipelinePrefix is the key prefix of pipelines in the ancillary bucket.
+	PipelinePrefix = "pipelines/"
+	// PipelineDir is the directory a worker installs its pipeline in, read-only to the worker's service.
+	PipelineDir = "/opt/sce/pipeline"
+)
+
+// PipelinePath is where a worker installs the pipeline of that name.
+func PipelinePath(object string) string { return PipelineDir + "/" + object }
+
+// pipelineObjectPattern is a file name that is also a plain S3 key segment and a plain path segment.
+var pipelineObjectPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
 
 // EMR configures the optional Amazon EMR cluster.
 type EMR struct {
@@ -36,25 +56,62 @@ type EMR struct {
 var emrReleasePattern = regexp.MustCompile(`^emr-([0-9]+)\.([0-9]+)\.([0-9]+)$`)
 
 // workers reads the worker-pool keys. They are validated whether or not the pool is enabled, so that a
-// stack file is correct before the option is turned on; the pipeline command is required only when it is.
+// stack file is correct before the option is turned on; the pipeline object and its checksum are required
+// only when it is. Without them a worker would have nothing to run: workerPipelineCommand must name the
+// pipeline a worker installs from the ancillary bucket, and defaults to it.
 func (r *reader) workers() Workers {
 	w := Workers{
 		Enabled:         r.boolean(KeyWorkersEnabled),
 		InstanceType:    r.instanceType(KeyWorkerInstanceType, "m", "c", "r"),
 		MaxWorkers:      r.integer(KeyMaxWorkers, 1, 100),
 		ScratchGB:       r.integer(KeyWorkerScratchGB, 1, 16384),
+		PipelineObject:  r.value(KeyWorkerPipelineObject),
+		PipelineSHA256:  r.value(KeyWorkerPipelineSHA256),
 		PipelineCommand: r.value(KeyWorkerPipelineCommand),
 		IdleMinutes:     r.integer(KeyWorkerIdleMinutes, 1, 1440),
 	}
 	switch {
-	case w.PipelineCommand == "" && w.Enabled:
-		r.ps.add(full(KeyWorkerPipelineCommand), "", "is required when %s is true; accepted: the command each worker runs on one object, such as /opt/pipeline/run", full(KeyWorkersEnabled))
-	case w.PipelineCommand != "":
-		if msg := checkPipelineCommand(w.PipelineCommand); msg != "" {
-			r.ps.add(full(KeyWorkerPipelineCommand), w.PipelineCommand, "%s", msg)
+	case w.PipelineObject == "" && w.Enabled:
+		r.ps.add(full(KeyWorkerPipelineObject), "", "is required when %s is true: a worker runs only the pipeline it downloads from the ancillary bucket; accepted: the name of the executable uploaded as %s<name>, such as run-qc",
+			full(KeyWorkersEnabled), PipelinePrefix)
+	case w.PipelineObject != "" && !pipelineObjectPattern.MatchString(w.PipelineObject):
+		r.ps.add(full(KeyWorkerPipelineObject), w.PipelineObject, "is not a pipeline file name; accepted: 1-100 characters of A-Z, a-z, 0-9, '.', '_' and '-', starting with a letter or digit (no '/')")
+		w.PipelineObject = ""
+	}
+	switch {
+	case w.PipelineSHA256 == "" && w.Enabled:
+		r.ps.add(full(KeyWorkerPipelineSHA256), "", "is required when %s is true: a worker installs the pipeline only if its sha256 matches; accepted: 64 lower-case hex digits, as sha256sum prints them", full(KeyWorkersEnabled))
+	case w.PipelineSHA256 != "" && !sha256Pattern.MatchString(w.PipelineSHA256):
+		r.ps.add(full(KeyWorkerPipelineSHA256), w.PipelineSHA256, "is not a sha256; accepted: 64 lower-case hex digits, as sha256sum prints them")
+	}
+	if w.PipelineCommand == "" {
+		if w.PipelineObject != "" {
+			w.PipelineCommand = PipelinePath(w.PipelineObject)
 		}
+		return w
+	}
+	if msg := checkPipelineCommand(w.PipelineCommand); msg != "" {
+		r.ps.add(full(KeyWorkerPipelineCommand), w.PipelineCommand, "%s", msg)
+		return w
+	}
+	if w.PipelineObject != "" && !namesPipeline(w.PipelineCommand, PipelinePath(w.PipelineObject)) {
+		r.ps.add(full(KeyWorkerPipelineCommand), w.PipelineCommand, "does not run the installed pipeline %s, and nothing else is put on a worker; accepted: %s, or a JSON array of a program and its arguments that names it, such as [\"%s\",\"--threads\",\"4\"]",
+			PipelinePath(w.PipelineObject), PipelinePath(w.PipelineObject), PipelinePath(w.PipelineObject))
 	}
 	return w
+}
+
+// namesPipeline reports whether a valid pipeline command runs the installed pipeline: as its program, or
+// as an argument of it (an interpreter and its script).
+func namesPipeline(command, path string) bool {
+	if !strings.HasPrefix(command, "[") {
+		return command == path
+	}
+	var argv []string
+	if err := json.Unmarshal([]byte(command), &argv); err != nil {
+		return false
+	}
+	return slices.Contains(argv, path)
 }
 
 // pipelineAccepted is what workerPipelineCommand accepts, for error messages.

@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -269,7 +271,15 @@ func (r *Recorder) computed(args pulumi.MockResourceArgs) (string, map[string]an
 	case "aws:ec2/tag:Tag":
 		return str("resourceId") + "," + str("key"), nil
 	case "aws:s3/bucketObjectv2:BucketObjectv2":
-		return str("key"), map[string]any{"etag": h[:32], "versionId": h[:32], "arn": fmt.Sprintf("arn:%s:s3:::%s/%s", r.partition, str("bucket"), str("key"))}
+		out := map[string]any{"etag": h[:32], "versionId": h[:32], "arn": fmt.Sprintf("arn:%s:s3:::%s/%s", r.partition, str("bucket"), str("key"))}
+		if str("checksumAlgorithm") == "SHA256" {
+			// S3 returns the object's SHA-256 digest base64-encoded.
+			sum, err := hex.DecodeString(h)
+			if err == nil {
+				out["checksumSha256"] = base64.StdEncoding.EncodeToString(sum)
+			}
+		}
+		return str("key"), out
 	case "tls:index/privateKey:PrivateKey":
 		// Placeholders in PEM shape, never real key material.
 		return h[:40], map[string]any{

@@ -2,7 +2,6 @@ package stack
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -20,14 +19,11 @@ type Compute struct {
 	Patching    *components.PatchSchedule
 }
 
-// graviton matches the families of AWS Graviton (arm64) processors: a "g" right after the generation.
-var graviton = regexp.MustCompile(`^[a-z]+[0-9]+g`)
-
 // AMIParameter is AWS's public SSM parameter that names the latest Amazon Linux 2023 image for an
 // instance type's architecture.
 func AMIParameter(instanceType string) string {
 	arch := "x86_64"
-	if graviton.MatchString(instanceType) {
+	if config.Graviton(instanceType) {
 		arch = "arm64"
 	}
 	return "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-" + arch
@@ -41,6 +37,12 @@ func lookupAMI(ctx *pulumi.Context, provider *aws.Provider, instanceType string)
 		return "", fmt.Errorf("read the Amazon Linux 2023 image for %s: %w", instanceType, err)
 	}
 	return p.Value, nil
+}
+
+// pinned is a configured download as an instance of that type fetches it: the release and the checksum
+// of its architecture's asset.
+func pinned(d config.Download, instanceType string) components.PinnedDownload {
+	return components.PinnedDownload{Version: d.Version, SHA256: d.SHA256(instanceType)}
 }
 
 func researchers(cfg *config.Config) []components.Researcher {
@@ -81,6 +83,8 @@ func buildCompute(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs,
 		KMSKeyARN: s.Key.ARN, DataVolumeGiB: cfg.DataVolumeGB,
 		DataInBucketARN: s.Buckets.DataIn.ARN, OutputBucketARN: s.Buckets.Output.ARN,
 		Researchers: people, Tools: cfg.AnalysisTools,
+		Arch: config.Arch(cfg.WorkstationInstanceType), JupyterLabVersion: cfg.Software.JupyterLabVersion,
+		Miniforge:        pinned(cfg.Software.Miniforge, cfg.WorkstationInstanceType),
 		LogRetentionDays: cfg.AuditLogRetentionDays, Protect: cfg.Protect,
 	}, opts...)
 	if err != nil {

@@ -107,6 +107,8 @@ func buildData(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs, s 
 		KMSKeyARN: s.Key.ARN, RedshiftEndpoint: d.Redshift.Endpoint, Database: "omop",
 		CDMSchema: cfg.OMOP.Schema, ResultsSchema: cfg.OMOP.ResultsSchema, ReadOnlySecretARN: d.Redshift.ReadOnlySecretARN,
 		Researchers: researchers(cfg), LogRetentionDays: cfg.AuditLogRetentionDays, Protect: cfg.Protect,
+		Arch: config.Arch(cfg.OMOP.AtlasInstanceType), Compose: pinned(cfg.Software.Compose, cfg.OMOP.AtlasInstanceType),
+		Images: components.AtlasImages{WebAPI: cfg.Software.WebAPIImage, Atlas: cfg.Software.AtlasImage, Postgres: cfg.Software.PostgresImage},
 	}, opts...)
 	if err != nil {
 		return nil, err

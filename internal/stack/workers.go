@@ -16,7 +16,7 @@ const workerPackage = "./cmd/worker"
 
 // GoArch is the Go architecture of an instance type: arm64 for Graviton families, amd64 otherwise.
 func GoArch(instanceType string) string {
-	if graviton.MatchString(instanceType) {
+	if config.Graviton(instanceType) {
 		return "arm64"
 	}
 	return "amd64"
@@ -57,6 +57,7 @@ func buildWorkers(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs,
 	return components.NewWorkerPool(ctx, cfg.PIT+"-workers", &components.WorkerPoolArgs{
 		PIT: cfg.PIT, ARNs: arns, VPCID: s.Network.VPC.ID(), SubnetID: s.Network.PrivateSubnet.ID(),
 		InstanceType: w.InstanceType, AMI: ami, MaxWorkers: w.MaxWorkers, ScratchGiB: w.ScratchGB,
+		Pipeline:        components.WorkerPipeline{Name: w.PipelineObject, SHA256: w.PipelineSHA256},
 		PipelineCommand: w.PipelineCommand, IdleMinutes: w.IdleMinutes, KMSKeyARN: s.Key.ARN,
 		QueueName: s.Ledger.Queue.Name, QueueURL: s.Ledger.Queue.Url, QueueARN: s.Ledger.Queue.Arn,
 		Input: s.Buckets.DataIn, Output: s.Buckets.Output, Software: s.Buckets.Ancillary, Binary: binary,

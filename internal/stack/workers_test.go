@@ -2,8 +2,11 @@ package stack_test
 
 import (
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"io"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,17 +15,25 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sce-project/sce/components"
+	"github.com/sce-project/sce/internal/config"
 	"github.com/sce-project/sce/internal/cost"
 	"github.com/sce-project/sce/internal/plan"
 	"github.com/sce-project/sce/internal/stack"
 	"github.com/sce-project/sce/internal/worker"
 )
 
-const pipeline = `["/opt/pipeline/run","--threads","4"]`
+// The test pool's pipeline: the object pipelines/run of the ancillary bucket, its checksum (a well-formed
+// value, that of the empty file) and the command that runs it with arguments.
+const (
+	pipelineObject = "run"
+	pipelineSum    = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+	pipeline       = `["/opt/sce/pipeline/run","--threads","4"]`
+)
 
 func workersPlan(t *testing.T, changes map[string]string) *plan.Plan {
 	t.Helper()
-	c := map[string]string{"sce:workersEnabled": "true", "sce:workerPipelineCommand": pipeline}
+	c := map[string]string{"sce:workersEnabled": "true", "sce:workerPipelineCommand": pipeline,
+		"sce:workerPipelineObject": pipelineObject, "sce:workerPipelineSha256": pipelineSum}
 	for k, v := range changes {
 		c[k] = v
 	}
@@ -169,8 +180,9 @@ func TestWorkerRoleIsLeastPrivilege(t *testing.T) {
 			grants[a] = append(grants[a], s.Resource...)
 		}
 	}
-	assert.ElementsMatch(t, []string{out(dataIn, "arn") + "/*", out(output, "arn") + "/*", out(ancillary, "arn") + "/" + components.WorkerBinaryPrefix + "*"},
-		grants["s3:GetObject"], "reads data-in, its own results (to verify them) and its own binary only")
+	assert.ElementsMatch(t, []string{out(dataIn, "arn") + "/*", out(output, "arn") + "/*", out(ancillary, "arn") + "/" + components.WorkerBinaryPrefix + "*",
+		out(ancillary, "arn") + "/pipelines/run"},
+		grants["s3:GetObject"], "reads data-in, its own results (to verify them), its own binary and exactly the configured pipeline object")
 	assert.Equal(t, []string{out(output, "arn") + "/*"}, grants["s3:PutObject"], "writes output only")
 	assert.Equal(t, []string{out(output, "arn") + "/*"}, grants["s3:AbortMultipartUpload"])
 	assert.Equal(t, []string{out(queue, "arn")}, grants["sqs:DeleteMessage"])
@@ -194,6 +206,9 @@ func TestWorkerUserDataStartsTheWorkerAndLeavesWhenIdle(t *testing.T) {
 		"OUTPUT_BUCKET=" + out(bucketOf(t, p, "output"), "bucket"),
 		"IDLE_TIMEOUT=25m",
 		"PIPELINE_COMMAND='" + pipeline + "'",
+		"'s3://" + out(bucketOf(t, p, "ancillary"), "bucket") + "/pipelines/run' /root/sce-downloads/pipeline",
+		"echo '" + pipelineSum + "  /root/sce-downloads/pipeline' | sha256sum --check --strict",
+		"install -D -m 755 -o root -g root /root/sce-downloads/pipeline '/opt/sce/pipeline/run'",
 		"mkfs.xfs -f -L sce-scratch",
 		"OnSuccess=sce-worker-leave.service",
 		"--should-decrement-desired-capacity",
@@ -207,6 +222,11 @@ func TestWorkerUserDataStartsTheWorkerAndLeavesWhenIdle(t *testing.T) {
 	binary := one(t, p, "aws:s3/bucketObjectv2:BucketObjectv2", "study-workers-binary")
 	assert.Contains(t, script, "s3://"+out(bucketOf(t, p, "ancillary"), "bucket")+"/"+in(binary, "key"))
 	assert.Equal(t, "aws:kms", in(binary, "serverSideEncryption"))
+	assert.Equal(t, "SHA256", in(binary, "checksumAlgorithm"), "S3 checks the upload and keeps its SHA-256")
+	sum, err := base64.StdEncoding.DecodeString(out(binary, "checksumSha256"))
+	require.NoError(t, err)
+	assert.Contains(t, script, "echo '"+hex.EncodeToString(sum)+"  /root/sce-downloads/sce-worker' | sha256sum --check --strict",
+		"the worker installs its binary only if it is the object the deployment uploaded")
 }
 
 // TestWorkerUserDataConfiguresTheWorkerBinary reads the environment file the user data writes the way
@@ -230,12 +250,65 @@ func TestWorkerUserDataConfiguresTheWorkerBinary(t *testing.T) {
 	}
 	c, err := worker.ParseConfig(nil, func(k string) string { return env[k] }, io.Discard)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"/opt/pipeline/run", "--threads", "4"}, c.Command)
+	assert.Equal(t, []string{"/opt/sce/pipeline/run", "--threads", "4"}, c.Command)
 	assert.Equal(t, 25*time.Minute, c.Idle)
 	assert.Equal(t, components.WorkerScratchMount, c.Scratch)
 	assert.Equal(t, components.WorkerMetricNamespace, c.MetricNamespace)
 	assert.Equal(t, out(p.Find("aws:kms/key:Key")[0], "arn"), c.KMSKeyARN)
 	assert.False(t, c.Shutdown, "the pool's worker leaves its group instead of powering off")
+}
+
+// TestWorkersCanReachTheirPipeline follows the pipeline's read through both policies on its path: the S3
+// endpoint's, which must allow it, and the ancillary bucket's, whose only denials are for requests
+// without TLS and for uploads.
+func TestWorkersCanReachTheirPipeline(t *testing.T) {
+	p := workersPlan(t, nil)
+	ancillary := bucketOf(t, p, "ancillary")
+	object := out(ancillary, "arn") + "/pipelines/run"
+	endpoint := policyOf(t, one(t, p, "aws:ec2/vpcEndpoint:VpcEndpoint", "study-s3-endpoint"), "policy")
+	var allowedBy []string
+	for _, s := range endpoint.Statement {
+		if s.Effect == components.Allow && slices.Contains(s.Action, "s3:GetObject") && slices.ContainsFunc(s.Resource, func(r string) bool { return arnLike(r, object) }) {
+			for op, keys := range s.Condition {
+				for key, values := range keys {
+					assert.Equal(t, "StringEquals aws:ResourceAccount [111122223333]", fmt.Sprint(op, " ", key, " ", values),
+						"%s: the only condition is the bucket's account, which is the stack's", s.Sid)
+				}
+			}
+			allowedBy = append(allowedBy, s.Sid)
+		}
+	}
+	assert.NotEmpty(t, allowedBy, "the S3 endpoint policy lets the workers read %s", object)
+
+	bucketPolicy := configOf(t, p, "aws:s3/bucketPolicy:BucketPolicy", ancillary)
+	for _, s := range policyOf(t, bucketPolicy, "policy").Statement {
+		if s.Effect != components.Deny || !slices.ContainsFunc(s.Action, func(a string) bool { return arnLike(a, "s3:GetObject") }) {
+			continue
+		}
+		assert.Equal(t, components.Condition{"Bool": {"aws:SecureTransport": {"false"}}}, s.Condition,
+			"%s: the bucket denies a read only without TLS (aws s3 cp uses TLS)", s.Sid)
+	}
+}
+
+// arnLike matches an IAM pattern (* and ?) against a value, as ArnLike and resource matching do.
+func arnLike(pattern, s string) bool {
+	re := "^" + strings.NewReplacer(`\*`, ".*", `\?`, ".").Replace(regexp.QuoteMeta(pattern)) + "$"
+	return regexp.MustCompile(re).MatchString(s)
+}
+
+func TestWorkersRefuseToStartWithoutAPipeline(t *testing.T) {
+	raw := baseConfig()
+	raw["sce:workersEnabled"] = "true"
+	_, err := plan.Run(plan.Options{Stack: "test", Config: raw}, stack.Run)
+	require.Error(t, err, "a pool with nothing to run is refused before anything is planned")
+	assert.Contains(t, err.Error(), "sce:workerPipelineObject")
+	assert.Contains(t, err.Error(), "sce:workerPipelineSha256")
+}
+
+func TestPipelineLocationIsTheSameInConfigAndComponents(t *testing.T) {
+	assert.Equal(t, config.PipelineDir, components.WorkerPipelineDir, "config checks the command against the directory the worker installs into")
+	assert.Equal(t, config.PipelinePrefix, components.WorkerPipelinePrefix)
+	assert.Equal(t, config.PipelinePath("run"), components.WorkerPipeline{Name: "run"}.Path())
 }
 
 func TestKeyLetsAutoScalingEncryptWorkerVolumes(t *testing.T) {
@@ -281,7 +354,8 @@ func TestWorkerPoolIsPricedPerWorkerHourOutsideTheTotals(t *testing.T) {
 // refuse the key policy that names it; the program stops before the key with the command that creates it.
 func TestWorkersNeedAutoScalingsServiceLinkedRole(t *testing.T) {
 	raw := baseConfig()
-	for k, v := range map[string]string{"sce:workersEnabled": "true", "sce:workerPipelineCommand": pipeline} {
+	for k, v := range map[string]string{"sce:workersEnabled": "true", "sce:workerPipelineObject": pipelineObject,
+		"sce:workerPipelineSha256": pipelineSum, "sce:workerPipelineCommand": pipeline} {
 		raw[k] = v
 	}
 	rec := plan.NewRecorder(plan.Project, "test", "us-west-2", "aws").WithoutRoles(stack.AutoScalingServiceLinkedRoleName)
