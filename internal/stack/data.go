@@ -107,6 +107,7 @@ func buildData(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs, s 
 		KMSKeyARN: s.Key.ARN, RedshiftEndpoint: d.Redshift.Endpoint, Database: "omop",
 		CDMSchema: cfg.OMOP.Schema, ResultsSchema: cfg.OMOP.ResultsSchema, ReadOnlySecretARN: d.Redshift.ReadOnlySecretARN,
 		Researchers: researchers(cfg), LogRetentionDays: cfg.AuditLogRetentionDays, Protect: cfg.Protect,
+		Egress: s.Network.PrivateEgress(),
 	}, opts...)
 	if err != nil {
 		return nil, err
