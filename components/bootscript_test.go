@@ -138,7 +138,7 @@ func TestAuditVerificationFailsTheBootUnlessTheWatchIsActive(t *testing.T) {
 	check := "sce_verify_audit identity privilege sshd privileged phi-access:/study; echo verified"
 	tests := []struct {
 		name, listing, want string
-		status             int
+		status              int
 	}{
 		{"our rules, loaded", auditctlListing, "verified", 0},
 		{"a never,task rule still loaded", "-a never,task\n" + auditctlListing, "a never,task audit rule is loaded", 1},

@@ -159,4 +159,3 @@ func TestRenderUserDataRefusesUnsafeValues(t *testing.T) {
 		})
 	}
 }
-
