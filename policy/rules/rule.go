@@ -130,6 +130,7 @@ func All() []Rule {
 	for _, family := range [][]Rule{
 		projectRules(),
 		computeRules(),
+		bootRules(),
 		networkRules(),
 		storageRules(),
 		identityRules(),
