@@ -75,7 +75,7 @@ func TestFirstBootWaitsForTheNetworkBeforeAnyDownload(t *testing.T) {
 	network := regexp.MustCompile(`(?m)^[^#\n]*\b(dnf|curl|aws|docker) `)
 	for _, role := range allRoles {
 		s := renderRole(t, role)
-		wait := strings.Index(s, "\nsce_retry dnf -q makecache\n")
+		wait := strings.Index(s, "\nsce_retry dnf -q makecache --refresh\n")
 		require.GreaterOrEqual(t, wait, 0, "%s waits for the repositories", role)
 		first := network.FindStringIndex(s)
 		require.NotNil(t, first, role)
@@ -85,6 +85,35 @@ func TestFirstBootWaitsForTheNetworkBeforeAnyDownload(t *testing.T) {
 		}
 		assert.Contains(t, s, "set -Eeuo pipefail\n", "%s: the ERR trap reaches into functions", role)
 		assert.Contains(t, s, `trap 'sce_fail "line $LINENO exited with status $?"' ERR`, "%s: a failure is reported", role)
+	}
+}
+
+// TestTheErrTrapLeavesTheFormatGuardAlone: with set -E the ERR trap also runs in command substitutions.
+// The workstation's guard runs blkid, which fails on a blank volume, inside one: the trap must not fire
+// there, or its message would make the blank volume look formatted and it would never be formatted.
+func TestTheErrTrapLeavesTheFormatGuardAlone(t *testing.T) {
+	s := renderRole(t, RoleWorkstation)
+	trap := regexp.MustCompile(`(?m)^trap .* ERR$`).FindString(s)
+	guard := regexp.MustCompile(`(?s)\nif \[ -z "\$\(blkid .*?\nfi\n`).FindString(s)
+	require.NotEmpty(t, trap)
+	require.NotEmpty(t, guard)
+	for _, c := range []struct {
+		name, blkid string
+		formats     bool
+	}{
+		{"a blank volume is formatted", "exit 2", true},
+		{"a volume with a filesystem is not", `[ "$5" = TYPE ] && echo xfs; [ "$5" = TYPE ]`, false},
+		{"a volume with a partition table is not", `[ "$5" = PTTYPE ] && echo gpt; [ "$5" = PTTYPE ]`, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			bin := t.TempDir()
+			stubCommand(t, bin, "blkid", c.blkid)
+			stubCommand(t, bin, "mkfs.xfs", `echo "mkfs.xfs $*"`)
+			out, status := runHelpers(t, bin, trap+"\ndevice=/dev/nvme1n1"+guard+"echo done")
+			assert.Equal(t, 0, status, out)
+			assert.Equal(t, c.formats, strings.Contains(out, "mkfs.xfs -L sce-data /dev/nvme1n1"), out)
+			assert.NotContains(t, out, "FAILED")
+		})
 	}
 }
 
