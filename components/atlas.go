@@ -47,9 +47,13 @@ type AtlasHostArgs struct {
 	Database, CDMSchema string
 	ResultsSchema       string
 	ReadOnlySecretARN   pulumi.StringInput
-	Researchers         []Researcher
-	LogRetentionDays    int
-	Protect             bool
+	// Researchers get tunnel-only logins, through Systems Manager. Default: none.
+	Researchers      []Researcher
+	LogRetentionDays int
+	Protect          bool
+	// Egress is what the first boot needs to reach the repositories, the image registries and S3
+	// (SecureVPC.PrivateEgress): the instance waits for it. Required.
+	Egress []pulumi.Resource
 }
 
 // AtlasHost runs OHDSI Atlas and WebAPI (seed 3C) on a dedicated private instance: Broadsea's containers,
@@ -72,8 +76,9 @@ type AtlasHost struct {
 func NewAtlasHost(ctx *pulumi.Context, name string, args *AtlasHostArgs, opts ...pulumi.ResourceOption) (*AtlasHost, error) {
 	if args == nil || args.PIT == "" || args.VPCID == nil || args.SubnetID == nil || args.BastionSecurityGroupID == nil ||
 		args.RedshiftSecurityGroupID == nil || args.AMI == "" || args.KeyName == nil || args.KMSKeyARN == nil ||
-		args.RedshiftEndpoint == nil || args.ReadOnlySecretARN == nil || args.Database == "" || args.CDMSchema == "" || args.ResultsSchema == "" {
-		return nil, fmt.Errorf("atlas host %s: PIT, network, security groups, AMI, key pair, key, Redshift endpoint, schemas and secret are required", name)
+		args.RedshiftEndpoint == nil || args.ReadOnlySecretARN == nil || args.Database == "" || args.CDMSchema == "" || args.ResultsSchema == "" ||
+		len(args.Egress) == 0 {
+		return nil, fmt.Errorf("atlas host %s: PIT, network, egress, security groups, AMI, key pair, key, Redshift endpoint, schemas and secret are required", name)
 	}
 	a := *args
 	if a.InstanceType == "" {
@@ -140,7 +145,7 @@ func NewAtlasHost(ctx *pulumi.Context, name string, args *AtlasHostArgs, opts ..
 	}
 	userData := pulumi.All(a.RedshiftEndpoint, a.ReadOnlySecretARN).ApplyT(func(v []any) (string, error) {
 		host, port := splitEndpoint(v[0].(string))
-		return RenderUserData(UserData{PIT: a.PIT, Role: RoleAtlas, LogGroup: groupName, Researchers: a.Researchers,
+		return RenderUserData(UserData{PIT: a.PIT, Role: RoleAtlas, LogGroup: groupName,
 			Region: a.ARNs.Region, ReadOnlySecretARN: v[1].(string), RedshiftHost: host, RedshiftPort: port,
 			Database: a.Database, CDMSchema: a.CDMSchema, ResultsSchema: a.ResultsSchema, AtlasPort: AtlasPort, WebAPIPort: WebAPIPort,
 			Arch: a.Arch, Images: a.Images, Compose: a.Compose})
@@ -154,12 +159,12 @@ func NewAtlasHost(ctx *pulumi.Context, name string, args *AtlasHostArgs, opts ..
 	inst.UserData = userData
 	inst.Tags = pulumi.StringMap{"Name": pulumi.String(a.PIT + "-atlas")}
 	setRootTags(inst, pulumi.StringMap{"Name": pulumi.String(a.PIT + "-atlas-root")})
-	h.Instance, err = ec2.NewInstance(ctx, child("instance"), inst, parent, keepImage(), pulumi.DependsOn([]pulumi.Resource{group}))
+	h.Instance, err = ec2.NewInstance(ctx, child("instance"), inst, parent, keepImage(), pulumi.DependsOn(append([]pulumi.Resource{group}, a.Egress...)))
 	if err != nil {
 		return nil, fmt.Errorf("create atlas instance: %w", err)
 	}
 	h.PrivateIP = h.Instance.PrivateIp
-	if _, err := newLoginAssociation(ctx, child, UserData{PIT: a.PIT, Role: RoleAtlas, Researchers: a.Researchers},
+	if _, err := newLoginAssociation(ctx, child, Logins{PIT: a.PIT, Role: RoleAtlas, Researchers: a.Researchers},
 		h.Instance.ID(), parent); err != nil {
 		return nil, err
 	}

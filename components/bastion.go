@@ -27,8 +27,11 @@ type BastionArgs struct {
 	PublicKey string
 	// KMSKeyARN encrypts the root volume and the log group. Required.
 	KMSKeyARN pulumi.StringInput
-	// Researchers get jump-only logins. Default: none.
+	// Researchers get jump-only logins, through Systems Manager. Default: none.
 	Researchers []Researcher
+	// Egress is what the first boot needs to reach the internet (SecureVPC.PublicEgress): the instance
+	// waits for it. Required.
+	Egress []pulumi.Resource
 	// LogRetentionDays of the bastion's log group. Default: 2192.
 	LogRetentionDays int
 	// Protect marks the log group protected. Default: false.
@@ -54,8 +57,8 @@ type Bastion struct {
 // NewBastion creates the bastion.
 func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pulumi.ResourceOption) (*Bastion, error) {
 	if args == nil || args.PIT == "" || args.VPCID == nil || args.SubnetID == nil || args.VPCCIDR == "" || args.AMI == "" ||
-		args.PublicKey == "" || args.KMSKeyARN == nil || len(args.AllowedSSHCIDRs) == 0 {
-		return nil, fmt.Errorf("bastion %s: PIT, VPC, subnet, VPC CIDR, allowed ssh blocks, AMI, public key and key ARN are required", name)
+		args.PublicKey == "" || args.KMSKeyARN == nil || len(args.AllowedSSHCIDRs) == 0 || len(args.Egress) == 0 {
+		return nil, fmt.Errorf("bastion %s: PIT, VPC, subnet, VPC CIDR, allowed ssh blocks, AMI, public key, key ARN and egress are required", name)
 	}
 	a := *args
 	if a.InstanceType == "" {
@@ -105,7 +108,7 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 	if err != nil {
 		return nil, err
 	}
-	userData, err := RenderUserData(UserData{PIT: a.PIT, Role: RoleBastion, LogGroup: groupName, Researchers: a.Researchers})
+	userData, err := RenderUserData(UserData{PIT: a.PIT, Role: RoleBastion, LogGroup: groupName})
 	if err != nil {
 		return nil, fmt.Errorf("bastion %s: %w", name, err)
 	}
@@ -118,7 +121,7 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 	inst.UserData = pulumi.String(userData)
 	inst.Tags = pulumi.StringMap{"Name": pulumi.String(a.PIT + "-bastion")}
 	setRootTags(inst, pulumi.StringMap{"Name": pulumi.String(a.PIT + "-bastion-root")})
-	b.Instance, err = ec2.NewInstance(ctx, child("instance"), inst, parent, keepImage(), pulumi.DependsOn([]pulumi.Resource{group}))
+	b.Instance, err = ec2.NewInstance(ctx, child("instance"), inst, parent, keepImage(), pulumi.DependsOn(append([]pulumi.Resource{group}, a.Egress...)))
 	if err != nil {
 		return nil, fmt.Errorf("create bastion instance: %w", err)
 	}
@@ -131,7 +134,7 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 		return nil, fmt.Errorf("create bastion elastic ip: %w", err)
 	}
 	b.PublicIP = b.Address.PublicIp
-	if _, err := newLoginAssociation(ctx, child, UserData{PIT: a.PIT, Role: RoleBastion, Researchers: a.Researchers},
+	if _, err := newLoginAssociation(ctx, child, Logins{PIT: a.PIT, Role: RoleBastion, Researchers: a.Researchers},
 		b.Instance.ID(), parent); err != nil {
 		return nil, err
 	}

@@ -1,9 +1,6 @@
 package components
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -21,13 +18,13 @@ const (
 // testWorkstation is a workstation's user data with every tool, for an architecture.
 func testWorkstation(arch string, tools ...string) UserData {
 	return UserData{PIT: "study", Role: RoleWorkstation, LogGroup: "/sce/study/workstation",
-		Researchers: testResearchers, DataVolumeID: "vol-0123456789abcdef0", MountPoint: "/study", Tools: tools,
+		DataVolumeID: "vol-0123456789abcdef0", MountPoint: "/study", Tools: tools,
 		Arch: arch, Miniforge: PinnedDownload{Version: "26.3.2-3", SHA256: testSumA}, JupyterLabVersion: "4.4.3"}
 }
 
 // testAtlas is the Atlas host's user data for an architecture.
 func testAtlas(arch string) UserData {
-	return UserData{PIT: "study", Role: RoleAtlas, LogGroup: "/sce/study/atlas", Researchers: testResearchers,
+	return UserData{PIT: "study", Role: RoleAtlas, LogGroup: "/sce/study/atlas",
 		Region: "us-west-2", ReadOnlySecretARN: "arn:aws:secretsmanager:us-west-2:111122223333:secret:study/omop/ohdsi_reader-AbCdEf",
 		RedshiftHost: "study-omop.abc123.us-west-2.redshift.amazonaws.com", RedshiftPort: 5439, Database: "omop",
 		CDMSchema: "cdm", ResultsSchema: "results", AtlasPort: AtlasPort, WebAPIPort: WebAPIPort, Arch: arch,
@@ -51,7 +48,7 @@ func testWorker() UserData {
 func renderedScripts(t *testing.T) map[string]string {
 	t.Helper()
 	cases := map[string]UserData{
-		"bastion": {PIT: "study", Role: RoleBastion, LogGroup: "/sce/study/bastion", Researchers: testResearchers},
+		"bastion": {PIT: "study", Role: RoleBastion, LogGroup: "/sce/study/bastion"},
 		"worker":  testWorker(),
 	}
 	for _, arch := range []string{ArchX86, ArchARM} {
@@ -174,20 +171,4 @@ func TestRenderUserDataRefusesUnpinnedDownloads(t *testing.T) {
 	}
 	_, err := RenderUserData(testWorkstation(ArchX86, "python"))
 	assert.NoError(t, err, "python alone downloads nothing from outside the distribution")
-}
-
-// TestRenderedScriptsPassShellcheck runs shellcheck, at every severity, on every rendered script (installed here; CI machines
-// without it skip, saying so).
-func TestRenderedScriptsPassShellcheck(t *testing.T) {
-	path, err := exec.LookPath("shellcheck")
-	if err != nil {
-		t.Skip("shellcheck is not installed (apt-get install shellcheck)")
-	}
-	dir := t.TempDir()
-	for name, s := range renderedScripts(t) {
-		file := filepath.Join(dir, name+".sh")
-		require.NoError(t, os.WriteFile(file, []byte(s), 0o600))
-		out, err := exec.Command(path, "--shell=bash", file).CombinedOutput()
-		assert.NoError(t, err, "%s:\n%s", name, out)
-	}
 }

@@ -86,6 +86,12 @@ type SecureVPC struct {
 	PrivateNACL          *ec2.NetworkAcl
 	FlowLogGroup         *cloudwatch.LogGroup
 	FlowLog              *ec2.FlowLog
+
+	// PublicRouteAssociation, PrivateRouteAssociation and S3EndpointAssociation tie the subnets to their
+	// route tables and the S3 endpoint to the private one.
+	PublicRouteAssociation  *ec2.RouteTableAssociation
+	PrivateRouteAssociation *ec2.RouteTableAssociation
+	S3EndpointAssociation   *ec2.VpcEndpointRouteTableAssociation
 }
 
 func (a *SecureVPCArgs) check() error {
@@ -243,26 +249,27 @@ func (b *vpcBuilder) gateways() error {
 func (b *vpcBuilder) routes() error {
 	var err error
 	v := b.vpc
-	table := func(suffix string, subnet *ec2.Subnet) (*ec2.RouteTable, error) {
+	table := func(suffix string, subnet *ec2.Subnet) (*ec2.RouteTable, *ec2.RouteTableAssociation, error) {
 		rt, err := ec2.NewRouteTable(b.ctx, b.child(suffix), &ec2.RouteTableArgs{
 			VpcId: v.VPC.ID(),
 			Tags:  b.tags(suffix),
 		}, b.opts()...)
 		if err != nil {
-			return nil, fmt.Errorf("create %s: %w", suffix, err)
+			return nil, nil, fmt.Errorf("create %s: %w", suffix, err)
 		}
-		if _, err := ec2.NewRouteTableAssociation(b.ctx, b.child(suffix+"-assoc"), &ec2.RouteTableAssociationArgs{
+		assoc, err := ec2.NewRouteTableAssociation(b.ctx, b.child(suffix+"-assoc"), &ec2.RouteTableAssociationArgs{
 			RouteTableId: rt.ID(),
 			SubnetId:     subnet.ID(),
-		}, b.opts()...); err != nil {
-			return nil, fmt.Errorf("associate %s: %w", suffix, err)
+		}, b.opts()...)
+		if err != nil {
+			return nil, nil, fmt.Errorf("associate %s: %w", suffix, err)
 		}
-		return rt, nil
+		return rt, assoc, nil
 	}
-	if v.PublicRouteTable, err = table("public-rt", v.PublicSubnet); err != nil {
+	if v.PublicRouteTable, v.PublicRouteAssociation, err = table("public-rt", v.PublicSubnet); err != nil {
 		return err
 	}
-	if v.PrivateRouteTable, err = table("private-rt", v.PrivateSubnet); err != nil {
+	if v.PrivateRouteTable, v.PrivateRouteAssociation, err = table("private-rt", v.PrivateSubnet); err != nil {
 		return err
 	}
 	v.InternetRoute, err = ec2.NewRoute(b.ctx, b.child("public-default-route"), &ec2.RouteArgs{
@@ -306,13 +313,28 @@ func (b *vpcBuilder) endpoint(policy string) error {
 	if err != nil {
 		return fmt.Errorf("create s3 endpoint: %w", err)
 	}
-	if _, err := ec2.NewVpcEndpointRouteTableAssociation(b.ctx, b.child("s3-endpoint-private-rt"), &ec2.VpcEndpointRouteTableAssociationArgs{
+	v.S3EndpointAssociation, err = ec2.NewVpcEndpointRouteTableAssociation(b.ctx, b.child("s3-endpoint-private-rt"), &ec2.VpcEndpointRouteTableAssociationArgs{
 		VpcEndpointId: v.S3Endpoint.ID(),
 		RouteTableId:  v.PrivateRouteTable.ID(),
-	}, b.opts()...); err != nil {
+	}, b.opts()...)
+	if err != nil {
 		return fmt.Errorf("associate s3 endpoint: %w", err)
 	}
 	return nil
+}
+
+// PublicEgress is what an instance in the public subnet needs before its first boot reaches the internet:
+// the subnet's association with the public route table and the internet route. Its public address (the
+// bastion's Elastic IP) comes after the instance, which the boot script waits for.
+func (v *SecureVPC) PublicEgress() []pulumi.Resource {
+	return []pulumi.Resource{v.PublicRouteAssociation, v.InternetRoute}
+}
+
+// PrivateEgress is what an instance in the private subnet needs before its first boot: the subnet's
+// association with the private route table, the NAT route (updates, Systems Manager, CloudWatch) and the
+// S3 endpoint's route (package repositories, the project's buckets).
+func (v *SecureVPC) PrivateEgress() []pulumi.Resource {
+	return []pulumi.Resource{v.PrivateRouteAssociation, v.NATRoute, v.S3EndpointAssociation}
 }
 
 // defaults takes the VPC's default security group and default network ACL under management and removes

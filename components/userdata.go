@@ -26,14 +26,28 @@ const (
 	RoleAtlas       = "atlas"
 )
 
-// UserData holds what a user data script is rendered from.
+// User data and document limits, and the mark of a hardened instance.
+const (
+	// MaxUserDataBytes is EC2's limit on user data: 16 KB in raw form, before base64 encoding (EC2 User
+	// Guide, "Work with instance user data").
+	MaxUserDataBytes = 16 * 1024
+	// MaxDocumentBytes is Systems Manager's limit on a document's content: 64 KB (API Reference,
+	// CreateDocument, Content).
+	MaxDocumentBytes = 64 * 1024
+	// hardenedDir holds hardenedMarker, which the first boot writes once sshd and auditd are hardened
+	// and verified; the login script creates no login before it exists.
+	hardenedDir    = "/var/lib/sce"
+	hardenedMarker = hardenedDir + "/hardened"
+)
+
+// UserData holds what a user data script is rendered from. It holds no researcher: their logins are
+// applied by Systems Manager (Logins), so that a change of sce:researchers never changes an instance's
+// user data, which would stop and start the instance.
 type UserData struct {
-	// PIT and Role ("bastion" or "workstation") name the instance.
+	// PIT and Role ("bastion", "workstation", "atlas" or "worker") name the instance.
 	PIT, Role string
 	// LogGroup receives the auth, audit and first-boot logs.
 	LogGroup string
-	// Researchers get one login each.
-	Researchers []Researcher
 	// DataVolumeID is the workstation's data volume ("vol-..."); MountPoint is where it is mounted.
 	DataVolumeID, MountPoint string
 	// Tools are the analysis tools to install on the workstation.
@@ -53,6 +67,28 @@ type UserData struct {
 	// Worker holds a worker's settings; nil for other roles.
 	Worker *WorkerSettings
 }
+
+// Logins is what an instance's login script is rendered from.
+type Logins struct {
+	// PIT and Role ("bastion", "workstation" or "atlas") name the instance.
+	PIT, Role string
+	// Researchers get one login each.
+	Researchers []Researcher
+}
+
+// LoginGroup is the group of the researchers' logins.
+func (l Logins) LoginGroup() string { return loginGroup(l.Role) }
+
+// Shell is the researchers' login shell: none on the bastion and the Atlas host, where they only tunnel.
+func (l Logins) Shell() string {
+	if l.Role == RoleWorkstation {
+		return "/bin/bash"
+	}
+	return "/usr/sbin/nologin"
+}
+
+// HardenedMarker is the file whose presence says the first boot hardened the instance.
+func (Logins) HardenedMarker() string { return hardenedMarker }
 
 // WorkerSettings is what a worker's user data starts the worker with.
 type WorkerSettings struct {
@@ -74,23 +110,23 @@ type WorkerSettings struct {
 	ScratchDevice, MetricNamespace string
 }
 
-// LoginGroup is the group of the researchers' logins.
-func (u UserData) LoginGroup() string {
-	switch u.Role {
+// LoginGroup is the group of the researchers' logins, which user data creates and sshd admits.
+func (u UserData) LoginGroup() string { return loginGroup(u.Role) }
+
+// HardenedDir is the directory of HardenedMarker.
+func (UserData) HardenedDir() string { return hardenedDir }
+
+// HardenedMarker is the file the first boot writes once sshd and auditd are hardened and verified.
+func (UserData) HardenedMarker() string { return hardenedMarker }
+
+func loginGroup(role string) string {
+	switch role {
 	case RoleBastion:
 		return "sce-jump"
 	case RoleAtlas:
 		return "sce-atlas"
 	}
 	return "sce-researchers"
-}
-
-// Shell is the researchers' login shell: none on the bastion and the Atlas host, where they only tunnel.
-func (u UserData) Shell() string {
-	if u.Role == RoleWorkstation {
-		return "/bin/bash"
-	}
-	return "/usr/sbin/nologin"
 }
 
 // VolumeSerial is the data volume's id as the NVMe device serial shows it ("vol0123...").
@@ -144,7 +180,7 @@ func (u UserData) check() error {
 	if u.Role == RoleWorkstation && (!safeWord.MatchString(u.DataVolumeID) || !strings.HasPrefix(u.MountPoint, "/") || !safeWord.MatchString(u.MountPoint)) {
 		return fmt.Errorf("user data: the workstation needs a data volume id and an absolute mount point")
 	}
-	return checkResearchers(u.Researchers)
+	return nil
 }
 
 // checkDownloads refuses a script that would fetch software without a pinned release and checksum for
@@ -209,29 +245,31 @@ func (w *WorkerSettings) check(u UserData) error {
 }
 
 // RenderLoginScript renders the script that reconciles an instance's researcher logins with the
-// configured list; Systems Manager runs it whenever the list changes (newLoginAssociation).
-func RenderLoginScript(u UserData) (string, error) {
-	if u.Role != RoleBastion && u.Role != RoleWorkstation && u.Role != RoleAtlas {
-		return "", fmt.Errorf("login script: role %q has no researcher logins", u.Role)
+// configured list; Systems Manager runs it on a new instance and whenever the list changes
+// (newLoginAssociation).
+func RenderLoginScript(l Logins) (string, error) {
+	if l.Role != RoleBastion && l.Role != RoleWorkstation && l.Role != RoleAtlas {
+		return "", fmt.Errorf("login script: role %q has no researcher logins", l.Role)
 	}
-	if !safeWord.MatchString(u.PIT) {
-		return "", fmt.Errorf("login script: PIT %q is not a plain word", u.PIT)
+	if !safeWord.MatchString(l.PIT) {
+		return "", fmt.Errorf("login script: PIT %q is not a plain word", l.PIT)
 	}
-	if err := checkResearchers(u.Researchers); err != nil {
+	if err := checkResearchers(l.Researchers); err != nil {
 		return "", err
 	}
-	t, err := template.ParseFS(userDataFS, "userdata/common.tmpl")
+	t, err := template.ParseFS(userDataFS, "userdata/logins.tmpl")
 	if err != nil {
-		return "", fmt.Errorf("parse user data templates: %w", err)
+		return "", fmt.Errorf("parse login script template: %w", err)
 	}
 	var b bytes.Buffer
-	if err := t.ExecuteTemplate(&b, "logins", u); err != nil {
-		return "", fmt.Errorf("render %s login script: %w", u.Role, err)
+	if err := t.ExecuteTemplate(&b, "logins", l); err != nil {
+		return "", fmt.Errorf("render %s login script: %w", l.Role, err)
 	}
 	return b.String(), nil
 }
 
-// RenderUserData renders the user data script of a bastion or a workstation.
+// RenderUserData renders the user data script of an instance or a worker. It refuses a script larger than
+// EC2 accepts.
 func RenderUserData(u UserData) (string, error) {
 	if err := u.check(); err != nil {
 		return "", err
@@ -243,6 +281,9 @@ func RenderUserData(u UserData) (string, error) {
 	var b bytes.Buffer
 	if err := t.ExecuteTemplate(&b, u.Role+".sh.tmpl", u); err != nil {
 		return "", fmt.Errorf("render %s user data: %w", u.Role, err)
+	}
+	if b.Len() > MaxUserDataBytes {
+		return "", fmt.Errorf("%s user data is %d bytes; EC2 accepts at most %d before base64 encoding", u.Role, b.Len(), MaxUserDataBytes)
 	}
 	return b.String(), nil
 }

@@ -1,7 +1,6 @@
 package components
 
 import (
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +21,30 @@ func workstationUserData(t *testing.T, tools ...string) string {
 	t.Helper()
 	s, err := RenderUserData(testWorkstation(ArchX86, tools...))
 	require.NoError(t, err)
+	return s
+}
+
+// sampleUserData is a complete, realistic user data input of each role, with its downloads pinned.
+func sampleUserData(role string) UserData {
+	switch role {
+	case RoleWorkstation:
+		return testWorkstation(ArchX86, "python", "jupyter", "r")
+	case RoleAtlas:
+		return testAtlas(ArchX86)
+	case RoleWorker:
+		return testWorker()
+	}
+	return UserData{PIT: "study", Role: role, LogGroup: "/sce/study/" + role}
+}
+
+// allRoles are the roles that have user data.
+var allRoles = []string{RoleBastion, RoleWorkstation, RoleAtlas, RoleWorker}
+
+// renderRole renders the sample user data of a role.
+func renderRole(t *testing.T, role string) string {
+	t.Helper()
+	s, err := RenderUserData(sampleUserData(role))
+	require.NoError(t, err, role)
 	return s
 }
 
@@ -60,16 +83,17 @@ func TestWorkstationUserDataEndsIdleShells(t *testing.T) {
 		"automatic logoff after ten minutes, which a user cannot unset")
 }
 
-func TestUserDataCreatesOneLoginPerResearcher(t *testing.T) {
-	s := workstationUserData(t)
-	for _, r := range testResearchers {
-		assert.Contains(t, s, "useradd --create-home --shell /bin/bash --groups sce-researchers '"+r.Login+"'")
-		assert.Contains(t, s, "cat >'/home/"+r.Login+"/.ssh/authorized_keys' <<'KEY'\n"+r.PublicKey+"\nKEY")
+func TestUserDataCreatesTheLoginGroupButNoLogin(t *testing.T) {
+	for _, c := range []struct{ role, group string }{{RoleBastion, "sce-jump"}, {RoleWorkstation, "sce-researchers"}, {RoleAtlas, "sce-atlas"}} {
+		s := renderRole(t, c.role)
+		assert.Contains(t, s, "groupadd -f "+c.group+"\n", "%s: sshd admits the group", c.role)
+		assert.Contains(t, s, "AllowGroups ec2-user "+c.group+"\n", c.role)
+		assert.NotContains(t, s, "useradd", "%s: logins come from Systems Manager, not user data", c.role)
+		assert.NotContains(t, s, "authorized_keys", c.role)
 	}
-	b, err := RenderUserData(UserData{PIT: "study", Role: RoleBastion, LogGroup: "/sce/study/bastion", Researchers: testResearchers})
-	require.NoError(t, err)
-	bashSyntax(t, b)
-	assert.Contains(t, b, "useradd --create-home --shell /usr/sbin/nologin --groups sce-jump 'alice'", "jump-only logins on the bastion")
+	ws := renderRole(t, RoleWorkstation)
+	assert.Less(t, strings.Index(ws, "groupadd -f sce-researchers"), strings.Index(ws, "chgrp sce-researchers /study"), "the group exists before it owns the mount")
+	b := renderRole(t, RoleBastion)
 	assert.Contains(t, b, "PermitOpen *:22")
 	assert.Contains(t, b, "PermitTTY no")
 	assert.NotContains(t, b, "mkfs")
@@ -77,11 +101,9 @@ func TestUserDataCreatesOneLoginPerResearcher(t *testing.T) {
 
 func TestUserDataHardensSSHAndTurnsAuditOn(t *testing.T) {
 	for _, role := range []string{RoleBastion, RoleWorkstation} {
-		u := UserData{PIT: "study", Role: role, LogGroup: "/sce/study/" + role, Researchers: testResearchers, DataVolumeID: "vol-0123", MountPoint: "/study"}
-		s, err := RenderUserData(u)
-		require.NoError(t, err)
+		s := renderRole(t, role)
 		assert.True(t, strings.HasPrefix(s, "#!/bin/bash\n"), role)
-		assert.Contains(t, s, "dnf -y upgrade --security", "%s: security updates on boot", role)
+		assert.Contains(t, s, "sce_retry dnf -y upgrade --security", "%s: security updates on boot", role)
 		for _, line := range []string{"PasswordAuthentication no", "PermitRootLogin no", "KbdInteractiveAuthentication no", "ClientAliveInterval 300", "AllowAgentForwarding no"} {
 			assert.Contains(t, s, "\n"+line+"\n", "%s: %s", role, line)
 		}
@@ -119,8 +141,6 @@ func TestRenderUserDataRefusesUnsafeValues(t *testing.T) {
 		u    UserData
 	}{
 		{"an unknown role", UserData{PIT: "p", Role: "db", LogGroup: "/sce/p/db"}},
-		{"a login with a quote", UserData{PIT: "p", Role: RoleBastion, LogGroup: "/sce/p/b", Researchers: []Researcher{{Login: "a'b", PublicKey: "ssh-ed25519 AAAA"}}}},
-		{"a key with a newline", UserData{PIT: "p", Role: RoleBastion, LogGroup: "/sce/p/b", Researchers: []Researcher{{Login: "a", PublicKey: "ssh-ed25519 AAAA\nrm -rf /"}}}},
 		{"a log group with a space", UserData{PIT: "p", Role: RoleBastion, LogGroup: "/sce/p/b; reboot"}},
 		{"a workstation without its volume", UserData{PIT: "p", Role: RoleWorkstation, LogGroup: "/sce/p/w", MountPoint: "/p"}},
 	}
@@ -130,31 +150,4 @@ func TestRenderUserDataRefusesUnsafeValues(t *testing.T) {
 			assert.Error(t, err)
 		})
 	}
-}
-
-func TestLoginScriptsAreValidBashForEveryRole(t *testing.T) {
-	for _, role := range []string{RoleBastion, RoleWorkstation, RoleAtlas} {
-		s, err := RenderLoginScript(UserData{PIT: "study", Role: role, Researchers: testResearchers})
-		require.NoError(t, err, role)
-		bashSyntax(t, s)
-		assert.True(t, strings.HasPrefix(s, "#!/bin/bash\n"), role)
-		assert.Contains(t, s, "set -euo pipefail", role)
-	}
-	_, err := RenderLoginScript(UserData{PIT: "study", Role: RoleWorker})
-	assert.ErrorContains(t, err, "has no researcher logins")
-	_, err = RenderLoginScript(UserData{PIT: "study", Role: RoleWorkstation, Researchers: []Researcher{{Login: "eve'; rm -rf /", PublicKey: "ssh-ed25519 AAAA"}}})
-	assert.ErrorContains(t, err, "unsafe login")
-}
-
-func TestLoginDocumentRunsExactlyTheLoginScript(t *testing.T) {
-	u := UserData{PIT: "study", Role: RoleWorkstation, Researchers: testResearchers}
-	script, err := RenderLoginScript(u)
-	require.NoError(t, err)
-	content, err := LoginDocumentContent(u)
-	require.NoError(t, err)
-	var doc loginDocument
-	require.NoError(t, json.Unmarshal([]byte(content), &doc))
-	require.Len(t, doc.MainSteps, 1)
-	assert.Equal(t, strings.TrimSuffix(script, "\n"), strings.Join(doc.MainSteps[0].Inputs.RunCommand, "\n"),
-		"Systems Manager joins runCommand lines into the script it runs")
 }

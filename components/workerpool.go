@@ -70,6 +70,9 @@ type WorkerPoolArgs struct {
 	// LogRetentionDays is the workers' log group retention; Protect marks it protected.
 	LogRetentionDays int
 	Protect          bool
+	// Egress is what a worker's first boot needs to reach the repositories, S3 and the queue
+	// (SecureVPC.PrivateEgress): the group waits for it before it can launch a worker. Required.
+	Egress []pulumi.Resource
 }
 
 // WorkerPipeline is the pipeline the builder uploads to the ancillary bucket as pipelines/<Name>: one
@@ -116,8 +119,8 @@ func WorkerGroupName(pit string) string { return pit + "-workers" }
 func (a *WorkerPoolArgs) check(name string) error {
 	if a == nil || a.PIT == "" || a.ARNs.AccountID == "" || a.VPCID == nil || a.SubnetID == nil || a.AMI == "" ||
 		a.KMSKeyARN == nil || a.QueueName == nil || a.QueueURL == nil || a.QueueARN == nil || a.Input == nil ||
-		a.Output == nil || a.Software == nil || a.Binary == nil || a.TopicARN == nil {
-		return fmt.Errorf("worker pool %s: PIT, account, VPC, subnet, AMI, key, queue, buckets, binary and topic are required", name)
+		a.Output == nil || a.Software == nil || a.Binary == nil || a.TopicARN == nil || len(a.Egress) == 0 {
+		return fmt.Errorf("worker pool %s: PIT, account, VPC, subnet, egress, AMI, key, queue, buckets, binary and topic are required", name)
 	}
 	if msg := CheckWorkerInstanceType(a.InstanceType); msg != "" {
 		return fmt.Errorf("worker pool %s: instance type %q %s", name, a.InstanceType, msg)
@@ -281,7 +284,7 @@ func NewWorkerPool(ctx *pulumi.Context, name string, args *WorkerPoolArgs, opts 
 			&autoscaling.GroupTagArgs{Key: pulumi.String("Name"), Value: pulumi.String(a.PIT + "-worker"), PropagateAtLaunch: pulumi.Bool(true)},
 			&autoscaling.GroupTagArgs{Key: pulumi.String("Project"), Value: pulumi.String(a.PIT), PropagateAtLaunch: pulumi.Bool(true)},
 		},
-	}, parent, pulumi.IgnoreChanges([]string{"desiredCapacity"}))
+	}, parent, pulumi.IgnoreChanges([]string{"desiredCapacity"}), pulumi.DependsOn(a.Egress))
 	if err != nil {
 		return nil, fmt.Errorf("create worker group: %w", err)
 	}

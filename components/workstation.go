@@ -31,8 +31,11 @@ type WorkstationArgs struct {
 	DataVolumeGiB int
 	// DataInBucketARN may be read and OutputBucketARN written; no other bucket. Required.
 	DataInBucketARN, OutputBucketARN pulumi.StringInput
-	// Researchers get one login each. Default: none.
+	// Researchers get one login each, through Systems Manager. Default: none.
 	Researchers []Researcher
+	// Egress is what the first boot needs to reach the repositories and S3 (SecureVPC.PrivateEgress): the
+	// instance waits for it. Required.
+	Egress []pulumi.Resource
 	// Tools are installed at first boot (python, jupyter, r). Default: none.
 	Tools []string
 	// Arch is the machine name of InstanceType's processor, x86_64 or aarch64: the Miniforge asset fetched.
@@ -73,8 +76,8 @@ type PrivateWorkstation struct {
 
 func (a *WorkstationArgs) check() error {
 	if a.PIT == "" || a.VPCID == nil || a.SubnetID == nil || a.AvailabilityZone == "" || a.BastionSecurityGroupID == nil ||
-		a.AMI == "" || a.KeyName == nil || a.KMSKeyARN == nil || a.DataInBucketARN == nil || a.OutputBucketARN == nil {
-		return fmt.Errorf("PIT, VPC, subnet, zone, bastion security group, AMI, key pair, key ARN and both bucket ARNs are required")
+		a.AMI == "" || a.KeyName == nil || a.KMSKeyARN == nil || a.DataInBucketARN == nil || a.OutputBucketARN == nil || len(a.Egress) == 0 {
+		return fmt.Errorf("PIT, VPC, subnet, zone, bastion security group, AMI, key pair, key ARN, both bucket ARNs and egress are required")
 	}
 	return nil
 }
@@ -157,7 +160,7 @@ func NewPrivateWorkstation(ctx *pulumi.Context, name string, args *WorkstationAr
 
 	mount := "/" + a.PIT
 	userData := w.DataVolume.ID().ToStringOutput().ApplyT(func(volumeID string) (string, error) {
-		return RenderUserData(UserData{PIT: a.PIT, Role: RoleWorkstation, LogGroup: groupName, Researchers: a.Researchers,
+		return RenderUserData(UserData{PIT: a.PIT, Role: RoleWorkstation, LogGroup: groupName,
 			DataVolumeID: volumeID, MountPoint: mount, Tools: a.Tools,
 			Arch: a.Arch, Miniforge: a.Miniforge, JupyterLabVersion: a.JupyterLabVersion})
 	}).(pulumi.StringOutput)
@@ -170,7 +173,7 @@ func NewPrivateWorkstation(ctx *pulumi.Context, name string, args *WorkstationAr
 	inst.UserData = userData
 	inst.Tags = pulumi.StringMap{"Name": pulumi.String(a.PIT + "-workstation")}
 	setRootTags(inst, pulumi.StringMap{"Name": pulumi.String(a.PIT + "-workstation-root"), TagDataClassification: pulumi.String(DataClassificationPHI)})
-	w.Instance, err = ec2.NewInstance(ctx, child("instance"), inst, parent, keepImage(), pulumi.DependsOn([]pulumi.Resource{group}))
+	w.Instance, err = ec2.NewInstance(ctx, child("instance"), inst, parent, keepImage(), pulumi.DependsOn(append([]pulumi.Resource{group}, a.Egress...)))
 	if err != nil {
 		return nil, fmt.Errorf("create workstation instance: %w", err)
 	}
@@ -183,7 +186,7 @@ func NewPrivateWorkstation(ctx *pulumi.Context, name string, args *WorkstationAr
 		return nil, fmt.Errorf("attach data volume: %w", err)
 	}
 	w.PrivateIP = w.Instance.PrivateIp
-	if _, err := newLoginAssociation(ctx, child, UserData{PIT: a.PIT, Role: RoleWorkstation, Researchers: a.Researchers},
+	if _, err := newLoginAssociation(ctx, child, Logins{PIT: a.PIT, Role: RoleWorkstation, Researchers: a.Researchers},
 		w.Instance.ID(), parent); err != nil {
 		return nil, err
 	}

@@ -16,7 +16,8 @@ import (
 type Compute struct {
 	Bastion     *components.Bastion
 	Workstation *components.PrivateWorkstation
-	Patching    *components.PatchSchedule
+	// Patching is created by buildPatching, once every instance of the stack exists.
+	Patching *components.PatchSchedule
 }
 
 // AMIParameter is AWS's public SSM parameter that names the latest Amazon Linux 2023 image for an
@@ -70,7 +71,7 @@ func buildCompute(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs,
 		VPCID: s.Network.VPC.ID(), SubnetID: s.Network.PublicSubnet.ID(), VPCCIDR: cfg.VPCCIDR.String(),
 		AllowedSSHCIDRs: prefixStrings(cfg), InstanceType: cfg.BastionInstanceType, AMI: bastionAMI,
 		PublicKey: cfg.SSHPublicKey, KMSKeyARN: s.Key.ARN, Researchers: people,
-		LogRetentionDays: cfg.AuditLogRetentionDays, Protect: cfg.Protect,
+		LogRetentionDays: cfg.AuditLogRetentionDays, Protect: cfg.Protect, Egress: s.Network.PublicEgress(),
 	}, opts...)
 	if err != nil {
 		return nil, err
@@ -85,16 +86,26 @@ func buildCompute(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs,
 		Researchers: people, Tools: cfg.AnalysisTools,
 		Arch: config.Arch(cfg.WorkstationInstanceType), JupyterLabVersion: cfg.Software.JupyterLabVersion,
 		Miniforge:        pinned(cfg.Software.Miniforge, cfg.WorkstationInstanceType),
-		LogRetentionDays: cfg.AuditLogRetentionDays, Protect: cfg.Protect,
+		LogRetentionDays: cfg.AuditLogRetentionDays, Protect: cfg.Protect, Egress: s.Network.PrivateEgress(),
 	}, opts...)
 	if err != nil {
 		return nil, err
 	}
-	c.Patching, err = components.NewPatchSchedule(ctx, cfg.PIT+"-patching", &components.PatchScheduleArgs{PIT: cfg.PIT}, opts...)
-	if err != nil {
-		return nil, err
-	}
 	return c, nil
+}
+
+// buildPatching patches every instance of the stack in place: the bastion, the workstation and the Atlas
+// host by id, rebooting when a patch needs it, and the workers, if any, without a reboot.
+func buildPatching(ctx *pulumi.Context, cfg *config.Config, s *Stack, opts ...pulumi.ResourceOption) (*components.PatchSchedule, error) {
+	ids := []pulumi.StringInput{s.Compute.Bastion.Instance.ID().ToStringOutput(), s.Compute.Workstation.Instance.ID().ToStringOutput()}
+	if s.Data != nil && s.Data.Atlas != nil {
+		ids = append(ids, s.Data.Atlas.Instance.ID().ToStringOutput())
+	}
+	args := &components.PatchScheduleArgs{PIT: cfg.PIT, InstanceIDs: ids}
+	if s.Workers != nil {
+		args.WorkerGroupName = s.Workers.GroupName
+	}
+	return components.NewPatchSchedule(ctx, cfg.PIT+"-patching", args, opts...)
 }
 
 // SSHConfig returns the ~/.ssh/config snippet for one login: the workstation is reached through the

@@ -137,12 +137,13 @@ func TestWorkstationDataVolumeIsEncryptedGP3AttachedAndMounted(t *testing.T) {
 	userData := in(ws, "userData")
 	assert.Contains(t, userData, "nvme-Amazon_Elastic_Block_Store_"+strings.ReplaceAll(vol.ID, "-", ""))
 	assert.Contains(t, userData, "mkdir -p /study")
-	for _, login := range []string{"alice", "bob"} {
-		assert.Contains(t, userData, "useradd --create-home --shell /bin/bash --groups sce-researchers '"+login+"'")
-	}
+	assert.Contains(t, userData, "chgrp sce-researchers /study")
 	assert.Contains(t, userData, "jupyterlab", "the default tools")
-	bastionData := in(one(t, p, instanceType, "study-bastion-instance"), "userData")
-	assert.Contains(t, bastionData, "--shell /usr/sbin/nologin --groups sce-jump 'alice'")
+	for _, role := range []string{"bastion", "workstation"} {
+		data := in(one(t, p, instanceType, "study-"+role+"-instance"), "userData")
+		assert.NotContains(t, data, "alice", "%s: no researcher in user data; Systems Manager gives the logins", role)
+		assert.NotContains(t, data, "useradd --create-home", role)
+	}
 }
 
 func TestWorkstationRoleReadsDataInWritesOutputAndNothingElse(t *testing.T) {
@@ -199,16 +200,6 @@ func TestOutputsGiveSSHConfigWithProxyJumpAndSSMCommands(t *testing.T) {
 	assert.NotContains(t, string(raw), "PRIVATE KEY")
 }
 
-func TestPatchesAreAppliedInPlaceEveryWeek(t *testing.T) {
-	p := planWith(t, nil)
-	a := one(t, p, "aws:ssm/association:Association", "study-patching-run-patch-baseline")
-	assert.Equal(t, "AWS-RunPatchBaseline", in(a, "name"))
-	assert.Equal(t, "Install", a.Inputs["parameters"].(map[string]any)["Operation"])
-	target := a.Inputs["targets"].([]any)[0].(map[string]any)
-	assert.Equal(t, "tag:Project", target["key"])
-	assert.Equal(t, []any{"study"}, target["values"])
-}
-
 func TestGravitonInstancesUseTheArm64Image(t *testing.T) {
 	assert.Equal(t, "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64", stack.AMIParameter("m7g.large"))
 	assert.Equal(t, "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64", stack.AMIParameter("m5.large"))
@@ -255,16 +246,16 @@ func TestResearcherLoginsFollowTheConfiguration(t *testing.T) {
 		assert.Equal(t, []any{one(t, p, instanceType, "study-"+c.role+"-instance").ID}, target["values"], "%s: its own instance only", c.role)
 		script := loginScript(t, p, c.role)
 		assert.True(t, strings.HasPrefix(script, "#!/bin/bash\n"), c.role)
-		assert.Contains(t, script, `listed=" alice bob "`, c.role)
+		assert.Contains(t, script, "<<'LOGINS'\nalice "+aliceKey+"\nbob "+bobKey+"\nLOGINS\n", c.role)
 		assert.Contains(t, script, "for member in $(getent group "+c.group+" | cut -d: -f4", "%s: every login of the group is checked", c.role)
 		assert.Contains(t, script, `usermod --expiredate 1 "$member"`, "%s: a login no longer listed expires", c.role)
 		assert.Contains(t, script, `rm -f "/home/$member/.ssh/authorized_keys"`, c.role)
-		assert.Contains(t, script, "useradd --create-home --shell "+c.shell+" --groups "+c.group+" 'alice'", c.role)
-		assert.Contains(t, script, "usermod --expiredate '' 'alice'", "%s: a listed login is enabled again", c.role)
+		assert.Contains(t, script, "useradd --create-home --shell "+c.shell+" --groups "+c.group+` "$login"`, c.role)
+		assert.Contains(t, script, `usermod --expiredate '' "$login"`, "%s: a listed login is enabled again", c.role)
 	}
 
 	removed := planWith(t, map[string]string{"sce:researchers": `["alice ` + aliceKey + `"]`})
 	script := loginScript(t, removed, "workstation")
-	assert.Contains(t, script, `listed=" alice "`, "bob is no longer listed: the document changes, so it runs again and expires him")
-	assert.NotContains(t, script, "'bob'")
+	assert.Contains(t, script, "<<'LOGINS'\nalice "+aliceKey+"\nLOGINS\n", "bob is no longer listed: the document changes, so it runs again and expires him")
+	assert.NotContains(t, script, "bob")
 }

@@ -109,6 +109,7 @@ func buildData(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs, s 
 		Researchers: researchers(cfg), LogRetentionDays: cfg.AuditLogRetentionDays, Protect: cfg.Protect,
 		Arch: config.Arch(cfg.OMOP.AtlasInstanceType), Compose: pinned(cfg.Software.Compose, cfg.OMOP.AtlasInstanceType),
 		Images: components.AtlasImages{WebAPI: cfg.Software.WebAPIImage, Atlas: cfg.Software.AtlasImage, Postgres: cfg.Software.PostgresImage},
+		Egress: s.Network.PrivateEgress(),
 	}, opts...)
 	if err != nil {
 		return nil, err

@@ -141,6 +141,10 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Stack, error) {
 		return nil, err
 	}
 
+	if s.Compute.Patching, err = buildPatching(ctx, cfg, s, withProvider); err != nil {
+		return nil, err
+	}
+
 	if s.EMR, err = buildEMR(ctx, cfg, arns, s, withProvider); err != nil {
 		return nil, err
 	}

@@ -11,9 +11,8 @@ import (
 )
 
 const (
-	launchTemplateType = "aws:ec2/launchTemplate:LaunchTemplate"
-	lambdaType         = "aws:lambda/function:Function"
-	configRuleType     = "aws:cfg/rule:Rule"
+	lambdaType     = "aws:lambda/function:Function"
+	configRuleType = "aws:cfg/rule:Rule"
 )
 
 // withRedshift turns on the OMOP stack (Redshift and the Atlas host) in its default-tenancy VPC; the tests

@@ -62,5 +62,6 @@ func buildWorkers(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs,
 		QueueName: s.Ledger.Queue.Name, QueueURL: s.Ledger.Queue.Url, QueueARN: s.Ledger.Queue.Arn,
 		Input: s.Buckets.DataIn, Output: s.Buckets.Output, Software: s.Buckets.Ancillary, Binary: binary,
 		TopicARN: s.Audit.Trail.Topic.Arn, LogRetentionDays: cfg.AuditLogRetentionDays, Protect: cfg.Protect,
+		Egress: s.Network.PrivateEgress(),
 	}, opts...)
 }

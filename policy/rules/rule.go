@@ -132,6 +132,7 @@ func All() []Rule {
 		tenancyRules(),
 		flowRules(),
 		computeRules(),
+		bootRules(),
 		networkRules(),
 		storageRules(),
 		identityRules(),

@@ -33,7 +33,7 @@ func tenancyRules() []Rule {
 			Level:      Mandatory,
 			HIPAA:      []string{hipaaAccessControl, hipaaRiskManagement},
 			Sources:    Sources{Other: "SCE design card; seed, Kilroy stack; " + sourceRedshiftTenancy},
-			Types:      []string{typeVPC, typeRedshiftCluster, typeConfigRule},
+			Types:      []string{typeVPC},
 			CheckStack: checkVPCTenancy,
 		},
 		{
