@@ -153,3 +153,12 @@ func TestRootVolumesAreTaggedWithoutVolumeTags(t *testing.T) {
 	ws := one(t, p, instanceType, "study-workstation-instance")
 	assert.Equal(t, components.DataClassificationPHI, nested(t, ws, "rootBlockDevice")["tags"].(map[string]any)[components.TagDataClassification])
 }
+
+// TestWorkersAndEMRTogetherPlanWithoutMandatoryViolations: every optional part that creates instances in a
+// stack without Redshift (where EMR is allowed), planned together, as issue 14 asks.
+func TestWorkersAndEMRTogetherPlanWithoutMandatoryViolations(t *testing.T) {
+	p := workersPlan(t, map[string]string{"sce:emrEnabled": "true"})
+	require.NotEmpty(t, p.Find("aws:emr/cluster:Cluster"))
+	require.NotEmpty(t, p.Find("aws:autoscaling/group:Group"))
+	assert.Empty(t, p.MandatoryViolations())
+}
