@@ -176,10 +176,10 @@ func newSecurityRules(ctx *pulumi.Context, child func(string) string, groupID pu
 			kind = "egress"
 		}
 		protocol, from, to := r.protocol, r.port, r.toPort
-		switch {
-		case protocol == ProtocolAll:
+		switch protocol {
+		case ProtocolAll:
 			from, to = 0, 0
-		case protocol == "":
+		case "":
 			protocol = "tcp"
 		}
 		if to == 0 {

@@ -99,28 +99,7 @@ func BucketPolicy(a BucketPolicyArgs) (string, error) {
 		Condition: Condition{"Bool": {"aws:SecureTransport": {"false"}}},
 	}}}
 	if a.PHI {
-		doc.Statement = append(doc.Statement,
-			Statement{
-				// IfExists: the parts of a multipart upload (UploadPart, UploadPartCopy) are authorised as
-				// s3:PutObject but cannot carry the encryption header, so a plain StringNotEquals (or Null)
-				// would refuse every multipart upload, large results and EMR's writes among them. A request
-				// that asks for another encryption is refused; one that asks for none gets the bucket's
-				// default, SSE-KMS with the project key (rule s3-default-encryption-kms).
-				Sid:       "DenyUploadsAskingForOtherEncryption",
-				Effect:    Deny,
-				Principal: anyone,
-				Action:    []string{"s3:PutObject"},
-				Resource:  []string{objects},
-				Condition: Condition{"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": {"aws:kms"}}},
-			},
-			Statement{
-				Sid:       "DenyUploadsWithAnotherKey",
-				Effect:    Deny,
-				Principal: anyone,
-				Action:    []string{"s3:PutObject"},
-				Resource:  []string{objects},
-				Condition: Condition{"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption-aws-kms-key-id": {a.KMSKeyARN}}},
-			})
+		doc.Statement = append(doc.Statement, phiEncryptionStatements(objects, a.KMSKeyARN)...)
 	}
 	if a.VPCEndpointID != "" {
 		cond := Condition{"StringNotEquals": {"aws:SourceVpce": {a.VPCEndpointID}}}
@@ -167,6 +146,47 @@ func BucketPolicy(a BucketPolicyArgs) (string, error) {
 		doc.Statement = append(doc.Statement, stmts...)
 	}
 	return doc.JSON()
+}
+
+// phiEncryptionStatements refuse every upload that would not end up encrypted with the project key, and
+// nothing else. Each Deny pairs a Null test with its comparison, because of how IAM treats a key the
+// request does not carry (IAM User Guide, "Condition operators"): StringNotEquals and every ...IfExists
+// operator then hold, so a Deny written with them alone would refuse exactly the requests without the
+// header. Those include every UploadPart and CompleteMultipartUpload (authorised as s3:PutObject, and
+// carrying no encryption header: boto/botocore#471, aws/aws-cli#4251) and any upload that relies on the
+// bucket's default encryption, which is SSE-KMS with the project key (rule s3-default-encryption-kms).
+//
+//   - another algorithm (AES256, aws:kms:dsse) asked for: refused;
+//   - another key asked for: refused (the key must be named by its ARN, as the condition compares text);
+//   - aws:kms asked for without a key: refused, because S3 then uses the AWS managed key aws/s3, not the
+//     bucket's default key (S3 API Reference, PutObject, x-amz-server-side-encryption-aws-kms-key-id);
+//   - no encryption header at all: allowed, and the bucket default encrypts with the project key.
+func phiEncryptionStatements(objects, keyARN string) []Statement {
+	anyone := &Principal{Anyone: true}
+	put := []string{"s3:PutObject"}
+	return []Statement{
+		{
+			Sid: "DenyUploadsAskingForOtherEncryption", Effect: Deny, Principal: anyone, Action: put, Resource: []string{objects},
+			Condition: Condition{
+				"Null":            {"s3:x-amz-server-side-encryption": {"false"}},
+				"StringNotEquals": {"s3:x-amz-server-side-encryption": {"aws:kms"}},
+			},
+		},
+		{
+			Sid: "DenyUploadsWithAnotherKey", Effect: Deny, Principal: anyone, Action: put, Resource: []string{objects},
+			Condition: Condition{
+				"Null":            {"s3:x-amz-server-side-encryption-aws-kms-key-id": {"false"}},
+				"StringNotEquals": {"s3:x-amz-server-side-encryption-aws-kms-key-id": {keyARN}},
+			},
+		},
+		{
+			Sid: "DenyKMSUploadsWithoutTheProjectKey", Effect: Deny, Principal: anyone, Action: put, Resource: []string{objects},
+			Condition: Condition{
+				"StringEquals": {"s3:x-amz-server-side-encryption": {"aws:kms"}},
+				"Null":         {"s3:x-amz-server-side-encryption-aws-kms-key-id": {"true"}},
+			},
+		},
+	}
 }
 
 // deliveryStatements returns the statements a service's documentation requires to deliver into bucket.

@@ -147,7 +147,7 @@ func TestEveryBucketPolicyDeniesRequestsWithoutTLS(t *testing.T) {
 	}
 }
 
-func TestPHIBucketPoliciesDenyUploadsWithoutSSEKMS(t *testing.T) {
+func TestPHIBucketPoliciesRefuseOtherEncryptionOnly(t *testing.T) {
 	p := planWith(t, nil)
 	key := p.Find("aws:kms/key:Key")[0]
 	for _, purpose := range purposes {
@@ -162,12 +162,19 @@ func TestPHIBucketPoliciesDenyUploadsWithoutSSEKMS(t *testing.T) {
 		assert.Equal(t, components.Deny, sse.Effect)
 		assert.Equal(t, []string{"s3:PutObject"}, sse.Action)
 		assert.Equal(t, []string{out(b, "arn") + "/*"}, sse.Resource)
-		assert.Equal(t, []string{"aws:kms"}, sse.Condition["StringNotEqualsIfExists"]["s3:x-amz-server-side-encryption"],
-			"IfExists: multipart parts carry no encryption header and must not be refused")
-		assert.NotContains(t, sse.Condition, "StringNotEquals")
-		assert.NotContains(t, sse.Condition, "Null")
+		assert.Equal(t, []string{"false"}, sse.Condition["Null"]["s3:x-amz-server-side-encryption"], "only a request that carries the header")
+		assert.Equal(t, []string{"aws:kms"}, sse.Condition["StringNotEquals"]["s3:x-amz-server-side-encryption"])
 		other := statement(t, doc, "DenyUploadsWithAnotherKey")
-		assert.Equal(t, []string{out(key, "arn")}, other.Condition["StringNotEqualsIfExists"]["s3:x-amz-server-side-encryption-aws-kms-key-id"])
+		assert.Equal(t, []string{"false"}, other.Condition["Null"]["s3:x-amz-server-side-encryption-aws-kms-key-id"])
+		assert.Equal(t, []string{out(key, "arn")}, other.Condition["StringNotEquals"]["s3:x-amz-server-side-encryption-aws-kms-key-id"])
+		noKey := statement(t, doc, "DenyKMSUploadsWithoutTheProjectKey")
+		assert.Equal(t, []string{"aws:kms"}, noKey.Condition["StringEquals"]["s3:x-amz-server-side-encryption"])
+		assert.Equal(t, []string{"true"}, noKey.Condition["Null"]["s3:x-amz-server-side-encryption-aws-kms-key-id"])
+		for _, st := range doc.Statement {
+			for op := range st.Condition {
+				assert.NotContains(t, op, "IfExists", "%s %s: an IfExists deny refuses every request without the key", purpose, st.Sid)
+			}
+		}
 	}
 }
 

@@ -131,6 +131,7 @@ func All() []Rule {
 		projectRules(),
 		tenancyRules(),
 		flowRules(),
+		uploadRules(),
 		computeRules(),
 		bootRules(),
 		networkRules(),

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"github.com/sce-project/sce/internal/iameval"
 	"strings"
 )
 
@@ -170,9 +171,10 @@ func storageRules() []Rule {
 		},
 		{
 			ID: "s3-deny-unencrypted-uploads",
-			Description: "Every S3 bucket tagged DataClassification PHI has a policy that denies s3:PutObject on its objects unless the request asks for " +
-				"another encryption than KMS (StringNotEqualsIfExists, StringNotEquals s3:x-amz-server-side-encryption aws:kms, or Null true). " +
-				"The IfExists form lets multipart parts, which cannot carry the header, through to the bucket's default SSE-KMS (rule s3-default-encryption-kms).",
+			Description: "Every S3 bucket tagged DataClassification PHI has a policy that refuses uploads asking for another encryption than the project key: " +
+				"SSE-S3, SSE-KMS with another key, or SSE-KMS without a key (which S3 serves with aws/s3). Judged by evaluating those requests against " +
+				"the policy with AWS's condition semantics. An upload asking for no encryption is left to the bucket's default SSE-KMS with the project key " +
+				"(s3-default-encryption-kms), because multipart parts cannot carry the header (s3-policy-admits-uploads-without-encryption-headers).",
 			Level:      Mandatory,
 			HIPAA:      []string{hipaaEncryptionAtRest, hipaaTransmissionCrypt},
 			Sources:    Sources{Other: "seed 1E: only accept uploads that request server-side encryption"},
@@ -739,7 +741,8 @@ func checkS3SSLOnly(s *Stack) []Finding {
 }
 
 func checkS3DenyUnencryptedUploads(s *Stack) []Finding {
-	const want = "a Deny of s3:PutObject to principal \"*\" on the objects (arn/*) with StringNotEqualsIfExists (or StringNotEquals) s3:x-amz-server-side-encryption aws:kms, or Null s3:x-amz-server-side-encryption true"
+	const want = "Deny statements that refuse s3:PutObject asking for SSE-S3, for SSE-KMS with another key, or for SSE-KMS without a key " +
+		"(S3 then uses aws/s3), and nothing else: uploads without an encryption header get the bucket's default, the project key"
 	return s3EachBucket(s, func(b *Resource) []Finding {
 		if tags, ok := b.Get("tags"); ok && !IsUnknown(tags) {
 			if _, isMap := tags.(map[string]any); !isMap {
@@ -750,41 +753,55 @@ func checkS3DenyUnencryptedUploads(s *Stack) []Finding {
 		if !phi && !unknown {
 			return nil
 		}
-		name := s3BucketName(b)
-		denies := func(st PolicyStatement) bool {
-			if st.Effect != "Deny" || !s3AnyPrincipal(st) {
-				return false
-			}
-			put := false
-			for _, a := range st.Actions {
-				put = put || globMatch(a, "s3:PutObject")
-			}
-			if _, objects := s3Covers(st.Resources, name); !put || !objects {
-				return false
-			}
-			const key = "s3:x-amz-server-side-encryption"
-			for _, v := range st.ConditionValues(key, "Null") {
-				if strings.EqualFold(v, "true") {
-					return true
-				}
-			}
-			values := st.ConditionValues(key, "StringNotEquals", "StringNotEqualsIfExists")
-			for _, v := range values {
-				if v != "aws:kms" && v != "aws:kms:dsse" {
-					return false
-				}
-			}
-			return len(values) > 0
-		}
-		out := s3RequireStatement(s, b, denies,
-			"no bucket policy, so uploads that do not request server-side encryption are accepted into a PHI bucket; the policy must hold "+want,
-			"policy does not deny uploads that do not request KMS server-side encryption into a PHI bucket; it must hold "+want)
+		out := s3UploadsRefused(s, b, want)
 		if unknown && len(out) > 0 {
 			return []Finding{{URN: b.URN, Undecided: true,
 				Message: "tags.DataClassification is unknown until deployment, so the rule cannot tell whether this bucket holds PHI; if it does, its policy must hold " + want}}
 		}
 		return out
 	})
+}
+
+// s3UploadsRefused evaluates the probes every PHI bucket must refuse against the bucket's policies.
+func s3UploadsRefused(s *Stack, b *Resource, want string) []Finding {
+	cfgs, unresolved := s3ConfigsOf(s, b, typeS3Policy)
+	texts := bucketPolicyTexts(s, b)
+	if len(texts) == 0 {
+		if _, inline := b.Get("policy"); len(cfgs) > 0 || inline {
+			return []Finding{{URN: b.URN, Undecided: true, Message: "the bucket policy is unknown until deployment, so the rule cannot judge it"}}
+		}
+		if unresolved {
+			return s3Absent(b, typeS3Policy, true, "")
+		}
+		return fail("no bucket policy, so uploads asking for another encryption than the project key are accepted into a PHI bucket; the policy must hold %s", want)
+	}
+	name := s3BucketName(b)
+	var docs []*iameval.Document
+	for _, text := range texts {
+		doc, err := iameval.Parse(text)
+		if err != nil {
+			return fail("the bucket policy cannot be evaluated: %v", err)
+		}
+		docs = append(docs, doc)
+	}
+	var accepted []string
+	for _, probe := range phiUploadProbes(newUploadProbe(strings.Join(texts, "\n"), name)) {
+		refused := false
+		for _, doc := range docs {
+			d, _, err := denied(doc, probe.req)
+			if err != nil {
+				return fail("the bucket policy cannot be evaluated: %v", err)
+			}
+			refused = refused || d
+		}
+		if !refused {
+			accepted = append(accepted, probe.what)
+		}
+	}
+	if len(accepted) > 0 {
+		return fail("policy accepts uploads asking for %s into a PHI bucket; it must hold %s", strings.Join(accepted, "; "), want)
+	}
+	return nil
 }
 
 // s3HoldsPHI reports whether a bucket is tagged DataClassification PHI, by its own tags or its provider's

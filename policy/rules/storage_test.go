@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -63,8 +64,15 @@ func requireFindingOn(t *testing.T, ruleID string, on *Resource, want string, rs
 const (
 	sslDeny = `{"Sid":"DenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:*",` +
 		`"Resource":["arn:aws:s3:::sce-data","arn:aws:s3:::sce-data/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}`
-	kmsUploadDeny = `{"Sid":"DenyUnencryptedUploads","Effect":"Deny","Principal":"*","Action":"s3:PutObject",` +
-		`"Resource":"arn:aws:s3:::sce-data/*","Condition":{"StringNotEquals":{"s3:x-amz-server-side-encryption":"aws:kms"}}}`
+	// kmsUploadDeny are the three statements of the design's PHI buckets (components.phiEncryptionStatements):
+	// another algorithm, another key, aws:kms without a key.
+	kmsUploadDeny = `{"Sid":"OtherEncryption","Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::sce-data/*",` +
+		`"Condition":{"Null":{"s3:x-amz-server-side-encryption":"false"},"StringNotEquals":{"s3:x-amz-server-side-encryption":"aws:kms"}}},` +
+		`{"Sid":"OtherKey","Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::sce-data/*",` +
+		`"Condition":{"Null":{"s3:x-amz-server-side-encryption-aws-kms-key-id":"false"},"StringNotEquals":{"s3:x-amz-server-side-encryption-aws-kms-key-id":"` + projectKey + `"}}},` +
+		`{"Sid":"KMSWithoutKey","Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::sce-data/*",` +
+		`"Condition":{"StringEquals":{"s3:x-amz-server-side-encryption":"aws:kms"},"Null":{"s3:x-amz-server-side-encryption-aws-kms-key-id":"true"}}}`
+	projectKey = "arn:aws:kms:us-west-2:111122223333:key/0a1b2c3d-1111-2222-3333-444455556666"
 )
 
 // policyOf wraps statements into a policy document.
@@ -528,33 +536,64 @@ func TestS3DenyUnencryptedUploads(t *testing.T) {
 	overridden.Provider = obj(t, `{"defaultTags":{"tags":{"DataClassification":"PHI"}}}`)
 	unknownTag := bucketNamed(t, "data", "sce-data", `{"tags":{}}`)
 	unknownTag.Props["tags"].(map[string]any)["DataClassification"] = Unknown
+	otherKeyOnly := `{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::sce-data/*",` +
+		`"Condition":{"Null":{"s3:x-amz-server-side-encryption-aws-kms-key-id":"false"},"StringNotEquals":{"s3:x-amz-server-side-encryption-aws-kms-key-id":"` + projectKey + `"}}}`
 	checkRule(t, id, []ruleCase{
 		{name: "a bucket not tagged PHI is not judged", rs: []*Resource{bucketNamed(t, "logs", "sce-logs", `{"tags":{"DataClassification":"Internal"}}`)}},
 		{name: "an untagged bucket is not judged", rs: []*Resource{bucketNamed(t, "logs", "sce-logs", `{}`)}},
-		{name: "a PHI bucket denying uploads without aws:kms is compliant", rs: []*Resource{phi(), bp(policyOf(sslDeny, kmsUploadDeny))}},
-		{name: "a PHI bucket denying uploads without the header is compliant", rs: []*Resource{phi(), bp(policyOf(
-			upload("s3:PutObject", "arn:aws:s3:::sce-data/*", `{"Null":{"s3:x-amz-server-side-encryption":"true"}}`)))}},
-		{name: "a deny of s3:* with aws:kms:dsse is compliant", rs: []*Resource{phi(), bp(policyOf(
-			upload("s3:*", "arn:aws:s3:::sce-data/*", `{"StringNotEquals":{"s3:x-amz-server-side-encryption":"aws:kms:dsse"}}`)))}},
-		{name: "a PHI tag from the provider's default tags is judged", rs: []*Resource{byProvider}, want: "no bucket policy, so uploads that do not request server-side encryption are accepted"},
+		{name: "the design's three denies are compliant", rs: []*Resource{phi(), bp(policyOf(sslDeny, kmsUploadDeny))}},
+		{name: "the old IfExists form refuses other encryption too (and fails the multipart rule instead)", rs: []*Resource{phi(), bp(policyOf(
+			upload("s3:PutObject", "arn:aws:s3:::sce-data/*", `{"StringNotEqualsIfExists":{"s3:x-amz-server-side-encryption":"aws:kms"}}`),
+			upload("s3:PutObject", "arn:aws:s3:::sce-data/*", `{"StringNotEqualsIfExists":{"s3:x-amz-server-side-encryption-aws-kms-key-id":"`+projectKey+`"}}`)))}},
+		{name: "a PHI tag from the provider's default tags is judged", rs: []*Resource{byProvider}, want: "no bucket policy, so uploads asking for another encryption than the project key are accepted"},
 		{name: "the bucket's own tag overrides the provider's default", rs: []*Resource{overridden}},
 		{name: "tags of the wrong shape violate", rs: []*Resource{bucketNamed(t, "data", "sce-data", `{"tags":"PHI"}`)}, want: "tags is a string"},
 		{name: "unknown tags without the deny are undecided", rs: []*Resource{withProp(bucketNamed(t, "data", "sce-data", `{}`), "tags", Unknown)}, want: "tags.DataClassification is unknown", undecided: true},
 		{name: "a PHI bucket without a policy violates", rs: []*Resource{phi()}, want: "no bucket policy"},
-		{name: "a PHI bucket whose policy only requires TLS violates", rs: []*Resource{phi(), bp(policyOf(sslDeny))}, want: "policy does not deny uploads that do not request KMS server-side encryption"},
+		{name: "a PHI bucket whose policy only requires TLS violates", rs: []*Resource{phi(), bp(policyOf(sslDeny))},
+			want: "policy accepts uploads asking for SSE-S3 (AES256); SSE-KMS with another key; SSE-KMS without a key"},
+		{name: "a deny of other algorithms alone lets another key in", rs: []*Resource{phi(), bp(policyOf(
+			upload("s3:PutObject", "arn:aws:s3:::sce-data/*", `{"Null":{"s3:x-amz-server-side-encryption":"false"},"StringNotEquals":{"s3:x-amz-server-side-encryption":"aws:kms"}}`)))},
+			want: "SSE-KMS with another key"},
+		{name: "denying other keys alone lets SSE-S3 and the aws/s3 key in", rs: []*Resource{phi(), bp(policyOf(otherKeyOnly))},
+			want: "policy accepts uploads asking for SSE-S3 (AES256); SSE-KMS without a key"},
 		{name: "a deny that also lets AES256 through violates", rs: []*Resource{phi(), bp(policyOf(
-			`{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::sce-data/*","Condition":{"StringNotEquals":{"s3:x-amz-server-side-encryption":["AES256","aws:kms"]}}}`))},
-			want: "policy does not deny uploads"},
+			`{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::sce-data/*","Condition":{"StringNotEquals":{"s3:x-amz-server-side-encryption":["AES256","aws:kms"]}}}`, otherKeyOnly))},
+			want: "SSE-S3 (AES256)"},
 		{name: "a deny on the bucket rather than its objects violates", rs: []*Resource{phi(), bp(policyOf(
-			upload("s3:PutObject", "arn:aws:s3:::sce-data", `{"StringNotEquals":{"s3:x-amz-server-side-encryption":"aws:kms"}}`)))}, want: "policy does not deny uploads"},
+			upload("s3:PutObject", "arn:aws:s3:::sce-data", `{"StringNotEquals":{"s3:x-amz-server-side-encryption":"aws:kms"}}`)))}, want: "policy accepts uploads"},
 		{name: "a deny of reads violates", rs: []*Resource{phi(), bp(policyOf(
-			upload("s3:GetObject", "arn:aws:s3:::sce-data/*", `{"StringNotEquals":{"s3:x-amz-server-side-encryption":"aws:kms"}}`)))}, want: "policy does not deny uploads"},
-		{name: "a Null false condition violates", rs: []*Resource{phi(), bp(policyOf(
-			upload("s3:PutObject", "arn:aws:s3:::sce-data/*", `{"Null":{"s3:x-amz-server-side-encryption":"false"}}`)))}, want: "policy does not deny uploads"},
-		{name: "a policy that is not JSON violates", rs: []*Resource{phi(), bp("[")}, want: "policy is not valid JSON"},
+			upload("s3:GetObject", "arn:aws:s3:::sce-data/*", `{"StringNotEquals":{"s3:x-amz-server-side-encryption":"aws:kms"}}`)))}, want: "policy accepts uploads"},
+		{name: "a policy that is not JSON violates", rs: []*Resource{phi(), bp("[")}, want: "cannot be evaluated"},
 		{name: "an unknown policy is undecided", rs: []*Resource{phi(), withProp(linked(t, typeS3Policy, "pol", "sce-data", `{}`), "policy", Unknown)}, want: "policy is unknown", undecided: true},
 		{name: "an unknown classification without the deny is undecided", rs: []*Resource{unknownTag}, want: "tags.DataClassification is unknown", undecided: true},
 		{name: "an unknown classification with the deny is compliant", rs: []*Resource{unknownTag, bp(policyOf(kmsUploadDeny))}},
+	})
+}
+
+// TestPolicyAdmitsUploadsWithoutEncryptionHeaders: a Deny that fires when the header is absent refuses every
+// UploadPart; the design's Null-paired denies do not.
+func TestPolicyAdmitsUploadsWithoutEncryptionHeaders(t *testing.T) {
+	const id = "s3-policy-admits-uploads-without-encryption-headers"
+	bucket := func() *Resource { return bucketNamed(t, "data", "sce-data", `{}`) }
+	bp := func(doc string) *Resource {
+		return withProp(linked(t, typeS3Policy, "pol", "sce-data", `{}`), "policy", doc)
+	}
+	deny := func(condition string) string {
+		return `{"Sid":"S","Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::sce-data/*","Condition":` + condition + `}`
+	}
+	endpoint := `{"Sid":"E","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::sce-data/*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-0123456789abcdef0"}}}`
+	checkRule(t, id, []ruleCase{
+		{name: "the design's denies admit parts", rs: []*Resource{bucket(), bp(policyOf(sslDeny, kmsUploadDeny, endpoint))}},
+		{name: "StringNotEqualsIfExists refuses parts", rs: []*Resource{bucket(), bp(policyOf(deny(`{"StringNotEqualsIfExists":{"s3:x-amz-server-side-encryption":"aws:kms"}}`)))},
+			want: `statement "S" denies an s3:PutObject that carries no encryption header`},
+		{name: "a plain StringNotEquals refuses parts", rs: []*Resource{bucket(), bp(policyOf(deny(`{"StringNotEquals":{"s3:x-amz-server-side-encryption":"aws:kms"}}`)))},
+			want: "multipart uploads"},
+		{name: "Null true refuses parts", rs: []*Resource{bucket(), bp(policyOf(deny(`{"Null":{"s3:x-amz-server-side-encryption":"true"}}`)))},
+			want: "multipart uploads"},
+		{name: "a key-id IfExists deny refuses parts", rs: []*Resource{bucket(), bp(policyOf(deny(`{"StringNotEqualsIfExists":{"s3:x-amz-server-side-encryption-aws-kms-key-id":"` + projectKey + `"}}`)))},
+			want: "multipart uploads"},
+		{name: "a deny of every PutObject is not this rule's concern", rs: []*Resource{bucket(), bp(policyOf(deny(`{"Bool":{"aws:SecureTransport":"true"}}`)))}},
 	})
 }
 
@@ -569,7 +608,7 @@ func designBuckets(t *testing.T) []*Resource {
 	} {
 		arn := "arn:aws:s3:::" + b.name
 		ssl := `{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["` + arn + `","` + arn + `/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}`
-		upload := `{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"` + arn + `/*","Condition":{"StringNotEquals":{"s3:x-amz-server-side-encryption":"aws:kms"}}}`
+		upload := strings.ReplaceAll(kmsUploadDeny, "arn:aws:s3:::sce-data/*", arn+"/*")
 		logDelivery := `{"Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":"s3:PutObject","Resource":"` + arn + `/*",` +
 			`"Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"}}}`
 		rs = append(rs,
