@@ -320,8 +320,11 @@ func redshiftCopyRole(ctx *pulumi.Context, child func(string) string, a Redshift
 		}
 		return PolicyDocument{Version: PolicyVersion, Statement: []Statement{
 			{Sid: "ReadCopyPrefixes", Effect: Allow, Action: []string{"s3:GetObject"}, Resource: objects},
-			{Sid: "ListCopyPrefixes", Effect: Allow, Action: []string{"s3:ListBucket", "s3:GetBucketLocation"}, Resource: []string{bucket},
+			{Sid: "ListCopyPrefixes", Effect: Allow, Action: []string{"s3:ListBucket"}, Resource: []string{bucket},
 				Condition: Condition{"StringLike": {"s3:prefix": listPrefixes}}},
+			// A GetBucketLocation request carries no s3:prefix, so under the condition above it would never
+			// be allowed: it gets a statement of its own.
+			{Sid: "LocateCopyBucket", Effect: Allow, Action: []string{"s3:GetBucketLocation"}, Resource: []string{bucket}},
 			{Sid: "DecryptThroughS3", Effect: Allow, Action: []string{"kms:Decrypt"}, Resource: []string{key},
 				Condition: Condition{"StringEquals": {"kms:ViaService": {fmt.Sprintf("s3.%s.amazonaws.com", a.ARNs.Region)}}}},
 		}}.JSON()

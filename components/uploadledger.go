@@ -247,6 +247,8 @@ func ledgerRole(ctx *pulumi.Context, child func(string) string, a UploadLedgerAr
 		}
 		return PolicyDocument{Version: PolicyVersion, Statement: []Statement{
 			{Sid: "ReadNewObjects", Effect: Allow, Action: []string{"s3:GetObject", "s3:GetObjectVersion"}, Resource: []string{bucket + "/*"}},
+			// Without ListBucket, HeadObject of a version already gone answers 403 instead of 404.
+			{Sid: "TellMissingFromForbidden", Effect: Allow, Action: []string{"s3:ListBucket"}, Resource: []string{bucket}},
 			{Sid: "QuarantineLookalikePHIKeys", Effect: Allow, Action: []string{"s3:PutObject", "s3:AbortMultipartUpload"}, Resource: []string{bucket + "/" + a.QuarantinePrefix + "*"}},
 			{Sid: "PurgeLookalikePHIKeys", Effect: Allow, Action: []string{"s3:DeleteObjectVersion"}, Resource: []string{bucket + "/*"}},
 			{Sid: "RecordInLedger", Effect: Allow, Action: []string{"dynamodb:PutItem", "dynamodb:UpdateItem"}, Resource: []string{table}},

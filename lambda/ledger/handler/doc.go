@@ -68,10 +68,14 @@
 //   - sns:Publish on the topic's ARN;
 //   - kms:Decrypt and kms:GenerateDataKey on the project key: reading an SSE-KMS object and writing its
 //     copy, and sending to a queue, publishing to a topic and writing to a table encrypted with it;
-//   - and, as for every function in a VPC with a dead-letter queue, CloudWatch Logs
-//     (logs:CreateLogStream, logs:PutLogEvents on its log group), the network-interface actions of
-//     AWSLambdaVPCAccessExecutionRole, and sqs:SendMessage on the dead-letter queue.
+//   - and, as for every function with a dead-letter queue, CloudWatch Logs (logs:CreateLogStream,
+//     logs:PutLogEvents on its log group) and sqs:SendMessage on the dead-letter queue. The function runs
+//     outside the VPC (Lambda cannot attach to a dedicated-tenancy one), so it needs no network-interface
+//     actions.
 //
-// CopyObject copies the source's tags by default; an upload carrying tags may also need
-// s3:GetObjectVersionTagging on B/* and s3:PutObjectTagging on B/Q*.
+// CopyObject is sent with TaggingDirective REPLACE and no tags: the quarantined copy carries none of the
+// uploader's tags (which may name what the key named), so no tagging permission is needed.
+//
+//   - s3:ListBucket on B, so that HeadObject of a version that is already gone answers 404, not 403, and
+//     the handler's "gone" path runs instead of an error.
 package handler

@@ -207,6 +207,9 @@ func TestAKeyWithPHIIsQuarantined(t *testing.T) {
 			if c.ServerSideEncryption != types.ServerSideEncryptionAwsKms || aws.ToString(c.SSEKMSKeyId) != testKeyARN {
 				t.Errorf("copy encryption = %q with key %q, want aws:kms with %q", c.ServerSideEncryption, aws.ToString(c.SSEKMSKeyId), testKeyARN)
 			}
+			if c.TaggingDirective != types.TaggingDirectiveReplace || c.Tagging != nil {
+				t.Errorf("copy tagging = %q %v, want REPLACE with no tags: the uploader's tags stay with the purged original", c.TaggingDirective, c.Tagging)
+			}
 			if want := testBucket + "/" + escapeKey(tt.key) + "?versionId=" + url.QueryEscape(version); aws.ToString(c.CopySource) != want {
 				t.Errorf("copy source = %q, want %q", aws.ToString(c.CopySource), want)
 			}

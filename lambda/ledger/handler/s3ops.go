@@ -102,6 +102,9 @@ func (h *Handler) quarantine(ctx context.Context, u *upload, m objectMeta) (stri
 			CopySource:           aws.String(copySource(u, m)),
 			ServerSideEncryption: types.ServerSideEncryptionAwsKms,
 			SSEKMSKeyId:          aws.String(h.cfg.KMSKeyARN),
+			// The copy takes no tags: the uploader's tags may hold what the key did, and copying them
+			// would need s3:GetObjectVersionTagging on the source and s3:PutObjectTagging on the copy.
+			TaggingDirective: types.TaggingDirectiveReplace,
 		})
 		if err == nil {
 			version = aws.ToString(out.VersionId)
