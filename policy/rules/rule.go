@@ -140,6 +140,7 @@ func All() []Rule {
 		messagingRules(),
 		databaseRules(),
 		emrRules(),
+		auditRules(),
 	} {
 		all = append(all, family...)
 	}
