@@ -13,6 +13,11 @@ type Audit struct {
 	Baseline *components.AccountBaseline
 }
 
+// recordsManagementEvents reports whether this stack's trail records the account's management events:
+// only the baseline stack's does, and only there do the CIS alarms on management API calls have events
+// to match.
+func recordsManagementEvents(cfg *config.Config) bool { return cfg.AccountBaseline }
+
 // keyServices lists the services that use the project key in this stack.
 func keyServices(cfg *config.Config) []components.KeyService {
 	services := []components.KeyService{components.KeyServiceCloudWatchLogs, components.KeyServiceCloudTrail, components.KeyServiceCloudWatchAlarms}
@@ -60,7 +65,7 @@ func buildAudit(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs, k
 		PIT: cfg.PIT, ARNs: arns, KMSKeyARN: key.ARN,
 		LogBucket: b.Logs.Name, LogBucketPolicy: b.Logs.Policy, LogPrefix: PrefixCloudTrail,
 		DataEventBucketARNs: dataBuckets,
-		ManagementEvents:    cfg.AccountBaseline,
+		ManagementEvents:    recordsManagementEvents(cfg),
 		LogRetentionDays:    cfg.AuditLogRetentionDays,
 		NotificationEmails:  cfg.NotificationEmails,
 		ConfigRules:         true,

@@ -198,16 +198,19 @@ const (
 	OutputAccessLogBucket     = "accessLogBucket"
 	OutputTrailARN            = "trailArn"
 	OutputAlertTopicARN       = "alertTopicArn"
-	OutputBastionIP           = "bastionPublicIp"
-	OutputWorkstationIP       = "workstationPrivateIp"
-	OutputSSHConfig           = "sshConfig"
-	OutputResearcherSSHConfig = "researcherSshConfigs"
-	OutputSSMBastion          = "ssmBastionCommand"
-	OutputSSMWorkstation      = "ssmWorkstationCommand"
-	OutputLedgerTable         = "ledgerTable"
-	OutputUploadQueueURL      = "uploadQueueUrl"
-	OutputAtlasIP             = "atlasPrivateIp"
-	OutputAtlasTunnel         = "atlasTunnelCommand"
+	// OutputAccountAlarmTopicARN is exported by the baseline stack only: its topic receives the CIS alarms
+	// on the account's management events, which other stacks' builders subscribe to.
+	OutputAccountAlarmTopicARN = "accountAlarmTopicArn"
+	OutputBastionIP            = "bastionPublicIp"
+	OutputWorkstationIP        = "workstationPrivateIp"
+	OutputSSHConfig            = "sshConfig"
+	OutputResearcherSSHConfig  = "researcherSshConfigs"
+	OutputSSMBastion           = "ssmBastionCommand"
+	OutputSSMWorkstation       = "ssmWorkstationCommand"
+	OutputLedgerTable          = "ledgerTable"
+	OutputUploadQueueURL       = "uploadQueueUrl"
+	OutputAtlasIP              = "atlasPrivateIp"
+	OutputAtlasTunnel          = "atlasTunnelCommand"
 )
 
 func (s *Stack) export(ctx *pulumi.Context) {
@@ -232,6 +235,9 @@ func (s *Stack) export(ctx *pulumi.Context) {
 	ctx.Export(OutputAccessLogBucket, s.Buckets.AccessLogs.Name)
 	ctx.Export(OutputTrailARN, s.Audit.Trail.Trail.Arn)
 	ctx.Export(OutputAlertTopicARN, s.Audit.Trail.Topic.Arn)
+	if s.Config.AccountBaseline {
+		ctx.Export(OutputAccountAlarmTopicARN, s.Audit.Trail.Topic.Arn)
+	}
 
 	ctx.Export(OutputLedgerTable, s.Ledger.Table.Name)
 	ctx.Export(OutputUploadQueueURL, s.Ledger.Queue.Url)
