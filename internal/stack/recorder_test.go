@@ -36,7 +36,7 @@ func TestConfigDeliversAsTheRecordersRole(t *testing.T) {
 	assert.Equal(t, []string{"bucket-owner-full-control"}, write.Condition["StringEquals"]["s3:x-amz-acl"])
 	check := statement(t, doc, "ConfigChecksTheBucket")
 	assert.Equal(t, []string{out(logs, "arn")}, check.Resource)
-	assert.Contains(t, check.Action, "s3:GetBucketAcl")
+	assert.ElementsMatch(t, []string{"s3:GetBucketAcl", "s3:ListBucket"}, check.Action, "the ACL check, and HeadBucket without an AccessDenied")
 	useKey := statement(t, doc, "ConfigEncryptsWithTheProjectKey")
 	assert.Equal(t, []string{out(key, "arn")}, useKey.Resource)
 	assert.ElementsMatch(t, []string{"kms:Decrypt", "kms:GenerateDataKey"}, useKey.Action)
