@@ -140,8 +140,8 @@ func alarmsPlanOf(t *testing.T, managementEvents bool) (p *plan.Plan, returned i
 			return err
 		}
 		alarms, err := NewAlarms(ctx, "alarms", &AlarmsArgs{
-			PIT:          "study",
-			LogGroupName: pulumi.String(testAlarmLogGroup),
+			PIT:              "study",
+			LogGroupName:     pulumi.String(testAlarmLogGroup),
 			TopicARN:         pulumi.String(testAlarmTopic),
 			ManagementEvents: managementEvents,
 		}, pulumi.Parent(holder), pulumi.Provider(prov))
