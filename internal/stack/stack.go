@@ -198,20 +198,21 @@ const (
 	OutputAccessLogBucket     = "accessLogBucket"
 	OutputTrailARN            = "trailArn"
 	OutputAlertTopicARN       = "alertTopicArn"
-	// OutputAccountAlarmTopicARN is exported by the baseline stack only: its topic receives the CIS alarms
-	// on the account's management events, which other stacks' builders subscribe to.
-	OutputAccountAlarmTopicARN = "accountAlarmTopicArn"
-	OutputBastionIP            = "bastionPublicIp"
-	OutputWorkstationIP        = "workstationPrivateIp"
-	OutputSSHConfig            = "sshConfig"
-	OutputResearcherSSHConfig  = "researcherSshConfigs"
-	OutputSSMBastion           = "ssmBastionCommand"
-	OutputSSMWorkstation       = "ssmWorkstationCommand"
-	OutputLedgerTable          = "ledgerTable"
-	OutputUploadQueueURL       = "uploadQueueUrl"
-	OutputAtlasIP              = "atlasPrivateIp"
-	OutputAtlasTunnel          = "atlasTunnelCommand"
+	OutputBastionIP           = "bastionPublicIp"
+	OutputWorkstationIP       = "workstationPrivateIp"
+	OutputSSHConfig           = "sshConfig"
+	OutputResearcherSSHConfig = "researcherSshConfigs"
+	OutputSSMBastion          = "ssmBastionCommand"
+	OutputSSMWorkstation      = "ssmWorkstationCommand"
+	OutputLedgerTable         = "ledgerTable"
+	OutputUploadQueueURL      = "uploadQueueUrl"
+	OutputAtlasIP             = "atlasPrivateIp"
+	OutputAtlasTunnel         = "atlasTunnelCommand"
 )
+
+// OutputAccountAlarmTopicARN is exported by the baseline stack only: its topic receives the CIS alarms on
+// the account's management events, which other stacks' builders subscribe to.
+const OutputAccountAlarmTopicARN = "accountAlarmTopicArn"
 
 func (s *Stack) export(ctx *pulumi.Context) {
 	n := s.Network
@@ -235,7 +236,7 @@ func (s *Stack) export(ctx *pulumi.Context) {
 	ctx.Export(OutputAccessLogBucket, s.Buckets.AccessLogs.Name)
 	ctx.Export(OutputTrailARN, s.Audit.Trail.Trail.Arn)
 	ctx.Export(OutputAlertTopicARN, s.Audit.Trail.Topic.Arn)
-	if s.Config.AccountBaseline {
+	if recordsManagementEvents(s.Config) {
 		ctx.Export(OutputAccountAlarmTopicARN, s.Audit.Trail.Topic.Arn)
 	}
 
