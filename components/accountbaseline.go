@@ -17,11 +17,16 @@ type AccountBaselineArgs struct {
 	PIT string
 	// ARNs gives the partition, region and account. Required.
 	ARNs ARNs
-	// KMSKeyARN encrypts what AWS Config delivers. Required.
+	// ExistingConfigRecorder says that the account already has its AWS Config recorder and delivery
+	// channel (Control Tower, a Security Hub quick setup, another tool): AWS allows one of each per account
+	// and region, so none is created, and the four fields below are not used. Default: false (create them).
+	ExistingConfigRecorder bool
+	// KMSKeyARN encrypts what AWS Config delivers. Required unless ExistingConfigRecorder.
 	KMSKeyARN pulumi.StringInput
-	// LogBucket is the bucket Config delivers into; its policy must allow Config. Required.
+	// LogBucket is the name of the bucket Config delivers into. Required unless ExistingConfigRecorder.
 	LogBucket pulumi.StringInput
-	// LogBucketPolicy is that bucket's policy: the delivery channel waits for it. Required.
+	// LogBucketPolicy is that bucket's policy: the delivery channel waits for it. Required unless
+	// ExistingConfigRecorder.
 	LogBucketPolicy pulumi.Resource
 	// LogPrefix is Config's key prefix in the log bucket. Default: "config".
 	LogPrefix string
@@ -37,17 +42,36 @@ type AccountBaselineArgs struct {
 type AccountBaseline struct {
 	pulumi.ResourceState
 
-	// Recorder is the AWS Config recorder; RecorderStatus turns it on.
-	Recorder       *cfg.Recorder
-	RecorderStatus *cfg.RecorderStatus
+	// Role is the role the recorder and the delivery channel act as; Recorder is the AWS Config recorder,
+	// DeliveryChannel its delivery into the log bucket, and RecorderStatus turns it on. All four are nil
+	// with ExistingConfigRecorder.
+	Role            *iam.Role
+	Recorder        *cfg.Recorder
+	DeliveryChannel *cfg.DeliveryChannel
+	RecorderStatus  *cfg.RecorderStatus
+}
+
+func (a *AccountBaselineArgs) check() error {
+	switch {
+	case a.PIT == "" || a.ARNs.AccountID == "" || a.ARNs.Partition == "":
+		return fmt.Errorf("PIT, partition and account are required")
+	case a.ExistingConfigRecorder:
+		return nil
+	case a.KMSKeyARN == nil || a.LogBucket == nil || a.LogBucketPolicy == nil:
+		return fmt.Errorf("the key, the log bucket and its policy are required to create the Config delivery channel")
+	}
+	return nil
 }
 
 // NewAccountBaseline creates the account-level parts.
 func NewAccountBaseline(ctx *pulumi.Context, name string, args *AccountBaselineArgs, opts ...pulumi.ResourceOption) (*AccountBaseline, error) {
-	if args == nil || args.PIT == "" || args.ARNs.AccountID == "" || args.KMSKeyARN == nil || args.LogBucket == nil || args.LogBucketPolicy == nil {
-		return nil, fmt.Errorf("account baseline %s: PIT, account, key, log bucket and its policy are required", name)
+	if args == nil {
+		return nil, fmt.Errorf("account baseline %s: args are required", name)
 	}
 	a := *args
+	if err := a.check(); err != nil {
+		return nil, fmt.Errorf("account baseline %s: %w", name, err)
+	}
 	if a.LogPrefix == "" {
 		a.LogPrefix = "config"
 	}
@@ -58,60 +82,10 @@ func NewAccountBaseline(ctx *pulumi.Context, name string, args *AccountBaselineA
 	child := func(suffix string) string { return name + "-" + suffix }
 	parent := pulumi.Parent(b)
 
-	trust, err := PolicyDocument{Version: PolicyVersion, Statement: []Statement{{
-		Sid: "ConfigOfThisAccount", Effect: Allow,
-		Principal: &Principal{Service: []string{ServicePrincipal("config")}},
-		Action:    []string{"sts:AssumeRole"},
-		Condition: Condition{"StringEquals": {"aws:SourceAccount": {a.ARNs.AccountID}}},
-	}}}.JSON()
-	if err != nil {
-		return nil, fmt.Errorf("config role trust policy: %w", err)
-	}
-	role, err := iam.NewRole(ctx, child("config-role"), &iam.RoleArgs{
-		Description:      pulumi.String("Lets AWS Config read resource configurations"),
-		AssumeRolePolicy: pulumi.String(trust),
-		Tags:             pulumi.StringMap{"Name": pulumi.String(a.PIT + "-config")},
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("create config role: %w", err)
-	}
-	attachment, err := iam.NewRolePolicyAttachment(ctx, child("config-role-policy"), &iam.RolePolicyAttachmentArgs{
-		Role:      role.Name,
-		PolicyArn: pulumi.Sprintf("arn:%s:iam::aws:policy/service-role/AWS_ConfigRole", a.ARNs.Partition),
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("attach AWS_ConfigRole: %w", err)
-	}
-	recorderName := a.PIT + "-recorder"
-	b.Recorder, err = cfg.NewRecorder(ctx, child("recorder"), &cfg.RecorderArgs{
-		Name:    pulumi.String(recorderName),
-		RoleArn: role.Arn,
-		RecordingGroup: &cfg.RecorderRecordingGroupArgs{
-			AllSupported:               pulumi.Bool(true),
-			IncludeGlobalResourceTypes: pulumi.Bool(true),
-		},
-	}, parent, pulumi.DependsOn([]pulumi.Resource{attachment}))
-	if err != nil {
-		return nil, fmt.Errorf("create config recorder: %w", err)
-	}
-	channel, err := cfg.NewDeliveryChannel(ctx, child("delivery-channel"), &cfg.DeliveryChannelArgs{
-		Name:         pulumi.String(a.PIT + "-delivery"),
-		S3BucketName: a.LogBucket,
-		S3KeyPrefix:  pulumi.String(a.LogPrefix),
-		S3KmsKeyArn:  a.KMSKeyARN,
-		SnapshotDeliveryProperties: &cfg.DeliveryChannelSnapshotDeliveryPropertiesArgs{
-			DeliveryFrequency: pulumi.String("TwentyFour_Hours"),
-		},
-	}, parent, pulumi.DependsOn([]pulumi.Resource{b.Recorder, a.LogBucketPolicy}))
-	if err != nil {
-		return nil, fmt.Errorf("create config delivery channel: %w", err)
-	}
-	b.RecorderStatus, err = cfg.NewRecorderStatus(ctx, child("recorder-status"), &cfg.RecorderStatusArgs{
-		Name:      b.Recorder.Name,
-		IsEnabled: pulumi.Bool(true),
-	}, parent, pulumi.DependsOn([]pulumi.Resource{channel}))
-	if err != nil {
-		return nil, fmt.Errorf("turn the config recorder on: %w", err)
+	if !a.ExistingConfigRecorder {
+		if err := b.configRecorder(ctx, child, a, parent); err != nil {
+			return nil, fmt.Errorf("account baseline %s: %w", name, err)
+		}
 	}
 
 	keep := []pulumi.ResourceOption{parent, pulumi.RetainOnDelete(true)}
@@ -136,8 +110,117 @@ func NewAccountBaseline(ctx *pulumi.Context, name string, args *AccountBaselineA
 			return nil, fmt.Errorf("block public access for emr: %w", err)
 		}
 	}
-	if err := ctx.RegisterResourceOutputs(b, pulumi.Map{"recorder": b.Recorder.Name}); err != nil {
+	outputs := pulumi.Map{}
+	if b.Recorder != nil {
+		outputs["recorder"] = b.Recorder.Name
+	}
+	if err := ctx.RegisterResourceOutputs(b, outputs); err != nil {
 		return nil, fmt.Errorf("register account baseline outputs: %w", err)
 	}
 	return b, nil
+}
+
+// configRecorder creates the recorder, the role it and the delivery channel act as, the channel and the
+// recorder status, in the order AWS requires: PutDeliveryChannel needs a recorder (whose role it writes
+// as) and checks that it can write into the bucket, so the channel waits for the recorder, the role's
+// delivery policy and the bucket policy; StartConfigurationRecorder needs a delivery channel, so the status
+// waits for it.
+func (b *AccountBaseline) configRecorder(ctx *pulumi.Context, child func(string) string, a AccountBaselineArgs, parent pulumi.ResourceOption) error {
+	trust, err := PolicyDocument{Version: PolicyVersion, Statement: []Statement{{
+		Sid: "ConfigOfThisAccount", Effect: Allow,
+		Principal: &Principal{Service: []string{ServicePrincipal("config")}},
+		Action:    []string{"sts:AssumeRole"},
+		Condition: Condition{"StringEquals": {"aws:SourceAccount": {a.ARNs.AccountID}}},
+	}}}.JSON()
+	if err != nil {
+		return fmt.Errorf("config role trust policy: %w", err)
+	}
+	b.Role, err = iam.NewRole(ctx, child("config-role"), &iam.RoleArgs{
+		Description:      pulumi.String("Lets AWS Config read resource configurations and deliver them to the log bucket"),
+		AssumeRolePolicy: pulumi.String(trust),
+		Tags:             pulumi.StringMap{"Name": pulumi.String(a.PIT + "-config")},
+	}, parent)
+	if err != nil {
+		return fmt.Errorf("create config role: %w", err)
+	}
+	describe, err := iam.NewRolePolicyAttachment(ctx, child("config-role-policy"), &iam.RolePolicyAttachmentArgs{
+		Role:      b.Role.Name,
+		PolicyArn: pulumi.Sprintf("arn:%s:iam::aws:policy/service-role/AWS_ConfigRole", a.ARNs.Partition),
+	}, parent)
+	if err != nil {
+		return fmt.Errorf("attach AWS_ConfigRole: %w", err)
+	}
+	deliveryDoc := pulumi.All(a.LogBucket, a.KMSKeyARN).ApplyT(func(v []any) (string, error) {
+		return ConfigDeliveryPolicy(a.ARNs, v[0].(string), a.LogPrefix, v[1].(string))
+	}).(pulumi.StringOutput)
+	deliveryPolicy, err := iam.NewPolicy(ctx, child("config-delivery-policy"), &iam.PolicyArgs{
+		Description: pulumi.Sprintf("Lets AWS Config deliver %s's configuration history into the log bucket, encrypted with the project key", a.PIT),
+		Policy:      deliveryDoc,
+		Tags:        pulumi.StringMap{"Name": pulumi.String(a.PIT + "-config-delivery")},
+	}, parent)
+	if err != nil {
+		return fmt.Errorf("create config delivery policy: %w", err)
+	}
+	delivery, err := iam.NewRolePolicyAttachment(ctx, child("config-delivery-policy-attachment"), &iam.RolePolicyAttachmentArgs{
+		Role: b.Role.Name, PolicyArn: deliveryPolicy.Arn,
+	}, parent)
+	if err != nil {
+		return fmt.Errorf("attach config delivery policy: %w", err)
+	}
+	b.Recorder, err = cfg.NewRecorder(ctx, child("recorder"), &cfg.RecorderArgs{
+		Name:    pulumi.String(a.PIT + "-recorder"),
+		RoleArn: b.Role.Arn,
+		RecordingGroup: &cfg.RecorderRecordingGroupArgs{
+			AllSupported:               pulumi.Bool(true),
+			IncludeGlobalResourceTypes: pulumi.Bool(true),
+		},
+	}, parent, pulumi.DependsOn([]pulumi.Resource{describe}))
+	if err != nil {
+		return fmt.Errorf("create config recorder: %w", err)
+	}
+	b.DeliveryChannel, err = cfg.NewDeliveryChannel(ctx, child("delivery-channel"), &cfg.DeliveryChannelArgs{
+		Name:         pulumi.String(a.PIT + "-delivery"),
+		S3BucketName: a.LogBucket,
+		S3KeyPrefix:  pulumi.String(a.LogPrefix),
+		S3KmsKeyArn:  a.KMSKeyARN,
+		SnapshotDeliveryProperties: &cfg.DeliveryChannelSnapshotDeliveryPropertiesArgs{
+			DeliveryFrequency: pulumi.String("TwentyFour_Hours"),
+		},
+	}, parent, pulumi.DependsOn([]pulumi.Resource{b.Recorder, delivery, a.LogBucketPolicy}))
+	if err != nil {
+		return fmt.Errorf("create config delivery channel: %w", err)
+	}
+	b.RecorderStatus, err = cfg.NewRecorderStatus(ctx, child("recorder-status"), &cfg.RecorderStatusArgs{
+		Name:      b.Recorder.Name,
+		IsEnabled: pulumi.Bool(true),
+	}, parent, pulumi.DependsOn([]pulumi.Resource{b.DeliveryChannel}))
+	if err != nil {
+		return fmt.Errorf("turn the config recorder on: %w", err)
+	}
+	return nil
+}
+
+// ConfigDeliveryPolicy returns the identity policy that lets the recorder's role deliver into bucket under
+// prefix, encrypted with keyARN. In its own account AWS Config writes as the role assigned to the recorder
+// (Config Developer Guide, s3-bucket-policy.html), so the role needs what the guide's IAM role policies
+// give (iamrole-permissions.html): PutObject and PutObjectAcl under <prefix>/AWSLogs/<account>/ with the
+// bucket-owner-full-control ACL, GetBucketAcl on the bucket, and Decrypt and GenerateDataKey on the key.
+// ListBucket lets its HeadBucket check succeed: without it delivery still works, but CloudTrail records an
+// AccessDenied that the CIS unauthorised-calls alarm would report.
+func ConfigDeliveryPolicy(arns ARNs, bucket, prefix, keyARN string) (string, error) {
+	if bucket == "" || keyARN == "" {
+		return "", fmt.Errorf("config delivery policy: the bucket and the key are required")
+	}
+	p := ""
+	if prefix != "" {
+		p = prefix + "/"
+	}
+	bucketARN := arns.Bucket(bucket)
+	return PolicyDocument{Version: PolicyVersion, Statement: []Statement{
+		{Sid: "ConfigDeliversUnderItsPrefix", Effect: Allow, Action: []string{"s3:PutObject", "s3:PutObjectAcl"},
+			Resource:  []string{fmt.Sprintf("%s/%sAWSLogs/%s/*", bucketARN, p, arns.AccountID)},
+			Condition: Condition{"StringEquals": {"s3:x-amz-acl": {"bucket-owner-full-control"}}}},
+		{Sid: "ConfigChecksTheBucket", Effect: Allow, Action: []string{"s3:GetBucketAcl", "s3:ListBucket"}, Resource: []string{bucketARN}},
+		{Sid: "ConfigEncryptsWithTheProjectKey", Effect: Allow, Action: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: []string{keyARN}},
+	}}.JSON()
 }

@@ -20,6 +20,11 @@ type AlarmSpec struct {
 	// Pattern is the CloudWatch Logs filter pattern over CloudTrail events, exactly as Security Hub
 	// documents it: the control fails if the pattern differs, even by added terms.
 	Pattern string
+	// DataEvents marks a pattern that data events can match too. CloudTrail data event records carry the
+	// same userIdentity and errorCode fields as management events ("CloudTrail record contents"), so a
+	// root user's or a refused object read matches; every other pattern names management API calls
+	// (eventName) that only a trail recording management events delivers.
+	DataEvents bool
 }
 
 // MetricName is the name of the spec's metric: its ID in Pascal case ("RootAccountUsage").
@@ -58,12 +63,14 @@ func CISAlarms() []AlarmSpec {
 			Control:     "CloudWatch.1",
 			Description: "The account's root user made a request.",
 			Pattern:     `{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}`,
+			DataEvents:  true,
 		},
 		{
 			ID:          "unauthorized-api-calls",
 			Control:     "CloudWatch.2",
 			Description: "An API call was refused as unauthorized or access denied.",
 			Pattern:     `{($.errorCode="*UnauthorizedOperation") || ($.errorCode="AccessDenied*")}`,
+			DataEvents:  true,
 		},
 		{
 			ID:          "console-signin-without-mfa",
@@ -151,6 +158,21 @@ type AlarmsArgs struct {
 	// TopicARN is the SNS topic every alarm notifies. Security Hub counts an alarm only if the topic has at
 	// least one subscriber. Required; no default.
 	TopicARN pulumi.StringInput
+	// ManagementEvents says that the trail feeding the log group records management events. Without them
+	// only the specs that data events can match (AlarmSpec.DataEvents) are created: a filter on management
+	// API calls would match nothing, and its alarm could never fire. Default: false.
+	ManagementEvents bool
+}
+
+// Specs returns the specs of CISAlarms whose events the trail delivers, in control order.
+func (a *AlarmsArgs) Specs() []AlarmSpec {
+	var out []AlarmSpec
+	for _, s := range CISAlarms() {
+		if a.ManagementEvents || s.DataEvents {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (a *AlarmsArgs) check() error {
@@ -173,10 +195,11 @@ func (a *AlarmsArgs) check() error {
 	return fmt.Errorf("%s are required", strings.Join(missing, ", "))
 }
 
-// NewAlarms creates, for every spec of CISAlarms, a metric filter on the CloudTrail log group that counts
-// the matching events and an alarm that notifies the topic when one occurs. It is not a component: the
-// children are registered with opts, through which the caller gives their parent and provider. Nothing is
-// registered if the args are incomplete. The alarms are returned in the order of CISAlarms.
+// NewAlarms creates, for every spec of args.Specs (all of CISAlarms where the trail records management
+// events), a metric filter on the CloudTrail log group that counts the matching events and an alarm that
+// notifies the topic when one occurs. It is not a component: the children are registered with opts,
+// through which the caller gives their parent and provider. Nothing is registered if the args are
+// incomplete. The alarms are returned in the order of CISAlarms.
 func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulumi.ResourceOption) ([]*cloudwatch.MetricAlarm, error) {
 	if args == nil {
 		return nil, fmt.Errorf("cis alarms %s: args are required (PIT, LogGroupName, TopicARN)", name)
@@ -185,7 +208,7 @@ func NewAlarms(ctx *pulumi.Context, name string, args *AlarmsArgs, opts ...pulum
 		return nil, fmt.Errorf("cis alarms %s: %w", name, err)
 	}
 	namespace := AlarmNamespace(args.PIT)
-	specs := CISAlarms()
+	specs := args.Specs()
 	alarms := make([]*cloudwatch.MetricAlarm, 0, len(specs))
 	for _, s := range specs {
 		alarm, err := newCISAlarm(ctx, name, namespace, s, args, opts)

@@ -3,6 +3,7 @@ package components
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -119,9 +120,15 @@ func TestMetricNameIsTheIDInPascalCase(t *testing.T) {
 	}
 }
 
-// alarmsPlan runs NewAlarms under the recording mock, parented to a component and managed by an explicit
-// provider, and returns the plan with the number of alarms NewAlarms returned and the URNs of both.
+// alarmsPlan runs NewAlarms for a trail with management events under the recording mock, parented to a
+// component and managed by an explicit provider, and returns the plan with the number of alarms NewAlarms
+// returned and the URNs of both.
 func alarmsPlan(t *testing.T) (p *plan.Plan, returned int, parent, provider string) {
+	return alarmsPlanOf(t, true)
+}
+
+// alarmsPlanOf is alarmsPlan for a trail that records management events or not.
+func alarmsPlanOf(t *testing.T, managementEvents bool) (p *plan.Plan, returned int, parent, provider string) {
 	t.Helper()
 	p, err := plan.Run(plan.Options{Stack: "test", Config: map[string]string{"aws:region": "us-west-2"}}, func(ctx *pulumi.Context) error {
 		holder := &struct{ pulumi.ResourceState }{}
@@ -133,9 +140,10 @@ func alarmsPlan(t *testing.T) (p *plan.Plan, returned int, parent, provider stri
 			return err
 		}
 		alarms, err := NewAlarms(ctx, "alarms", &AlarmsArgs{
-			PIT:          "study",
-			LogGroupName: pulumi.String(testAlarmLogGroup),
-			TopicARN:     pulumi.String(testAlarmTopic),
+			PIT:              "study",
+			LogGroupName:     pulumi.String(testAlarmLogGroup),
+			TopicARN:         pulumi.String(testAlarmTopic),
+			ManagementEvents: managementEvents,
 		}, pulumi.Parent(holder), pulumi.Provider(prov))
 		returned = len(alarms)
 		return err
@@ -172,6 +180,30 @@ func TestNewAlarmsRegistersOneFilterAndOneAlarmPerControl(t *testing.T) {
 	for _, s := range specs {
 		assert.Contains(t, filters, "alarms-"+s.ID+"-filter")
 		assert.Contains(t, alarms, "alarms-"+s.ID+"-alarm")
+	}
+}
+
+// TestWithoutManagementEventsOnlyTheAlarmsDataEventsCanMatchAreCreated: a trail that records only data
+// events delivers no management API call to its log group, so a filter on one would match nothing.
+func TestWithoutManagementEventsOnlyTheAlarmsDataEventsCanMatchAreCreated(t *testing.T) {
+	p, returned, _, _ := alarmsPlanOf(t, false)
+	filters, alarms := byName(p.Find(logMetricFilterType)), byName(p.Find(metricAlarmType))
+	want := []string{"root-account-usage", "unauthorized-api-calls"}
+	assert.Equal(t, len(want), returned)
+	assert.Len(t, filters, len(want))
+	assert.Len(t, alarms, len(want))
+	for _, id := range want {
+		assert.Contains(t, filters, "alarms-"+id+"-filter")
+		assert.Contains(t, alarms, "alarms-"+id+"-alarm")
+	}
+}
+
+// TestOnlyRootUseAndRefusedCallsCanMatchDataEvents: every other CIS pattern names management API calls or
+// console sign-ins, which a data event never is.
+func TestOnlyRootUseAndRefusedCallsCanMatchDataEvents(t *testing.T) {
+	for _, s := range CISAlarms() {
+		byCallName := strings.Contains(s.Pattern, "$.eventName")
+		assert.Equal(t, !byCallName, s.DataEvents, "%s (%s): a pattern matches data events unless it names the calls", s.Control, s.ID)
 	}
 }
 

@@ -27,7 +27,8 @@ type AuditTrailArgs struct {
 	// DataEventBucketARNs are the buckets whose object reads and writes are recorded (the PHI buckets).
 	DataEventBucketARNs []pulumi.StringInput
 	// ManagementEvents records the account's management events too. Only the account-baseline stack sets
-	// it, so that an account with several projects pays for one copy. Default: false.
+	// it, so that an account with several projects pays for one copy. Without it, only the CIS alarms that
+	// data events can match are created. Default: false.
 	ManagementEvents bool
 	// LogRetentionDays is the CloudWatch log group's retention. Default: 2192 (six years).
 	LogRetentionDays int
@@ -45,8 +46,9 @@ type AuditTrailArgs struct {
 // AuditTrail is the project's audit trail (seed 1G): a multi-region CloudTrail trail with log file
 // validation, encrypted with the project key, delivering to the log bucket and to an encrypted CloudWatch
 // log group, recording every object read and write of the PHI buckets; CIS metric filters and alarms on
-// that log group, notifying an encrypted, TLS-only SNS topic; and the HIPAA conformance pack's AWS
-// Config rules.
+// that log group (all fourteen where the trail records management events, else the two that data events
+// can match), notifying an encrypted, TLS-only SNS topic; and the HIPAA conformance pack's AWS Config
+// rules.
 type AuditTrail struct {
 	pulumi.ResourceState
 
@@ -133,7 +135,9 @@ func NewAuditTrail(ctx *pulumi.Context, name string, args *AuditTrailArgs, opts 
 	if t.Topic, err = alertTopic(ctx, child, a, parent); err != nil {
 		return nil, err
 	}
-	t.Alarms, err = NewAlarms(ctx, child("cis"), &AlarmsArgs{PIT: a.PIT, LogGroupName: t.LogGroup.Name, TopicARN: t.Topic.Arn}, parent)
+	t.Alarms, err = NewAlarms(ctx, child("cis"), &AlarmsArgs{
+		PIT: a.PIT, LogGroupName: t.LogGroup.Name, TopicARN: t.Topic.Arn, ManagementEvents: a.ManagementEvents,
+	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("audit trail %s: %w", name, err)
 	}

@@ -49,8 +49,12 @@ type Config struct {
 	LogBucketObjectLock bool
 	// AuditLogRetentionDays is the CloudTrail log group's retention.
 	AuditLogRetentionDays int
-	// AccountBaseline creates the account-level parts (Config recorder, management trail, account settings).
+	// AccountBaseline creates the account-level parts (management trail, account settings, and the Config
+	// recorder when ConfigRecorder says create).
 	AccountBaseline bool
+	// ConfigRecorder is ConfigRecorderCreate when this stack creates the account's AWS Config recorder and
+	// delivery channel, ConfigRecorderExisting when the account already has them.
+	ConfigRecorder string
 	// SSHPublicKey is the builder's public key, for ec2-user.
 	SSHPublicKey string
 	// Researchers have one Linux login each on the workstation (and a jump-only login on the bastion).
@@ -159,6 +163,8 @@ func Load(get Getter) (*Config, error) {
 	c.LogBucketObjectLock = r.boolean(KeyLogBucketObjectLock)
 	c.AuditLogRetentionDays = r.retention(KeyAuditLogRetentionDays)
 	c.AccountBaseline = r.boolean(KeyAccountBaseline)
+	c.ConfigRecorder = r.configRecorder(c.AccountBaseline)
+	r.checkObjectLockAndConfig(c)
 	c.SSHPublicKey = r.sshKey()
 	c.Researchers = r.researchers()
 	c.DataVolumeGB = r.integer(KeyDataVolumeGB, 1, 16384)

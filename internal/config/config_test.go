@@ -64,6 +64,7 @@ func TestLoadAppliesDefaults(t *testing.T) {
 	assert.False(t, c.LogBucketObjectLock)
 	assert.Equal(t, 2192, c.AuditLogRetentionDays)
 	assert.True(t, c.AccountBaseline)
+	assert.Equal(t, ConfigRecorderCreate, c.ConfigRecorder, "the baseline stack creates the recorder unless told the account has one")
 	assert.Equal(t, builderKey, c.SSHPublicKey)
 	assert.Empty(t, c.Researchers)
 	assert.Equal(t, 100, c.DataVolumeGB)

@@ -57,6 +57,7 @@ const (
 	KeyLogBucketObjectLock      = "logBucketObjectLock"
 	KeyAuditLogRetentionDays    = "auditLogRetentionDays"
 	KeyAccountBaseline          = "accountBaseline"
+	KeyConfigRecorder           = "configRecorder"
 	KeySSHPublicKey             = "sshPublicKey"
 	KeyResearchers              = "researchers"
 	KeyDataVolumeGB             = "dataVolumeGb"
@@ -158,11 +159,13 @@ func Keys() []Key {
 		{Name: KeyRestrictToVPCEndpoint, Type: TypeBoolean, Default: "true",
 			Description: "Deny object access to the data-in and output buckets unless it comes through the project's S3 endpoint or from an `adminRoleArns` role."},
 		{Name: KeyLogBucketObjectLock, Type: TypeBoolean, Default: "false",
-			Description: "Write-once audit logs: object lock in governance mode, six years, on the log bucket. Cannot be turned off later."},
+			Description: "Write-once audit logs: object lock in governance mode, six years, on the log bucket. Cannot be turned off later. Refused where the stack creates the AWS Config delivery channel (`configRecorder: create`), which AWS Config cannot deliver into such a bucket."},
 		{Name: KeyAuditLogRetentionDays, Type: TypeInteger, Default: "2192",
 			Description: "Days CloudWatch Logs keeps the CloudTrail log group; one of the values CloudWatch accepts. Default six years."},
 		{Name: KeyAccountBaseline, Type: TypeBoolean, Default: "true",
-			Description: "Create the account-level parts: the AWS Config recorder and delivery channel, the management-event trail, account S3 Block Public Access and EBS encryption by default. Exactly one stack per account and region sets it true."},
+			Description: "Create the account-level parts: the management-event trail and the CIS alarms on it, account S3 Block Public Access and EBS encryption by default, and (see `configRecorder`) the AWS Config recorder and delivery channel. Exactly one stack per account and region sets it true."},
+		{Name: KeyConfigRecorder, Type: TypeString, Default: "", DefaultNote: "`create` with `accountBaseline`, else `existing`",
+			Description: "Who provides the account's AWS Config recorder and delivery channel, of which AWS allows one per account and region: `create` (this stack creates them, delivering into its log bucket; only with `accountBaseline: true`) or `existing` (the account already has them, from Control Tower, a Security Hub quick setup or another stack: none is created, and this stack's Config rules evaluate through that recorder). `create` refuses `logBucketObjectLock: true`: AWS Config does not deliver into an object-locked bucket."},
 		{Name: KeyOMOPEnabled, Type: TypeBoolean, Default: "false",
 			Description: "Proof of concept B: an Amazon Redshift cluster holding the OMOP CDM 5.4, the vocabulary load, and OHDSI Atlas/WebAPI on a private instance."},
 		{Name: KeyRedshiftNodeType, Type: TypeString, Default: "ra3.xlplus",

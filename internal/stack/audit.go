@@ -13,10 +13,15 @@ type Audit struct {
 	Baseline *components.AccountBaseline
 }
 
+// recordsManagementEvents reports whether this stack's trail records the account's management events:
+// only the baseline stack's does, and only there do the CIS alarms on management API calls have events
+// to match.
+func recordsManagementEvents(cfg *config.Config) bool { return cfg.AccountBaseline }
+
 // keyServices lists the services that use the project key in this stack.
 func keyServices(cfg *config.Config) []components.KeyService {
 	services := []components.KeyService{components.KeyServiceCloudWatchLogs, components.KeyServiceCloudTrail, components.KeyServiceCloudWatchAlarms}
-	if cfg.AccountBaseline {
+	if cfg.CreatesConfigRecorder() {
 		services = append(services, components.KeyServiceConfig)
 	}
 	if cfg.Workers.Enabled {
@@ -26,8 +31,11 @@ func keyServices(cfg *config.Config) []components.KeyService {
 }
 
 // buildAudit creates the account baseline (when this stack owns it) and the project's audit trail.
-// Only the baseline stack records management events and runs the Config recorder: AWS allows one recorder
-// per account and region, and one copy of management events is enough for an account.
+// Only the baseline stack records management events, and only it may create the Config recorder: AWS
+// allows one recorder and one delivery channel per account and region, and one copy of management events
+// is enough for an account. The Config rules wait for the recorder only where this stack creates it; a
+// stack that does not must not depend on a recorder it does not own (PutConfigRule needs one in the
+// account, which the baseline stack or the account's own setup provides).
 func buildAudit(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs, key *components.ProjectKey, b *Buckets,
 	opts ...pulumi.ResourceOption) (*Audit, error) {
 	a := &Audit{}
@@ -35,14 +43,18 @@ func buildAudit(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs, k
 	if cfg.AccountBaseline {
 		var err error
 		a.Baseline, err = components.NewAccountBaseline(ctx, cfg.PIT+"-account", &components.AccountBaselineArgs{
-			PIT: cfg.PIT, ARNs: arns, KMSKeyARN: key.ARN,
-			LogBucket: b.Logs.Name, LogBucketPolicy: b.Logs.Policy, LogPrefix: PrefixConfig,
+			PIT: cfg.PIT, ARNs: arns,
+			ExistingConfigRecorder: !cfg.CreatesConfigRecorder(),
+			KMSKeyARN:              key.ARN,
+			LogBucket:              b.Logs.Name, LogBucketPolicy: b.Logs.Policy, LogPrefix: PrefixConfig,
 			EMRBlockPublicAccess: cfg.EMR.Enabled,
 		}, opts...)
 		if err != nil {
 			return nil, err
 		}
-		recorder = a.Baseline.RecorderStatus
+		if a.Baseline.RecorderStatus != nil {
+			recorder = a.Baseline.RecorderStatus
+		}
 	}
 	var dataBuckets []pulumi.StringInput
 	for _, bucket := range b.PHI() {
@@ -53,7 +65,7 @@ func buildAudit(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs, k
 		PIT: cfg.PIT, ARNs: arns, KMSKeyARN: key.ARN,
 		LogBucket: b.Logs.Name, LogBucketPolicy: b.Logs.Policy, LogPrefix: PrefixCloudTrail,
 		DataEventBucketARNs: dataBuckets,
-		ManagementEvents:    cfg.AccountBaseline,
+		ManagementEvents:    recordsManagementEvents(cfg),
 		LogRetentionDays:    cfg.AuditLogRetentionDays,
 		NotificationEmails:  cfg.NotificationEmails,
 		ConfigRules:         true,

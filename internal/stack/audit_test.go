@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sce-project/sce/components"
+	"github.com/sce-project/sce/internal/stack"
 )
 
 const trailType = "aws:cloudtrail/trail:Trail"
@@ -191,4 +192,62 @@ func TestSharedAccountStackLeavesAccountPartsToTheBaseline(t *testing.T) {
 	assert.NotEmpty(t, p.Find("aws:cfg/rule:Rule"), "the project's Config rules, scoped to its resources, exist in every stack")
 	doc := policyOf(t, configOf(t, p, "aws:s3/bucketPolicy:BucketPolicy", bucketOf(t, p, "logs")), "policy")
 	assert.NotContains(t, sids(doc), "ConfigBucketDelivery")
+}
+
+// TestCISAlarmsOnlyWhereTheTrailDeliversTheirEvents: a trail delivers to its log group only the events its
+// selectors match, so a stack whose trail records only the PHI buckets' data events gets only the filters
+// those can match (root use, refused calls), and the baseline stack, whose trail records management events,
+// gets all fourteen and exports its topic for the other stacks' builders.
+func TestCISAlarmsOnlyWhereTheTrailDeliversTheirEvents(t *testing.T) {
+	cases := []struct {
+		name       string
+		changes    map[string]string
+		management bool
+		filters    []string
+	}{
+		{"the baseline stack", nil, true, nil},
+		{"a stack without the baseline", map[string]string{"sce:accountBaseline": "false"}, false,
+			[]string{"study-audit-cis-root-account-usage-filter", "study-audit-cis-unauthorized-api-calls-filter"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := planWith(t, tc.changes)
+			trail := p.Find(trailType)[0]
+			group := one(t, p, "aws:cloudwatch/logGroup:LogGroup", "study-audit-log-group")
+			require.Equal(t, out(group, "arn")+":*", in(trail, "cloudWatchLogsGroupArn"), "the trail feeds the group the filters read")
+			management := false
+			for _, s := range selectorsOf(t, trail.Inputs) {
+				if len(s["eventCategory"]) == 1 && s["eventCategory"][0] == "equals:Management" {
+					management = true
+				}
+			}
+			require.Equal(t, tc.management, management, "the trail records management events only on the baseline stack")
+
+			byPattern := map[string]components.AlarmSpec{}
+			for _, s := range components.CISAlarms() {
+				byPattern[s.Pattern] = s
+			}
+			var names []string
+			for _, f := range p.Find("aws:cloudwatch/logMetricFilter:LogMetricFilter") {
+				if in(f, "logGroupName") != group.ID {
+					continue
+				}
+				names = append(names, f.Name)
+				spec, ok := byPattern[in(f, "pattern")]
+				require.True(t, ok, "%s is a CIS filter", f.Name)
+				assert.True(t, management || spec.DataEvents, "%s (%s) matches only management events, which this trail does not record", f.Name, spec.Control)
+			}
+			if tc.filters == nil {
+				assert.Len(t, names, len(components.CISAlarms()))
+			} else {
+				assert.ElementsMatch(t, tc.filters, names)
+			}
+
+			topicARN, exported := p.Outputs[stack.OutputAccountAlarmTopicARN]
+			assert.Equal(t, tc.management, exported, "only the stack whose trail records management events exports the account's alarm topic")
+			if exported {
+				assert.Equal(t, p.Find("aws:sns/topic:Topic")[0].ID, topicARN)
+			}
+		})
+	}
 }

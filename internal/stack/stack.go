@@ -214,6 +214,10 @@ const (
 	OutputAtlasTunnel         = "atlasTunnelCommand"
 )
 
+// OutputAccountAlarmTopicARN is exported by the baseline stack only: its topic receives the CIS alarms on
+// the account's management events, which other stacks' builders subscribe to.
+const OutputAccountAlarmTopicARN = "accountAlarmTopicArn"
+
 func (s *Stack) export(ctx *pulumi.Context) {
 	n := s.Network
 	ctx.Export(OutputPIT, pulumi.String(s.Config.PIT))
@@ -236,6 +240,9 @@ func (s *Stack) export(ctx *pulumi.Context) {
 	ctx.Export(OutputAccessLogBucket, s.Buckets.AccessLogs.Name)
 	ctx.Export(OutputTrailARN, s.Audit.Trail.Trail.Arn)
 	ctx.Export(OutputAlertTopicARN, s.Audit.Trail.Topic.Arn)
+	if recordsManagementEvents(s.Config) {
+		ctx.Export(OutputAccountAlarmTopicARN, s.Audit.Trail.Topic.Arn)
+	}
 
 	ctx.Export(OutputLedgerTable, s.Ledger.Table.Name)
 	ctx.Export(OutputUploadQueueURL, s.Ledger.Queue.Url)

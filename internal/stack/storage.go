@@ -79,7 +79,7 @@ func buildBuckets(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs,
 	accessLogs := b.AccessLogs.Name
 
 	deliveries := []components.Delivery{{Service: components.DeliveryCloudTrail, Prefix: PrefixCloudTrail, SourceARNs: []string{TrailARN(arns, pit)}}}
-	if cfg.AccountBaseline {
+	if cfg.CreatesConfigRecorder() {
 		deliveries = append(deliveries, components.Delivery{Service: components.DeliveryConfig, Prefix: PrefixConfig})
 	}
 	var lock *components.ObjectLock

@@ -199,7 +199,7 @@ func emrServiceRoleUsesKey(s *Stack, c *Resource, key string) []Finding {
 	}
 	var out []Finding
 	for _, role := range roles {
-		statements, fs := emrRoleStatements(s, role)
+		statements, fs := roleStatements(s, role)
 		if len(fs) > 0 {
 			out = append(out, fs...)
 			continue
@@ -215,13 +215,13 @@ func emrServiceRoleUsesKey(s *Stack, c *Resource, key string) []Finding {
 				"(EBS uses the key as the service role; a kms:ViaService condition must admit %s)", role.Name, strings.Join(missing, ", "), key, "ec2."+region+".amazonaws.com")...)
 		}
 	}
-	return append(out, emrKeyPolicyDefersToIAM(s, key)...)
+	return append(out, keyPolicyDefersToIAM(s, key, emrEBSKeyActions, "the EMR service role")...)
 }
 
-// emrRoleStatements returns the statements of a role's own policies: inline, role policies and attached
-// customer managed policies of this program. AWS managed policies are not read (none grants use of a
-// customer managed key).
-func emrRoleStatements(s *Stack, role *Resource) ([]PolicyStatement, []Finding) {
+// roleStatements returns the statements of a role's own policies: inline, role policies and attached
+// customer managed policies of this program. AWS managed policies are not read: none grants use of a
+// customer managed key or of a bucket of this program.
+func roleStatements(s *Stack, role *Resource) ([]PolicyStatement, []Finding) {
 	var out []PolicyStatement
 	docs, problems := iamIdentityDocs(role)
 	for _, rp := range s.ReferringTo(role, "role", iamRolePolicyType) {
@@ -245,7 +245,7 @@ func emrRoleStatements(s *Stack, role *Resource) ([]PolicyStatement, []Finding) 
 // in grant requests.
 func emrGrants(statements []PolicyStatement, action, key, region string) bool {
 	for _, st := range statements {
-		if !st.Allows(action) || !emrOnResource(st, key) {
+		if !st.Allows(action) || !onResource(st, key) {
 			continue
 		}
 		if via := st.ConditionValues("kms:ViaService", "StringEquals", "StringLike", "ForAnyValue:StringEquals", "ForAnyValue:StringLike"); len(via) > 0 {
@@ -268,7 +268,8 @@ func emrGrants(statements []PolicyStatement, action, key, region string) bool {
 	return false
 }
 
-func emrOnResource(st PolicyStatement, arn string) bool {
+// onResource reports whether a statement's Resource (or NotResource) covers arn.
+func onResource(st PolicyStatement, arn string) bool {
 	if len(st.NotResources) > 0 {
 		for _, r := range st.NotResources {
 			if globMatch(r, arn) {
@@ -285,10 +286,11 @@ func emrOnResource(st PolicyStatement, arn string) bool {
 	return false
 }
 
-// emrKeyPolicyDefersToIAM checks, for a key of this program, that its policy allows the account (its root
-// principal) to use it, which is what lets identity policies grant EBS's actions (KMS Developer Guide,
-// "Default key policy": the statement that allows access to the AWS account and enables IAM policies).
-func emrKeyPolicyDefersToIAM(s *Stack, keyARN string) []Finding {
+// keyPolicyDefersToIAM checks, for a key of this program, that its policy allows the account (its root
+// principal) each of the actions, which is what lets identity policies grant them to grantee (KMS
+// Developer Guide, "Default key policy": the statement that allows access to the AWS account and enables
+// IAM policies). A key from outside the program is not judged.
+func keyPolicyDefersToIAM(s *Stack, keyARN string, actions []string, grantee string) []Finding {
 	for _, k := range s.OfType(kmsKeyType) {
 		if !k.identifiedBy(keyARN) {
 			continue
@@ -301,7 +303,7 @@ func emrKeyPolicyDefersToIAM(s *Stack, keyARN string) []Finding {
 		if parts := strings.Split(keyARN, ":"); len(parts) > 4 {
 			account = parts[4]
 		}
-		for _, action := range emrEBSKeyActions {
+		for _, action := range actions {
 			deferred := false
 			for _, st := range doc.Statements {
 				if !st.Allows(action) {
@@ -315,7 +317,7 @@ func emrKeyPolicyDefersToIAM(s *Stack, keyARN string) []Finding {
 			}
 			if !deferred {
 				return []Finding{{URN: k.URN, Message: fmt.Sprintf("the policy of key %s does not allow %s to account %s, so no IAM policy can grant it to "+
-					"the EMR service role; keep the statement that lets the account's IAM policies decide", k.Name, action, account)}}
+					"%s; keep the statement that lets the account's IAM policies decide", k.Name, action, account, grantee)}}
 			}
 		}
 	}

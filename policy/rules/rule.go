@@ -142,6 +142,7 @@ func All() []Rule {
 		messagingRules(),
 		databaseRules(),
 		emrRules(),
+		auditRules(),
 	} {
 		all = append(all, family...)
 	}
