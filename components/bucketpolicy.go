@@ -75,6 +75,9 @@ type BucketPolicyArgs struct {
 	UploaderARNs []string
 	// QuarantinePrefix, when set, holds objects whose keys looked like PHI: only AdminRoleARNs may read it.
 	QuarantinePrefix string
+	// AdminReadsOnly denies every object read to principals other than the AdminRoleARNs (to everyone when
+	// there are none): the bucket holds records that can name PHI.
+	AdminReadsOnly bool
 	// Deliveries are the AWS services that deliver logs into the bucket.
 	Deliveries []Delivery
 }
@@ -132,6 +135,19 @@ func BucketPolicy(a BucketPolicyArgs) (string, error) {
 			Principal: anyone,
 			Action:    []string{"s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAttributes", "s3:GetObjectTagging"},
 			Resource:  []string{bucket + "/" + a.QuarantinePrefix + "*"},
+		}
+		if len(a.AdminRoleARNs) > 0 {
+			st.Condition = Condition{"ArnNotLike": {"aws:PrincipalArn": a.AdminRoleARNs}}
+		}
+		doc.Statement = append(doc.Statement, st)
+	}
+	if a.AdminReadsOnly {
+		st := Statement{
+			Sid:       "RecordsReadableByAdministratorsOnly",
+			Effect:    Deny,
+			Principal: anyone,
+			Action:    objectReadActions,
+			Resource:  []string{bucket, objects},
 		}
 		if len(a.AdminRoleARNs) > 0 {
 			st.Condition = Condition{"ArnNotLike": {"aws:PrincipalArn": a.AdminRoleARNs}}

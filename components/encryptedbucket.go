@@ -72,6 +72,11 @@ type EncryptedBucketArgs struct {
 	// PHI tags the bucket DataClassification=PHI and denies uploads that do not request SSE-KMS with the
 	// project key. Requires EncryptionKMS. Default: false.
 	PHI bool
+	// PHIRecords marks a bucket that holds records about PHI rather than PHI itself: S3 server access logs
+	// name every object key of the PHI buckets, and a key can name a person. It is tagged
+	// DataClassification=PHI and its objects are readable by AdminRoleARNs only; its encryption is left as
+	// set (server access logs can be delivered only into SSE-S3). Default: false.
+	PHIRecords bool
 	// AccessLogBucket is the name of the bucket that receives this bucket's server access logs. Empty only
 	// for the access-log bucket itself.
 	AccessLogBucket pulumi.StringInput
@@ -170,7 +175,7 @@ func NewEncryptedBucket(ctx *pulumi.Context, name string, args *EncryptedBucketA
 		return nil, fmt.Errorf("create bucket name suffix: %w", err)
 	}
 	tags := pulumi.StringMap{TagPurpose: pulumi.String(a.Purpose)}
-	if a.PHI {
+	if a.PHI || a.PHIRecords {
 		tags[TagDataClassification] = pulumi.String(DataClassificationPHI)
 	}
 	b.Bucket, err = s3.NewBucketV2(ctx, child("bucket"), &s3.BucketV2Args{
@@ -321,6 +326,7 @@ func (b *EncryptedBucket) policy(ctx *pulumi.Context, child func(string) string,
 			UploaderARNs:     a.UploaderARNs,
 			Deliveries:       a.Deliveries,
 			QuarantinePrefix: a.QuarantinePrefix,
+			AdminReadsOnly:   a.PHIRecords,
 		})
 	}).(pulumi.StringOutput)
 	var err error

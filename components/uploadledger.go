@@ -22,8 +22,12 @@ const (
 	ledgerConcurrency = 5
 	// ledgerMaxReceives moves a message to the dead-letter queue after five failed deliveries.
 	ledgerMaxReceives = 5
-	// fourteenDays is SQS's longest message retention.
+	// fourteenDays is SQS's longest message retention: the dead-letter queue's.
 	fourteenDays = 1209600
+	// sevenDays is the upload queue's retention. It must be shorter than the dead-letter queue's: SQS keeps
+	// a message's first enqueue time when it redrives it, so a message that failed late would otherwise
+	// expire in the dead-letter queue almost at once (SQS Developer Guide, "Using dead-letter queues").
+	sevenDays = 604800
 )
 
 // UploadLedgerArgs configures an UploadLedger.
@@ -197,7 +201,7 @@ func ledgerQueues(ctx *pulumi.Context, child func(string) string, a UploadLedger
 	queue, err := sqs.NewQueue(ctx, child("queue"), &sqs.QueueArgs{
 		Name:                     pulumi.String(a.PIT + "-uploads"),
 		KmsMasterKeyId:           a.KMSKeyARN,
-		MessageRetentionSeconds:  pulumi.Int(fourteenDays),
+		MessageRetentionSeconds:  pulumi.Int(sevenDays),
 		VisibilityTimeoutSeconds: pulumi.Int(300),
 		RedrivePolicy:            redrive,
 		Tags:                     pulumi.StringMap{"Name": pulumi.String(a.PIT + "-uploads")},

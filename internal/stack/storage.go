@@ -71,7 +71,10 @@ func buildBuckets(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs,
 			SourceARNs: []string{arns.Bucket(components.ProjectBucketPattern(pit))},
 		}},
 		Archive: logArchive,
-		Retain:  true, Protect: cfg.Protect,
+		// The access logs name every object key of the PHI buckets, and a key can name a person: the
+		// bucket is classified PHI and only administrators may read it.
+		PHIRecords: true, AdminRoleARNs: cfg.AdminRoleARNs,
+		Retain: true, Protect: cfg.Protect,
 	})
 	if err != nil {
 		return nil, err

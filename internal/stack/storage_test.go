@@ -278,3 +278,30 @@ func TestLogBucketObjectLockIsOptional(t *testing.T) {
 	assert.Equal(t, "GOVERNANCE", retention["mode"])
 	assert.EqualValues(t, 2192, retention["days"])
 }
+
+// TestAccessLogsAreTreatedAsPHIRecords: server access logs name the PHI buckets' object keys, so the bucket
+// that holds them is classified PHI and only administrators may read its objects.
+func TestAccessLogsAreTreatedAsPHIRecords(t *testing.T) {
+	admin := "arn:aws:iam::111122223333:role/sce-builder"
+	for _, tc := range []struct {
+		name   string
+		admins string
+		want   []string
+	}{{"with administrators", `["` + admin + `"]`, []string{admin}}, {"without administrators: nobody", `[]`, nil}} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := planWith(t, map[string]string{"sce:adminRoleArns": tc.admins})
+			b := bucketOf(t, p, "access-logs")
+			assert.Equal(t, "PHI", nested(t, b, "tags")["DataClassification"])
+			doc := policyOf(t, configOf(t, p, "aws:s3/bucketPolicy:BucketPolicy", b), "policy")
+			st := statement(t, doc, "RecordsReadableByAdministratorsOnly")
+			assert.Equal(t, components.Deny, st.Effect)
+			assert.Contains(t, st.Action, "s3:GetObject")
+			assert.Equal(t, tc.want, st.Condition["ArnNotLike"]["aws:PrincipalArn"])
+			delivery := false
+			for _, s := range doc.Statement {
+				delivery = delivery || (s.Effect == components.Allow && s.Principal != nil && len(s.Principal.Service) > 0)
+			}
+			assert.True(t, delivery, "the logging service still delivers")
+		})
+	}
+}

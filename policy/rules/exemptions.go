@@ -52,6 +52,10 @@ func Exemptions() []Exemption {
 			Reason: "the instances are stopped outside working hours on purpose, to cut the dedicated-instance cost (the seed: shut down instances over the weekend); they are started again by the matching schedule"},
 		{Rule: "s3-default-encryption-kms", Type: "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", NameSuffix: "-access-logs-encryption",
 			Reason: "S3 server access logs, Redshift audit logs and ELB access logs can only be delivered into a bucket encrypted with SSE-S3; this bucket holds those logs and no PHI"},
+		{Rule: "s3-deny-unencrypted-uploads", Type: "aws:s3/bucketV2:BucketV2", NameSuffix: "-access-logs-bucket",
+			Reason: "this bucket is classified PHI because S3 server access logs name the PHI buckets' object keys, not because PHI is uploaded into it: " +
+				"S3 delivers those logs only into an SSE-S3 bucket, so the project-key upload denies cannot apply; only the logging service " +
+				"delivers here (its statement is scoped to the project's buckets and account) and only administrators may read it"},
 		{Rule: "s3-server-access-logging", Type: "aws:s3/bucketV2:BucketV2", NameSuffix: "-access-logs-bucket",
 			Reason: "this bucket is the destination of every other bucket's server access logs; logging it into itself would log its own deliveries without end"},
 		{Rule: "s3-object-lock-enabled", Type: "aws:s3/bucketV2:BucketV2", NameSuffix: "-access-logs-bucket",

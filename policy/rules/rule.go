@@ -132,6 +132,7 @@ func All() []Rule {
 		tenancyRules(),
 		flowRules(),
 		uploadRules(),
+		dlqRetentionRules(),
 		computeRules(),
 		bootRules(),
 		networkRules(),
