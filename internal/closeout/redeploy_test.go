@@ -288,6 +288,8 @@ func TestCloseOutPrintsTheRedeployInOrder(t *testing.T) {
 		"aws s3 cp --sse aws:kms omop-redeploy-import.json s3://",
 		"pulumi destroy --yes",
 		"\nDeploying omop again\n",
+		"aws kms cancel-key-deletion --region us-west-2",
+		"&& aws kms enable-key --region us-west-2",
 		"pulumi up --target 'urn:pulumi:omop::sce::pulumi:providers:aws::aws-omop' --yes",
 		"pulumi import --file omop-redeploy-import.json --generate-code=false --protect=true",
 		"aws secretsmanager restore-secret --region us-west-2 --secret-id omop/omop/ohdsi_reader",
