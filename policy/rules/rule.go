@@ -140,6 +140,7 @@ func All() []Rule {
 		messagingRules(),
 		databaseRules(),
 		emrRules(),
+		dataPathRules(),
 	} {
 		all = append(all, family...)
 	}
