@@ -112,7 +112,7 @@ func conditionHolds(op, key string, values []string, ctx map[string]string) (boo
 	v, present := contextValue(ctx, key)
 	if op == "Null" {
 		if len(values) != 1 || (values[0] != "true" && values[0] != "false") {
-			return false, fmt.Errorf("Null takes \"true\" or \"false\"")
+			return false, fmt.Errorf("the Null operator takes \"true\" or \"false\"")
 		}
 		return (values[0] == "true") == !present, nil
 	}
@@ -124,14 +124,14 @@ func conditionHolds(op, key string, values []string, ctx map[string]string) (boo
 	if !present {
 		return ifExists || negated, nil
 	}
-	any := false
+	matched := false
 	for _, want := range values {
 		if match(want, v) {
-			any = true
+			matched = true
 			break
 		}
 	}
-	return any != negated, nil
+	return matched != negated, nil
 }
 
 // contextValue looks a condition key up; condition key names are not case-sensitive.
