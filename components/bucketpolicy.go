@@ -72,6 +72,8 @@ type BucketPolicyArgs struct {
 	// only, not from the quarantine's.
 	ServiceRoleARNs []string
 	// UploaderARNs may only write: reads and listings are denied to them (the seed's "only accept PUT").
+	// With VPCEndpointID, they may upload from outside the VPC (bucketpolicy_uploads.go), and do nothing
+	// else there.
 	UploaderARNs []string
 	// QuarantinePrefix, when set, holds objects whose keys looked like PHI: only AdminRoleARNs may read it.
 	QuarantinePrefix string
@@ -113,10 +115,11 @@ func BucketPolicy(a BucketPolicyArgs) (string, error) {
 			Sid:       "DenyObjectAccessOutsideTheVPCEndpoint",
 			Effect:    Deny,
 			Principal: anyone,
-			Action:    append(append([]string{}, objectReadActions...), objectWriteActions...),
+			Action:    endpointRestrictedActions(a),
 			Resource:  []string{bucket, objects},
 			Condition: cond,
 		})
+		doc.Statement = append(doc.Statement, uploadsOutsideTheEndpoint(a, objects)...)
 	}
 	if len(a.UploaderARNs) > 0 {
 		doc.Statement = append(doc.Statement, Statement{

@@ -205,6 +205,10 @@ func NewRedshiftOMOP(ctx *pulumi.Context, name string, args *RedshiftOMOPArgs, o
 	if a.NodeCount > 1 {
 		clusterType = "multi-node"
 	}
+	finalSnapshot, err := finalSnapshotIdentifier(ctx, child, r.Identifier, parent)
+	if err != nil {
+		return nil, err
+	}
 	r.Cluster, err = redshift.NewCluster(ctx, child("cluster"), &redshift.ClusterArgs{
 		ClusterIdentifier:                pulumi.String(r.Identifier),
 		DatabaseName:                     pulumi.String(a.DatabaseName),
@@ -227,7 +231,7 @@ func NewRedshiftOMOP(ctx *pulumi.Context, name string, args *RedshiftOMOPArgs, o
 		AllowVersionUpgrade:              pulumi.Bool(true),
 		IamRoles:                         pulumi.StringArray{r.CopyRole.Arn},
 		SkipFinalSnapshot:                pulumi.Bool(false),
-		FinalSnapshotIdentifier:          pulumi.String(r.Identifier + "-final"),
+		FinalSnapshotIdentifier:          finalSnapshot,
 		Tags: pulumi.StringMap{
 			"Name":                pulumi.String(r.Identifier),
 			TagDataClassification: pulumi.String(DataClassificationPHI),
@@ -253,6 +257,19 @@ func NewRedshiftOMOP(ctx *pulumi.Context, name string, args *RedshiftOMOPArgs, o
 		return nil, fmt.Errorf("register redshift outputs: %w", err)
 	}
 	return r, nil
+}
+
+// finalSnapshotIdentifier names the snapshot Redshift takes when `pulumi destroy` deletes the cluster. The
+// snapshot is a manual one, kept until someone deletes it, so a fixed identifier would make the next
+// close-out of the same PIT fail (DeleteCluster answers ClusterSnapshotAlreadyExists and the cluster stays).
+// Each deployment therefore names it with a random suffix of its own: the random resource goes with the
+// stack, and a redeploy draws a new one.
+func finalSnapshotIdentifier(ctx *pulumi.Context, child func(string) string, cluster string, parent pulumi.ResourceOption) (pulumi.StringOutput, error) {
+	suffix, err := random.NewRandomId(ctx, child("final-snapshot-suffix"), &random.RandomIdArgs{ByteLength: pulumi.Int(4)}, parent)
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("create final snapshot suffix of %s: %w", cluster, err)
+	}
+	return pulumi.Sprintf("%s-final-%s", cluster, suffix.Hex), nil
 }
 
 func redshiftSecurityGroup(ctx *pulumi.Context, child func(string) string, a RedshiftOMOPArgs, parent pulumi.ResourceOption) (*ec2.SecurityGroup, error) {

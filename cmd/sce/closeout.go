@@ -42,7 +42,7 @@ func runCloseout(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		names := map[string]string{}
-		for _, n := range []string{outputs.DataInBucket, outputs.OutputBucket, outputs.LogBucket, outputs.AccessLogBucket, outputs.LedgerTable} {
+		for _, n := range []string{outputs.DataInBucket, outputs.OutputBucket, outputs.LogBucket, outputs.AccessLogBucket, outputs.LedgerTable, outputs.KMSKeyARN} {
 			names[n] = outs.Optional(n)
 		}
 		rep.UseDeployedNames(names)

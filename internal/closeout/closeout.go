@@ -32,6 +32,17 @@ type Report struct {
 	Buckets map[string]string
 	// LedgerTable is the upload ledger's table, if the stack has one.
 	LedgerTable string
+	// Adoptions are what the next deployment of the PIT must import rather than create (redeploy.go).
+	Adoptions []Adoption
+	// FinalSnapshots are the snapshots deleted clusters leave behind.
+	FinalSnapshots []FinalSnapshot
+	// Provider is the explicit provider the program creates its resources with, if any: imports must use
+	// it too.
+	Provider plan.Resource
+	// components are the plan's component resources by URN, the parents an import file recreates.
+	components map[string]plan.Resource
+	// keyAliases maps a key's URN to its alias, by which its id is looked up before the destroy.
+	keyAliases map[string]string
 }
 
 // mustKeep are the bucket purposes whose buckets must outlive the stack.
@@ -96,13 +107,29 @@ func Analyze(p *plan.Plan) Report {
 			rep.Problems = append(rep.Problems, fmt.Sprintf("%s %s holds audit evidence and would be deleted", r.Type, r.Name))
 		}
 	}
+	rep.components, rep.keyAliases = map[string]plan.Resource{}, map[string]string{}
+	for _, r := range p.Resources {
+		switch {
+		case !r.Custom:
+			rep.components[r.URN] = r
+		case isProvider(r) && rep.Provider.URN == "":
+			rep.Provider = r
+		case r.Type == "aws:kms/alias:Alias":
+			name, _ := r.Inputs["name"].(string)
+			for _, key := range r.PropertyDependencies["targetKeyId"] {
+				rep.keyAliases[key] = name
+			}
+		}
+	}
+	rep.analyzeRedeploy(p)
 	sortResources(rep.Kept)
 	sortResources(rep.Deleted)
 	return rep
 }
 
 // UseDeployedNames replaces the plan's bucket and table names with the deployed stack's (its outputs, by
-// the names internal/stack exports); names missing from the outputs are left as planned.
+// the names internal/stack exports), and takes the project key's id from its ARN (kmsKeyArn) for the
+// redeploy's import file; names missing from the outputs are left as planned.
 func (rep *Report) UseDeployedNames(names map[string]string) {
 	for purpose, output := range map[string]string{"data-in": "dataInBucket", "output": "outputBucket", "logs": "logBucket", "access-logs": "accessLogBucket"} {
 		if v := names[output]; v != "" {
@@ -111,6 +138,13 @@ func (rep *Report) UseDeployedNames(names map[string]string) {
 	}
 	if v := names["ledgerTable"]; v != "" && rep.LedgerTable != "" {
 		rep.LedgerTable = v
+	}
+	if arn := names["kmsKeyArn"]; arn != "" {
+		for i, a := range rep.Adoptions {
+			if a.Resource.Type == "aws:kms/key:Key" {
+				rep.Adoptions[i].ImportID = arn[strings.LastIndex(arn, "/")+1:]
+			}
+		}
 	}
 	rep.Deployed = true
 }
@@ -177,13 +211,13 @@ func Write(w io.Writer, rep Report, region string) error {
 	}
 	pw.printf("\nDeleted (%d resources): the network, the instances and their volumes, the trail, the alarms, the Config rules, the cluster, ...\n", len(rep.Deleted))
 	if len(rep.Problems) > 0 {
-		pw.printf("\nCHECKS FAILED: close-out would lose what must be kept:\n")
+		pw.printf("\nCHECKS FAILED: close-out would lose what must be kept, or leave what a later deployment of the PIT cannot take over:\n")
 		for _, p := range rep.Problems {
 			pw.printf("  - %s\n", p)
 		}
 		return pw.err
 	}
-	pw.printf("\nChecks passed: data-in, output, logs and access-log buckets, their versioning and lifecycle, the project key and the log groups outlive the stack; logs are kept six years.\n")
+	pw.printf("\nChecks passed: data-in, output, logs and access-log buckets, their versioning and lifecycle, the project key and the log groups outlive the stack; logs are kept six years; what stays under a fixed name has an import id for a later deployment.\n")
 	pw.printf("\nProcedure (run from the project directory, with the stack selected):\n")
 	if !rep.Deployed {
 		pw.printf("\nNOTE: the bucket and table names below are the offline plan's; the deployed ones have other random\n" +
@@ -200,10 +234,14 @@ func Write(w io.Writer, rep Report, region string) error {
 		next("Export the upload ledger into the log bucket (point-in-time recovery is on):\n     aws dynamodb export-table-to-point-in-time --region %s --table-arn \"$(aws dynamodb describe-table --region %s --table-name %s --query Table.TableArn --output text)\" --s3-bucket %s --s3-prefix ledger/ --export-format DYNAMODB_JSON --s3-sse-algorithm KMS", region, region, rep.LedgerTable, rep.Buckets["logs"])
 	}
 	next("Keep the final state with the logs:\n     pulumi stack export --file %s-final-state.json && aws s3 cp --sse aws:kms %s-final-state.json s3://%s/closeout/", rep.Stack, rep.Stack, rep.Buckets["logs"])
+	if err := writeImportStep(pw, next, rep, region); err != nil {
+		return err
+	}
 	next("Remove the protection that stops `pulumi destroy` (retained resources stay in AWS all the same):\n     pulumi state unprotect --all --yes")
 	next("Delete everything else:\n     pulumi destroy --yes")
 	next("Verify that only the kept resources remain:\n     aws resourcegroupstaggingapi get-resources --region %s --tag-filters Key=Project,Values=%s --query 'ResourceTagMappingList[].ResourceARN'", region, rep.PIT)
 	next("Keep the kept resources for the retention period: logs expire after six years by their lifecycle; the backup vault's recovery points expire after sce:backupRetentionDays (delete the empty vault then); delete data-in and output when the study's data agreement allows, with the key last (its 30-day deletion window applies).")
+	writeRedeploy(pw, rep, region)
 	return pw.err
 }
 

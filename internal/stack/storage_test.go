@@ -121,7 +121,8 @@ func TestPHIBucketsAreTaggedAndRetained(t *testing.T) {
 	for _, purpose := range purposes {
 		b := bucketOf(t, p, purpose)
 		tags := b.Inputs["tags"].(map[string]any)
-		phi := purpose == "data-in" || purpose == "output" || purpose == "ancillary"
+		// The access logs are PHI records: they name the PHI buckets' object keys.
+		phi := purpose == "data-in" || purpose == "output" || purpose == "ancillary" || purpose == "access-logs"
 		if phi {
 			assert.Equal(t, "PHI", tags["DataClassification"], purpose)
 		} else {

@@ -154,3 +154,25 @@ func TestTheOldIfExistsPolicyWouldHaveRefusedEveryPart(t *testing.T) {
 	assert.False(t, d.Allowed)
 	assert.Contains(t, d.Reason, `"Old"`)
 }
+
+// TestAnUploaderSendsALargeFileFromOutsideTheVPC: the seed's laptop L, as an upload-only role, sends a
+// multipart upload from outside the VPC; it may not read the object back (sce upload then trusts what S3
+// answered to the upload).
+func TestAnUploaderSendsALargeFileFromOutsideTheVPC(t *testing.T) {
+	uploader := "arn:aws:iam::111122223333:role/study-uploader"
+	p := planWith(t, map[string]string{"sce:uploaderRoleArns": `["` + uploader + `"]`})
+	dataIn := bucketOf(t, p, "data-in")
+	bucketPolicy := docOf(t, configOf(t, p, "aws:s3/bucketPolicy:BucketPolicy", dataIn), "policy")
+	key := out(p.Find("aws:kms/key:Key")[0], "arn")
+	policies := iameval.Policies{Identity: []*iameval.Document{adminIdentity}, Resource: bucketPolicy, ResourceAccount: plan.AccountID}
+	base := map[string][]string{"aws:SecureTransport": {"true"}, "aws:PrincipalArn": {uploader}}
+	for _, c := range multipartCalls(out(dataIn, "arn")+"/incoming/labs.csv", key, 40<<20, base) {
+		d, err := iameval.Authorize(c.req, policies)
+		require.NoError(t, err)
+		if c.call == "HeadObject" {
+			assert.False(t, d.Allowed, "an uploader may not read back")
+			continue
+		}
+		assert.True(t, d.Allowed, "%s: %s", c.call, d.Reason)
+	}
+}

@@ -144,6 +144,7 @@ func All() []Rule {
 		databaseRules(),
 		emrRules(),
 		auditRules(),
+		dataPathRules(),
 	} {
 		all = append(all, family...)
 	}

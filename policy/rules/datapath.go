@@ -1,0 +1,202 @@
+package rules
+
+import (
+	"fmt"
+	"github.com/sce-project/sce/internal/iameval"
+	"sort"
+	"strings"
+)
+
+// dataPathRules judge whether data can reach the project and results leave it. They are advisory: a stack
+// without such a path is safe, only not yet usable, and the builder may add the roles later.
+func dataPathRules() []Rule {
+	return []Rule{{
+		ID: "s3-phi-data-path-outside-vpc",
+		Description: "A PHI bucket whose policy refuses object access outside the project's S3 endpoint still admits someone from " +
+			"outside the VPC for its purpose: an upload into data-in (the seed's laptop L), a read of output (results leaving " +
+			"after review). The project's own roles do not count, nor roles of another account, which a bucket policy that " +
+			"grants them nothing leaves nothing to use.",
+		Level: Advisory,
+		HIPAA: []string{hipaaAccessAuthorize},
+		Sources: Sources{Other: "the seed, Part 1 (\"use a Laptop L or other cloud-external data source to feed data into an SCE\"; 1E); " +
+			"IAM User Guide, \"Cross-account policy evaluation logic\" and \"AWS global condition context keys\" (aws:SourceVpce, aws:PrincipalArn)"},
+		Types:      []string{typeS3BucketV2, typeS3Policy, iamRoleType},
+		CheckStack: checkPHIDataPath,
+	}}
+}
+
+// dataPurpose is what a PHI bucket is for, by its Purpose tag: the action someone outside the VPC must be
+// able to take, and the configuration keys that provide such a someone.
+type dataPurpose struct {
+	action, verb, why, keys string
+}
+
+var dataPurposes = map[string]dataPurpose{
+	"data-in": {"s3:PutObject", "upload into", " (the path from a computer outside AWS, the seed's laptop L)",
+		"set sce:adminRoleArns (read and write from outside the VPC) or sce:uploaderRoleArns (upload only), or sce:restrictToVpcEndpoint: false"},
+	"output": {"s3:GetObject", "take results out of", "",
+		"set sce:adminRoleArns to the roles that collect and review the results, or sce:restrictToVpcEndpoint: false"},
+}
+
+func checkPHIDataPath(s *Stack) []Finding {
+	own, account := ownRoles(s)
+	var out []Finding
+	for _, b := range s.OfType(typeS3BucketV2) {
+		phi, _ := s3HoldsPHI(b)
+		purpose, known := dataPurposes[stringAtOr(b.Props, "tags.Purpose")]
+		name := s3BucketName(b)
+		if !phi || !known || name == "" {
+			continue
+		}
+		policies, _ := s3PoliciesOf(s, b)
+		candidates, restricted := outsidePrincipals(policies)
+		if !restricted {
+			continue // no endpoint restriction: the bucket is reached like any other
+		}
+		req := iameval.Request{Action: purpose.action, Resource: objectARN(policies, name), Context: map[string][]string{"aws:SecureTransport": {"true"}}}
+		if key := bucketKMSKey(s, b); key != "" && purpose.action == "s3:PutObject" {
+			req.Context["s3:x-amz-server-side-encryption"] = []string{"aws:kms"}
+			req.Context["s3:x-amz-server-side-encryption-aws-kms-key-id"] = []string{key}
+		}
+		texts := bucketPolicyTexts(s, b)
+		var foreign []string
+		usable := false
+		for _, arn := range candidates {
+			switch {
+			case own[arn]:
+				continue
+			case account != "" && arnAccount(arn) != account && !strings.ContainsAny(arnAccount(arn), "*?"):
+				foreign = append(foreign, arn)
+				continue
+			}
+			req.Principal = arn
+			req.Context["aws:PrincipalArn"] = []string{arn}
+			if !deniedByAny(texts, req) {
+				usable = true
+				break
+			}
+		}
+		if usable {
+			continue
+		}
+		msg := fmt.Sprintf("nobody from outside the VPC may %s bucket %s%s: its policy admits only requests through the project's S3 endpoint and the project's own roles",
+			purpose.verb, name, purpose.why)
+		if len(foreign) > 0 {
+			msg += fmt.Sprintf(" (%s %s of another account than this stack's %s, which this bucket's policy grants nothing)", strings.Join(foreign, ", "), isOrAre(len(foreign)), account)
+		}
+		out = append(out, Finding{URN: urnOfPolicy(policies, b), Message: msg + "; " + purpose.keys})
+	}
+	return out
+}
+
+// outsidePrincipals returns the principal ARNs that the policies' VPC-endpoint denies except, and whether
+// there is such a deny at all (a Deny conditioned on aws:SourceVpce not being the endpoint).
+func outsidePrincipals(policies []s3Policy) ([]string, bool) {
+	seen := map[string]bool{}
+	restricted := false
+	for _, p := range policies {
+		for _, st := range p.doc.Statements {
+			if st.Effect != "Deny" || len(st.ConditionValues("aws:SourceVpce", "StringNotEquals", "StringNotEqualsIfExists")) == 0 {
+				continue
+			}
+			restricted = true
+			for _, arn := range st.ConditionValues("aws:PrincipalArn", "ArnNotLike", "ArnNotEquals", "StringNotLike", "StringNotEquals") {
+				seen[arn] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for arn := range seen {
+		out = append(out, arn)
+	}
+	sort.Strings(out)
+	return out, restricted
+}
+
+// deniedByAny reports whether a Deny of any of the policy texts applies to the request, evaluated by
+// internal/iameval; a policy it cannot read or evaluate counts as denying: a deny that cannot be read is
+// not assumed away.
+func deniedByAny(texts []string, req iameval.Request) bool {
+	for _, text := range texts {
+		doc, err := iameval.Parse(text)
+		if err != nil {
+			return true
+		}
+		if d, _, err := denied(doc, req); err != nil || d {
+			return true
+		}
+	}
+	return false
+}
+
+// ownRoles returns the ARNs of the stack's own roles, and the stack's account as their ARNs give it (empty
+// while unknown, during a first preview).
+func ownRoles(s *Stack) (map[string]bool, string) {
+	own := map[string]bool{}
+	account := ""
+	for _, r := range s.OfType(iamRoleType) {
+		arn, _ := r.Outputs["arn"].(string)
+		if arn == "" || IsUnknown(arn) {
+			continue
+		}
+		own[arn] = true
+		if account == "" {
+			account = arnAccount(arn)
+		}
+	}
+	return own, account
+}
+
+// arnAccount returns the account part of an ARN.
+func arnAccount(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 5 {
+		return ""
+	}
+	return parts[4]
+}
+
+// bucketKMSKey returns the KMS key of a bucket's default encryption, for a request that asks for it as an
+// upload of PHI must.
+func bucketKMSKey(s *Stack, b *Resource) string {
+	cfgs, _ := s3ConfigsOf(s, b, typeS3Encryption)
+	for _, c := range cfgs {
+		rules, _ := s3BlocksAt(c.Props, "rules", "rules")
+		for _, r := range rules {
+			if key := stringAtOr(r.m, "applyServerSideEncryptionByDefault.kmsMasterKeyId"); key != "" {
+				return key
+			}
+		}
+	}
+	return ""
+}
+
+// objectARN is the ARN of an object of the bucket, in the partition its policy names it with.
+func objectARN(policies []s3Policy, bucket string) string {
+	for _, p := range policies {
+		for _, st := range p.doc.Statements {
+			for _, r := range st.Resources {
+				if prefix, rest, ok := strings.Cut(r, ":::"); ok && strings.HasPrefix(rest, bucket) {
+					return prefix + ":::" + bucket + "/probe"
+				}
+			}
+		}
+	}
+	return "arn:aws:s3:::" + bucket + "/probe"
+}
+
+func urnOfPolicy(policies []s3Policy, b *Resource) string {
+	for _, p := range policies {
+		if p.urn != b.URN {
+			return p.urn
+		}
+	}
+	return b.URN
+}
+
+func isOrAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}
