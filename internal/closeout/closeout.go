@@ -229,11 +229,11 @@ func Write(w io.Writer, rep Report, region string) error {
 		step++
 		pw.printf("\n%d. "+format+"\n", append([]any{step}, args...)...)
 	}
-	next("Researchers copy their results from the workstation's /%s into the output bucket (the workstation and its volumes are deleted):\n     aws s3 cp --recursive --sse aws:kms /%s/results s3://%s/results/", rep.PIT, rep.PIT, rep.Buckets["output"])
+	next("Researchers copy their results from the workstation's /%s into the output bucket (the workstation and its volumes are deleted):\n     aws s3 cp --recursive /%s/results s3://%s/results/", rep.PIT, rep.PIT, rep.Buckets["output"])
 	if rep.LedgerTable != "" {
 		next("Export the upload ledger into the log bucket (point-in-time recovery is on):\n     aws dynamodb export-table-to-point-in-time --region %s --table-arn \"$(aws dynamodb describe-table --region %s --table-name %s --query Table.TableArn --output text)\" --s3-bucket %s --s3-prefix ledger/ --export-format DYNAMODB_JSON --s3-sse-algorithm KMS", region, region, rep.LedgerTable, rep.Buckets["logs"])
 	}
-	next("Keep the final state with the logs:\n     pulumi stack export --file %s-final-state.json && aws s3 cp --sse aws:kms %s-final-state.json s3://%s/closeout/", rep.Stack, rep.Stack, rep.Buckets["logs"])
+	next("Keep the final state with the logs:\n     pulumi stack export --file %s-final-state.json && aws s3 cp %s-final-state.json s3://%s/closeout/", rep.Stack, rep.Stack, rep.Buckets["logs"])
 	if err := writeImportStep(pw, next, rep, region); err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package closeout_test
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -161,8 +162,29 @@ func TestCloseOutUsesTheDeployedNamesWhenGiven(t *testing.T) {
 	require.NoError(t, closeout.Write(&deployed, rep, "us-west-2"))
 	text := deployed.String()
 	assert.NotContains(t, text, "NOTE: the bucket and table names")
-	assert.Contains(t, text, "aws s3 cp --recursive --sse aws:kms /hipaa/results s3://hipaa-output-0a1b2c3d/results/", "the PIT is the mount point")
+	assert.Contains(t, text, "aws s3 cp --recursive /hipaa/results s3://hipaa-output-0a1b2c3d/results/", "the PIT is the mount point; no --sse: aws:kms without a key would get aws/s3 and be refused")
 	assert.Contains(t, text, "--table-name hipaa-ledger-table-9c8d7e6 --query Table.TableArn")
 	assert.Contains(t, text, "--s3-bucket hipaa-logs-4e5f6a7b --s3-prefix ledger/")
 	assert.Contains(t, text, "s3://hipaa-logs-4e5f6a7b/closeout/")
+}
+
+// TestCloseOutCommandsNeverAskForKMSWithoutTheKey: `--sse aws:kms` alone makes S3 use aws/s3, which the
+// PHI buckets refuse; the commands rely on the buckets' default encryption instead.
+func TestCloseOutCommandsNeverAskForKMSWithoutTheKey(t *testing.T) {
+	for _, dir := range []string{"."} {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		require.NoError(t, err)
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			b, err := os.ReadFile(f)
+			require.NoError(t, err)
+			for _, line := range strings.Split(string(b), "\n") {
+				if strings.Contains(line, "--sse aws:kms") {
+					assert.Contains(t, line, "--sse-kms-key-id", "%s: %s", f, strings.TrimSpace(line))
+				}
+			}
+		}
+	}
 }

@@ -285,7 +285,7 @@ func TestCloseOutPrintsTheRedeployInOrder(t *testing.T) {
 		"without the outputs, the key's id is looked up through its alias before the destroy deletes it")
 	order := []string{
 		"cat > omop-redeploy-import.json <<EOF",
-		"aws s3 cp --sse aws:kms omop-redeploy-import.json s3://",
+		"aws s3 cp omop-redeploy-import.json s3://",
 		"pulumi destroy --yes",
 		"\nDeploying omop again\n",
 		"aws kms cancel-key-deletion --region us-west-2",

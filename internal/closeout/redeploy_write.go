@@ -21,7 +21,7 @@ func writeImportStep(pw *printer, next func(string, ...any), rep Report, region 
 	}
 	file := ImportFileName(rep.Stack)
 	next("Keep what a later deployment of %s needs to take over the kept resources (\"Deploying %s again\", below), while the key's alias still exists:\n"+
-		"cat > %s <<EOF\n%sEOF\n     aws s3 cp --sse aws:kms %s s3://%s/closeout/",
+		"cat > %s <<EOF\n%sEOF\n     aws s3 cp %s s3://%s/closeout/",
 		rep.PIT, rep.PIT, file, doc, file, rep.Buckets["logs"])
 	return pw.err
 }
