@@ -26,6 +26,12 @@ type WorkingHours struct {
 	TimeZone    string
 }
 
+// MaintenanceWindow is when the instances must run for patching: EventBridge Scheduler cron expressions
+// in UTC, the patch association's time zone.
+type MaintenanceWindow struct {
+	Start, Stop string
+}
+
 // CostControlArgs configures a CostControl.
 type CostControlArgs struct {
 	// PIT names the schedules and the budget, and filters the budget by the Project tag. Required.
@@ -36,6 +42,9 @@ type CostControlArgs struct {
 	Hours *WorkingHours
 	// InstanceIDs are started and stopped on schedule.
 	InstanceIDs []pulumi.StringInput
+	// Maintenance, if set, starts the instances for the weekly patch window and stops them after it: the
+	// working hours leave them stopped then, and Systems Manager does not patch a stopped instance.
+	Maintenance *MaintenanceWindow
 	// RedshiftCluster, if set, is paused and resumed on the same schedule.
 	RedshiftCluster string
 	// KMSKeyARN encrypts the instances' volumes: starting them needs a grant on it. Required with a schedule.
@@ -171,12 +180,12 @@ func (c *CostControl) schedules(ctx *pulumi.Context, child func(string) string, 
 	h := a.Hours
 	stopAt := fmt.Sprintf("cron(0 %d ? * %s *)", h.Stop, h.Days)
 	startAt := fmt.Sprintf("cron(0 %d ? * %s *)", h.Start, h.Days)
-	add := func(suffix, expr, target string, input pulumi.StringInput) error {
+	addIn := func(suffix, expr, zone, what, target string, input pulumi.StringInput) error {
 		s, err := scheduler.NewSchedule(ctx, child(suffix), &scheduler.ScheduleArgs{
 			Name:                       pulumi.String(a.PIT + "-" + suffix),
-			Description:                pulumi.Sprintf("Working hours of %s", a.PIT),
+			Description:                pulumi.Sprintf("%s of %s", what, a.PIT),
 			ScheduleExpression:         pulumi.String(expr),
-			ScheduleExpressionTimezone: pulumi.String(h.TimeZone),
+			ScheduleExpressionTimezone: pulumi.String(zone),
 			FlexibleTimeWindow:         &scheduler.ScheduleFlexibleTimeWindowArgs{Mode: pulumi.String("OFF")},
 			Target: &scheduler.ScheduleTargetArgs{
 				Arn: pulumi.String(target), RoleArn: role.Arn, Input: input,
@@ -188,6 +197,9 @@ func (c *CostControl) schedules(ctx *pulumi.Context, child func(string) string, 
 		}
 		c.Schedules = append(c.Schedules, s)
 		return nil
+	}
+	add := func(suffix, expr, target string, input pulumi.StringInput) error {
+		return addIn(suffix, expr, h.TimeZone, "Working hours", target, input)
 	}
 	if len(a.InstanceIDs) > 0 {
 		ids := pulumi.StringArray(a.InstanceIDs)
@@ -203,6 +215,14 @@ func (c *CostControl) schedules(ctx *pulumi.Context, child func(string) string, 
 		}
 		if err := add("start-instances", startAt, targetStartInstances, input); err != nil {
 			return err
+		}
+		if m := a.Maintenance; m != nil {
+			if err := addIn("maintenance-start", m.Start, "UTC", "Patch window", targetStartInstances, input); err != nil {
+				return err
+			}
+			if err := addIn("maintenance-stop", m.Stop, "UTC", "Patch window", targetStopInstances, input); err != nil {
+				return err
+			}
 		}
 	}
 	if a.RedshiftCluster != "" {

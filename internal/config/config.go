@@ -172,6 +172,7 @@ func Load(get Getter) (*Config, error) {
 	c.OMOP = r.omop()
 	c.VPCTenancy = r.vpcTenancy(c.OMOP.Enabled)
 	c.Schedule = r.schedule()
+	r.checkPatchWindow(c.Schedule)
 	c.MonthlyBudgetUSD = r.integer(KeyMonthlyBudgetUSD, 1, 1000000)
 	c.PHINames = r.checkedList(KeyPHINames, checkPHIName)
 	c.Workers = r.workers()

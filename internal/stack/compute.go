@@ -101,7 +101,7 @@ func buildPatching(ctx *pulumi.Context, cfg *config.Config, s *Stack, opts ...pu
 	if s.Data != nil && s.Data.Atlas != nil {
 		ids = append(ids, s.Data.Atlas.Instance.ID().ToStringOutput())
 	}
-	args := &components.PatchScheduleArgs{PIT: cfg.PIT, InstanceIDs: ids}
+	args := &components.PatchScheduleArgs{PIT: cfg.PIT, InstanceIDs: ids, Schedule: config.ThePatchWindow().Cron()}
 	if s.Workers != nil {
 		args.WorkerGroupName = s.Workers.GroupName
 	}

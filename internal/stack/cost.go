@@ -1,6 +1,8 @@
 package stack
 
 import (
+	"fmt"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/sce-project/sce/components"
@@ -20,6 +22,16 @@ func buildCostControl(ctx *pulumi.Context, cfg *config.Config, arns components.A
 		if s.Data != nil {
 			args.InstanceIDs = append(args.InstanceIDs, s.Data.Atlas.Instance.ID().ToStringOutput())
 			args.RedshiftCluster = s.Data.Redshift.Identifier
+		}
+		// Working hours that leave the instances stopped at the patch window get a start before it and a
+		// stop after it (configuration refuses hours that start or stop inside it).
+		w := config.ThePatchWindow()
+		fit, err := cfg.Schedule.Fit(w)
+		if err != nil {
+			return nil, fmt.Errorf("fit the patch window to the working hours: %w", err)
+		}
+		if fit == config.WindowWhileStopped {
+			args.Maintenance = &components.MaintenanceWindow{Start: w.StartCron(), Stop: w.StopCron()}
 		}
 	}
 	return components.NewCostControl(ctx, cfg.PIT+"-cost", args, opts...)

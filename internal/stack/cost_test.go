@@ -76,3 +76,31 @@ func in2(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// TestStoppedInstancesAreStartedForTheirPatches: with the default weekday hours the instances are stopped
+// at Sunday's patch window, so the schedule starts them half an hour before it and stops them two hours
+// after; hours that keep them running need no such schedules.
+func TestStoppedInstancesAreStartedForTheirPatches(t *testing.T) {
+	p := planWith(t, nil)
+	start := one(t, p, "aws:scheduler/schedule:Schedule", "study-cost-maintenance-start")
+	stop := one(t, p, "aws:scheduler/schedule:Schedule", "study-cost-maintenance-stop")
+	assert.Equal(t, "cron(30 2 ? * SUN *)", in(start, "scheduleExpression"))
+	assert.Equal(t, "cron(0 5 ? * SUN *)", in(stop, "scheduleExpression"))
+	assert.Equal(t, "UTC", in(start, "scheduleExpressionTimezone"), "the patch association's cron is UTC")
+	assert.Contains(t, nested(t, start, "target")["arn"], "startInstances")
+	assert.Contains(t, nested(t, stop, "target")["arn"], "stopInstances")
+	patch := p.Find("aws:ssm/association:Association")
+	found := false
+	for _, a := range patch {
+		if in(a, "name") == "AWS-RunPatchBaseline" {
+			assert.Equal(t, "cron(0 3 ? * SUN *)", in(a, "scheduleExpression"))
+			found = true
+		}
+	}
+	assert.True(t, found, "the patch association runs inside the window")
+
+	allDay := planWith(t, map[string]string{"sce:workingHours": "00:00-23:00", "sce:workingDays": "MON-SUN", "sce:timeZone": "UTC"})
+	for _, s := range allDay.Find("aws:scheduler/schedule:Schedule") {
+		assert.NotContains(t, s.Name, "maintenance", "instances running through the window need no maintenance schedule")
+	}
+}
