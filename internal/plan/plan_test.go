@@ -216,3 +216,17 @@ func TestReferencePlansHaveNoMandatoryViolations(t *testing.T) {
 		assert.Empty(t, p.MandatoryViolations(), "%s: %v", name, p.MandatoryViolations())
 	}
 }
+
+// TestTextPlanMarksDeployabilityViolations: a constraint AWS enforces at deployment says so in the text.
+func TestTextPlanMarksDeployabilityViolations(t *testing.T) {
+	p := planStack(t, "omop")
+	for i := range p.Resources {
+		if p.Resources[i].Type == "aws:ec2/vpc:Vpc" {
+			p.Resources[i].Inputs["instanceTenancy"] = "dedicated"
+		}
+	}
+	p.ApplyPolicy()
+	var buf bytes.Buffer
+	require.NoError(t, plan.WriteText(&buf, p))
+	assert.Contains(t, buf.String(), "[mandatory, deployability] redshift-not-in-dedicated-vpc ")
+}

@@ -3,6 +3,7 @@ package plan
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/sce-project/sce/policy/rules"
 	"io"
 	"sort"
 	"strings"
@@ -65,7 +66,11 @@ func WriteText(w io.Writer, p *Plan) error {
 
 	tw.printf("\nPolicy violations: %d\n", len(p.Violations))
 	for _, v := range p.Violations {
-		tw.printf("  [%s] %s %s: %s\n", v.Level, v.Policy, v.URN, v.Message)
+		level := v.Level
+		if v.Category == string(rules.CategoryDeployability) {
+			level += ", deployability" // AWS would refuse it, or a flow the design needs is blocked
+		}
+		tw.printf("  [%s] %s %s: %s\n", level, v.Policy, v.URN, v.Message)
 	}
 	tw.printf("Policy exemptions: %d\n", len(p.Exemptions))
 	for _, e := range p.Exemptions {
