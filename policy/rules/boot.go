@@ -79,18 +79,11 @@ func bootRules() []Rule {
 
 // checkUserDataSize judges user data against EC2's 16 KB limit.
 func checkUserDataSize(r *Resource) []Finding {
-	v, ok := r.Get("userData")
-	if !ok || v == nil {
-		return nil
+	text, ok, out := userDataText(r)
+	if !ok {
+		return out
 	}
-	if IsUnknown(v) {
-		return undecided("userData")
-	}
-	text, isString := v.(string)
-	switch {
-	case !isString:
-		return fail("userData is %s (%s); expected a string", kind(v), describe(v))
-	case text == secretPlaceholder:
+	if text == secretPlaceholder {
 		return nil // its size cannot be read; ec2-user-data-no-credentials refuses a secret user data
 	}
 	raw := []byte(text)

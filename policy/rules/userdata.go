@@ -21,16 +21,9 @@ const secretPlaceholder = "[secret]"
 
 // checkUserDataCredentials judges the user data of an instance (plain text) or launch template (base64).
 func checkUserDataCredentials(r *Resource) []Finding {
-	v, ok := r.Get("userData")
-	if !ok || v == nil {
-		return nil
-	}
-	if IsUnknown(v) {
-		return undecided("userData")
-	}
-	text, isString := v.(string)
-	if !isString {
-		return fail("userData is %s (%s); expected a string", kind(v), describe(v))
+	text, ok, out := userDataText(r)
+	if !ok {
+		return out
 	}
 	if text == secretPlaceholder {
 		return fail("userData is a secret: user data is readable through the metadata service and ec2:DescribeInstanceAttribute; fetch secrets at boot from Secrets Manager instead")
@@ -41,6 +34,23 @@ func checkUserDataCredentials(r *Resource) []Finding {
 		}
 	}
 	return userDataFindings(text)
+}
+
+// userDataText returns a resource's user data as the plan holds it; ok is false when there is none to
+// judge, with the findings to report (unknown, or not a string).
+func userDataText(r *Resource) (string, bool, []Finding) {
+	v, ok := r.Get("userData")
+	if !ok || v == nil {
+		return "", false, nil
+	}
+	if IsUnknown(v) {
+		return "", false, undecided("userData")
+	}
+	text, isString := v.(string)
+	if !isString {
+		return "", false, fail("userData is %s (%s); expected a string", kind(v), describe(v))
+	}
+	return text, true, nil
 }
 
 // userDataFindings names each credential found in a user data script, without quoting it.
