@@ -2,6 +2,7 @@ package stack_test
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
@@ -101,4 +102,16 @@ func TestQuarantineIsReadableByAdministratorsOnly(t *testing.T) {
 	assert.Equal(t, []string{out(bucketOf(t, p, "data-in"), "arn") + "/quarantine/*"}, q.Resource)
 	assert.Contains(t, q.Action, "s3:GetObject")
 	assert.Equal(t, []string{admin}, q.Condition["ArnNotLike"]["aws:PrincipalArn"])
+}
+
+// TestLedgerCodeIsTheZipFileTheBuildWrites: the function's code is the zip file lambdabuild.Package
+// writes (bootstrap with mode 0755), never a directory, which Pulumi would zip without file modes
+// (pulumi/pulumi#3593), leaving a bootstrap Lambda cannot run.
+func TestLedgerCodeIsTheZipFileTheBuildWrites(t *testing.T) {
+	p := planWith(t, nil)
+	fn := one(t, p, "aws:lambda/function:Function", "study-ledger-function")
+	code, ok := fn.Inputs["code"].(map[string]any)
+	require.True(t, ok, "the code is an archive: %v", fn.Inputs["code"])
+	path, _ := code["archive"].(string)
+	assert.True(t, strings.HasSuffix(path, string(os.PathSeparator)+"ledger.zip"), "a zip file, not a directory: %q", path)
 }
