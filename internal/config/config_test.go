@@ -353,6 +353,8 @@ func TestLoadRejectsBadInput(t *testing.T) {
 			"sce:emrReleaseLabel", "emr-8.0.0", "emr-8.0.0 or later"},
 		{"an unknown time zone", with(map[string]string{"sce:timeZone": "Pacific Time"}), "sce:timeZone", "Pacific Time", "IANA time zone"},
 		{"a budget of zero", with(map[string]string{"sce:monthlyBudgetUsd": "0"}), "sce:monthlyBudgetUsd", "0", "from 1 to"},
+		{"a negative ledger reservation", with(map[string]string{"sce:ledgerReservedConcurrency": "-1"}), "sce:ledgerReservedConcurrency", "-1", "from 0 to 1000"},
+		{"a ledger reservation beyond the default account quota", with(map[string]string{"sce:ledgerReservedConcurrency": "1001"}), "sce:ledgerReservedConcurrency", "1001", "from 0 to 1000"},
 		{"a mac workstation", with(map[string]string{"sce:workstationInstanceType": "mac2.metal"}), "sce:workstationInstanceType", "mac2.metal", "accepted family"},
 		{"an admin user instead of a role", with(map[string]string{"sce:adminRoleArns": `["arn:aws:iam::111122223333:user/builder"]`}), "sce:adminRoleArns", "arn:aws:iam::111122223333:user/builder", "not an IAM role ARN"},
 		{"an uploader ARN with a short account", with(map[string]string{"sce:uploaderRoleArns": `["arn:aws:iam::1111:role/up"]`}), "sce:uploaderRoleArns", "arn:aws:iam::1111:role/up", "12-digit"},

@@ -87,6 +87,7 @@ const (
 	KeyTimeZone                 = "timeZone"
 	KeyMonthlyBudgetUSD         = "monthlyBudgetUsd"
 	KeyPHINames                 = "phiNames"
+	KeyLedgerConcurrency        = "ledgerReservedConcurrency"
 	KeyWorkersEnabled           = "workersEnabled"
 	KeyWorkerInstanceType       = "workerInstanceType"
 	KeyMaxWorkers               = "maxWorkers"
@@ -208,6 +209,8 @@ func Keys() []Key {
 			Description: "Monthly AWS Budget for the project's tag, in US dollars; the notification e-mails are alerted at 80% and 100%."},
 		{Name: KeyPHINames, Type: TypeArray, Default: "[]",
 			Description: "Names (of the study's patients, clinicians, sites) that an object key must not contain, besides the built-in patterns (SSNs, dates of birth, phone numbers, e-mail addresses, MRN-like numbers). Used by the upload ledger and `sce upload`."},
+		{Name: KeyLedgerConcurrency, Type: TypeInteger, Default: "0",
+			Description: "Concurrent executions reserved for the upload ledger function, which are also its ceiling, 0 to 1000; 0 reserves none (the function shares the account's unreserved pool). Lambda refuses a reservation that leaves fewer than 100 executions unreserved in the account and region (PutFunctionConcurrency), and new accounts have a lower concurrency quota: set it only where `aws lambda get-account-settings` shows `UnreservedConcurrentExecutions` at least 100 above the value."},
 		{Name: KeyWorkersEnabled, Type: TypeBoolean, Default: "false",
 			Description: "Scale-out: an Auto Scaling group of dedicated workers that take the upload ledger's queue, run `workerPipelineCommand` on each object and write the results to the output bucket. It scales to zero when the queue is empty."},
 		{Name: KeyWorkerInstanceType, Type: TypeString, Default: "c5.xlarge",

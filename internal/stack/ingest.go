@@ -58,6 +58,7 @@ func buildIngest(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs, 
 		PIT: cfg.PIT, ARNs: arns, Bucket: s.Buckets.DataIn,
 		KMSKeyARN: s.Key.ARN, TopicARN: s.Audit.Trail.Topic.Arn, Code: code,
 		PHINames: cfg.PHINames, QuarantinePrefix: components.DefaultQuarantinePrefix,
-		LogRetentionDays: cfg.AuditLogRetentionDays, Protect: cfg.Protect,
+		ReservedConcurrency: cfg.LedgerReservedConcurrency,
+		LogRetentionDays:    cfg.AuditLogRetentionDays, Protect: cfg.Protect,
 	}, opts...)
 }

@@ -20,7 +20,6 @@ func TestUploadsInvokeTheLedgerFunction(t *testing.T) {
 	assert.Equal(t, []any{"arm64"}, fn.Inputs["architectures"])
 	assert.Equal(t, "bootstrap", in(fn, "handler"))
 	assert.EqualValues(t, 300, fn.Inputs["timeout"], "time for a multipart quarantine copy")
-	assert.Equal(t, "5", in(fn, "reservedConcurrentExecutions"), "a concurrency limit")
 	dlq := one(t, p, "aws:sqs/queue:Queue", "study-ledger-dlq")
 	assert.Equal(t, out(dlq, "arn"), fn.Inputs["deadLetterConfig"].(map[string]any)["targetArn"], "a dead-letter queue")
 	assert.NotContains(t, fn.Inputs, "vpcConfig", "Lambda cannot attach to a dedicated-tenancy VPC; the ledger needs none")
@@ -114,4 +113,44 @@ func TestLedgerCodeIsTheZipFileTheBuildWrites(t *testing.T) {
 	require.True(t, ok, "the code is an archive: %v", fn.Inputs["code"])
 	path, _ := code["archive"].(string)
 	assert.True(t, strings.HasSuffix(path, string(os.PathSeparator)+"ledger.zip"), "a zip file, not a directory: %q", path)
+}
+
+// TestLedgerReservesConcurrencyOnlyWhenConfigured: Lambda refuses a reservation that leaves fewer than 100
+// executions unreserved (PutFunctionConcurrency), and a new account's quota can be lower, so the ledger
+// reserves none unless the builder sets sce:ledgerReservedConcurrency. Unset, the lambda-concurrency-limit
+// rule's finding is covered by its declared exemption (reported, not dropped); set, the rule passes.
+func TestLedgerReservesConcurrencyOnlyWhenConfigured(t *testing.T) {
+	tests := []struct {
+		name       string
+		changes    map[string]string
+		want       any // the reservedConcurrentExecutions input, nil when absent
+		wantExempt bool
+	}{
+		{"by default none is reserved and the exemption is reported", nil, nil, true},
+		{"an explicit 0 reserves none", map[string]string{"sce:ledgerReservedConcurrency": "0"}, nil, true},
+		{"a configured reservation is the function's limit", map[string]string{"sce:ledgerReservedConcurrency": "10"}, 10.0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := planWith(t, tt.changes)
+			fn := one(t, p, "aws:lambda/function:Function", "study-ledger-function")
+			got, ok := fn.Inputs["reservedConcurrentExecutions"]
+			if tt.want == nil {
+				assert.False(t, ok, "no reservation: %v", got)
+			} else {
+				assert.EqualValues(t, tt.want, got)
+			}
+			exempt := false
+			for _, e := range p.Exemptions {
+				if e.Policy == "lambda-concurrency-limit" {
+					assert.Equal(t, fn.URN, e.URN, "only the ledger is exempt")
+					exempt = true
+				}
+			}
+			assert.Equal(t, tt.wantExempt, exempt)
+			for _, v := range p.Violations {
+				assert.NotEqual(t, "lambda-concurrency-limit", v.Policy, "%s", v.Message)
+			}
+		})
+	}
 }
