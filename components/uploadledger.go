@@ -41,6 +41,11 @@ type UploadLedgerArgs struct {
 	PHINames []string
 	// QuarantinePrefix is where look-alike PHI keys are moved. Default: DefaultQuarantinePrefix.
 	QuarantinePrefix string
+	// RecordOnlyPrefixes are key prefixes whose objects are recorded and notified but never queued for the
+	// workers: the OMOP load's prefixes, which Redshift's COPY reads. S3's notification filter can select
+	// a prefix but not exclude one, so the function filters (RECORD_ONLY_PREFIXES); the quarantine prefix
+	// is always one. Each ends with "/". Default: none.
+	RecordOnlyPrefixes []string
 	// ReservedConcurrency reserves that many concurrent executions for the function, which are also its
 	// ceiling. Lambda refuses a reservation that leaves fewer than 100 executions unreserved in the account
 	// (PutFunctionConcurrency), and new accounts have a lower quota, so none is the default. Default: 0,
@@ -79,6 +84,11 @@ func NewUploadLedger(ctx *pulumi.Context, name string, args *UploadLedgerArgs, o
 	}
 	if a.ReservedConcurrency < 0 {
 		return nil, fmt.Errorf("upload ledger %s: reserved concurrency %d is negative; 0 reserves none", name, a.ReservedConcurrency)
+	}
+	for _, p := range a.RecordOnlyPrefixes {
+		if !strings.HasSuffix(p, "/") || strings.HasPrefix(p, "/") || strings.ContainsAny(p, ",\n") {
+			return nil, fmt.Errorf("upload ledger %s: record-only prefix %q must end with \"/\", not start with one and hold no comma", name, p)
+		}
 	}
 	for _, n := range a.PHINames {
 		if strings.ContainsAny(n, ",\n") {
@@ -142,12 +152,13 @@ func NewUploadLedger(ctx *pulumi.Context, name string, args *UploadLedgerArgs, o
 		KmsKeyArn:        a.KMSKeyARN,
 		LoggingConfig:    &lambda.FunctionLoggingConfigArgs{LogFormat: pulumi.String("JSON"), LogGroup: pulumi.String(groupName)},
 		Environment: &lambda.FunctionEnvironmentArgs{Variables: pulumi.StringMap{
-			"LEDGER_TABLE":      u.Table.Name,
-			"QUEUE_URL":         u.Queue.Url,
-			"TOPIC_ARN":         a.TopicARN,
-			"QUARANTINE_PREFIX": pulumi.String(a.QuarantinePrefix),
-			"KMS_KEY_ARN":       a.KMSKeyARN,
-			"PHI_NAMES":         pulumi.String(strings.Join(a.PHINames, ",")),
+			"LEDGER_TABLE":         u.Table.Name,
+			"QUEUE_URL":            u.Queue.Url,
+			"TOPIC_ARN":            a.TopicARN,
+			"QUARANTINE_PREFIX":    pulumi.String(a.QuarantinePrefix),
+			"KMS_KEY_ARN":          a.KMSKeyARN,
+			"PHI_NAMES":            pulumi.String(strings.Join(a.PHINames, ",")),
+			"RECORD_ONLY_PREFIXES": pulumi.String(strings.Join(a.RecordOnlyPrefixes, ",")),
 		}},
 		Tags: pulumi.StringMap{"Name": pulumi.String(a.PIT + "-upload-ledger")},
 	}

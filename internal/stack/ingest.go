@@ -54,11 +54,19 @@ func buildIngest(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs, 
 	if err != nil {
 		return nil, err
 	}
+	// The OMOP load's files are Redshift's to read, not the workers': recorded, never queued.
+	var recordOnly []string
+	if cfg.OMOP.Enabled {
+		recordOnly = append(recordOnly, cfg.OMOP.VocabularyPrefix)
+		if cfg.OMOP.DataPrefix != "" {
+			recordOnly = append(recordOnly, cfg.OMOP.DataPrefix)
+		}
+	}
 	return components.NewUploadLedger(ctx, cfg.PIT+"-ledger", &components.UploadLedgerArgs{
 		PIT: cfg.PIT, ARNs: arns, Bucket: s.Buckets.DataIn,
 		KMSKeyARN: s.Key.ARN, TopicARN: s.Audit.Trail.Topic.Arn, Code: code,
 		PHINames: cfg.PHINames, QuarantinePrefix: components.DefaultQuarantinePrefix,
-		ReservedConcurrency: cfg.LedgerReservedConcurrency,
-		LogRetentionDays:    cfg.AuditLogRetentionDays, Protect: cfg.Protect,
+		ReservedConcurrency: cfg.LedgerReservedConcurrency, RecordOnlyPrefixes: recordOnly,
+		LogRetentionDays: cfg.AuditLogRetentionDays, Protect: cfg.Protect,
 	}, opts...)
 }

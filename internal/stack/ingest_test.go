@@ -154,3 +154,46 @@ func TestLedgerReservesConcurrencyOnlyWhenConfigured(t *testing.T) {
 		})
 	}
 }
+
+// TestTheWorkersQueueNeverGetsTheOMOPLoadsFiles: the data-in notification has no filter (the ledger
+// records every object), and the function is told not to queue objects under the prefixes the COPY role
+// reads: exactly those, so that the two never drift apart. Without OMOP nothing but the quarantine
+// prefix (which the function always treats so) is held back.
+func TestTheWorkersQueueNeverGetsTheOMOPLoadsFiles(t *testing.T) {
+	tests := []struct {
+		name    string
+		changes map[string]string
+		want    []string
+	}{
+		{"without OMOP nothing is held back", nil, nil},
+		{"with OMOP the vocabulary prefix", map[string]string{"sce:omopEnabled": "true", "sce:vpcTenancy": "default"}, []string{"omop/vocabulary/"}},
+		{"and the clinical data prefix when one is loaded",
+			map[string]string{"sce:omopEnabled": "true", "sce:vpcTenancy": "default", "sce:omopDataPrefix": "omop/synpuf/"},
+			[]string{"omop/vocabulary/", "omop/synpuf/"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := planWith(t, tt.changes)
+			fn := one(t, p, "aws:lambda/function:Function", "study-ledger-function")
+			env := fn.Inputs["environment"].(map[string]any)["variables"].(map[string]any)
+			raw, _ := env["RECORD_ONLY_PREFIXES"].(string)
+			var got []string
+			if raw != "" {
+				got = strings.Split(raw, ",")
+			}
+			assert.ElementsMatch(t, tt.want, got)
+			target := one(t, p, "aws:s3/bucketNotification:BucketNotification", "study-ledger-notification").Inputs["lambdaFunctions"].([]any)[0].(map[string]any)
+			assert.NotContains(t, target, "filterPrefix", "the ledger records every object")
+			assert.NotContains(t, target, "filterSuffix", "the ledger records every object")
+			if tt.want == nil {
+				return
+			}
+			doc := policyOf(t, one(t, p, "aws:iam/policy:Policy", "study-omop-copy-policy"), "policy")
+			var copied []string
+			for _, c := range statement(t, doc, "ListCopyPrefixes").Condition["StringLike"]["s3:prefix"] {
+				copied = append(copied, strings.TrimSuffix(c, "*"))
+			}
+			assert.ElementsMatch(t, copied, got, "held back from the queue: exactly what COPY reads")
+		})
+	}
+}
