@@ -47,6 +47,9 @@ type AtlasHostArgs struct {
 	Database, CDMSchema string
 	ResultsSchema       string
 	ReadOnlySecretARN   pulumi.StringInput
+	// ReadOnlySecretValue is the secret's version resource (RedshiftOMOP.ReadOnlySecretValue): the first
+	// boot reads the secret, so the instance waits for its value, not only for the secret. Required.
+	ReadOnlySecretValue pulumi.Resource
 	// Researchers get tunnel-only logins, through Systems Manager. Default: none.
 	Researchers      []Researcher
 	LogRetentionDays int
@@ -76,7 +79,7 @@ type AtlasHost struct {
 func NewAtlasHost(ctx *pulumi.Context, name string, args *AtlasHostArgs, opts ...pulumi.ResourceOption) (*AtlasHost, error) {
 	if args == nil || args.PIT == "" || args.VPCID == nil || args.SubnetID == nil || args.BastionSecurityGroupID == nil ||
 		args.RedshiftSecurityGroupID == nil || args.AMI == "" || args.KeyName == nil || args.KMSKeyARN == nil ||
-		args.RedshiftEndpoint == nil || args.ReadOnlySecretARN == nil || args.Database == "" || args.CDMSchema == "" || args.ResultsSchema == "" ||
+		args.RedshiftEndpoint == nil || args.ReadOnlySecretARN == nil || args.ReadOnlySecretValue == nil || args.Database == "" || args.CDMSchema == "" || args.ResultsSchema == "" ||
 		len(args.Egress) == 0 {
 		return nil, fmt.Errorf("atlas host %s: PIT, network, egress, security groups, AMI, key pair, key, Redshift endpoint, schemas and secret are required", name)
 	}
@@ -159,7 +162,8 @@ func NewAtlasHost(ctx *pulumi.Context, name string, args *AtlasHostArgs, opts ..
 	inst.UserData = userData
 	inst.Tags = pulumi.StringMap{"Name": pulumi.String(a.PIT + "-atlas")}
 	setRootTags(inst, pulumi.StringMap{"Name": pulumi.String(a.PIT + "-atlas-root")})
-	h.Instance, err = ec2.NewInstance(ctx, child("instance"), inst, parent, keepImage(), pulumi.DependsOn(append([]pulumi.Resource{group}, a.Egress...)))
+	deps := append([]pulumi.Resource{group, a.ReadOnlySecretValue}, a.Egress...)
+	h.Instance, err = ec2.NewInstance(ctx, child("instance"), inst, parent, keepImage(), pulumi.DependsOn(deps))
 	if err != nil {
 		return nil, fmt.Errorf("create atlas instance: %w", err)
 	}

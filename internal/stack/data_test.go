@@ -170,6 +170,15 @@ func TestAtlasHostIsPrivateTunneledAndUsesTheReadOnlySecret(t *testing.T) {
 
 // TestWorkstationMayConnectToRedshift: the cluster's group admits the workstation on 5439, and the
 // workstation's own group lets the connection out (its only other egress is 443).
+// TestTheAtlasHostWaitsForTheReadOnlySecretsValue: its first boot reads the read-only user's secret, which
+// exists, empty, before its version stores the credentials; the instance depends on the version.
+func TestTheAtlasHostWaitsForTheReadOnlySecretsValue(t *testing.T) {
+	p := omopPlan(t, nil)
+	atlas := one(t, p, instanceType, "study-atlas-instance")
+	version := one(t, p, "aws:secretsmanager/secretVersion:SecretVersion", "study-omop-readonly-secret-value")
+	assert.Contains(t, atlas.DependsOn, version.URN)
+}
+
 func TestWorkstationMayConnectToRedshift(t *testing.T) {
 	p := omopPlan(t, nil)
 	ws := one(t, p, "aws:ec2/securityGroup:SecurityGroup", "study-workstation-sg")
