@@ -42,7 +42,9 @@ type AtlasHostArgs struct {
 	KeyName pulumi.StringInput
 	// KMSKeyARN encrypts the root volume (which holds WebAPI's database) and the log group. Required.
 	KMSKeyARN pulumi.StringInput
-	// RedshiftEndpoint ("host:port"), Database, CDMSchema and ResultsSchema register the CDM source. Required.
+	// RedshiftEndpoint ("host:port"), Database, CDMSchema and ResultsSchema register the CDM source; the
+	// first boot also creates WebAPI's results tables in ResultsSchema as the user of ReadOnlySecretARN,
+	// which must be allowed to create tables there (RedshiftOMOP grants it). Required.
 	RedshiftEndpoint    pulumi.StringInput
 	Database, CDMSchema string
 	ResultsSchema       string
@@ -61,7 +63,9 @@ type AtlasHostArgs struct {
 
 // AtlasHost runs OHDSI Atlas and WebAPI (seed 3C) on a dedicated private instance: Broadsea's containers,
 // WebAPI's PostgreSQL on the encrypted root volume, Atlas bound to localhost and reached through an ssh
-// tunnel over the bastion, the Redshift source registered with the read-only user from Secrets Manager.
+// tunnel over the bastion, the Redshift source registered with the read-only user from Secrets Manager,
+// WebAPI's results tables created on Redshift and its cached sources refreshed (userdata/atlas.sh.tmpl,
+// userdata/webapi-results.tmpl).
 //
 // WebAPI's database runs on the instance rather than on RDS: it holds only WebAPI's configuration and
 // cohort definitions, not PHI, and the instance's volume is already encrypted with the project key; an RDS
