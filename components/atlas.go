@@ -42,11 +42,16 @@ type AtlasHostArgs struct {
 	KeyName pulumi.StringInput
 	// KMSKeyARN encrypts the root volume (which holds WebAPI's database) and the log group. Required.
 	KMSKeyARN pulumi.StringInput
-	// RedshiftEndpoint ("host:port"), Database, CDMSchema and ResultsSchema register the CDM source. Required.
+	// RedshiftEndpoint ("host:port"), Database, CDMSchema and ResultsSchema register the CDM source; the
+	// first boot also creates WebAPI's results tables in ResultsSchema as the user of ReadOnlySecretARN,
+	// which must be allowed to create tables there (RedshiftOMOP grants it). Required.
 	RedshiftEndpoint    pulumi.StringInput
 	Database, CDMSchema string
 	ResultsSchema       string
 	ReadOnlySecretARN   pulumi.StringInput
+	// ReadOnlySecretValue is the secret's version resource (RedshiftOMOP.ReadOnlySecretValue): the first
+	// boot reads the secret, so the instance waits for its value, not only for the secret. Required.
+	ReadOnlySecretValue pulumi.Resource
 	// Researchers get tunnel-only logins, through Systems Manager. Default: none.
 	Researchers      []Researcher
 	LogRetentionDays int
@@ -58,7 +63,9 @@ type AtlasHostArgs struct {
 
 // AtlasHost runs OHDSI Atlas and WebAPI (seed 3C) on a dedicated private instance: Broadsea's containers,
 // WebAPI's PostgreSQL on the encrypted root volume, Atlas bound to localhost and reached through an ssh
-// tunnel over the bastion, the Redshift source registered with the read-only user from Secrets Manager.
+// tunnel over the bastion, the Redshift source registered with the read-only user from Secrets Manager,
+// WebAPI's results tables created on Redshift and its cached sources refreshed (userdata/atlas.sh.tmpl,
+// userdata/webapi-results.tmpl).
 //
 // WebAPI's database runs on the instance rather than on RDS: it holds only WebAPI's configuration and
 // cohort definitions, not PHI, and the instance's volume is already encrypted with the project key; an RDS
@@ -76,7 +83,7 @@ type AtlasHost struct {
 func NewAtlasHost(ctx *pulumi.Context, name string, args *AtlasHostArgs, opts ...pulumi.ResourceOption) (*AtlasHost, error) {
 	if args == nil || args.PIT == "" || args.VPCID == nil || args.SubnetID == nil || args.BastionSecurityGroupID == nil ||
 		args.RedshiftSecurityGroupID == nil || args.AMI == "" || args.KeyName == nil || args.KMSKeyARN == nil ||
-		args.RedshiftEndpoint == nil || args.ReadOnlySecretARN == nil || args.Database == "" || args.CDMSchema == "" || args.ResultsSchema == "" ||
+		args.RedshiftEndpoint == nil || args.ReadOnlySecretARN == nil || args.ReadOnlySecretValue == nil || args.Database == "" || args.CDMSchema == "" || args.ResultsSchema == "" ||
 		len(args.Egress) == 0 {
 		return nil, fmt.Errorf("atlas host %s: PIT, network, egress, security groups, AMI, key pair, key, Redshift endpoint, schemas and secret are required", name)
 	}
@@ -159,7 +166,8 @@ func NewAtlasHost(ctx *pulumi.Context, name string, args *AtlasHostArgs, opts ..
 	inst.UserData = userData
 	inst.Tags = pulumi.StringMap{"Name": pulumi.String(a.PIT + "-atlas")}
 	setRootTags(inst, pulumi.StringMap{"Name": pulumi.String(a.PIT + "-atlas-root")})
-	h.Instance, err = ec2.NewInstance(ctx, child("instance"), inst, parent, keepImage(), pulumi.DependsOn(append([]pulumi.Resource{group}, a.Egress...)))
+	deps := append([]pulumi.Resource{group, a.ReadOnlySecretValue}, a.Egress...)
+	h.Instance, err = ec2.NewInstance(ctx, child("instance"), inst, parent, keepImage(), pulumi.DependsOn(deps))
 	if err != nil {
 		return nil, fmt.Errorf("create atlas instance: %w", err)
 	}

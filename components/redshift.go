@@ -108,6 +108,9 @@ type RedshiftOMOP struct {
 	Endpoint, AdminSecretARN pulumi.StringOutput
 	// ReadOnlySecretARN is the secret holding the read-only user's credentials.
 	ReadOnlySecretARN pulumi.StringOutput
+	// ReadOnlySecretValue is the version that stores them: a client that reads the secret when it starts
+	// (the Atlas host's first boot) must depend on it, not only on the secret, which exists empty first.
+	ReadOnlySecretValue *secretsmanager.SecretVersion
 	// Identifier is the cluster identifier.
 	Identifier string
 }
@@ -420,7 +423,7 @@ func readOnlyCredentials(ctx *pulumi.Context, child func(string) string, a Redsh
 		}
 		return string(b), nil
 	}).(pulumi.StringOutput)
-	if _, err := secretsmanager.NewSecretVersion(ctx, child("readonly-secret-value"), &secretsmanager.SecretVersionArgs{
+	if r.ReadOnlySecretValue, err = secretsmanager.NewSecretVersion(ctx, child("readonly-secret-value"), &secretsmanager.SecretVersionArgs{
 		SecretId: secret.ID(), SecretString: pulumi.ToSecret(value).(pulumi.StringOutput),
 	}, parent); err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("store read-only secret: %w", err)

@@ -17,9 +17,6 @@ import (
 const (
 	// DefaultQuarantinePrefix receives objects whose keys look like PHI.
 	DefaultQuarantinePrefix = "quarantine/"
-	// ledgerConcurrency caps the function: uploads are few, and a runaway cannot take the account's
-	// concurrency.
-	ledgerConcurrency = 5
 	// ledgerMaxReceives moves a message to the dead-letter queue after five failed deliveries.
 	ledgerMaxReceives = 5
 	// fourteenDays is SQS's longest message retention: the dead-letter queue's.
@@ -48,6 +45,16 @@ type UploadLedgerArgs struct {
 	PHINames []string
 	// QuarantinePrefix is where look-alike PHI keys are moved. Default: DefaultQuarantinePrefix.
 	QuarantinePrefix string
+	// RecordOnlyPrefixes are key prefixes whose objects are recorded and notified but never queued for the
+	// workers: the OMOP load's prefixes, which Redshift's COPY reads. S3's notification filter can select
+	// a prefix but not exclude one, so the function filters (RECORD_ONLY_PREFIXES); the quarantine prefix
+	// is always one. Each ends with "/". Default: none.
+	RecordOnlyPrefixes []string
+	// ReservedConcurrency reserves that many concurrent executions for the function, which are also its
+	// ceiling. Lambda refuses a reservation that leaves fewer than 100 executions unreserved in the account
+	// (PutFunctionConcurrency), and new accounts have a lower quota, so none is the default. Default: 0,
+	// none: the function shares the account's unreserved pool.
+	ReservedConcurrency int
 	// LogRetentionDays of the function's log group. Default: 2192.
 	LogRetentionDays int
 	// Protect marks the ledger table protected. It is retained on delete either way. Default: false.
@@ -78,6 +85,14 @@ func NewUploadLedger(ctx *pulumi.Context, name string, args *UploadLedgerArgs, o
 	}
 	if a.LogRetentionDays == 0 {
 		a.LogRetentionDays = SixYearsDays
+	}
+	if a.ReservedConcurrency < 0 {
+		return nil, fmt.Errorf("upload ledger %s: reserved concurrency %d is negative; 0 reserves none", name, a.ReservedConcurrency)
+	}
+	for _, p := range a.RecordOnlyPrefixes {
+		if !strings.HasSuffix(p, "/") || strings.HasPrefix(p, "/") || strings.ContainsAny(p, ",\n") {
+			return nil, fmt.Errorf("upload ledger %s: record-only prefix %q must end with \"/\", not start with one and hold no comma", name, p)
+		}
 	}
 	for _, n := range a.PHINames {
 		if strings.ContainsAny(n, ",\n") {
@@ -126,7 +141,7 @@ func NewUploadLedger(ctx *pulumi.Context, name string, args *UploadLedgerArgs, o
 	// reaches nothing in the VPC: it calls the S3, DynamoDB, SQS, SNS and KMS APIs over TLS with its own
 	// role, which the data-in bucket's endpoint restriction admits by aws:PrincipalArn
 	// (LedgerRoleARN). The policy exemption for lambda-in-vpc says so.
-	u.Function, err = lambda.NewFunction(ctx, child("function"), &lambda.FunctionArgs{
+	fn := &lambda.FunctionArgs{
 		Name:          pulumi.String(a.PIT + "-upload-ledger"),
 		Description:   pulumi.String("Records each upload to data-in; quarantines keys that look like PHI"),
 		Runtime:       pulumi.String("provided.al2023"),
@@ -135,22 +150,27 @@ func NewUploadLedger(ctx *pulumi.Context, name string, args *UploadLedgerArgs, o
 		Code:          a.Code,
 		Role:          role.Arn,
 		// Five minutes: quarantining a large object is a multipart copy inside S3.
-		Timeout:                      pulumi.Int(300),
-		MemorySize:                   pulumi.Int(256),
-		ReservedConcurrentExecutions: pulumi.Int(ledgerConcurrency),
-		DeadLetterConfig:             &lambda.FunctionDeadLetterConfigArgs{TargetArn: u.DLQ.Arn},
-		KmsKeyArn:                    a.KMSKeyARN,
-		LoggingConfig:                &lambda.FunctionLoggingConfigArgs{LogFormat: pulumi.String("JSON"), LogGroup: pulumi.String(groupName)},
+		Timeout:          pulumi.Int(300),
+		MemorySize:       pulumi.Int(256),
+		DeadLetterConfig: &lambda.FunctionDeadLetterConfigArgs{TargetArn: u.DLQ.Arn},
+		KmsKeyArn:        a.KMSKeyARN,
+		LoggingConfig:    &lambda.FunctionLoggingConfigArgs{LogFormat: pulumi.String("JSON"), LogGroup: pulumi.String(groupName)},
 		Environment: &lambda.FunctionEnvironmentArgs{Variables: pulumi.StringMap{
-			"LEDGER_TABLE":      u.Table.Name,
-			"QUEUE_URL":         u.Queue.Url,
-			"TOPIC_ARN":         a.TopicARN,
-			"QUARANTINE_PREFIX": pulumi.String(a.QuarantinePrefix),
-			"KMS_KEY_ARN":       a.KMSKeyARN,
-			"PHI_NAMES":         pulumi.String(strings.Join(a.PHINames, ",")),
+			"LEDGER_TABLE":         u.Table.Name,
+			"QUEUE_URL":            u.Queue.Url,
+			"TOPIC_ARN":            a.TopicARN,
+			"QUARANTINE_PREFIX":    pulumi.String(a.QuarantinePrefix),
+			"KMS_KEY_ARN":          a.KMSKeyARN,
+			"PHI_NAMES":            pulumi.String(strings.Join(a.PHINames, ",")),
+			"RECORD_ONLY_PREFIXES": pulumi.String(strings.Join(a.RecordOnlyPrefixes, ",")),
 		}},
 		Tags: pulumi.StringMap{"Name": pulumi.String(a.PIT + "-upload-ledger")},
-	}, parent, pulumi.DependsOn(append([]pulumi.Resource{group}, attachments...)))
+	}
+	// Without a reservation the input is left out: the provider's -1 (unreserved) is its default.
+	if a.ReservedConcurrency > 0 {
+		fn.ReservedConcurrentExecutions = pulumi.Int(a.ReservedConcurrency)
+	}
+	u.Function, err = lambda.NewFunction(ctx, child("function"), fn, parent, pulumi.DependsOn(append([]pulumi.Resource{group}, attachments...)))
 	if err != nil {
 		return nil, fmt.Errorf("create ledger function: %w", err)
 	}

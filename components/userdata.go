@@ -110,6 +110,20 @@ type WorkerSettings struct {
 	ScratchDevice, MetricNamespace string
 }
 
+// webAPISchema is the PostgreSQL schema of WebAPI's own tables on the Atlas host: Flyway creates it, and
+// every WebAPI setting that names a schema names this one.
+const webAPISchema = "webapi"
+
+// WebAPISchema is the schema of WebAPI's own tables (webAPISchema).
+func (UserData) WebAPISchema() string { return webAPISchema }
+
+// AtlasOrigin is the origin of the Atlas pages the researcher opens through the tunnel, which WebAPI's
+// CORS filter must name (SECURITY_ORIGIN): Atlas calls WebAPI from the browser, on another port.
+func (u UserData) AtlasOrigin() string { return AtlasOrigin(u.AtlasPort) }
+
+// AtlasOrigin is the browser origin of Atlas served on a localhost port.
+func AtlasOrigin(port int) string { return fmt.Sprintf("http://localhost:%d", port) }
+
 // LoginGroup is the group of the researchers' logins, which user data creates and sshd admits.
 func (u UserData) LoginGroup() string { return loginGroup(u.Role) }
 
@@ -274,7 +288,11 @@ func RenderUserData(u UserData) (string, error) {
 	if err := u.check(); err != nil {
 		return "", err
 	}
-	t, err := template.ParseFS(userDataFS, "userdata/common.tmpl", "userdata/"+u.Role+".sh.tmpl")
+	files := []string{"userdata/common.tmpl", "userdata/" + u.Role + ".sh.tmpl"}
+	if u.Role == RoleAtlas {
+		files = append(files, "userdata/webapi-results.tmpl")
+	}
+	t, err := template.ParseFS(userDataFS, files...)
 	if err != nil {
 		return "", fmt.Errorf("parse user data templates: %w", err)
 	}

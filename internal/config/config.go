@@ -71,6 +71,8 @@ type Config struct {
 	MonthlyBudgetUSD int
 	// PHINames are names an object key must not contain.
 	PHINames []string
+	// LedgerReservedConcurrency is the upload ledger function's reserved concurrency; 0 reserves none.
+	LedgerReservedConcurrency int
 	// Workers configures the scale-out worker pool; Workers.Enabled is false otherwise.
 	Workers Workers
 	// EMR configures the optional EMR cluster; EMR.Enabled is false otherwise.
@@ -175,6 +177,7 @@ func Load(get Getter) (*Config, error) {
 	r.checkPatchWindow(c.Schedule)
 	c.MonthlyBudgetUSD = r.integer(KeyMonthlyBudgetUSD, 1, 1000000)
 	c.PHINames = r.checkedList(KeyPHINames, checkPHIName)
+	c.LedgerReservedConcurrency = r.integer(KeyLedgerConcurrency, 0, 1000)
 	c.Workers = r.workers()
 	c.EMR = r.emr()
 	r.checkEMRTenancy(c)

@@ -87,6 +87,7 @@ const (
 	KeyTimeZone                 = "timeZone"
 	KeyMonthlyBudgetUSD         = "monthlyBudgetUsd"
 	KeyPHINames                 = "phiNames"
+	KeyLedgerConcurrency        = "ledgerReservedConcurrency"
 	KeyWorkersEnabled           = "workersEnabled"
 	KeyWorkerInstanceType       = "workerInstanceType"
 	KeyMaxWorkers               = "maxWorkers"
@@ -185,9 +186,9 @@ func Keys() []Key {
 		{Name: KeyAtlasInstanceType, Type: TypeString, Default: "m5.xlarge",
 			Description: "EC2 instance type of the OHDSI Atlas/WebAPI host: an m-family type."},
 		{Name: KeyAtlasWebAPIImage, Type: TypeString, Default: "docker.io/ohdsi/webapi:2.14.0",
-			Description: "Container image of OHDSI WebAPI on the Atlas host: `[registry/]repository:tag`, the tag a version number (never `latest`), optionally followed by `@sha256:<digest>` to pin the exact image. Keep it at the same release as `atlasImage`."},
+			Description: "Container image of OHDSI WebAPI on the Atlas host: `[registry/]repository:tag`, the tag a version number (never `latest`), optionally followed by `@sha256:<digest>` to pin the exact image. A 2.14.x release: the WebAPI settings the Atlas host writes (environment variables, the results DDL and source refresh endpoints) were checked against WebAPI 2.14's sources, and other releases are refused."},
 		{Name: KeyAtlasImage, Type: TypeString, Default: "docker.io/ohdsi/atlas:2.14.0",
-			Description: "Container image of OHDSI Atlas on the Atlas host, written as `atlasWebApiImage` is."},
+			Description: "Container image of OHDSI Atlas on the Atlas host, written as `atlasWebApiImage` is, and a 2.14.x release like it (its `WEBAPI_URL` and port were checked against Atlas 2.14's sources)."},
 		{Name: KeyAtlasPostgresImage, Type: TypeString, Default: "docker.io/library/postgres:16.4",
 			Description: "Container image of WebAPI's own PostgreSQL database on the Atlas host, written as `atlasWebApiImage` is. A new major version cannot read the old data directory."},
 		{Name: KeyDockerComposeVersion, Type: TypeString, Default: "v2.38.2",
@@ -208,6 +209,8 @@ func Keys() []Key {
 			Description: "Monthly AWS Budget for the project's tag, in US dollars; the notification e-mails are alerted at 80% and 100%."},
 		{Name: KeyPHINames, Type: TypeArray, Default: "[]",
 			Description: "Names (of the study's patients, clinicians, sites) that an object key must not contain, besides the built-in patterns (SSNs, dates of birth, phone numbers, e-mail addresses, MRN-like numbers). Used by the upload ledger and `sce upload`."},
+		{Name: KeyLedgerConcurrency, Type: TypeInteger, Default: "0",
+			Description: "Concurrent executions reserved for the upload ledger function, which are also its ceiling, 0 to 1000; 0 reserves none (the function shares the account's unreserved pool). Lambda refuses a reservation that leaves fewer than 100 executions unreserved in the account and region (PutFunctionConcurrency), and new accounts have a lower concurrency quota: set it only where `aws lambda get-account-settings` shows `UnreservedConcurrentExecutions` at least 100 above the value."},
 		{Name: KeyWorkersEnabled, Type: TypeBoolean, Default: "false",
 			Description: "Scale-out: an Auto Scaling group of dedicated workers that take the upload ledger's queue, run `workerPipelineCommand` on each object and write the results to the output bucket. It scales to zero when the queue is empty."},
 		{Name: KeyWorkerInstanceType, Type: TypeString, Default: "c5.xlarge",

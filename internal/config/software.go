@@ -83,13 +83,54 @@ func CheckImage(ref string) string {
 	return "is not a pinned image reference; " + imageAccepted
 }
 
+// OHDSIRelease is the OHDSI WebAPI and Atlas release (major.minor) whose settings the Atlas host writes:
+// they were read in WebAPI 2.14's sources (src/main/resources/application.properties and the Maven
+// profile webapi-docker of pom.xml, the environment variables that override them; DDLService's
+// /ddl/results parameters; SourceService's /source/refresh) and Atlas 2.14's (docker/30-atlas-env-subst.sh
+// and docker/config-local.js: WEBAPI_URL; nginx on port 8080). Another release may name them otherwise
+// (WebAPI 3 moved to Spring Boot 3 and spring.flyway.*), so another release is refused until its sources
+// are checked and this constant moved.
+const OHDSIRelease = "2.14"
+
+// imageRelease returns the major.minor release of an image reference's tag ("2.14" of
+// docker.io/ohdsi/webapi:2.14.0@sha256:...), or "" without one.
+func imageRelease(ref string) string {
+	name, _, _ := strings.Cut(ref, "@")
+	i := strings.LastIndex(name, ":")
+	if i < 0 || strings.Contains(name[i:], "/") {
+		return ""
+	}
+	parts := strings.SplitN(strings.TrimPrefix(name[i+1:], "v"), ".", 3)
+	if len(parts) < 2 {
+		return parts[0]
+	}
+	minor := parts[1]
+	if j := strings.IndexAny(minor, "-_"); j >= 0 {
+		minor = minor[:j]
+	}
+	return parts[0] + "." + minor
+}
+
+// ohdsiImage reads an OHDSI image key and refuses a release other than OHDSIRelease.
+func (r *reader) ohdsiImage(name string) string {
+	v := r.image(name)
+	if CheckImage(v) != "" {
+		return v
+	}
+	if rel := imageRelease(v); rel != OHDSIRelease {
+		r.ps.add(full(name), v, "is release %s, but the Atlas host's WebAPI and Atlas settings were checked against release %s's sources only; accepted: a %s.x tag, such as the default",
+			rel, OHDSIRelease, OHDSIRelease)
+	}
+	return v
+}
+
 // software reads the pinned versions and checksums. The instance types decide which architecture each
 // download needs; a download is checked for its architecture only where it is used (docker compose on
 // the Atlas host with omopEnabled, Miniforge on the workstation with the r tool).
 func (r *reader) software(c *Config) Software {
 	s := Software{
-		WebAPIImage:       r.image(KeyAtlasWebAPIImage),
-		AtlasImage:        r.image(KeyAtlasImage),
+		WebAPIImage:       r.ohdsiImage(KeyAtlasWebAPIImage),
+		AtlasImage:        r.ohdsiImage(KeyAtlasImage),
 		PostgresImage:     r.image(KeyAtlasPostgresImage),
 		Compose:           r.download(KeyDockerComposeVersion, composeVersion, "a docker compose release tag such as v2.38.2", KeyDockerComposeSHA256AMD64, KeyDockerComposeSHA256ARM64),
 		Miniforge:         r.download(KeyMiniforgeVersion, miniforgeVersion, "a Miniforge release such as 26.3.2-3", KeyMiniforgeSHA256AMD64, KeyMiniforgeSHA256ARM64),

@@ -51,6 +51,9 @@ var scannerChecks = []ScannerChecks{
 	{Rule: "s3-object-lock-enabled", Checkov: []string{"CKV_AWS_143"}, CheckovOn: OnBucket},
 	{Rule: "lambda-in-vpc", Checkov: []string{"CKV_AWS_117"}},
 	{Rule: "s3-deny-unencrypted-uploads"},
+	// Checkov's LambdaFunctionLevelConcurrentExecutionLimit fails a function without
+	// reserved_concurrent_executions (bridgecrewio/checkov, checkov/terraform/checks/resource/aws/).
+	{Rule: "lambda-concurrency-limit", Checkov: []string{"CKV_AWS_115"}},
 	{Rule: "ec2-no-public-ip", Checkov: []string{"CKV_AWS_88"}, KICS: []string{"5a2486aa-facf-477d-a5c1-b010789459ce"}},
 	{Rule: "ec2-imdsv2-required", Trivy: []string{"AVD-AWS-0028"}, Checkov: []string{"CKV_AWS_79"}},
 	{Rule: "vpc-flow-logs-enabled", Trivy: []string{"AVD-AWS-0178"}, Checkov: []string{"CKV2_AWS_11"}},

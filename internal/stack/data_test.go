@@ -1,6 +1,7 @@
 package stack_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sce-project/sce/internal/plan"
+	"github.com/sce-project/sce/internal/stack"
 )
 
 func omopPlan(t *testing.T, changes map[string]string) *plan.Plan {
@@ -170,6 +172,74 @@ func TestAtlasHostIsPrivateTunneledAndUsesTheReadOnlySecret(t *testing.T) {
 
 // TestWorkstationMayConnectToRedshift: the cluster's group admits the workstation on 5439, and the
 // workstation's own group lets the connection out (its only other egress is 443).
+// TestTheAtlasHostWaitsForTheReadOnlySecretsValue: its first boot reads the read-only user's secret, which
+// exists, empty, before its version stores the credentials; the instance depends on the version.
+func TestTheAtlasHostWaitsForTheReadOnlySecretsValue(t *testing.T) {
+	p := omopPlan(t, nil)
+	atlas := one(t, p, instanceType, "study-atlas-instance")
+	version := one(t, p, "aws:secretsmanager/secretVersion:SecretVersion", "study-omop-readonly-secret-value")
+	assert.Contains(t, atlas.DependsOn, version.URN)
+}
+
+// sqlOf returns every SQL text the plan's Redshift Data API statements run (a statement may carry one
+// text, sql, or a batch, sqls); secret ones appear as the placeholder.
+func sqlOf(p *plan.Plan) []string {
+	var out []string
+	for _, st := range p.Find("aws:redshiftdata/statement:Statement") {
+		if s, ok := st.Inputs["sql"].(string); ok {
+			out = append(out, s)
+		}
+		if list, ok := st.Inputs["sqls"].([]any); ok {
+			for _, s := range list {
+				if s, ok := s.(string); ok {
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// TestTheAtlasHostMayCreateWebAPIsResultsTables: the results script connects as the user of the read-only
+// secret and creates WebAPI's tables in the results schema; the cluster's statements must create that
+// schema and give that user the right to create tables in it (GRANT ALL or CREATE ON SCHEMA), and must
+// not take from PUBLIC the right to create temporary tables, which the concept hierarchy's SQL uses
+// (Redshift grants TEMP to PUBLIC by default, GRANT in the Database Developer Guide).
+func TestTheAtlasHostMayCreateWebAPIsResultsTables(t *testing.T) {
+	for _, schema := range []string{"results", "ohdsi_results"} {
+		t.Run(schema, func(t *testing.T) {
+			p := omopPlan(t, map[string]string{"sce:omopResultsSchema": schema})
+			userData := in(one(t, p, instanceType, "study-atlas-instance"), "userData")
+			assert.Contains(t, userData, "/ddl/results?dialect=redshift&schema="+schema+"&", "the DDL is WebAPI's, for that schema")
+			assert.Contains(t, userData, "(3, 1, 2, '"+schema+"', 1), (4, 1, 5, '"+schema+"', 1)", "the results and temp daimons name it")
+			user := regexp.QuoteMeta(stack.ReadOnlyDBUser)
+			q := regexp.QuoteMeta(schema)
+			create := regexp.MustCompile(`(?i)CREATE SCHEMA (IF NOT EXISTS )?"?` + q + `"?`)
+			grant := regexp.MustCompile(`(?i)GRANT (ALL( PRIVILEGES)?|[A-Z, ]*CREATE[A-Z, ]*) ON SCHEMA "?` + q + `"? TO "?` + user + `"?`)
+			revokeTemp := regexp.MustCompile(`(?i)REVOKE [A-Z, ]*(TEMP|TEMPORARY|ALL)[A-Z, ]* ON DATABASE`)
+			var created, granted bool
+			for _, sql := range sqlOf(p) {
+				created = created || create.MatchString(sql)
+				granted = granted || grant.MatchString(sql)
+				assert.False(t, revokeTemp.MatchString(sql), "temporary tables stay allowed: %s", sql)
+			}
+			assert.True(t, created, "a statement creates the results schema")
+			assert.True(t, granted, "a statement lets %s create tables in %s", stack.ReadOnlyDBUser, schema)
+		})
+	}
+}
+
+// TestWebAPIAdmitsTheOriginResearchersOpen: the tunnel command tells the researcher which address to
+// open; WebAPI's CORS filter answers with exactly one origin (security.origin), which must be that page's.
+func TestWebAPIAdmitsTheOriginResearchersOpen(t *testing.T) {
+	p := omopPlan(t, nil)
+	tunnel, _ := p.Outputs["atlasTunnelCommand"].(string)
+	_, page, ok := strings.Cut(tunnel, "then open ")
+	require.True(t, ok, "the tunnel command names the page: %q", tunnel)
+	origin := strings.TrimSuffix(page, "/atlas")
+	assert.Contains(t, in(one(t, p, instanceType, "study-atlas-instance"), "userData"), "\n      SECURITY_ORIGIN: "+origin+"\n")
+}
+
 func TestWorkstationMayConnectToRedshift(t *testing.T) {
 	p := omopPlan(t, nil)
 	ws := one(t, p, "aws:ec2/securityGroup:SecurityGroup", "study-workstation-sg")

@@ -15,23 +15,24 @@ import (
 // ledgerPackage is the upload ledger handler, built from this module.
 const ledgerPackage = "./lambda/ledger"
 
-// ledgerCode builds the handler for provided.al2023 on arm64 and returns its code archive. Under the mock
-// monitor (the offline plan, the tests) nothing is deployed, so nothing is compiled: the archive names the
-// directory `pulumi up` builds into.
+// ledgerCode builds the handler for provided.al2023 on arm64 and returns its code archive: the zip file
+// lambdabuild.Package writes, whose bootstrap entry has mode 0755. It is never a directory archive:
+// Pulumi zips a directory without file modes (pulumi/pulumi#3593), and Lambda cannot run a bootstrap
+// that is not executable. Under the mock monitor (the offline plan, the tests) nothing is deployed, so
+// nothing is compiled: the archive names the zip file `pulumi up` builds.
 func ledgerCode(ctx *pulumi.Context) (pulumi.Archive, error) {
-	out := filepath.Join(os.TempDir(), "sce-lambda", ctx.Stack(), "ledger")
+	zipPath := filepath.Join(os.TempDir(), "sce-lambda", ctx.Stack(), "ledger.zip")
 	if ctx.RunningWithMocks() {
-		return pulumi.NewFileArchive(out), nil
+		return pulumi.NewFileArchive(zipPath), nil
 	}
 	root, err := projectRoot(ctx)
 	if err != nil {
 		return nil, err
 	}
-	dir, err := lambdabuild.Build(ctx.Context(), root, ledgerPackage, out)
-	if err != nil {
+	if err := lambdabuild.Package(ctx.Context(), root, ledgerPackage, zipPath); err != nil {
 		return nil, err
 	}
-	return pulumi.NewFileArchive(dir), nil
+	return pulumi.NewFileArchive(zipPath), nil
 }
 
 // projectRoot is the directory of Pulumi.yaml, where the module's packages are built from: Pulumi's root
@@ -53,10 +54,19 @@ func buildIngest(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs, 
 	if err != nil {
 		return nil, err
 	}
+	// The OMOP load's files are Redshift's to read, not the workers': recorded, never queued.
+	var recordOnly []string
+	if cfg.OMOP.Enabled {
+		recordOnly = append(recordOnly, cfg.OMOP.VocabularyPrefix)
+		if cfg.OMOP.DataPrefix != "" {
+			recordOnly = append(recordOnly, cfg.OMOP.DataPrefix)
+		}
+	}
 	return components.NewUploadLedger(ctx, cfg.PIT+"-ledger", &components.UploadLedgerArgs{
 		PIT: cfg.PIT, ARNs: arns, Bucket: s.Buckets.DataIn,
 		KMSKeyARN: s.Key.ARN, TopicARN: s.Audit.Trail.Topic.Arn, Code: code,
 		PHINames: cfg.PHINames, QuarantinePrefix: components.DefaultQuarantinePrefix,
+		ReservedConcurrency: cfg.LedgerReservedConcurrency, RecordOnlyPrefixes: recordOnly,
 		LogRetentionDays: cfg.AuditLogRetentionDays, Protect: cfg.Protect,
 	}, opts...)
 }

@@ -2,6 +2,7 @@ package stack_test
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
@@ -19,7 +20,6 @@ func TestUploadsInvokeTheLedgerFunction(t *testing.T) {
 	assert.Equal(t, []any{"arm64"}, fn.Inputs["architectures"])
 	assert.Equal(t, "bootstrap", in(fn, "handler"))
 	assert.EqualValues(t, 300, fn.Inputs["timeout"], "time for a multipart quarantine copy")
-	assert.Equal(t, "5", in(fn, "reservedConcurrentExecutions"), "a concurrency limit")
 	dlq := one(t, p, "aws:sqs/queue:Queue", "study-ledger-dlq")
 	assert.Equal(t, out(dlq, "arn"), fn.Inputs["deadLetterConfig"].(map[string]any)["targetArn"], "a dead-letter queue")
 	assert.NotContains(t, fn.Inputs, "vpcConfig", "Lambda cannot attach to a dedicated-tenancy VPC; the ledger needs none")
@@ -101,4 +101,99 @@ func TestQuarantineIsReadableByAdministratorsOnly(t *testing.T) {
 	assert.Equal(t, []string{out(bucketOf(t, p, "data-in"), "arn") + "/quarantine/*"}, q.Resource)
 	assert.Contains(t, q.Action, "s3:GetObject")
 	assert.Equal(t, []string{admin}, q.Condition["ArnNotLike"]["aws:PrincipalArn"])
+}
+
+// TestLedgerCodeIsTheZipFileTheBuildWrites: the function's code is the zip file lambdabuild.Package
+// writes (bootstrap with mode 0755), never a directory, which Pulumi would zip without file modes
+// (pulumi/pulumi#3593), leaving a bootstrap Lambda cannot run.
+func TestLedgerCodeIsTheZipFileTheBuildWrites(t *testing.T) {
+	p := planWith(t, nil)
+	fn := one(t, p, "aws:lambda/function:Function", "study-ledger-function")
+	code, ok := fn.Inputs["code"].(map[string]any)
+	require.True(t, ok, "the code is an archive: %v", fn.Inputs["code"])
+	path, _ := code["archive"].(string)
+	assert.True(t, strings.HasSuffix(path, string(os.PathSeparator)+"ledger.zip"), "a zip file, not a directory: %q", path)
+}
+
+// TestLedgerReservesConcurrencyOnlyWhenConfigured: Lambda refuses a reservation that leaves fewer than 100
+// executions unreserved (PutFunctionConcurrency), and a new account's quota can be lower, so the ledger
+// reserves none unless the builder sets sce:ledgerReservedConcurrency. Unset, the lambda-concurrency-limit
+// rule's finding is covered by its declared exemption (reported, not dropped); set, the rule passes.
+func TestLedgerReservesConcurrencyOnlyWhenConfigured(t *testing.T) {
+	tests := []struct {
+		name       string
+		changes    map[string]string
+		want       any // the reservedConcurrentExecutions input, nil when absent
+		wantExempt bool
+	}{
+		{"by default none is reserved and the exemption is reported", nil, nil, true},
+		{"an explicit 0 reserves none", map[string]string{"sce:ledgerReservedConcurrency": "0"}, nil, true},
+		{"a configured reservation is the function's limit", map[string]string{"sce:ledgerReservedConcurrency": "10"}, 10.0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := planWith(t, tt.changes)
+			fn := one(t, p, "aws:lambda/function:Function", "study-ledger-function")
+			got, ok := fn.Inputs["reservedConcurrentExecutions"]
+			if tt.want == nil {
+				assert.False(t, ok, "no reservation: %v", got)
+			} else {
+				assert.EqualValues(t, tt.want, got)
+			}
+			exempt := false
+			for _, e := range p.Exemptions {
+				if e.Policy == "lambda-concurrency-limit" {
+					assert.Equal(t, fn.URN, e.URN, "only the ledger is exempt")
+					exempt = true
+				}
+			}
+			assert.Equal(t, tt.wantExempt, exempt)
+			for _, v := range p.Violations {
+				assert.NotEqual(t, "lambda-concurrency-limit", v.Policy, "%s", v.Message)
+			}
+		})
+	}
+}
+
+// TestTheWorkersQueueNeverGetsTheOMOPLoadsFiles: the data-in notification has no filter (the ledger
+// records every object), and the function is told not to queue objects under the prefixes the COPY role
+// reads: exactly those, so that the two never drift apart. Without OMOP nothing but the quarantine
+// prefix (which the function always treats so) is held back.
+func TestTheWorkersQueueNeverGetsTheOMOPLoadsFiles(t *testing.T) {
+	tests := []struct {
+		name    string
+		changes map[string]string
+		want    []string
+	}{
+		{"without OMOP nothing is held back", nil, nil},
+		{"with OMOP the vocabulary prefix", map[string]string{"sce:omopEnabled": "true", "sce:vpcTenancy": "default"}, []string{"omop/vocabulary/"}},
+		{"and the clinical data prefix when one is loaded",
+			map[string]string{"sce:omopEnabled": "true", "sce:vpcTenancy": "default", "sce:omopDataPrefix": "omop/synpuf/"},
+			[]string{"omop/vocabulary/", "omop/synpuf/"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := planWith(t, tt.changes)
+			fn := one(t, p, "aws:lambda/function:Function", "study-ledger-function")
+			env := fn.Inputs["environment"].(map[string]any)["variables"].(map[string]any)
+			raw, _ := env["RECORD_ONLY_PREFIXES"].(string)
+			var got []string
+			if raw != "" {
+				got = strings.Split(raw, ",")
+			}
+			assert.ElementsMatch(t, tt.want, got)
+			target := one(t, p, "aws:s3/bucketNotification:BucketNotification", "study-ledger-notification").Inputs["lambdaFunctions"].([]any)[0].(map[string]any)
+			assert.NotContains(t, target, "filterPrefix", "the ledger records every object")
+			assert.NotContains(t, target, "filterSuffix", "the ledger records every object")
+			if tt.want == nil {
+				return
+			}
+			doc := policyOf(t, one(t, p, "aws:iam/policy:Policy", "study-omop-copy-policy"), "policy")
+			var copied []string
+			for _, c := range statement(t, doc, "ListCopyPrefixes").Condition["StringLike"]["s3:prefix"] {
+				copied = append(copied, strings.TrimSuffix(c, "*"))
+			}
+			assert.ElementsMatch(t, copied, got, "held back from the queue: exactly what COPY reads")
+		})
+	}
 }

@@ -279,6 +279,6 @@ func (s *Stack) export(ctx *pulumi.Context) {
 // AtlasTunnel is the ssh command a researcher runs to reach Atlas (and the WebAPI its pages call) through
 // the bastion; <login> is theirs.
 func AtlasTunnel(pit, atlasIP string) string {
-	return fmt.Sprintf("ssh -J %s-bastion -L %d:localhost:%d -L %d:localhost:%d -N <login>@%s   # then open http://localhost:%d/atlas",
-		pit, components.AtlasPort, components.AtlasPort, components.WebAPIPort, components.WebAPIPort, atlasIP, components.AtlasPort)
+	return fmt.Sprintf("ssh -J %s-bastion -L %d:localhost:%d -L %d:localhost:%d -N <login>@%s   # then open %s/atlas",
+		pit, components.AtlasPort, components.AtlasPort, components.WebAPIPort, components.WebAPIPort, atlasIP, components.AtlasOrigin(components.AtlasPort))
 }

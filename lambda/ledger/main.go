@@ -2,7 +2,8 @@
 // `GOOS=linux GOARCH=arm64 CGO_ENABLED=0 go build -tags lambda.norpc -o bootstrap ./lambda/ledger`).
 // It records every object created in the data-in bucket in a DynamoDB ledger, queues clean objects for
 // processing, notifies an SNS topic, and quarantines objects whose key holds PHI. The logic, the
-// environment it reads (LEDGER_TABLE, QUEUE_URL, TOPIC_ARN, QUARANTINE_PREFIX, KMS_KEY_ARN, PHI_NAMES)
+// environment it reads (LEDGER_TABLE, QUEUE_URL, TOPIC_ARN, QUARANTINE_PREFIX, KMS_KEY_ARN, PHI_NAMES,
+// RECORD_ONLY_PREFIXES)
 // and the permissions it needs are documented in package handler.
 package main
 
@@ -41,7 +42,8 @@ func build(ctx context.Context, log *slog.Logger) (*handler.Handler, error) {
 	}
 	// The names themselves may be patients' names: only their number is logged.
 	log.Info("configuration read", "table", cfg.Table, "queueUrl", cfg.QueueURL, "topicArn", cfg.TopicARN,
-		"quarantinePrefix", cfg.QuarantinePrefix, "kmsKeyArn", cfg.KMSKeyARN, "phiNames", len(cfg.PHINames))
+		"quarantinePrefix", cfg.QuarantinePrefix, "kmsKeyArn", cfg.KMSKeyARN, "phiNames", len(cfg.PHINames),
+		"recordOnlyPrefixes", cfg.RecordOnlyPrefixes)
 	awsCfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load the AWS configuration: %w", err)

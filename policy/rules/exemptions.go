@@ -44,6 +44,13 @@ func Exemptions() []Exemption {
 			Reason: "Lambda cannot attach to a dedicated-tenancy VPC (lambda-not-in-dedicated-vpc), and the upload ledger reaches " +
 				"nothing inside the VPC: it calls the S3, DynamoDB, SQS, SNS and KMS APIs over TLS with its own least-privilege role, " +
 				"which the data-in bucket's endpoint restriction admits by aws:PrincipalArn; CloudTrail records every call"},
+		{Rule: "lambda-concurrency-limit", Type: "aws:lambda/function:Function", NameSuffix: "-ledger-function",
+			Reason: "a reservation is the builder's choice (sce:ledgerReservedConcurrency), off by default: Lambda refuses one that " +
+				"leaves fewer than 100 executions unreserved in the account (PutFunctionConcurrency), and a new account's quota can " +
+				"be lower than that, so a default reservation would fail the first deployment. Unreserved, the ledger still has a " +
+				"known load: one invocation per upload event of one bucket, each bounded by its five-minute timeout, failures kept " +
+				"in the dead-letter queue. With the key set the function carries the limit and this rule passes; unset, the " +
+				"AWS Config rule lambda-concurrency-check reports the same finding in the account"},
 		{Rule: "ec2-in-backup-plan", Type: "aws:ec2/instance:Instance", NameSuffix: "-bastion-instance",
 			Reason: "the bastion holds nothing to restore: no PHI, no researcher data, no state beyond what the program rebuilds (its logs are in CloudWatch)"},
 		{Rule: "ec2-in-backup-plan", Type: "aws:ebs/volume:Volume", NameSuffix: "-workstation-data",

@@ -22,6 +22,10 @@ const (
 	// EnvPHINames is a comma-separated list of names the PHI detector reports in keys (optional, may be
 	// empty).
 	EnvPHINames = "PHI_NAMES"
+	// EnvRecordOnlyPrefixes is a comma-separated list of key prefixes whose objects are recorded and
+	// notified but not queued: the OMOP load's vocabulary and data prefixes, which Redshift's COPY reads
+	// and no worker should (optional, may be empty). The quarantine prefix is always one of them.
+	EnvRecordOnlyPrefixes = "RECORD_ONLY_PREFIXES"
 )
 
 // DefaultQuarantinePrefix is the quarantine prefix used when QUARANTINE_PREFIX is unset or blank.
@@ -41,6 +45,9 @@ type Config struct {
 	KMSKeyARN string
 	// PHINames are the names the detector reports, blank entries removed.
 	PHINames []string
+	// RecordOnlyPrefixes are the key prefixes whose objects are not queued, besides QuarantinePrefix;
+	// each ends with "/".
+	RecordOnlyPrefixes []string
 }
 
 // ConfigFromEnv reads the configuration through lookup (os.LookupEnv in production). It reports every
@@ -51,12 +58,13 @@ func ConfigFromEnv(lookup func(string) (string, bool)) (Config, error) {
 		return strings.TrimSpace(v)
 	}
 	c := Config{
-		Table:            get(EnvLedgerTable),
-		QueueURL:         get(EnvQueueURL),
-		TopicARN:         get(EnvTopicARN),
-		QuarantinePrefix: get(EnvQuarantinePrefix),
-		KMSKeyARN:        get(EnvKMSKeyARN),
-		PHINames:         splitNames(get(EnvPHINames)),
+		Table:              get(EnvLedgerTable),
+		QueueURL:           get(EnvQueueURL),
+		TopicARN:           get(EnvTopicARN),
+		QuarantinePrefix:   get(EnvQuarantinePrefix),
+		KMSKeyARN:          get(EnvKMSKeyARN),
+		PHINames:           splitNames(get(EnvPHINames)),
+		RecordOnlyPrefixes: splitNames(get(EnvRecordOnlyPrefixes)),
 	}
 	if c.QuarantinePrefix == "" {
 		c.QuarantinePrefix = DefaultQuarantinePrefix
@@ -85,6 +93,12 @@ func ConfigFromEnv(lookup func(string) (string, bool)) (Config, error) {
 	if !strings.HasSuffix(c.QuarantinePrefix, "/") || strings.HasPrefix(c.QuarantinePrefix, "/") {
 		problems = append(problems, fmt.Sprintf("%s is %q: want a key prefix that ends with \"/\" and does not start with one, such as %q",
 			EnvQuarantinePrefix, c.QuarantinePrefix, DefaultQuarantinePrefix))
+	}
+	for _, p := range c.RecordOnlyPrefixes {
+		if !strings.HasSuffix(p, "/") || strings.HasPrefix(p, "/") {
+			problems = append(problems, fmt.Sprintf("%s holds %q: want key prefixes that end with \"/\" and do not start with one, such as \"omop/vocabulary/\"",
+				EnvRecordOnlyPrefixes, p))
+		}
 	}
 	if len(problems) > 0 {
 		return Config{}, fmt.Errorf("ledger configuration: %s", strings.Join(problems, "; "))

@@ -15,12 +15,13 @@ func lookupFrom(vars map[string]string) func(string) (string, bool) {
 
 func fullEnv() map[string]string {
 	return map[string]string{
-		EnvLedgerTable:      testTable,
-		EnvQueueURL:         testQueue,
-		EnvTopicARN:         testTopic,
-		EnvQuarantinePrefix: "quarantine/",
-		EnvKMSKeyARN:        testKeyARN,
-		EnvPHINames:         "Yaya Toure, ,Jane Doe ",
+		EnvLedgerTable:        testTable,
+		EnvQueueURL:           testQueue,
+		EnvTopicARN:           testTopic,
+		EnvQuarantinePrefix:   "quarantine/",
+		EnvKMSKeyARN:          testKeyARN,
+		EnvPHINames:           "Yaya Toure, ,Jane Doe ",
+		EnvRecordOnlyPrefixes: "omop/vocabulary/, omop/cdm/",
 	}
 }
 
@@ -29,7 +30,8 @@ func TestConfigFromEnvReadsEveryVariable(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ConfigFromEnv: %v", err)
 	}
-	want := Config{Table: testTable, QueueURL: testQueue, TopicARN: testTopic, QuarantinePrefix: "quarantine/", KMSKeyARN: testKeyARN, PHINames: []string{"Yaya Toure", "Jane Doe"}}
+	want := Config{Table: testTable, QueueURL: testQueue, TopicARN: testTopic, QuarantinePrefix: "quarantine/", KMSKeyARN: testKeyARN, PHINames: []string{"Yaya Toure", "Jane Doe"},
+		RecordOnlyPrefixes: []string{"omop/vocabulary/", "omop/cdm/"}}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("config = %+v, want %+v", c, want)
 	}
@@ -39,6 +41,7 @@ func TestConfigFromEnvDefaults(t *testing.T) {
 	vars := fullEnv()
 	delete(vars, EnvQuarantinePrefix)
 	delete(vars, EnvPHINames)
+	delete(vars, EnvRecordOnlyPrefixes)
 	c, err := ConfigFromEnv(lookupFrom(vars))
 	if err != nil {
 		t.Fatalf("ConfigFromEnv: %v", err)
@@ -48,6 +51,9 @@ func TestConfigFromEnvDefaults(t *testing.T) {
 	}
 	if len(c.PHINames) != 0 {
 		t.Errorf("PHI names = %q, want none", c.PHINames)
+	}
+	if len(c.RecordOnlyPrefixes) != 0 {
+		t.Errorf("record-only prefixes = %q, want none", c.RecordOnlyPrefixes)
 	}
 }
 
@@ -67,6 +73,8 @@ func TestConfigFromEnvRejects(t *testing.T) {
 		{"a key id instead of an ARN", map[string]string{EnvKMSKeyARN: "1234abcd"}, []string{`KMS_KEY_ARN is "1234abcd"`, "KMS key ARN"}},
 		{"a prefix without a slash", map[string]string{EnvQuarantinePrefix: "quarantine"}, []string{`QUARANTINE_PREFIX is "quarantine"`, `ends with "/"`}},
 		{"a prefix with a leading slash", map[string]string{EnvQuarantinePrefix: "/quarantine/"}, []string{`QUARANTINE_PREFIX is "/quarantine/"`}},
+		{"a record-only prefix without a slash", map[string]string{EnvRecordOnlyPrefixes: "omop/vocabulary/,omop/cdm"}, []string{`RECORD_ONLY_PREFIXES holds "omop/cdm"`, `end with "/"`}},
+		{"a record-only prefix with a leading slash", map[string]string{EnvRecordOnlyPrefixes: "/omop/vocabulary/"}, []string{`RECORD_ONLY_PREFIXES holds "/omop/vocabulary/"`}},
 		{"every required variable missing", map[string]string{EnvLedgerTable: "", EnvQueueURL: "", EnvTopicARN: "", EnvKMSKeyARN: ""},
 			[]string{"LEDGER_TABLE is not set", "QUEUE_URL is not set", "TOPIC_ARN is not set", "KMS_KEY_ARN is not set"}},
 	}

@@ -19,6 +19,11 @@
 //     this key.
 //   - PHI_NAMES (optional, may be empty): a comma-separated list of names that the PHI detector
 //     (internal/phi) reports in keys.
+//   - RECORD_ONLY_PREFIXES (optional, may be empty): a comma-separated list of key prefixes, each
+//     ending with "/", whose objects are recorded and notified but not queued: the OMOP load's
+//     vocabulary and data prefixes, which Redshift's COPY reads and no worker should. The quarantine
+//     prefix is always treated as one. (An S3 notification's filter selects by prefix and suffix but
+//     cannot exclude a prefix, so the handler filters.)
 //
 // # What happens to each record
 //
@@ -34,7 +39,9 @@
 //     unversioned bucket). When the item exists already (a retried or repeated event), the stored
 //     item comes back with the failed condition, and only the steps it does not mark done are run.
 //  3. A clean key: SendMessage puts a QueueMessage on the queue, and Publish sends a notification
-//     naming the object; each step is marked on the item (queuedAt, notifiedAt).
+//     naming the object; each step is marked on the item (queuedAt, notifiedAt). A clean key under a
+//     record-only prefix is not queued: the item names the prefix (recordOnlyPrefix) and the
+//     notification says why.
 //  4. A key with PHI: the item is keyed "<quarantine prefix><key hash>" and holds no key, only its
 //     hash and the kinds found. The version is copied to "<quarantine prefix><key hash>" in the same
 //     bucket with SSE-KMS and the project key (in parts above 5 GiB), the original version is deleted

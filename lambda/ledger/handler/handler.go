@@ -153,7 +153,14 @@ func (h *Handler) process(ctx context.Context, u *upload, log *slog.Logger) erro
 		quarantined = true
 		log.InfoContext(ctx, "quarantined: copied and original version deleted", "quarantineKey", h.quarantineKey(u), "quarantineVersion", quarantineVersion)
 	}
-	if !u.phi() && !done(stored, AttrQueuedAt) && !meta.gone {
+	recordOnly := ""
+	if !u.phi() {
+		recordOnly = h.recordOnlyPrefix(u.key)
+	}
+	if recordOnly != "" {
+		log.InfoContext(ctx, "not queued: the key is under a record-only prefix", "prefix", recordOnly)
+	}
+	if !u.phi() && recordOnly == "" && !done(stored, AttrQueuedAt) && !meta.gone {
 		if err := h.enqueue(ctx, u, meta, version); err != nil {
 			return err
 		}
@@ -163,7 +170,7 @@ func (h *Handler) process(ctx context.Context, u *upload, log *slog.Logger) erro
 		log.InfoContext(ctx, "queued for processing")
 	}
 	if !done(stored, AttrNotifiedAt) {
-		subj, text := notification(u, meta, version)
+		subj, text := notification(u, meta, version, recordOnly)
 		if u.phi() {
 			subj, text = alert(u, meta, version, quarantined, h.quarantineKey(u), quarantineVersion)
 		}

@@ -489,6 +489,69 @@ func TestAnObjectPutUnderTheQuarantinePrefixByAnotherIsRecorded(t *testing.T) {
 	if items := e.db.all(); len(items) != 1 || s(t, items[0], AttrObject) != testBucket+"/quarantine/notes.txt" {
 		t.Errorf("ledger = %v, want the object recorded", items)
 	}
+	if len(e.sqs.sent) != 0 {
+		t.Errorf("%d queue messages, want none: the workers never take what is under the quarantine prefix", len(e.sqs.sent))
+	}
+}
+
+// TestObjectsUnderARecordOnlyPrefixAreRecordedButNotQueued: the OMOP load's files (and anything under the
+// quarantine prefix) are in the ledger and notified like every upload, but never reach the workers'
+// queue. S3's notification filter cannot exclude a prefix, so the handler decides.
+func TestObjectsUnderARecordOnlyPrefixAreRecordedButNotQueued(t *testing.T) {
+	tests := []struct {
+		name, key  string
+		recordOnly string // the prefix recorded on the item; "" when the object is queued
+	}{
+		{"a vocabulary file", "omop/vocabulary/CONCEPT.csv", "omop/vocabulary/"},
+		{"a file of the clinical data set", "omop/cdm/person.csv.gz", "omop/cdm/"},
+		{"a file under the quarantine prefix", "quarantine/readme.txt", "quarantine/"},
+		{"a key that only begins like a record-only prefix", "omop/vocabulary-2024/CONCEPT.csv", ""},
+		{"a record-only prefix further down a key", "incoming/omop/vocabulary/CONCEPT.csv", ""},
+		{"a clean upload elsewhere", "incoming/cohort-a/labs.csv", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := testConfig()
+			cfg.RecordOnlyPrefixes = []string{"omop/vocabulary/", "omop/cdm/"}
+			e := newEnvWithConfig(t, cfg, newFakeS3())
+			ev := loadEvent(t, "put-clean.json")
+			ev.Records[0].S3.Object.Key = url.QueryEscape(tt.key)
+			e.store(t, ev)
+			if err := e.handle(ev); err != nil {
+				t.Fatalf("Handle: %v", err)
+			}
+			items := e.db.all()
+			if len(items) != 1 || s(t, items[0], AttrObject) != testBucket+"/"+tt.key {
+				t.Fatalf("ledger = %v, want the object recorded", items)
+			}
+			_, marked := items[0][AttrRecordOnly]
+			queued := len(e.sqs.sent) == 1
+			if tt.recordOnly != "" {
+				if queued || len(e.sqs.sent) != 0 {
+					t.Errorf("%d queue messages, want none", len(e.sqs.sent))
+				}
+				if got := s(t, items[0], AttrRecordOnly); got != tt.recordOnly {
+					t.Errorf("item %s = %q, want %q", AttrRecordOnly, got, tt.recordOnly)
+				}
+				if _, ok := items[0][AttrQueuedAt]; ok {
+					t.Error("an object that was not queued is marked queued")
+				}
+				if !strings.Contains(e.publishedText(), "not queued for processing: objects under "+tt.recordOnly) {
+					t.Errorf("notification %q does not say why the object was not queued", e.publishedText())
+				}
+			} else {
+				if !queued {
+					t.Errorf("%d queue messages, want 1", len(e.sqs.sent))
+				}
+				if marked {
+					t.Errorf("a queued object carries %s", AttrRecordOnly)
+				}
+			}
+			if len(e.sns.published) != 1 {
+				t.Errorf("%d notifications, want 1: every recorded object is notified", len(e.sns.published))
+			}
+		})
+	}
 }
 
 func TestAnUnversionedObjectIsRecordedUnderNull(t *testing.T) {

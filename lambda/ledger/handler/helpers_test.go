@@ -57,11 +57,17 @@ func newEnv(t *testing.T) *env {
 
 func newEnvWithS3(t *testing.T, s S3API) *env {
 	t.Helper()
+	return newEnvWithConfig(t, testConfig(), s)
+}
+
+// newEnvWithConfig is newEnvWithS3 with a configuration of the test's own.
+func newEnvWithConfig(t *testing.T, cfg Config, s S3API) *env {
+	t.Helper()
 	e := &env{db: newFakeDynamoDB(), sqs: &fakeSQS{}, sns: &fakeSNS{}, logs: &bytes.Buffer{}}
 	if f, ok := s.(*fakeS3); ok {
 		e.s3 = f
 	}
-	h, err := New(testConfig(), Clients{S3: s, DynamoDB: e.db, SQS: e.sqs, SNS: e.sns}, slog.New(slog.NewJSONHandler(e.logs, nil)))
+	h, err := New(cfg, Clients{S3: s, DynamoDB: e.db, SQS: e.sqs, SNS: e.sns}, slog.New(slog.NewJSONHandler(e.logs, nil)))
 	if err != nil {
 		t.Fatalf("new handler: %v", err)
 	}

@@ -33,6 +33,7 @@ const (
 	AttrQuarantineKey     = "quarantineKey"     // where the quarantined copy is
 	AttrQuarantineVersion = "quarantineVersion" // the version id of the quarantined copy
 	AttrObjectGone        = "objectGone"        // BOOL: the version no longer existed when the event was handled
+	AttrRecordOnly        = "recordOnlyPrefix"  // the record-only prefix the key is under: recorded, never queued
 	AttrRecordedAt        = "recordedAt"        // when the item was written
 	AttrQuarantinedAt     = "quarantinedAt"     // when the copy was made and the original version deleted
 	AttrQueuedAt          = "queuedAt"          // when the queue message was sent
@@ -68,6 +69,18 @@ func (h *Handler) ledgerKey(u *upload, m objectMeta) (object, version string) {
 	return object, version
 }
 
+// recordOnlyPrefix returns the prefix, among the record-only prefixes and the quarantine prefix, that a
+// key is under, or "" when its object is to be queued. An S3 notification's filter can only select by
+// prefix and suffix, never exclude one, so the ledger, which must see every object, filters here.
+func (h *Handler) recordOnlyPrefix(key string) string {
+	for _, p := range append([]string{h.cfg.QuarantinePrefix}, h.cfg.RecordOnlyPrefixes...) {
+		if strings.HasPrefix(key, p) {
+			return p
+		}
+	}
+	return ""
+}
+
 // quarantineKey is the key of the quarantined copy of an upload.
 func (h *Handler) quarantineKey(u *upload) string {
 	return h.cfg.QuarantinePrefix + u.keyHash
@@ -98,6 +111,9 @@ func (h *Handler) ledgerItem(u *upload, m objectMeta, now time.Time) map[string]
 	}
 	if !u.eventTime.IsZero() {
 		optional[AttrEventTime] = timestamp(u.eventTime)
+	}
+	if !u.phi() {
+		optional[AttrRecordOnly] = h.recordOnlyPrefix(u.key)
 	}
 	if u.phi() {
 		optional[AttrQuarantineKey] = h.quarantineKey(u)

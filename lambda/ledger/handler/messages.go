@@ -55,14 +55,18 @@ func subject(s string) string {
 	return s
 }
 
-// notification is the subject and text of the message published for a clean upload.
-func notification(u *upload, m objectMeta, version string) (subj, text string) {
+// notification is the subject and text of the message published for a clean upload; recordOnly is the
+// record-only prefix its key is under, or "".
+func notification(u *upload, m objectMeta, version, recordOnly string) (subj, text string) {
 	subj = subject("SCE upload: " + u.object())
 	var b strings.Builder
 	fmt.Fprintf(&b, "A new object was recorded in the upload ledger.\n\n")
 	writeFields(&b, u, m, version)
-	if m.gone {
+	switch {
+	case m.gone:
 		fmt.Fprintf(&b, "\nThe version had been deleted before it was recorded: size and ETag come from the event, and it was not queued for processing.\n")
+	case recordOnly != "":
+		fmt.Fprintf(&b, "\nIt was not queued for processing: objects under %s are recorded only (the OMOP load or the administrators read them, not the workers).\n", recordOnly)
 	}
 	return subj, b.String()
 }
