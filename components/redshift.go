@@ -193,7 +193,7 @@ func NewRedshiftOMOP(ctx *pulumi.Context, name string, args *RedshiftOMOPArgs, o
 	if err := a.check(); err != nil {
 		return nil, fmt.Errorf("redshift %s: %w", name, err)
 	}
-	r := &RedshiftOMOP{Identifier: a.PIT + "-omop"}
+	r := &RedshiftOMOP{Identifier: RedshiftClusterIdentifier(a.PIT)}
 	if err := ctx.RegisterComponentResource("sce:data:RedshiftOMOP", name, r, opts...); err != nil {
 		return nil, fmt.Errorf("register redshift %s: %w", name, err)
 	}
@@ -456,6 +456,9 @@ func readOnlyCredentials(ctx *pulumi.Context, child func(string) string, a Redsh
 	r.ReadOnlySecretARN = secret.Arn
 	return password.Result, version.VersionId, nil
 }
+
+// RedshiftClusterIdentifier is the identifier of a project's cluster: "<pit>-omop".
+func RedshiftClusterIdentifier(pit string) string { return pit + "-omop" }
 
 // RedshiftLogGroup is the log group Redshift writes an audit log export to.
 func RedshiftLogGroup(cluster, export string) string {
