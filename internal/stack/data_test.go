@@ -363,3 +363,14 @@ func TestWorkstationMayConnectToRedshift(t *testing.T) {
 	assert.Equal(t, "5439", in(out, "fromPort"))
 	assert.Equal(t, "5439", in(out, "toPort"))
 }
+
+func TestTheLoadPhaseHasNoViolations(t *testing.T) {
+	p := loadPlan(t, map[string]string{"sce:omopDataPrefix": "omop/synpuf/"})
+	require.NotNil(t, p.Violations, "the policy ran")
+	assert.Empty(t, p.MandatoryViolations())
+	for _, v := range p.Violations {
+		assert.NotContains(t, v.URN, "omop-copy-role", "the COPY role's trust satisfies every rule: %s", v.Message)
+	}
+	byName := statementsByName(t, p)
+	assert.Contains(t, in(byName["procedure-load-person"], "sql"), "/omop/synpuf/PERSON.csv'", "the clinical data set loads in the same phase")
+}
