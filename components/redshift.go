@@ -80,7 +80,9 @@ type BindValues struct {
 // statement, empty values for all of them (terraform-provider-aws#26343). Every input is ForceNew, so
 // without ignoreChanges each `pulumi up` after a refresh would run the statements again. statementName,
 // database and dbUser are kept from the state (internal/service/redshiftdata/statement.go,
-// resourceStatementRead): the fingerprint goes in statementName.
+// resourceStatementRead): the fingerprint goes in statementName. The bridge applies ignoreChanges to the
+// provider's diff, and a replacement is created from the program's inputs, not the ignored old ones
+// (pulumi/pulumi, pkg/resource/deploy/step_generator.go), so a replaced statement runs the current SQL.
 var statementReadRewrites = []string{"clusterIdentifier", "parameters", "secretArn", "sql", "workgroupName"}
 
 // StatementReadRewrites returns the inputs the component ignores changes to on every statement.
