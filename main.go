@@ -1,5 +1,6 @@
 // Command sce is the Pulumi program of the Secure Computing Environment: `pulumi up` runs it. Everything
-// it does lives in internal/stack, which the offline plan and the tests run too.
+// it does lives in internal/stack, which the offline plan and the tests run too; only a real deployment
+// also asks AWS whether the Redshift cluster can run SQL.
 package main
 
 import (
@@ -9,5 +10,5 @@ import (
 )
 
 func main() {
-	pulumi.Run(stack.Run)
+	pulumi.Run(stack.Deployment{Clusters: stack.LiveClusters}.Run)
 }

@@ -102,7 +102,11 @@ type OMOP struct {
 	Schema, ResultsSchema string
 	// VocabularyPrefix and DataPrefix are key prefixes in the data-in bucket; DataPrefix may be empty.
 	VocabularyPrefix, DataPrefix string
-	AtlasInstanceType            string
+	// LoadEnabled turns the COPY statements on: the second phase, once the files are uploaded.
+	LoadEnabled bool
+	// VocabularyTables are the vocabulary tables whose files are uploaded, in load order.
+	VocabularyTables  []string
+	AtlasInstanceType string
 }
 
 // Researcher is one researcher's Linux login and ssh public key.

@@ -72,7 +72,10 @@ func TestLoadAppliesDefaults(t *testing.T) {
 	assert.Equal(t, &Schedule{StartHour: 8, StopHour: 18, Days: "MON-FRI", TimeZone: "America/Los_Angeles"}, c.Schedule)
 	assert.Equal(t, 2000, c.MonthlyBudgetUSD)
 	assert.Equal(t, OMOP{Enabled: false, NodeType: "ra3.xlplus", NodeCount: 1, SnapshotRetentionDays: 7, Schema: "cdm",
-		ResultsSchema: "results", VocabularyPrefix: "omop/vocabulary/", DataPrefix: "", AtlasInstanceType: "m5.xlarge"}, c.OMOP)
+		ResultsSchema: "results", VocabularyPrefix: "omop/vocabulary/", DataPrefix: "", AtlasInstanceType: "m5.xlarge",
+		LoadEnabled: false, VocabularyTables: []string{"concept", "vocabulary", "domain", "concept_class", "concept_relationship",
+			"relationship", "concept_synonym", "concept_ancestor", "drug_strength"}}, c.OMOP,
+		"the load is off until the vocabulary is uploaded; the default tables are Athena's, without source_to_concept_map")
 	assert.Equal(t, Workers{Enabled: false, InstanceType: "c5.xlarge", MaxWorkers: 5, ScratchGB: 200, IdleMinutes: 15}, c.Workers)
 	assert.Equal(t, EMR{Enabled: false, ReleaseLabel: "emr-7.5.0", PrimaryInstanceType: "m5.xlarge", CoreInstanceType: "r5.xlarge",
 		CoreInstanceCount: 2, IdleMinutes: 60}, c.EMR)
@@ -323,6 +326,13 @@ func TestLoadRejectsBadInput(t *testing.T) {
 		{"a vocabulary prefix without a trailing slash", with(map[string]string{"sce:omopVocabularyPrefix": "omop/vocab"}), "sce:omopVocabularyPrefix", "omop/vocab", "key prefix"},
 		{"a data prefix with an absolute path", with(map[string]string{"sce:omopDataPrefix": "/synpuf/"}), "sce:omopDataPrefix", "/synpuf/", "key prefix"},
 		{"a t-family Atlas host", with(map[string]string{"sce:atlasInstanceType": "t3.large"}), "sce:atlasInstanceType", "t3.large", "burstable"},
+		{"a load without Redshift", with(map[string]string{"sce:omopLoadEnabled": "true"}), "sce:omopLoadEnabled", "true", "loads into the Redshift cluster that sce:omopEnabled creates, and it is false"},
+		{"a load without a vocabulary prefix", with(map[string]string{"sce:omopLoadEnabled": "true", "sce:omopEnabled": "true", "sce:vpcTenancy": "default", "sce:omopVocabularyPrefix": ""}),
+			"sce:omopLoadEnabled", "true", "needs sce:omopVocabularyPrefix"},
+		{"a load flag that is not a boolean", with(map[string]string{"sce:omopLoadEnabled": "later"}), "sce:omopLoadEnabled", "later", "true or false"},
+		{"a clinical table among the vocabulary files", with(map[string]string{"sce:omopVocabularyTables": `["concept","person"]`}), "sce:omopVocabularyTables", "person", "not a vocabulary table"},
+		{"a vocabulary table listed twice", with(map[string]string{"sce:omopVocabularyTables": `["concept","concept"]`}), "sce:omopVocabularyTables", "concept", "listed twice"},
+		{"no vocabulary file at all", with(map[string]string{"sce:omopVocabularyTables": `[]`}), "sce:omopVocabularyTables", "[]", "lists no table"},
 		{"working hours off the hour", with(map[string]string{"sce:workingHours": "08:30-18:00"}), "sce:workingHours", "08:30-18:00", "on the hour"},
 		{"working hours that start and stop together", with(map[string]string{"sce:workingHours": "08:00-08:00"}), "sce:workingHours", "08:00-08:00", "same hour"},
 		{"working days in lower case", with(map[string]string{"sce:workingDays": "mon-fri"}), "sce:workingDays", "mon-fri", "day-of-week"},

@@ -70,6 +70,8 @@ const (
 	KeyOMOPResultsSchema        = "omopResultsSchema"
 	KeyOMOPVocabularyPrefix     = "omopVocabularyPrefix"
 	KeyOMOPDataPrefix           = "omopDataPrefix"
+	KeyOMOPLoadEnabled          = "omopLoadEnabled"
+	KeyOMOPVocabularyTables     = "omopVocabularyTables"
 	KeyAtlasInstanceType        = "atlasInstanceType"
 	KeyAtlasWebAPIImage         = "atlasWebApiImage"
 	KeyAtlasImage               = "atlasImage"
@@ -182,7 +184,11 @@ func Keys() []Key {
 		{Name: KeyOMOPVocabularyPrefix, Type: TypeString, Default: "omop/vocabulary/",
 			Description: "Key prefix, in the data-in bucket, of the Athena vocabulary files (CONCEPT.csv, ...) that COPY loads."},
 		{Name: KeyOMOPDataPrefix, Type: TypeString, Default: "",
-			Description: "Key prefix, in the data-in bucket, of a CDM data set in OMOP form (SynPUF, Synthea) to load; empty loads none."},
+			Description: "Key prefix, in the data-in bucket, of a CDM data set in OMOP form (SynPUF, Synthea) to load with the vocabulary; empty loads none."},
+		{Name: KeyOMOPLoadEnabled, Type: TypeBoolean, Default: "false",
+			Description: "The second phase of proof of concept B: COPY the vocabulary (and the `omopDataPrefix` data set) from the data-in bucket into Redshift. Leave it false for the first `pulumi up`, which creates the bucket; upload the files, then set it true and run `pulumi up` again. Each table is emptied and loaded in one transaction, so a load that runs again never duplicates rows. Refused without `omopEnabled` or with an empty `omopVocabularyPrefix`."},
+		{Name: KeyOMOPVocabularyTables, Type: TypeArray, Default: `["concept","vocabulary","domain","concept_class","concept_relationship","relationship","concept_synonym","concept_ancestor","drug_strength"]`,
+			Description: "The vocabulary tables whose files (`<TABLE>.csv`) are under `omopVocabularyPrefix` and are loaded. The default is what the OHDSI Athena download contains; add `source_to_concept_map` if you upload a SOURCE_TO_CONCEPT_MAP.csv. Each must be one of the ten vocabulary tables, once."},
 		{Name: KeyAtlasInstanceType, Type: TypeString, Default: "m5.xlarge",
 			Description: "EC2 instance type of the OHDSI Atlas/WebAPI host: an m-family type."},
 		{Name: KeyAtlasWebAPIImage, Type: TypeString, Default: "docker.io/ohdsi/webapi:2.14.0",

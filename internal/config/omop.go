@@ -2,7 +2,10 @@ package config
 
 import (
 	"regexp"
+	"slices"
 	"strings"
+
+	"github.com/sce-project/sce/internal/omop"
 )
 
 var (
@@ -23,6 +26,8 @@ func (r *reader) omop() OMOP {
 		ResultsSchema:         r.value(KeyOMOPResultsSchema),
 		VocabularyPrefix:      r.value(KeyOMOPVocabularyPrefix),
 		DataPrefix:            r.value(KeyOMOPDataPrefix),
+		LoadEnabled:           r.boolean(KeyOMOPLoadEnabled),
+		VocabularyTables:      r.vocabularyTables(),
 		AtlasInstanceType:     r.instanceType(KeyAtlasInstanceType, "m"),
 	}
 	if !redshiftNodePattern.MatchString(o.NodeType) {
@@ -50,5 +55,30 @@ func (r *reader) omop() OMOP {
 	if o.Enabled && o.VocabularyPrefix == o.DataPrefix {
 		r.ps.add(full(KeyOMOPDataPrefix), o.DataPrefix, "is the vocabulary prefix; accepted: a prefix of its own")
 	}
+	switch {
+	case o.LoadEnabled && !o.Enabled:
+		r.ps.add(full(KeyOMOPLoadEnabled), "true", "loads into the Redshift cluster that %s creates, and it is false; accepted: false, or %s: true", full(KeyOMOPEnabled), full(KeyOMOPEnabled))
+	case o.LoadEnabled && o.VocabularyPrefix == "":
+		r.ps.add(full(KeyOMOPLoadEnabled), "true", "needs %s, the prefix the vocabulary files were uploaded under", full(KeyOMOPVocabularyPrefix))
+	}
 	return o
+}
+
+// vocabularyTables reads the vocabulary tables whose files are uploaded: each one of the ten, once.
+func (r *reader) vocabularyTables() []string {
+	var out []string
+	for _, t := range r.list(KeyOMOPVocabularyTables) {
+		switch {
+		case !slices.Contains(omop.VocabularyTables, t):
+			r.ps.add(full(KeyOMOPVocabularyTables), t, "is not a vocabulary table; accepted: %s", strings.Join(omop.VocabularyTables, ", "))
+		case slices.Contains(out, t):
+			r.ps.add(full(KeyOMOPVocabularyTables), t, "is listed twice; accepted: each table once")
+		default:
+			out = append(out, t)
+		}
+	}
+	if len(out) == 0 {
+		r.ps.add(full(KeyOMOPVocabularyTables), "[]", "lists no table; accepted: the vocabulary tables whose files are uploaded, such as concept")
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package omop
 
 import (
 	"crypto/md5" //nolint:gosec // Redshift's documented password-hash format is MD5; it is not used as a MAC here
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -36,6 +37,64 @@ type Bindings struct {
 	// Password is the read-only user's password, read from Secrets Manager; required when the SQL holds a
 	// password placeholder. Only its MD5 digest reaches the SQL.
 	Password string
+	// PasswordVersion names the password without revealing it (the version id of the secret that holds
+	// it); Fingerprint uses it in place of the password, so that a new password runs its statement again
+	// while no fingerprint derives from a credential. Required by Fingerprint when the SQL holds a
+	// password placeholder; Bind ignores it.
+	PasswordVersion string
+}
+
+// fingerprintFormat starts every fingerprinted text; changing it runs every statement again.
+const fingerprintFormat = "sce-statement/1\n"
+
+// Fingerprint returns a digest (64 hex digits) of what the statement named name would run once bound,
+// followed by the fingerprints of the statements it runs again with (Statement.RerunWith), so that it
+// changes when, and only when, the SQL the statement means changes: another role, bucket, file, option or
+// DDL, or a new password version. The password itself never enters it: a password placeholder
+// contributes b.PasswordVersion instead. statements is the plan the statement belongs to.
+func Fingerprint(statements []Statement, name string, b Bindings) (string, error) {
+	byName := make(map[string]Statement, len(statements))
+	for _, s := range statements {
+		byName[s.Name] = s
+	}
+	return fingerprint(byName, name, b, map[string]bool{})
+}
+
+func fingerprint(byName map[string]Statement, name string, b Bindings, visiting map[string]bool) (string, error) {
+	s, ok := byName[name]
+	if !ok {
+		return "", fmt.Errorf("fingerprint: no statement %s in the plan", name)
+	}
+	if visiting[name] {
+		return "", fmt.Errorf("fingerprint: statement %s runs again with itself", name)
+	}
+	visiting[name] = true
+	defer delete(visiting, name)
+	sql := s.SQL
+	if strings.Contains(sql, RoleARNPlaceholder) {
+		if err := ValidateRoleARN(b.RoleARN); err != nil {
+			return "", fmt.Errorf("fingerprint statement %s: %w", name, err)
+		}
+		sql = strings.ReplaceAll(sql, RoleARNPlaceholder, b.RoleARN)
+	}
+	if passwordPlaceholderPattern.MatchString(sql) {
+		if b.PasswordVersion == "" {
+			return "", fmt.Errorf("fingerprint statement %s: it sets a password and no password version is given", name)
+		}
+		sql = passwordPlaceholderPattern.ReplaceAllString(sql, "{{password_version:"+b.PasswordVersion+"}}")
+	} else if left := placeholderPattern.FindString(sql); left != "" {
+		return "", fmt.Errorf("fingerprint statement %s: placeholder %s is not one Bind knows", name, left)
+	}
+	h := sha256.New()
+	h.Write([]byte(fingerprintFormat + sql))
+	for _, r := range s.RerunWith {
+		f, err := fingerprint(byName, r, b, visiting)
+		if err != nil {
+			return "", err
+		}
+		h.Write([]byte("\n" + r + "=" + f))
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // Bind returns the statement's SQL with its placeholders replaced: the role ARN, and the password's

@@ -1,8 +1,6 @@
 package omop
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"regexp"
@@ -113,9 +111,8 @@ type copyPlan struct {
 // VocabularyCopy returns the statements that load the ten vocabulary tables of schema from
 // <s3Prefix>/<TABLE>.csv (see CopyOptions for the naming), with COPY authenticating as the IAM role
 // roleARN (or RoleARNPlaceholder). For each table, in VocabularyTables order, it returns
-// "truncate-<table>" then "copy-<table>"; both depend on "ddl-<table>" (see DDL). The TRUNCATE makes a
-// load repeatable: the Data API statement re-runs when its SQL changes, and COPY appends. Its SQL carries
-// a digest of the COPY's, so it changes, and runs again first, whenever the COPY does.
+// "procedure-load-<table>" then "copy-<table>" (see copyPlan.statements); both depend on "ddl-<table>"
+// (see DDL) and the procedure on "schema-sce_setup".
 func VocabularyCopy(schema, s3Prefix, roleARN string, opts CopyOptions) ([]Statement, error) {
 	plan, err := newCopyPlan(schema, s3Prefix, roleARN, VocabularyTables, opts)
 	if err != nil {
@@ -307,39 +304,55 @@ func (o CopyOptions) fileName(table string) string {
 	return name
 }
 
-// statements renders the TRUNCATE and COPY of every table of the load.
+// statements renders the load of every table: a procedure that empties the table and copies the file
+// into it, and the statement that calls it.
+//
+// COPY appends, so a load that ran twice would hold every row twice. Emptying and copying in one
+// transaction makes a load that can run any number of times: the CALL commits both or, when the COPY
+// fails (a missing file, a bad row), neither, and the table keeps its rows. DELETE, not TRUNCATE:
+// "TRUNCATE commits the transaction in which it is run" (Redshift, TRUNCATE, r_TRUNCATE.html), which would
+// leave the table empty when the COPY then fails; the rows DELETE leaves behind are reclaimed by
+// Redshift's automatic VACUUM DELETE.
+//
+//   - "procedure-load-<table>": CREATE OR REPLACE PROCEDURE sce_setup.sp_load_<table>() holding the
+//     DELETE and the COPY; it runs nothing itself.
+//   - "copy-<table>": CALL sce_setup.sp_load_<table>(). It runs again (Statement.RerunWith) when the
+//     procedure changes (another file, role or option) or the table is created anew (its DDL changed).
 func (p copyPlan) statements() ([]Statement, error) {
 	out := make([]Statement, 0, 2*len(p.tables))
 	for _, t := range p.tables {
-		copySQL := p.copySQL(t)
-		truncate := Statement{
-			Name:      truncateStatementName(t.Name),
-			SQL:       p.truncateSQL(t, copySQL),
-			DependsOn: []string{ddlStatementName(t.Name)},
+		proc := Statement{
+			Name:      loadProcedureStatementName(t.Name),
+			SQL:       p.loadProcedureSQL(t),
+			DependsOn: []string{ddlStatementName(t.Name), schemaStatementName(SetupSchema)},
+		}
+		if strings.Contains(p.copySQL(t), "$$") {
+			return nil, fmt.Errorf("table %s: the COPY holds $$, which would end the procedure body", t.Name)
 		}
 		load := Statement{
-			Name:      copyStatementName(t.Name),
-			SQL:       copySQL,
-			DependsOn: []string{ddlStatementName(t.Name), truncate.Name},
+			Name:         copyStatementName(t.Name),
+			SQL:          call(loadProcedureName(t.Name)),
+			DependsOn:    []string{ddlStatementName(t.Name), proc.Name},
+			RerunWith:    []string{ddlStatementName(t.Name), proc.Name},
+			UsesCopyRole: true,
 		}
-		out = append(out, truncate, load)
+		out = append(out, proc, load)
 	}
 	return out, nil
 }
 
-// truncateSQL renders the TRUNCATE before a COPY. Its comment ties it to that exact COPY so that, once
-// bound, the two change together and only together: a TRUNCATE that ran again without its COPY would
-// leave the table empty. The digest covers the COPY with the role written as the placeholder, and the
-// role follows in clear, so that a role given at once or bound later gives the same text. Changing this
-// format re-runs every load.
-func (p copyPlan) truncateSQL(t Table, copySQL string) string {
-	normalized := strings.ReplaceAll(copySQL, quoteLiteral(p.roleARN), quoteLiteral(RoleARNPlaceholder))
-	digest := sha256.Sum256([]byte(normalized))
-	return fmt.Sprintf("TRUNCATE %s /* before load %s by %s */", qualified(p.schema, t.Name), hex.EncodeToString(digest[:8]), p.roleARN)
+// loadProcedureSQL renders the procedure that reloads one table in one transaction.
+func (p copyPlan) loadProcedureSQL(t Table) string {
+	body := "\nBEGIN\n  DELETE FROM " + qualified(p.schema, t.Name) + ";\n  " +
+		strings.ReplaceAll(p.copySQL(t), "\n", "\n  ") + ";\nEND;\n"
+	return procedure(loadProcedureName(t.Name), "", body)
 }
 
-// truncateStatementName names the statement emptying a table before its load.
-func truncateStatementName(table string) string { return "truncate-" + table }
+// loadProcedureName names the procedure that reloads a table.
+func loadProcedureName(table string) string { return "sp_load_" + table }
+
+// loadProcedureStatementName names the statement creating a table's load procedure.
+func loadProcedureStatementName(table string) string { return "procedure-load-" + table }
 
 // copyStatementName names the statement loading a table.
 func copyStatementName(table string) string { return "copy-" + table }

@@ -2,6 +2,7 @@ package omop
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -14,16 +15,64 @@ const (
 	testPrefix = "s3://omop-vocab-7f3a/athena/v5"
 )
 
-// copyOf returns the COPY statement of table from a load's statements.
-func copyOf(t *testing.T, statements []Statement, table string) Statement {
+// statementOf returns the statement of a load's statements named name.
+func statementOf(t *testing.T, statements []Statement, name string) Statement {
 	t.Helper()
 	for _, s := range statements {
-		if s.Name == "copy-"+table {
+		if s.Name == name {
 			return s
 		}
 	}
-	t.Fatalf("no copy-%s among %d statements", table, len(statements))
+	t.Fatalf("no %s among %d statements", name, len(statements))
 	return Statement{}
+}
+
+// loadProcedure is a load procedure read back by parseLoadProcedure.
+type loadProcedure struct {
+	name, deleteFrom, copySQL string
+}
+
+// parseLoadProcedure reads the procedure this package writes for a load, strictly: its name, the table
+// it empties and the COPY, unindented. It shares no code with the generator.
+func parseLoadProcedure(sql string) (loadProcedure, error) {
+	ls := strings.Split(sql, "\n")
+	n := len(ls)
+	header := regexp.MustCompile(`^CREATE OR REPLACE PROCEDURE "sce_setup"\."(sp_load_[a-z_]+)" \(\)$`)
+	del := regexp.MustCompile(`^  DELETE FROM ("[a-z_]+"\."[a-z_]+");$`)
+	switch {
+	case n < 8:
+		return loadProcedure{}, fmt.Errorf("%d lines, want at least 8", n)
+	case !header.MatchString(ls[0]):
+		return loadProcedure{}, fmt.Errorf("header %q", ls[0])
+	case ls[1] != "AS $$" || ls[2] != "BEGIN":
+		return loadProcedure{}, fmt.Errorf("lines %q %q, want AS $$ and BEGIN", ls[1], ls[2])
+	case !del.MatchString(ls[3]):
+		return loadProcedure{}, fmt.Errorf("line %q is not the DELETE", ls[3])
+	case ls[n-2] != "END;" || ls[n-1] != "$$ LANGUAGE plpgsql":
+		return loadProcedure{}, fmt.Errorf("last lines %q %q", ls[n-2], ls[n-1])
+	}
+	copyLines := ls[4 : n-2]
+	for i, l := range copyLines {
+		if !strings.HasPrefix(l, "  ") {
+			return loadProcedure{}, fmt.Errorf("COPY line %q is not indented", l)
+		}
+		copyLines[i] = strings.TrimPrefix(l, "  ")
+	}
+	last := copyLines[len(copyLines)-1]
+	if !strings.HasSuffix(last, ";") {
+		return loadProcedure{}, fmt.Errorf("the COPY does not end with a semicolon: %q", last)
+	}
+	copyLines[len(copyLines)-1] = strings.TrimSuffix(last, ";")
+	return loadProcedure{name: header.FindStringSubmatch(ls[0])[1], deleteFrom: del.FindStringSubmatch(ls[3])[1],
+		copySQL: strings.Join(copyLines, "\n")}, nil
+}
+
+// copySQLOf returns the COPY that the load procedure of table runs.
+func copySQLOf(t *testing.T, statements []Statement, table string) string {
+	t.Helper()
+	p, err := parseLoadProcedure(statementOf(t, statements, "procedure-load-"+table).SQL)
+	require.NoError(t, err)
+	return p.copySQL
 }
 
 // lines splits a COPY into its lines, for checks on whole options.
@@ -32,15 +81,42 @@ func lines(sql string) []string { return strings.Split(sql, "\n") }
 func TestVocabularyCopyLoadsTheTenTablesInPairs(t *testing.T) {
 	statements, err := VocabularyCopy("cdm", testPrefix, testRole, CopyOptions{})
 	require.NoError(t, err)
-	require.Len(t, statements, 20, "a TRUNCATE and a COPY per vocabulary table")
+	require.Len(t, statements, 20, "a load procedure and its CALL per vocabulary table")
 	for i, table := range VocabularyTables {
-		truncate, load := statements[2*i], statements[2*i+1]
-		assert.Equal(t, "truncate-"+table, truncate.Name)
-		assert.Equal(t, []string{"ddl-" + table}, truncate.DependsOn)
-		assert.True(t, strings.HasPrefix(truncate.SQL, fmt.Sprintf(`TRUNCATE "cdm"."%s" /* before load `, table)), truncate.SQL)
+		proc, load := statements[2*i], statements[2*i+1]
+		assert.Equal(t, "procedure-load-"+table, proc.Name)
+		assert.Equal(t, []string{"ddl-" + table, "schema-sce_setup"}, proc.DependsOn)
+		p, err := parseLoadProcedure(proc.SQL)
+		require.NoError(t, err, proc.SQL)
+		assert.Equal(t, "sp_load_"+table, p.name)
+		assert.Equal(t, fmt.Sprintf(`"cdm"."%s"`, table), p.deleteFrom, "the procedure empties its own table first")
+		assert.True(t, strings.HasPrefix(p.copySQL, fmt.Sprintf(`COPY "cdm"."%s"`+"\n", table)), "then copies into it")
+		assert.False(t, proc.UsesCopyRole, "creating the procedure runs nothing")
+
 		assert.Equal(t, "copy-"+table, load.Name)
-		assert.Equal(t, []string{"ddl-" + table, "truncate-" + table}, load.DependsOn, "the COPY runs after its table's DDL and TRUNCATE")
+		assert.Equal(t, fmt.Sprintf(`CALL "sce_setup"."sp_load_%s"()`, table), load.SQL)
+		assert.Equal(t, []string{"ddl-" + table, proc.Name}, load.DependsOn, "the CALL runs after its table's DDL and procedure")
+		assert.Equal(t, []string{"ddl-" + table, proc.Name}, load.RerunWith, "and again when either changes")
+		assert.True(t, load.UsesCopyRole)
 		assert.False(t, load.Secret)
+	}
+	require.NoError(t, Validate(append([]Statement{{Name: "schema-sce_setup", SQL: "SELECT 1"}, {Name: "ddl-concept", SQL: "SELECT 1"}}, statements[:2]...)),
+		"one command each: the semicolons are inside the procedure body")
+}
+
+// TestALoadEmptiesItsTableInTheTransactionThatCopies: the procedure holds DELETE, never TRUNCATE, which
+// commits at once in Redshift and would leave the table empty when the COPY then fails.
+func TestALoadEmptiesItsTableInTheTransactionThatCopies(t *testing.T) {
+	statements, err := VocabularyCopy("cdm", testPrefix, testRole, CopyOptions{})
+	require.NoError(t, err)
+	for _, s := range statements {
+		assert.NotContains(t, strings.ToUpper(s.SQL), "TRUNCATE ", "statement %s", s.Name)
+		assert.NotContains(t, strings.ToUpper(s.SQL), "COMMIT", "statement %s: the CALL commits", s.Name)
+		if strings.HasPrefix(s.Name, "procedure-load-") {
+			assert.NotContains(t, s.SQL, "NONATOMIC", "a nonatomic procedure would commit the DELETE alone")
+			assert.Equal(t, 1, strings.Count(s.SQL, "DELETE FROM"))
+			assert.Equal(t, 1, strings.Count(s.SQL, "\n  COPY "))
+		}
 	}
 }
 
@@ -50,7 +126,7 @@ func TestVocabularyCopyUsesTheOptionsOfTheNotes(t *testing.T) {
 	withDates := map[string]bool{"concept": true, "concept_relationship": true, "source_to_concept_map": true, "drug_strength": true}
 	for _, table := range VocabularyTables {
 		t.Run(table, func(t *testing.T) {
-			sql := copyOf(t, statements, table).SQL
+			sql := copySQLOf(t, statements, table)
 			want := []string{
 				fmt.Sprintf(`COPY "cdm"."%s"`, table),
 				fmt.Sprintf("FROM 's3://omop-vocab-7f3a/athena/v5/%s.csv'", strings.ToUpper(table)),
@@ -138,7 +214,7 @@ func TestCopyFileNamingAndFormatOptions(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			statements, err := VocabularyCopy("cdm", testPrefix, testRole, c.opts)
 			require.NoError(t, err)
-			ls := lines(copyOf(t, statements, c.table).SQL)
+			ls := lines(copySQLOf(t, statements, c.table))
 			assert.Contains(t, ls, "FROM '"+c.from+"'")
 			for _, h := range c.has {
 				assert.Contains(t, ls, h)
@@ -164,7 +240,7 @@ func TestCopyPrefixForms(t *testing.T) {
 		t.Run(c.prefix+" reads "+c.from, func(t *testing.T) {
 			statements, err := VocabularyCopy("cdm", c.prefix, testRole, CopyOptions{})
 			require.NoError(t, err)
-			assert.Contains(t, lines(copyOf(t, statements, "domain").SQL), "FROM '"+c.from+"'")
+			assert.Contains(t, lines(copySQLOf(t, statements, "domain")), "FROM '"+c.from+"'")
 		})
 	}
 }
@@ -257,7 +333,7 @@ func TestCopyAcceptsGovCloudRolesAndRolePaths(t *testing.T) {
 		t.Run(role, func(t *testing.T) {
 			statements, err := VocabularyCopy("cdm", testPrefix, role, CopyOptions{})
 			require.NoError(t, err)
-			assert.Contains(t, lines(copyOf(t, statements, "concept").SQL), "IAM_ROLE '"+role+"'")
+			assert.Contains(t, lines(copySQLOf(t, statements, "concept")), "IAM_ROLE '"+role+"'")
 		})
 	}
 }
@@ -277,10 +353,10 @@ func TestCopyWithAColumnListNamesTheFileColumns(t *testing.T) {
 	})
 	require.NoError(t, err)
 	assert.Equal(t, `COPY "cdm"."observation_period" ("observation_period_id", "person_id", "observation_period_start_date", "observation_period_end_date", "period_type_concept_id")`,
-		lines(copyOf(t, statements, "observation_period").SQL)[0])
+		lines(copySQLOf(t, statements, "observation_period"))[0])
 }
 
-func TestATruncateChangesWithItsCopy(t *testing.T) {
+func TestALoadProcedureChangesWithItsCopy(t *testing.T) {
 	base, err := VocabularyCopy("cdm", testPrefix, testRole, CopyOptions{})
 	require.NoError(t, err)
 	again, err := VocabularyCopy("cdm", testPrefix, testRole, CopyOptions{})
@@ -299,11 +375,15 @@ func TestATruncateChangesWithItsCopy(t *testing.T) {
 		},
 	}
 	for name, load := range variants {
-		t.Run(name+" changes both the COPY and its TRUNCATE", func(t *testing.T) {
+		t.Run(name+" changes every procedure and leaves the CALLs alone", func(t *testing.T) {
 			changed, err := load()
 			require.NoError(t, err)
 			for i := range base {
-				assert.NotEqual(t, base[i].SQL, changed[i].SQL, "statement %s", base[i].Name)
+				if strings.HasPrefix(base[i].Name, "procedure-load-") {
+					assert.NotEqual(t, base[i].SQL, changed[i].SQL, "statement %s", base[i].Name)
+				} else {
+					assert.Equal(t, base[i].SQL, changed[i].SQL, "statement %s: its fingerprint follows the procedure's", base[i].Name)
+				}
 			}
 		})
 	}
@@ -319,8 +399,8 @@ func TestCDMCopyLoadsTheClinicalTablesNamed(t *testing.T) {
 		names = append(names, s.Name)
 	}
 	assert.Equal(t, []string{
-		"truncate-person", "copy-person", "truncate-visit_occurrence", "copy-visit_occurrence",
-		"truncate-condition_era", "copy-condition_era",
+		"procedure-load-person", "copy-person", "procedure-load-visit_occurrence", "copy-visit_occurrence",
+		"procedure-load-condition_era", "copy-condition_era",
 	}, names, "in the order given")
 	assert.Equal(t, []string{
 		`COPY "cdm"."visit_occurrence"`,
@@ -335,11 +415,11 @@ func TestCDMCopyLoadsTheClinicalTablesNamed(t *testing.T) {
 		"DATEFORMAT 'YYYY-MM-DD'",
 		"TIMEFORMAT 'YYYY-MM-DD HH:MI:SS'",
 		"ACCEPTINVCHARS",
-	}, lines(copyOf(t, statements, "visit_occurrence").SQL))
-	person := copyOf(t, statements, "person").SQL
+	}, lines(copySQLOf(t, statements, "visit_occurrence")))
+	person := copySQLOf(t, statements, "person")
 	assert.Contains(t, person, "TIMEFORMAT", "person has birth_datetime")
 	assert.NotContains(t, person, "DATEFORMAT", "person has no date column")
-	era := copyOf(t, statements, "condition_era").SQL
+	era := copySQLOf(t, statements, "condition_era")
 	assert.Contains(t, era, "DATEFORMAT")
 	assert.NotContains(t, era, "TIMEFORMAT", "condition_era has no timestamp column")
 }

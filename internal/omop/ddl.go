@@ -1,6 +1,8 @@
 package omop
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 )
@@ -22,10 +24,12 @@ func CreateSchema(schema string) (Statement, error) {
 	}, nil
 }
 
-// DDL returns one CREATE TABLE IF NOT EXISTS statement per OMOP CDM 5.4 table, in the column list's
-// order, all in schema: named "ddl-<table>", each depending on "schema-<schema>" (see CreateSchema).
-// Types are mapped to Redshift's, NOT NULL is kept as listed except for RelaxedColumns, and each table
-// has the distribution listed: DISTSTYLE ALL or DISTSTYLE KEY DISTKEY(<column>).
+// DDL returns one statement per OMOP CDM 5.4 table, in the column list's order, all in schema: named
+// "ddl-<table>", each depending on "schema-<schema>" and "procedure-apply-table" (see SetupProcedures).
+// Each calls sp_apply_table with the table's CREATE TABLE and its fingerprint, so that running it again
+// changes nothing unless the DDL changed, and a changed DDL rebuilds the table. Types are mapped to
+// Redshift's, NOT NULL is kept as listed except for RelaxedColumns, and each table has the distribution
+// listed: DISTSTYLE ALL or DISTSTYLE KEY DISTKEY(<column>).
 func DDL(schema string) ([]Statement, error) {
 	if err := ValidateSchema(schema); err != nil {
 		return nil, err
@@ -37,26 +41,49 @@ func DDL(schema string) ([]Statement, error) {
 	return ddlFor(schema, tables)
 }
 
-// ddlFor returns the CREATE TABLE statements for the tables given, in schema.
+// ddlFor returns the DDL statements for the tables given, in schema.
 func ddlFor(schema string, tables []Table) ([]Statement, error) {
 	out := make([]Statement, 0, len(tables))
 	for _, t := range tables {
-		sql, err := createTable(schema, t)
+		create, err := createTable(schema, t)
 		if err != nil {
 			return nil, err
 		}
+		// The CREATE TABLE travels as a string constant: it must hold no quote or backslash, which the
+		// validated identifiers and mapped types never contain.
+		if strings.ContainsAny(create, `'\`) {
+			return nil, fmt.Errorf("table %s: DDL holds a quote or backslash", t.Name)
+		}
 		out = append(out, Statement{
 			Name:      ddlStatementName(t.Name),
-			SQL:       sql,
-			DependsOn: []string{schemaStatementName(schema)},
+			SQL:       call("sp_apply_table", schema, t.Name, tableFingerprint(create), create),
+			DependsOn: []string{schemaStatementName(schema), applyTableProcedureName},
 		})
 	}
 	return out, nil
 }
 
+// tableFingerprint identifies one table definition: it is the table's comment once sp_apply_table
+// created it. Changing the format rebuilds every table.
+func tableFingerprint(create string) string {
+	sum := sha256.Sum256([]byte(create))
+	return "sce-ddl:" + hex.EncodeToString(sum[:12])
+}
+
+// CreateTableSQL returns the CREATE TABLE that a DDL statement made by this package carries, and whether
+// the statement is one.
+func CreateTableSQL(s Statement) (string, bool) {
+	const marker = ", 'CREATE TABLE "
+	i := strings.Index(s.SQL, marker)
+	if !strings.HasPrefix(s.SQL, "CALL "+qualified(SetupSchema, "sp_apply_table")) || i < 0 || !strings.HasSuffix(s.SQL, "')") {
+		return "", false
+	}
+	return s.SQL[i+3 : len(s.SQL)-2], true
+}
+
 // createTable renders one table:
 //
-//	CREATE TABLE IF NOT EXISTS "cdm"."person" (
+//	CREATE TABLE "cdm"."person" (
 //	  "person_id" INTEGER NOT NULL,
 //	  ...
 //	)
@@ -66,7 +93,7 @@ func createTable(schema string, t Table) (string, error) {
 		return "", fmt.Errorf("table %s has no columns", t.Name)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "CREATE TABLE IF NOT EXISTS %s (\n", qualified(schema, t.Name))
+	fmt.Fprintf(&b, "CREATE TABLE %s (\n", qualified(schema, t.Name))
 	for i, c := range t.Columns {
 		typ, err := redshiftType(c.Type)
 		if err != nil {

@@ -1,6 +1,8 @@
 package omop
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"regexp"
 	"strings"
@@ -23,7 +25,8 @@ type parsedColumn struct {
 }
 
 var (
-	createHeader = regexp.MustCompile(`^CREATE TABLE IF NOT EXISTS "([a-z0-9_]+)"\."([a-z0-9_]+)" \($`)
+	createHeader = regexp.MustCompile(`^CREATE TABLE "([a-z0-9_]+)"\."([a-z0-9_]+)" \($`)
+	applyCall    = regexp.MustCompile(`(?s)^CALL "sce_setup"\."sp_apply_table"\('([a-z0-9_]+)', '([a-z0-9_]+)', '(sce-ddl:[0-9a-f]{24})', '(CREATE TABLE [^']*)'\)$`)
 	columnLine   = regexp.MustCompile(`^  "([a-z0-9_]+)" ([A-Z]+(?:\((?:[0-9]+|MAX)\))?)( NOT NULL)?(,?)$`)
 	distAllLine  = regexp.MustCompile(`^DISTSTYLE ALL$`)
 	distKeyLine  = regexp.MustCompile(`^DISTSTYLE KEY DISTKEY\("([a-z0-9_]+)"\)$`)
@@ -38,7 +41,7 @@ func parseCreateTable(sql string) (parsedTable, error) {
 	}
 	m := createHeader.FindStringSubmatch(lines[0])
 	if m == nil {
-		return parsedTable{}, fmt.Errorf("first line %q is not a CREATE TABLE IF NOT EXISTS header", lines[0])
+		return parsedTable{}, fmt.Errorf("first line %q is not a CREATE TABLE header", lines[0])
 	}
 	p := parsedTable{schema: m[1], table: m[2]}
 	body := lines[1 : len(lines)-2]
@@ -89,6 +92,27 @@ var wantRelaxed = []string{
 	"concept_relationship.valid_start_date", "vocabulary.vocabulary_reference", "vocabulary.vocabulary_version",
 }
 
+// parseDDLStatement reads a DDL statement back: the CALL of sp_apply_table, its arguments, and the
+// CREATE TABLE it carries, whose schema and table must be the CALL's and whose digest is the fingerprint.
+func parseDDLStatement(s Statement) (parsedTable, string, error) {
+	m := applyCall.FindStringSubmatch(s.SQL)
+	if m == nil {
+		return parsedTable{}, "", fmt.Errorf("not a CALL of sp_apply_table with four arguments: %s", s.SQL)
+	}
+	p, err := parseCreateTable(m[4])
+	if err != nil {
+		return parsedTable{}, "", err
+	}
+	if p.schema != m[1] || p.table != m[2] {
+		return parsedTable{}, "", fmt.Errorf("the CALL names %s.%s, its CREATE TABLE %s.%s", m[1], m[2], p.schema, p.table)
+	}
+	sum := sha256.Sum256([]byte(m[4]))
+	if want := "sce-ddl:" + hex.EncodeToString(sum[:12]); m[3] != want {
+		return parsedTable{}, "", fmt.Errorf("fingerprint %s, want %s, the digest of the CREATE TABLE", m[3], want)
+	}
+	return p, m[4], nil
+}
+
 // parseDDL generates the DDL for schema and reads every statement back.
 func parseDDL(t *testing.T, schema string) map[string]parsedTable {
 	t.Helper()
@@ -96,10 +120,13 @@ func parseDDL(t *testing.T, schema string) map[string]parsedTable {
 	require.NoError(t, err)
 	parsed := map[string]parsedTable{}
 	for _, s := range statements {
-		p, err := parseCreateTable(s.SQL)
+		p, create, err := parseDDLStatement(s)
 		require.NoError(t, err, "statement %s:\n%s", s.Name, s.SQL)
+		got, ok := CreateTableSQL(s)
+		assert.True(t, ok)
+		assert.Equal(t, create, got)
 		assert.Equal(t, "ddl-"+p.table, s.Name, "the statement is named after its table")
-		assert.Equal(t, []string{"schema-" + schema}, s.DependsOn, "DDL waits for its schema")
+		assert.Equal(t, []string{"schema-" + schema, "procedure-apply-table"}, s.DependsOn, "DDL waits for its schema and the procedure it calls")
 		assert.NotContains(t, parsed, p.table, "table %s created twice", p.table)
 		parsed[p.table] = p
 	}
@@ -204,8 +231,10 @@ func TestDDLQuotesTheSchemaEverywhere(t *testing.T) {
 			require.NoError(t, err)
 			for _, s := range statements {
 				table := strings.TrimPrefix(s.Name, "ddl-")
-				assert.True(t, strings.HasPrefix(s.SQL, fmt.Sprintf(`CREATE TABLE IF NOT EXISTS "%s"."%s" (`, schema, table)), s.SQL)
-				assert.Equal(t, 1, strings.Count(s.SQL, `"`+schema+`".`), "the schema appears once, quoted, in %s", s.Name)
+				create, ok := CreateTableSQL(s)
+				require.True(t, ok, s.SQL)
+				assert.True(t, strings.HasPrefix(create, fmt.Sprintf(`CREATE TABLE "%s"."%s" (`, schema, table)), create)
+				assert.Equal(t, 1, strings.Count(create, `"`+schema+`".`), "the schema appears once, quoted, in %s", s.Name)
 				assert.NotContains(t, s.SQL, ";")
 			}
 		})

@@ -22,7 +22,11 @@ type LoadConfig struct {
 	// RoleARN is the IAM role COPY uses, attached to the cluster; or RoleARNPlaceholder, bound later.
 	// Required.
 	RoleARN string
-	// VocabularyPrefix is the s3://bucket/prefix holding the Athena vocabulary files. Required.
+	// Load adds the second phase, the COPY of the vocabulary (and of the clinical data set when CDMPrefix
+	// is set): the files must then be in S3. Default false: only the schemas, tables, user and grants,
+	// which need no file, so that a first deployment can create the bucket the files go to.
+	Load bool
+	// VocabularyPrefix is the s3://bucket/prefix holding the Athena vocabulary files. Required with Load.
 	VocabularyPrefix string
 	// VocabularyOptions name and format the vocabulary files. The zero value reads Athena's download.
 	VocabularyOptions CopyOptions
@@ -34,6 +38,9 @@ type LoadConfig struct {
 	CDMTables []string
 	// CDMOptions name and format the clinical files.
 	CDMOptions CopyOptions
+	// Tables is the column list the DDL is generated from. Default: Tables(), the embedded OMOP CDM 5.4
+	// list. The loads are planned against the embedded list whatever this holds.
+	Tables []Table
 }
 
 // vocabularySchema is the schema of the vocabulary tables.
@@ -66,6 +73,11 @@ func (c LoadConfig) validate() error {
 	if c.VocabularySchema != "" {
 		field("VocabularySchema", ValidateSchema(c.VocabularySchema))
 	}
+	for _, s := range []struct{ field, value string }{{"CDMSchema", c.CDMSchema}, {"VocabularySchema", c.VocabularySchema}, {"ResultsSchema", c.ResultsSchema}} {
+		if s.value == SetupSchema {
+			problems = append(problems, fmt.Errorf("%s %q is the schema of this package's procedures: choose another", s.field, s.value))
+		}
+	}
 	if required("ResultsSchema", c.ResultsSchema) {
 		field("ResultsSchema", ValidateSchema(c.ResultsSchema))
 		if c.ResultsSchema == c.CDMSchema || c.ResultsSchema == c.vocabularySchema() {
@@ -78,9 +90,12 @@ func (c LoadConfig) validate() error {
 	if required("RoleARN", c.RoleARN) && c.RoleARN != RoleARNPlaceholder {
 		field("RoleARN", ValidateRoleARN(c.RoleARN))
 	}
-	if required("VocabularyPrefix", c.VocabularyPrefix) {
+	switch {
+	case c.VocabularyPrefix != "":
 		_, err := ParseS3Prefix(c.VocabularyPrefix)
 		field("VocabularyPrefix", err)
+	case c.Load:
+		problems = append(problems, errors.New("VocabularyPrefix is required with Load: say where the vocabulary files are"))
 	}
 	switch {
 	case c.CDMPrefix != "":
@@ -98,38 +113,47 @@ func (c LoadConfig) validate() error {
 // Plan returns every statement that builds the OMOP database, in execution order, each depending only on
 // earlier ones:
 //
-//  1. the CDM schema, and the vocabulary schema when it is another ("schema-<schema>");
-//  2. the 39 tables ("ddl-<table>"): vocabulary tables in the vocabulary schema, the others in the CDM
+//  1. the procedures' schema (SetupSchema), the CDM schema, and the vocabulary schema when it is another
+//     ("schema-<schema>");
+//  2. the procedures every later statement calls (SetupProcedures);
+//  3. the 39 tables ("ddl-<table>"): vocabulary tables in the vocabulary schema, the others in the CDM
 //     schema;
-//  3. the read-only user, its password and its SELECT grants on the CDM and vocabulary schemas, which
+//  4. the read-only user, its password and its SELECT grants on the CDM and vocabulary schemas, which
 //     also wait for the schemas' tables;
-//  4. the results schema and the user's full rights on it;
-//  5. the vocabulary load ("truncate-<table>", "copy-<table>"), each after its table's DDL;
-//  6. the clinical load, when CDMPrefix is set, likewise.
+//  5. the results schema and the user's full rights on it;
+//  6. with Load, the vocabulary load ("procedure-load-<table>", "copy-<table>"), each after its table's
+//     DDL, and the clinical load when CDMPrefix is set, likewise.
 //
-// Every problem in cfg is reported at once.
+// Every statement can run again without changing what it made: schemas and procedures are created or
+// replaced, tables are rebuilt only when their DDL changed, the user is created only when absent, grants
+// are repeated, and a load empties its table in the transaction that copies it. Every problem in cfg is
+// reported at once.
 func Plan(cfg LoadConfig) ([]Statement, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, fmt.Errorf("invalid OMOP load configuration:\n%w", err)
 	}
 	cdmSchema, vocabSchema := cfg.CDMSchema, cfg.vocabularySchema()
 
-	var out []Statement
 	schemas := []string{cdmSchema}
 	if vocabSchema != cdmSchema {
 		schemas = append(schemas, vocabSchema)
 	}
-	for _, s := range schemas {
+	var out []Statement
+	for _, s := range append([]string{SetupSchema}, schemas...) {
 		st, err := CreateSchema(s)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, st)
 	}
+	out = append(out, SetupProcedures()...)
 
-	_, tables, err := tableIndex()
-	if err != nil {
-		return nil, err
+	tables := cfg.Tables
+	if tables == nil {
+		var err error
+		if tables, err = Tables(); err != nil {
+			return nil, err
+		}
 	}
 	ddlBySchema := map[string][]string{}
 	for _, t := range tables {
@@ -165,18 +189,19 @@ func Plan(cfg LoadConfig) ([]Statement, error) {
 	}
 	out = append(out, results...)
 
-	vocab, err := VocabularyCopy(vocabSchema, cfg.VocabularyPrefix, cfg.RoleARN, cfg.VocabularyOptions)
-	if err != nil {
-		return nil, err
-	}
-	out = append(out, vocab...)
-
-	if cfg.CDMPrefix != "" {
-		cdm, err := CDMCopy(cdmSchema, cfg.CDMPrefix, cfg.RoleARN, cfg.CDMTables, cfg.CDMOptions)
+	if cfg.Load {
+		vocab, err := VocabularyCopy(vocabSchema, cfg.VocabularyPrefix, cfg.RoleARN, cfg.VocabularyOptions)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, cdm...)
+		out = append(out, vocab...)
+		if cfg.CDMPrefix != "" {
+			cdm, err := CDMCopy(cdmSchema, cfg.CDMPrefix, cfg.RoleARN, cfg.CDMTables, cfg.CDMOptions)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, cdm...)
+		}
 	}
 
 	if err := Validate(out); err != nil {

@@ -15,6 +15,7 @@ func validConfig() LoadConfig {
 		ResultsSchema:    "results",
 		ReadOnlyUser:     "ohdsi_reader",
 		RoleARN:          testRole,
+		Load:             true,
 		VocabularyPrefix: testPrefix,
 	}
 }
@@ -63,27 +64,31 @@ func TestPlanOrdersEveryStatementAfterWhatItDependsOn(t *testing.T) {
 		}
 	}
 
-	assert.Equal(t, "schema-cdm", statements[0].Name, "the schema comes first")
-	assert.Len(t, statements, 1+39+2+1+3+4+2*10+2*3, "schema, tables, user and password, revoke, grants, results, vocabulary and CDM loads")
+	assert.Equal(t, []string{"schema-sce_setup", "schema-cdm", "procedure-apply-table", "procedure-create-user"},
+		[]string{statements[0].Name, statements[1].Name, statements[2].Name, statements[3].Name}, "the schemas and procedures come first")
+	assert.Len(t, statements, 2+2+39+2+1+3+4+2*10+2*3,
+		"schemas, procedures, tables, user and password, revoke, grants, results, vocabulary and CDM loads")
 
 	tables, err := Tables()
 	require.NoError(t, err)
 	for _, tb := range tables {
 		ddl := "ddl-" + tb.Name
 		assert.Contains(t, byName(t, statements, ddl).DependsOn, "schema-cdm")
+		assert.Contains(t, byName(t, statements, ddl).DependsOn, "procedure-apply-table")
 		assert.Less(t, at[ddl], at["grant-select-cdm-ohdsi_reader"], "SELECT on all tables is granted after %s", ddl)
 		assert.Contains(t, byName(t, statements, "grant-select-cdm-ohdsi_reader").DependsOn, ddl)
 	}
 	for _, table := range append(append([]string{}, VocabularyTables...), cfg.CDMTables...) {
 		load := byName(t, statements, "copy-"+table)
 		assert.Contains(t, load.DependsOn, "ddl-"+table, "copy-%s waits for its DDL", table)
-		assert.Contains(t, load.DependsOn, "truncate-"+table)
+		assert.Contains(t, load.DependsOn, "procedure-load-"+table)
 		assert.Less(t, at["ddl-"+table], at["copy-"+table])
-		assert.Less(t, at["truncate-"+table], at["copy-"+table])
+		assert.Less(t, at["procedure-load-"+table], at["copy-"+table])
 	}
+	assert.Less(t, at["procedure-create-user"], at["user-ohdsi_reader"])
 	assert.Less(t, at["user-ohdsi_reader"], at["password-ohdsi_reader"])
 	assert.Less(t, at["schema-results"], at["grant-all-results-ohdsi_reader"])
-	assert.Less(t, at["copy-drug_strength"], at["truncate-person"], "the vocabulary loads before the clinical data")
+	assert.Less(t, at["copy-drug_strength"], at["procedure-load-person"], "the vocabulary loads before the clinical data")
 }
 
 func TestPlanPutsTheVocabularyInItsOwnSchemaWhenAsked(t *testing.T) {
@@ -92,28 +97,28 @@ func TestPlanPutsTheVocabularyInItsOwnSchemaWhenAsked(t *testing.T) {
 	statements, err := Plan(cfg)
 	require.NoError(t, err)
 	at := positions(t, statements)
-	assert.Equal(t, []string{"schema-cdm", "schema-vocab"}, []string{statements[0].Name, statements[1].Name})
+	assert.Equal(t, []string{"schema-sce_setup", "schema-cdm", "schema-vocab"}, []string{statements[0].Name, statements[1].Name, statements[2].Name})
 
 	for _, s := range statements {
 		table, isDDL := strings.CutPrefix(s.Name, "ddl-")
 		if !isDDL {
 			continue
 		}
-		p, err := parseCreateTable(s.SQL)
+		p, _, err := parseDDLStatement(s)
 		require.NoError(t, err)
 		want := "cdm"
 		if isVocabulary(table) {
 			want = "vocab"
 		}
 		assert.Equal(t, want, p.schema, "table %s", table)
-		assert.Equal(t, []string{"schema-" + want}, s.DependsOn)
+		assert.Equal(t, []string{"schema-" + want, "procedure-apply-table"}, s.DependsOn)
 		grant := byName(t, statements, "grant-select-"+want+"-ohdsi_reader")
 		assert.Contains(t, grant.DependsOn, s.Name, "SELECT in %s waits for %s", want, s.Name)
 		other := map[string]string{"cdm": "vocab", "vocab": "cdm"}[want]
 		assert.NotContains(t, byName(t, statements, "grant-select-"+other+"-ohdsi_reader").DependsOn, s.Name)
 	}
 	for _, table := range VocabularyTables {
-		assert.True(t, strings.HasPrefix(byName(t, statements, "copy-"+table).SQL, `COPY "vocab"."`+table+`"`))
+		assert.True(t, strings.HasPrefix(copySQLOf(t, statements, table), `COPY "vocab"."`+table+`"`))
 	}
 	for _, schema := range []string{"cdm", "vocab"} {
 		_, ok := at["grant-usage-"+schema+"-ohdsi_reader"]
@@ -171,8 +176,11 @@ func TestPlanRefusesBadConfigurationListingEveryProblem(t *testing.T) {
 		want   []string
 	}{
 		{"an empty configuration", func(c *LoadConfig) { *c = LoadConfig{} }, []string{
-			"CDMSchema is required", "ResultsSchema is required", "ReadOnlyUser is required", "RoleARN is required", "VocabularyPrefix is required",
+			"CDMSchema is required", "ResultsSchema is required", "ReadOnlyUser is required", "RoleARN is required",
 		}},
+		{"a load without a vocabulary prefix", func(c *LoadConfig) { c.VocabularyPrefix = "" }, []string{"VocabularyPrefix is required with Load"}},
+		{"the CDM in the procedures' schema", func(c *LoadConfig) { c.CDMSchema = "sce_setup" }, []string{`CDMSchema "sce_setup" is the schema of this package's procedures`}},
+		{"results in the procedures' schema", func(c *LoadConfig) { c.ResultsSchema = "sce_setup" }, []string{`ResultsSchema "sce_setup" is the schema`}},
 		{"a bad CDM schema", func(c *LoadConfig) { c.CDMSchema = "CDM" }, []string{`CDMSchema: schema name "CDM" is invalid`}},
 		{"a bad vocabulary schema", func(c *LoadConfig) { c.VocabularySchema = "pg_vocab" }, []string{`VocabularySchema: schema name "pg_vocab" is reserved`}},
 		{"results in the CDM schema", func(c *LoadConfig) { c.ResultsSchema = "cdm" }, []string{`ResultsSchema "cdm" must differ`}},
@@ -237,9 +245,61 @@ func TestEveryPlannedStatementIsOneCommand(t *testing.T) {
 	statements, err := Plan(cfg)
 	require.NoError(t, err)
 	for _, s := range statements {
-		assert.NotContains(t, s.SQL, ";", "statement %s", s.Name)
+		outside, err := outsideBody(s.SQL)
+		require.NoError(t, err, "statement %s", s.Name)
+		assert.NotContains(t, outside, ";", "statement %s", s.Name)
 		first := strings.Fields(s.SQL)[0]
-		assert.Contains(t, []string{"CREATE", "ALTER", "REVOKE", "GRANT", "TRUNCATE", "COPY"}, first, "statement %s", s.Name)
+		assert.Contains(t, []string{"CREATE", "ALTER", "REVOKE", "GRANT", "CALL"}, first, "statement %s", s.Name)
 		assert.Equal(t, s.Name, strings.ToLower(s.Name))
+		if strings.Contains(s.SQL, ";") {
+			assert.True(t, strings.HasPrefix(s.SQL, `CREATE OR REPLACE PROCEDURE "sce_setup"."sp_`), "only procedures hold semicolons: %s", s.Name)
+		}
+	}
+}
+
+func TestPlanWithoutTheLoadCreatesEverythingButCopiesNothing(t *testing.T) {
+	cfg := validConfig()
+	cfg.Load = false
+	cfg.VocabularyPrefix = ""
+	statements, err := Plan(cfg)
+	require.NoError(t, err)
+	loaded, err := Plan(validConfig())
+	require.NoError(t, err)
+	var names []string
+	for _, s := range statements {
+		names = append(names, s.Name)
+		assert.False(t, s.UsesCopyRole, "statement %s", s.Name)
+		assert.NotContains(t, s.SQL, "COPY ", "statement %s", s.Name)
+	}
+	assert.Len(t, statements, len(loaded)-2*10, "all but the vocabulary's 10 procedures and CALLs")
+	for i, s := range statements {
+		assert.Equal(t, loaded[i], s, "the first phase is the start of the second, statement for statement")
+	}
+	assert.Contains(t, names, "ddl-concept")
+	assert.Contains(t, names, "password-ohdsi_reader")
+}
+
+// TestEveryStatementCanRunAgain: what a statement creates, it creates only when absent or replaces; no
+// bare CREATE USER or CREATE TABLE that fails the second time.
+func TestEveryStatementCanRunAgain(t *testing.T) {
+	cfg := validConfig()
+	cfg.CDMPrefix, cfg.CDMTables = "s3://ohdsi-sample-data/cms-cdm", []string{"person"}
+	statements, err := Plan(cfg)
+	require.NoError(t, err)
+	for _, s := range statements {
+		first := strings.Join(strings.Fields(s.SQL)[:2], " ")
+		switch {
+		case strings.HasPrefix(s.SQL, `CALL "sce_setup"."sp_`):
+			first = "CALL"
+		case strings.HasPrefix(s.SQL, "GRANT "), strings.HasPrefix(s.SQL, "REVOKE "):
+			first = strings.Fields(s.SQL)[0]
+		}
+		switch first {
+		case "CREATE SCHEMA":
+			assert.True(t, strings.HasPrefix(s.SQL, "CREATE SCHEMA IF NOT EXISTS "), s.Name)
+		case "CREATE OR", "CALL", "ALTER USER", "ALTER DEFAULT", "GRANT", "REVOKE":
+		default:
+			t.Errorf("statement %s runs %s, which may fail or duplicate when it runs again", s.Name, first)
+		}
 	}
 }

@@ -56,8 +56,9 @@ func ResultsSchema(schema string, writers ...string) ([]Statement, error) {
 // ReadOnlyUser returns the statements creating the database user the analysis tools (WebAPI, Achilles)
 // connect as, and letting it read the schemas given (the CDM and vocabulary schemas):
 //
-//   - "user-<user>": CREATE USER ... PASSWORD DISABLE. The user cannot log in yet, and no password is in
-//     this SQL, which Pulumi keeps in its state and Redshift in its query history.
+//   - "user-<user>": a CALL of sp_create_user (see SetupProcedures), which runs CREATE USER ... PASSWORD
+//     DISABLE unless the user exists, so that running it again succeeds. The user cannot log in yet, and no
+//     password is in this SQL, which Pulumi keeps in its state and Redshift in its query history.
 //   - "password-<user>": ALTER USER ... PASSWORD '<digest>', a Secret statement holding a placeholder for
 //     the MD5 digest of the password. The component binds it (Statement.Bind) inside an apply on the
 //     password read from Secrets Manager: only the digest reaches the SQL, and the statement is a Pulumi
@@ -68,8 +69,10 @@ func ResultsSchema(schema string, writers ...string) ([]Statement, error) {
 //     there) and "default-select-<schema>-<user>" (tables the administrator creates later). SELECT only:
 //     no INSERT, UPDATE, DELETE or CREATE.
 //
-// The grants depend on "user-<user>" and on "schema-<schema>" (see CreateSchema); Plan also makes them wait
-// for the schema's tables. Full rights on the results schema come from ResultsSchema.
+// "user-<user>" depends on "procedure-create-user"; the grants depend on "user-<user>" and on
+// "schema-<schema>" (see CreateSchema); Plan also makes them wait for the schema's tables. Every statement
+// can run again without harm: GRANT, REVOKE and ALTER of what is already so change nothing. Full rights on
+// the results schema come from ResultsSchema.
 func ReadOnlyUser(user string, schemas ...string) ([]Statement, error) {
 	if err := ValidateUser(user); err != nil {
 		return nil, fmt.Errorf("read-only user: %w", err)
@@ -89,8 +92,9 @@ func ReadOnlyUser(user string, schemas ...string) ([]Statement, error) {
 	}
 	u := quoteIdent(user)
 	create := Statement{
-		Name: userStatementName(user),
-		SQL:  fmt.Sprintf("CREATE USER %s PASSWORD DISABLE", u),
+		Name:      userStatementName(user),
+		SQL:       call("sp_create_user", user),
+		DependsOn: []string{createUserProcedureName},
 	}
 	// Every user may create tables in the public schema by default; revoking that leaves the results
 	// schema as the only place this user writes. The administrator, a superuser, is not affected.

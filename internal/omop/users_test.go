@@ -16,7 +16,7 @@ func TestReadOnlyUserCreatesAUserThatOnlyReads(t *testing.T) {
 	statements, err := ReadOnlyUser("ohdsi_reader", "cdm", "vocab")
 	require.NoError(t, err)
 	want := []Statement{
-		{Name: "user-ohdsi_reader", SQL: `CREATE USER "ohdsi_reader" PASSWORD DISABLE`},
+		{Name: "user-ohdsi_reader", SQL: `CALL "sce_setup"."sp_create_user"('ohdsi_reader')`, DependsOn: []string{"procedure-create-user"}},
 		{Name: "password-ohdsi_reader", SQL: `ALTER USER "ohdsi_reader" PASSWORD '{{password_md5:ohdsi_reader}}'`, DependsOn: []string{"user-ohdsi_reader"}, Secret: true},
 		{Name: "revoke-public-create", SQL: "REVOKE CREATE ON SCHEMA public FROM PUBLIC", DependsOn: []string{"user-ohdsi_reader"}},
 	}
@@ -140,21 +140,25 @@ func TestBindFillsTheRoleARN(t *testing.T) {
 	statements, err := VocabularyCopy("cdm", testPrefix, RoleARNPlaceholder, CopyOptions{})
 	require.NoError(t, err)
 	for _, s := range statements {
+		if !strings.HasPrefix(s.Name, "procedure-load-") {
+			assert.Empty(t, s.Placeholders(), "the CALL of %s names no role", s.Name)
+			continue
+		}
 		assert.Equal(t, []string{RoleARNPlaceholder}, s.Placeholders(), "statement %s waits for the role", s.Name)
 		sql, err := s.Bind(Bindings{RoleARN: testRole})
 		require.NoError(t, err)
 		assert.Contains(t, sql, testRole)
 		assert.NotContains(t, sql, "{{")
 	}
-	bound, err := copyOf(t, statements, "concept").Bind(Bindings{RoleARN: testRole})
+	bound, err := statementOf(t, statements, "procedure-load-concept").Bind(Bindings{RoleARN: testRole})
 	require.NoError(t, err)
 	direct, err := VocabularyCopy("cdm", testPrefix, testRole, CopyOptions{})
 	require.NoError(t, err)
-	assert.Equal(t, copyOf(t, direct, "concept").SQL, bound, "binding later gives the SQL a known ARN gives at once")
+	assert.Equal(t, statementOf(t, direct, "procedure-load-concept").SQL, bound, "binding later gives the SQL a known ARN gives at once")
 
 	_, err = statements[0].Bind(Bindings{})
-	assert.ErrorContains(t, err, `bind statement truncate-concept: role ARN "" is invalid`)
-	_, err = statements[1].Bind(Bindings{RoleARN: "arn:aws:iam::111122223333:user/x"})
+	assert.ErrorContains(t, err, `bind statement procedure-load-concept: role ARN "" is invalid`)
+	_, err = statements[0].Bind(Bindings{RoleARN: "arn:aws:iam::111122223333:user/x"})
 	assert.ErrorContains(t, err, "is invalid")
 }
 

@@ -109,6 +109,20 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	if resource.URN(rec.Parent).QualifiedType() == resource.RootStackType {
 		rec.Parent = ""
 	}
+	// The engine marks the outputs a resource declares secret (AdditionalSecretOutputs, as the providers'
+	// SDKs do for a RandomPassword's result): so does the mock, so that whatever the program builds from
+	// them is a secret here as in a real deployment.
+	if rpc := args.RegisterRPC; rpc != nil {
+		for _, k := range rpc.GetAdditionalSecretOutputs() {
+			key := resource.PropertyKey(k)
+			if v, ok := state[key]; ok && !v.IsSecret() {
+				state[key] = resource.MakeSecret(v)
+			}
+			if _, ok := computed[k]; ok {
+				computed[k] = SecretPlaceholder
+			}
+		}
+	}
 	if len(computed) > 0 {
 		rec.Outputs = computed
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -168,6 +169,34 @@ func TestSecretsNeverAppearInAPlan(t *testing.T) {
 	assert.Equal(t, plan.SecretPlaceholder, p.Outputs["secretOut"])
 	assert.Equal(t, plan.SecretPlaceholder, p.Find("aws:kms/key:Key")[0].Inputs["description"])
 	assert.NotEqual(t, plan.SecretPlaceholder, p.Outputs["keyArn"])
+}
+
+// TestOutputsAProviderDeclaresSecretAreSecretInThePlan: a RandomPassword's result is a secret output
+// (its SDK registers it with AdditionalSecretOutputs), so an input built from it is a secret, as the
+// engine makes it in a real deployment; one built from another output of the same resource is not.
+func TestOutputsAProviderDeclaresSecretAreSecretInThePlan(t *testing.T) {
+	program := func(ctx *pulumi.Context) error {
+		pw, err := random.NewRandomPassword(ctx, "pw", &random.RandomPasswordArgs{Length: pulumi.Int(20)})
+		if err != nil {
+			return err
+		}
+		fromResult := pw.Result.ApplyT(func(r string) string { return "built from " + r }).(pulumi.StringOutput)
+		if _, err := kms.NewKey(ctx, "from-result", &kms.KeyArgs{Description: fromResult}); err != nil {
+			return err
+		}
+		fromID := pw.ID().ApplyT(func(id pulumi.ID) string { return "built from " + string(id) }).(pulumi.StringOutput)
+		_, err = kms.NewKey(ctx, "from-id", &kms.KeyArgs{Description: fromID})
+		return err
+	}
+	p, err := plan.Run(plan.Options{Stack: "s", Config: map[string]string{"aws:region": "us-west-2"}}, program)
+	require.NoError(t, err)
+	byName := map[string]plan.Resource{}
+	for _, r := range p.Resources {
+		byName[r.Name] = r
+	}
+	assert.Equal(t, plan.SecretPlaceholder, byName["from-result"].Inputs["description"])
+	assert.Equal(t, "built from none", byName["from-id"].Inputs["description"])
+	assert.Equal(t, plan.SecretPlaceholder, byName["pw"].Outputs["result"], "the recorded output is hidden too")
 }
 
 func TestUnknownConfigurationKeysAreRefusedBeforeRunning(t *testing.T) {

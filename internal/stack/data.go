@@ -2,6 +2,8 @@ package stack
 
 import (
 	"fmt"
+	"slices"
+	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -27,12 +29,16 @@ type Data struct {
 	Atlas    *components.AtlasHost
 }
 
-// loadConfig describes the OMOP load for a data-in bucket name.
-func loadConfig(cfg *config.Config, bucket string) omop.LoadConfig {
+// loadConfig describes the OMOP database for a data-in bucket name, its DDL generated from tables (nil:
+// the embedded column list).
+func loadConfig(cfg *config.Config, bucket string, tables []omop.Table) omop.LoadConfig {
 	lc := omop.LoadConfig{
 		CDMSchema: cfg.OMOP.Schema, ResultsSchema: cfg.OMOP.ResultsSchema,
 		ReadOnlyUser: ReadOnlyDBUser, RoleARN: omop.RoleARNPlaceholder,
-		VocabularyPrefix: fmt.Sprintf("s3://%s/%s", bucket, cfg.OMOP.VocabularyPrefix),
+		Load:              cfg.OMOP.LoadEnabled,
+		VocabularyPrefix:  fmt.Sprintf("s3://%s/%s", bucket, cfg.OMOP.VocabularyPrefix),
+		VocabularyOptions: omop.CopyOptions{Skip: absentVocabulary(cfg.OMOP.VocabularyTables)},
+		Tables:            tables,
 	}
 	if cfg.OMOP.DataPrefix != "" {
 		lc.CDMPrefix = fmt.Sprintf("s3://%s/%s", bucket, cfg.OMOP.DataPrefix)
@@ -41,39 +47,96 @@ func loadConfig(cfg *config.Config, bucket string) omop.LoadConfig {
 	return lc
 }
 
-// omopStatements plans the OMOP statements. Names and order depend on configuration only; the SQL is
-// planned again at deployment with the real bucket name, then bound to the role ARN and the password.
-func omopStatements(cfg *config.Config) ([]components.SQLStatement, error) {
-	planned, err := omop.Plan(loadConfig(cfg, cfg.PIT+"-data-in-00000000"))
+// absentVocabulary lists the vocabulary tables whose files are not uploaded: those a COPY must skip,
+// since COPY fails on a missing file (source_to_concept_map, which Athena's download does not hold).
+func absentVocabulary(present []string) []string {
+	var out []string
+	for _, t := range omop.VocabularyTables {
+		if !slices.Contains(present, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// placeholderBucket stands for the data-in bucket's name while the plan's names and order are computed.
+func placeholderBucket(cfg *config.Config) string { return cfg.PIT + "-data-in-00000000" }
+
+// bucketPlans plans the OMOP database once per bucket name: every statement's Bind and Fingerprint needs
+// the plan for the real bucket, which exists only in an apply.
+type bucketPlans struct {
+	cfg    *config.Config
+	tables []omop.Table
+	mu     sync.Mutex
+	plans  map[string][]omop.Statement
+}
+
+// plan returns the plan for bucket.
+func (b *bucketPlans) plan(bucket string) ([]omop.Statement, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if p, ok := b.plans[bucket]; ok {
+		return p, nil
+	}
+	p, err := omop.Plan(loadConfig(b.cfg, bucket, b.tables))
+	if err != nil {
+		return nil, fmt.Errorf("plan the OMOP database for bucket %s: %w", bucket, err)
+	}
+	b.plans[bucket] = p
+	return p, nil
+}
+
+// statement returns the statement named name of the plan for bucket.
+func (b *bucketPlans) statement(bucket, name string) ([]omop.Statement, omop.Statement, error) {
+	p, err := b.plan(bucket)
+	if err != nil {
+		return nil, omop.Statement{}, err
+	}
+	for _, s := range p {
+		if s.Name == name {
+			return p, s, nil
+		}
+	}
+	return nil, omop.Statement{}, fmt.Errorf("statement %s is not in the deployment plan", name)
+}
+
+// omopStatements plans the OMOP statements. Names and order depend on configuration only; the SQL and the
+// fingerprints are planned again at deployment with the real bucket name, then bound to the role ARN
+// (and, for the password statement only, to the password or its secret's version).
+func omopStatements(cfg *config.Config, tables []omop.Table) ([]components.SQLStatement, error) {
+	plans := &bucketPlans{cfg: cfg, tables: tables, plans: map[string][]omop.Statement{}}
+	planned, err := plans.plan(placeholderBucket(cfg))
 	if err != nil {
 		return nil, fmt.Errorf("plan the OMOP database: %w", err)
 	}
 	out := make([]components.SQLStatement, len(planned))
 	for i, st := range planned {
 		name := st.Name
-		out[i] = components.SQLStatement{Name: name, DependsOn: st.DependsOn, Secret: st.Secret,
+		out[i] = components.SQLStatement{Name: name, DependsOn: st.DependsOn, Secret: st.Secret, UsesCopyRole: st.UsesCopyRole,
 			Bind: func(v components.BindValues) (string, error) {
-				final, err := omop.Plan(loadConfig(cfg, v.CopyBucket))
+				_, s, err := plans.statement(v.CopyBucket, name)
 				if err != nil {
-					return "", fmt.Errorf("plan the OMOP database for bucket %s: %w", v.CopyBucket, err)
+					return "", err
 				}
-				for _, s := range final {
-					if s.Name == name {
-						return s.Bind(omop.Bindings{RoleARN: v.CopyRoleARN, Password: v.ReadOnlyPassword})
-					}
+				return s.Bind(omop.Bindings{RoleARN: v.CopyRoleARN, Password: v.ReadOnlyPassword})
+			},
+			Fingerprint: func(v components.BindValues) (string, error) {
+				p, _, err := plans.statement(v.CopyBucket, name)
+				if err != nil {
+					return "", err
 				}
-				return "", fmt.Errorf("statement %s is not in the deployment plan", name)
+				return omop.Fingerprint(p, name, omop.Bindings{RoleARN: v.CopyRoleARN, PasswordVersion: v.PasswordVersion})
 			}}
 	}
 	return out, nil
 }
 
 // buildData creates the Redshift cluster with the OMOP CDM and the Atlas host, when omopEnabled.
-func buildData(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs, s *Stack, opts ...pulumi.ResourceOption) (*Data, error) {
+func buildData(ctx *pulumi.Context, cfg *config.Config, dep Deployment, arns components.ARNs, s *Stack, opts ...pulumi.ResourceOption) (*Data, error) {
 	if !cfg.OMOP.Enabled {
 		return nil, nil
 	}
-	statements, err := omopStatements(cfg)
+	statements, err := omopStatements(cfg, dep.OMOPTables)
 	if err != nil {
 		return nil, err
 	}

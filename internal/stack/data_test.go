@@ -8,6 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sce-project/sce/components"
+	"github.com/sce-project/sce/internal/omop"
 	"github.com/sce-project/sce/internal/plan"
 	"github.com/sce-project/sce/internal/stack"
 )
@@ -103,30 +105,208 @@ func TestCopyRoleReadsOnlyTheLoadPrefixes(t *testing.T) {
 	assert.ElementsMatch(t, []string{"omop/synpuf/*", "omop/vocabulary/*"}, list.Condition["StringLike"]["s3:prefix"])
 }
 
+const statementType = "aws:redshiftdata/statement:Statement"
+
+// loadPlan is the second phase: the OMOP stack with the load turned on.
+func loadPlan(t *testing.T, changes map[string]string) *plan.Plan {
+	t.Helper()
+	c := map[string]string{"sce:omopLoadEnabled": "true"}
+	for k, v := range changes {
+		c[k] = v
+	}
+	return omopPlan(t, c)
+}
+
+// statementsByName maps each statement's plan name ("copy-concept") to its resource.
+func statementsByName(t *testing.T, p *plan.Plan) map[string]plan.Resource {
+	t.Helper()
+	out := map[string]plan.Resource{}
+	for _, s := range p.Find(statementType) {
+		name, ok := strings.CutPrefix(s.Name, "study-omop-sql-")
+		require.True(t, ok, "statement resource %s is named after its statement", s.Name)
+		require.NotContains(t, out, name)
+		out[name] = s
+	}
+	return out
+}
+
+// statementNames maps each statement's plan name to the statementName the Data API gets.
+func statementNames(t *testing.T, p *plan.Plan) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for name, s := range statementsByName(t, p) {
+		out[name] = in(s, "statementName")
+	}
+	return out
+}
+
+// replaced lists the statements whose statementName differs between two plans with the same statements.
+func replaced(t *testing.T, before, after map[string]string) []string {
+	t.Helper()
+	require.ElementsMatch(t, keys(before), keys(after), "the same statements in both plans")
+	var out []string
+	for name, v := range before {
+		if after[name] != v {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
 func TestOMOPStatementsRunInOrderWithTheRoleAndNoKeys(t *testing.T) {
-	p := omopPlan(t, nil)
-	statements := p.Find("aws:redshiftdata/statement:Statement")
-	require.NotEmpty(t, statements)
+	p := loadPlan(t, nil)
+	byName := statementsByName(t, p)
+	require.NotEmpty(t, byName)
 	cluster := p.Find("aws:redshift/cluster:Cluster")[0]
 	role := one(t, p, "aws:iam/role:Role", "study-omop-copy-role")
-	byName := map[string]plan.Resource{}
-	for _, s := range statements {
-		byName[in(s, "statementName")] = s
+	for _, s := range byName {
 		assert.Equal(t, cluster.ID, in(s, "clusterIdentifier"))
 		assert.Equal(t, out(cluster, "masterPasswordSecretArn"), in(s, "secretArn"), "the Data API authenticates with the admin secret")
 		sql := in(s, "sql")
 		assert.NotContains(t, strings.ToLower(sql), "aws_access_key_id", "no access keys, unlike the seed")
 		assert.NotContains(t, sql, "{{", "every placeholder is bound")
 	}
+	procedure := in(byName["procedure-load-concept"], "sql")
+	assert.Contains(t, procedure, "IAM_ROLE '"+out(role, "arn")+"'")
+	assert.Contains(t, procedure, "s3://"+bucketOf(t, p, "data-in").ID+"/omop/vocabulary/CONCEPT.csv")
 	copyConcept := byName["copy-concept"]
-	require.NotEmpty(t, copyConcept.URN)
-	assert.Contains(t, in(copyConcept, "sql"), "IAM_ROLE '"+out(role, "arn")+"'")
-	assert.Contains(t, in(copyConcept, "sql"), "s3://"+bucketOf(t, p, "data-in").ID+"/omop/vocabulary/CONCEPT.csv")
+	assert.Equal(t, `CALL "sce_setup"."sp_load_concept"()`, in(copyConcept, "sql"))
 	assert.Contains(t, copyConcept.DependsOn, byName["ddl-concept"].URN, "the load waits for its table")
+	assert.Contains(t, copyConcept.DependsOn, byName["procedure-load-concept"].URN, "and for its procedure")
 	assert.Contains(t, byName["ddl-person"].DependsOn, byName["schema-cdm"].URN)
-	password := byName["password-ohdsi_reader"]
-	assert.Equal(t, plan.SecretPlaceholder, password.Inputs["sql"], "the password digest is stored as a secret")
-	assert.Len(t, p.Find("aws:redshiftdata/statement:Statement"), len(byName), "statement names are unique")
+	assert.Contains(t, byName["ddl-person"].DependsOn, byName["procedure-apply-table"].URN)
+	assert.Contains(t, byName["user-ohdsi_reader"].DependsOn, byName["procedure-create-user"].URN)
+	assert.Equal(t, plan.SecretPlaceholder, byName["password-ohdsi_reader"].Inputs["sql"], "the password digest is stored as a secret")
+}
+
+func TestTheFirstPhaseCopiesNothing(t *testing.T) {
+	p := omopPlan(t, nil)
+	byName := statementsByName(t, p)
+	assert.Contains(t, byName, "ddl-concept", "the tables exist before any file does")
+	assert.Contains(t, byName, "password-ohdsi_reader")
+	for name, s := range byName {
+		assert.NotContains(t, in(s, "sql"), "COPY ", "statement %s", name)
+		assert.False(t, strings.HasPrefix(name, "copy-") || strings.HasPrefix(name, "procedure-load-"), "statement %s", name)
+	}
+	loaded := statementsByName(t, loadPlan(t, nil))
+	assert.Len(t, loaded, len(byName)+2*9, "the second phase adds a procedure and a CALL per uploaded vocabulary file")
+}
+
+// TestTheLoadReadsOnlyTheFilesAthenaShips: Athena's download has no SOURCE_TO_CONCEPT_MAP.csv, and a COPY
+// of a missing file fails; the table is loaded only when the builder lists it.
+func TestTheLoadReadsOnlyTheFilesAthenaShips(t *testing.T) {
+	byName := statementsByName(t, loadPlan(t, nil))
+	assert.NotContains(t, byName, "copy-source_to_concept_map")
+	assert.Contains(t, byName, "ddl-source_to_concept_map", "the table exists, empty")
+	for _, table := range []string{"concept", "vocabulary", "domain", "concept_class", "concept_relationship", "relationship", "concept_synonym", "concept_ancestor", "drug_strength"} {
+		assert.Contains(t, byName, "copy-"+table)
+	}
+	with := statementsByName(t, loadPlan(t, map[string]string{
+		"sce:omopVocabularyTables": `["concept","vocabulary","domain","concept_class","concept_relationship","relationship","concept_synonym","concept_ancestor","source_to_concept_map","drug_strength"]`,
+	}))
+	assert.Contains(t, in(with["procedure-load-source_to_concept_map"], "sql"), "/omop/vocabulary/SOURCE_TO_CONCEPT_MAP.csv'")
+}
+
+// TestStatementsIgnoreWhatTheProviderRewrites: the provider's Read stores DescribeStatement's SQL
+// (IAM_ROLE blanked) and, once the statement expired, empty values; every input forces replacement. So
+// each statement ignores those inputs and is replaced only through statementName, its fingerprint.
+func TestStatementsIgnoreWhatTheProviderRewrites(t *testing.T) {
+	hexDigest := regexp.MustCompile(`^[0-9a-f]{16}$`)
+	for name, s := range statementsByName(t, loadPlan(t, nil)) {
+		assert.ElementsMatch(t, []string{"clusterIdentifier", "parameters", "secretArn", "sql", "workgroupName"}, s.IgnoreChanges, "statement %s", name)
+		assert.Equal(t, []string{"statementName"}, s.ReplaceOnChanges, "statement %s", name)
+		digest, ok := strings.CutPrefix(in(s, "statementName"), name+"-")
+		assert.True(t, ok && hexDigest.MatchString(digest), "statement %s is named %q", name, in(s, "statementName"))
+		assert.NotContains(t, s.IgnoreChanges, "statementName", "the fingerprint must decide")
+	}
+}
+
+// TestPlanningAgainReplacesNoStatement: nothing the database depends on changed, so no statementName does:
+// neither from one run to the next, nor when an unrelated key changes.
+func TestPlanningAgainReplacesNoStatement(t *testing.T) {
+	base := statementNames(t, loadPlan(t, nil))
+	assert.Empty(t, replaced(t, base, statementNames(t, loadPlan(t, nil))), "the same configuration")
+	assert.Empty(t, replaced(t, base, statementNames(t, loadPlan(t, map[string]string{
+		"sce:researchers": `["carol ` + aliceKey + `"]`, "sce:workstationInstanceType": "m5.2xlarge", "sce:scheduleEnabled": "false",
+	}))), "researchers, the workstation and the schedule are not the database's")
+}
+
+func TestChangingOneTablesDDLReplacesOnlyThatTablesStatements(t *testing.T) {
+	tables, err := omop.Tables()
+	require.NoError(t, err)
+	variant := make([]omop.Table, len(tables))
+	copy(variant, tables)
+	for i := range variant {
+		if variant[i].Name == "concept" {
+			variant[i].Columns = append(append([]omop.Column{}, variant[i].Columns...), omop.Column{Name: "concept_note", Type: "varchar(50)", Nullable: true})
+		}
+	}
+	raw := baseConfig()
+	for k, v := range map[string]string{"sce:omopEnabled": "true", "sce:vpcTenancy": "default", "sce:omopLoadEnabled": "true"} {
+		raw[k] = v
+	}
+	before, err := plan.Run(plan.Options{Stack: "test", Config: raw}, stack.Run)
+	require.NoError(t, err)
+	after, err := plan.Run(plan.Options{Stack: "test", Config: raw}, stack.Deployment{OMOPTables: variant}.Run)
+	require.NoError(t, err)
+	assert.ElementsMatch(t, []string{"ddl-concept", "copy-concept"}, replaced(t, statementNames(t, before), statementNames(t, after)),
+		"the table is rebuilt and reloaded; its procedure, the other tables and the grants stay")
+	assert.Contains(t, in(statementsByName(t, after)["ddl-concept"], "sql"), `"concept_note" VARCHAR(50)`)
+}
+
+// TestOnlyThePasswordStatementIsSecret: the mock marks the random password secret, as the engine does, so
+// any statement whose SQL were built from it would show as a secret here.
+func TestOnlyThePasswordStatementIsSecret(t *testing.T) {
+	var secret []string
+	for name, s := range statementsByName(t, loadPlan(t, nil)) {
+		for key, v := range s.Inputs {
+			if v == plan.SecretPlaceholder {
+				secret = append(secret, name+"."+key)
+			}
+		}
+	}
+	assert.Equal(t, []string{"password-ohdsi_reader.sql"}, secret, "one secret input, and not the name that decides replacement")
+}
+
+// TestLoadsWaitForTheCopyRolesPolicyAndItsAssociation: a COPY before the role's policy is attached is
+// refused; the role is associated with the cluster by the cluster's own iamRoles.
+func TestLoadsWaitForTheCopyRolesPolicyAndItsAssociation(t *testing.T) {
+	p := loadPlan(t, nil)
+	cluster := p.Find("aws:redshift/cluster:Cluster")[0]
+	role := one(t, p, "aws:iam/role:Role", "study-omop-copy-role")
+	attachment := one(t, p, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "study-omop-copy-policy-attachment")
+	assert.Equal(t, out(role, "name"), in(attachment, "role"))
+	assert.Contains(t, cluster.Inputs["iamRoles"], out(role, "arn"), "the cluster holds the role association")
+	loads := 0
+	for name, s := range statementsByName(t, p) {
+		if !strings.HasPrefix(name, "copy-") {
+			continue
+		}
+		loads++
+		assert.Contains(t, s.DependsOn, attachment.URN, "%s waits for the role's policy", name)
+		assert.Contains(t, s.DependsOn, cluster.URN, "%s waits for the cluster and its role association", name)
+	}
+	assert.Equal(t, 9, loads)
+}
+
+// TestCopyRoleTrustsOnlyTheClusterAdministrator: the Redshift guide restricts a role to database users
+// with sts:ExternalId (their dbuser ARNs) and documents no aws:SourceAccount for Redshift.
+func TestCopyRoleTrustsOnlyTheClusterAdministrator(t *testing.T) {
+	p := omopPlan(t, nil)
+	trust := policyOf(t, one(t, p, "aws:iam/role:Role", "study-omop-copy-role"), "assumeRolePolicy")
+	require.Len(t, trust.Statement, 1)
+	st := trust.Statement[0]
+	assert.Equal(t, []string{"redshift.amazonaws.com"}, st.Principal.Service)
+	assert.Equal(t, components.Condition{"StringEquals": {"sts:ExternalId": {"arn:aws:redshift:us-west-2:111122223333:dbuser:study-omop/sce_admin"}}}, st.Condition)
+	assert.Equal(t, "sce_admin", in(p.Find("aws:redshift/cluster:Cluster")[0], "masterUsername"), "the user whose statements run the loads")
 }
 
 func TestReadOnlyUserCredentialsLiveInSecretsManager(t *testing.T) {
@@ -250,4 +430,15 @@ func TestWorkstationMayConnectToRedshift(t *testing.T) {
 	assert.Equal(t, rs.ID, in(out, "sourceSecurityGroupId"))
 	assert.Equal(t, "5439", in(out, "fromPort"))
 	assert.Equal(t, "5439", in(out, "toPort"))
+}
+
+func TestTheLoadPhaseHasNoViolations(t *testing.T) {
+	p := loadPlan(t, map[string]string{"sce:omopDataPrefix": "omop/synpuf/"})
+	require.NotNil(t, p.Violations, "the policy ran")
+	assert.Empty(t, p.MandatoryViolations())
+	for _, v := range p.Violations {
+		assert.NotContains(t, v.URN, "omop-copy-role", "the COPY role's trust satisfies every rule: %s", v.Message)
+	}
+	byName := statementsByName(t, p)
+	assert.Contains(t, in(byName["procedure-load-person"], "sql"), "/omop/synpuf/PERSON.csv'", "the clinical data set loads in the same phase")
 }

@@ -40,19 +40,8 @@ type Stack struct {
 	Backup *components.BackupPlan
 }
 
-// Run is the Pulumi program: it loads and validates the configuration before registering any resource,
-// then builds the stack and exports its outputs.
-func Run(ctx *pulumi.Context) error {
-	cfg, err := config.Load(ctx.GetConfig)
-	if err != nil {
-		return err
-	}
-	_, err = Build(ctx, cfg)
-	return err
-}
-
 // Build creates every resource of the stack from a validated configuration.
-func Build(ctx *pulumi.Context, cfg *config.Config) (*Stack, error) {
+func (d Deployment) Build(ctx *pulumi.Context, cfg *config.Config) (*Stack, error) {
 	s := &Stack{Config: cfg}
 	var err error
 	// An explicit provider, handed to every component, so that its defaultTags reach every resource.
@@ -131,7 +120,7 @@ func Build(ctx *pulumi.Context, cfg *config.Config) (*Stack, error) {
 		return nil, err
 	}
 
-	s.Data, err = buildData(ctx, cfg, arns, s, withProvider)
+	s.Data, err = buildData(ctx, cfg, d, arns, s, withProvider)
 	if err != nil {
 		return nil, err
 	}

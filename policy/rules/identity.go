@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -91,7 +92,8 @@ func identityRules() []Rule {
 		{
 			ID: "iam-trust-policy-confused-deputy",
 			Description: "A role that an AWS service may assume limits it with an aws:SourceAccount or aws:SourceArn condition, " +
-				"so that the service cannot be made to act for another account's resources (confused deputy).",
+				"so that the service cannot be made to act for another account's resources (confused deputy); a role Redshift assumes " +
+				"may instead name the database users it serves in sts:ExternalId, the restriction the Redshift guide documents.",
 			Level:   Advisory,
 			HIPAA:   []string{hipaaAccessControl, hipaaAccessManagement, hipaaAccessAuthorize},
 			Sources: Sources{Other: "AWS confused-deputy guidance, SCE design"},
@@ -360,6 +362,14 @@ func checkIAMRolePolicyConflicts(s *Stack) []Finding {
 // role unusable.
 var iamConfusedDeputyExempt = []string{"ec2.amazonaws.com", "lambda.amazonaws.com"}
 
+// iamExternalIDServices are the service principals that pass an identity of their own caller as
+// sts:ExternalId: Redshift passes the ARN of the database user whose COPY or UNLOAD assumes the role
+// (arn:<partition>:redshift:<region>:<account>:dbuser:<cluster>/<user>), and its guide restricts roles with
+// it, naming no aws:SourceAccount or aws:SourceArn (Redshift Management Guide, "Restricting access to IAM
+// roles", authorizing-redshift-service-database-users.html). The ARN holds the account and the cluster,
+// so pinning it is at least as narrow as pinning the source account.
+var iamExternalIDServices = []string{"redshift.amazonaws.com"}
+
 // iamSourceConditionOperators are the operators that pin aws:SourceAccount or aws:SourceArn to values.
 // The IfExists forms are left out: they pass when the key is absent.
 func iamSourceConditionOperators() []string {
@@ -379,8 +389,11 @@ func checkIAMTrustConfusedDeputy(r *Resource) []Finding {
 			len(st.ConditionValues("aws:SourceArn", iamSourceConditionOperators()...)) > 0 {
 			continue
 		}
+		externalID := len(st.ConditionValues("sts:ExternalId", "StringEquals", "StringLike")) > 0
 		for _, service := range st.Principals["Service"] {
-			if iamExemptService(service) {
+			if iamExemptService(service) || (externalID && slices.ContainsFunc(iamExternalIDServices, func(s string) bool {
+				return strings.EqualFold(strings.TrimSpace(service), s)
+			})) {
 				continue
 			}
 			out = append(out, fail("%s lets the service %q assume the role without an aws:SourceAccount or aws:SourceArn condition; "+

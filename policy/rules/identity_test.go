@@ -288,6 +288,18 @@ func TestIAMTrustPolicyConfusedDeputy(t *testing.T) {
 		{name: "a condition on another key does not pin the source", rs: []*Resource{trust(
 			`{"Effect":"Allow","Principal":{"Service":"logs.amazonaws.com"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-123"}}}`)},
 			want: "without an aws:SourceAccount"},
+		{name: "Redshift restricted to a database user by sts:ExternalId is compliant", rs: []*Resource{trust(
+			`{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},"Action":"sts:AssumeRole",` +
+				`"Condition":{"StringEquals":{"sts:ExternalId":["arn:aws:redshift:us-west-2:111122223333:dbuser:study-omop/sce_admin"]}}}`)}},
+		{name: "Redshift without any condition violates", rs: []*Resource{trust(
+			`{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},"Action":"sts:AssumeRole"}`)},
+			want: `lets the service "redshift.amazonaws.com" assume the role without`},
+		{name: "an external id spares only the service that sends one", rs: []*Resource{trust(
+			`{"Effect":"Allow","Principal":{"Service":"logs.amazonaws.com"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"x"}}}`)},
+			want: `lets the service "logs.amazonaws.com" assume the role without`},
+		{name: "an external id under an IfExists operator does not restrict Redshift", rs: []*Resource{trust(
+			`{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},"Action":"sts:AssumeRole","Condition":{"StringEqualsIfExists":{"sts:ExternalId":"x"}}}`)},
+			want: `"redshift.amazonaws.com" assume the role without`},
 		{name: "EC2, which sends no source keys, is exempt", rs: []*Resource{trust(
 			`{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}`)}},
 		{name: "Lambda, which sends no source keys, is exempt", rs: []*Resource{trust(
