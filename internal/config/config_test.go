@@ -306,7 +306,7 @@ func TestLoadRejectsBadInput(t *testing.T) {
 		{"a protect flag that is not a boolean", with(map[string]string{"sce:protect": "on"}), "sce:protect", "on", "true or false"},
 		{"a missing builder key", with(nil, "sce:sshPublicKey"), "sce:sshPublicKey", "", "required"},
 		{"a builder key that is not a key", with(map[string]string{"sce:sshPublicKey": "ssh-ed25519 notbase64"}), "sce:sshPublicKey", "ssh-ed25519 notbase64", "not an OpenSSH public key"},
-		{"a private key instead of a public one", with(map[string]string{"sce:sshPublicKey": "-----BEGIN OPENSSH PRIVATE KEY-----"}), "sce:sshPublicKey", "-----BEGIN OPENSSH PRIVATE KEY-----", "is a private key"},
+		{"a private key instead of a public one, never echoed", with(map[string]string{"sce:sshPublicKey": "-----BEGIN OPENSSH PRIVATE KEY-----b3BlbnNzaC1rZXktdjEAAAAA"}), "sce:sshPublicKey", "[a private key, not shown]", "is a private key"},
 		{"a short RSA key", with(map[string]string{"sce:sshPublicKey": rsa2048Key}), "sce:sshPublicKey", "ssh-rsa", "shorter than 3072 bits"},
 		{"a researcher without a key", with(map[string]string{"sce:researchers": `["alice"]`}), "sce:researchers", "alice", "<login> <ssh public key>"},
 		{"a researcher with an invalid login", with(map[string]string{"sce:researchers": `["Alice ` + aliceKey + `"]`}), "sce:researchers", "Alice", "not a valid login"},

@@ -28,6 +28,9 @@ func CheckSSHPublicKey(s string) string {
 	if strings.Contains(s, "PRIVATE KEY") {
 		return "is a private key: give the public key (the .pub file); a private key must never be in configuration"
 	}
+	if strings.HasPrefix(strings.TrimSpace(s), dsaKeyType+" ") {
+		return dsaRefused
+	}
 	key, _, _, rest, err := ssh.ParseAuthorizedKey([]byte(s))
 	if err != nil {
 		return "is not an OpenSSH public key; accepted: one line such as ssh-ed25519 AAAA... user@example.org"
@@ -36,7 +39,9 @@ func CheckSSHPublicKey(s string) string {
 		return "holds more than one key; accepted: exactly one public key"
 	}
 	switch key.Type() {
-	case ssh.KeyAlgoED25519, ssh.KeyAlgoECDSA256, ssh.KeyAlgoECDSA384, ssh.KeyAlgoECDSA521:
+	// FIDO security keys (ssh-keygen -t ed25519-sk or ecdsa-sk) are the strongest a person can hold: the
+	// private key never leaves the device, and each login needs a touch. OpenSSH 8.2 and later accept them.
+	case ssh.KeyAlgoED25519, ssh.KeyAlgoECDSA256, ssh.KeyAlgoECDSA384, ssh.KeyAlgoECDSA521, ssh.KeyAlgoSKED25519, ssh.KeyAlgoSKECDSA256:
 		return ""
 	case ssh.KeyAlgoRSA:
 		ck, ok := key.(ssh.CryptoPublicKey)
@@ -45,11 +50,28 @@ func CheckSSHPublicKey(s string) string {
 		}
 		rk, ok := ck.CryptoPublicKey().(*rsa.PublicKey)
 		if !ok || rk.N.BitLen() < minRSABits {
-			return fmt.Sprintf("is an RSA key shorter than %d bits; accepted: ed25519, ECDSA, or RSA of %d bits or more", minRSABits, minRSABits)
+			return fmt.Sprintf("is an RSA key shorter than %d bits; accepted: %s", minRSABits, acceptedKeys)
 		}
 		return ""
 	}
-	return fmt.Sprintf("is a %s key; accepted: ed25519, ECDSA, or RSA of %d bits or more", key.Type(), minRSABits)
+	return fmt.Sprintf("is a %s key; accepted: %s", key.Type(), acceptedKeys)
+}
+
+// acceptedKeys says which public keys are accepted.
+var acceptedKeys = fmt.Sprintf("ed25519, ECDSA, a FIDO security key (ed25519-sk, ecdsa-sk), or RSA of %d bits or more", minRSABits)
+
+// dsaKeyType is the type name of a DSA public key (x/crypto no longer parses them).
+const dsaKeyType = "ssh-dss"
+
+// dsaRefused is the answer to a DSA key, recognised by its type before its body is parsed.
+var dsaRefused = "is a DSA key; DSA keys are not accepted (OpenSSH has disabled them since 7.0); accepted: " + acceptedKeys
+
+// shownKey is what an error message may show of a refused key: never any part of a private key.
+func shownKey(s string) string {
+	if strings.Contains(s, "PRIVATE KEY") {
+		return "[a private key, not shown]"
+	}
+	return abbreviateKey(s)
 }
 
 func (r *reader) sshKey() string {
@@ -59,7 +81,7 @@ func (r *reader) sshKey() string {
 		return ""
 	}
 	if msg := CheckSSHPublicKey(v); msg != "" {
-		r.ps.add(key, abbreviateKey(v), "%s", msg)
+		r.ps.add(key, shownKey(v), "%s", msg)
 	}
 	return v
 }
@@ -82,7 +104,7 @@ func (r *reader) researchers() []Researcher {
 		pub = strings.TrimSpace(pub)
 		switch {
 		case !ok || pub == "":
-			r.ps.add(key, abbreviateKey(entry), "is not `<login> <ssh public key>`; accepted: for example alice ssh-ed25519 AAAA... alice@example.org")
+			r.ps.add(key, shownKey(entry), "is not `<login> <ssh public key>`; accepted: for example alice ssh-ed25519 AAAA... alice@example.org")
 			continue
 		case !loginPattern.MatchString(login):
 			r.ps.add(key, login, "is not a valid login; accepted: 1-32 characters of a-z, 0-9, _ and -, starting with a letter")
@@ -95,7 +117,7 @@ func (r *reader) researchers() []Researcher {
 			continue
 		}
 		if msg := CheckSSHPublicKey(pub); msg != "" {
-			r.ps.add(key, login+" "+abbreviateKey(pub), "%s", msg)
+			r.ps.add(key, login+" "+shownKey(pub), "%s", msg)
 			continue
 		}
 		seen[login] = true
