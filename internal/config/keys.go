@@ -134,7 +134,7 @@ func Keys() []Key {
 		{Name: KeyWorkstationInstanceType, Type: TypeString, Default: "m5.xlarge",
 			Description: "EC2 instance type of the private analysis workstation: an m-, c- or r-family type (general purpose, compute or memory). Burstable (t-family) types are refused."},
 		{Name: KeySSHPublicKey, Type: TypeString, Required: true,
-			Description: "The builder's ssh public key (OpenSSH format: ed25519, ECDSA, or RSA of 3072 bits or more) for `ec2-user` on the bastion and the workstation. Only the public key is ever given: no private key is generated into the state."},
+			Description: "The builder's ssh public key (OpenSSH format: ed25519, ECDSA, a FIDO security key such as ed25519-sk, or RSA of 3072 bits or more) for `ec2-user` on the bastion and the workstation. Only the public key is ever given: no private key is generated into the state."},
 		{Name: KeyResearchers, Type: TypeArray, Default: "[]",
 			Description: "One Linux login per researcher, each written `<login> <ssh public key>` (for example `alice ssh-ed25519 AAAA... alice@example.org`). Logins: 1-32 characters of a-z, 0-9, _ and -, starting with a letter, not a system account."},
 		{Name: KeyDataVolumeGB, Type: TypeInteger, Default: "100",
