@@ -1,0 +1,112 @@
+package verify_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sce-project/sce/internal/plan"
+	"github.com/sce-project/sce/internal/stack"
+	"github.com/sce-project/sce/policy/verify"
+)
+
+const pipelineSum = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+// referencePlan plans a committed stack file, changed by changes.
+func referencePlan(t *testing.T, name string, changes map[string]string) *plan.Plan {
+	t.Helper()
+	sf, err := plan.ReadStackFile(filepath.Join("..", "..", "Pulumi."+name+".yaml"))
+	require.NoError(t, err)
+	for k, v := range changes {
+		sf.Config[k] = v
+	}
+	p, err := plan.Run(plan.Options{Stack: name, Config: sf.Config, SecretKeys: sf.SecretKeys}, stack.Run)
+	require.NoError(t, err)
+	return p
+}
+
+var everything = map[string]string{"sce:workersEnabled": "true", "sce:workerPipelineObject": "run",
+	"sce:workerPipelineSha256": pipelineSum, "sce:emrEnabled": "true"}
+
+func flowNamed(t *testing.T, flows []verify.Flow, part string) verify.Flow {
+	t.Helper()
+	for _, f := range flows {
+		if strings.Contains(f.Flow, part) {
+			return f
+		}
+	}
+	require.FailNow(t, "no flow "+part)
+	return verify.Flow{}
+}
+
+func TestEveryAccessFlowOfTheReferenceStacksIsAsDesigned(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		changes map[string]string
+		want    []string
+	}{
+		{"hipaa", nil, []string{"workstation reads a data-in object", "upload ledger purges the original version", "administrator"}},
+		{"omop", nil, []string{"Redshift COPY role locates the bucket"}},
+		{"hipaa", everything, []string{"worker uploads its result in parts"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			flows := verify.Access(referencePlan(t, tc.name, tc.changes).RulesStack())
+			require.Greater(t, len(flows), 10)
+			for _, f := range flows {
+				assert.True(t, f.OK(), "%s: expected %s, got %s: %s", f.Flow, f.Expected, f.Result, f.Why)
+			}
+			for _, w := range tc.want {
+				flowNamed(t, flows, w)
+			}
+		})
+	}
+}
+
+// TestMutationsMakeTheMatchingFlowFail puts back the defects the deployability issues found, one at a
+// time, into the recorded plan, and expects the flow that depends on it to fail.
+func TestMutationsMakeTheMatchingFlowFail(t *testing.T) {
+	cases := []struct {
+		name   string
+		stack  string
+		mutate func(r *plan.Resource)
+		flow   string
+	}{
+		{"the old StringNotEqualsIfExists encryption deny", "hipaa", func(r *plan.Resource) {
+			if r.Type == "aws:s3/bucketPolicy:BucketPolicy" && strings.Contains(r.Name, "-output-") {
+				r.Inputs["policy"] = strings.Replace(r.Inputs["policy"].(string), `"Null":{"s3:x-amz-server-side-encryption":["false"]},"StringNotEquals"`, `"StringNotEqualsIfExists"`, 1)
+			}
+		}, "workstation writes a result into output in parts"},
+		{"the ledger without ListBucket", "hipaa", func(r *plan.Resource) {
+			if r.Type == "aws:iam/policy:Policy" && strings.HasSuffix(r.Name, "-ledger-policy") {
+				r.Inputs["policy"] = strings.Replace(r.Inputs["policy"].(string), `"s3:ListBucket"`, `"s3:ListBucketVersions"`, 1)
+			}
+		}, "upload ledger tells a missing version"},
+		{"the COPY role's GetBucketLocation back under the prefix condition", "omop", func(r *plan.Resource) {
+			if r.Type == "aws:iam/policy:Policy" && strings.HasSuffix(r.Name, "-copy-policy") {
+				p := r.Inputs["policy"].(string)
+				p = strings.Replace(p, `"Action":["s3:GetBucketLocation"]`, `"Action":["s3:GetBucketLocation"],"Condition":{"StringLike":{"s3:prefix":["omop/*"]}}`, 1)
+				r.Inputs["policy"] = p
+			}
+		}, "Redshift COPY role locates the bucket"},
+		{"an endpoint policy without GetObject", "hipaa", func(r *plan.Resource) {
+			if r.Type == "aws:ec2/vpcEndpoint:VpcEndpoint" {
+				r.Inputs["policy"] = strings.Replace(r.Inputs["policy"].(string), `"s3:GetObject",`, ``, 1)
+			}
+		}, "workstation reads a data-in object"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := referencePlan(t, tc.stack, nil)
+			before := flowNamed(t, verify.Access(p.RulesStack()), tc.flow)
+			require.True(t, before.OK(), "the flow holds before the mutation")
+			for i := range p.Resources {
+				tc.mutate(&p.Resources[i])
+			}
+			after := flowNamed(t, verify.Access(p.RulesStack()), tc.flow)
+			assert.False(t, after.OK(), "%s: %s", after.Flow, after.Why)
+		})
+	}
+}

@@ -1,0 +1,174 @@
+// Package verify proves the flows a stack needs and the flows that must stay impossible, from the plan
+// alone: each flow is a request judged as AWS judges it, by internal/iameval over every policy that
+// applies (the caller's identity policies, the resource's policy, the VPC endpoint's policy). It is a pure
+// function over the policy rules' view of a stack, so `sce verify`, `sce plan` and the policy pack report
+// the same findings.
+//
+// The catalogue is derived from the stack: a flow is listed when the resources it involves exist (the
+// workers' flows only with workers, the COPY role's only with Redshift).
+package verify
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/sce-project/sce/internal/iameval"
+	"github.com/sce-project/sce/policy/rules"
+)
+
+// Expectation says whether a flow must be possible.
+type Expectation string
+
+// Expectations and results.
+const (
+	Allowed Expectation = "allowed"
+	Denied  Expectation = "denied"
+)
+
+// Flow is one judged flow: the plan JSON's `flows` entries.
+type Flow struct {
+	// Flow names it: who, what, where ("workstation writes a multipart result into output").
+	Flow string `json:"flow"`
+	// Expected is what the design needs.
+	Expected Expectation `json:"expected"`
+	// Result is what the evaluation found.
+	Result Expectation `json:"result"`
+	// Why is the deciding statement, policy or missing allow.
+	Why string `json:"why"`
+}
+
+// OK reports whether the result is what the design needs.
+func (f Flow) OK() bool { return f.Expected == f.Result }
+
+// Failures returns the flows whose result is not what the design needs.
+func Failures(flows []Flow) []Flow {
+	var out []Flow
+	for _, f := range flows {
+		if !f.OK() {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// model indexes what the access flows need from a stack.
+type model struct {
+	s        *rules.Stack
+	pit      string
+	account  string
+	key      string
+	endpoint string
+	// buckets by purpose: ARN and policy.
+	bucketARN    map[string]string
+	bucketPolicy map[string]*iameval.Document
+	endpointDoc  *iameval.Document
+	problems     []string
+}
+
+func newModel(s *rules.Stack) *model {
+	m := &model{s: s, bucketARN: map[string]string{}, bucketPolicy: map[string]*iameval.Document{}}
+	for _, k := range s.OfType("aws:kms/key:Key") {
+		m.key = str(k.Outputs["arn"])
+		if parts := strings.Split(m.key, ":"); len(parts) > 4 {
+			m.account = parts[4]
+		}
+	}
+	for _, p := range s.OfType("pulumi:providers:aws") {
+		m.pit = str(lookup(p.Props, "defaultTags", "tags", "Project"))
+	}
+	for _, b := range s.OfType("aws:s3/bucketV2:BucketV2") {
+		purpose := str(lookup(b.Props, "tags", "Purpose"))
+		if purpose == "" {
+			continue
+		}
+		m.bucketARN[purpose] = str(b.Outputs["arn"])
+		name := str(b.Outputs["bucket"])
+		for _, bp := range s.OfType("aws:s3/bucketPolicy:BucketPolicy") {
+			if str(bp.Props["bucket"]) == name || str(bp.Props["bucket"]) == b.ID {
+				m.bucketPolicy[purpose] = m.parse(bp, "policy")
+			}
+		}
+	}
+	for _, e := range s.OfType("aws:ec2/vpcEndpoint:VpcEndpoint") {
+		if strings.HasSuffix(str(e.Props["serviceName"]), ".s3") {
+			m.endpoint = e.ID
+			m.endpointDoc = m.parse(e, "policy")
+		}
+	}
+	return m
+}
+
+func (m *model) parse(r *rules.Resource, prop string) *iameval.Document {
+	text := policyText(r.Props[prop])
+	if text == "" {
+		return nil
+	}
+	d, err := iameval.Parse(text)
+	if err != nil {
+		m.problems = append(m.problems, r.Name+": "+err.Error())
+		return nil
+	}
+	return d
+}
+
+// role returns a role of the stack by the logical name's suffix ("-workstation-role"): its ARN and its
+// customer-managed policies. AWS managed policies attached to it are not evaluated (their documents are
+// not in the plan); none of the project's S3 or KMS access rests on them.
+func (m *model) role(suffix string) (string, []*iameval.Document, bool) {
+	for _, r := range m.s.OfType("aws:iam/role:Role") {
+		if !strings.HasSuffix(r.Name, suffix) {
+			continue
+		}
+		arn := str(r.Outputs["arn"])
+		name := r.ID
+		if n := str(r.Props["name"]); n != "" {
+			name = n
+		}
+		var docs []*iameval.Document
+		for _, a := range m.s.OfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+			if str(a.Props["role"]) != name {
+				continue
+			}
+			for _, p := range m.s.OfType("aws:iam/policy:Policy") {
+				if str(p.Outputs["arn"]) == str(a.Props["policyArn"]) || p.ID == str(a.Props["policyArn"]) {
+					if d := m.parse(p, "policy"); d != nil {
+						docs = append(docs, d)
+					}
+				}
+			}
+		}
+		return arn, docs, true
+	}
+	return "", nil, false
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func lookup(v any, path ...string) any {
+	for _, p := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[p]
+	}
+	return v
+}
+
+// policyText returns a policy property as JSON text.
+func policyText(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case map[string]any:
+		b, err := json.Marshal(x)
+		if err != nil {
+			return ""
+		}
+		return string(b)
+	}
+	return ""
+}
