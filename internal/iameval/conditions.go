@@ -6,10 +6,12 @@ import (
 	"strings"
 )
 
-// conditionsHold reports whether every condition of a statement holds for the request context: the
-// operators of one statement are ANDed, and so are the keys of one operator; the values of one key are
-// ORed (IAM User Guide, "IAM JSON policy elements: Condition", "Creating a condition with multiple keys
-// or values", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-logic-multiple-context-keys-or-values.html).
+// conditionsHold reports whether every condition of a statement holds for the request context (IAM
+// User Guide, "Conditions with multiple context keys or values",
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-logic-multiple-context-keys-or-values.html):
+// "the condition operators are evaluated using a logical AND", so are the context keys of one operator;
+// the values of one key "are evaluated using a logical OR", and for "a single negated matching condition
+// operator ... using a logical NOR".
 // vars is the context policy variables resolve from, nil when the document does not support them.
 func conditionsHold(conds map[string]map[string][]string, ctx, vars map[string][]string) (bool, error) {
 	ops := make([]string, 0, len(conds))

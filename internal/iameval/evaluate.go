@@ -37,6 +37,7 @@ const (
 	Denied
 )
 
+// String names the effect.
 func (e Effect) String() string {
 	return [...]string{"not applicable", "allowed", "denied"}[e]
 }
