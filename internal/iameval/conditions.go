@@ -2,18 +2,33 @@ package iameval
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
-// conditionsHold reports whether every condition of a statement holds for the request context: the
-// operators of one statement are ANDed, and so are the keys of one operator; the values of one key are
-// ORed (IAM User Guide, "Creating a condition with multiple keys or values").
-func conditionsHold(conds map[string]map[string][]string, ctx map[string][]string) (bool, error) {
-	for op, keys := range conds {
-		for key, want := range keys {
-			ok, err := holds(op, key, want, ctx)
+// conditionsHold reports whether every condition of a statement holds for the request context (IAM
+// User Guide, "Conditions with multiple context keys or values",
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-logic-multiple-context-keys-or-values.html):
+// "the condition operators are evaluated using a logical AND", so are the context keys of one operator;
+// the values of one key "are evaluated using a logical OR", and for "a single negated matching condition
+// operator ... using a logical NOR".
+// vars is the context policy variables resolve from, nil when the document does not support them.
+func conditionsHold(conds map[string]map[string][]string, ctx, vars map[string][]string) (bool, error) {
+	ops := make([]string, 0, len(conds))
+	for op := range conds {
+		ops = append(ops, op)
+	}
+	sort.Strings(ops)
+	for _, op := range ops {
+		keys := make([]string, 0, len(conds[op]))
+		for k := range conds[op] {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, key := range keys {
+			ok, err := holdsWith(op, key, conds[op][key], ctx, vars)
 			if err != nil {
-				return false, err
+				return false, fmt.Errorf("condition %s %s: %w", op, key, err)
 			}
 			if !ok {
 				return false, nil
@@ -23,40 +38,90 @@ func conditionsHold(conds map[string]map[string][]string, ctx map[string][]strin
 	return true, nil
 }
 
-// holds evaluates one operator on one key. When the request does not carry the key (IAM User Guide,
-// "Condition operators"): an ...IfExists operator holds; Null holds if it asks for "true"; a negated
-// operator (StringNotEquals, ArnNotLike, ...) holds, because no value of the request equals a policy
-// value; every other operator fails.
+// holds evaluates one operator on one key, without policy variables.
 func holds(op, key string, want []string, ctx map[string][]string) (bool, error) {
-	if strings.HasPrefix(op, "ForAnyValue:") || strings.HasPrefix(op, "ForAllValues:") {
-		return false, fmt.Errorf("operator %s: set operators are not supported by this evaluator", op)
+	return holdsWith(op, key, want, ctx, nil)
+}
+
+// holdsWith evaluates one operator on one key (IAM User Guide, "IAM JSON policy elements: Condition
+// operators", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html):
+//
+//   - "If the key that you specify in a policy condition is not present in the request context, the
+//     values do not match and the condition is false. If the policy condition requires that the key is
+//     not matched, such as StringNotLike or ArnNotLike, and the right key is not present, the condition
+//     is true."
+//   - ...IfExists: "If the key is not present, evaluate the condition element as true."
+//   - Null: true means the key is absent, false that it is present.
+//   - ForAnyValue: and ForAllValues: test each value of a multivalued key ("Single-valued vs.
+//     multivalued context keys",
+//     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html):
+//     ForAnyValue holds when at least one request value satisfies the operator, ForAllValues when every
+//     one does; "If the key values in the request resolve to an empty data set ..., a condition operator
+//     modified by ForAllValues returns true, and a condition operator modified by ForAnyValue returns
+//     false" (IAM User Guide, "Creating a condition that tests multiple key values"), an absent key
+//     included; with IfExists an absent key makes either hold. For a negated operator a request value
+//     satisfies it when it matches none of the policy values.
+//   - Without a set operator, a key with several values in the request satisfies a positive operator
+//     when one of them matches one policy value, and a negated operator when none does.
+func holdsWith(op, key string, want []string, ctx, vars map[string][]string) (bool, error) {
+	o, err := parseOperator(op)
+	if err != nil {
+		return false, err
 	}
 	got, present := lookup(ctx, key)
-	if op == "Null" {
+	if o.kind == nullOp {
 		if len(want) != 1 || (want[0] != "true" && want[0] != "false") {
 			return false, fmt.Errorf("operator Null on %s: the value must be true or false", key)
 		}
 		return (want[0] == "true") == !present, nil
 	}
-	base, ifExists := strings.CutSuffix(op, "IfExists")
-	cmp, negated, err := comparator(base)
+	if !o.variables {
+		vars = nil
+	}
+	m, err := o.matcher(want, vars)
 	if err != nil {
 		return false, err
 	}
-	if !present {
-		return ifExists || negated, nil
-	}
-	for _, g := range got {
-		for _, w := range want {
-			if cmp(w, g) {
-				return !negated, nil
+	switch o.set {
+	case forAnyValue, forAllValues:
+		if !present && o.ifExists {
+			return true, nil
+		}
+		if len(got) == 0 {
+			return o.set == forAllValues, nil
+		}
+		for _, g := range got {
+			hit, err := m(g)
+			if err != nil {
+				return false, err
+			}
+			satisfied := hit != o.negated
+			if o.set == forAnyValue && satisfied {
+				return true, nil
+			}
+			if o.set == forAllValues && !satisfied {
+				return false, nil
 			}
 		}
+		return o.set == forAllValues, nil
 	}
-	return negated, nil
+	if !present {
+		return o.ifExists || o.negated, nil
+	}
+	for _, g := range got {
+		hit, err := m(g)
+		if err != nil {
+			return false, err
+		}
+		if hit {
+			return !o.negated, nil
+		}
+	}
+	return o.negated, nil
 }
 
-// lookup finds a context key; key names compare case-insensitively, as IAM does.
+// lookup finds a context key; key names compare case-insensitively, as IAM does ("Key names are
+// case-insensitive", IAM User Guide, "IAM policy elements: Variables and tags").
 func lookup(ctx map[string][]string, key string) ([]string, bool) {
 	if v, ok := ctx[key]; ok {
 		return v, true
@@ -67,25 +132,4 @@ func lookup(ctx map[string][]string, key string) ([]string, bool) {
 		}
 	}
 	return nil, false
-}
-
-// comparator returns the positive comparison of an operator and whether the operator negates it.
-func comparator(op string) (func(want, got string) bool, bool, error) {
-	switch op {
-	case "StringEquals", "ArnEquals":
-		return func(w, g string) bool { return w == g }, false, nil
-	case "StringNotEquals", "ArnNotEquals":
-		return func(w, g string) bool { return w == g }, true, nil
-	case "StringEqualsIgnoreCase":
-		return strings.EqualFold, false, nil
-	case "StringNotEqualsIgnoreCase":
-		return strings.EqualFold, true, nil
-	case "StringLike", "ArnLike":
-		return func(w, g string) bool { return globMatch(w, g) }, false, nil
-	case "StringNotLike", "ArnNotLike":
-		return func(w, g string) bool { return globMatch(w, g) }, true, nil
-	case "Bool":
-		return strings.EqualFold, false, nil
-	}
-	return nil, false, fmt.Errorf("operator %s is not supported by this evaluator", op)
 }

@@ -7,10 +7,14 @@ import (
 
 // Request is one API request as AWS authorises it: who, which action on which resource, and the request
 // context. Context keys absent from the map are absent from the request (a multipart part carries no
-// s3:x-amz-server-side-encryption; a request from outside a VPC endpoint carries no aws:SourceVpce).
+// s3:x-amz-server-side-encryption; a request from outside a VPC endpoint carries no aws:SourceVpce). The
+// keys AWS derives from the principal (aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType,
+// aws:username, aws:PrincipalIsAWSService, aws:PrincipalServiceName) are added when the context lacks
+// them; see DerivedContext.
 type Request struct {
-	// Principal is the caller's ARN as aws:PrincipalArn gives it (a role's ARN for its sessions), or a
-	// service principal ("cloudtrail.amazonaws.com").
+	// Principal is the caller: a role, user or root ARN, a role session
+	// ("arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION", whose aws:PrincipalArn is the role's ARN), a
+	// service principal ("cloudtrail.amazonaws.com"), or "" for an anonymous request.
 	Principal string
 	// Action is the IAM action the request is authorised as ("s3:PutObject" for UploadPart too).
 	Action string
@@ -33,6 +37,7 @@ const (
 	Denied
 )
 
+// String names the effect.
 func (e Effect) String() string {
 	return [...]string{"not applicable", "allowed", "denied"}[e]
 }
@@ -41,77 +46,170 @@ func (e Effect) String() string {
 type Result struct {
 	Effect Effect
 	Sid    string
+	// ByAccount is set when the policy allows the caller only through statements naming its account (an
+	// account id or root ARN): a delegation to the account's identity policies, which must allow the
+	// request too (IAM User Guide, "AWS JSON policy elements: Principal", "AWS account principals").
+	ByAccount bool
 }
 
-// Evaluate applies one document to a request. A resource-based document's statements must name the
-// principal; an identity document's (isResource false) have none.
+// Evaluate applies one document to a request. A resource-based document's statements (bucket, key,
+// queue, topic, secret, endpoint and trust policies; isResource true) must each name a Principal or a
+// NotPrincipal; an identity document's (isResource false) may name neither.
+//
+// It follows the IAM User Guide, "Policy evaluation logic"
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html): a
+// matching Deny decides ("An explicit deny in any of these policies overrides the allow"); otherwise a
+// matching Allow allows; otherwise the policy does not apply.
 func (d *Document) Evaluate(r Request, isResource bool) (Result, error) {
+	c := parseCaller(r.Principal, r.Context)
+	ctx := DerivedContext(r)
 	res := Result{Effect: NotApplicable}
 	for _, st := range d.Statements {
-		match, err := st.matches(r, isResource)
+		match, err := st.matches(r, ctx, c, isResource, d.Version == VariablesVersion)
 		if err != nil {
 			return Result{}, fmt.Errorf("statement %q: %w", st.Sid, err)
 		}
-		if !match {
+		switch {
+		case match == noMatch:
 			continue
-		}
-		if st.Effect == "Deny" {
+		case st.Effect == "Deny":
 			return Result{Effect: Denied, Sid: st.Sid}, nil
-		}
-		if res.Effect == NotApplicable {
+		case res.Effect == NotApplicable:
+			res = Result{Effect: Allowed, Sid: st.Sid, ByAccount: match == accountMatch}
+		case res.ByAccount && match == directMatch:
 			res = Result{Effect: Allowed, Sid: st.Sid}
 		}
 	}
 	return res, nil
 }
 
-func (st Statement) matches(r Request, isResource bool) (bool, error) {
+// matches reports whether (and how) a statement applies to the request: its action, its resource, its
+// principal, then its conditions, so that what cannot be evaluated is refused only for statements that
+// could otherwise apply. For identity policies a match is always direct.
+func (st Statement) matches(r Request, ctx map[string][]string, c caller, isResource, variables bool) (matchKind, error) {
+	if !st.actionMatches(r.Action) {
+		return noMatch, nil
+	}
+	ok, err := st.resourceMatches(r.Resource, ctx, variables)
+	if err != nil || !ok {
+		return noMatch, err
+	}
+	kind := directMatch
 	if isResource {
-		if st.Principal == nil || !st.Principal.matches(r.Principal) {
+		if kind, err = st.principalMatches(c); err != nil || kind == noMatch {
+			return noMatch, err
+		}
+	} else if st.Principal != nil || st.NotPrincipal != nil {
+		return noMatch, fmt.Errorf("an identity-based policy cannot name a Principal or NotPrincipal (IAM User Guide, \"AWS JSON policy elements: Principal\")")
+	}
+	var vars map[string][]string
+	if variables {
+		vars = ctx
+	}
+	holds, err := conditionsHold(st.Conditions, ctx, vars)
+	if err != nil || !holds {
+		return noMatch, err
+	}
+	return kind, nil
+}
+
+// principalMatches applies Principal, or NotPrincipal, which "uses "Effect":"Deny" to deny access to all
+// principals except the principal specified in the NotPrincipal element" (IAM User Guide, "AWS JSON
+// policy elements: NotPrincipal").
+func (st Statement) principalMatches(c caller) (matchKind, error) {
+	switch {
+	case st.Principal != nil:
+		kind, undecided := st.Principal.match(c)
+		if kind == noMatch && undecided && st.Effect == "Deny" {
+			return noMatch, fmt.Errorf("the Deny names a CanonicalUser: the evaluator cannot tell whether it is the account of %s", c.raw)
+		}
+		return kind, nil
+	case st.NotPrincipal != nil:
+		excepted, err := st.NotPrincipal.excepts(c)
+		if err != nil || excepted {
+			return noMatch, err
+		}
+		return directMatch, nil
+	}
+	return noMatch, fmt.Errorf("a resource-based policy statement must name a Principal or a NotPrincipal")
+}
+
+// actionMatches applies Action or NotAction. Action names compare without case and take the * and ?
+// wildcards (IAM User Guide, "IAM JSON policy elements: Action",
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html). "NotAction
+// is an advanced policy element that explicitly matches everything except the specified list of actions"
+// ("IAM JSON policy elements: NotAction",
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html).
+func (st Statement) actionMatches(action string) bool {
+	if len(st.NotActions) > 0 {
+		return !anyMatch(st.NotActions, action, true)
+	}
+	return anyMatch(st.Actions, action, true)
+}
+
+// resourceMatches applies Resource or NotResource: wildcards "within any ARN segment (the parts
+// separated by colons)" and policy variables "only in the resource portion of the ARN" (IAM User Guide,
+// "IAM JSON policy elements: Resource",
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html);
+// "NotResource ... explicitly matches every resource except those specified" ("IAM JSON policy elements:
+// NotResource", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html).
+// A statement with neither (a role trust policy) applies to the resource the policy is attached to.
+func (st Statement) resourceMatches(resource string, ctx map[string][]string, variables bool) (bool, error) {
+	patterns, negated := st.Resources, false
+	if len(st.NotResources) > 0 {
+		patterns, negated = st.NotResources, true
+	}
+	if len(patterns) == 0 {
+		return true, nil
+	}
+	var vars map[string][]string
+	if variables {
+		vars = ctx
+	}
+	for _, p := range patterns {
+		ok, err := resourceMatch(p, resource, vars)
+		if err != nil {
+			return false, fmt.Errorf("resource %s: %w", p, err)
+		}
+		if ok {
+			return !negated, nil
+		}
+	}
+	return negated, nil
+}
+
+// resourceMatch matches one Resource pattern against an ARN segment by segment; policy variables (when
+// vars is not nil) are replaced in the resource segment only. A pattern or value that is not an ARN is
+// matched as a whole.
+func resourceMatch(pattern, value string, vars map[string][]string) (bool, error) {
+	if pattern == "*" {
+		return true, nil
+	}
+	pp, vp := strings.SplitN(pattern, ":", 6), strings.SplitN(value, ":", 6)
+	if len(pp) != 6 || len(vp) != 6 {
+		g, err := compileGlob(pattern, vars)
+		if err != nil {
+			return false, err
+		}
+		return globMatch(g, []rune(value)), nil
+	}
+	for i := range pp {
+		v := vars
+		if i < 5 {
+			if strings.Contains(pp[i], "${") && vars != nil {
+				return false, fmt.Errorf("a policy variable may appear only in the resource part of an ARN (after the fifth colon)")
+			}
+			v = nil
+		}
+		g, err := compileGlob(pp[i], v)
+		if err != nil {
+			return false, err
+		}
+		if !globMatch(g, []rune(vp[i])) {
 			return false, nil
 		}
 	}
-	if !anyMatch(st.Actions, r.Action, true) {
-		return false, nil
-	}
-	if len(st.Resources) > 0 && !anyMatch(st.Resources, r.Resource, false) {
-		return false, nil
-	}
-	return conditionsHold(st.Conditions, r.Context)
-}
-
-func (p *Principal) matches(who string) bool {
-	if p.Anyone {
-		return true
-	}
-	for _, s := range p.Services {
-		if s == who {
-			return true
-		}
-	}
-	for _, a := range p.AWS {
-		if a == who {
-			return true
-		}
-		// An account (its id or root ARN) names every principal of that account.
-		if account, ok := accountOf(a); ok && strings.Contains(who, ":iam::"+account+":") {
-			return true
-		}
-	}
-	return false
-}
-
-func accountOf(principal string) (string, bool) {
-	if len(principal) == 12 && strings.Trim(principal, "0123456789") == "" {
-		return principal, true
-	}
-	if strings.HasPrefix(principal, "arn:") && strings.HasSuffix(principal, ":root") {
-		parts := strings.Split(principal, ":")
-		if len(parts) == 6 {
-			return parts[4], true
-		}
-	}
-	return "", false
+	return true, nil
 }
 
 // anyMatch reports whether value matches one of the patterns (* and ? wildcards); actions compare
@@ -131,36 +229,6 @@ func wildcard(pattern, value string, foldCase bool) bool {
 	if foldCase {
 		pattern, value = strings.ToLower(pattern), strings.ToLower(value)
 	}
-	return globMatch(pattern, value)
-}
-
-func globMatch(p, s string) bool {
-	for len(p) > 0 {
-		switch p[0] {
-		case '*':
-			for len(p) > 0 && p[0] == '*' {
-				p = p[1:]
-			}
-			if p == "" {
-				return true
-			}
-			for i := 0; i <= len(s); i++ {
-				if globMatch(p, s[i:]) {
-					return true
-				}
-			}
-			return false
-		case '?':
-			if s == "" {
-				return false
-			}
-			p, s = p[1:], s[1:]
-		default:
-			if s == "" || p[0] != s[0] {
-				return false
-			}
-			p, s = p[1:], s[1:]
-		}
-	}
-	return s == ""
+	g, _ := compileGlob(pattern, nil)
+	return globMatch(g, []rune(value))
 }

@@ -65,10 +65,12 @@ func TestArnAndBoolOperators(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, tc.holds, got, "%s %s %v", tc.op, tc.key, tc.want)
 	}
-	_, err := holds("NumericLessThan", "s3:max-keys", []string{"10"}, ctx)
+	_, err := holds("NumericLessThanIfExist", "s3:max-keys", []string{"10"}, ctx)
 	assert.ErrorContains(t, err, "not supported", "an operator the evaluator does not know is an error, not a pass")
-	_, err = holds("ForAnyValue:StringEquals", "aws:TagKeys", []string{"x"}, ctx)
+	_, err = holds("ForSomeValues:StringEquals", "aws:TagKeys", []string{"x"}, ctx)
 	assert.ErrorContains(t, err, "not supported")
+	_, err = holds("NullIfExists", "aws:TagKeys", []string{"true"}, ctx)
+	assert.ErrorContains(t, err, "Null takes neither")
 }
 
 func TestWildcards(t *testing.T) {
@@ -130,8 +132,15 @@ func TestAuthorizeCombinesPolicies(t *testing.T) {
 
 func TestParseRefusesWhatItCannotEvaluate(t *testing.T) {
 	for _, doc := range []string{
-		`{"Statement":[{"Effect":"Allow","NotAction":"s3:*","Resource":"*"}]}`,
-		`{"Statement":[{"Effect":"Allow","Principal":{"Federated":"x"},"Action":"s3:*"}]}`,
+		`{"Statement":[{"Effect":"Allow","Principal":{"Other":"x"},"Action":"s3:*","Resource":"*"}]}`,
+		`{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/*"},"Action":"s3:*","Resource":"*"}]}`,
+		`{"Statement":[{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:*","Resource":"*"}]}`,
+		`{"Statement":[{"Effect":"Deny","Principal":"*","NotPrincipal":{"AWS":"111122223333"},"Action":"s3:*","Resource":"*"}]}`,
+		`{"Statement":[{"Effect":"Allow","Action":"s3:*","NotAction":"s3:Get*","Resource":"*"}]}`,
+		`{"Statement":[{"Effect":"Allow","Resource":"*"}]}`,
+		`{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","NotResource":"arn:aws:s3:::b"}]}`,
+		`{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEqualz":{"k":"v"}}}]}`,
+		`{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Unknown":"x"}]}`,
 		`{"Statement":[{"Effect":"Maybe","Action":"s3:*"}]}`,
 		`not json`,
 	} {
@@ -141,4 +150,8 @@ func TestParseRefusesWhatItCannotEvaluate(t *testing.T) {
 	d, err := Parse(`{"Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}`)
 	require.NoError(t, err, "a single statement object is accepted")
 	assert.Len(t, d.Statements, 1)
+	d, err = Parse(`{"Version":"2012-10-17","Id":"x","Statement":[{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com","CanonicalUser":"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`)
+	require.NoError(t, err, "Federated and CanonicalUser principals are parsed")
+	assert.Equal(t, "2012-10-17", d.Version)
+	assert.Equal(t, []string{"cognito-identity.amazonaws.com"}, d.Statements[0].Principal.Federated)
 }
