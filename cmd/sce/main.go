@@ -15,6 +15,7 @@ commands:
              sce init <pit> [--region R] [--cidr C] [--ssh-cidr C ...] [--ssh-key FILE|KEY] [--email E ...] [--dir DIR] [--force]
   plan       plan a stack offline: sce plan --stack NAME [--config FILE] [--format text|json|terraform|dot]
   policy     check a plan or a deployed stack: sce policy check --plan FILE | --state FILE
+  verify     prove the stack's access flows from its plan: sce verify --stack NAME [--config FILE] | --plan FILE [--format text|json|markdown]
   closeout   check and print the end-of-project procedure: sce closeout --stack NAME [--config FILE] [--outputs FILE]
   synthdata  write the seed's synthetic data set: sce synthdata [--out DIR] [--patients N] [--visits N] [--seed N]
   upload     upload files into the data-in bucket, SSE-KMS, PHI-free keys, verified:
@@ -40,6 +41,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runPlan(args[1:], stdout, stderr)
 	case "policy":
 		return runPolicy(args[1:], stdout, stderr)
+	case "verify":
+		return runVerify(args[1:], stdout, stderr)
 	case "closeout":
 		return runCloseout(args[1:], stdout, stderr)
 	case "audit":

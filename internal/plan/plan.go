@@ -3,6 +3,8 @@
 // same recording mock powers the tests.
 package plan
 
+import "github.com/sce-project/sce/policy/verify"
+
 // Project is the Pulumi project name (Pulumi.yaml's `name`).
 const Project = "sce"
 
@@ -22,6 +24,9 @@ type Plan struct {
 	Violations []Violation    `json:"violations"`
 	Exemptions []Exemption    `json:"exemptions"`
 	Cost       Cost           `json:"cost"`
+	// Flows are the access flows the design needs and forbids, each judged over the plan's policies
+	// (policy/verify); a flow whose result is not the expected one is also a violation of flows-as-designed.
+	Flows []verify.Flow `json:"flows"`
 }
 
 // Resource is one registered resource.

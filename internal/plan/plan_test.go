@@ -50,7 +50,13 @@ func TestPlanJSONFollowsTheContract(t *testing.T) {
 			var doc map[string]any
 			require.NoError(t, json.Unmarshal(buf.Bytes(), &doc))
 
-			assert.Equal(t, []string{"cost", "exemptions", "outputs", "project", "resources", "stack", "violations"}, keys(doc))
+			assert.Equal(t, []string{"cost", "exemptions", "flows", "outputs", "project", "resources", "stack", "violations"}, keys(doc))
+			flows, ok := doc["flows"].([]any)
+			require.True(t, ok, "flows is a list")
+			require.NotEmpty(t, flows)
+			for _, f := range flows {
+				assert.ElementsMatch(t, []string{"expected", "flow", "result", "why"}, keys(f.(map[string]any)), "the DESIGN.md keys of a flow")
+			}
 			assert.Equal(t, name, doc["stack"])
 			assert.Equal(t, "sce", doc["project"])
 			assert.IsType(t, []any{}, doc["violations"])

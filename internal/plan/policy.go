@@ -1,7 +1,10 @@
 package plan
 
 import (
+	"fmt"
+
 	"github.com/sce-project/sce/policy/rules"
+	"github.com/sce-project/sce/policy/verify"
 )
 
 // RulesStack converts the plan's resources into the view the policy rules judge: inputs as properties
@@ -62,12 +65,20 @@ func withUnknowns(v any) any {
 	return v
 }
 
+// FlowsPolicy names the violations of flows whose result is not what the design needs.
+const FlowsPolicy = "flows-as-designed"
+
 // ApplyPolicy evaluates every rule over the plan and fills its violations and exemptions.
 func (p *Plan) ApplyPolicy() {
 	rep := rules.Evaluate(p.RulesStack(), rules.All())
 	p.Violations = make([]Violation, 0, len(rep.Violations))
 	for _, v := range rep.Violations {
 		p.Violations = append(p.Violations, Violation{Policy: v.Rule, Level: string(v.Level), Category: string(v.Category), URN: v.URN, Message: v.Message})
+	}
+	p.Flows = verify.Access(p.RulesStack())
+	for _, f := range verify.Failures(p.Flows) {
+		p.Violations = append(p.Violations, Violation{Policy: FlowsPolicy, Level: string(rules.Mandatory), Category: string(rules.CategoryDeployability),
+			Message: fmt.Sprintf("%s: expected %s, found %s: %s", f.Flow, f.Expected, f.Result, f.Why)})
 	}
 	p.Exemptions = make([]Exemption, 0, len(rep.Exemptions))
 	for _, e := range rep.Exemptions {

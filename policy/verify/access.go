@@ -93,9 +93,13 @@ func Access(s *rules.Stack) []Flow {
 	}
 	anyone := caller{name: "an anonymous caller", arn: "anonymous"}
 	out = append(out, m.flow(anyone, "reads a data-in object", Denied, "data-in", []s3Call{{"s3:GetObject", object(dataIn, "cohort/visits.csv"), nil}}))
-	stranger := caller{name: "another role of the account, outside the VPC", arn: fmt.Sprintf("arn:aws:iam::%s:role/not-an-administrator", m.account),
-		identity: []*iameval.Document{assumedAllow}}
-	out = append(out, m.flow(stranger, "reads a data-in object", Denied, "data-in", []s3Call{{"s3:GetObject", object(dataIn, "cohort/visits.csv"), nil}}))
+	if m.endpointRestricted() {
+		// Without the restriction (sce:restrictToVpcEndpoint: false, the builder's explicit choice) any role
+		// of the account whose own policies allow it may read: then there is no such flow to forbid.
+		stranger := caller{name: "another role of the account, outside the VPC", arn: fmt.Sprintf("arn:aws:iam::%s:role/not-an-administrator", m.account),
+			identity: []*iameval.Document{assumedAllow}}
+		out = append(out, m.flow(stranger, "reads a data-in object", Denied, "data-in", []s3Call{{"s3:GetObject", object(dataIn, "cohort/visits.csv"), nil}}))
+	}
 	for _, admin := range m.administrators() {
 		a := caller{name: "administrator " + admin, arn: admin, identity: []*iameval.Document{assumedAllow}}
 		out = append(out,
@@ -104,6 +108,18 @@ func Access(s *rules.Stack) []Flow {
 		)
 	}
 	return out
+}
+
+// endpointRestricted reports whether data-in's policy restricts object access to the VPC endpoint.
+func (m *model) endpointRestricted() bool {
+	if doc := m.bucketPolicy["data-in"]; doc != nil {
+		for _, st := range doc.Statements {
+			if st.Sid == "DenyObjectAccessOutsideTheVPCEndpoint" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // caller finds one of the stack's roles.
@@ -115,8 +131,10 @@ func (m *model) caller(name, suffix string, inVPC bool) (caller, bool) {
 	return caller{name: name, arn: arn, identity: docs, inVPC: inVPC}, true
 }
 
-// administrators are the roles data-in's endpoint restriction excepts, but the stack's own: the ARNs of
-// its ArnNotLike aws:PrincipalArn conditions, without wildcards.
+// administrators are the roles of the stack's account that data-in's object-access endpoint restriction
+// excepts (sce:adminRoleArns), without the ledger's role and without wildcards. Uploaders are excepted by
+// another statement, for uploads only, and a role of another account is granted nothing by the bucket
+// policy (the advisory rule s3-phi-data-path-outside-vpc says so).
 func (m *model) administrators() []string {
 	doc := m.bucketPolicy["data-in"]
 	if doc == nil {
@@ -124,11 +142,11 @@ func (m *model) administrators() []string {
 	}
 	seen := map[string]bool{}
 	for _, st := range doc.Statements {
-		if st.Effect != "Deny" {
+		if st.Effect != "Deny" || st.Sid != "DenyObjectAccessOutsideTheVPCEndpoint" {
 			continue
 		}
 		for _, v := range st.Conditions["ArnNotLike"]["aws:PrincipalArn"] {
-			if !strings.ContainsAny(v, "*?") && !strings.HasSuffix(v, "-upload-ledger") {
+			if !strings.ContainsAny(v, "*?") && !strings.HasSuffix(v, "-upload-ledger") && strings.Contains(v, ":"+m.account+":") {
 				seen[v] = true
 			}
 		}
