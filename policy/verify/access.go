@@ -185,10 +185,9 @@ func (m *model) flow(c caller, what string, expected Expectation, bucket string,
 			why = append(why, fmt.Sprintf("%s %s: %s", call.action, short(call.resource), d.Reason))
 		}
 	}
-	switch {
-	case f.Result == Allowed:
+	if f.Result == Allowed {
 		f.Why = fmt.Sprintf("every request (%d) is allowed by the identity, bucket and endpoint policies", len(calls))
-	default:
+	} else {
 		f.Why = strings.Join(why, "; ")
 	}
 	return f
