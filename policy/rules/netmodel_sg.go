@@ -260,6 +260,9 @@ type NetPeer struct {
 	Groups []*Resource
 	// Block holds every address the peer may use; the zero Prefix when it has none (a prefix list).
 	Block netip.Prefix
+	// Public limits the peer to the public addresses in Block: a host on the internet. A prefix list's
+	// addresses are public too.
+	Public bool
 	// PrefixList is a prefix list's id, and Endpoint the gateway endpoint whose prefix list it is; either
 	// may be empty.
 	PrefixList string
@@ -330,28 +333,37 @@ func (r SGRule) Reaches(p NetPeer) Match3 {
 }
 
 // BlockCovers reports whether an address block of a rule covers a peer's addresses: MatchYes when it
-// holds them all, MatchMaybe when it holds some. A prefix list's addresses are public addresses the plan
-// does not know: only 0.0.0.0/0 holds them all, and a private block (RFC 1918) holds none.
+// holds them all, MatchMaybe when it may hold some (which ones the peer uses is not known before
+// deployment), MatchNo when it holds none. A public peer (an internet block, a prefix list, whose
+// addresses the plan does not know: any public IPv4 address) has none in a private range (RFC 1918,
+// RFC 4193).
 func BlockCovers(b netip.Prefix, p NetPeer) Match3 {
+	block := p.Block
 	if p.IsPrefixList() {
-		switch {
-		case !b.Addr().Is4():
-			return MatchNo
-		case b.Bits() == 0:
-			return MatchYes
-		case b.Addr().IsPrivate() && b.Bits() >= 8:
-			return MatchNo
-		}
-		return MatchMaybe
+		block = netip.PrefixFrom(netip.IPv4Unspecified(), 0)
 	}
-	if !p.Block.IsValid() || b.Addr().Is4() != p.Block.Addr().Is4() {
-		return MatchNo
-	}
+	public := p.Public || p.IsPrefixList()
 	switch {
-	case b.Bits() <= p.Block.Bits() && b.Contains(p.Block.Addr()):
+	case !block.IsValid() || b.Addr().Is4() != block.Addr().Is4():
+		return MatchNo
+	case b.Bits() <= block.Bits() && b.Contains(block.Addr()):
 		return MatchYes
-	case b.Overlaps(p.Block):
+	case public && PrivateBlock(b):
+		return MatchNo
+	case b.Overlaps(block):
 		return MatchMaybe
 	}
 	return MatchNo
+}
+
+// PrivateBlock reports whether a block lies wholly in a private address range: 10.0.0.0/8,
+// 172.16.0.0/12, 192.168.0.0/16 (RFC 1918) or fc00::/7 (RFC 4193).
+func PrivateBlock(b netip.Prefix) bool {
+	for _, r := range []string{"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"} {
+		p := netip.MustParsePrefix(r)
+		if p.Bits() <= b.Bits() && p.Contains(b.Addr()) {
+			return true
+		}
+	}
+	return false
 }
