@@ -24,9 +24,10 @@ type aclPiece struct {
 }
 
 // aclDecide evaluates one network ACL in one direction for traffic exchanged with remote, port by port
-// range ("Network ACL rules": rules are evaluated in ascending number, the first rule that matches the
-// traffic decides, and traffic no rule matches is denied by the final "*" rule). It returns the
-// decisions, sorted by port, or why the answer is unknown.
+// range ("Network ACL rules", nacl-rules.html: rules are evaluated starting with the lowest numbered
+// rule, and as soon as a rule matches traffic it is applied regardless of any higher-numbered rule;
+// "Custom network ACLs", custom-network-acl.html: a packet that matches no other rule is denied by the
+// rule numbered "*"). It returns the decisions, sorted by port, or why the answer is unknown.
 func (n *Network) aclDecide(a networkACL, egress bool, w traffic, remote rules.NetPeer) ([]aclPiece, string) {
 	if a.allowAll {
 		return []aclPiece{{ports: w.ports, allow: true}}, ""

@@ -42,7 +42,9 @@ func EMRNodes(cluster *rules.Resource, role Role) Endpoint {
 }
 
 // Internet returns the endpoint of an address block on the internet ("198.51.100.0/24", "0.0.0.0/0");
-// an address alone is a /32.
+// an address alone is a /32. A block stands for each public address in it: a flow is allowed when it is
+// allowed for every one of them, denied when for none, and unknown when the answer depends on the
+// address (a rule or route that covers part of the block).
 func Internet(block string) (Endpoint, error) {
 	if !strings.Contains(block, "/") {
 		a, err := netip.ParseAddr(block)
@@ -82,6 +84,9 @@ type Flow struct {
 	Protocol string
 	// Port is the destination port of a TCP or UDP flow.
 	Port int64
+	// ClientPorts, when set, is the ephemeral port range the source's client uses; by default 32768-61000
+	// for instances and EMR nodes (Amazon Linux) and 1024-65535 for anything else ("Ephemeral ports").
+	ClientPorts *rules.PortRange
 }
 
 // String renders the flow: "hipaa-bastion-instance -> hipaa-workstation-instance tcp 22".

@@ -61,6 +61,9 @@ func (n *Network) Evaluate(f Flow) Verdict {
 	}
 	var allowed, unknown *Verdict
 	for _, src := range srcs {
+		if f.ClientPorts != nil {
+			src.client = *f.ClientPorts
+		}
 		for _, dst := range dsts {
 			one := n.one(f, src, dst, wants)
 			switch one.Result {
