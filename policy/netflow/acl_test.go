@@ -52,27 +52,39 @@ func fromInternet(t *testing.T, f *fixture, addr, to string, port int64, client 
 func TestNetworkACLsFollowTheGuidesExample(t *testing.T) {
 	runFlows(t, docsExampleACL, []flowCase{
 		{name: "http from anywhere to the web server is admitted by rule 100 and answered by rule 120", want: rules.MatchYes,
-			flow: func(f *fixture) netflow.Flow { return fromInternet(t, f, "198.51.100.7", "bastion", 80, &docsEphemeral) },
+			flow: func(f *fixture) netflow.Flow {
+				return fromInternet(t, f, "198.51.100.7", "bastion", 80, &docsEphemeral)
+			},
 			path: "network ACL public-acl rule 120 admits the return traffic on tcp 32768-65535 (outbound to 198.51.100.7/32)"},
 		{name: "ssh from the allowed block is admitted by rule 120", want: rules.MatchYes,
 			flow: func(f *fixture) netflow.Flow { return fromInternet(t, f, "192.0.2.10", "bastion", 22, &docsEphemeral) }},
 		{name: "ssh from elsewhere matches no rule and rule * denies it", want: rules.MatchNo,
-			flow: func(f *fixture) netflow.Flow { return fromInternet(t, f, "198.51.100.7", "bastion", 22, &docsEphemeral) },
-			why:  "no rule of network ACL public-acl admits inbound tcp 22 from 198.51.100.7/32: the implicit rule * denies it"},
+			flow: func(f *fixture) netflow.Flow {
+				return fromInternet(t, f, "198.51.100.7", "bastion", 22, &docsEphemeral)
+			},
+			why: "no rule of network ACL public-acl admits inbound tcp 22 from 198.51.100.7/32: the implicit rule * denies it"},
 		{name: "a port no rule names (139) is denied", want: rules.MatchNo,
-			flow: func(f *fixture) netflow.Flow { return fromInternet(t, f, "198.51.100.7", "bastion", 139, &docsEphemeral) },
-			why:  "the implicit rule * denies it"},
+			flow: func(f *fixture) netflow.Flow {
+				return fromInternet(t, f, "198.51.100.7", "bastion", 139, &docsEphemeral)
+			},
+			why: "the implicit rule * denies it"},
 		{name: "a client of unknown kind answered on 32768-65535 only loses its other ephemeral ports", want: rules.MatchNo,
 			flow: func(f *fixture) netflow.Flow { return fromInternet(t, f, "198.51.100.7", "bastion", 80, nil) },
 			why: "admits the return traffic on tcp 1024-65535 (outbound to 198.51.100.7/32) only on 32768-65535: " +
 				"the implicit rule * denies 1024-32767"},
 		{name: "a lower-numbered deny rule wins over the allow rule", want: rules.MatchNo,
 			build: func(f *fixture) { f.aclRule("public-acl", "in-90", 90, false, "deny", "6", "198.51.100.0/24", 80, 80) },
-			flow:  func(f *fixture) netflow.Flow { return fromInternet(t, f, "198.51.100.7", "bastion", 80, &docsEphemeral) },
-			why:   "network ACL public-acl rule 90 denies inbound tcp 80 from 198.51.100.7/32"},
+			flow: func(f *fixture) netflow.Flow {
+				return fromInternet(t, f, "198.51.100.7", "bastion", 80, &docsEphemeral)
+			},
+			why: "network ACL public-acl rule 90 denies inbound tcp 80 from 198.51.100.7/32"},
 		{name: "a higher-numbered deny rule comes too late", want: rules.MatchYes,
-			build: func(f *fixture) { f.aclRule("public-acl", "in-150", 150, false, "deny", "6", "198.51.100.0/24", 80, 80) },
-			flow:  func(f *fixture) netflow.Flow { return fromInternet(t, f, "198.51.100.7", "bastion", 80, &docsEphemeral) }},
+			build: func(f *fixture) {
+				f.aclRule("public-acl", "in-150", 150, false, "deny", "6", "198.51.100.0/24", 80, 80)
+			},
+			flow: func(f *fixture) netflow.Flow {
+				return fromInternet(t, f, "198.51.100.7", "bastion", 80, &docsEphemeral)
+			}},
 		{name: "a deny rule for part of the internet makes http from anywhere unknown", want: rules.MatchMaybe,
 			build: func(f *fixture) { f.aclRule("public-acl", "in-90", 90, false, "deny", "6", "198.51.100.0/24", 80, 80) },
 			flow:  func(f *fixture) netflow.Flow { return fromInternet(t, f, "0.0.0.0/0", "bastion", 80, &docsEphemeral) },

@@ -105,15 +105,23 @@ func TestPrefixListRules(t *testing.T) {
 			build: func(f *fixture) { f.sgRule("app-s3", "app-sg", "egress", "tcp", 443, 443, `"prefixListIds":["pl-s3"]`) },
 			path:  "egress rule app-s3 of security group app-sg admits tcp 443 to prefix list pl-s3"},
 		{name: "an egress rule to 0.0.0.0/0 admits it", flow: appToS3, want: rules.MatchYes,
-			build: func(f *fixture) { f.sgRule("app-any", "app-sg", "egress", "tcp", 443, 443, `"cidrBlocks":["0.0.0.0/0"]`) }},
+			build: func(f *fixture) {
+				f.sgRule("app-any", "app-sg", "egress", "tcp", 443, 443, `"cidrBlocks":["0.0.0.0/0"]`)
+			}},
 		{name: "an egress rule to the VPC's block does not", flow: appToS3, want: rules.MatchNo,
-			build: func(f *fixture) { f.sgRule("app-vpc", "app-sg", "egress", "tcp", 443, 443, `"cidrBlocks":["10.0.0.0/16"]`) },
-			why:   "no egress rule of security group app-sg admits tcp 443 to prefix list pl-s3"},
+			build: func(f *fixture) {
+				f.sgRule("app-vpc", "app-sg", "egress", "tcp", 443, 443, `"cidrBlocks":["10.0.0.0/16"]`)
+			},
+			why: "no egress rule of security group app-sg admits tcp 443 to prefix list pl-s3"},
 		{name: "an egress rule to some public block may or may not hold S3's addresses", flow: appToS3, want: rules.MatchMaybe,
-			build: func(f *fixture) { f.sgRule("app-some", "app-sg", "egress", "tcp", 443, 443, `"cidrBlocks":["52.0.0.0/8"]`) },
-			why:   "covers part of prefix list pl-s3"},
+			build: func(f *fixture) {
+				f.sgRule("app-some", "app-sg", "egress", "tcp", 443, 443, `"cidrBlocks":["52.0.0.0/8"]`)
+			},
+			why: "covers part of prefix list pl-s3"},
 		{name: "an egress rule naming another prefix list does not", flow: appToS3, want: rules.MatchNo,
-			build: func(f *fixture) { f.sgRule("app-ddb", "app-sg", "egress", "tcp", 443, 443, `"prefixListIds":["pl-dynamodb"]`) }},
+			build: func(f *fixture) {
+				f.sgRule("app-ddb", "app-sg", "egress", "tcp", 443, 443, `"prefixListIds":["pl-dynamodb"]`)
+			}},
 		{name: "the answers from S3 need the ACL's ephemeral rule", flow: appToS3, want: rules.MatchNo,
 			build: func(f *fixture) {
 				f.sgRule("app-s3", "app-sg", "egress", "tcp", 443, 443, `"prefixListIds":["pl-s3"]`)
