@@ -51,7 +51,7 @@ func TestRoutes(t *testing.T) {
 			why:   "internet gateway igw is not attached to VPC vpc"},
 		{name: "a NAT gateway in a subnet without an internet route reaches nothing", flow: appOut, want: rules.MatchNo,
 			build: func(f *fixture) { f.remove("public-default") },
-			why:   "route table public-rt has no route to 0.0.0.0/0"},
+			why:   "NAT gateway nat sits in subnet public: route table public-rt has no route to 0.0.0.0/0"},
 		{name: "a private NAT gateway cannot reach the internet", flow: appOut, want: rules.MatchNo,
 			build: func(f *fixture) { f.set("nat", `{"subnetId":"public","connectivityType":"private"}`) },
 			why:   "NAT gateway nat is private"},

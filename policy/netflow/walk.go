@@ -193,9 +193,11 @@ func (n *Network) viaNAT(t *trace, src, dst place, wants []traffic, nat *rules.R
 	}
 	natRT := n.routeTableOf(natSubnet)
 	h := n.lookup(natRT, n.vpcOf(natSubnet), dest{block: dst.block, public: true})
-	if !t.step(hopCheck(h)) {
+	if h.result != rules.MatchYes {
+		t.fail(h.result, fmt.Sprintf("NAT gateway %s sits in subnet %s: %s", displayName(nat), natSubnet.Name, h.why))
 		return false
 	}
+	t.v.Path = append(t.v.Path, h.path)
 	if h.route == nil || h.route.Target == nil || h.route.Target.Type != typeIGW || !n.igwAttached(h.route.Target, n.vpcOf(natSubnet)) {
 		t.fail(rules.MatchNo, fmt.Sprintf("NAT gateway %s sits in subnet %s, whose %s routes %s to %s, not to an internet gateway attached to its VPC",
 			displayName(nat), natSubnet.Name, natRT.name(), dst.block, describeHop(h)))
