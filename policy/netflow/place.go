@@ -22,7 +22,7 @@ const (
 	typeDefaultSG        = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
 	typeVPCEndpoint      = "aws:ec2/vpcEndpoint:VpcEndpoint"
 	typeEIP              = "aws:ec2/eip:Eip"
-	typeEIPAssociation   = "aws:ec2/eipAssociation:EipAssociation"
+	typeEIPAssociation   = "aws:ec2/eipAssociation:EipAssociation" //nolint:gosec // a resource type token, not a credential
 	typeRouteTable       = "aws:ec2/routeTable:RouteTable"
 	typeDefaultRouteTbl  = "aws:ec2/defaultRouteTable:DefaultRouteTable"
 	typeRouteTableAssoc  = "aws:ec2/routeTableAssociation:RouteTableAssociation"

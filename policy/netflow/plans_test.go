@@ -87,113 +87,113 @@ func planFlows() []planFlow {
 			},
 			why: "-public-nacl (acl-"},
 		{name: "the internet does not reach the workstation on 22", plans: everyPlan, want: rules.MatchNo,
-			flow: func(e ends, p recordedPlan) netflow.Flow {
+			flow: func(e ends, _ recordedPlan) netflow.Flow {
 				return flowOf(e.internet(anywhere), ws(e), rules.ProtoTCP, 22)
 			},
 			why: "-workstation-instance has no public IPv4 address"},
 		{name: "the bastion reaches the workstation on 22", plans: everyPlan, want: rules.MatchYes,
-			flow: func(e ends, p recordedPlan) netflow.Flow { return flowOf(bastion(e), ws(e), rules.ProtoTCP, 22) }},
+			flow: func(e ends, _ recordedPlan) netflow.Flow { return flowOf(bastion(e), ws(e), rules.ProtoTCP, 22) }},
 		{name: "the workstation reaches the internet on 443 through the NAT gateway", plans: everyPlan, want: rules.MatchYes,
-			flow: func(e ends, p recordedPlan) netflow.Flow {
+			flow: func(e ends, _ recordedPlan) netflow.Flow {
 				return flowOf(ws(e), e.internet(anywhere), rules.ProtoTCP, 443)
 			}},
 		{name: "the workstation reaches S3's prefix list on 443 through the endpoint", plans: everyPlan, want: rules.MatchYes,
-			flow: func(e ends, p recordedPlan) netflow.Flow { return flowOf(ws(e), e.s3(), rules.ProtoTCP, 443) }},
+			flow: func(e ends, _ recordedPlan) netflow.Flow { return flowOf(ws(e), e.s3(), rules.ProtoTCP, 443) }},
 		{name: "the bastion reaches the internet on 443 through the internet gateway", plans: everyPlan, want: rules.MatchYes,
-			flow: func(e ends, p recordedPlan) netflow.Flow {
+			flow: func(e ends, _ recordedPlan) netflow.Flow {
 				return flowOf(bastion(e), e.internet(anywhere), rules.ProtoTCP, 443)
 			}},
 		{name: "the workstation opens no ssh to the internet", plans: everyPlan, want: rules.MatchNo,
-			flow: func(e ends, p recordedPlan) netflow.Flow {
+			flow: func(e ends, _ recordedPlan) netflow.Flow {
 				return flowOf(ws(e), e.internet(anywhere), rules.ProtoTCP, 22)
 			},
 			why: "no egress rule of security group"},
 
 		{name: "the workstation reaches Redshift on 5439", plans: omopOnly, want: rules.MatchYes,
-			flow: func(e ends, p recordedPlan) netflow.Flow { return flowOf(ws(e), e.redshift(), rules.ProtoTCP, 5439) }},
+			flow: func(e ends, _ recordedPlan) netflow.Flow { return flowOf(ws(e), e.redshift(), rules.ProtoTCP, 5439) }},
 		{name: "the Atlas host reaches Redshift on 5439", plans: omopOnly, want: rules.MatchYes,
-			flow: func(e ends, p recordedPlan) netflow.Flow { return flowOf(atlas(e), e.redshift(), rules.ProtoTCP, 5439) }},
+			flow: func(e ends, _ recordedPlan) netflow.Flow { return flowOf(atlas(e), e.redshift(), rules.ProtoTCP, 5439) }},
 		{name: "the Atlas host reaches the internet on 443 through the NAT gateway", plans: omopOnly, want: rules.MatchYes,
-			flow: func(e ends, p recordedPlan) netflow.Flow {
+			flow: func(e ends, _ recordedPlan) netflow.Flow {
 				return flowOf(atlas(e), e.internet(anywhere), rules.ProtoTCP, 443)
 			}},
 		{name: "the Atlas host reaches S3's prefix list on 443", plans: omopOnly, want: rules.MatchYes,
-			flow: func(e ends, p recordedPlan) netflow.Flow { return flowOf(atlas(e), e.s3(), rules.ProtoTCP, 443) }},
+			flow: func(e ends, _ recordedPlan) netflow.Flow { return flowOf(atlas(e), e.s3(), rules.ProtoTCP, 443) }},
 		{name: "Redshift reaches S3's prefix list on 443 (COPY with enhanced VPC routing)", plans: omopOnly, want: rules.MatchYes,
-			flow: func(e ends, p recordedPlan) netflow.Flow { return flowOf(e.redshift(), e.s3(), rules.ProtoTCP, 443) }},
+			flow: func(e ends, _ recordedPlan) netflow.Flow { return flowOf(e.redshift(), e.s3(), rules.ProtoTCP, 443) }},
 		{name: "the bastion reaches the Atlas host on 22 (ssh tunnels)", plans: omopOnly, want: rules.MatchYes,
-			flow: func(e ends, p recordedPlan) netflow.Flow { return flowOf(bastion(e), atlas(e), rules.ProtoTCP, 22) }},
+			flow: func(e ends, _ recordedPlan) netflow.Flow { return flowOf(bastion(e), atlas(e), rules.ProtoTCP, 22) }},
 		{name: "the bastion does not reach Redshift on 5439", plans: omopOnly, want: rules.MatchNo,
-			flow: func(e ends, p recordedPlan) netflow.Flow {
+			flow: func(e ends, _ recordedPlan) netflow.Flow {
 				return flowOf(bastion(e), e.redshift(), rules.ProtoTCP, 5439)
 			},
 			why: "no egress rule of security group omop-bastion-sg"},
 		{name: "the internet does not reach Redshift on 5439", plans: omopOnly, want: rules.MatchNo,
-			flow: func(e ends, p recordedPlan) netflow.Flow {
+			flow: func(e ends, _ recordedPlan) netflow.Flow {
 				return flowOf(e.internet(anywhere), e.redshift(), rules.ProtoTCP, 5439)
 			},
 			why: "omop-omop-cluster has no public IPv4 address"},
 
 		{name: "the workers reach the internet on 443 through the NAT gateway", plans: workersPlan, want: rules.MatchYes,
-			flow: func(e ends, p recordedPlan) netflow.Flow {
+			flow: func(e ends, _ recordedPlan) netflow.Flow {
 				return flowOf(e.workers(), e.internet(anywhere), rules.ProtoTCP, 443)
 			}},
 		{name: "the workers reach S3's prefix list on 443", plans: workersPlan, want: rules.MatchYes,
-			flow: func(e ends, p recordedPlan) netflow.Flow { return flowOf(e.workers(), e.s3(), rules.ProtoTCP, 443) }},
+			flow: func(e ends, _ recordedPlan) netflow.Flow { return flowOf(e.workers(), e.s3(), rules.ProtoTCP, 443) }},
 		{name: "the workstation does not reach the workers on 22", plans: workersPlan, want: rules.MatchNo,
-			flow: func(e ends, p recordedPlan) netflow.Flow { return flowOf(ws(e), e.workers(), rules.ProtoTCP, 22) },
+			flow: func(e ends, _ recordedPlan) netflow.Flow { return flowOf(ws(e), e.workers(), rules.ProtoTCP, 22) },
 			why:  "no egress rule of security group hipaa-workstation-sg"},
 		{name: "the EMR primary node reaches the core nodes on all traffic", plans: workersPlan, want: rules.MatchYes,
-			flow: func(e ends, p recordedPlan) netflow.Flow {
+			flow: func(e ends, _ recordedPlan) netflow.Flow {
 				return flowOf(e.emr(netflow.RolePrimary), e.emr(netflow.RoleCore), rules.ProtoAll, 0)
 			}},
 		{name: "the EMR core nodes reach the primary node and each other on all traffic", plans: workersPlan, want: rules.MatchYes,
-			flow: func(e ends, p recordedPlan) netflow.Flow {
+			flow: func(e ends, _ recordedPlan) netflow.Flow {
 				return flowOf(e.emr(netflow.RoleCore), e.emr(netflow.RolePrimary), rules.ProtoAll, 0)
 			}},
 		{name: "the EMR core nodes reach each other on all traffic", plans: workersPlan, want: rules.MatchYes,
-			flow: func(e ends, p recordedPlan) netflow.Flow {
+			flow: func(e ends, _ recordedPlan) netflow.Flow {
 				return flowOf(e.emr(netflow.RoleCore), e.emr(netflow.RoleCore), rules.ProtoAll, 0)
 			}},
 		{name: "the EMR primary node reaches the service access group on 9443", plans: workersPlan, want: rules.MatchYes,
-			flow: func(e ends, p recordedPlan) netflow.Flow {
+			flow: func(e ends, _ recordedPlan) netflow.Flow {
 				return flowOf(e.emr(netflow.RolePrimary), e.emr(netflow.RoleServiceAccess), rules.ProtoTCP, 9443)
 			}},
 		{name: "the EMR core nodes reach the service access group on 9443", plans: workersPlan, want: rules.MatchYes,
-			flow: func(e ends, p recordedPlan) netflow.Flow {
+			flow: func(e ends, _ recordedPlan) netflow.Flow {
 				return flowOf(e.emr(netflow.RoleCore), e.emr(netflow.RoleServiceAccess), rules.ProtoTCP, 9443)
 			}},
 		{name: "the EMR service access group reaches the primary node on 8443", plans: workersPlan, want: rules.MatchYes,
-			flow: func(e ends, p recordedPlan) netflow.Flow {
+			flow: func(e ends, _ recordedPlan) netflow.Flow {
 				return flowOf(e.emr(netflow.RoleServiceAccess), e.emr(netflow.RolePrimary), rules.ProtoTCP, 8443)
 			}},
 		{name: "the EMR primary node reaches S3's prefix list on 443", plans: workersPlan, want: rules.MatchYes,
-			flow: func(e ends, p recordedPlan) netflow.Flow {
+			flow: func(e ends, _ recordedPlan) netflow.Flow {
 				return flowOf(e.emr(netflow.RolePrimary), e.s3(), rules.ProtoTCP, 443)
 			}},
 		{name: "the EMR core nodes reach the internet on 443 through the NAT gateway", plans: workersPlan, want: rules.MatchYes,
-			flow: func(e ends, p recordedPlan) netflow.Flow {
+			flow: func(e ends, _ recordedPlan) netflow.Flow {
 				return flowOf(e.emr(netflow.RoleCore), e.internet(anywhere), rules.ProtoTCP, 443)
 			}},
 		{name: "the workstation reaches the EMR primary node on 22", plans: workersPlan, want: rules.MatchYes,
-			flow: func(e ends, p recordedPlan) netflow.Flow {
+			flow: func(e ends, _ recordedPlan) netflow.Flow {
 				return flowOf(ws(e), e.emr(netflow.RolePrimary), rules.ProtoTCP, 22)
 			}},
 		{name: "the workstation reaches the EMR primary node's KDC on tcp 88", plans: workersPlan, want: rules.MatchYes,
-			flow: func(e ends, p recordedPlan) netflow.Flow {
+			flow: func(e ends, _ recordedPlan) netflow.Flow {
 				return flowOf(ws(e), e.emr(netflow.RolePrimary), rules.ProtoTCP, 88)
 			}},
 		{name: "the workstation reaches the EMR primary node's KDC on udp 88", plans: workersPlan, want: rules.MatchYes,
-			flow: func(e ends, p recordedPlan) netflow.Flow {
+			flow: func(e ends, _ recordedPlan) netflow.Flow {
 				return flowOf(ws(e), e.emr(netflow.RolePrimary), rules.ProtoUDP, 88)
 			}},
 		{name: "the bastion does not reach the EMR primary node on 22", plans: workersPlan, want: rules.MatchNo,
-			flow: func(e ends, p recordedPlan) netflow.Flow {
+			flow: func(e ends, _ recordedPlan) netflow.Flow {
 				return flowOf(bastion(e), e.emr(netflow.RolePrimary), rules.ProtoTCP, 22)
 			},
 			why: "no ingress rule of security group hipaa-emr-primary-sg"},
 		{name: "the internet does not reach the EMR primary node on 22", plans: workersPlan, want: rules.MatchNo,
-			flow: func(e ends, p recordedPlan) netflow.Flow {
+			flow: func(e ends, _ recordedPlan) netflow.Flow {
 				return flowOf(e.internet(anywhere), e.emr(netflow.RolePrimary), rules.ProtoTCP, 22)
 			},
 			why: "EMR nodes in a private subnet get no public address"},
