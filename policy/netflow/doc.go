@@ -21,7 +21,8 @@
 //     ports. Traffic between two addresses of one subnet crosses no boundary: an ACL filters traffic
 //     entering and leaving its subnet. "Control subnet traffic with network access control lists",
 //     https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html; "Network ACL rules",
-//     https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html; "Ephemeral ports",
+//     https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html; "Custom network ACLs" (the rule
+//     "*"), https://docs.aws.amazon.com/vpc/latest/userguide/custom-network-acl.html; "Ephemeral ports",
 //     https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html; "Default network ACL",
 //     https://docs.aws.amazon.com/vpc/latest/userguide/default-network-acl.html.
 //   - Route tables: the source subnet's table (its association, else the VPC's main table), the local
@@ -43,5 +44,10 @@
 //     cluster starts: Amazon EMR Management Guide, "Working with Amazon EMR-managed security groups",
 //     https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-man-sec-groups.html.
 //
-// What it does not model is listed on Network.
+// An address block on the internet stands for each public address in it: a flow is allowed when it is
+// allowed for all of them, denied when for none, and unknown when a rule or route covers part of the
+// block. A resource whose addresses are not in the plan stands for its subnet's block. Answers may be
+// dropped on at most ReturnPortTolerance of the client's ephemeral ports (the SCE's ACLs leave out 3389)
+// before a flow counts as denied; the verdict names those ports. What the evaluator does not model is
+// listed on Network.
 package netflow

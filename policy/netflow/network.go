@@ -15,8 +15,10 @@ import (
 // security group the stack does not manage; the rules AWS adds to EMR-managed groups in public subnets
 // for its own address ranges; connection tracking limits, quotas, DNS, the instance metadata service
 // and Time Sync (which no group or ACL filters); endpoint, bucket, key and IAM policies (the IAM
-// evaluator's); and anything outside the plan. Instances and EMR nodes are taken to be Linux clients
-// (ephemeral ports 32768-61000); other clients use 1024-65535.
+// evaluator's); and anything outside the plan (AWS's own address ranges, quotas, tenancy). Instances and
+// EMR nodes are taken to be Linux clients (ephemeral ports 32768-61000) and other clients to use
+// 1024-65535, unless a flow says otherwise (Flow.ClientPorts); EMR nodes in a subnet that routes to an
+// internet gateway are taken to have public addresses.
 type Network struct {
 	s      *rules.Stack
 	sg     []rules.SGRule

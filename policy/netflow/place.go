@@ -113,14 +113,13 @@ func (n *Network) places(e Endpoint) ([]place, rules.Match3, string) {
 }
 
 // inSubnets places a resource in each of its subnets.
-func (n *Network) inSubnets(name string, r *rules.Resource, subnets []*rules.Resource, groups []*rules.Resource, client rules.PortRange) ([]place, rules.Match3, string) {
-	var out []place
+func (n *Network) inSubnets(name string, r *rules.Resource, subnets []*rules.Resource, groups []*rules.Resource, client rules.PortRange) []place {
+	out := make([]place, 0, len(subnets))
 	for _, sn := range subnets {
-		vpc := n.vpcOf(sn)
 		block, _ := prefixAt(sn, "cidrBlock")
-		out = append(out, place{name: name, res: r, vpc: vpc, subnet: sn, block: block, groups: groups, client: client})
+		out = append(out, place{name: name, res: r, vpc: n.vpcOf(sn), subnet: sn, block: block, groups: groups, client: client})
 	}
-	return out, rules.MatchYes, ""
+	return out
 }
 
 // refsOrUnknown resolves a reference; when it resolves to nothing it says why, as unknown until
@@ -149,14 +148,14 @@ func (n *Network) placeInstance(r *rules.Resource) ([]place, rules.Match3, strin
 	if m != rules.MatchYes {
 		return nil, m, why
 	}
-	out, m, why := n.inSubnets(r.Name, r, subnets, groups, linuxEphemeral)
+	out := n.inSubnets(r.Name, r, subnets, groups, linuxEphemeral)
 	for i := range out {
 		if a, ok := prefixAt(r, "privateIp"); ok {
 			out[i].block = a
 		}
 		out[i].public, out[i].publicWhy = n.instancePublic(r, out[i].subnet)
 	}
-	return out, m, why
+	return out, rules.MatchYes, ""
 }
 
 // groupsAt returns the security groups a list of ids names; a resource that names none gets the VPC's
@@ -196,7 +195,7 @@ func (n *Network) placeLaunchTemplate(r *rules.Resource) ([]place, rules.Match3,
 	if nics, ok := r.Props["networkInterfaces"].([]any); ok {
 		for _, nic := range nics {
 			m, _ := nic.(map[string]any)
-			if idx, _ := m["deviceIndex"].(float64); idx != 0 {
+			if idx, ok := intOf(m["deviceIndex"]); ok && idx != 0 {
 				continue // the primary interface decides where the instance sits
 			}
 			groupIDs = append(groupIDs, stringsOf(m["securityGroups"])...)
@@ -208,8 +207,13 @@ func (n *Network) placeLaunchTemplate(r *rules.Resource) ([]place, rules.Match3,
 	}
 	groupIDs = append(groupIDs, stringsOf(r.Props["vpcSecurityGroupIds"])...)
 	groups, missing := n.named(groupIDs, typeSG, typeDefaultSG)
-	if len(missing) > 0 || len(groups) == 0 {
-		return nil, rules.MatchMaybe, fmt.Sprintf("launch template %s names no security group of the stack (%s)", r.Name, strings.Join(missing, ", "))
+	switch {
+	case len(missing) > 0:
+		return nil, rules.MatchMaybe, fmt.Sprintf("launch template %s names security groups %s, which the stack does not hold: their rules are unknown",
+			r.Name, strings.Join(missing, ", "))
+	case len(groups) == 0:
+		return nil, rules.MatchMaybe, fmt.Sprintf("launch template %s names no security group, so its instances get their VPC's default security group, "+
+			"whose rules the evaluator does not model", r.Name)
 	}
 	subnets, _ := n.named(subnetIDs, typeSubnet)
 	if len(subnets) == 0 {
@@ -224,14 +228,14 @@ func (n *Network) placeLaunchTemplate(r *rules.Resource) ([]place, rules.Match3,
 	if len(subnets) == 0 {
 		return nil, rules.MatchNo, fmt.Sprintf("launch template %s names no subnet, and no auto scaling group of the stack that uses it does", r.Name)
 	}
-	out, m, why := n.inSubnets("instances of "+r.Name, r, subnets, groups, linuxEphemeral)
+	out := n.inSubnets("instances of "+r.Name, r, subnets, groups, linuxEphemeral)
 	for i := range out {
 		out[i].public, out[i].publicWhy = public, "associatePublicIpAddress of its primary network interface"
 		if public == rules.MatchNo {
 			out[i].publicWhy = "its network interface asks for no public address"
 		}
 	}
-	return out, m, why
+	return out, rules.MatchYes, ""
 }
 
 // usesTemplate reports whether an auto scaling group launches from a template: launchTemplate, or the
@@ -240,9 +244,10 @@ func (n *Network) usesTemplate(g, tmpl *rules.Resource) bool {
 	for _, path := range []string{"launchTemplate.id", "launchTemplate.name",
 		"mixedInstancesPolicy.launchTemplate.launchTemplateSpecification.launchTemplateId",
 		"mixedInstancesPolicy.launchTemplate.launchTemplateSpecification.launchTemplateName"} {
-		if v, ok := g.Get(path); ok {
-			for _, id := range stringsOf(v) {
-				if len(n.s.Named(id, typeLaunchTemplate)) > 0 && n.s.Named(id, typeLaunchTemplate)[0].URN == tmpl.URN {
+		v, _ := g.Get(path)
+		for _, id := range stringsOf(v) {
+			for _, t := range n.s.Named(id, typeLaunchTemplate) {
+				if t.URN == tmpl.URN {
 					return true
 				}
 			}
@@ -269,14 +274,14 @@ func (n *Network) placeRedshift(r *rules.Resource) ([]place, rules.Match3, strin
 	if m != rules.MatchYes {
 		return nil, m, why
 	}
-	out, m, why := n.inSubnets(r.Name, r, subnets, groups, anyEphemeral)
+	out := n.inSubnets(r.Name, r, subnets, groups, anyEphemeral)
 	for i := range out {
 		out[i].public, out[i].publicWhy = rules.MatchNo, "publiclyAccessible is not true"
 		if b, _ := asBool(r.Props["publiclyAccessible"]); b {
 			out[i].public, out[i].publicWhy = rules.MatchYes, "publiclyAccessible"
 		}
 	}
-	return out, m, why
+	return out, rules.MatchYes, ""
 }
 
 // emrGroupKeys are the ec2Attributes of an EMR cluster that name each role's managed and additional
@@ -300,9 +305,9 @@ func (n *Network) placeEMR(r *rules.Resource, role Role) ([]place, rules.Match3,
 	}
 	attrs, _ := r.Props["ec2Attributes"].(map[string]any)
 	ids := stringsOf(attrs[managed])
-	if additional != "" {
-		for _, id := range strings.Split(fmt.Sprint(attrs[additional]), ",") {
-			if id = strings.TrimSpace(id); id != "" && id != "<nil>" {
+	if list, ok := attrs[additional].(string); ok && additional != "" {
+		for _, id := range strings.Split(list, ",") { // a comma-separated list, as the provider takes it
+			if id = strings.TrimSpace(id); id != "" {
 				ids = append(ids, id)
 			}
 		}
@@ -315,7 +320,7 @@ func (n *Network) placeEMR(r *rules.Resource, role Role) ([]place, rules.Match3,
 	if len(subnets) == 0 {
 		return nil, rules.MatchNo, fmt.Sprintf("ec2Attributes of %s name no subnet of the stack", r.Name)
 	}
-	out, m, why := n.inSubnets(fmt.Sprintf("the %s nodes of %s", role, r.Name), r, subnets, groups, linuxEphemeral)
+	out := n.inSubnets(fmt.Sprintf("the %s nodes of %s", role, r.Name), r, subnets, groups, linuxEphemeral)
 	for i := range out {
 		// EMR gives its nodes public addresses in a subnet that routes to an internet gateway.
 		out[i].public, out[i].publicWhy = rules.MatchNo, "EMR nodes in a private subnet get no public address"
@@ -323,7 +328,7 @@ func (n *Network) placeEMR(r *rules.Resource, role Role) ([]place, rules.Match3,
 			out[i].public, out[i].publicWhy = rules.MatchYes, "EMR nodes in a public subnet get public addresses"
 		}
 	}
-	return out, m, why
+	return out, rules.MatchYes, ""
 }
 
 // prefixAt parses a block or an address (as a /32 or /128) held at a property.
@@ -359,6 +364,19 @@ func stringsOf(v any) []string {
 		return out
 	}
 	return nil
+}
+
+// intOf reads an integral number as JSON or the mock gives it.
+func intOf(v any) (int64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return int64(x), x == float64(int64(x))
+	case int64:
+		return x, true
+	case int:
+		return int64(x), true
+	}
+	return 0, false
 }
 
 // asBool reads a boolean, also in the string form launch templates use ("true").
