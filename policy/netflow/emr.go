@@ -47,9 +47,9 @@ func emrManagedRules(s *rules.Stack) []rules.SGRule {
 		}
 		for _, target := range []*rules.Resource{primary, core} {
 			for _, source := range []*rules.Resource{primary, core} {
-				add(target, source, rules.ProtoTCP, rules.AllPorts, "all TCP")
-				add(target, source, rules.ProtoUDP, rules.AllPorts, "all UDP")
-				add(target, source, rules.ProtoICMP, rules.AllPorts, "all ICMP")
+				add(target, source, rules.ProtoTCP, rules.AllPorts(), "all TCP")
+				add(target, source, rules.ProtoUDP, rules.AllPorts(), "all UDP")
+				add(target, source, rules.ProtoICMP, rules.AllPorts(), "all ICMP")
 			}
 			if service != nil {
 				add(target, service, rules.ProtoTCP, rules.PortRange{From: 8443, To: 8443}, "TCP 8443")

@@ -169,14 +169,14 @@ func (w traffic) String() string {
 func wanted(f Flow) ([]traffic, error) {
 	switch f.Protocol {
 	case rules.ProtoTCP, rules.ProtoUDP:
-		if f.Port < 0 || f.Port > rules.AllPorts.To {
+		if f.Port < 0 || f.Port > rules.AllPorts().To {
 			return nil, fmt.Errorf("port %d is not a port", f.Port)
 		}
 		return []traffic{{proto: f.Protocol, ports: rules.PortRange{From: f.Port, To: f.Port}}}, nil
 	case rules.ProtoICMP:
-		return []traffic{{proto: rules.ProtoICMP, ports: rules.AllPorts}}, nil
+		return []traffic{{proto: rules.ProtoICMP, ports: rules.AllPorts()}}, nil
 	case rules.ProtoAll:
-		return []traffic{{rules.ProtoTCP, rules.AllPorts}, {rules.ProtoUDP, rules.AllPorts}, {rules.ProtoICMP, rules.AllPorts}}, nil
+		return []traffic{{rules.ProtoTCP, rules.AllPorts()}, {rules.ProtoUDP, rules.AllPorts()}, {rules.ProtoICMP, rules.AllPorts()}}, nil
 	}
 	return nil, fmt.Errorf("protocol %q is not tcp, udp, icmp or all", f.Protocol)
 }

@@ -10,39 +10,37 @@ import (
 
 // Resource types the evaluator places or follows.
 const (
-	typeVPC              = "aws:ec2/vpc:Vpc"
-	typeSubnet           = "aws:ec2/subnet:Subnet"
-	typeInstance         = "aws:ec2/instance:Instance"
-	typeLaunchTemplate   = "aws:ec2/launchTemplate:LaunchTemplate"
-	typeAutoScaling      = "aws:autoscaling/group:Group"
-	typeRedshift         = "aws:redshift/cluster:Cluster"
-	typeRedshiftSubnets  = "aws:redshift/subnetGroup:SubnetGroup"
-	typeEMR              = "aws:emr/cluster:Cluster"
-	typeSG               = "aws:ec2/securityGroup:SecurityGroup"
-	typeDefaultSG        = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
-	typeVPCEndpoint      = "aws:ec2/vpcEndpoint:VpcEndpoint"
-	typeEIP              = "aws:ec2/eip:Eip"
-	typeEIPAssociation   = "aws:ec2/eipAssociation:EipAssociation" //nolint:gosec // a resource type token, not a credential
-	typeRouteTable       = "aws:ec2/routeTable:RouteTable"
-	typeDefaultRouteTbl  = "aws:ec2/defaultRouteTable:DefaultRouteTable"
-	typeRouteTableAssoc  = "aws:ec2/routeTableAssociation:RouteTableAssociation"
-	typeMainRouteAssoc   = "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation"
-	typeNACL             = "aws:ec2/networkAcl:NetworkAcl"
-	typeDefaultNACL      = "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"
-	typeNACLAssociation  = "aws:ec2/networkAclAssociation:NetworkAclAssociation"
-	typeIGW              = "aws:ec2/internetGateway:InternetGateway"
-	typeIGWAttachment    = "aws:ec2/internetGatewayAttachment:InternetGatewayAttachment"
-	typeNATGateway       = "aws:ec2/natGateway:NatGateway"
-	typeNetworkInterface = "aws:ec2/networkInterface:NetworkInterface"
+	typeVPC             = "aws:ec2/vpc:Vpc"
+	typeSubnet          = "aws:ec2/subnet:Subnet"
+	typeInstance        = "aws:ec2/instance:Instance"
+	typeLaunchTemplate  = "aws:ec2/launchTemplate:LaunchTemplate"
+	typeAutoScaling     = "aws:autoscaling/group:Group"
+	typeRedshift        = "aws:redshift/cluster:Cluster"
+	typeRedshiftSubnets = "aws:redshift/subnetGroup:SubnetGroup"
+	typeEMR             = "aws:emr/cluster:Cluster"
+	typeSG              = "aws:ec2/securityGroup:SecurityGroup"
+	typeDefaultSG       = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+	typeVPCEndpoint     = "aws:ec2/vpcEndpoint:VpcEndpoint"
+	typeEIP             = "aws:ec2/eip:Eip"
+	typeEIPAssociation  = "aws:ec2/eipAssociation:EipAssociation" //nolint:gosec // a resource type token, not a credential
+	typeRouteTable      = "aws:ec2/routeTable:RouteTable"
+	typeDefaultRouteTbl = "aws:ec2/defaultRouteTable:DefaultRouteTable"
+	typeRouteTableAssoc = "aws:ec2/routeTableAssociation:RouteTableAssociation"
+	typeMainRouteAssoc  = "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation"
+	typeNACL            = "aws:ec2/networkAcl:NetworkAcl"
+	typeDefaultNACL     = "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"
+	typeNACLAssociation = "aws:ec2/networkAclAssociation:NetworkAclAssociation"
+	typeIGW             = "aws:ec2/internetGateway:InternetGateway"
+	typeIGWAttachment   = "aws:ec2/internetGatewayAttachment:InternetGatewayAttachment"
+	typeNATGateway      = "aws:ec2/natGateway:NatGateway"
 )
 
 // Ephemeral port ranges of the clients ("Ephemeral ports", nacl-ephemeral-ports.html): the Amazon Linux
 // kernel uses 32768-61000; a NAT gateway, Elastic Load Balancing and Lambda use 1024-65535, which is also
 // the range to assume for a client of unknown kind.
-var (
-	linuxEphemeral = rules.PortRange{From: 32768, To: 61000}
-	anyEphemeral   = rules.PortRange{From: 1024, To: 65535}
-)
+func linuxEphemeral() rules.PortRange { return rules.PortRange{From: 32768, To: 61000} }
+
+func anyEphemeral() rules.PortRange { return rules.PortRange{From: 1024, To: 65535} }
 
 // place is one placement of an endpoint: a resource in one subnet with its groups, an address block on
 // the internet, or a prefix list.
@@ -80,7 +78,7 @@ func (p place) peer() rules.NetPeer {
 func (n *Network) places(e Endpoint) ([]place, rules.Match3, string) {
 	switch {
 	case e.Resource == nil && e.Block.IsValid():
-		return []place{{name: e.Block.String(), block: e.Block, internet: true, client: anyEphemeral}}, rules.MatchYes, ""
+		return []place{{name: e.Block.String(), block: e.Block, internet: true, client: anyEphemeral()}}, rules.MatchYes, ""
 	case e.Resource == nil && e.PrefixList != "":
 		p := place{name: "prefix list " + e.PrefixList, isPL: true, pl: rules.NetPeer{PrefixList: e.PrefixList}}
 		for _, ep := range n.s.OfType(typeVPCEndpoint) {
@@ -148,7 +146,7 @@ func (n *Network) placeInstance(r *rules.Resource) ([]place, rules.Match3, strin
 	if m != rules.MatchYes {
 		return nil, m, why
 	}
-	out := n.inSubnets(r.Name, r, subnets, groups, linuxEphemeral)
+	out := n.inSubnets(r.Name, r, subnets, groups, linuxEphemeral())
 	for i := range out {
 		if a, ok := prefixAt(r, "privateIp"); ok {
 			out[i].block = a
@@ -228,7 +226,7 @@ func (n *Network) placeLaunchTemplate(r *rules.Resource) ([]place, rules.Match3,
 	if len(subnets) == 0 {
 		return nil, rules.MatchNo, fmt.Sprintf("launch template %s names no subnet, and no auto scaling group of the stack that uses it does", r.Name)
 	}
-	out := n.inSubnets("instances of "+r.Name, r, subnets, groups, linuxEphemeral)
+	out := n.inSubnets("instances of "+r.Name, r, subnets, groups, linuxEphemeral())
 	for i := range out {
 		out[i].public, out[i].publicWhy = public, "associatePublicIpAddress of its primary network interface"
 		if public == rules.MatchNo {
@@ -274,7 +272,7 @@ func (n *Network) placeRedshift(r *rules.Resource) ([]place, rules.Match3, strin
 	if m != rules.MatchYes {
 		return nil, m, why
 	}
-	out := n.inSubnets(r.Name, r, subnets, groups, anyEphemeral)
+	out := n.inSubnets(r.Name, r, subnets, groups, anyEphemeral())
 	for i := range out {
 		out[i].public, out[i].publicWhy = rules.MatchNo, "publiclyAccessible is not true"
 		if b, _ := asBool(r.Props["publiclyAccessible"]); b {
@@ -320,7 +318,7 @@ func (n *Network) placeEMR(r *rules.Resource, role Role) ([]place, rules.Match3,
 	if len(subnets) == 0 {
 		return nil, rules.MatchNo, fmt.Sprintf("ec2Attributes of %s name no subnet of the stack", r.Name)
 	}
-	out := n.inSubnets(fmt.Sprintf("the %s nodes of %s", role, r.Name), r, subnets, groups, linuxEphemeral)
+	out := n.inSubnets(fmt.Sprintf("the %s nodes of %s", role, r.Name), r, subnets, groups, linuxEphemeral())
 	for i := range out {
 		// EMR gives its nodes public addresses in a subnet that routes to an internet gateway.
 		out[i].public, out[i].publicWhy = rules.MatchNo, "EMR nodes in a private subnet get no public address"

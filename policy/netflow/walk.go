@@ -212,7 +212,7 @@ func (n *Network) viaNAT(t *trace, src, dst place, wants []traffic, nat *rules.R
 		}
 	}
 	t.v.Path = append(t.v.Path, fmt.Sprintf("internet gateway %s", displayName(h.route.Target)), statefulAnswers)
-	for _, w := range answers(wants, anyEphemeral) {
+	for _, w := range answers(wants, anyEphemeral()) {
 		if !t.step(n.aclCheck(crossing{acl: natACL, w: w, remote: peer, answers: true})) {
 			return false
 		}

@@ -50,8 +50,8 @@ type PortRange struct {
 	From, To int64
 }
 
-// AllPorts is every TCP or UDP port.
-var AllPorts = PortRange{From: 0, To: netPortMax}
+// AllPorts returns the range of every TCP or UDP port.
+func AllPorts() PortRange { return PortRange{From: 0, To: netPortMax} }
 
 // Contains reports whether every port of o lies in r.
 func (r PortRange) Contains(o PortRange) bool { return r.From <= o.From && o.To <= r.To }
@@ -355,7 +355,7 @@ func describeRange(proto string, from, to int64) string {
 // UDP, every port otherwise (ICMP type and code are not ports).
 func rangeOfEntry(e NetEntry, proto string) (PortRange, string, []Finding) {
 	if proto != ProtoTCP && proto != ProtoUDP {
-		return AllPorts, "", nil
+		return AllPorts(), "", nil
 	}
 	from, to, known, unknown, problems := e.Ports()
 	if len(problems) > 0 || !known {

@@ -184,7 +184,7 @@ func (e ACLEntry) Admits(proto string) (PortRange, bool) {
 	case len(e.Problems) > 0, e.Protocol == "":
 		return PortRange{}, false
 	case e.Protocol == ProtoAll:
-		return AllPorts, true
+		return AllPorts(), true
 	case e.Protocol == proto:
 		return e.Ports, true
 	}

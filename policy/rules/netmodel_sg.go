@@ -246,7 +246,7 @@ func (r SGRule) Admits(proto string) (PortRange, bool) {
 	case len(r.Problems) > 0, r.Protocol == "":
 		return PortRange{}, false
 	case r.Protocol == ProtoAll:
-		return AllPorts, true
+		return AllPorts(), true
 	case r.Protocol == proto:
 		return r.Ports, true
 	}
