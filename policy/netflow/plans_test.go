@@ -243,3 +243,43 @@ func TestRecordedPlansNameTheRDPGapOnNATAnswers(t *testing.T) {
 	assert.Contains(t, strings.Join(v.Notes, "\n"), "hipaa-public-nacl (acl-")
 	assert.Contains(t, strings.Join(v.Notes, "\n"), "on tcp 3389 (the implicit rule * denies 3389)")
 }
+
+// TestEveryPairOfEndpointsGetsAReasonedVerdict evaluates every pair of the plans' endpoints (each
+// instance, launch template, Redshift cluster and EMR role, the internet and S3's prefix list) on a
+// few flows: each verdict gives its reason, and is decided (nothing in a recorded plan is unknown until
+// deployment) but where the answer depends on which address of the internet a flow comes from.
+func TestEveryPairOfEndpointsGetsAReasonedVerdict(t *testing.T) {
+	for _, p := range recordedPlans() {
+		t.Run(p.name, func(t *testing.T) {
+			s := plans.get(t, p.name, p.stackFile, p.changes).RulesStack()
+			e := ends{t: t, s: s, pit: p.pit}
+			var all []netflow.Endpoint
+			for _, r := range s.OfType(tInstance, tTemplate, tRedshift) {
+				all = append(all, netflow.Of(r))
+			}
+			for _, c := range s.OfType(tEMR) {
+				for _, role := range []netflow.Role{netflow.RolePrimary, netflow.RoleCore, netflow.RoleServiceAccess} {
+					all = append(all, netflow.EMRNodes(c, role))
+				}
+			}
+			all = append(all, e.internet("0.0.0.0/0"), e.internet(p.allowedSSH))
+			n := netflow.New(s)
+			for _, from := range all {
+				for _, to := range append(all, e.s3()) {
+					for _, f := range []netflow.Flow{flowOf(from, to, rules.ProtoTCP, 22), flowOf(from, to, rules.ProtoUDP, 88),
+						flowOf(from, to, rules.ProtoAll, 0), flowOf(from, to, rules.ProtoICMP, 0)} {
+						v := n.Evaluate(f)
+						assert.NotEmpty(t, v.Why, "%s", v)
+						switch {
+						case from.Block.IsValid() && (to.Block.IsValid() || to.PrefixList != ""):
+							continue // between two places outside the VPC: not modelled
+						case from.Block.Bits() == 0 && strings.Contains(v.Why, "covers part of 0.0.0.0/0"):
+							continue // the whole internet to the bastion's ssh: allowed for some addresses only
+						}
+						assert.NotEqual(t, rules.MatchMaybe, v.Result, "%s", v)
+					}
+				}
+			}
+		})
+	}
+}
