@@ -94,7 +94,7 @@ func mutations() []mutation {
 		{"hipaa", "hipaa-public-default-route", natOut, "NAT gateway hipaa-nat (nat-"},
 		{"hipaa", "hipaa-public-default-route", sshIn, "the answers cannot leave"},
 		{"hipaa", "hipaa-s3-endpoint-private-rt", s3, "has no route to prefix list pl-"},
-		{"hipaa", "hipaa-bastion-eip", sshIn, "hipaa-bastion-instance has no public IPv4 address"},
+		{"hipaa", "hipaa-bastion-eip", sshIn, "no public IPv4 address on hipaa-bastion-instance"},
 	}
 }
 

@@ -95,6 +95,8 @@ func (n *Network) Evaluate(f Flow) Verdict {
 func (n *Network) one(f Flow, src, dst place, wants []traffic) Verdict {
 	t := &trace{v: Verdict{Flow: f}}
 	switch {
+	case src.res != nil && src.res == dst.res && src.res.Type == typeInstance:
+		t.note(fmt.Sprintf("%s talks to itself: the traffic never leaves the instance, so no group, ACL or route applies", src.name))
 	case src.internet && (dst.internet || dst.isPL):
 		t.fail(rules.MatchMaybe, "a flow between two places outside the VPC is not modelled")
 	case src.internet:

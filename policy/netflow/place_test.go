@@ -58,7 +58,7 @@ func TestPlacements(t *testing.T) {
 			why:  "no rule of network ACL private-acl admits outbound tcp 5439 to 10.0.0.0/24"},
 		{name: "a private Redshift cluster has no public address", want: rules.MatchNo,
 			flow: func(f *fixture) netflow.Flow { return tcp(internet(t, "198.51.100.7"), f.of("omop"), 5439) },
-			why:  "omop has no public IPv4 address (publiclyAccessible is not true)"},
+			why:  "no public IPv4 address on omop (publiclyAccessible is not true)"},
 		{name: "the EMR primary node reaches the core nodes by the rules EMR adds to the core group", want: rules.MatchYes,
 			flow: func(f *fixture) netflow.Flow {
 				return netflow.Flow{From: emr(f, netflow.RolePrimary), To: emr(f, netflow.RoleCore), Protocol: rules.ProtoAll}

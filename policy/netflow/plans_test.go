@@ -90,7 +90,7 @@ func planFlows() []planFlow {
 			flow: func(e ends, _ recordedPlan) netflow.Flow {
 				return flowOf(e.internet(anywhere), ws(e), rules.ProtoTCP, 22)
 			},
-			why: "-workstation-instance has no public IPv4 address"},
+			why: "-workstation-instance (no Elastic IP, and associatePublicIpAddress is false): nothing on the internet can address it"},
 		{name: "the bastion reaches the workstation on 22", plans: everyPlan, want: rules.MatchYes,
 			flow: func(e ends, _ recordedPlan) netflow.Flow { return flowOf(bastion(e), ws(e), rules.ProtoTCP, 22) }},
 		{name: "the workstation reaches the internet on 443 through the NAT gateway", plans: everyPlan, want: rules.MatchYes,
@@ -132,7 +132,7 @@ func planFlows() []planFlow {
 			flow: func(e ends, _ recordedPlan) netflow.Flow {
 				return flowOf(e.internet(anywhere), e.redshift(), rules.ProtoTCP, 5439)
 			},
-			why: "omop-omop-cluster has no public IPv4 address"},
+			why: "no public IPv4 address on omop-omop-cluster"},
 
 		{name: "the workers reach the internet on 443 through the NAT gateway", plans: workersPlan, want: rules.MatchYes,
 			flow: func(e ends, _ recordedPlan) netflow.Flow {

@@ -41,7 +41,7 @@ func TestRoutes(t *testing.T) {
 				f.add(tRoute, "private-direct", `{"routeTableId":"private-rt","destinationCidrBlock":"203.0.113.0/24","gatewayId":"igw"}`)
 			},
 			flow: func(f *fixture) netflow.Flow { return tcp(f.of("app"), internet(t, "203.0.113.9"), 443) },
-			why:  "app has no public IPv4 address (no Elastic IP, and associatePublicIpAddress is false): an internet gateway carries traffic only"},
+			why:  "no public IPv4 address on app (no Elastic IP, and associatePublicIpAddress is false): an internet gateway carries traffic only"},
 		{name: "a public instance reaches the internet through the internet gateway for its Elastic IP", want: rules.MatchYes,
 			flow: func(f *fixture) netflow.Flow { return tcp(f.of("bastion"), internet(t, "0.0.0.0/0"), 443) },
 			path: "internet gateway igw, for the public address of bastion (Elastic IP bastion-eip)"},

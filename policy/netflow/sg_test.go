@@ -113,3 +113,11 @@ func TestSecurityGroups(t *testing.T) {
 			why:   "gets its VPC's default security group"},
 	})
 }
+
+func TestAnInstanceTalkingToItselfNeedsNoRule(t *testing.T) {
+	runFlows(t, network, []flowCase{
+		{name: "an instance's traffic to itself never leaves it", want: rules.MatchYes,
+			flow: func(f *fixture) netflow.Flow { return tcp(f.of("app"), f.of("app"), 8080) },
+			note: "app talks to itself: the traffic never leaves the instance"},
+	})
+}

@@ -140,7 +140,7 @@ func (n *Network) toInternet(t *trace, src, dst place, wants []traffic) {
 			return
 		}
 		if src.public != rules.MatchYes {
-			t.fail(max(src.public, rules.MatchNo), fmt.Sprintf("%s has no public IPv4 address (%s): an internet gateway carries traffic only for addresses "+
+			t.fail(max(src.public, rules.MatchNo), fmt.Sprintf("no public IPv4 address on %s (%s): an internet gateway carries traffic only for addresses "+
 				"with a public or Elastic IP address", src.name, src.publicWhy))
 			return
 		}
@@ -280,7 +280,7 @@ func (n *Network) toPrefixList(t *trace, src, dst place, wants []traffic) {
 // ports, 1024-65535 for a client of unknown kind) and a route to an internet gateway.
 func (n *Network) fromInternet(t *trace, src, dst place, wants []traffic) {
 	if dst.public != rules.MatchYes {
-		t.fail(max(dst.public, rules.MatchNo), fmt.Sprintf("%s has no public IPv4 address (%s): nothing on the internet can address it", dst.name, dst.publicWhy))
+		t.fail(max(dst.public, rules.MatchNo), fmt.Sprintf("no public IPv4 address on %s (%s): nothing on the internet can address it", dst.name, dst.publicWhy))
 		return
 	}
 	var igw *rules.Resource
