@@ -335,10 +335,10 @@ func checkManagedBySSM(s *Stack) []Finding {
 	for _, inst := range instances {
 		out = append(out, withURN(inst.URN, computeSSMRole(s, inst))...)
 		switch patching {
-		case m3No:
+		case MatchNo:
 			out = append(out, Finding{URN: inst.URN, Message: "no aws:ssm/association:Association runs " + computePatchBaselineDocument +
 				", so nothing patches the instance; add one that targets the stack's instances (aws config checks its compliance at run time)"})
-		case m3Maybe:
+		case MatchMaybe:
 			out = append(out, Finding{URN: inst.URN, Message: patchWhy + " is unknown until deployment, so the rule cannot judge it", Undecided: true})
 		}
 	}
@@ -346,19 +346,19 @@ func checkManagedBySSM(s *Stack) []Finding {
 }
 
 // computePatchBaseline reports whether an SSM association runs AWS-RunPatchBaseline.
-func computePatchBaseline(s *Stack) (match3, string) {
-	result, why := m3No, ""
+func computePatchBaseline(s *Stack) (Match3, string) {
+	result, why := MatchNo, ""
 	for _, a := range s.OfType(computeTypeSSMAssociation) {
 		v, ok := a.Get("name")
 		switch {
 		case !ok:
 		case IsUnknown(v):
-			if result == m3No {
-				result, why = m3Maybe, "the name of association "+a.Name
+			if result == MatchNo {
+				result, why = MatchMaybe, "the name of association "+a.Name
 			}
 		default:
 			if name, isString := v.(string); isString && strings.EqualFold(name, computePatchBaselineDocument) {
-				return m3Yes, ""
+				return MatchYes, ""
 			}
 		}
 	}
@@ -397,9 +397,9 @@ func computeSSMRole(s *Stack, inst *Resource) []Finding {
 		}
 		for _, role := range roles {
 			switch has, why := computeRoleHasSSMCore(s, role); has {
-			case m3No:
+			case MatchNo:
 				out = append(out, fail("role %s (through instance profile %s) does not have %s attached: %s", role.Name, profile.Name, computeSSMCorePolicyName, fix)...)
-			case m3Maybe:
+			case MatchMaybe:
 				out = append(out, undecided(why)...)
 			}
 		}
@@ -409,12 +409,12 @@ func computeSSMRole(s *Stack, inst *Resource) []Finding {
 
 // computeRoleHasSSMCore looks for AmazonSSMManagedInstanceCore in the role's managedPolicyArns and in the
 // policy attachments that refer to the role.
-func computeRoleHasSSMCore(s *Stack, role *Resource) (match3, string) {
-	result, why := m3No, ""
+func computeRoleHasSSMCore(s *Stack, role *Resource) (Match3, string) {
+	result, why := MatchNo, ""
 	consider := func(v any, what string) bool {
 		if IsUnknown(v) {
-			if result == m3No {
-				result, why = m3Maybe, what
+			if result == MatchNo {
+				result, why = MatchMaybe, what
 			}
 			return false
 		}
@@ -425,20 +425,20 @@ func computeRoleHasSSMCore(s *Stack, role *Resource) (match3, string) {
 		}
 		if list, ok := v.([]any); ok {
 			for _, e := range list {
-				if IsUnknown(e) && result == m3No {
-					result, why = m3Maybe, what
+				if IsUnknown(e) && result == MatchNo {
+					result, why = MatchMaybe, what
 				}
 			}
 		}
 		return false
 	}
 	if v, ok := role.Get("managedPolicyArns"); ok && consider(v, "managedPolicyArns of role "+role.Name) {
-		return m3Yes, ""
+		return MatchYes, ""
 	}
 	attachments := append(s.ReferringTo(role, "role", computeTypeRolePolicyAttach), s.ReferringTo(role, "roles", computeTypePolicyAttachment)...)
 	for _, a := range attachments {
 		if v, ok := a.Get("policyArn"); ok && consider(v, "policyArn of "+a.Name) {
-			return m3Yes, ""
+			return MatchYes, ""
 		}
 	}
 	return result, why
@@ -451,22 +451,22 @@ func checkInBackupPlan(s *Stack) []Finding {
 		out = append(out, withURN(sel.URN, computeSelectionShape(sel))...)
 	}
 	for _, r := range s.OfType(typeInstance, typeEBSVolume) {
-		covered, why := m3No, ""
+		covered, why := MatchNo, ""
 		for _, sel := range selections {
 			c, w := computeSelectionCovers(s, sel, r)
-			if c == m3Yes {
-				covered = m3Yes
+			if c == MatchYes {
+				covered = MatchYes
 				break
 			}
-			if c == m3Maybe && covered == m3No {
-				covered, why = m3Maybe, w
+			if c == MatchMaybe && covered == MatchNo {
+				covered, why = MatchMaybe, w
 			}
 		}
 		switch covered {
-		case m3No:
+		case MatchNo:
 			out = append(out, Finding{URN: r.URN, Message: fmt.Sprintf("no aws:backup/selection:Selection covers this %s (by arn, wildcard or tag); add it to an aws backup plan",
 				shortType(r.Type))})
-		case m3Maybe:
+		case MatchMaybe:
 			out = append(out, Finding{URN: r.URN, Message: why + " is unknown until deployment, so the rule cannot judge it", Undecided: true})
 		}
 	}
@@ -491,45 +491,45 @@ func computeSelectionShape(sel *Resource) []Finding {
 
 // computeSelectionCovers reports whether a backup selection covers a resource: (resources or selectionTags
 // pick it) and every condition holds and notResources does not exclude it.
-func computeSelectionCovers(s *Stack, sel, r *Resource) (match3, string) {
+func computeSelectionCovers(s *Stack, sel, r *Resource) (Match3, string) {
 	picked, why := computeArnsPick(s, sel, "resources", r)
-	if picked != m3Yes {
+	if picked != MatchYes {
 		p, w := computeTagsPick(sel, r)
-		if p == m3Yes || (p == m3Maybe && picked == m3No) {
+		if p == MatchYes || (p == MatchMaybe && picked == MatchNo) {
 			picked, why = p, w
 		}
 	}
-	if picked == m3No {
-		return m3No, ""
+	if picked == MatchNo {
+		return MatchNo, ""
 	}
 	cond, condWhy := computeConditionsHold(sel, r)
-	if cond == m3No {
-		return m3No, ""
+	if cond == MatchNo {
+		return MatchNo, ""
 	}
 	excluded, exWhy := computeArnsPick(s, sel, "notResources", r)
 	switch {
-	case excluded == m3Yes:
-		return m3No, ""
-	case picked == m3Maybe:
-		return m3Maybe, why
-	case cond == m3Maybe:
-		return m3Maybe, condWhy
-	case excluded == m3Maybe:
-		return m3Maybe, exWhy
+	case excluded == MatchYes:
+		return MatchNo, ""
+	case picked == MatchMaybe:
+		return MatchMaybe, why
+	case cond == MatchMaybe:
+		return MatchMaybe, condWhy
+	case excluded == MatchMaybe:
+		return MatchMaybe, exWhy
 	}
-	return m3Yes, ""
+	return MatchYes, ""
 }
 
 // computeArnsPick reports whether a list of arns (resources, notResources) picks a resource: through its
 // dependencies (preview), its id or arn (plan), "*", or an arn wildcard over its kind.
-func computeArnsPick(s *Stack, sel *Resource, prop string, r *Resource) (match3, string) {
+func computeArnsPick(s *Stack, sel *Resource, prop string, r *Resource) (Match3, string) {
 	v, ok := sel.Get(prop)
 	if !ok {
-		return m3No, ""
+		return MatchNo, ""
 	}
 	for _, t := range s.Refs(sel, prop, r.Type) {
 		if t.URN == r.URN {
-			return m3Yes, ""
+			return MatchYes, ""
 		}
 	}
 	arn, _ := r.Outputs["arn"].(string)
@@ -539,28 +539,28 @@ func computeArnsPick(s *Stack, sel *Resource, prop string, r *Resource) (match3,
 	}
 	for _, pattern := range stringsOf(v) {
 		if pattern == "*" || (arn != "" && globMatch(pattern, arn)) {
-			return m3Yes, ""
+			return MatchYes, ""
 		}
 		parts := strings.SplitN(pattern, ":", 6)
 		if arn == "" && len(parts) == 6 && parts[0] == "arn" && globMatch(parts[2], "ec2") &&
 			(parts[5] == "*" || parts[5] == kindName+"/*" || (r.ID != "" && globMatch(parts[5], kindName+"/"+r.ID))) {
-			return m3Yes, ""
+			return MatchYes, ""
 		}
 	}
 	// Unknown arns that no dependency explains may be this resource's.
 	if len(sel.PropertyDependencies[prop]) == 0 {
 		if IsUnknown(v) {
-			return m3Maybe, prop + " of backup selection " + sel.Name
+			return MatchMaybe, prop + " of backup selection " + sel.Name
 		}
 		if list, isList := v.([]any); isList {
 			for _, e := range list {
 				if IsUnknown(e) {
-					return m3Maybe, prop + " of backup selection " + sel.Name
+					return MatchMaybe, prop + " of backup selection " + sel.Name
 				}
 			}
 		}
 	}
-	return m3No, ""
+	return MatchNo, ""
 }
 
 // computeTags returns a resource's tags: its own over its provider's default tags.
@@ -582,10 +582,10 @@ func computeTags(r *Resource) map[string]any {
 }
 
 // computeTagTest compares a resource's tag to a value with an operator (equals or like, possibly negated).
-func computeTagTest(r *Resource, key string, value any, like, negate bool) (match3, string) {
+func computeTagTest(r *Resource, key string, value any, like, negate bool) (Match3, string) {
 	tag, has := computeTags(r)[key]
 	if IsUnknown(tag) || IsUnknown(value) {
-		return m3Maybe, "tag " + key + " of " + r.Name
+		return MatchMaybe, "tag " + key + " of " + r.Name
 	}
 	want, _ := value.(string)
 	got, isString := tag.(string)
@@ -594,26 +594,26 @@ func computeTagTest(r *Resource, key string, value any, like, negate bool) (matc
 		matched = has && isString && globMatch(want, got)
 	}
 	if matched != negate {
-		return m3Yes, ""
+		return MatchYes, ""
 	}
-	return m3No, ""
+	return MatchNo, ""
 }
 
 // computeTagsPick reports whether a selection's selectionTags (ORed) pick a resource.
-func computeTagsPick(sel, r *Resource) (match3, string) {
+func computeTagsPick(sel, r *Resource) (Match3, string) {
 	tags, _ := objectsAt(sel.Props, "selectionTags", "selectionTags")
-	result, why := m3No, ""
+	result, why := MatchNo, ""
 	for _, t := range tags {
 		key, _ := t["key"].(string)
 		if op, _ := t["type"].(string); key == "" || (op != "" && !strings.EqualFold(op, "STRINGEQUALS")) {
 			continue
 		}
 		switch m, w := computeTagTest(r, key, t["value"], false, false); m {
-		case m3Yes:
-			return m3Yes, ""
-		case m3Maybe:
-			if result == m3No {
-				result, why = m3Maybe, w
+		case MatchYes:
+			return MatchYes, ""
+		case MatchMaybe:
+			if result == MatchNo {
+				result, why = MatchMaybe, w
 			}
 		}
 	}
@@ -622,9 +622,9 @@ func computeTagsPick(sel, r *Resource) (match3, string) {
 
 // computeConditionsHold reports whether every condition of a selection holds for a resource. Only tag
 // conditions (aws:ResourceTag/<key>) can be judged before deployment; others leave the result open.
-func computeConditionsHold(sel, r *Resource) (match3, string) {
+func computeConditionsHold(sel, r *Resource) (Match3, string) {
 	conditions, _ := objectsAt(sel.Props, "conditions", "conditions")
-	result, why := m3Yes, ""
+	result, why := MatchYes, ""
 	ops := []struct {
 		key          string
 		like, negate bool
@@ -635,16 +635,16 @@ func computeConditionsHold(sel, r *Resource) (match3, string) {
 			for _, e := range entries {
 				key, _ := e["key"].(string)
 				tagKey, isTag := strings.CutPrefix(key, "aws:ResourceTag/")
-				m, w := m3Maybe, "condition "+key+" of backup selection "+sel.Name
+				m, w := MatchMaybe, "condition "+key+" of backup selection "+sel.Name
 				if isTag {
 					m, w = computeTagTest(r, tagKey, e["value"], op.like, op.negate)
 				}
 				switch m {
-				case m3No:
-					return m3No, ""
-				case m3Maybe:
-					if result == m3Yes {
-						result, why = m3Maybe, w
+				case MatchNo:
+					return MatchNo, ""
+				case MatchMaybe:
+					if result == MatchYes {
+						result, why = MatchMaybe, w
 					}
 				}
 			}

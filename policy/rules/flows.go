@@ -3,7 +3,6 @@ package rules
 import (
 	"fmt"
 	"net/netip"
-	"strings"
 )
 
 const (
@@ -30,117 +29,60 @@ func flowRules() []Rule {
 	}}
 }
 
-// portRange is a rule's protocol and ports; protocol "-1" is every protocol and port.
-type portRange struct {
-	protocol string
-	from, to int64
-}
-
-func rangeOf(r *Resource) (portRange, bool) {
-	p := strings.ToLower(stringAtOr(r.Props, "protocol"))
-	if p == "all" {
-		p = "-1"
-	}
-	from, okFrom := lookup(r.Props, "fromPort")
-	to, okTo := lookup(r.Props, "toPort")
-	f, fOK := asInt(from)
-	t, tOK := asInt(to)
-	if p == "" || (p != "-1" && (!okFrom || !okTo || !fOK || !tOK)) {
-		return portRange{}, false
-	}
-	return portRange{protocol: p, from: f, to: t}, true
-}
-
-// covers reports whether egress range e lets out every connection of ingress range i.
-func (e portRange) covers(i portRange) bool {
-	if e.protocol == "-1" {
-		return true
-	}
-	return e.protocol == i.protocol && e.from <= i.from && i.to <= e.to
-}
-
 func checkIngressSourcesMayEgress(s *Stack) []Finding {
 	var out []Finding
-	for _, in := range s.OfType(typeSecurityGroupRule) {
-		if stringAtOr(in.Props, "type") != "ingress" {
-			continue
+	all := SecurityGroupRules(s)
+	for _, in := range all {
+		if in.Holder.Type != typeSecurityGroupRule || in.Egress || in.Unknown != "" || len(in.Problems) > 0 {
+			continue // an egress rule, or a rule another rule judges
 		}
-		sources := s.Refs(in, "sourceSecurityGroupId", typeSecurityGroup)
-		targets := s.Refs(in, "securityGroupId", typeSecurityGroup)
-		want, ok := rangeOf(in)
-		if len(sources) != 1 || len(targets) != 1 || !ok {
-			continue // a group of another stack, or a rule whose ports another rule judges
+		if len(in.Peers) != 1 || in.Group == nil {
+			continue // a group of another stack, or an ingress from an address block
 		}
-		source, target := sources[0], targets[0]
+		source, target := in.Peers[0], in.Group
 		if source.URN == target.URN {
 			continue
 		}
-		if !egressReaches(s, source, target, want) {
-			out = append(out, Finding{URN: in.URN, Message: fmt.Sprintf("admits security group %s on %s, but %s has no egress rule "+
-				"to %s (or to its VPC's addresses) for it, so the connection never leaves", source.Name, rangeText(want), source.Name, target.Name)})
+		if !egressReaches(s, all, source, target, in) {
+			out = append(out, Finding{URN: in.Holder.URN, Message: fmt.Sprintf("admits security group %s on %s, but %s has no egress rule "+
+				"to %s (or to its VPC's addresses) for it, so the connection never leaves", source.Name, rangeText(in), source.Name, target.Name)})
 		}
 	}
 	return out
 }
 
-// egressReaches reports whether source has an egress rule letting want out to target.
-func egressReaches(s *Stack, source, target *Resource, want portRange) bool {
-	vpcBlocks := vpcCIDRs(s, target)
-	for _, e := range s.ReferringTo(source, "securityGroupId", typeSecurityGroupRule) {
-		if stringAtOr(e.Props, "type") != "egress" {
+// egressReaches reports whether one egress rule of source lets out everything ingress rule in admits, to
+// target (by group) or to an address block holding target's VPC.
+func egressReaches(s *Stack, all []SGRule, source, target *Resource, in SGRule) bool {
+	peer := NetPeer{Groups: []*Resource{target}, Block: vpcCIDR(s, target)}
+	for _, e := range all {
+		if !e.Egress || e.Group == nil || e.Group.URN != source.URN || e.Unknown != "" {
 			continue
 		}
-		got, ok := rangeOf(e)
-		if !ok || !got.covers(want) {
-			continue
-		}
-		for _, t := range s.Refs(e, "sourceSecurityGroupId", typeSecurityGroup) {
-			if t.URN == target.URN {
-				return true
-			}
-		}
-		if v, ok := e.Get("cidrBlocks"); ok {
-			for _, c := range stringsOf(v) {
-				if coversAny(c, vpcBlocks) {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
-// vpcCIDRs returns the address blocks of a security group's VPC.
-func vpcCIDRs(s *Stack, group *Resource) []netip.Prefix {
-	var out []netip.Prefix
-	for _, v := range s.Refs(group, "vpcId", typeVPC) {
-		if p, err := netip.ParsePrefix(stringAtOr(v.Props, "cidrBlock")); err == nil {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// coversAny reports whether block contains one of the prefixes entirely.
-func coversAny(block string, prefixes []netip.Prefix) bool {
-	b, err := netip.ParsePrefix(block)
-	if err != nil {
-		return false
-	}
-	for _, p := range prefixes {
-		if b.Bits() <= p.Bits() && b.Contains(p.Addr()) {
+		ports, ok := e.Admits(in.Protocol)
+		if ok && ports.Contains(in.Ports) && e.Reaches(peer) == MatchYes {
 			return true
 		}
 	}
 	return false
 }
 
-func rangeText(r portRange) string {
-	switch {
-	case r.protocol == "-1":
-		return "all traffic"
-	case r.from == r.to:
-		return fmt.Sprintf("%s %d", r.protocol, r.from)
+// vpcCIDR returns the address block of a security group's VPC; the zero Prefix when unknown.
+func vpcCIDR(s *Stack, group *Resource) netip.Prefix {
+	for _, v := range s.Refs(group, "vpcId", typeVPC) {
+		if p, err := netip.ParsePrefix(stringAtOr(v.Props, "cidrBlock")); err == nil {
+			return p.Masked()
+		}
 	}
-	return fmt.Sprintf("%s %d-%d", r.protocol, r.from, r.to)
+	return netip.Prefix{}
+}
+
+func rangeText(r SGRule) string {
+	switch {
+	case r.Protocol == ProtoAll:
+		return "all traffic"
+	case r.Ports.From == r.Ports.To:
+		return fmt.Sprintf("%s %d", r.Protocol, r.Ports.From)
+	}
+	return fmt.Sprintf("%s %d-%d", r.Protocol, r.Ports.From, r.Ports.To)
 }

@@ -52,16 +52,6 @@ var (
 		hipaaAccessControl, hipaaTransmission}
 )
 
-// match3 is a three-valued answer: a rule can know that something holds, know that it does not, or not
-// know until deployment.
-type match3 uint8
-
-const (
-	m3No match3 = iota
-	m3Maybe
-	m3Yes
-)
-
 // referrers returns the resources of the given types whose prop refers to target. When none does, it also
 // returns a resource of those types whose prop is unknown with no dependency to say where it points (it
 // may refer to target once deployed), so that the caller can report an undecided finding instead.
@@ -239,42 +229,43 @@ func netSGTypes() []string {
 
 // netIGWTarget reports whether a gateway id names an internet gateway: by its value ("igw-", or an
 // internet gateway of the stack) or, when the value is unknown, by the dependencies of depsProp.
-func netIGWTarget(s *Stack, r *Resource, depsProp string, v any) (match3, string) {
+func netIGWTarget(s *Stack, r *Resource, depsProp string, v any) (Match3, string) {
 	if IsUnknown(v) {
 		deps := r.PropertyDependencies[depsProp]
 		for _, urn := range deps {
 			if t, ok := s.ByURN(urn); ok && t.Type == netTypeIGW {
-				return m3Yes, "internet gateway " + t.Name
+				return MatchYes, "internet gateway " + t.Name
 			}
 		}
 		if len(deps) > 0 {
-			return m3No, ""
+			return MatchNo, ""
 		}
-		return m3Maybe, ""
+		return MatchMaybe, ""
 	}
 	id, _ := v.(string)
 	for _, igw := range s.OfType(netTypeIGW) {
 		if igw.identifiedBy(id) {
-			return m3Yes, "internet gateway " + igw.Name
+			return MatchYes, "internet gateway " + igw.Name
 		}
 	}
 	if strings.HasPrefix(id, "igw-") {
-		return m3Yes, fmt.Sprintf("internet gateway %q", id)
+		return MatchYes, fmt.Sprintf("internet gateway %q", id)
 	}
-	return m3No, ""
+	return MatchNo, ""
 }
 
-// netRouteToIGW judges one route: its destination keys, its gateway key, and the property whose
-// dependencies say where an unknown gateway points.
-func netRouteToIGW(s *Stack, r *Resource, route map[string]any, prefix, v4Key, v6Key, depsProp string) []Finding {
-	dest, destShown, destUnknown := m3No, "", ""
-	for _, key := range []string{v4Key, v6Key} {
+// netRouteToIGW judges one route of the network model (RouteEntry): its destination keys, its gateway
+// key, and the property whose dependencies say where an unknown gateway points.
+func netRouteToIGW(s *Stack, e RouteEntry) []Finding {
+	r, route, prefix := e.Holder, e.Node, e.prefix()
+	dest, destShown, destUnknown := MatchNo, "", ""
+	for _, key := range []string{e.V4, e.V6} {
 		v, ok := route[key]
 		switch {
 		case !ok || v == nil:
 		case IsUnknown(v):
-			if dest == m3No {
-				dest, destUnknown = m3Maybe, prefix+key
+			if dest == MatchNo {
+				dest, destUnknown = MatchMaybe, prefix+key
 			}
 		default:
 			cidr, isString := v.(string)
@@ -282,24 +273,24 @@ func netRouteToIGW(s *Stack, r *Resource, route map[string]any, prefix, v4Key, v
 				return fail("%s%s is %s (%s); expected a cidr block", prefix, key, kind(v), describe(v))
 			}
 			if cidr = strings.TrimSpace(cidr); cidr == netAnyIPv4 || cidr == netAnyIPv6 {
-				dest, destShown = m3Yes, fmt.Sprintf("%s%s %q", prefix, key, cidr)
+				dest, destShown = MatchYes, fmt.Sprintf("%s%s %q", prefix, key, cidr)
 			}
 		}
 	}
 	gw, ok := route["gatewayId"]
-	if dest == m3No || !ok || gw == nil {
+	if dest == MatchNo || !ok || gw == nil {
 		return nil
 	}
 	if _, isString := gw.(string); !isString && !IsUnknown(gw) {
 		return fail("%sgatewayId is %s (%s); expected a gateway id", prefix, kind(gw), describe(gw))
 	}
-	igw, name := netIGWTarget(s, r, depsProp, gw)
+	igw, name := netIGWTarget(s, r, e.depsOf("gatewayId"), gw)
 	switch {
-	case igw == m3No:
+	case igw == MatchNo:
 		return nil
-	case igw == m3Maybe:
+	case igw == MatchMaybe:
 		return undecided(prefix + "gatewayId")
-	case dest == m3Maybe:
+	case dest == MatchMaybe:
 		return undecided(destUnknown)
 	}
 	return fail("%s goes to %s (%sgatewayId); no route may send all traffic to an internet gateway", destShown, name, prefix)
@@ -307,13 +298,10 @@ func netRouteToIGW(s *Stack, r *Resource, route map[string]any, prefix, v4Key, v
 
 func checkNoRouteToIGW(s *Stack) []Finding {
 	var out []Finding
-	for _, r := range s.OfType(netTypeRoute) {
-		out = append(out, withURN(r.URN, netRouteToIGW(s, r, r.Props, "", "destinationCidrBlock", "destinationIpv6CidrBlock", "gatewayId"))...)
-	}
-	for _, r := range s.OfType(netTypeRouteTable, netTypeDefaultRouteTable) {
-		routes, fs := objectsAt(r.Props, "routes", "routes")
-		for i, route := range routes {
-			fs = append(fs, netRouteToIGW(s, r, route, fmt.Sprintf("routes[%d].", i), "cidrBlock", "ipv6CidrBlock", "routes")...)
+	for _, r := range append(s.OfType(netTypeRoute), s.OfType(netTypeRouteTable, netTypeDefaultRouteTable)...) {
+		entries, fs := routeEntriesOf(r)
+		for _, e := range entries {
+			fs = append(fs, netRouteToIGW(s, e)...)
 		}
 		out = append(out, withURN(r.URN, fs)...)
 	}
@@ -492,138 +480,6 @@ func checkSGRuleConflicts(s *Stack) []Finding {
 	return out
 }
 
-// netEntry is one inbound rule of a security group or network ACL, in any of the shapes Pulumi takes.
-type netEntry struct {
-	// where locates an inline rule ("ingress[0]"); empty for a rule resource.
-	where string
-	node  map[string]any
-	// protoKey holds the protocol; sourceKeys hold the remote blocks, lists of strings when sourceLists is
-	// set (security group cidrBlocks), single strings otherwise (cidrIpv4, network ACL cidrBlock).
-	protoKey    string
-	sourceKeys  []string
-	sourceLists bool
-	// inbound says whether the entry admits inbound traffic (its direction, its action); inboundWhy names the
-	// unknown value when it is m3Maybe.
-	inbound    match3
-	inboundWhy string
-}
-
-func (e netEntry) path(key string) string {
-	if e.where == "" {
-		return key
-	}
-	return e.where + "." + key
-}
-
-func (e netEntry) subject() string {
-	if e.where == "" {
-		return "the rule"
-	}
-	return e.where
-}
-
-// netSources reports whether the entry's remote blocks include the whole internet.
-func (e netEntry) sources() (match3, string, string, []Finding) {
-	result, source, why := m3No, "", ""
-	var problems []Finding
-	consider := func(v any, display string) {
-		switch x := v.(type) {
-		case string:
-			if x = strings.TrimSpace(x); x == netAnyIPv4 || x == netAnyIPv6 {
-				result, source = m3Yes, x
-			}
-		default:
-			if IsUnknown(v) {
-				if result == m3No {
-					result, why = m3Maybe, display
-				}
-				return
-			}
-			problems = append(problems, fail("%s is %s (%s); expected a cidr block", display, kind(v), describe(v))...)
-		}
-	}
-	for _, key := range e.sourceKeys {
-		v, ok := e.node[key]
-		if !ok || v == nil {
-			continue
-		}
-		list, isList := v.([]any)
-		switch {
-		case IsUnknown(v):
-			consider(v, e.path(key))
-		case e.sourceLists && isList:
-			for i, elem := range list {
-				consider(elem, fmt.Sprintf("%s[%d]", e.path(key), i))
-			}
-		case e.sourceLists:
-			problems = append(problems, fail("%s is %s (%s); expected a list of cidr blocks", e.path(key), kind(v), describe(v))...)
-		default:
-			consider(v, e.path(key))
-		}
-	}
-	if result == m3Yes {
-		why = ""
-	}
-	return result, source, why, problems
-}
-
-// protocol returns the entry's protocol as "tcp", "udp", "all", "icmp" or another name or number; "" when
-// unknown until deployment.
-func (e netEntry) protocol() (string, []Finding) {
-	v, ok := e.node[e.protoKey]
-	switch {
-	case !ok || v == nil:
-		return "", fail("%s is not set; expected a protocol", e.path(e.protoKey))
-	case IsUnknown(v):
-		return "", nil
-	}
-	name := ""
-	if n, isInt := asInt(v); isInt {
-		name = fmt.Sprint(n)
-	} else if str, isString := v.(string); isString {
-		name = strings.ToLower(strings.TrimSpace(str))
-	} else {
-		return "", fail("%s is %s (%s); expected a protocol name or number", e.path(e.protoKey), kind(v), describe(v))
-	}
-	switch name {
-	case "-1", "all":
-		return "all", nil
-	case "6", "tcp":
-		return "tcp", nil
-	case "17", "udp":
-		return "udp", nil
-	case "1", "icmp":
-		return "icmp", nil
-	case "":
-		return "", fail("%s is empty; expected a protocol", e.path(e.protoKey))
-	}
-	return name, nil
-}
-
-// ports returns the entry's port range; known is false when a bound is unknown until deployment.
-func (e netEntry) ports() (from, to int64, known bool, unknownPath string, problems []Finding) {
-	bounds := [2]int64{}
-	known = true
-	for i, key := range []string{"fromPort", "toPort"} {
-		v, ok := e.node[key]
-		switch {
-		case !ok || v == nil:
-			return 0, 0, false, "", fail("%s is not set; expected a port number", e.path(key))
-		case IsUnknown(v):
-			if known {
-				known, unknownPath = false, e.path(key)
-			}
-			continue
-		}
-		n, isInt := asInt(v)
-		if !isInt {
-			return 0, 0, false, "", fail("%s is %s (%s); expected a port number", e.path(key), kind(v), describe(v))
-		}
-		bounds[i] = n
-	}
-	return bounds[0], bounds[1], known, unknownPath, nil
-}
-
 // netPortJudge says whether a protocol and port range breaks a rule and, if so, the end of the message.
 type netPortJudge func(proto string, from, to int64) (bool, string)
 
@@ -637,37 +493,24 @@ func netCoversPort(proto string, from, to, port int64) bool {
 	return proto == "all" || ((proto == "tcp" || proto == "udp") && from <= port && port <= to)
 }
 
-// describeRange renders a protocol and port range for messages.
-func describeRange(proto string, from, to int64) string {
-	switch {
-	case proto == "all":
-		return "all protocols and ports"
-	case proto != "tcp" && proto != "udp":
-		return "protocol " + proto
-	case from == to:
-		return fmt.Sprintf("%s port %d", proto, from)
-	}
-	return fmt.Sprintf("%s ports %d-%d", proto, from, to)
-}
-
 // judge applies a port judgement to an inbound entry open to the internet. Shape problems come first; a
 // value the judgement needs that is unknown gives an undecided finding.
-func (e netEntry) judge(j netPortJudge) []Finding {
-	open, source, openWhy, problems := e.sources()
-	proto, fs := e.protocol()
+func (e NetEntry) judge(j netPortJudge) []Finding {
+	open, source, openWhy, problems := e.OpenToInternet()
+	proto, fs := e.Protocol()
 	problems = append(problems, fs...)
 	var from, to int64 = 0, netPortMax
 	portsKnown, portsWhy := true, ""
 	if proto == "tcp" || proto == "udp" {
 		var known bool
-		from, to, known, portsWhy, fs = e.ports()
+		from, to, known, portsWhy, fs = e.Ports()
 		problems = append(problems, fs...)
 		portsKnown = known
 	}
 	if len(problems) > 0 {
 		return problems
 	}
-	if e.inbound == m3No || open == m3No {
+	if e.Applies == MatchNo || open == MatchNo {
 		return nil
 	}
 	var hit bool
@@ -676,7 +519,7 @@ func (e netEntry) judge(j netPortJudge) []Finding {
 	case proto == "":
 		// Unknown protocol: it could be any; the rule cannot decide unless nothing could break it.
 		if ok, _ := j("all", 0, netPortMax); ok {
-			return undecided(e.path(e.protoKey))
+			return undecided(e.Path(e.Shape.Protocol))
 		}
 		return nil
 	case !portsKnown:
@@ -689,51 +532,33 @@ func (e netEntry) judge(j netPortJudge) []Finding {
 		return nil
 	}
 	switch {
-	case open == m3Maybe:
+	case open == MatchMaybe:
 		return undecided(openWhy)
-	case e.inbound == m3Maybe:
-		return undecided(e.inboundWhy)
+	case e.Applies == MatchMaybe:
+		return undecided(e.AppliesWhy)
 	}
-	return fail("%s admits %s to %s, %s", e.subject(), source, describeRange(proto, from, to), why)
+	return fail("%s admits %s to %s, %s", e.Subject(), source, describeRange(proto, from, to), why)
 }
 
 // netJudgeSGIngress applies a port judgement to every ingress rule of a security group or rule resource.
 func netJudgeSGIngress(r *Resource, j netPortJudge) []Finding {
-	return netJudgeSGDirection(r, "ingress", netTypeSGIngressRule, j)
+	return netJudgeSGDirection(r, "ingress", j)
 }
 
 // netJudgeSGEgress applies a port judgement to every egress rule of a security group or rule resource; the
 // remote blocks are the destinations.
 func netJudgeSGEgress(r *Resource, j netPortJudge) []Finding {
-	return netJudgeSGDirection(r, "egress", netTypeSGEgressRule, j)
+	return netJudgeSGDirection(r, "egress", j)
 }
 
-// netJudgeSGDirection applies a port judgement to the rules of one direction ("ingress" or "egress"): a
-// group's inline list of that name, a security group rule resource of that type, and the VPC rule resource
-// of that direction (vpcRuleType).
-func netJudgeSGDirection(r *Resource, direction, vpcRuleType string, j netPortJudge) []Finding {
-	switch r.Type {
-	case netTypeSG, netTypeDefaultSG:
-		rules, out := objectsAt(r.Props, direction, direction)
-		for i, rule := range rules {
-			e := netEntry{where: fmt.Sprintf("%s[%d]", direction, i), node: rule, protoKey: "protocol", sourceKeys: []string{"cidrBlocks", "ipv6CidrBlocks"}, sourceLists: true, inbound: m3Yes}
-			out = append(out, e.judge(j)...)
-		}
-		return out
-	case netTypeSGRule:
-		e := netEntry{node: r.Props, protoKey: "protocol", sourceKeys: []string{"cidrBlocks", "ipv6CidrBlocks"}, sourceLists: true, inbound: m3Yes}
-		switch v, _ := r.Get("type"); {
-		case IsUnknown(v):
-			e.inbound, e.inboundWhy = m3Maybe, "type"
-		case v != direction:
-			return nil
-		}
-		return e.judge(j)
-	case vpcRuleType:
-		e := netEntry{node: r.Props, protoKey: "ipProtocol", sourceKeys: []string{"cidrIpv4", "cidrIpv6"}, inbound: m3Yes}
-		return e.judge(j)
+// netJudgeSGDirection applies a port judgement to the rules of one direction ("ingress" or "egress") that a
+// security group or rule resource holds, as the network model reads them (sgEntries).
+func netJudgeSGDirection(r *Resource, direction string, j netPortJudge) []Finding {
+	entries, out := sgEntries(r, direction)
+	for _, e := range entries {
+		out = append(out, e.judge(j)...)
 	}
-	return nil
+	return out
 }
 
 // netAdminPorts judges a network ACL entry: it breaks the rule when it admits TCP or UDP to 22 or 3389.
@@ -749,66 +574,40 @@ func netAdminPorts(proto string, from, to int64) (bool, string) {
 	return false, ""
 }
 
-// netAllows reports whether a network ACL action is allow.
-func netAllows(node map[string]any, key, display string) (match3, []Finding) {
-	v, ok := node[key]
-	switch {
-	case !ok || v == nil:
-		return m3No, fail("%s is not set; expected allow or deny", display)
-	case IsUnknown(v):
-		return m3Maybe, nil
-	}
-	action, isString := v.(string)
-	if !isString {
-		return m3No, fail("%s is %s (%s); expected allow or deny", display, kind(v), describe(v))
-	}
-	if strings.EqualFold(strings.TrimSpace(action), "allow") {
-		return m3Yes, nil
-	}
-	return m3No, nil
-}
-
 func checkNACLAdminPorts(r *Resource) []Finding {
-	sources := []string{"cidrBlock", "ipv6CidrBlock"}
 	if r.Type == netTypeNACLRule {
-		e := netEntry{node: r.Props, protoKey: "protocol", sourceKeys: sources, inbound: m3Yes}
-		switch v, ok := r.Get("egress"); {
-		case !ok:
-		case IsUnknown(v):
-			e.inbound, e.inboundWhy = m3Maybe, "egress"
-		default:
-			egress, isBool := asBool(v)
-			if !isBool {
-				return fail("egress is %s (%s); expected a boolean", kind(v), describe(v))
-			}
-			if egress {
-				return nil
-			}
+		e, egress, fs := aclRuleEntry(r)
+		switch {
+		case fs != nil:
+			return fs
+		case egress == MatchYes:
+			return nil
+		case egress == MatchMaybe:
+			e.Applies, e.AppliesWhy = MatchMaybe, "egress"
 		}
-		allow, fs := netAllows(r.Props, "ruleAction", "ruleAction")
+		allow, fs := aclAllows(e)
 		if fs != nil {
 			return fs
 		}
-		if allow == m3No {
+		if allow == MatchNo {
 			return nil
 		}
-		if allow == m3Maybe && e.inbound == m3Yes {
-			e.inbound, e.inboundWhy = m3Maybe, "ruleAction"
+		if allow == MatchMaybe && e.Applies == MatchYes {
+			e.Applies, e.AppliesWhy = MatchMaybe, e.Path(e.Shape.Action)
 		}
 		return e.judge(netAdminPorts)
 	}
-	entries, out := objectsAt(r.Props, "ingress", "ingress")
-	for i, entry := range entries {
-		where := fmt.Sprintf("ingress[%d]", i)
-		allow, fs := netAllows(entry, "action", where+".action")
+	entries, out := aclInlineEntries(r, "ingress")
+	for _, e := range entries {
+		allow, fs := aclAllows(e)
 		if fs != nil {
 			out = append(out, fs...)
 			continue
 		}
-		if allow == m3No {
+		if allow == MatchNo {
 			continue
 		}
-		e := netEntry{where: where, node: entry, protoKey: "protocol", sourceKeys: sources, inbound: allow, inboundWhy: where + ".action"}
+		e.Applies, e.AppliesWhy = allow, e.Path(e.Shape.Action)
 		out = append(out, e.judge(netAdminPorts)...)
 	}
 	return out

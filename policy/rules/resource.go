@@ -122,6 +122,18 @@ func (s *Stack) Refs(r *Resource, prop string, types ...string) []*Resource {
 	return out
 }
 
+// Named returns the resources of the given types that a value names: their id, or their arn, name,
+// bucket or keyId (offline plan). It resolves ids found where Refs cannot look, inside lists of objects.
+func (s *Stack) Named(v string, types ...string) []*Resource {
+	var out []*Resource
+	for _, t := range s.OfType(types...) {
+		if t.identifiedBy(v) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 // ReferringTo returns the resources of the given types whose input prop refers to target.
 func (s *Stack) ReferringTo(target *Resource, prop string, types ...string) []*Resource {
 	var out []*Resource

@@ -1,0 +1,389 @@
+package netflow
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/sce-project/sce/policy/rules"
+)
+
+// Resource types the evaluator places or follows.
+const (
+	typeVPC             = "aws:ec2/vpc:Vpc"
+	typeSubnet          = "aws:ec2/subnet:Subnet"
+	typeInstance        = "aws:ec2/instance:Instance"
+	typeLaunchTemplate  = "aws:ec2/launchTemplate:LaunchTemplate"
+	typeAutoScaling     = "aws:autoscaling/group:Group"
+	typeRedshift        = "aws:redshift/cluster:Cluster"
+	typeRedshiftSubnets = "aws:redshift/subnetGroup:SubnetGroup"
+	typeEMR             = "aws:emr/cluster:Cluster"
+	typeSG              = "aws:ec2/securityGroup:SecurityGroup"
+	typeDefaultSG       = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+	typeVPCEndpoint     = "aws:ec2/vpcEndpoint:VpcEndpoint"
+	typeEIP             = "aws:ec2/eip:Eip"
+	typeEIPAssociation  = "aws:ec2/eipAssociation:EipAssociation" //nolint:gosec // a resource type token, not a credential
+	typeRouteTable      = "aws:ec2/routeTable:RouteTable"
+	typeDefaultRouteTbl = "aws:ec2/defaultRouteTable:DefaultRouteTable"
+	typeRouteTableAssoc = "aws:ec2/routeTableAssociation:RouteTableAssociation"
+	typeMainRouteAssoc  = "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation"
+	typeNACL            = "aws:ec2/networkAcl:NetworkAcl"
+	typeDefaultNACL     = "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"
+	typeNACLAssociation = "aws:ec2/networkAclAssociation:NetworkAclAssociation"
+	typeIGW             = "aws:ec2/internetGateway:InternetGateway"
+	typeIGWAttachment   = "aws:ec2/internetGatewayAttachment:InternetGatewayAttachment"
+	typeNATGateway      = "aws:ec2/natGateway:NatGateway"
+)
+
+// Ephemeral port ranges of the clients ("Ephemeral ports", nacl-ephemeral-ports.html): the Amazon Linux
+// kernel uses 32768-61000; a NAT gateway, Elastic Load Balancing and Lambda use 1024-65535, which is also
+// the range to assume for a client of unknown kind.
+func linuxEphemeral() rules.PortRange { return rules.PortRange{From: 32768, To: 61000} }
+
+func anyEphemeral() rules.PortRange { return rules.PortRange{From: 1024, To: 65535} }
+
+// place is one placement of an endpoint: a resource in one subnet with its groups, an address block on
+// the internet, or a prefix list.
+type place struct {
+	name   string
+	res    *rules.Resource
+	vpc    *rules.Resource
+	subnet *rules.Resource
+	// block holds every address the endpoint may use in that subnet.
+	block  netip.Prefix
+	groups []*rules.Resource
+	// client is the endpoint's ephemeral port range when it opens a connection.
+	client rules.PortRange
+	// public says whether the endpoint has a public IPv4 address, and how.
+	public    rules.Match3
+	publicWhy string
+	internet  bool
+	isPL      bool
+	pl        rules.NetPeer
+}
+
+// peer is the place as a rule sees it.
+func (p place) peer() rules.NetPeer {
+	switch {
+	case p.isPL:
+		return p.pl
+	case p.internet:
+		return rules.NetPeer{Block: p.block, Public: true}
+	}
+	return rules.NetPeer{Groups: p.groups, Block: p.block}
+}
+
+// places returns the placements of an endpoint; the Match3 is not MatchYes (and the string says why)
+// when it cannot be placed.
+func (n *Network) places(e Endpoint) ([]place, rules.Match3, string) {
+	switch {
+	case e.Resource == nil && e.Block.IsValid():
+		return []place{{name: e.Block.String(), block: e.Block, internet: true, client: anyEphemeral()}}, rules.MatchYes, ""
+	case e.Resource == nil && e.PrefixList != "":
+		p := place{name: "prefix list " + e.PrefixList, isPL: true, pl: rules.NetPeer{PrefixList: e.PrefixList}}
+		for _, ep := range n.s.OfType(typeVPCEndpoint) {
+			if rules.PrefixListOf(ep) == e.PrefixList {
+				p.pl.Endpoint = ep
+			}
+		}
+		return []place{p}, rules.MatchYes, ""
+	case e.Resource == nil:
+		return nil, rules.MatchNo, "the endpoint names no resource, address block or prefix list"
+	}
+	r := e.Resource
+	if e.Role != "" && r.Type != typeEMR {
+		return nil, rules.MatchNo, fmt.Sprintf("%s is not an EMR cluster: only an EMR cluster has node roles", r.Name)
+	}
+	switch r.Type {
+	case typeVPCEndpoint:
+		p := place{name: "the prefix list of " + r.Name, isPL: true, pl: rules.NetPeer{PrefixList: rules.PrefixListOf(r), Endpoint: r}}
+		return []place{p}, rules.MatchYes, ""
+	case typeInstance:
+		return n.placeInstance(r)
+	case typeLaunchTemplate:
+		return n.placeLaunchTemplate(r)
+	case typeRedshift:
+		return n.placeRedshift(r)
+	case typeEMR:
+		return n.placeEMR(r, e.Role)
+	}
+	return nil, rules.MatchNo, fmt.Sprintf("%s is a %s, which the evaluator cannot place in a subnet", r.Name, r.Type)
+}
+
+// inSubnets places a resource in each of its subnets.
+func (n *Network) inSubnets(name string, r *rules.Resource, subnets []*rules.Resource, groups []*rules.Resource, client rules.PortRange) []place {
+	out := make([]place, 0, len(subnets))
+	for _, sn := range subnets {
+		block, _ := prefixAt(sn, "cidrBlock")
+		out = append(out, place{name: name, res: r, vpc: n.vpcOf(sn), subnet: sn, block: block, groups: groups, client: client})
+	}
+	return out
+}
+
+// refsOrUnknown resolves a reference; when it resolves to nothing it says why, as unknown until
+// deployment or as naming nothing of the stack.
+func (n *Network) refsOrUnknown(r *rules.Resource, prop, what string, types ...string) ([]*rules.Resource, rules.Match3, string) {
+	found := n.s.Refs(r, prop, types...)
+	if len(found) > 0 {
+		return found, rules.MatchYes, ""
+	}
+	v, ok := r.Get(prop)
+	switch {
+	case ok && rules.IsUnknown(v):
+		return nil, rules.MatchMaybe, fmt.Sprintf("%s of %s is unknown until deployment", prop, r.Name)
+	case !ok:
+		return nil, rules.MatchNo, fmt.Sprintf("%s names no %s (%s is not set)", r.Name, what, prop)
+	}
+	return nil, rules.MatchNo, fmt.Sprintf("%s of %s (%v) names no %s of the stack", prop, r.Name, v, what)
+}
+
+func (n *Network) placeInstance(r *rules.Resource) ([]place, rules.Match3, string) {
+	subnets, m, why := n.refsOrUnknown(r, "subnetId", "subnet", typeSubnet)
+	if m != rules.MatchYes {
+		return nil, m, why
+	}
+	groups, m, why := n.groupsAt(r, "vpcSecurityGroupIds")
+	if m != rules.MatchYes {
+		return nil, m, why
+	}
+	out := n.inSubnets(r.Name, r, subnets, groups, linuxEphemeral())
+	for i := range out {
+		if a, ok := prefixAt(r, "privateIp"); ok {
+			out[i].block = a
+		}
+		out[i].public, out[i].publicWhy = n.instancePublic(r, out[i].subnet)
+	}
+	return out, rules.MatchYes, ""
+}
+
+// groupsAt returns the security groups a list of ids names; a resource that names none gets the VPC's
+// default security group, which the stack must manage for its rules to be known.
+func (n *Network) groupsAt(r *rules.Resource, prop string) ([]*rules.Resource, rules.Match3, string) {
+	v, ok := r.Get(prop)
+	if ok && rules.IsUnknown(v) && len(r.PropertyDependencies[prop]) == 0 {
+		return nil, rules.MatchMaybe, fmt.Sprintf("%s of %s is unknown until deployment", prop, r.Name)
+	}
+	groups := n.s.Refs(r, prop, typeSG, typeDefaultSG)
+	if len(groups) > 0 {
+		return groups, rules.MatchYes, ""
+	}
+	if ids := stringsOf(v); len(ids) > 0 {
+		return nil, rules.MatchMaybe, fmt.Sprintf("%s of %s names security groups %s, which the stack does not hold: their rules are unknown", prop, r.Name, strings.Join(ids, ", "))
+	}
+	return nil, rules.MatchMaybe, fmt.Sprintf("%s of %s names no security group, so it gets its VPC's default security group, whose rules the evaluator does not model", prop, r.Name)
+}
+
+// named resolves ids to resources of the stack; unresolved ids are returned too.
+func (n *Network) named(ids []string, types ...string) ([]*rules.Resource, []string) {
+	var found []*rules.Resource
+	var missing []string
+	for _, id := range ids {
+		rs := n.s.Named(id, types...)
+		if len(rs) == 0 {
+			missing = append(missing, id)
+		}
+		found = append(found, rs...)
+	}
+	return found, missing
+}
+
+func (n *Network) placeLaunchTemplate(r *rules.Resource) ([]place, rules.Match3, string) {
+	var groupIDs, subnetIDs []string
+	public := rules.MatchNo
+	if nics, ok := r.Props["networkInterfaces"].([]any); ok {
+		for _, nic := range nics {
+			m, _ := nic.(map[string]any)
+			if idx, ok := intOf(m["deviceIndex"]); ok && idx != 0 {
+				continue // the primary interface decides where the instance sits
+			}
+			groupIDs = append(groupIDs, stringsOf(m["securityGroups"])...)
+			subnetIDs = append(subnetIDs, stringsOf(m["subnetId"])...)
+			if b, _ := asBool(m["associatePublicIpAddress"]); b {
+				public = rules.MatchYes
+			}
+		}
+	}
+	groupIDs = append(groupIDs, stringsOf(r.Props["vpcSecurityGroupIds"])...)
+	groups, missing := n.named(groupIDs, typeSG, typeDefaultSG)
+	switch {
+	case len(missing) > 0:
+		return nil, rules.MatchMaybe, fmt.Sprintf("launch template %s names security groups %s, which the stack does not hold: their rules are unknown",
+			r.Name, strings.Join(missing, ", "))
+	case len(groups) == 0:
+		return nil, rules.MatchMaybe, fmt.Sprintf("launch template %s names no security group, so its instances get their VPC's default security group, "+
+			"whose rules the evaluator does not model", r.Name)
+	}
+	subnets, _ := n.named(subnetIDs, typeSubnet)
+	if len(subnets) == 0 {
+		for _, g := range n.s.OfType(typeAutoScaling) {
+			if !n.usesTemplate(g, r) {
+				continue
+			}
+			s, _ := n.named(stringsOf(g.Props["vpcZoneIdentifiers"]), typeSubnet)
+			subnets = append(subnets, s...)
+		}
+	}
+	if len(subnets) == 0 {
+		return nil, rules.MatchNo, fmt.Sprintf("launch template %s names no subnet, and no auto scaling group of the stack that uses it does", r.Name)
+	}
+	out := n.inSubnets("instances of "+r.Name, r, subnets, groups, linuxEphemeral())
+	for i := range out {
+		out[i].public, out[i].publicWhy = public, "associatePublicIpAddress of its primary network interface"
+		if public == rules.MatchNo {
+			out[i].publicWhy = "its network interface asks for no public address"
+		}
+	}
+	return out, rules.MatchYes, ""
+}
+
+// usesTemplate reports whether an auto scaling group launches from a template: launchTemplate, or the
+// launch template of its mixed instances policy.
+func (n *Network) usesTemplate(g, tmpl *rules.Resource) bool {
+	for _, path := range []string{"launchTemplate.id", "launchTemplate.name",
+		"mixedInstancesPolicy.launchTemplate.launchTemplateSpecification.launchTemplateId",
+		"mixedInstancesPolicy.launchTemplate.launchTemplateSpecification.launchTemplateName"} {
+		v, _ := g.Get(path)
+		for _, id := range stringsOf(v) {
+			for _, t := range n.s.Named(id, typeLaunchTemplate) {
+				if t.URN == tmpl.URN {
+					return true
+				}
+			}
+		}
+	}
+	for _, urn := range g.PropertyDependencies["launchTemplate"] {
+		if urn == tmpl.URN {
+			return true
+		}
+	}
+	return false
+}
+
+func (n *Network) placeRedshift(r *rules.Resource) ([]place, rules.Match3, string) {
+	groupsOf, m, why := n.refsOrUnknown(r, "clusterSubnetGroupName", "cluster subnet group", typeRedshiftSubnets)
+	if m != rules.MatchYes {
+		return nil, m, why
+	}
+	subnets, m, why := n.refsOrUnknown(groupsOf[0], "subnetIds", "subnet", typeSubnet)
+	if m != rules.MatchYes {
+		return nil, m, why
+	}
+	groups, m, why := n.groupsAt(r, "vpcSecurityGroupIds")
+	if m != rules.MatchYes {
+		return nil, m, why
+	}
+	out := n.inSubnets(r.Name, r, subnets, groups, anyEphemeral())
+	for i := range out {
+		out[i].public, out[i].publicWhy = rules.MatchNo, "publiclyAccessible is not true"
+		if b, _ := asBool(r.Props["publiclyAccessible"]); b {
+			out[i].public, out[i].publicWhy = rules.MatchYes, "publiclyAccessible"
+		}
+	}
+	return out, rules.MatchYes, ""
+}
+
+// emrGroupKeys are the ec2Attributes of an EMR cluster that name each role's managed and additional
+// security groups.
+func emrGroupKeys(role Role) (managed, additional string) {
+	switch role {
+	case RolePrimary:
+		return "emrManagedMasterSecurityGroup", "additionalMasterSecurityGroups"
+	case RoleCore:
+		return "emrManagedSlaveSecurityGroup", "additionalSlaveSecurityGroups"
+	case RoleServiceAccess:
+		return "serviceAccessSecurityGroup", ""
+	}
+	return "", ""
+}
+
+func (n *Network) placeEMR(r *rules.Resource, role Role) ([]place, rules.Match3, string) {
+	managed, additional := emrGroupKeys(role)
+	if managed == "" {
+		return nil, rules.MatchNo, fmt.Sprintf("an EMR cluster's endpoint needs a role (%s, %s or %s)", RolePrimary, RoleCore, RoleServiceAccess)
+	}
+	attrs, _ := r.Props["ec2Attributes"].(map[string]any)
+	ids := stringsOf(attrs[managed])
+	if list, ok := attrs[additional].(string); ok && additional != "" {
+		for _, id := range strings.Split(list, ",") { // a comma-separated list, as the provider takes it
+			if id = strings.TrimSpace(id); id != "" {
+				ids = append(ids, id)
+			}
+		}
+	}
+	groups, missing := n.named(ids, typeSG, typeDefaultSG)
+	if len(groups) == 0 || len(missing) > 0 {
+		return nil, rules.MatchMaybe, fmt.Sprintf("ec2Attributes.%s of %s names no security group of the stack", managed, r.Name)
+	}
+	subnets, _ := n.named(append(stringsOf(attrs["subnetId"]), stringsOf(attrs["subnetIds"])...), typeSubnet)
+	if len(subnets) == 0 {
+		return nil, rules.MatchNo, fmt.Sprintf("ec2Attributes of %s name no subnet of the stack", r.Name)
+	}
+	out := n.inSubnets(fmt.Sprintf("the %s nodes of %s", role, r.Name), r, subnets, groups, linuxEphemeral())
+	for i := range out {
+		// EMR gives its nodes public addresses in a subnet that routes to an internet gateway.
+		out[i].public, out[i].publicWhy = rules.MatchNo, "EMR nodes in a private subnet get no public address"
+		if n.subnetRoutesToIGW(out[i].subnet) {
+			out[i].public, out[i].publicWhy = rules.MatchYes, "EMR nodes in a public subnet get public addresses"
+		}
+	}
+	return out, rules.MatchYes, ""
+}
+
+// prefixAt parses a block or an address (as a /32 or /128) held at a property.
+func prefixAt(r *rules.Resource, prop string) (netip.Prefix, bool) {
+	v, _ := r.Props[prop].(string)
+	if v == "" {
+		return netip.Prefix{}, false
+	}
+	if p, err := netip.ParsePrefix(v); err == nil {
+		return p.Masked(), true
+	}
+	if a, err := netip.ParseAddr(v); err == nil {
+		return netip.PrefixFrom(a, a.BitLen()), true
+	}
+	return netip.Prefix{}, false
+}
+
+// stringsOf returns the strings in a string or a list of strings.
+func stringsOf(v any) []string {
+	switch x := v.(type) {
+	case string:
+		if x == "" {
+			return nil
+		}
+		return []string{x}
+	case []any:
+		var out []string
+		for _, e := range x {
+			if s, ok := e.(string); ok && s != "" {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// intOf reads an integral number as JSON or the mock gives it.
+func intOf(v any) (int64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return int64(x), x == float64(int64(x))
+	case int64:
+		return x, true
+	case int:
+		return int64(x), true
+	}
+	return 0, false
+}
+
+// asBool reads a boolean, also in the string form launch templates use ("true").
+func asBool(v any) (bool, bool) {
+	switch x := v.(type) {
+	case bool:
+		return x, true
+	case string:
+		return x == "true", x == "true" || x == "false"
+	}
+	return false, false
+}
