@@ -57,7 +57,7 @@ func runVerify(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	flows := verify.Access(p.RulesStack())
+	flows := verify.All(p.RulesStack())
 	var buf bytes.Buffer
 	if err := writeFlows(&buf, fmtName, p.Stack, flows); err != nil {
 		fmt.Fprintf(stderr, "sce verify: %v\n", err)

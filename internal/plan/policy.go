@@ -75,7 +75,7 @@ func (p *Plan) ApplyPolicy() {
 	for _, v := range rep.Violations {
 		p.Violations = append(p.Violations, Violation{Policy: v.Rule, Level: string(v.Level), Category: string(v.Category), URN: v.URN, Message: v.Message})
 	}
-	p.Flows = verify.Access(p.RulesStack())
+	p.Flows = verify.All(p.RulesStack())
 	for _, f := range verify.Failures(p.Flows) {
 		p.Violations = append(p.Violations, Violation{Policy: FlowsPolicy, Level: string(rules.Mandatory), Category: string(rules.CategoryDeployability),
 			Message: fmt.Sprintf("%s: expected %s, found %s: %s", f.Flow, f.Expected, f.Result, f.Why)})

@@ -110,3 +110,59 @@ func TestMutationsMakeTheMatchingFlowFail(t *testing.T) {
 		})
 	}
 }
+
+// TestEveryFlowOfEveryKindOfStackIsAsDesigned: access and network flows together, on the reference
+// stacks and on one with workers and EMR, as `sce verify` and `sce plan` report them.
+func TestEveryFlowOfEveryKindOfStackIsAsDesigned(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		changes map[string]string
+		want    []string
+	}{
+		{"hipaa", nil, []string{"the bastion reaches the workstation on 22", "does not reach the bastion on 22"}},
+		{"omop", nil, []string{"the Atlas host reaches Redshift on 5439", "the internet does not reach Redshift"}},
+		{"hipaa", everything, []string{"EMR's primary reaches the service-access group on 9443", "the workers reach S3", "EMR's KDC on 88/udp"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			flows := verify.All(referencePlan(t, tc.name, tc.changes).RulesStack())
+			for _, f := range flows {
+				assert.True(t, f.OK(), "%s: expected %s, got %s: %s", f.Flow, f.Expected, f.Result, f.Why)
+			}
+			for _, w := range tc.want {
+				flowNamed(t, flows, w)
+			}
+		})
+	}
+}
+
+// TestNetworkMutationsMakeTheMatchingFlowFail restores two of issue 14's network defects: the workstation
+// without egress to Redshift, and EMR's primary without egress to the service-access group.
+func TestNetworkMutationsMakeTheMatchingFlowFail(t *testing.T) {
+	for _, tc := range []struct {
+		name, stack string
+		changes     map[string]string
+		drop        string
+		flow        string
+	}{
+		{"the workstation's egress to Redshift", "omop", nil, "omop-omop-client-0-out", "the workstation reaches Redshift on 5439"},
+		{"EMR's primary egress to the service-access group", "hipaa", everything, "hipaa-emr-sg-primary-to-service", "EMR's primary reaches the service-access group on 9443"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := referencePlan(t, tc.stack, tc.changes)
+			require.True(t, flowNamed(t, verify.All(p.RulesStack()), tc.flow).OK())
+			kept := p.Resources[:0]
+			dropped := 0
+			for _, r := range p.Resources {
+				if r.Name == tc.drop {
+					dropped++
+					continue
+				}
+				kept = append(kept, r)
+			}
+			require.Positive(t, dropped, "the rule to remove was found")
+			p.Resources = kept
+			f := flowNamed(t, verify.All(p.RulesStack()), tc.flow)
+			assert.False(t, f.OK(), "%s: %s", f.Flow, f.Why)
+		})
+	}
+}

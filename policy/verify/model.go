@@ -37,6 +37,11 @@ type Flow struct {
 	Why string `json:"why"`
 }
 
+// All returns every flow of the stack: the access flows and the network flows.
+func All(s *rules.Stack) []Flow {
+	return append(Access(s), Network(s)...)
+}
+
 // OK reports whether the result is what the design needs.
 func (f Flow) OK() bool { return f.Expected == f.Result }
 
