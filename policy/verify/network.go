@@ -48,7 +48,7 @@ func Network(s *rules.Stack) []Flow {
 	if e := named("aws:ec2/vpcEndpoint:VpcEndpoint", "-s3-endpoint"); e != nil {
 		s3, hasS3 = netflow.PrefixList(rules.PrefixListOf(e)), true
 	}
-	allowed, outside := sshBlocks(s, bastionR)
+	allowed, outside := sshBlocks(s)
 	if allowed != "" {
 		if from, err := netflow.Internet(allowed); err == nil {
 			judge("an allowed ssh block ("+allowed+") reaches the bastion on 22", Allowed, flow(from, bastion, rules.ProtoTCP, 22))
@@ -109,7 +109,7 @@ func Network(s *rules.Stack) []Flow {
 
 // sshBlocks returns one address block the bastion admits ssh from, and one documentation block it does
 // not (to prove the refusal), from the bastion's security-group rules.
-func sshBlocks(s *rules.Stack, bastion *rules.Resource) (allowed, outside string) {
+func sshBlocks(s *rules.Stack) (allowed, outside string) {
 	var admitted []netip.Prefix
 	for _, r := range s.OfType("aws:ec2/securityGroupRule:SecurityGroupRule") {
 		if str(r.Props["type"]) != "ingress" || !strings.Contains(r.Name, "-bastion-sg-ssh-in") {
