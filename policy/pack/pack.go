@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
 
 	"github.com/sce-project/sce/policy/rules"
+	"github.com/sce-project/sce/policy/verify"
 )
 
 // Name and Version of the policy pack.
@@ -24,6 +25,8 @@ const (
 const (
 	ResourceNoticesPolicy = "sce-exemptions-and-undecided"
 	StackNoticesPolicy    = "sce-exemptions-and-undecided-stack"
+	// FlowsPolicy judges the stack's flows (policy/verify); the plan reports the same as flows-as-designed.
+	FlowsPolicy = "flows-as-designed"
 )
 
 // New returns the policy pack: one policy per rule, at the rule's own enforcement level (Pulumi ignores a
@@ -35,6 +38,19 @@ func New() (policyx.PolicyPack, error) {
 		policies = append(policies, policyFor(rule))
 	}
 	policies = append(policies,
+		// The flows of policy/verify, as sce verify and sce plan judge them: a needed flow blocked or a
+		// forbidden one possible stops the deployment; a flow that depends on values unknown until
+		// deployment is left to the next run.
+		policyx.NewStackValidationPolicy(FlowsPolicy, policyx.StackValidationPolicyArgs{
+			Description:      "Every access and network flow the design needs is possible, and every flow it forbids is impossible (policy/verify).",
+			EnforcementLevel: policyx.EnforcementLevelMandatory,
+			ValidateStack: func(_ context.Context, args policyx.StackValidationArgs) error {
+				for _, f := range verify.Decided(verify.Failures(verify.All(Stack(args.Resources)))) {
+					args.Manager.ReportViolation(fmt.Sprintf("%s: expected %s, found %s: %s", f.Flow, f.Expected, f.Result, f.Why), "")
+				}
+				return nil
+			},
+		}),
 		policyx.NewResourceValidationPolicy(ResourceNoticesPolicy, policyx.ResourceValidationPolicyArgs{
 			Description:      "Reports findings of resource rules that a declared exemption covers, with its reason, and findings undecided until deployment.",
 			EnforcementLevel: policyx.EnforcementLevelAdvisory,

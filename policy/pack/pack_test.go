@@ -46,7 +46,7 @@ func TestPackHasOnePolicyPerRuleAtTheRulesLevel(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Name, pp.Name())
 	all := rules.All()
-	require.Len(t, pp.Policies(), len(all)+2)
+	require.Len(t, pp.Policies(), len(all)+3, "one per rule, the flows policy and the two notice policies")
 	for _, rule := range all {
 		p := policyNamed(t, pp, rule.ID)
 		want := policyx.EnforcementLevelAdvisory
@@ -62,6 +62,7 @@ func TestPackHasOnePolicyPerRuleAtTheRulesLevel(t *testing.T) {
 	}
 	assert.Equal(t, policyx.EnforcementLevelAdvisory, policyNamed(t, pp, ResourceNoticesPolicy).EnforcementLevel())
 	assert.Equal(t, policyx.EnforcementLevelAdvisory, policyNamed(t, pp, StackNoticesPolicy).EnforcementLevel())
+	assert.Equal(t, policyx.EnforcementLevelMandatory, policyNamed(t, pp, FlowsPolicy).EnforcementLevel())
 }
 
 func TestResourcePolicyReportsAViolationInPreview(t *testing.T) {

@@ -16,6 +16,8 @@ type caller struct {
 	identity []*iameval.Document
 	// inVPC callers reach S3 through the gateway endpoint (the private subnet's prefix-list route).
 	inVPC bool
+	// stackRole is a role of the stack, whose identity policies must be in the plan.
+	stackRole bool
 }
 
 // assumedAllow stands for an identity policy outside the plan (an administrator's own role, a deployer's):
@@ -128,7 +130,7 @@ func (m *model) caller(name, suffix string, inVPC bool) (caller, bool) {
 	if !ok {
 		return caller{}, false
 	}
-	return caller{name: name, arn: arn, identity: docs, inVPC: inVPC}, true
+	return caller{name: name, arn: arn, identity: docs, inVPC: inVPC, stackRole: true}, true
 }
 
 // administrators are the roles of the stack's account that data-in's object-access endpoint restriction
@@ -159,9 +161,15 @@ func (m *model) administrators() []string {
 	return out
 }
 
-// flow judges every call of a flow; the flow is allowed only if each call is.
+// flow judges every call of a flow; the flow is allowed only if each call is. A flow whose policies are not
+// known yet (a first preview, where documents built from other resources' outputs are unknown) is
+// "unknown", never a verdict.
 func (m *model) flow(c caller, what string, expected Expectation, bucket string, calls []s3Call) Flow {
 	f := Flow{Flow: c.name + " " + what, Expected: expected, Result: Allowed}
+	if m.bucketPolicy[bucket] == nil || (c.inVPC && m.endpointDoc == nil) || (c.stackRole && len(c.identity) == 0) || c.arn == "" {
+		f.Result, f.Why = Unknown, "a policy or ARN it depends on is unknown until deployment"
+		return f
+	}
 	var why []string
 	for _, call := range calls {
 		ctx := map[string][]string{"aws:SecureTransport": {"true"}, "aws:PrincipalArn": {c.arn}}

@@ -23,6 +23,8 @@ type Expectation string
 const (
 	Allowed Expectation = "allowed"
 	Denied  Expectation = "denied"
+	// Unknown is a result only: a value the flow depends on is not known until deployment.
+	Unknown Expectation = "unknown"
 )
 
 // Flow is one judged flow: the plan JSON's `flows` entries.
@@ -45,11 +47,22 @@ func All(s *rules.Stack) []Flow {
 // OK reports whether the result is what the design needs.
 func (f Flow) OK() bool { return f.Expected == f.Result }
 
-// Failures returns the flows whose result is not what the design needs.
+// Failures returns the flows whose result is not what the design needs, unknown results included.
 func Failures(flows []Flow) []Flow {
 	var out []Flow
 	for _, f := range flows {
 		if !f.OK() {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Decided returns the failures whose result is known: what a preview may block on.
+func Decided(failures []Flow) []Flow {
+	var out []Flow
+	for _, f := range failures {
+		if f.Result != Unknown {
 			out = append(out, f)
 		}
 	}
