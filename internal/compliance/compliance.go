@@ -10,6 +10,7 @@ import (
 
 	"github.com/sce-project/sce/internal/plan"
 	"github.com/sce-project/sce/policy/rules"
+	"github.com/sce-project/sce/policy/verify"
 )
 
 // procedural says how the safeguards that no automated rule can judge are met, or who meets them.
@@ -84,6 +85,8 @@ func Markdown(p *plan.Plan) string {
 		fmt.Fprintf(&b, "| %s %s | %s |\n", para, paragraphs[para], strings.Join(ids, ", "))
 	}
 
+	writeAccessMatrix(&b, p)
+
 	b.WriteString("\n## Rules\n\n| Rule | Level | Requirement | HIPAA | cdk-nag | AWS Config | AWSGuard | Other | Checklist rows |\n|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range all {
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s | %s | %s |\n", r.ID, r.Level, escape(r.Description),
@@ -95,6 +98,19 @@ func Markdown(p *plan.Plan) string {
 		fmt.Fprintf(&b, "| `%s` | `%s` | `%s` | %s |\n", e.Rule, e.Type, e.NameSuffix, escape(e.Reason))
 	}
 	return b.String()
+}
+
+// writeAccessMatrix writes the flows of the plan (policy/verify) as evidence for 164.312(a)(1) and
+// (e)(1): who can reach PHI, from where, with what, and the flows proven impossible.
+func writeAccessMatrix(b *strings.Builder, p *plan.Plan) {
+	flows := verify.All(p.RulesStack())
+	fmt.Fprintf(b, "\n## Access matrix (164.312(a)(1), 164.312(e)(1))\n\n")
+	fmt.Fprintf(b, "Each flow of the `%s` stack judged from its plan by `sce verify`: the access flows through the caller's identity policies, the bucket policy and the S3 endpoint's policy (`internal/iameval`), the network flows through security groups, both network ACLs and the route table (`policy/netflow`). %d flows, %d not as designed.\n\n",
+		p.Stack, len(flows), len(verify.Failures(flows)))
+	b.WriteString("| Flow | Expected | Result | Why |\n|---|---|---|---|\n")
+	for _, f := range flows {
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", escape(f.Flow), f.Expected, f.Result, escape(f.Why))
+	}
 }
 
 func mark(m map[string]map[string]bool, rule, urn string) {
