@@ -74,6 +74,9 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 	if !v.AccountBaseline {
 		fmt.Fprintf(stdout, "  accountBaseline false: %s already owns the account baseline in %s\n", v.BaselineOwner, v.Region)
 	}
+	if len(opts.Emails) == 0 {
+		fmt.Fprintln(stderr, "sce init: warning: no --email: the CIS alarms, the quarantine alerts and the budget alerts will reach nobody; add sce:notificationEmails")
+	}
 	fmt.Fprintf(stdout, "next: add the researchers' logins (sce:researchers) and check the ATTENTION keys, then\n")
 	if filepath.Clean(opts.Dir) == "." {
 		fmt.Fprintf(stdout, "  go run ./cmd/sce plan --stack %s\n", v.PIT)

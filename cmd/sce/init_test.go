@@ -91,3 +91,13 @@ func TestUsageListsInit(t *testing.T) {
 	assert.True(t, strings.Contains(stdout, "init       write a new project's stack file"), stdout)
 	assert.Contains(t, stdout, initUsage[len("usage: sce "):])
 }
+
+// TestInitWarnsWithoutAnEmail: without --email the project's alerts reach nobody; init still writes the
+// file and says so on stderr.
+func TestInitWarnsWithoutAnEmail(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := runCLI("init", "cardio", "--dir", dir, "--ssh-cidr", "198.51.100.0/24", "--ssh-key", publicKeyFile(t, t.TempDir()))
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stderr, "warning: no --email")
+	assert.Contains(t, stderr, "sce:notificationEmails")
+}

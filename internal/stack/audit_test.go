@@ -251,3 +251,22 @@ func TestCISAlarmsOnlyWhereTheTrailDeliversTheirEvents(t *testing.T) {
 		})
 	}
 }
+
+// TestAStackWithoutEmailsWarnsThatAlertsReachNobody: without sce:notificationEmails the project's topic
+// has no subscriber; the plan says so (advisory), naming the key.
+func TestAStackWithoutEmailsWarnsThatAlertsReachNobody(t *testing.T) {
+	p := planWith(t, nil)
+	found := false
+	for _, v := range p.Violations {
+		if v.Policy == "sns-topic-has-a-subscriber" {
+			found = true
+			assert.Equal(t, "advisory", v.Level)
+			assert.Contains(t, v.Message, "sce:notificationEmails")
+		}
+	}
+	assert.True(t, found)
+	p = planWith(t, map[string]string{"sce:notificationEmails": `["builder@example.org"]`})
+	for _, v := range p.Violations {
+		assert.NotEqual(t, "sns-topic-has-a-subscriber", v.Policy)
+	}
+}

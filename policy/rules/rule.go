@@ -133,6 +133,7 @@ func All() []Rule {
 		flowRules(),
 		uploadRules(),
 		dlqRetentionRules(),
+		alertRules(),
 		computeRules(),
 		bootRules(),
 		networkRules(),
