@@ -59,16 +59,21 @@ type services struct {
 func Services(s *rules.Stack) []Flow {
 	m := newModel(s)
 	sv := &services{model: m}
+	var out []Flow
+	known := len(m.problems)
 	for _, k := range s.OfType("aws:kms/key:Key") {
 		sv.keyPolicy = m.parse(k, "policy")
+	}
+	// The bucket policies' problems are Access's to report; the key policy's are reported here.
+	for _, p := range m.problems[known:] {
+		out = append(out, Flow{Flow: "the project key's policy can be evaluated", Expected: Allowed, Result: Denied, Why: p})
 	}
 	if parts := strings.Split(m.key, ":"); len(parts) > 4 {
 		sv.region = parts[3]
 	}
 	if m.key == "" || m.account == "" || sv.region == "" {
-		return nil
+		return out
 	}
-	var out []Flow
 	out = append(out, sv.keyUsers()...)
 	out = append(out, sv.cloudTrail()...)
 	out = append(out, sv.accessLogging()...)

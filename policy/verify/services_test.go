@@ -114,3 +114,15 @@ func TestServiceMutationsMakeTheMatchingFlowFail(t *testing.T) {
 		})
 	}
 }
+
+func TestAKeyPolicyThatCannotBeParsedIsReported(t *testing.T) {
+	p := referencePlan(t, "hipaa", nil)
+	for i := range p.Resources {
+		if p.Resources[i].Type == "aws:kms/key:Key" {
+			p.Resources[i].Inputs["policy"] = `{"Statement":[{"Effect":"Permit"}]}`
+		}
+	}
+	f := flowNamed(t, verify.Services(p.RulesStack()), "the project key's policy can be evaluated")
+	assert.False(t, f.OK(), f.Why)
+	assert.Equal(t, verify.Unknown, flowNamed(t, verify.Services(p.RulesStack()), "CloudTrail encrypts").Result)
+}
