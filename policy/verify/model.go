@@ -39,9 +39,10 @@ type Flow struct {
 	Why string `json:"why"`
 }
 
-// All returns every flow of the stack: the access flows and the network flows.
+// All returns every flow of the stack: the access flows, the network flows, and the flows through the
+// project key and the AWS services' deliveries.
 func All(s *rules.Stack) []Flow {
-	return append(Access(s), Network(s)...)
+	return append(append(Access(s), Network(s)...), Services(s)...)
 }
 
 // OK reports whether the result is what the design needs.
