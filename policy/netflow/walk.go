@@ -105,21 +105,31 @@ func (n *Network) localRoute(src, dst place) check {
 	return pass(h.path)
 }
 
-// toInternet follows a flow from a resource to an address block on the internet: the source's outbound
-// rules and subnet ACL, then its route: an internet gateway (the source needs a public address) or a NAT
-// gateway (see viaNAT); then the answers back to the source's ephemeral ports.
-func (n *Network) toInternet(t *trace, src, dst place, wants []traffic) {
-	peer := dst.peer()
+// leaveOutbound checks the first leg of a flow that leaves the VPC's subnets: the source's security groups
+// and its subnet's network ACL must let every wanted traffic out to peer. It reports whether the trace may
+// go on.
+func (n *Network) leaveOutbound(t *trace, src, dst place, peer rules.NetPeer, wants []traffic) bool {
 	for _, w := range wants {
 		if !t.step(n.sgCheck(src.groups, true, w, peer, dst.name)) {
-			return
+			return false
 		}
 	}
 	srcACL := n.aclOf(src.subnet)
 	for _, w := range wants {
 		if !t.step(n.aclCheck(crossing{acl: srcACL, egress: true, w: w, remote: peer})) {
-			return
+			return false
 		}
+	}
+	return true
+}
+
+// toInternet follows a flow from a resource to an address block on the internet: the source's outbound
+// rules and subnet ACL, then its route: an internet gateway (the source needs a public address) or a NAT
+// gateway (see viaNAT); then the answers back to the source's ephemeral ports.
+func (n *Network) toInternet(t *trace, src, dst place, wants []traffic) {
+	peer := dst.peer()
+	if !n.leaveOutbound(t, src, dst, peer, wants) {
+		return
 	}
 	rt := n.routeTableOf(src.subnet)
 	h := n.lookup(rt, src.vpc, dest{block: dst.block, public: true})
@@ -155,7 +165,7 @@ func (n *Network) toInternet(t *trace, src, dst place, wants []traffic) {
 		return
 	}
 	for _, w := range answers(wants, src.client) {
-		if !t.step(n.aclCheck(crossing{acl: srcACL, w: w, remote: peer, answers: true})) {
+		if !t.step(n.aclCheck(crossing{acl: n.aclOf(src.subnet), w: w, remote: peer, answers: true})) {
 			return
 		}
 	}
@@ -243,16 +253,8 @@ func describeHop(h hop) string {
 // endpoint).
 func (n *Network) toPrefixList(t *trace, src, dst place, wants []traffic) {
 	peer := dst.peer()
-	for _, w := range wants {
-		if !t.step(n.sgCheck(src.groups, true, w, peer, dst.name)) {
-			return
-		}
-	}
-	srcACL := n.aclOf(src.subnet)
-	for _, w := range wants {
-		if !t.step(n.aclCheck(crossing{acl: srcACL, egress: true, w: w, remote: peer})) {
-			return
-		}
+	if !n.leaveOutbound(t, src, dst, peer, wants) {
+		return
 	}
 	rt := n.routeTableOf(src.subnet)
 	h := n.lookup(rt, src.vpc, dest{isPL: true, pl: peer})
@@ -268,7 +270,7 @@ func (n *Network) toPrefixList(t *trace, src, dst place, wants []traffic) {
 	t.note(endpointPolicies)
 	t.v.Path = append(t.v.Path, statefulAnswers)
 	for _, w := range answers(wants, src.client) {
-		if !t.step(n.aclCheck(crossing{acl: srcACL, w: w, remote: peer, answers: true})) {
+		if !t.step(n.aclCheck(crossing{acl: n.aclOf(src.subnet), w: w, remote: peer, answers: true})) {
 			return
 		}
 	}
