@@ -58,7 +58,7 @@ func checkPHIDataPath(s *Stack) []Finding {
 			req.Context["s3:x-amz-server-side-encryption"] = []string{"aws:kms"}
 			req.Context["s3:x-amz-server-side-encryption-aws-kms-key-id"] = []string{key}
 		}
-		texts := bucketPolicyTexts(s, b)
+		docs, unreadable := parsePolicies(bucketPolicyTexts(s, b))
 		var foreign []string
 		usable := false
 		for _, arn := range candidates {
@@ -71,7 +71,7 @@ func checkPHIDataPath(s *Stack) []Finding {
 			}
 			req.Principal = arn
 			req.Context["aws:PrincipalArn"] = []string{arn}
-			if !deniedByAny(texts, req) {
+			if !unreadable && !deniedByAny(docs, req) {
 				usable = true
 				break
 			}
@@ -113,15 +113,23 @@ func outsidePrincipals(policies []s3Policy) ([]string, bool) {
 	return out, restricted
 }
 
-// deniedByAny reports whether a Deny of any of the policy texts applies to the request, evaluated by
-// internal/iameval; a policy it cannot read or evaluate counts as denying: a deny that cannot be read is
-// not assumed away.
-func deniedByAny(texts []string, req iameval.Request) bool {
+// parsePolicies parses policy texts for internal/iameval; unreadable is true when one of them cannot be
+// parsed, which counts as denying: a deny that cannot be read is not assumed away.
+func parsePolicies(texts []string) (docs []*iameval.Document, unreadable bool) {
 	for _, text := range texts {
 		doc, err := iameval.Parse(text)
 		if err != nil {
-			return true
+			return nil, true
 		}
+		docs = append(docs, doc)
+	}
+	return docs, false
+}
+
+// deniedByAny reports whether a Deny of any of the policies applies to the request; a policy that cannot
+// be evaluated counts as denying.
+func deniedByAny(docs []*iameval.Document, req iameval.Request) bool {
+	for _, doc := range docs {
 		if d, _, err := denied(doc, req); err != nil || d {
 			return true
 		}

@@ -80,20 +80,25 @@ func denied(doc *iameval.Document, r iameval.Request) (bool, string, error) {
 	return res.Effect == iameval.Denied, res.Sid, nil
 }
 
-// rawPolicy returns a resource's policy property as JSON text; ok is false when it is absent or unknown.
-func rawPolicy(r *Resource) (string, bool) {
-	v, ok := r.Get("policy")
+// PolicyJSON returns a resource's policy property as JSON text (a string input as it is, an object
+// encoded); ok is false when it is absent, unknown or of another shape. The flow analyses read policies
+// through it too.
+func PolicyJSON(r *Resource, prop string) (string, bool) {
+	v, ok := r.Get(prop)
 	if !ok || IsUnknown(v) {
 		return "", false
 	}
-	if s, isString := v.(string); isString {
-		return s, true
+	switch x := v.(type) {
+	case string:
+		return x, true
+	case map[string]any:
+		b, err := json.Marshal(x)
+		if err != nil {
+			return "", false
+		}
+		return string(b), true
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return "", false
-	}
-	return string(b), true
+	return "", false
 }
 
 // bucketPolicyTexts returns the policy documents of a bucket (BucketPolicy resources and an inline policy).
@@ -101,7 +106,7 @@ func bucketPolicyTexts(s *Stack, b *Resource) []string {
 	cfgs, _ := s3ConfigsOf(s, b, typeS3Policy)
 	var out []string
 	for _, r := range append(cfgs, b) {
-		if text, ok := rawPolicy(r); ok {
+		if text, ok := PolicyJSON(r, "policy"); ok {
 			out = append(out, text)
 		}
 	}

@@ -32,8 +32,9 @@ type s3Call struct {
 
 // Access returns the access flows of the stack: the S3 requests the design needs, judged through every
 // policy that applies, and those that must stay impossible.
-func Access(s *rules.Stack) []Flow {
-	m := newModel(s)
+func Access(s *rules.Stack) []Flow { return newModel(s).access() }
+
+func (m *model) access() []Flow {
 	var out []Flow
 	for _, p := range m.problems {
 		out = append(out, Flow{Flow: "the stack's policies can be evaluated", Expected: Allowed, Result: Denied, Why: p})

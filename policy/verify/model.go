@@ -9,7 +9,6 @@
 package verify
 
 import (
-	"encoding/json"
 	"strings"
 
 	"github.com/sce-project/sce/internal/iameval"
@@ -42,7 +41,8 @@ type Flow struct {
 // All returns every flow of the stack: the access flows, the network flows, and the flows through the
 // project key and the AWS services' deliveries.
 func All(s *rules.Stack) []Flow {
-	return append(append(Access(s), Network(s)...), Services(s)...)
+	m := newModel(s) // one model: the policies are parsed once for the access and the service flows
+	return append(append(m.access(), Network(s)...), m.services()...)
 }
 
 // OK reports whether the result is what the design needs.
@@ -118,8 +118,8 @@ func newModel(s *rules.Stack) *model {
 }
 
 func (m *model) parse(r *rules.Resource, prop string) *iameval.Document {
-	text := policyText(r.Props[prop])
-	if text == "" {
+	text, ok := rules.PolicyJSON(r, prop)
+	if !ok || text == "" {
 		return nil
 	}
 	d, err := iameval.Parse(text)
@@ -131,34 +131,44 @@ func (m *model) parse(r *rules.Resource, prop string) *iameval.Document {
 }
 
 // role returns a role of the stack by the logical name's suffix ("-workstation-role"): its ARN and its
-// customer-managed policies. AWS managed policies attached to it are not evaluated (their documents are
-// not in the plan); none of the project's S3 or KMS access rests on them.
+// customer-managed policies. AWS managed policies attached to it are not evaluated here: none of the
+// project's S3 access rests on them (the service flows, which do use AWS_ConfigRole, add them).
 func (m *model) role(suffix string) (string, []*iameval.Document, bool) {
 	for _, r := range m.s.OfType("aws:iam/role:Role") {
-		if !strings.HasSuffix(r.Name, suffix) {
+		if strings.HasSuffix(r.Name, suffix) {
+			docs, _ := m.attached(r)
+			return str(r.Outputs["arn"]), docs, true
+		}
+	}
+	return "", nil, false
+}
+
+// attached returns the policies attached to a role: the documents of the stack's own (customer-managed)
+// policies, and the ARNs of the others (AWS managed policies, whose documents are not in the plan).
+func (m *model) attached(role *rules.Resource) (own []*iameval.Document, other []string) {
+	name := role.ID
+	if n := str(role.Props["name"]); n != "" {
+		name = n
+	}
+	for _, a := range m.s.OfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+		if str(a.Props["role"]) != name {
 			continue
 		}
-		arn := str(r.Outputs["arn"])
-		name := r.ID
-		if n := str(r.Props["name"]); n != "" {
-			name = n
-		}
-		var docs []*iameval.Document
-		for _, a := range m.s.OfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
-			if str(a.Props["role"]) != name {
-				continue
-			}
-			for _, p := range m.s.OfType("aws:iam/policy:Policy") {
-				if str(p.Outputs["arn"]) == str(a.Props["policyArn"]) || p.ID == str(a.Props["policyArn"]) {
-					if d := m.parse(p, "policy"); d != nil {
-						docs = append(docs, d)
-					}
+		policyARN := str(a.Props["policyArn"])
+		found := false
+		for _, p := range m.s.OfType("aws:iam/policy:Policy") {
+			if str(p.Outputs["arn"]) == policyARN || p.ID == policyARN {
+				found = true
+				if d := m.parse(p, "policy"); d != nil {
+					own = append(own, d)
 				}
 			}
 		}
-		return arn, docs, true
+		if !found {
+			other = append(other, policyARN)
+		}
 	}
-	return "", nil, false
+	return own, other
 }
 
 func str(v any) string {
@@ -175,19 +185,4 @@ func lookup(v any, path ...string) any {
 		v = m[p]
 	}
 	return v
-}
-
-// policyText returns a policy property as JSON text.
-func policyText(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case map[string]any:
-		b, err := json.Marshal(x)
-		if err != nil {
-			return ""
-		}
-		return string(b)
-	}
-	return ""
 }

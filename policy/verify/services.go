@@ -56,8 +56,10 @@ type services struct {
 //
 // and the same deliveries on behalf of another account, which must be refused. Each flow is listed only
 // when its resources exist.
-func Services(s *rules.Stack) []Flow {
-	m := newModel(s)
+func Services(s *rules.Stack) []Flow { return newModel(s).services() }
+
+func (m *model) services() []Flow {
+	s := m.s
 	sv := &services{model: m}
 	var out []Flow
 	known := len(m.problems)
@@ -299,7 +301,7 @@ func (sv *services) config() []Flow {
 }
 
 // roleByARN returns the identity policies of the stack's role with that ARN: its customer-managed
-// policies and the AWS managed policies iameval ships.
+// policies and the AWS managed policies iameval ships (the others are left out).
 func (sv *services) roleByARN(arn string) ([]*iameval.Document, bool) {
 	if arn == "" {
 		return nil, false
@@ -308,26 +310,10 @@ func (sv *services) roleByARN(arn string) ([]*iameval.Document, bool) {
 		if str(r.Outputs["arn"]) != arn {
 			continue
 		}
-		name := r.ID
-		if n := str(r.Props["name"]); n != "" {
-			name = n
-		}
-		var docs []*iameval.Document
-		for _, a := range sv.s.OfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
-			if str(a.Props["role"]) != name {
-				continue
-			}
-			policyARN := str(a.Props["policyArn"])
+		docs, others := sv.attached(r)
+		for _, policyARN := range others {
 			if d, _, ok := iameval.ManagedPolicy(policyARN); ok {
 				docs = append(docs, d)
-				continue
-			}
-			for _, p := range sv.s.OfType("aws:iam/policy:Policy") {
-				if str(p.Outputs["arn"]) == policyARN || p.ID == policyARN {
-					if d := sv.parse(p, "policy"); d != nil {
-						docs = append(docs, d)
-					}
-				}
 			}
 		}
 		return docs, true
