@@ -364,6 +364,27 @@ func rangeOfEntry(e NetEntry, proto string) (PortRange, string, []Finding) {
 	return PortRange{From: from, To: to}, "", nil
 }
 
+// traffic reads what a security-group rule and a network ACL entry share: the protocol, the ports it
+// covers and the remote address blocks, with the shape problems found. It names each value unknown until
+// deployment to unknown.
+func (e NetEntry) traffic(unknown func(string)) (proto string, ports PortRange, blocks []netip.Prefix, problems []Finding) {
+	proto, fs := e.Protocol()
+	problems = append(problems, fs...)
+	if proto == "" && len(fs) == 0 {
+		unknown(e.Path(e.Shape.Protocol))
+	}
+	if proto != "" {
+		r, why, fs := rangeOfEntry(e, proto)
+		ports = r
+		problems = append(problems, fs...)
+		unknown(why)
+	}
+	blocks, why, fs := e.Blocks()
+	problems = append(problems, fs...)
+	unknown(why)
+	return proto, ports, blocks, problems
+}
+
 // displayName names a resource in messages: its name, with its id when the id differs.
 func displayName(r *Resource) string {
 	if r.ID != "" && r.ID != r.Name {

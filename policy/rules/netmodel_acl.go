@@ -157,22 +157,9 @@ func parseACLEntry(holder *Resource, e NetEntry, egress bool) ACLEntry {
 	if allow == MatchMaybe {
 		unknown(e.Path(e.Shape.Action))
 	}
-	proto, fs := e.Protocol()
-	entry.Problems = append(entry.Problems, fs...)
-	if proto == "" && len(fs) == 0 {
-		unknown(e.Path(e.Shape.Protocol))
-	}
-	entry.Protocol = proto
-	if proto != "" {
-		ports, why, fs := rangeOfEntry(e, proto)
-		entry.Ports = ports
-		entry.Problems = append(entry.Problems, fs...)
-		unknown(why)
-	}
-	blocks, why, fs := e.Blocks()
-	entry.Blocks = blocks
-	entry.Problems = append(entry.Problems, fs...)
-	unknown(why)
+	var problems []Finding
+	entry.Protocol, entry.Ports, entry.Blocks, problems = e.traffic(unknown)
+	entry.Problems = append(entry.Problems, problems...)
 	return entry
 }
 

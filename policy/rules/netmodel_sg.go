@@ -138,22 +138,9 @@ func parseSGRule(s *Stack, holder *Resource, egress bool, e NetEntry) SGRule {
 			unknown("securityGroupId")
 		}
 	}
-	proto, problems := e.Protocol()
+	var problems []Finding
+	rule.Protocol, rule.Ports, rule.Blocks, problems = e.traffic(unknown)
 	rule.Problems = append(rule.Problems, problems...)
-	if proto == "" && len(problems) == 0 {
-		unknown(e.Path(e.Shape.Protocol))
-	}
-	rule.Protocol = proto
-	if proto != "" {
-		ports, why, fs := rangeOfEntry(e, proto)
-		rule.Ports = ports
-		rule.Problems = append(rule.Problems, fs...)
-		unknown(why)
-	}
-	blocks, why, fs := e.Blocks()
-	rule.Blocks = blocks
-	rule.Problems = append(rule.Problems, fs...)
-	unknown(why)
 
 	pls, why, fs := e.refs(e.Shape.PrefixLists, e.Shape.PrefixListList)
 	rule.Problems = append(rule.Problems, fs...)
