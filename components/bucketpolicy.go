@@ -75,8 +75,13 @@ type BucketPolicyArgs struct {
 	// With VPCEndpointID, they may upload from outside the VPC (bucketpolicy_uploads.go), and do nothing
 	// else there.
 	UploaderARNs []string
-	// QuarantinePrefix, when set, holds objects whose keys looked like PHI: only AdminRoleARNs may read it.
+	// QuarantinePrefix, when set, holds objects whose keys looked like PHI or that held malware: only
+	// AdminRoleARNs (and the ScannerRoleARN, which scans the quarantined copies) may read it.
 	QuarantinePrefix string
+	// ScannerRoleARN, when set, is the role GuardDuty Malware Protection for S3 scans and tags the bucket's
+	// objects with: objects are readable only once it has tagged them clean, and only it may tag them
+	// (bucketpolicy_scan.go). It must be among ServiceRoleARNs, since it works outside the VPC.
+	ScannerRoleARN string
 	// AdminReadsOnly denies every object read to principals other than the AdminRoleARNs (to everyone when
 	// there are none): the bucket holds records that can name PHI.
 	AdminReadsOnly bool
@@ -91,6 +96,9 @@ func BucketPolicy(a BucketPolicyArgs) (string, error) {
 	}
 	if a.PHI && a.KMSKeyARN == "" {
 		return "", fmt.Errorf("bucket policy for %s: a PHI bucket needs the project key", a.Bucket)
+	}
+	if a.ScannerRoleARN != "" && !containsString(a.ServiceRoleARNs, a.ScannerRoleARN) {
+		return "", fmt.Errorf("bucket policy for %s: the scanner role %s must be one of the service roles, which read objects before their scan", a.Bucket, a.ScannerRoleARN)
 	}
 	bucket := a.ARNs.Bucket(a.Bucket)
 	objects := a.ARNs.Objects(a.Bucket)
@@ -131,7 +139,12 @@ func BucketPolicy(a BucketPolicyArgs) (string, error) {
 			Condition: Condition{"ArnLike": {"aws:PrincipalArn": a.UploaderARNs}},
 		})
 	}
+	doc.Statement = append(doc.Statement, scanStatements(a, objects)...)
 	if a.QuarantinePrefix != "" {
+		readers := append([]string{}, a.AdminRoleARNs...)
+		if a.ScannerRoleARN != "" {
+			readers = append(readers, a.ScannerRoleARN)
+		}
 		st := Statement{
 			Sid:       "QuarantineReadableByAdministratorsOnly",
 			Effect:    Deny,
@@ -139,8 +152,8 @@ func BucketPolicy(a BucketPolicyArgs) (string, error) {
 			Action:    []string{"s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAttributes", "s3:GetObjectTagging"},
 			Resource:  []string{bucket + "/" + a.QuarantinePrefix + "*"},
 		}
-		if len(a.AdminRoleARNs) > 0 {
-			st.Condition = Condition{"ArnNotLike": {"aws:PrincipalArn": a.AdminRoleARNs}}
+		if len(readers) > 0 {
+			st.Condition = Condition{"ArnNotLike": {"aws:PrincipalArn": readers}}
 		}
 		doc.Statement = append(doc.Statement, st)
 	}

@@ -91,6 +91,10 @@ type EncryptedBucketArgs struct {
 	UploaderARNs []string
 	// QuarantinePrefix holds objects whose keys looked like PHI, readable by AdminRoleARNs only. Default: none.
 	QuarantinePrefix string
+	// ScannerRoleARN is the role of the bucket's malware protection plan: objects are readable only once
+	// it has tagged them clean (BucketPolicyArgs.ScannerRoleARN). It must be among ServiceRoleARNs.
+	// Default: none, no scan gate.
+	ScannerRoleARN string
 	// Deliveries are the AWS services that deliver logs into the bucket. Default: none.
 	Deliveries []Delivery
 	// NoncurrentVersionDays is how long overwritten and deleted versions are kept. Default: 90.
@@ -326,6 +330,7 @@ func (b *EncryptedBucket) policy(ctx *pulumi.Context, child func(string) string,
 			UploaderARNs:     a.UploaderARNs,
 			Deliveries:       a.Deliveries,
 			QuarantinePrefix: a.QuarantinePrefix,
+			ScannerRoleARN:   a.ScannerRoleARN,
 			AdminReadsOnly:   a.PHIRecords,
 		})
 	}).(pulumi.StringOutput)

@@ -57,6 +57,10 @@ type UploadLedgerArgs struct {
 	ReservedConcurrency int
 	// LogRetentionDays of the function's log group. Default: 2192.
 	LogRetentionDays int
+	// MalwareScan says that the bucket has a malware protection plan (MalwareScan): GuardDuty's scan
+	// results reach the function through an EventBridge rule, an object is queued for the workers only
+	// once it is scanned clean, and an infected one is quarantined (MALWARE_SCAN=on). Default: false.
+	MalwareScan bool
 	// Protect marks the ledger table protected. It is retained on delete either way. Default: false.
 	Protect bool
 }
@@ -163,6 +167,7 @@ func NewUploadLedger(ctx *pulumi.Context, name string, args *UploadLedgerArgs, o
 			"KMS_KEY_ARN":          a.KMSKeyARN,
 			"PHI_NAMES":            pulumi.String(strings.Join(a.PHINames, ",")),
 			"RECORD_ONLY_PREFIXES": pulumi.String(strings.Join(a.RecordOnlyPrefixes, ",")),
+			"MALWARE_SCAN":         pulumi.String(onOff(a.MalwareScan)),
 		}},
 		Tags: pulumi.StringMap{"Name": pulumi.String(a.PIT + "-upload-ledger")},
 	}
@@ -184,14 +189,26 @@ func NewUploadLedger(ctx *pulumi.Context, name string, args *UploadLedgerArgs, o
 	if err != nil {
 		return nil, fmt.Errorf("let data-in invoke the ledger function: %w", err)
 	}
-	if _, err := s3.NewBucketNotification(ctx, child("notification"), &s3.BucketNotificationArgs{
+	notification := &s3.BucketNotificationArgs{
 		Bucket: a.Bucket.Bucket.ID(),
 		LambdaFunctions: s3.BucketNotificationLambdaFunctionArray{&s3.BucketNotificationLambdaFunctionArgs{
 			LambdaFunctionArn: u.Function.Arn,
 			Events:            pulumi.StringArray{pulumi.String("s3:ObjectCreated:*")},
 		}},
-	}, parent, pulumi.DependsOn([]pulumi.Resource{permission})); err != nil {
+	}
+	if a.MalwareScan {
+		// The resource owns the bucket's whole notification configuration. GuardDuty turns EventBridge
+		// notifications on and hears of new objects through them: left out here, the next update of this
+		// resource would turn them off and every scan would stop (docs/deployability.md).
+		notification.Eventbridge = pulumi.Bool(true)
+	}
+	if _, err := s3.NewBucketNotification(ctx, child("notification"), notification, parent, pulumi.DependsOn([]pulumi.Resource{permission})); err != nil {
 		return nil, fmt.Errorf("notify the ledger of new objects: %w", err)
+	}
+	if a.MalwareScan {
+		if err := scanResultsToLedger(ctx, child, a, u, parent); err != nil {
+			return nil, err
+		}
 	}
 	if err := ctx.RegisterResourceOutputs(u, pulumi.Map{"table": u.Table.Name, "queueUrl": u.Queue.Url, "function": u.Function.Name}); err != nil {
 		return nil, fmt.Errorf("register upload ledger outputs: %w", err)

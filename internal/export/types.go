@@ -123,14 +123,15 @@ var tfTypes = map[string]tfType{
 	"aws:backup/plan:Plan":                           {Name: "aws_backup_plan", AutoName: "name"},
 	"aws:backup/selection:Selection":                 {Name: "aws_backup_selection", AutoName: "name"},
 
-	// Ancillary: upload ledger and notifications.
-	"aws:lambda/function:Function":                  {Name: "aws_lambda_function", AutoName: "function_name", Rename: map[string]string{"name": "function_name"}, Maps: []string{"variables"}},
-	"aws:lambda/permission:Permission":              {Name: "aws_lambda_permission", Rename: map[string]string{"function": "function_name"}},
-	"aws:dynamodb/table:Table":                      {Name: "aws_dynamodb_table", AutoName: "name"},
-	"aws:sqs/queue:Queue":                           {Name: "aws_sqs_queue", AutoName: "name"},
-	"aws:sqs/queuePolicy:QueuePolicy":               {Name: "aws_sqs_queue_policy"},
-	"aws:sqs/redrivePolicy:RedrivePolicy":           {Name: "aws_sqs_queue_redrive_policy"},
-	"aws:sqs/redriveAllowPolicy:RedriveAllowPolicy": {Name: "aws_sqs_queue_redrive_allow_policy"},
+	// Ancillary: malware scan, upload ledger and notifications.
+	"aws:guardduty/malwareProtectionPlan:MalwareProtectionPlan": {Name: "aws_guardduty_malware_protection_plan", Rename: map[string]string{"taggings": "tagging"}},
+	"aws:lambda/function:Function":                              {Name: "aws_lambda_function", AutoName: "function_name", Rename: map[string]string{"name": "function_name"}, Maps: []string{"variables"}},
+	"aws:lambda/permission:Permission":                          {Name: "aws_lambda_permission", Rename: map[string]string{"function": "function_name"}},
+	"aws:dynamodb/table:Table":                                  {Name: "aws_dynamodb_table", AutoName: "name"},
+	"aws:sqs/queue:Queue":                                       {Name: "aws_sqs_queue", AutoName: "name"},
+	"aws:sqs/queuePolicy:QueuePolicy":                           {Name: "aws_sqs_queue_policy"},
+	"aws:sqs/redrivePolicy:RedrivePolicy":                       {Name: "aws_sqs_queue_redrive_policy"},
+	"aws:sqs/redriveAllowPolicy:RedriveAllowPolicy":             {Name: "aws_sqs_queue_redrive_allow_policy"},
 
 	// Proof of concept B: Redshift.
 	"aws:redshift/cluster:Cluster":               {Name: "aws_redshift_cluster"},

@@ -236,6 +236,16 @@ func (r *Recorder) computed(args pulumi.MockResourceArgs) (string, map[string]an
 		arn := fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", r.partition, r.region, AccountID, n)
 		return n, map[string]any{"arn": arn, "name": n, "qualifiedArn": arn + ":$LATEST", "version": "$LATEST",
 			"invokeArn": fmt.Sprintf("arn:%s:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", r.partition, r.region, arn)}
+	case "aws:guardduty/malwareProtectionPlan:MalwareProtectionPlan":
+		// GuardDuty's plan ids are 20 lower-case hexadecimal characters.
+		id := h[:20]
+		return id, map[string]any{"arn": fmt.Sprintf("arn:%s:guardduty:%s:%s:malware-protection-plan/%s", r.partition, r.region, AccountID, id),
+			"status": "ACTIVE", "createdAt": "2026-01-01T00:00:00Z"}
+	case "aws:cloudwatch/eventRule:EventRule":
+		n := name()
+		return n, map[string]any{"name": n, "arn": fmt.Sprintf("arn:%s:events:%s:%s:rule/%s", r.partition, r.region, AccountID, n)}
+	case "aws:cloudwatch/eventTarget:EventTarget":
+		return str("rule") + "-" + str("targetId"), nil
 	case "aws:lambda/permission:Permission":
 		return "sce-" + h[:12], nil
 	case "aws:dynamodb/table:Table":

@@ -48,8 +48,15 @@ func projectRoot(ctx *pulumi.Context) (string, error) {
 	return wd, nil
 }
 
-// buildIngest creates the upload ledger on the data-in bucket.
+// buildIngest creates the malware scan of the data-in bucket and the upload ledger on it.
 func buildIngest(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs, s *Stack, opts ...pulumi.ResourceOption) (*components.UploadLedger, error) {
+	var err error
+	s.Scan, err = components.NewMalwareScan(ctx, cfg.PIT+"-malware-scan", &components.MalwareScanArgs{
+		PIT: cfg.PIT, ARNs: arns, Bucket: s.Buckets.DataIn, KMSKeyARN: s.Key.ARN,
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
 	code, err := ledgerCode(ctx)
 	if err != nil {
 		return nil, err
@@ -66,7 +73,7 @@ func buildIngest(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs, 
 		PIT: cfg.PIT, ARNs: arns, Bucket: s.Buckets.DataIn,
 		KMSKeyARN: s.Key.ARN, TopicARN: s.Audit.Trail.Topic.Arn, Code: code,
 		PHINames: cfg.PHINames, QuarantinePrefix: components.DefaultQuarantinePrefix,
-		ReservedConcurrency: cfg.LedgerReservedConcurrency, RecordOnlyPrefixes: recordOnly,
+		ReservedConcurrency: cfg.LedgerReservedConcurrency, RecordOnlyPrefixes: recordOnly, MalwareScan: true,
 		LogRetentionDays: cfg.AuditLogRetentionDays, Protect: cfg.Protect,
 	}, opts...)
 }

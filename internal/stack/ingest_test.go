@@ -92,6 +92,8 @@ func TestLedgerRoleIsLeastPrivilege(t *testing.T) {
 	}
 }
 
+// TestQuarantineIsReadableByAdministratorsOnly: and by the malware scanner, which scans the quarantined
+// copies so that an administrator knows whether one holds malware before opening it.
 func TestQuarantineIsReadableByAdministratorsOnly(t *testing.T) {
 	admin := "arn:aws:iam::111122223333:role/sce-admin"
 	p := planWith(t, map[string]string{"sce:adminRoleArns": `["` + admin + `"]`})
@@ -100,7 +102,7 @@ func TestQuarantineIsReadableByAdministratorsOnly(t *testing.T) {
 	assert.Equal(t, components.Deny, q.Effect)
 	assert.Equal(t, []string{out(bucketOf(t, p, "data-in"), "arn") + "/quarantine/*"}, q.Resource)
 	assert.Contains(t, q.Action, "s3:GetObject")
-	assert.Equal(t, []string{admin}, q.Condition["ArnNotLike"]["aws:PrincipalArn"])
+	assert.Equal(t, []string{admin, "arn:aws:iam::111122223333:role/study-malware-scan"}, q.Condition["ArnNotLike"]["aws:PrincipalArn"])
 }
 
 // TestLedgerCodeIsTheZipFileTheBuildWrites: the function's code is the zip file lambdabuild.Package

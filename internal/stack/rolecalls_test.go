@@ -59,7 +59,9 @@ func TestCopyRoleCanLocateTheBucketAndListOnlyItsPrefixes(t *testing.T) {
 	authorizeAll(t, role, []call{
 		{"GetBucketLocation", "s3:GetBucketLocation", arn, with(nil)},
 		{"ListObjectsV2 of the vocabulary", "s3:ListBucket", arn, with(map[string][]string{"s3:prefix": {"omop/vocabulary/CONCEPT"}})},
-		{"GetObject of a vocabulary file", "s3:GetObject", arn + "/omop/vocabulary/CONCEPT.csv", with(nil)},
+		// The vocabulary is uploaded like any file: scanned, and tagged clean before COPY reads it.
+		{"GetObject of a vocabulary file", "s3:GetObject", arn + "/omop/vocabulary/CONCEPT.csv",
+			with(map[string][]string{"s3:ExistingObjectTag/GuardDutyMalwareScanStatus": {"NO_THREATS_FOUND"}})},
 	}, policies)
 	d, err := iameval.Authorize(iameval.Request{Principal: role, Action: "s3:ListBucket", Resource: arn,
 		Context: with(map[string][]string{"aws:SecureTransport": {"true"}, "s3:prefix": {"cohort/"}})}, policies)

@@ -32,6 +32,8 @@ type Stack struct {
 	Data     *Data
 	Cost     *components.CostControl
 	Ledger   *components.UploadLedger
+	// Scan is GuardDuty Malware Protection for S3 on the data-in bucket.
+	Scan *components.MalwareScan
 	// Workers is the scale-out pool; nil unless workersEnabled.
 	Workers *components.WorkerPool
 	// EMR is the optional EMR cluster; nil unless emrEnabled.

@@ -108,7 +108,10 @@ func buildBuckets(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs,
 	b.DataIn, err = bucket(PurposeDataIn, components.EncryptedBucketArgs{
 		KMSKeyARN: key.ARN, PHI: true, AccessLogBucket: accessLogs,
 		VPCEndpointID: endpoint, AdminRoleARNs: cfg.AdminRoleARNs, UploaderARNs: cfg.UploaderRoleARNs,
-		ServiceRoleARNs:  []string{components.LedgerRoleARN(arns, pit)},
+		// The ledger and the malware scanner work outside the VPC; the scanner's tags are the gate of every
+		// read of the bucket's objects (components/bucketpolicy_scan.go).
+		ServiceRoleARNs:  []string{components.LedgerRoleARN(arns, pit), components.ScannerRoleARN(arns, pit)},
+		ScannerRoleARN:   components.ScannerRoleARN(arns, pit),
 		QuarantinePrefix: components.DefaultQuarantinePrefix,
 		Retain:           true, Protect: cfg.Protect,
 	})

@@ -190,7 +190,8 @@ func TestDataInAndOutputAreRestrictedToTheEndpointWithAdminsExcepted(t *testing.
 		assert.Equal(t, []string{endpoint.ID}, vpce.Condition["StringNotEquals"]["aws:SourceVpce"])
 		excepted := []string{admin}
 		if purpose == "data-in" {
-			excepted = append(excepted, "arn:aws:iam::111122223333:role/study-upload-ledger") // the ledger runs outside the VPC
+			// the ledger and the malware scanner run outside the VPC
+			excepted = append(excepted, "arn:aws:iam::111122223333:role/study-upload-ledger", "arn:aws:iam::111122223333:role/study-malware-scan")
 		}
 		assert.Equal(t, excepted, vpce.Condition["ArnNotLike"]["aws:PrincipalArn"])
 		assert.Contains(t, vpce.Action, "s3:GetObject")

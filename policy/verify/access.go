@@ -135,7 +135,7 @@ func (m *model) caller(name, suffix string, inVPC bool) (caller, bool) {
 }
 
 // administrators are the roles of the stack's account that data-in's object-access endpoint restriction
-// excepts (sce:adminRoleArns), without the ledger's role and without wildcards. Uploaders are excepted by
+// excepts (sce:adminRoleArns), without the project's service roles (isServiceRole) and without wildcards. Uploaders are excepted by
 // another statement, for uploads only, and a role of another account is granted nothing by the bucket
 // policy (the advisory rule s3-phi-data-path-outside-vpc says so).
 func (m *model) administrators() []string {
@@ -149,7 +149,7 @@ func (m *model) administrators() []string {
 			continue
 		}
 		for _, v := range st.Conditions["ArnNotLike"]["aws:PrincipalArn"] {
-			if !strings.ContainsAny(v, "*?") && !strings.HasSuffix(v, "-upload-ledger") && strings.Contains(v, ":"+m.account+":") {
+			if !strings.ContainsAny(v, "*?") && !isServiceRole(v) && strings.Contains(v, ":"+m.account+":") {
 				seen[v] = true
 			}
 		}
@@ -178,8 +178,12 @@ func (m *model) flow(c caller, what string, expected Expectation, bucket string,
 			ctx["aws:SourceVpce"] = []string{m.endpoint}
 			ctx["aws:ResourceAccount"] = []string{m.account}
 		}
+		m.scanState(call, ctx)
 		for k, v := range call.ctx {
 			ctx[k] = v
+			if v == nil { // a nil value takes the key out: the request does not carry it
+				delete(ctx, k)
+			}
 		}
 		p := iameval.Policies{Identity: c.identity, Resource: m.bucketPolicy[bucket], ResourceAccount: m.account}
 		if c.inVPC {
