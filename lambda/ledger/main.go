@@ -3,7 +3,7 @@
 // It records every object created in the data-in bucket in a DynamoDB ledger, queues clean objects for
 // processing, notifies an SNS topic, and quarantines objects whose key holds PHI. The logic, the
 // environment it reads (LEDGER_TABLE, QUEUE_URL, TOPIC_ARN, QUARANTINE_PREFIX, KMS_KEY_ARN, PHI_NAMES,
-// RECORD_ONLY_PREFIXES)
+// RECORD_ONLY_PREFIXES, MALWARE_SCAN)
 // and the permissions it needs are documented in package handler.
 package main
 
@@ -31,7 +31,7 @@ func main() {
 		log.Error("cold start failed", "error", err.Error())
 		os.Exit(1)
 	}
-	lambda.Start(h.Handle)
+	lambda.Start(h.Invoke)
 }
 
 // build reads the configuration from the environment and makes the handler with the SDK's clients.

@@ -26,6 +26,10 @@ const (
 	// notified but not queued: the OMOP load's vocabulary and data prefixes, which Redshift's COPY reads
 	// and no worker should (optional, may be empty). The quarantine prefix is always one of them.
 	EnvRecordOnlyPrefixes = "RECORD_ONLY_PREFIXES"
+	// EnvMalwareScan is "on" when the bucket has a GuardDuty malware protection plan whose scan results
+	// reach the function: a clean upload is then queued when its scan finds no threat, not when it is
+	// created, and an infected one is quarantined. "off" or unset: uploads are queued when created.
+	EnvMalwareScan = "MALWARE_SCAN"
 )
 
 // DefaultQuarantinePrefix is the quarantine prefix used when QUARANTINE_PREFIX is unset or blank.
@@ -48,6 +52,8 @@ type Config struct {
 	// RecordOnlyPrefixes are the key prefixes whose objects are not queued, besides QuarantinePrefix;
 	// each ends with "/".
 	RecordOnlyPrefixes []string
+	// MalwareScan says that uploads are queued on their clean scan result (MALWARE_SCAN=on).
+	MalwareScan bool
 }
 
 // ConfigFromEnv reads the configuration through lookup (os.LookupEnv in production). It reports every
@@ -70,6 +76,13 @@ func ConfigFromEnv(lookup func(string) (string, bool)) (Config, error) {
 		c.QuarantinePrefix = DefaultQuarantinePrefix
 	}
 	var problems []string
+	switch scan := get(EnvMalwareScan); scan {
+	case "on":
+		c.MalwareScan = true
+	case "off", "":
+	default:
+		problems = append(problems, fmt.Sprintf("%s is %q: want on or off", EnvMalwareScan, scan))
+	}
 	required := []struct{ name, value, accepted string }{
 		{EnvLedgerTable, c.Table, "the name of the ledger's DynamoDB table"},
 		{EnvQueueURL, c.QueueURL, "the queue's URL, https://sqs.<region>.amazonaws.com/<account>/<name>"},

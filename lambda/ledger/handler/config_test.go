@@ -22,6 +22,7 @@ func fullEnv() map[string]string {
 		EnvKMSKeyARN:          testKeyARN,
 		EnvPHINames:           "Yaya Toure, ,Jane Doe ",
 		EnvRecordOnlyPrefixes: "omop/vocabulary/, omop/cdm/",
+		EnvMalwareScan:        "on",
 	}
 }
 
@@ -31,7 +32,7 @@ func TestConfigFromEnvReadsEveryVariable(t *testing.T) {
 		t.Fatalf("ConfigFromEnv: %v", err)
 	}
 	want := Config{Table: testTable, QueueURL: testQueue, TopicARN: testTopic, QuarantinePrefix: "quarantine/", KMSKeyARN: testKeyARN, PHINames: []string{"Yaya Toure", "Jane Doe"},
-		RecordOnlyPrefixes: []string{"omop/vocabulary/", "omop/cdm/"}}
+		RecordOnlyPrefixes: []string{"omop/vocabulary/", "omop/cdm/"}, MalwareScan: true}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("config = %+v, want %+v", c, want)
 	}
@@ -42,6 +43,7 @@ func TestConfigFromEnvDefaults(t *testing.T) {
 	delete(vars, EnvQuarantinePrefix)
 	delete(vars, EnvPHINames)
 	delete(vars, EnvRecordOnlyPrefixes)
+	delete(vars, EnvMalwareScan)
 	c, err := ConfigFromEnv(lookupFrom(vars))
 	if err != nil {
 		t.Fatalf("ConfigFromEnv: %v", err)
@@ -54,6 +56,9 @@ func TestConfigFromEnvDefaults(t *testing.T) {
 	}
 	if len(c.RecordOnlyPrefixes) != 0 {
 		t.Errorf("record-only prefixes = %q, want none", c.RecordOnlyPrefixes)
+	}
+	if c.MalwareScan {
+		t.Error("malware scan is on without MALWARE_SCAN; want uploads queued when created")
 	}
 }
 
@@ -75,6 +80,7 @@ func TestConfigFromEnvRejects(t *testing.T) {
 		{"a prefix with a leading slash", map[string]string{EnvQuarantinePrefix: "/quarantine/"}, []string{`QUARANTINE_PREFIX is "/quarantine/"`}},
 		{"a record-only prefix without a slash", map[string]string{EnvRecordOnlyPrefixes: "omop/vocabulary/,omop/cdm"}, []string{`RECORD_ONLY_PREFIXES holds "omop/cdm"`, `end with "/"`}},
 		{"a record-only prefix with a leading slash", map[string]string{EnvRecordOnlyPrefixes: "/omop/vocabulary/"}, []string{`RECORD_ONLY_PREFIXES holds "/omop/vocabulary/"`}},
+		{"a malware scan that is neither on nor off", map[string]string{EnvMalwareScan: "yes"}, []string{`MALWARE_SCAN is "yes"`, "on or off"}},
 		{"every required variable missing", map[string]string{EnvLedgerTable: "", EnvQueueURL: "", EnvTopicARN: "", EnvKMSKeyARN: ""},
 			[]string{"LEDGER_TABLE is not set", "QUEUE_URL is not set", "TOPIC_ARN is not set", "KMS_KEY_ARN is not set"}},
 	}

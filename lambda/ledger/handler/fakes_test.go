@@ -365,6 +365,9 @@ func (f *fakeDynamoDB) UpdateItem(_ context.Context, in *dynamodb.UpdateItemInpu
 		}
 		item[name] = value
 	}
+	if in.ReturnValues == dbtypes.ReturnValueAllNew {
+		return &dynamodb.UpdateItemOutput{Attributes: copyItem(item)}, nil
+	}
 	return &dynamodb.UpdateItemOutput{}, nil
 }
 

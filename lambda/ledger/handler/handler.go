@@ -160,7 +160,9 @@ func (h *Handler) process(ctx context.Context, u *upload, log *slog.Logger) erro
 	if recordOnly != "" {
 		log.InfoContext(ctx, "not queued: the key is under a record-only prefix", "prefix", recordOnly)
 	}
-	if !u.phi() && recordOnly == "" && !done(stored, AttrQueuedAt) && !meta.gone {
+	// With the malware scan on, the object is queued when its scan finds it clean (HandleScanResult):
+	// until then nobody the queue serves may read it.
+	if !u.phi() && recordOnly == "" && !h.cfg.MalwareScan && !done(stored, AttrQueuedAt) && !meta.gone {
 		if err := h.enqueue(ctx, u, meta, version); err != nil {
 			return err
 		}
@@ -170,7 +172,7 @@ func (h *Handler) process(ctx context.Context, u *upload, log *slog.Logger) erro
 		log.InfoContext(ctx, "queued for processing")
 	}
 	if !done(stored, AttrNotifiedAt) {
-		subj, text := notification(u, meta, version, recordOnly)
+		subj, text := notification(u, meta, version, recordOnly, h.cfg.MalwareScan)
 		if u.phi() {
 			subj, text = alert(u, meta, version, quarantined, h.quarantineKey(u), quarantineVersion)
 		}

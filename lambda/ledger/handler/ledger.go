@@ -38,6 +38,10 @@ const (
 	AttrQuarantinedAt     = "quarantinedAt"     // when the copy was made and the original version deleted
 	AttrQueuedAt          = "queuedAt"          // when the queue message was sent
 	AttrNotifiedAt        = "notifiedAt"        // when the notification or alert was published
+	AttrScanStatus        = "scanStatus"        // GuardDuty's scan result: NO_THREATS_FOUND, THREATS_FOUND, ...
+	AttrScanThreats       = "scanThreats"       // L of S: the threats GuardDuty named
+	AttrScannedAt         = "scannedAt"         // when the scan result was recorded
+	AttrScanAlertedAt     = "scanAlertedAt"     // when the alert about a scan that did not clear the object was published
 )
 
 // unversioned is the sort key of an object in a bucket without versioning, as S3 itself names it.
@@ -73,6 +77,9 @@ func (h *Handler) ledgerKey(u *upload, m objectMeta) (object, version string) {
 // key is under, or "" when its object is to be queued. An S3 notification's filter can only select by
 // prefix and suffix, never exclude one, so the ledger, which must see every object, filters here.
 func (h *Handler) recordOnlyPrefix(key string) string {
+	if key == ValidationObject {
+		return ValidationObject
+	}
 	for _, p := range append([]string{h.cfg.QuarantinePrefix}, h.cfg.RecordOnlyPrefixes...) {
 		if strings.HasPrefix(key, p) {
 			return p

@@ -57,7 +57,8 @@ func subject(s string) string {
 
 // notification is the subject and text of the message published for a clean upload; recordOnly is the
 // record-only prefix its key is under, or "".
-func notification(u *upload, m objectMeta, version, recordOnly string) (subj, text string) {
+// scanned says that the bucket's malware scan decides when the object is queued.
+func notification(u *upload, m objectMeta, version, recordOnly string, scanned bool) (subj, text string) {
 	subj = subject("SCE upload: " + u.object())
 	var b strings.Builder
 	fmt.Fprintf(&b, "A new object was recorded in the upload ledger.\n\n")
@@ -65,8 +66,13 @@ func notification(u *upload, m objectMeta, version, recordOnly string) (subj, te
 	switch {
 	case m.gone:
 		fmt.Fprintf(&b, "\nThe version had been deleted before it was recorded: size and ETag come from the event, and it was not queued for processing.\n")
+	case recordOnly == ValidationObject:
+		fmt.Fprintf(&b, "\nIt is the object GuardDuty writes to check its access when the malware protection plan is created: recorded, never queued.\n")
 	case recordOnly != "":
 		fmt.Fprintf(&b, "\nIt was not queued for processing: objects under %s are recorded only (the OMOP load or the administrators read them, not the workers).\n", recordOnly)
+	}
+	if scanned && !m.gone {
+		fmt.Fprintf(&b, "\nGuardDuty scans it for malware now. Nobody but the administrators can read it until the scan tags it %s; a clean upload is then queued for processing, anything else raises an alert.\n", ScanClean)
 	}
 	return subj, b.String()
 }
