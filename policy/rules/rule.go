@@ -146,6 +146,7 @@ func All() []Rule {
 		emrRules(),
 		auditRules(),
 		dataPathRules(),
+		malwareRules(),
 	} {
 		all = append(all, family...)
 	}
