@@ -49,6 +49,12 @@ type Assumptions struct {
 	// RedshiftStorageGB is the managed storage an RA3 Redshift cluster holds (the OMOP CDM). Default
 	// 100 GB.
 	RedshiftStorageGB float64
+	// ScannedGBPerMonth is the data uploaded into data-in, and so scanned for malware, a month. Default
+	// 20 GB: a fifth of the bucket's assumed 100 GB arriving each month.
+	ScannedGBPerMonth float64
+	// ScannedObjectsPerMonth is the objects uploaded into data-in a month, each evaluated by the malware
+	// scan and tagged. Default 2,000.
+	ScannedObjectsPerMonth float64
 }
 
 // DefaultAssumptions returns the documented defaults of every assumption.
@@ -65,6 +71,8 @@ func DefaultAssumptions() Assumptions {
 		S3OutputGB:                    20,
 		S3OtherGB:                     5,
 		RedshiftStorageGB:             100,
+		ScannedGBPerMonth:             20,
+		ScannedObjectsPerMonth:        2000,
 	}
 }
 
@@ -89,6 +97,8 @@ func (a Assumptions) list() []assumption {
 		{"S3 output bucket", a.S3OutputGB, "GB"},
 		{"S3 other buckets, each", a.S3OtherGB, "GB"},
 		{"Redshift managed storage (RA3)", a.RedshiftStorageGB, "GB"},
+		{"data uploaded into data-in and scanned for malware", a.ScannedGBPerMonth, "GB/month"},
+		{"objects uploaded into data-in, each scanned and tagged", a.ScannedObjectsPerMonth, "objects/month"},
 	}
 }
 

@@ -33,6 +33,7 @@ const (
 	typeASG         = "aws:autoscaling/group:Group"
 	typeLaunchTpl   = "aws:ec2/launchTemplate:LaunchTemplate"
 	typeAWSProvider = "pulumi:providers:aws"
+	typeMalwarePlan = "aws:guardduty/malwareProtectionPlan:MalwareProtectionPlan"
 )
 
 // usageBased names the resources charged per request or message, which the estimate lists with a note
@@ -138,6 +139,8 @@ func (e *estimator) run() {
 			e.emrCluster(r)
 		case typeASG:
 			e.workerPool(r)
+		case typeMalwarePlan:
+			e.malwareScan(r)
 		case typeSecret:
 			e.perUnit(r, "secretsmanager.secret-month", 1, 1, r.Name+": Secrets Manager secret", "")
 		default:

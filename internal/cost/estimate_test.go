@@ -286,7 +286,7 @@ func TestTheEstimateListsItsAssumptions(t *testing.T) {
 	assert.Equal(t, "730 h", values["hours a month always on"])
 	assert.Equal(t, "750 GB", values["S3 data-in bucket"])
 	assert.Equal(t, "500000 events/month", values["CloudTrail data events"])
-	assert.Len(t, values, 12)
+	assert.Len(t, values, 14)
 	assert.NotNil(t, c.Items, "an empty plan has an empty list of items, not null")
 	assert.Zero(t, c.Monthly)
 }

@@ -30,6 +30,7 @@ const (
 	srcRedshift        = "https://aws.amazon.com/redshift/pricing/"
 	srcSecretsManager  = "https://aws.amazon.com/secrets-manager/pricing/"
 	srcS3              = "https://aws.amazon.com/s3/pricing/"
+	srcGuardDuty       = "https://aws.amazon.com/guardduty/pricing/"
 	noteNVirginiaQuote = "the copies found quote US East (N. Virginia); US West (Oregon) lists the same rate"
 )
 
@@ -205,6 +206,22 @@ func PriceTable() []Price {
 			Key: "secretsmanager.secret-month", What: "Secrets Manager secret", Unit: "secret-month", USD: 0.40,
 			Region: PricesRegion, Date: PricesDate, Source: srcSecretsManager,
 			Note: "API calls cost $0.05 per 10,000 (not estimated)",
+		},
+		Price{
+			Key: "guardduty.malware-s3-gb", What: "GuardDuty Malware Protection for S3, data scanned", Unit: "GB", USD: 0.09,
+			Region: PricesRegion, Date: PricesDate, Source: srcGuardDuty,
+			Note: "the pricing page's worked example (after the 2025 price cut from $0.60); the 12-month free tier of 1 GB and " +
+				"1,000 objects a month is not counted; " + noteNVirginiaQuote,
+		},
+		Price{
+			Key: "guardduty.malware-s3-objects-1k", What: "GuardDuty Malware Protection for S3, objects evaluated", Unit: "1,000 objects", USD: 0.215,
+			Region: PricesRegion, Date: PricesDate, Source: srcGuardDuty,
+			Note: "every new object of the protected bucket is evaluated, scanned or not; " + noteNVirginiaQuote,
+		},
+		Price{
+			Key: "s3.object-tags-10k-month", What: "S3 object tagging", Unit: "10,000 tags-month", USD: 0.01,
+			Region: PricesRegion, Date: PricesDate, Source: srcS3,
+			Note: "the scan's tag on each object stored; " + noteNVirginiaQuote,
 		},
 		Price{
 			Key: "s3.standard-gb-month", What: "S3 Standard storage", Unit: "GB-month", USD: 0.023,
