@@ -20,6 +20,8 @@ commands:
   synthdata  write the seed's synthetic data set: sce synthdata [--out DIR] [--patients N] [--visits N] [--seed N]
   upload     upload files into the data-in bucket, SSE-KMS, PHI-free keys, verified:
              sce upload FILE... --stack NAME [--outputs FILE | --bucket NAME --kms-key ARN] [--prefix P]
+  airlock    check results before asking them out (PHI, small cells, differences from released files):
+             sce airlock check FILE... [--released DIR] [--min-cell N] [--date-precision year|month|day] [--max-difference N] [--name NAME ...] [--format text|json]
   audit      report every data event on the PHI buckets, with anomalies flagged:
              sce audit report --trail DIR|s3://BUCKET/PREFIX [--outputs FILE] [--from T --to T] [--format table|csv|markdown]
 `
@@ -47,6 +49,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runCloseout(args[1:], stdout, stderr)
 	case "audit":
 		return runAudit(args[1:], stdout, stderr)
+	case "airlock":
+		return runAirlock(args[1:], stdout, stderr)
 	case "upload":
 		return runUpload(args[1:], stdout, stderr)
 	case "synthdata":
