@@ -62,7 +62,7 @@ func TestTheChecksFlagEachKindOfDisclosureWithItsRowAndColumn(t *testing.T) {
 			content: "cohort,start\nA,2024-03-17\n", opts: Options{DatePrecision: PrecisionDay}},
 		{name: "phone, e-mail, street address and ZIP+4 are flagged", file: "t.csv",
 			content: "a,b,c,d\n(555) 123-4567,jo@example.org,12 Elm Street,02139-4307\n",
-			want: []string{"2:1 phi phone", "2:2 phi email", "2:3 phi address", "2:4 phi zip"}},
+			want:    []string{"2:1 phi phone", "2:2 phi email", "2:3 phi address", "2:4 phi zip"}},
 		{name: "a configured patient name is flagged", file: "t.csv",
 			content: "who,n\nBigboote John,12\n", opts: Options{Names: []string{"Bigboote"}}, want: []string{"2:1 phi name"}},
 		{name: "a long number in a count column is a count, not a record number", file: "t.csv",
