@@ -48,6 +48,17 @@
 //     by its version id so that the key's name survives in no version, and an alert naming the object
 //     by its hash is published. Nothing is queued.
 //
+// # Malware scan results
+//
+// With MALWARE_SCAN=on the bucket has a GuardDuty malware protection plan, and the function is also the
+// target of an EventBridge rule for its scan results (ScanResultEvent, "GuardDuty Malware Protection
+// Object Scan Result"; Invoke tells the two kinds of event apart). An upload is then recorded and
+// notified when it is created but queued only when its scan finds it clean, since the bucket policy lets
+// nobody the queue serves read it before. HandleScanResult records scanStatus, scanThreats and scannedAt
+// on the item; THREATS_FOUND quarantines the version as above (quarantinedAt) and publishes an alert, any
+// other result but NO_THREATS_FOUND publishes an alert (scanAlertedAt). A result for an item not recorded
+// yet is an error, so that Lambda retries it. GuardDuty's validation object is recorded, never queued.
+//
 // # Failures and retries
 //
 // A failed record does not stop the others. After the last record, Handle returns an error listing the
