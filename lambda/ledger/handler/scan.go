@@ -241,8 +241,8 @@ func scanAlert(u *upload, d ScanResultDetail, quarantineKey string, quarantined,
 	result := d.result()
 	var subj string
 	var b strings.Builder
-	switch {
-	case result == ScanThreatsFound:
+	switch result {
+	case ScanThreatsFound:
 		subj = subject("SCE alert: malware in an upload to " + u.bucket)
 		fmt.Fprintf(&b, "GuardDuty found malware in an object of %s.\n\n", u.bucket)
 	default:
