@@ -22,9 +22,9 @@ const (
 	UnknownPrincipal Anomaly = "unknown-principal"
 )
 
-// isDenied reports whether an error code means the request was refused for lack of permission or of
+// IsDenied reports whether an error code means the request was refused for lack of permission or of
 // valid credentials.
-func isDenied(code string) bool {
+func IsDenied(code string) bool {
 	switch code {
 	case "AccessDenied", "AccessDeniedException", "AllAccessDisabled", "AccountProblem", "Forbidden",
 		"InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken", "TokenRefreshRequired",
@@ -202,7 +202,7 @@ func rowOf(r *Record, o Options, m *matcher) (Row, bool) {
 	switch {
 	case r.ErrorCode == "":
 		row.Result = "allowed"
-	case isDenied(r.ErrorCode):
+	case IsDenied(r.ErrorCode):
 		row.Result = "denied (" + r.ErrorCode + ")"
 		row.Anomalies = append(row.Anomalies, Denied)
 	default:
