@@ -126,12 +126,15 @@ type auditPath struct {
 	Item     int
 	Name     string
 	NameType string
-	// Mode is the file's mode in octal, as the record writes it ("0100640"; a directory starts "040").
+	// Mode is the file's mode in octal, as the record writes it ("0100640"; "042770" for a setgid directory).
 	Mode string
 }
 
-// isDir reports whether the path is a directory.
-func (p auditPath) isDir() bool { return strings.HasPrefix(p.Mode, "040") }
+// isDir reports whether the path is a directory: its file type bits (S_IFMT) are S_IFDIR.
+func (p auditPath) isDir() bool {
+	m, err := strconv.ParseUint(p.Mode, 8, 32)
+	return err == nil && m&0o170000 == 0o040000
+}
 
 // joinAuditEvents groups the records of one log file by event id, in the order the events first appear.
 // It returns the events and the number of audit records read.
