@@ -115,7 +115,7 @@ func TestAuditRecordsAreReadAsTheKernelWritesThem(t *testing.T) {
 func TestTheOpenFlagsSayWhetherAFileWasReadOrWritten(t *testing.T) {
 	cases := []struct {
 		syscall, arch, nr, a1, a2, nametype string
-		want                               fileAccess
+		want                                fileAccess
 	}{
 		{"openat", "c000003e", "257", "", "0", "NORMAL", accessRead},
 		{"openat", "c000003e", "257", "", "8000", "NORMAL", accessRead},
