@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/sce-project/sce/internal/audit"
 	"github.com/sce-project/sce/internal/outputs"
@@ -32,11 +29,14 @@ func (l *listFlag) Set(s string) error {
 	return nil
 }
 
-// runAudit runs `sce audit report`: every data event on the PHI buckets in a time window, from the
+// runAudit runs `sce audit report` (below) or `sce audit usage` (usage.go). `sce audit report`: every data event on the PHI buckets in a time window, from the
 // CloudTrail log files in a directory or in S3, with the anomalies flagged.
 func runAudit(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "usage" {
+		return runAuditUsage(args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "report" {
-		fmt.Fprintln(stderr, auditUsage)
+		fmt.Fprintln(stderr, auditUsage+"\n"+auditUsageUsage)
 		return 2
 	}
 	fs := flag.NewFlagSet("audit report", flag.ContinueOnError)
@@ -110,23 +110,14 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 	ctx := context.Background()
 	var client audit.S3API
 	if trail.Bucket != "" {
-		var cfgOpts []func(*awsconfig.LoadOptions) error
-		if *region != "" {
-			cfgOpts = append(cfgOpts, awsconfig.WithRegion(*region))
+		c, err := newS3Client(ctx, *region, *s3Endpoint)
+		switch {
+		case errors.Is(err, errNoRegion):
+			return fail(2, "reading %s %v", trail, err)
+		case err != nil:
+			return fail(1, "%v", err)
 		}
-		cfg, err := awsconfig.LoadDefaultConfig(ctx, cfgOpts...)
-		if err != nil {
-			return fail(1, "load AWS configuration: %v", err)
-		}
-		if cfg.Region == "" {
-			return fail(2, "reading %s needs a region: give --region, --outputs FILE (its region) or set AWS_REGION", trail)
-		}
-		client = s3.NewFromConfig(cfg, func(o *s3.Options) {
-			if *s3Endpoint != "" {
-				o.BaseEndpoint = aws.String(*s3Endpoint)
-				o.UsePathStyle = true
-			}
-		})
+		client = c
 	}
 	rep, err := audit.Build(ctx, trail, client, opts)
 	if err != nil {

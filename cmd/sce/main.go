@@ -1,5 +1,5 @@
 // Command sce is the SCE companion CLI: a new project's stack file, the offline plan, the policy check,
-// close-out, synthetic data and safe uploads.
+// close-out, synthetic data, safe uploads and the audit reports.
 package main
 
 import (
@@ -24,6 +24,8 @@ commands:
              sce airlock check FILE... [--released DIR] [--min-cell N] [--date-precision year|month|day] [--max-difference N] [--name NAME ...] [--format text|json]
   audit      report every data event on the PHI buckets, with anomalies flagged:
              sce audit report --trail DIR|s3://BUCKET/PREFIX [--outputs FILE] [--from T --to T] [--format table|csv|markdown]
+             and what each researcher used, per dataset (S3 objects, data volume files, Redshift tables, columns, predicates):
+             sce audit usage --trail DIR|s3://BUCKET/PREFIX [--host-logs DIR] [--redshift-logs DIR] [--outputs FILE] [--format table|csv|markdown|json]
 `
 
 func main() {

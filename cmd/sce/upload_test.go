@@ -60,6 +60,7 @@ func TestTheOutputNamesAreThoseTheStackExports(t *testing.T) {
 	assert.Equal(t, stack.OutputAncillaryBucket, outputs.AncillaryBucket)
 	assert.Equal(t, stack.OutputLogBucket, outputs.LogBucket)
 	assert.Equal(t, stack.OutputS3EndpointID, outputs.S3EndpointID)
+	assert.Equal(t, stack.OutputResearcherSSHConfig, outputs.ResearcherSSHConfigs)
 }
 
 func TestUploadSendsFilesWithSSEKMSAndVerifiesThem(t *testing.T) {

@@ -62,9 +62,12 @@ type UserIdentity struct {
 	SessionContext *SessionContext `json:"sessionContext"`
 }
 
-// SessionContext describes temporary credentials: for an assumed role, the role that issued them.
+// SessionContext describes temporary credentials: for an assumed role, the role that issued them, and
+// the source identity the session was given (sts:SourceIdentity; it persists through role chaining and
+// cannot be changed during the session).
 type SessionContext struct {
-	SessionIssuer struct {
+	SourceIdentity string `json:"sourceIdentity"`
+	SessionIssuer  struct {
 		Type        string `json:"type"`
 		PrincipalID string `json:"principalId"`
 		ARN         string `json:"arn"`

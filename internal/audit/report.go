@@ -22,9 +22,9 @@ const (
 	UnknownPrincipal Anomaly = "unknown-principal"
 )
 
-// isDenied reports whether an error code means the request was refused for lack of permission or of
+// IsDenied reports whether an error code means the request was refused for lack of permission or of
 // valid credentials.
-func isDenied(code string) bool {
+func IsDenied(code string) bool {
 	switch code {
 	case "AccessDenied", "AccessDeniedException", "AllAccessDisabled", "AccountProblem", "Forbidden",
 		"InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken", "TokenRefreshRequired",
@@ -151,29 +151,24 @@ func Build(ctx context.Context, t Trail, client S3API, o Options) (*Report, erro
 	if err != nil {
 		return nil, err
 	}
-	visit := func(_ string, records []Record) {
-		for i := range records {
+	visit := func(f LogFile) {
+		for i := range f.Records {
 			rep.Records++
-			if row, ok := rowOf(&records[i], o, m); ok {
+			if row, ok := rowOf(&f.Records[i], o, m); ok {
 				rep.Rows = append(rep.Rows, row)
 			} else {
 				rep.Skipped++
 			}
 		}
 	}
-	var problems []string
-	if t.Bucket != "" {
-		if client == nil {
-			return nil, errors.New("an S3 trail needs an S3 client")
-		}
-		rep.Files, problems, err = readS3(ctx, client, t, o.Window, visit)
-	} else {
-		rep.Files, problems, err = readDir(t.Dir, o.Window, visit)
-	}
+	files, bad, err := Read(ctx, t, client, o.Window, visit)
 	if err != nil {
 		return nil, err
 	}
-	rep.Problems = problems
+	rep.Files = files
+	for _, b := range bad {
+		rep.Problems = append(rep.Problems, b.Error())
+	}
 	slices.SortStableFunc(rep.Rows, func(a, b Row) int {
 		if c := a.Time.Compare(b.Time); c != 0 {
 			return c
@@ -207,7 +202,7 @@ func rowOf(r *Record, o Options, m *matcher) (Row, bool) {
 	switch {
 	case r.ErrorCode == "":
 		row.Result = "allowed"
-	case isDenied(r.ErrorCode):
+	case IsDenied(r.ErrorCode):
 		row.Result = "denied (" + r.ErrorCode + ")"
 		row.Anomalies = append(row.Anomalies, Denied)
 	default:

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -112,12 +114,57 @@ func decode(data []byte) ([]Record, error) {
 	return records, nil
 }
 
-// visitFunc receives the records of one log file.
-type visitFunc func(name string, records []Record)
+// LogFile is one CloudTrail log file as read: where it was, the SHA-256 and size of its bytes as stored
+// (compressed, when the file is), and its records. `sha256sum` of the downloaded file gives the same digest.
+type LogFile struct {
+	Name    string
+	SHA256  string
+	Size    int64
+	Records []Record
+}
+
+// FileError is a log file that could not be read or parsed. SHA256 is empty when its bytes could not be
+// read at all.
+type FileError struct {
+	Name   string
+	SHA256 string
+	Size   int64
+	Err    error
+}
+
+func (e FileError) Error() string { return e.Name + ": " + e.Err.Error() }
+
+// visitFunc receives one log file.
+type visitFunc func(f LogFile)
+
+// Read reads every log file of the trail that may hold events of the window (a directory, or S3
+// through client), in name order, and hands each to visit. A file that cannot be read or parsed is
+// returned among the file errors and skipped; err is for a trail that cannot be listed at all.
+func Read(ctx context.Context, t Trail, client S3API, w Window, visit func(LogFile)) (files int, bad []FileError, err error) {
+	if t.Bucket != "" {
+		if client == nil {
+			return 0, nil, errors.New("an S3 trail needs an S3 client")
+		}
+		return readS3(ctx, client, t, w, visit)
+	}
+	return readDir(t.Dir, w, visit)
+}
+
+// logFileOf decodes the bytes of one log file.
+func logFileOf(name string, data []byte) (LogFile, *FileError) {
+	sum := sha256.Sum256(data)
+	f := LogFile{Name: name, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data))}
+	records, err := decode(data)
+	if err != nil {
+		return f, &FileError{Name: name, SHA256: f.SHA256, Size: f.Size, Err: err}
+	}
+	f.Records = records
+	return f, nil
+}
 
 // readDir reads every log file under root (or root itself, if it is a file), in name order. A file that
-// cannot be read or parsed is reported in the returned problems and skipped.
-func readDir(root string, w Window, visit visitFunc) (files int, problems []string, err error) {
+// cannot be read or parsed is reported among the file errors and skipped.
+func readDir(root string, w Window, visit visitFunc) (files int, bad []FileError, err error) {
 	st, err := os.Stat(root)
 	if err != nil {
 		return 0, nil, fmt.Errorf("read trail: %w", err)
@@ -142,21 +189,23 @@ func readDir(root string, w Window, visit visitFunc) (files int, problems []stri
 	slices.Sort(paths)
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
-		if err == nil {
-			var records []Record
-			if records, err = decode(data); err == nil {
-				files++
-				visit(p, records)
-				continue
-			}
+		if err != nil {
+			bad = append(bad, FileError{Name: p, Err: err})
+			continue
 		}
-		problems = append(problems, fmt.Sprintf("%s: %v", p, err))
+		f, ferr := logFileOf(p, data)
+		if ferr != nil {
+			bad = append(bad, *ferr)
+			continue
+		}
+		files++
+		visit(f)
 	}
-	return files, problems, nil
+	return files, bad, nil
 }
 
 // readS3 reads every log file under s3://bucket/prefix, in key order.
-func readS3(ctx context.Context, client S3API, t Trail, w Window, visit visitFunc) (files int, problems []string, err error) {
+func readS3(ctx context.Context, client S3API, t Trail, w Window, visit visitFunc) (files int, bad []FileError, err error) {
 	var keys []string
 	pages := s3.NewListObjectsV2Paginator(client, &s3.ListObjectsV2Input{Bucket: aws.String(t.Bucket), Prefix: aws.String(t.Prefix)})
 	for pages.HasMorePages() {
@@ -173,26 +222,27 @@ func readS3(ctx context.Context, client S3API, t Trail, w Window, visit visitFun
 	slices.Sort(keys)
 	for _, k := range keys {
 		name := "s3://" + t.Bucket + "/" + k
-		records, err := getRecords(ctx, client, t.Bucket, k)
+		data, err := getObject(ctx, client, t.Bucket, k)
 		if err != nil {
-			problems = append(problems, fmt.Sprintf("%s: %v", name, err))
+			bad = append(bad, FileError{Name: name, Err: err})
+			continue
+		}
+		f, ferr := logFileOf(name, data)
+		if ferr != nil {
+			bad = append(bad, *ferr)
 			continue
 		}
 		files++
-		visit(name, records)
+		visit(f)
 	}
-	return files, problems, nil
+	return files, bad, nil
 }
 
-func getRecords(ctx context.Context, client S3API, bucket, key string) ([]Record, error) {
+func getObject(ctx context.Context, client S3API, bucket, key string) ([]byte, error) {
 	out, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
 	if err != nil {
 		return nil, err
 	}
 	defer out.Body.Close()
-	data, err := io.ReadAll(out.Body)
-	if err != nil {
-		return nil, err
-	}
-	return decode(data)
+	return io.ReadAll(out.Body)
 }

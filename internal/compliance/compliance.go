@@ -19,6 +19,7 @@ func procedural() map[string]string {
 		"164.312(a)(2)(i)":   "Not judged by a rule: one Linux login per researcher (`sce:researchers`, each with the researcher's own public key) on the workstation, the bastion (jump only) and the Atlas host (tunnel only); ec2-user is the builder's. The logins are created by Systems Manager once the first boot has hardened the instance, and reconciled whenever the list changes, so a removed researcher's login is expired at once (components/userdata/logins.tmpl, components/logins.go; TestLoginScriptReconcilesTheListedLogins, TestResearcherLoginsFollowTheConfiguration).",
 		"164.312(a)(2)(ii)":  "Not judged by a rule: an organisational procedure. Administrators reach the instances through AWS Systems Manager Session Manager without keys (stack outputs ssmBastionCommand, ssmWorkstationCommand), each session recorded by CloudTrail; the data stay readable by the account's administrators through the project key's IAM delegation.",
 		"164.312(a)(2)(iii)": "Not judged by a rule: an operating-system setting of the workstation. Its user data sets a read-only TMOUT=600 for every login shell (an idle shell ends after ten minutes) and sshd drops connections whose client stopped answering (components/userdata/workstation.sh.tmpl, tested in components/userdata_test.go).",
+		"164.312(b)":         "Besides the logs the rules below require, the review of who used which data: `sce audit usage` joins the trail's data events, the workstation's audit log and Redshift's user activity log per researcher (see \"Activity review\" below; also for 164.308(a)(1)(ii)(D)).",
 		"164.312(c)(2)":      "Object integrity: S3 versioning on every bucket, SHA-256 checksums verified by `sce upload` and the workers on every upload, CloudTrail log file validation, and the upload ledger's record of each object's version, size and ETag.",
 		"164.312(d)":         "Not judged by a rule: ssh keys per person and a bastion open only to named address ranges (`sce:allowedSshCidrs`, enforced by the bastion's security group and the public network ACL); AWS identities are the organisation's.",
 		"164.312(e)(2)(i)":   "Not judged by a rule of its own: the TLS-only rules under 164.312(e)(1) carry it.",
@@ -85,6 +86,7 @@ func Markdown(p *plan.Plan) string {
 		fmt.Fprintf(&b, "| %s %s | %s |\n", para, paragraphs[para], strings.Join(ids, ", "))
 	}
 
+	writeActivityReview(&b, p)
 	writeAccessMatrix(&b, p)
 
 	b.WriteString("\n## Rules\n\n| Rule | Level | Requirement | HIPAA | cdk-nag | AWS Config | AWSGuard | Other | Checklist rows |\n|---|---|---|---|---|---|---|---|---|\n")

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 )
 
@@ -23,6 +24,8 @@ const (
 	AccessLogBucket = "accessLogBucket"
 	LedgerTable     = "ledgerTable"
 	S3EndpointID    = "s3EndpointId"
+	// ResearcherSSHConfigs maps each researcher's login to their ssh configuration.
+	ResearcherSSHConfigs = "researcherSshConfigs"
 )
 
 // PHIBuckets names the outputs holding the buckets where PHI may rest.
@@ -92,6 +95,18 @@ func (o *Outputs) String(name string) (string, error) {
 func (o *Outputs) Optional(name string) string {
 	s, _ := o.Values[name].(string)
 	return s
+}
+
+// Logins returns the researchers' logins: the keys of researcherSshConfigs, sorted; none when the
+// output is missing.
+func (o *Outputs) Logins() []string {
+	m, _ := o.Values[ResearcherSSHConfigs].(map[string]any)
+	logins := make([]string, 0, len(m))
+	for login := range m {
+		logins = append(logins, login)
+	}
+	slices.Sort(logins)
+	return logins
 }
 
 // CheckStack reports an error when the outputs belong to another stack than the one named: the stack
