@@ -20,11 +20,11 @@ type queryInfo struct {
 	Predicates []string
 }
 
-// analyzeSQL parses a query with PostgreSQL's parser (libpg_query through pg_query_go) and reports what
+// analyzeSQL parses a query with PostgreSQL's parser (libpg_query: see parser_cgo.go) and reports what
 // it read. The constants of its predicates are replaced by $1, $2... unless showConstants: they are the
 // values that chose the rows, and may be PHI. An error means the parser cannot read the query.
 func analyzeSQL(query string, showConstants bool) (queryInfo, error) {
-	tree, err := pg.Parse(query)
+	tree, err := parseSQL(query)
 	if err != nil {
 		return queryInfo{}, err
 	}
@@ -144,7 +144,7 @@ func (a *analyzer) predicate(kind string, expr *pg.Node) {
 		hideConstants(expr.ProtoReflect(), new(int32))
 	}
 	stmt := &pg.SelectStmt{WhereClause: expr, LimitOption: pg.LimitOption_LIMIT_OPTION_DEFAULT, Op: pg.SetOperation_SETOP_NONE}
-	out, err := pg.Deparse(&pg.ParseResult{Version: a.version, Stmts: []*pg.RawStmt{{Stmt: &pg.Node{Node: &pg.Node_SelectStmt{SelectStmt: stmt}}}}})
+	out, err := deparseSQL(&pg.ParseResult{Version: a.version, Stmts: []*pg.RawStmt{{Stmt: &pg.Node{Node: &pg.Node_SelectStmt{SelectStmt: stmt}}}}})
 	if err != nil {
 		a.err = fmt.Errorf("deparse a %s clause: %w", kind, err)
 		return
