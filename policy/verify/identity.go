@@ -76,7 +76,9 @@ func (sv *services) researchers() []Flow {
 	instance.session = sessionOf(instance.arn, instanceID)
 	object := func(bucket, key string) string { return bucket + "/" + key }
 	sse := map[string][]string{"s3:x-amz-server-side-encryption": {"aws:kms"}, "s3:x-amz-server-side-encryption-aws-kms-key-id": {sv.key}}
-	multipart := func(o string) []s3Call { return []s3Call{{"s3:PutObject", o, sse}, {"s3:PutObject", o, nil}, {"s3:PutObject", o, nil}} }
+	multipart := func(o string) []s3Call {
+		return []s3Call{{"s3:PutObject", o, sse}, {"s3:PutObject", o, nil}, {"s3:PutObject", o, nil}}
+	}
 	read := []s3Call{{"s3:GetObject", object(dataIn, "cohort/visits.csv"), nil}}
 	write := []s3Call{{"s3:PutObject", object(output, "results/table1.csv"), nil}}
 
@@ -199,7 +201,9 @@ func (sv *services) redshiftSignIn(id identity, instance caller) []Flow {
 	if cluster == "" || len(id.logins) == 0 {
 		return nil
 	}
-	dbUser := func(user string) string { return fmt.Sprintf("arn:aws:redshift:%s:%s:dbuser:%s/%s", sv.region, sv.account, cluster, user) }
+	dbUser := func(user string) string {
+		return fmt.Sprintf("arn:aws:redshift:%s:%s:dbuser:%s/%s", sv.region, sv.account, cluster, user)
+	}
 	signIn := func(c caller, user string, action string) call {
 		return call{principal: c.session, action: action, resource: dbUser(user), identity: c.identity, needsIdentity: true,
 			ctx: merge(c.ctx, map[string][]string{"aws:PrincipalArn": {c.arn}, "redshift:DbUser": {user}, "aws:SecureTransport": {"true"}})}
