@@ -165,7 +165,7 @@ func (u UserData) HasTool(tool string) bool {
 
 var (
 	safeWord   = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
-	safeLogin  = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
+	safeLogin  = regexp.MustCompile(`^[a-z][a-z0-9_-]{1,31}$`)
 	safePubKey = regexp.MustCompile(`^[a-z0-9-]+ [A-Za-z0-9+/=]+( [^'\n\r]*)?$`)
 	// safeAtlasValue admits ARNs, host names and schema names.
 	safeAtlasValue = regexp.MustCompile(`^[A-Za-z0-9._:/+=@-]+$`)
