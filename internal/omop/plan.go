@@ -93,7 +93,7 @@ func (c LoadConfig) validate() error {
 	for _, r := range c.Researchers {
 		field("Researchers", ValidateResearcherUser(r))
 		if r == c.ReadOnlyUser {
-			problems = append(problems, fmt.Errorf("Researchers: %q is the read-only user of the analysis tools: a researcher needs a user of their own", r))
+			problems = append(problems, fmt.Errorf("%s: %q is the read-only user of the analysis tools: a researcher needs a user of their own", "Researchers", r))
 		}
 	}
 	if required("RoleARN", c.RoleARN) && c.RoleARN != RoleARNPlaceholder {

@@ -56,16 +56,16 @@ func TestEveryResearcherFlowOfTheReferenceStacksIsAsDesigned(t *testing.T) {
 // TestIdentityMutationsMakeTheMatchingFlowFail puts back, one at a time, the forms that would let a
 // request go unattributed or be made in another's name, and expects the flow that guards it to fail.
 func TestIdentityMutationsMakeTheMatchingFlowFail(t *testing.T) {
-	replace := func(typ, suffix, key, old, new string) func(r *plan.Resource) bool {
+	replace := func(typ, suffix, key, from, to string) func(r *plan.Resource) bool {
 		return func(r *plan.Resource) bool {
 			if r.Type != typ || !strings.HasSuffix(r.Name, suffix) {
 				return false
 			}
 			text := r.Inputs[key].(string)
-			if !strings.Contains(text, old) {
+			if !strings.Contains(text, from) {
 				return false
 			}
-			r.Inputs[key] = strings.Replace(text, old, new, 1)
+			r.Inputs[key] = strings.Replace(text, from, to, 1)
 			return true
 		}
 	}
