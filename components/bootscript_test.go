@@ -269,6 +269,9 @@ func TestRenderedScriptsPassShellcheck(t *testing.T) {
 		require.NoError(t, err)
 		scripts[role+"-logins.sh"] = s
 	}
+	broker, err := RenderBrokerInstall(BrokerInstall{PIT: "study", Region: "us-west-2", URI: "s3://study-ancillary-1/" + BrokerKey(ArchX86), SHA256: testSumA})
+	require.NoError(t, err)
+	scripts["workstation-broker-install.sh"] = broker
 	dir := t.TempDir()
 	for name, s := range scripts {
 		path := filepath.Join(dir, name)

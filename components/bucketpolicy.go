@@ -87,6 +87,13 @@ type BucketPolicyArgs struct {
 	AdminReadsOnly bool
 	// Deliveries are the AWS services that deliver logs into the bucket.
 	Deliveries []Delivery
+	// NoDataRoleARNs may neither read nor write any object, whatever their own policies say: the
+	// workstation's instance role, whose sessions name no person, so that every object a workstation
+	// reads or writes is read or written by a researcher's session (ResearcherRoleName).
+	NoDataRoleARNs []string
+	// NoDataExceptPrefix, when set, is the one key prefix NoDataRoleARNs may still read (the software the
+	// workstation installs from the ancillary bucket).
+	NoDataExceptPrefix string
 }
 
 // BucketPolicy returns the bucket's policy document.
@@ -169,6 +176,9 @@ func BucketPolicy(a BucketPolicyArgs) (string, error) {
 			st.Condition = Condition{"ArnNotLike": {"aws:PrincipalArn": a.AdminRoleARNs}}
 		}
 		doc.Statement = append(doc.Statement, st)
+	}
+	if len(a.NoDataRoleARNs) > 0 {
+		doc.Statement = append(doc.Statement, noDataStatement(a, bucket, objects))
 	}
 	for _, d := range a.Deliveries {
 		stmts, err := deliveryStatements(a.ARNs, a.Bucket, d)
@@ -280,4 +290,24 @@ func deliveryStatements(arns ARNs, bucket string, d Delivery) ([]Statement, erro
 			Action: []string{"s3:PutObject"}, Resource: []string{accountLogs}}}, nil
 	}
 	return nil, fmt.Errorf("log delivery from %q is not supported", d.Service)
+}
+
+// noDataStatement refuses every object action to the NoDataRoleARNs. aws:PrincipalArn of a role session
+// is the role's ARN (IAM User Guide, "AWS global condition context keys", aws:PrincipalArn), so the deny
+// holds for every session of those roles; a session of another role chained from them (the researcher
+// role, which the broker assumes with the instance role's credentials) has that other role's ARN and is
+// not refused.
+func noDataStatement(a BucketPolicyArgs, bucket, objects string) Statement {
+	st := Statement{
+		Sid:       "NoObjectAccessByInstanceRoles",
+		Effect:    Deny,
+		Principal: &Principal{Anyone: true},
+		Action:    append(append([]string{}, objectReadActions...), objectWriteActions...),
+		Resource:  []string{bucket, objects},
+		Condition: Condition{"ArnEquals": {"aws:PrincipalArn": a.NoDataRoleARNs}},
+	}
+	if a.NoDataExceptPrefix != "" {
+		st.Resource, st.NotResource = nil, []string{bucket + "/" + a.NoDataExceptPrefix + "*"}
+	}
+	return st
 }

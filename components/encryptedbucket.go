@@ -97,6 +97,10 @@ type EncryptedBucketArgs struct {
 	ScannerRoleARN string
 	// Deliveries are the AWS services that deliver logs into the bucket. Default: none.
 	Deliveries []Delivery
+	// NoDataRoleARNs may read or write no object of the bucket, except under NoDataExceptPrefix when that
+	// is set (BucketPolicyArgs). Default: none.
+	NoDataRoleARNs     []string
+	NoDataExceptPrefix string
 	// NoncurrentVersionDays is how long overwritten and deleted versions are kept. Default: 90.
 	NoncurrentVersionDays int
 	// Archive, if set, moves current objects to Glacier Deep Archive and expires them.
@@ -332,6 +336,7 @@ func (b *EncryptedBucket) policy(ctx *pulumi.Context, child func(string) string,
 			QuarantinePrefix: a.QuarantinePrefix,
 			ScannerRoleARN:   a.ScannerRoleARN,
 			AdminReadsOnly:   a.PHIRecords,
+			NoDataRoleARNs:   a.NoDataRoleARNs, NoDataExceptPrefix: a.NoDataExceptPrefix,
 		})
 	}).(pulumi.StringOutput)
 	var err error

@@ -14,7 +14,9 @@ const ssmCorePolicy = "AmazonSSMManagedInstanceCore"
 // instanceRoleArgs describes an instance's role.
 type instanceRoleArgs struct {
 	pit, role string
-	arns      ARNs
+	// name is the role's fixed name; empty lets Pulumi name it.
+	name string
+	arns ARNs
 	// logGroup is the instance's log group, which the CloudWatch agent writes to.
 	logGroup string
 	// extra returns more statements once their inputs are known (bucket and key ARNs).
@@ -33,7 +35,12 @@ func newInstanceRole(ctx *pulumi.Context, child func(string) string, a instanceR
 	if err != nil {
 		return nil, fmt.Errorf("%s role trust policy: %w", a.role, err)
 	}
+	var name pulumi.StringPtrInput
+	if a.name != "" {
+		name = pulumi.String(a.name)
+	}
 	role, err := iam.NewRole(ctx, child("role"), &iam.RoleArgs{
+		Name:             name,
 		Description:      pulumi.Sprintf("The %s of %s", a.role, a.pit),
 		AssumeRolePolicy: pulumi.String(trust),
 		Tags:             pulumi.StringMap{"Name": pulumi.String(a.pit + "-" + a.role)},

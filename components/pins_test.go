@@ -19,6 +19,7 @@ const (
 func testWorkstation(arch string, tools ...string) UserData {
 	return UserData{PIT: "study", Role: RoleWorkstation, LogGroup: "/sce/study/workstation",
 		DataVolumeID: "vol-0123456789abcdef0", MountPoint: "/study", Tools: tools,
+		Region: "us-west-2", ResearcherRoleARN: "arn:aws:iam::111122223333:role/study-researcher",
 		Arch: arch, Miniforge: PinnedDownload{Version: "26.3.2-3", SHA256: testSumA}, JupyterLabVersion: "4.4.3"}
 }
 

@@ -22,7 +22,9 @@ type Statement struct {
 	Principal *Principal `json:"Principal,omitempty"`
 	Action    []string   `json:"Action"`
 	Resource  []string   `json:"Resource,omitempty"`
-	Condition Condition  `json:"Condition,omitempty"`
+	// NotResource is every resource but these; a statement names Resource or NotResource, not both.
+	NotResource []string  `json:"NotResource,omitempty"`
+	Condition   Condition `json:"Condition,omitempty"`
 }
 
 // Condition maps an operator ("StringEquals") to context keys and their accepted values.
@@ -65,6 +67,9 @@ func (d PolicyDocument) JSON() (string, error) {
 		}
 		if len(s.Action) == 0 {
 			return "", fmt.Errorf("policy statement %d (%s): no action", i, s.Sid)
+		}
+		if len(s.Resource) > 0 && len(s.NotResource) > 0 {
+			return "", fmt.Errorf("policy statement %d (%s): Resource and NotResource together", i, s.Sid)
 		}
 	}
 	b, err := json.Marshal(d)

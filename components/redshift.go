@@ -120,6 +120,9 @@ type RedshiftOMOPArgs struct {
 	// Secrets Manager secret encrypted with the project key; statements receive it through Bind and must
 	// let only a digest reach the database. Required.
 	ReadOnlyUser string
+	// SignInRole is the role (the researcher role) whose sessions may sign in through IAM, each as the
+	// database user named by its source identity (RedshiftSignInStatements). Default: none.
+	SignInRole pulumi.StringInput
 	// LogRetentionDays of the audit log groups. Default: 2192.
 	LogRetentionDays int
 	// Protect marks the cluster protected. Default: false.
@@ -280,6 +283,11 @@ func NewRedshiftOMOP(ctx *pulumi.Context, name string, args *RedshiftOMOPArgs, o
 
 	if err := redshiftAuditLogs(ctx, child, a, r, parent); err != nil {
 		return nil, err
+	}
+	if a.SignInRole != nil {
+		if err := redshiftSignIn(ctx, child, a, r.Identifier, parent); err != nil {
+			return nil, err
+		}
 	}
 	password, version, err := readOnlyCredentials(ctx, child, a, r, parent)
 	if err != nil {

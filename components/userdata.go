@@ -66,7 +66,16 @@ type UserData struct {
 	JupyterLabVersion string
 	// Worker holds a worker's settings; nil for other roles.
 	Worker *WorkerSettings
+	// ResearcherRoleARN is the role the workstation's credential broker assumes for each login (with
+	// Region, its STS region). Required for the workstation.
+	ResearcherRoleARN string
 }
+
+// BrokerSocket is the credential broker's Unix socket on the workstation.
+const BrokerSocket = "/run/sce-broker.sock"
+
+// BrokerSocket is the credential broker's socket (BrokerSocket).
+func (UserData) BrokerSocket() string { return BrokerSocket }
 
 // Logins is what an instance's login script is rendered from.
 type Logins struct {
@@ -156,7 +165,7 @@ func (u UserData) HasTool(tool string) bool {
 
 var (
 	safeWord   = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
-	safeLogin  = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
+	safeLogin  = regexp.MustCompile(`^[a-z][a-z0-9_-]{1,31}$`)
 	safePubKey = regexp.MustCompile(`^[a-z0-9-]+ [A-Za-z0-9+/=]+( [^'\n\r]*)?$`)
 	// safeAtlasValue admits ARNs, host names and schema names.
 	safeAtlasValue = regexp.MustCompile(`^[A-Za-z0-9._:/+=@-]+$`)
@@ -193,6 +202,9 @@ func (u UserData) check() error {
 	}
 	if u.Role == RoleWorkstation && (!safeWord.MatchString(u.DataVolumeID) || !strings.HasPrefix(u.MountPoint, "/") || !safeWord.MatchString(u.MountPoint)) {
 		return fmt.Errorf("user data: the workstation needs a data volume id and an absolute mount point")
+	}
+	if u.Role == RoleWorkstation && (!safeAtlasValue.MatchString(u.ResearcherRoleARN) || !safeAtlasValue.MatchString(u.Region)) {
+		return fmt.Errorf("user data: the workstation's credential broker needs the researcher role ARN (got %q) and the region (got %q)", u.ResearcherRoleARN, u.Region)
 	}
 	return nil
 }
@@ -289,8 +301,11 @@ func RenderUserData(u UserData) (string, error) {
 		return "", err
 	}
 	files := []string{"userdata/common.tmpl", "userdata/" + u.Role + ".sh.tmpl"}
-	if u.Role == RoleAtlas {
+	switch u.Role {
+	case RoleAtlas:
 		files = append(files, "userdata/webapi-results.tmpl")
+	case RoleWorkstation:
+		files = append(files, "userdata/broker.tmpl")
 	}
 	t, err := template.ParseFS(userDataFS, files...)
 	if err != nil {

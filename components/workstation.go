@@ -5,6 +5,7 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ebs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -29,9 +30,15 @@ type WorkstationArgs struct {
 	KMSKeyARN pulumi.StringInput
 	// DataVolumeGiB is the size of the encrypted gp3 data volume. Default: 100.
 	DataVolumeGiB int
-	// DataInBucketARN may be read and OutputBucketARN written; no other bucket. Required.
+	// DataInBucketARN may be read and OutputBucketARN written, by the researchers' sessions; no other
+	// bucket. Required.
 	DataInBucketARN, OutputBucketARN pulumi.StringInput
-	// Researchers get one login each, through Systems Manager. Default: none.
+	// Software is the ancillary bucket, which holds the credential broker's executable. Required.
+	Software *EncryptedBucket
+	// Broker is the credential broker's executable for Arch (cmd/sce-broker). Required.
+	Broker pulumi.Asset
+	// Researchers get one login each, through Systems Manager, and a session of the researcher role
+	// through the credential broker. Default: none (then there is no researcher role).
 	Researchers []Researcher
 	// Egress is what the first boot needs to reach the repositories and S3 (SecureVPC.PrivateEgress): the
 	// instance waits for it. Required.
@@ -62,22 +69,26 @@ const (
 
 // PrivateWorkstation is the analysis machine (seed 1D, 1F): a dedicated instance in the private subnet with
 // no public address, reachable by ssh from the bastion only, with an encrypted data volume mounted at
-// /<PIT>, no swap, one login per researcher, auditd, and logs shipped to an encrypted log group. Its role
-// may read the data-in bucket and write the output bucket, and nothing else.
+// /<PIT>, no swap, one login per researcher, auditd, and logs shipped to an encrypted log group. The
+// researchers' AWS identity is the researcher role, one session per login named by its source identity,
+// which the credential broker hands out; the instance role itself reads no data (the PHI buckets refuse
+// it) and answers root only (the metadata service is closed to other users).
 type PrivateWorkstation struct {
 	pulumi.ResourceState
 
 	Instance      *ec2.Instance
 	SecurityGroup *ec2.SecurityGroup
 	DataVolume    *ebs.Volume
+	// ResearcherRole is the role of the researchers' sessions; nil without researchers.
+	ResearcherRole *iam.Role
 	// PrivateIP is the address researchers reach through the bastion.
 	PrivateIP pulumi.StringOutput
 }
 
 func (a *WorkstationArgs) check() error {
 	if a.PIT == "" || a.VPCID == nil || a.SubnetID == nil || a.AvailabilityZone == "" || a.BastionSecurityGroupID == nil ||
-		a.AMI == "" || a.KeyName == nil || a.KMSKeyARN == nil || a.DataInBucketARN == nil || a.OutputBucketARN == nil || len(a.Egress) == 0 {
-		return fmt.Errorf("PIT, VPC, subnet, zone, bastion security group, AMI, key pair, key ARN, both bucket ARNs and egress are required")
+		a.AMI == "" || a.KeyName == nil || a.KMSKeyARN == nil || a.DataInBucketARN == nil || a.OutputBucketARN == nil || a.Software == nil || a.Broker == nil || len(a.Egress) == 0 {
+		return fmt.Errorf("PIT, VPC, subnet, zone, bastion security group, AMI, key pair, key ARN, the data and software buckets, the broker and egress are required")
 	}
 	return nil
 }
@@ -150,19 +161,31 @@ func NewPrivateWorkstation(ctx *pulumi.Context, name string, args *WorkstationAr
 		return nil, err
 	}
 	profile, err := newInstanceRole(ctx, child, instanceRoleArgs{
-		pit: a.PIT, role: RoleWorkstation, arns: a.ARNs, logGroup: groupName,
-		extra: pulumi.StringArray{a.DataInBucketARN, a.OutputBucketARN, a.KMSKeyARN},
-		build: func(v []string) []Statement { return workstationStatements(a.ARNs, v[0], v[1], v[2]) },
+		pit: a.PIT, role: RoleWorkstation, name: WorkstationRoleName(a.PIT), arns: a.ARNs, logGroup: groupName,
+		extra: pulumi.StringArray{a.Software.Bucket.Bucket, a.KMSKeyARN},
+		build: func(v []string) []Statement { return workstationStatements(a.ARNs, a.PIT, v[0], v[1]) },
 	}, parent)
 	if err != nil {
 		return nil, err
+	}
+	if len(a.Researchers) > 0 {
+		logins := make([]string, len(a.Researchers))
+		for i, r := range a.Researchers {
+			logins[i] = r.Login
+		}
+		w.ResearcherRole, err = newResearcherRole(ctx, child, researcherRoleArgs{pit: a.PIT, arns: a.ARNs, logins: logins,
+			dataIn: a.DataInBucketARN, output: a.OutputBucketARN, key: a.KMSKeyARN}, parent)
+		if err != nil {
+			return nil, err
+		}
 	}
 
 	mount := "/" + a.PIT
 	userData := w.DataVolume.ID().ToStringOutput().ApplyT(func(volumeID string) (string, error) {
 		return RenderUserData(UserData{PIT: a.PIT, Role: RoleWorkstation, LogGroup: groupName,
-			DataVolumeID: volumeID, MountPoint: mount, Tools: a.Tools,
-			Arch: a.Arch, Miniforge: a.Miniforge, JupyterLabVersion: a.JupyterLabVersion})
+			DataVolumeID: volumeID, MountPoint: mount, Tools: a.Tools, Region: a.ARNs.Region,
+			ResearcherRoleARN: a.ARNs.RoleARN(ResearcherRoleName(a.PIT)),
+			Arch:              a.Arch, Miniforge: a.Miniforge, JupyterLabVersion: a.JupyterLabVersion})
 	}).(pulumi.StringOutput)
 	inst := hardenedInstance(a.AMI, a.InstanceType, a.KMSKeyARN)
 	inst.SubnetId = a.SubnetID
@@ -186,6 +209,10 @@ func NewPrivateWorkstation(ctx *pulumi.Context, name string, args *WorkstationAr
 		return nil, fmt.Errorf("attach data volume: %w", err)
 	}
 	w.PrivateIP = w.Instance.PrivateIp
+	if err := newBrokerInstall(ctx, child, brokerArgs{pit: a.PIT, region: a.ARNs.Region, arch: a.Arch, binary: a.Broker,
+		software: a.Software, key: a.KMSKeyARN, instanceID: w.Instance.ID()}, parent); err != nil {
+		return nil, err
+	}
 	if _, err := newLoginAssociation(ctx, child, Logins{PIT: a.PIT, Role: RoleWorkstation, Researchers: a.Researchers},
 		w.Instance.ID(), parent); err != nil {
 		return nil, err
@@ -194,16 +221,4 @@ func NewPrivateWorkstation(ctx *pulumi.Context, name string, args *WorkstationAr
 		return nil, fmt.Errorf("register workstation outputs: %w", err)
 	}
 	return w, nil
-}
-
-// workstationStatements grant what the analysis needs and no more: read data-in, write output, and use the
-// project key only through S3 in this region.
-func workstationStatements(arns ARNs, dataIn, output, key string) []Statement {
-	viaS3 := Condition{"StringEquals": {"kms:ViaService": {fmt.Sprintf("s3.%s.amazonaws.com", arns.Region)}}}
-	return []Statement{
-		{Sid: "ReadDataIn", Effect: Allow, Action: []string{"s3:GetObject", "s3:GetObjectVersion"}, Resource: []string{dataIn + "/*"}},
-		{Sid: "ListDataIn", Effect: Allow, Action: []string{"s3:ListBucket"}, Resource: []string{dataIn}},
-		{Sid: "WriteOutput", Effect: Allow, Action: []string{"s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"}, Resource: []string{output + "/*"}},
-		{Sid: "UseProjectKeyThroughS3", Effect: Allow, Action: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: []string{key}, Condition: viaS3},
-	}
 }

@@ -176,6 +176,7 @@ func Load(get Getter) (*Config, error) {
 	c.DataVolumeGB = r.integer(KeyDataVolumeGB, 1, 16384)
 	c.AnalysisTools = r.checkedList(KeyAnalysisTools, checkTool)
 	c.OMOP = r.omop()
+	r.checkDatabaseLogins(c)
 	c.VPCTenancy = r.vpcTenancy(c.OMOP.Enabled)
 	c.Schedule = r.schedule()
 	r.checkPatchWindow(c.Schedule)

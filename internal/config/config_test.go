@@ -310,6 +310,9 @@ func TestLoadRejectsBadInput(t *testing.T) {
 		{"a short RSA key", with(map[string]string{"sce:sshPublicKey": rsa2048Key}), "sce:sshPublicKey", "ssh-rsa", "shorter than 3072 bits"},
 		{"a researcher without a key", with(map[string]string{"sce:researchers": `["alice"]`}), "sce:researchers", "alice", "<login> <ssh public key>"},
 		{"a researcher with an invalid login", with(map[string]string{"sce:researchers": `["Alice ` + aliceKey + `"]`}), "sce:researchers", "Alice", "not a valid login"},
+		{"a one-letter login, which STS refuses as a source identity", with(map[string]string{"sce:researchers": `["a ` + aliceKey + `"]`}), "sce:researchers", "a", "2-32 characters"},
+		{"on an OMOP stack, a login that is a Redshift reserved word", with(map[string]string{"sce:researchers": `["user ` + aliceKey + `"]`, "sce:omopEnabled": "true", "sce:vpcTenancy": "default"}), "sce:researchers", "user", "reserved word"},
+		{"on an OMOP stack, a login that is the analysis tools' database user", with(map[string]string{"sce:researchers": `["ohdsi_reader ` + aliceKey + `"]`, "sce:omopEnabled": "true", "sce:vpcTenancy": "default"}), "sce:researchers", "ohdsi_reader", "creates for itself"},
 		{"a researcher taking a system account", with(map[string]string{"sce:researchers": `["ec2-user ` + aliceKey + `"]`}), "sce:researchers", "ec2-user", "system account"},
 		{"a researcher listed twice", with(map[string]string{"sce:researchers": `["alice ` + aliceKey + `","alice ` + aliceKey + `"]`}), "sce:researchers", "alice", "listed twice"},
 		{"a researcher with a bad key", with(map[string]string{"sce:researchers": `["alice ssh-rsa AAAA"]`}), "sce:researchers", "alice ssh-rsa AAAA", "not an OpenSSH public key"},
@@ -465,4 +468,12 @@ func TestScheduleCanBeTurnedOff(t *testing.T) {
 	c, err := Load(FromMap(with(map[string]string{"sce:scheduleEnabled": "false", "sce:workingDays": "MON,WED,FRI"})))
 	require.NoError(t, err)
 	assert.Nil(t, c.Schedule)
+}
+
+// TestARedshiftReservedWordIsALoginWithoutRedshift: the database constraints apply where there is a
+// database only.
+func TestARedshiftReservedWordIsALoginWithoutRedshift(t *testing.T) {
+	c, err := Load(FromMap(with(map[string]string{"sce:researchers": `["user ` + aliceKey + `"]`})))
+	require.NoError(t, err)
+	assert.Equal(t, "user", c.Researchers[0].Login)
 }

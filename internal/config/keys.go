@@ -136,7 +136,7 @@ func Keys() []Key {
 		{Name: KeySSHPublicKey, Type: TypeString, Required: true,
 			Description: "The builder's ssh public key (OpenSSH format: ed25519, ECDSA, a FIDO security key such as ed25519-sk, or RSA of 3072 bits or more) for `ec2-user` on the bastion and the workstation. Only the public key is ever given: no private key is generated into the state."},
 		{Name: KeyResearchers, Type: TypeArray, Default: "[]",
-			Description: "One Linux login per researcher, each written `<login> <ssh public key>` (for example `alice ssh-ed25519 AAAA... alice@example.org`). Logins: 1-32 characters of a-z, 0-9, _ and -, starting with a letter, not a system account."},
+			Description: "One Linux login per researcher, each written `<login> <ssh public key>` (for example `alice ssh-ed25519 AAAA... alice@example.org`). Logins: 2-32 characters of a-z, 0-9, _ and -, starting with a letter, not a system account; on an OMOP stack also not a Redshift reserved word (the login is the researcher's database user too)."},
 		{Name: KeyDataVolumeGB, Type: TypeInteger, Default: "100",
 			Description: "Size in GiB of the workstation's encrypted gp3 data volume, mounted at `/<pit>` (1 to 16384)."},
 		{Name: KeyAnalysisTools, Type: TypeArray, Default: `["python","jupyter","r"]`,

@@ -82,3 +82,25 @@ func (r *reader) vocabularyTables() []string {
 	}
 	return out
 }
+
+// ServiceDBUsers are the database users the stack itself creates on Redshift: the administrator
+// (components) and the analysis tools' read-only user (internal/stack). A researcher's login, which is
+// their database user, may be neither.
+var ServiceDBUsers = []string{"sce_admin", "ohdsi_reader"}
+
+// checkDatabaseLogins refuses, on an OMOP stack, a login that cannot be the researcher's own Redshift
+// user: one GetClusterCredentials refuses as DbUser (a reserved word, PUBLIC), or a user the stack
+// creates for itself.
+func (r *reader) checkDatabaseLogins(c *Config) {
+	if !c.OMOP.Enabled {
+		return
+	}
+	for _, res := range c.Researchers {
+		switch err := omop.ValidateResearcherUser(res.Login); {
+		case err != nil:
+			r.ps.add(full(KeyResearchers), res.Login, "cannot be a Redshift database user (%v); accepted, with %s: a login that is no Redshift reserved word", err, full(KeyOMOPEnabled))
+		case slices.Contains(ServiceDBUsers, res.Login):
+			r.ps.add(full(KeyResearchers), res.Login, "is a database user the stack creates for itself; accepted: a researcher's own login, not %s", strings.Join(ServiceDBUsers, " or "))
+		}
+	}
+}

@@ -13,7 +13,9 @@ import (
 // minRSABits is the smallest RSA key accepted (NIST SP 800-57: 3072 bits for use beyond 2030).
 const minRSABits = 3072
 
-var loginPattern = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
+// A login is also the researcher's STS source identity and role session name, which STS refuses below 2
+// characters (STS API Reference, AssumeRole: SourceIdentity and RoleSessionName, 2 to 64 of [\w+=,.@-]).
+var loginPattern = regexp.MustCompile(`^[a-z][a-z0-9_-]{1,31}$`)
 
 // systemLogins are accounts of Amazon Linux or of this project that a researcher may not take.
 var systemLogins = []string{"root", "ec2-user", "ssm-user", "admin", "bin", "daemon", "adm", "lp", "sync", "shutdown",
@@ -107,7 +109,7 @@ func (r *reader) researchers() []Researcher {
 			r.ps.add(key, shownKey(entry), "is not `<login> <ssh public key>`; accepted: for example alice ssh-ed25519 AAAA... alice@example.org")
 			continue
 		case !loginPattern.MatchString(login):
-			r.ps.add(key, login, "is not a valid login; accepted: 1-32 characters of a-z, 0-9, _ and -, starting with a letter")
+			r.ps.add(key, login, "is not a valid login; accepted: 2-32 characters of a-z, 0-9, _ and -, starting with a letter (the login is the researcher's AWS source identity, which STS refuses below 2 characters)")
 			continue
 		case slices.Contains(systemLogins, login):
 			r.ps.add(key, login, "is a system account; accepted: a researcher's own login")

@@ -549,8 +549,8 @@ func (g *graph) roleFlows(f *facts) {
 	}
 }
 
-// instancePolicies returns the policy documents of an instance's role: instance profile → role → attached
-// customer policies and inline role policies.
+// instancePolicies returns the policy documents of an instance's role (instance profile → role → attached
+// customer policies and inline role policies) and of the roles that role may assume.
 func (f *facts) instancePolicies(inst *plan.Resource) []map[string]any {
 	profile := f.dep(inst, "iamInstanceProfile", typProfile)
 	if profile == nil {
@@ -560,6 +560,19 @@ func (f *facts) instancePolicies(inst *plan.Resource) []map[string]any {
 	if role == nil {
 		return nil
 	}
+	docs := f.rolePolicies(role)
+	// What the instance does for its users through the roles it may assume (the workstation's broker
+	// assumes the researcher role for each login): those roles' data flows are the instance's too.
+	for i := range f.p.Resources {
+		if other := &f.p.Resources[i]; other.Type == typRole && other != role && allows(docs, "sts:AssumeRole", str(other.Outputs["arn"])) {
+			docs = append(docs, f.rolePolicies(other)...)
+		}
+	}
+	return docs
+}
+
+// rolePolicies returns a role's attached customer policies and inline role policies.
+func (f *facts) rolePolicies(role *plan.Resource) []map[string]any {
 	var docs []map[string]any
 	for i := range f.p.Resources {
 		r := &f.p.Resources[i]

@@ -56,6 +56,8 @@ type judged struct {
 //     must both allow;
 //   - a service principal or an anonymous caller has no identity policies: the resource policy must
 //     name it (or "*");
+//   - for a role-trust action (sts:AssumeRole, sts:SetSourceIdentity, ...) with the role's trust policy as
+//     the resource policy, the trust policy must allow it (trustGrant);
 //   - for a kms: action the key policy must allow the call directly, or delegate it to IAM by allowing
 //     the account principal, in which case an identity policy must allow it too: "Unless the key policy
 //     explicitly allows it, you cannot use IAM policies to allow access to a KMS key" (KMS Developer
@@ -148,6 +150,9 @@ func grant(r Request, p Policies, kms bool, identity []judged, onResource *judge
 		return Decision{Reason: fmt.Sprintf("no statement of the %s names the caller (implicit deny): a service principal or an anonymous caller has no identity policies", resourceLabel(onResource))}
 	}
 	sameAccount := p.ResourceAccount != "" && c.account == p.ResourceAccount
+	if isTrustAction(r.Action) && p.Resource != nil {
+		return trustGrant(sameAccount, byIdentity, onResource)
+	}
 	root := c.kind == rootCaller
 	switch {
 	case sameAccount && direct:

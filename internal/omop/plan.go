@@ -19,6 +19,9 @@ type LoadConfig struct {
 	ResultsSchema string
 	// ReadOnlyUser is the database user the analysis tools connect as (see ReadOnlyUser). Required.
 	ReadOnlyUser string
+	// Researchers are the researchers' logins, each of which gets its own database user that reads the
+	// CDM and the vocabulary (see ResearcherUsers). Default: none.
+	Researchers []string
 	// RoleARN is the IAM role COPY uses, attached to the cluster; or RoleARNPlaceholder, bound later.
 	// Required.
 	RoleARN string
@@ -87,6 +90,12 @@ func (c LoadConfig) validate() error {
 	if required("ReadOnlyUser", c.ReadOnlyUser) {
 		field("ReadOnlyUser", ValidateUser(c.ReadOnlyUser))
 	}
+	for _, r := range c.Researchers {
+		field("Researchers", ValidateResearcherUser(r))
+		if r == c.ReadOnlyUser {
+			problems = append(problems, fmt.Errorf("%s: %q is the read-only user of the analysis tools: a researcher needs a user of their own", "Researchers", r))
+		}
+	}
 	if required("RoleARN", c.RoleARN) && c.RoleARN != RoleARNPlaceholder {
 		field("RoleARN", ValidateRoleARN(c.RoleARN))
 	}
@@ -119,7 +128,8 @@ func (c LoadConfig) validate() error {
 //  3. the 39 tables ("ddl-<table>"): vocabulary tables in the vocabulary schema, the others in the CDM
 //     schema;
 //  4. the read-only user, its password and its SELECT grants on the CDM and vocabulary schemas, which
-//     also wait for the schemas' tables;
+//     also wait for the schemas' tables; then each researcher's own user and the same SELECT grants
+//     (ResearcherUsers);
 //  5. the results schema and the user's full rights on it;
 //  6. with Load, the vocabulary load ("procedure-load-<table>", "copy-<table>"), each after its table's
 //     DDL, and the clinical load when CDMPrefix is set, likewise.
@@ -182,6 +192,21 @@ func Plan(cfg LoadConfig) ([]Statement, error) {
 		}
 	}
 	out = append(out, user...)
+
+	people, err := ResearcherUsers(cfg.Researchers, schemas...)
+	if err != nil {
+		return nil, err
+	}
+	for i := range people {
+		for _, s := range schemas {
+			for _, r := range cfg.Researchers {
+				if people[i].Name == fmt.Sprintf("grant-select-%s-%s", s, r) {
+					people[i].DependsOn = append(people[i].DependsOn, ddlBySchema[s]...)
+				}
+			}
+		}
+	}
+	out = append(out, people...)
 
 	results, err := ResultsSchema(cfg.ResultsSchema, cfg.ReadOnlyUser)
 	if err != nil {

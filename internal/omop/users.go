@@ -110,26 +110,6 @@ func ReadOnlyUser(user string, schemas ...string) ([]Statement, error) {
 		Secret:    true,
 	}
 	out := []Statement{create, password, revoke}
-	for _, schema := range schemas {
-		s := quoteIdent(schema)
-		deps := []string{create.Name, schemaStatementName(schema)}
-		out = append(out,
-			Statement{
-				Name:      fmt.Sprintf("grant-usage-%s-%s", schema, user),
-				SQL:       fmt.Sprintf("GRANT USAGE ON SCHEMA %s TO %s", s, u),
-				DependsOn: deps,
-			},
-			Statement{
-				Name:      fmt.Sprintf("grant-select-%s-%s", schema, user),
-				SQL:       fmt.Sprintf("GRANT SELECT ON ALL TABLES IN SCHEMA %s TO %s", s, u),
-				DependsOn: deps,
-			},
-			Statement{
-				Name:      fmt.Sprintf("default-select-%s-%s", schema, user),
-				SQL:       fmt.Sprintf("ALTER DEFAULT PRIVILEGES IN SCHEMA %s GRANT SELECT ON TABLES TO %s", s, u),
-				DependsOn: deps,
-			},
-		)
-	}
+	out = append(out, selectGrants(user, schemas)...)
 	return out, nil
 }

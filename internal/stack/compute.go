@@ -66,6 +66,10 @@ func buildCompute(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs,
 		return nil, err
 	}
 	people := researchers(cfg)
+	broker, err := brokerBinary(ctx, cfg.WorkstationInstanceType)
+	if err != nil {
+		return nil, err
+	}
 	c.Bastion, err = components.NewBastion(ctx, cfg.PIT+"-bastion", &components.BastionArgs{
 		PIT: cfg.PIT, ARNs: arns,
 		VPCID: s.Network.VPC.ID(), SubnetID: s.Network.PublicSubnet.ID(), VPCCIDR: cfg.VPCCIDR.String(),
@@ -83,6 +87,7 @@ func buildCompute(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs,
 		InstanceType:           cfg.WorkstationInstanceType, AMI: workstationAMI, KeyName: c.Bastion.KeyPair.KeyName,
 		KMSKeyARN: s.Key.ARN, DataVolumeGiB: cfg.DataVolumeGB,
 		DataInBucketARN: s.Buckets.DataIn.ARN, OutputBucketARN: s.Buckets.Output.ARN,
+		Software: s.Buckets.Ancillary, Broker: broker,
 		Researchers: people, Tools: cfg.AnalysisTools,
 		Arch: config.Arch(cfg.WorkstationInstanceType), JupyterLabVersion: cfg.Software.JupyterLabVersion,
 		Miniforge:        pinned(cfg.Software.Miniforge, cfg.WorkstationInstanceType),

@@ -146,11 +146,11 @@ func TestWorkstationDataVolumeIsEncryptedGP3AttachedAndMounted(t *testing.T) {
 	}
 }
 
-func TestWorkstationRoleReadsDataInWritesOutputAndNothingElse(t *testing.T) {
+func TestTheResearcherRoleReadsDataInWritesOutputAndNothingElse(t *testing.T) {
 	p := planWith(t, nil)
 	dataIn := out(bucketOf(t, p, "data-in"), "arn")
 	output := out(bucketOf(t, p, "output"), "arn")
-	doc := policyOf(t, one(t, p, "aws:iam/policy:Policy", "study-workstation-policy"), "policy")
+	doc := policyOf(t, one(t, p, "aws:iam/policy:Policy", "study-workstation-researcher-policy"), "policy")
 	byID := map[string][]string{}
 	var s3Resources []string
 	for _, s := range doc.Statement {
@@ -165,7 +165,7 @@ func TestWorkstationRoleReadsDataInWritesOutputAndNothingElse(t *testing.T) {
 	kms := statement(t, doc, "UseProjectKeyThroughS3")
 	assert.Equal(t, []string{out(p.Find("aws:kms/key:Key")[0], "arn")}, kms.Resource)
 	assert.Equal(t, []string{"s3.us-west-2.amazonaws.com"}, kms.Condition["StringEquals"]["kms:ViaService"])
-	logs := statement(t, doc, "ShipAuthAndAuditLogs")
+	logs := statement(t, policyOf(t, one(t, p, "aws:iam/policy:Policy", "study-workstation-policy"), "policy"), "ShipAuthAndAuditLogs")
 	assert.Contains(t, logs.Resource, "arn:aws:logs:us-west-2:111122223333:log-group:/sce/study/workstation")
 
 	var ssm int

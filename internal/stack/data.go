@@ -34,7 +34,7 @@ type Data struct {
 func loadConfig(cfg *config.Config, bucket string, tables []omop.Table) omop.LoadConfig {
 	lc := omop.LoadConfig{
 		CDMSchema: cfg.OMOP.Schema, ResultsSchema: cfg.OMOP.ResultsSchema,
-		ReadOnlyUser: ReadOnlyDBUser, RoleARN: omop.RoleARNPlaceholder,
+		ReadOnlyUser: ReadOnlyDBUser, RoleARN: omop.RoleARNPlaceholder, Researchers: logins(cfg),
 		Load:              cfg.OMOP.LoadEnabled,
 		VocabularyPrefix:  fmt.Sprintf("s3://%s/%s", bucket, cfg.OMOP.VocabularyPrefix),
 		VocabularyOptions: omop.CopyOptions{Skip: absentVocabulary(cfg.OMOP.VocabularyTables)},
@@ -151,7 +151,7 @@ func buildData(ctx *pulumi.Context, cfg *config.Config, dep Deployment, arns com
 		ClientSecurityGroupIDs: []pulumi.StringInput{s.Compute.Workstation.SecurityGroup.ID()},
 		NodeType:               cfg.OMOP.NodeType, NodeCount: cfg.OMOP.NodeCount, SnapshotRetentionDays: cfg.OMOP.SnapshotRetentionDays,
 		KMSKeyARN: s.Key.ARN, CopyBucketARN: s.Buckets.DataIn.ARN, CopyPrefixes: prefixes,
-		Statements: statements, ReadOnlyUser: ReadOnlyDBUser,
+		Statements: statements, ReadOnlyUser: ReadOnlyDBUser, SignInRole: signInRole(s),
 		LogRetentionDays: cfg.AuditLogRetentionDays, Protect: cfg.Protect,
 	}, opts...)
 	if err != nil {
@@ -179,4 +179,21 @@ func buildData(ctx *pulumi.Context, cfg *config.Config, dep Deployment, arns com
 		return nil, err
 	}
 	return d, nil
+}
+
+// logins are the researchers' logins, which are their database users too.
+func logins(cfg *config.Config) []string {
+	out := make([]string, len(cfg.Researchers))
+	for i, r := range cfg.Researchers {
+		out[i] = r.Login
+	}
+	return out
+}
+
+// signInRole is the researcher role's name, whose sessions sign in to Redshift; nil without researchers.
+func signInRole(s *Stack) pulumi.StringInput {
+	if s.Compute.Workstation.ResearcherRole == nil {
+		return nil
+	}
+	return s.Compute.Workstation.ResearcherRole.Name
 }

@@ -235,8 +235,25 @@ func TestPlanningAgainReplacesNoStatement(t *testing.T) {
 	base := statementNames(t, loadPlan(t, nil))
 	assert.Empty(t, replaced(t, base, statementNames(t, loadPlan(t, nil))), "the same configuration")
 	assert.Empty(t, replaced(t, base, statementNames(t, loadPlan(t, map[string]string{
-		"sce:researchers": `["carol ` + aliceKey + `"]`, "sce:workstationInstanceType": "m5.2xlarge", "sce:scheduleEnabled": "false",
-	}))), "researchers, the workstation and the schedule are not the database's")
+		"sce:researchers": `["alice ` + bobKey + `","bob ` + aliceKey + `"]`, "sce:workstationInstanceType": "m5.2xlarge", "sce:scheduleEnabled": "false",
+	}))), "ssh keys, the workstation and the schedule are not the database's")
+}
+
+// TestAddingAResearcherAddsOnlyTheirDatabaseUser: each login is a database user of its own, created and
+// granted by statements of its own; a new researcher runs those and changes no other statement.
+func TestAddingAResearcherAddsOnlyTheirDatabaseUser(t *testing.T) {
+	before := statementNames(t, loadPlan(t, nil))
+	after := statementNames(t, loadPlan(t, map[string]string{"sce:researchers": `["alice ` + aliceKey + `","bob ` + bobKey + `","carol ` + aliceKey + `"]`}))
+	var added []string
+	for name, v := range after {
+		old, ok := before[name]
+		if !ok {
+			added = append(added, name)
+			continue
+		}
+		assert.Equal(t, old, v, "%s is not run again", name)
+	}
+	assert.ElementsMatch(t, []string{"user-carol", "grant-usage-cdm-carol", "grant-select-cdm-carol", "default-select-cdm-carol"}, added)
 }
 
 func TestChangingOneTablesDDLReplacesOnlyThatTablesStatements(t *testing.T) {

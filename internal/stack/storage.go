@@ -101,6 +101,9 @@ func buildBuckets(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs,
 		return nil, err
 	}
 
+	// The workstation's instance role reads and writes no object: every access from the workstation is a
+	// researcher's session (components.ResearcherRoleName), which CloudTrail names.
+	noData := []string{workstationRoleARN(arns, pit)}
 	var endpoint pulumi.StringInput
 	if cfg.RestrictToVPCEndpoint {
 		endpoint = endpointID
@@ -112,7 +115,7 @@ func buildBuckets(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs,
 		// read of the bucket's objects (components/bucketpolicy_scan.go).
 		ServiceRoleARNs:  []string{components.LedgerRoleARN(arns, pit), components.ScannerRoleARN(arns, pit)},
 		ScannerRoleARN:   components.ScannerRoleARN(arns, pit),
-		QuarantinePrefix: components.DefaultQuarantinePrefix,
+		QuarantinePrefix: components.DefaultQuarantinePrefix, NoDataRoleARNs: noData,
 		Retain:           true, Protect: cfg.Protect,
 	})
 	if err != nil {
@@ -120,7 +123,7 @@ func buildBuckets(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs,
 	}
 	b.Output, err = bucket(PurposeOutput, components.EncryptedBucketArgs{
 		KMSKeyARN: key.ARN, PHI: true, AccessLogBucket: accessLogs,
-		VPCEndpointID: endpoint, AdminRoleARNs: cfg.AdminRoleARNs,
+		VPCEndpointID: endpoint, AdminRoleARNs: cfg.AdminRoleARNs, NoDataRoleARNs: noData,
 		Retain: true, Protect: cfg.Protect,
 	})
 	if err != nil {
@@ -129,6 +132,7 @@ func buildBuckets(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs,
 	// The ancillary bucket is meant for non-PHI material, but is treated as PHI in case some lands there.
 	b.Ancillary, err = bucket(PurposeAncillary, components.EncryptedBucketArgs{
 		KMSKeyARN: key.ARN, PHI: true, AccessLogBucket: accessLogs,
+		NoDataRoleARNs: noData, NoDataExceptPrefix: components.BrokerPrefix,
 	})
 	if err != nil {
 		return nil, err

@@ -119,14 +119,14 @@ func TestALargeUploadFromOutsideTheVPCPassesEveryPolicy(t *testing.T) {
 
 // TestTheWorkstationWritesLargeResultsThroughTheEndpoint: the workstation's own role, through the S3
 // endpoint, writing a multipart result into output with the bucket default's encryption.
-func TestTheWorkstationWritesLargeResultsThroughTheEndpoint(t *testing.T) {
+func TestAResearcherWritesLargeResultsThroughTheEndpoint(t *testing.T) {
 	p := planWith(t, nil)
 	output := bucketOf(t, p, "output")
 	bucketPolicy := docOf(t, configOf(t, p, "aws:s3/bucketPolicy:BucketPolicy", output), "policy")
 	endpoint := one(t, p, "aws:ec2/vpcEndpoint:VpcEndpoint", "study-s3-endpoint")
 	endpointPolicy := docOf(t, endpoint, "policy")
-	identity := docOf(t, one(t, p, "aws:iam/policy:Policy", "study-workstation-policy"), "policy")
-	role := out(one(t, p, "aws:iam/role:Role", "study-workstation-role"), "arn")
+	identity := docOf(t, one(t, p, "aws:iam/policy:Policy", "study-workstation-researcher-policy"), "policy")
+	role := out(one(t, p, "aws:iam/role:Role", "study-workstation-researcher-role"), "arn")
 	key := out(p.Find("aws:kms/key:Key")[0], "arn")
 	object := out(output, "arn") + "/results/model.parquet"
 	base := map[string][]string{"aws:SecureTransport": {"true"}, "aws:PrincipalArn": {role},
@@ -134,7 +134,7 @@ func TestTheWorkstationWritesLargeResultsThroughTheEndpoint(t *testing.T) {
 	policies := iameval.Policies{Identity: []*iameval.Document{identity}, Resource: bucketPolicy, Endpoint: endpointPolicy, ResourceAccount: plan.AccountID}
 	for _, c := range multipartCalls(object, key, 64<<20, base) {
 		if c.call == "HeadObject" {
-			continue // the workstation may not read output back: write-only by design
+			continue // a researcher may not read output back: write-only by design
 		}
 		d, err := iameval.Authorize(c.req, policies)
 		require.NoError(t, err)

@@ -18,6 +18,10 @@ type caller struct {
 	inVPC bool
 	// stackRole is a role of the stack, whose identity policies must be in the plan.
 	stackRole bool
+	// session is the caller's role session ARN ("arn:aws:sts::...:assumed-role/ROLE/NAME"); empty: arn
+	// itself. ctx holds the context keys its session carries (aws:SourceIdentity).
+	session string
+	ctx     map[string][]string
 }
 
 // assumedAllow stands for an identity policy outside the plan (an administrator's own role, a deployer's):
@@ -50,24 +54,6 @@ func (m *model) access() []Flow {
 		return []s3Call{{"s3:PutObject", o, sse}, {"s3:PutObject", o, nil}, {"s3:PutObject", o, nil}}
 	}
 
-	if ws, ok := m.caller("workstation", "-workstation-role", true); ok {
-		out = append(out,
-			m.flow(ws, "reads a data-in object", Allowed, "data-in", []s3Call{{"s3:GetObject", object(dataIn, "cohort/visits.csv"), nil}}),
-			m.flow(ws, "writes a result into output with a single PUT relying on the bucket's encryption", Allowed, "output",
-				[]s3Call{{"s3:PutObject", object(output, "results/table1.csv"), nil}}),
-			m.flow(ws, "writes a result into output in parts (CreateMultipartUpload with the SSE headers, UploadPart and CompleteMultipartUpload without)", Allowed, "output",
-				multipart(output, "results/model.parquet")),
-			m.flow(ws, "writes into data-in", Denied, "data-in", []s3Call{{"s3:PutObject", object(dataIn, "cohort/forged.csv"), nil}}),
-			m.flow(ws, "reads the quarantine", Denied, "data-in", []s3Call{{"s3:GetObject", object(dataIn, "quarantine/3f2a"), nil}}),
-			m.flow(ws, "reads data-in without TLS", Denied, "data-in", []s3Call{{"s3:GetObject", object(dataIn, "cohort/visits.csv"),
-				map[string][]string{"aws:SecureTransport": {"false"}}}}),
-			m.flow(ws, "writes into output asking for SSE-S3", Denied, "output", []s3Call{{"s3:PutObject", object(output, "results/t.csv"),
-				map[string][]string{"s3:x-amz-server-side-encryption": {"AES256"}}}}),
-			m.flow(ws, "writes into output asking for another KMS key", Denied, "output", []s3Call{{"s3:PutObject", object(output, "results/t.csv"),
-				map[string][]string{"s3:x-amz-server-side-encryption": {"aws:kms"},
-					"s3:x-amz-server-side-encryption-aws-kms-key-id": {"arn:aws:kms:us-east-1:" + m.account + ":key/ffffffff-ffff-ffff-ffff-ffffffffffff"}}}}),
-		)
-	}
 	if b, ok := m.caller("bastion", "-bastion-role", false); ok {
 		out = append(out, m.flow(b, "reads a data-in object", Denied, "data-in", []s3Call{{"s3:GetObject", object(dataIn, "cohort/visits.csv"), nil}}))
 	}
@@ -174,6 +160,9 @@ func (m *model) flow(c caller, what string, expected Expectation, bucket string,
 	var why []string
 	for _, call := range calls {
 		ctx := map[string][]string{"aws:SecureTransport": {"true"}, "aws:PrincipalArn": {c.arn}}
+		for k, v := range c.ctx {
+			ctx[k] = v
+		}
 		if c.inVPC && m.endpoint != "" {
 			ctx["aws:SourceVpce"] = []string{m.endpoint}
 			ctx["aws:ResourceAccount"] = []string{m.account}
@@ -189,7 +178,11 @@ func (m *model) flow(c caller, what string, expected Expectation, bucket string,
 		if c.inVPC {
 			p.Endpoint = m.endpointDoc
 		}
-		d, err := iameval.Authorize(iameval.Request{Principal: c.arn, Action: call.action, Resource: call.resource, Context: ctx}, p)
+		principal := c.arn
+		if c.session != "" {
+			principal = c.session
+		}
+		d, err := iameval.Authorize(iameval.Request{Principal: principal, Action: call.action, Resource: call.resource, Context: ctx}, p)
 		switch {
 		case err != nil:
 			f.Result, why = Denied, append(why, fmt.Sprintf("%s cannot be evaluated: %v", call.action, err))

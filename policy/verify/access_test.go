@@ -48,13 +48,13 @@ func TestEveryAccessFlowOfTheReferenceStacksIsAsDesigned(t *testing.T) {
 		changes map[string]string
 		want    []string
 	}{
-		{"hipaa", nil, []string{"workstation reads a data-in object", "upload ledger purges the original version", "administrator"}},
+		{"hipaa", nil, []string{"bastion reads a data-in object", "upload ledger purges the original version", "administrator"}},
 		{"omop", nil, []string{"Redshift COPY role locates the bucket"}},
 		{"hipaa", everything, []string{"worker uploads its result in parts"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			flows := verify.Access(referencePlan(t, tc.name, tc.changes).RulesStack())
-			require.Greater(t, len(flows), 10)
+			require.Greater(t, len(flows), 5)
 			for _, f := range flows {
 				assert.True(t, f.OK(), "%s: expected %s, got %s: %s", f.Flow, f.Expected, f.Result, f.Why)
 			}
@@ -78,7 +78,7 @@ func TestMutationsMakeTheMatchingFlowFail(t *testing.T) {
 			if r.Type == "aws:s3/bucketPolicy:BucketPolicy" && strings.Contains(r.Name, "-output-") {
 				r.Inputs["policy"] = strings.Replace(r.Inputs["policy"].(string), `"Null":{"s3:x-amz-server-side-encryption":["false"]},"StringNotEquals"`, `"StringNotEqualsIfExists"`, 1)
 			}
-		}, "workstation writes a result into output in parts"},
+		}, "researcher alice's session writes a result into output in parts"},
 		{"the ledger without ListBucket", "hipaa", func(r *plan.Resource) {
 			if r.Type == "aws:iam/policy:Policy" && strings.HasSuffix(r.Name, "-ledger-policy") {
 				r.Inputs["policy"] = strings.Replace(r.Inputs["policy"].(string), `"s3:ListBucket"`, `"s3:ListBucketVersions"`, 1)
@@ -95,17 +95,17 @@ func TestMutationsMakeTheMatchingFlowFail(t *testing.T) {
 			if r.Type == "aws:ec2/vpcEndpoint:VpcEndpoint" {
 				r.Inputs["policy"] = strings.Replace(r.Inputs["policy"].(string), `"s3:GetObject",`, ``, 1)
 			}
-		}, "workstation reads a data-in object"},
+		}, "researcher alice's session reads a data-in object"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			p := referencePlan(t, tc.stack, nil)
-			before := flowNamed(t, verify.Access(p.RulesStack()), tc.flow)
+			before := flowNamed(t, verify.All(p.RulesStack()), tc.flow)
 			require.True(t, before.OK(), "the flow holds before the mutation")
 			for i := range p.Resources {
 				tc.mutate(&p.Resources[i])
 			}
-			after := flowNamed(t, verify.Access(p.RulesStack()), tc.flow)
+			after := flowNamed(t, verify.All(p.RulesStack()), tc.flow)
 			assert.False(t, after.OK(), "%s: %s", after.Flow, after.Why)
 		})
 	}

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/sce-project/sce/internal/iameval"
@@ -95,7 +96,7 @@ func (m *model) scanFlows() []Flow {
 		)
 		out = append(out, m.scannerKey(sc)...)
 	}
-	if ws, ok := m.caller("workstation", "-workstation-role", true); ok {
+	if ws, ok := m.firstResearcher(); ok {
 		out = append(out,
 			m.flow(ws, "reads a data-in object scanned clean (GuardDutyMalwareScanStatus=NO_THREATS_FOUND)", Allowed, "data-in",
 				[]s3Call{{"s3:GetObject", incoming, scanTag(scanClean)}, {"s3:GetObjectVersion", incoming, scanTag(scanClean)}}),
@@ -166,4 +167,16 @@ func (m *model) scannerKey(sc caller) []Flow {
 			kms("kms:Decrypt", via), kms("kms:GenerateDataKey", via)),
 		sv.judge("GuardDuty's malware scanner decrypts with the project key directly, not through S3", Denied, kms("kms:Decrypt", direct)),
 	}
+}
+
+// firstResearcher is the session of the first configured login of the researcher role, the identity the
+// workstation's reads of PHI objects carry (docs/attribution.md); a stack without researchers has none.
+func (m *model) firstResearcher() (caller, bool) {
+	id, ok := m.researcherRole()
+	if !ok || len(id.logins) == 0 {
+		return caller{}, false
+	}
+	login := id.logins[0]
+	return caller{name: fmt.Sprintf("researcher %s's session", login), arn: id.role, identity: id.policies, inVPC: true, stackRole: true,
+		session: sessionOf(id.role, login), ctx: map[string][]string{"aws:SourceIdentity": {login}}}, true
 }

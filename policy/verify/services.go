@@ -36,7 +36,8 @@ type services struct {
 // Services returns the flows through the project key's policy and the AWS services' deliveries into the
 // stack's log buckets, each with the principal and the request context the service uses:
 //
-//   - the workstation using the key through S3 (kms:ViaService), the bastion and an anonymous caller not;
+//   - the researchers' sessions using the key through S3 (kms:ViaService), the workstation's instance role,
+//     the bastion and an anonymous caller not (researchers: their S3, STS and Redshift flows too);
 //   - CloudTrail delivering the trail's logs (AWS CloudTrail User Guide, "Amazon S3 bucket policy for
 //     CloudTrail", https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html,
 //     and "Configure AWS KMS key policies for CloudTrail",
@@ -77,6 +78,7 @@ func (m *model) services() []Flow {
 		return out
 	}
 	out = append(out, sv.keyUsers()...)
+	out = append(out, sv.researchers()...)
 	out = append(out, sv.cloudTrail()...)
 	out = append(out, sv.accessLogging()...)
 	out = append(out, sv.cloudWatchLogs()...)
@@ -84,8 +86,8 @@ func (m *model) services() []Flow {
 	return out
 }
 
-// keyUsers: the workstation reads and writes SSE-KMS objects, so S3 calls the key on its behalf; nobody
-// else in the design may.
+// keyUsers: nobody but the researchers' sessions (researchers) may have S3 use the project key for the
+// PHI buckets on their behalf.
 func (sv *services) keyUsers() []Flow {
 	var out []Flow
 	via := func(bucket string) map[string][]string {
@@ -102,16 +104,6 @@ func (sv *services) keyUsers() []Flow {
 	}
 	if sv.bucketARN["data-in"] == "" || sv.bucketARN["output"] == "" {
 		return nil
-	}
-	if arn, docs, ok := sv.role("-workstation-role"); ok {
-		out = append(out,
-			sv.judge("the workstation reads an SSE-KMS data-in object: S3 decrypts its data key with the project key (kms:Decrypt through S3)", Allowed,
-				kms(arn, docs, "kms:Decrypt", via("data-in"))),
-			sv.judge("the workstation writes an SSE-KMS object into output: S3 generates its data key with the project key (kms:GenerateDataKey, and kms:Decrypt for a multipart upload, through S3)", Allowed,
-				kms(arn, docs, "kms:GenerateDataKey", via("output")), kms(arn, docs, "kms:Decrypt", via("output"))),
-			sv.judge("the workstation decrypts with the project key directly, not through S3", Denied,
-				kms(arn, docs, "kms:Decrypt", map[string][]string{"kms:CallerAccount": {sv.account}})),
-		)
 	}
 	if arn, docs, ok := sv.role("-bastion-role"); ok {
 		out = append(out, sv.judge("the bastion decrypts a data-in object's data key with the project key (kms:Decrypt through S3)", Denied,

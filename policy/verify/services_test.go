@@ -19,8 +19,8 @@ func TestEveryServiceFlowOfTheReferenceStacksIsAsDesigned(t *testing.T) {
 		absent  []string
 	}{
 		{"hipaa", nil, []string{
-			"the workstation reads an SSE-KMS data-in object",
-			"the workstation writes an SSE-KMS object into output",
+			"researcher alice's session has S3 use the project key",
+			"the workstation's instance role has S3 decrypt a data-in object's data key",
 			"the bastion decrypts",
 			"an anonymous caller decrypts with the project key",
 			"CloudTrail checks the log bucket's ACL and delivers",
@@ -92,7 +92,7 @@ func TestServiceMutationsMakeTheMatchingFlowFail(t *testing.T) {
 		{"the access-log bucket policy without S3 server access logging", "omop", "aws:s3/bucketPolicy:BucketPolicy", "-access-logs-policy", "S3ServerAccessLogsDelivery",
 			"S3 server access logging delivers the data-in bucket's access logs"},
 		{"the key policy without the account's delegation to IAM", "hipaa", "aws:kms/key:Key", "-key", "AccountAdministersKeyThroughIAM",
-			"the workstation reads an SSE-KMS data-in object"},
+			"researcher alice's session has S3 use the project key"},
 		{"the Config role's policy without the project key", "hipaa", "aws:iam/policy:Policy", "-account-config-delivery-policy", "ConfigEncryptsWithTheProjectKey",
 			"AWS Config delivers configuration history"},
 	} {
