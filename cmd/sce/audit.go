@@ -14,6 +14,7 @@ import (
 
 	"github.com/sce-project/sce/internal/audit"
 	"github.com/sce-project/sce/internal/outputs"
+	"github.com/sce-project/sce/internal/textsafe"
 )
 
 const auditUsage = "usage: sce audit report --trail DIR|s3://BUCKET/PREFIX [--outputs FILE] [--from T] [--to T] [--format table|csv|markdown] [--buckets B1,B2] [--vpc-endpoint vpce-...] [--known-principals ARN,PATTERN] [--show-keys]"
@@ -138,7 +139,7 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "sce audit report: %d data event(s) from %d log file(s), %d flagged\n", len(rep.Rows), rep.Files, rep.Flagged())
 	if len(rep.Problems) > 0 {
 		for _, p := range rep.Problems {
-			fmt.Fprintf(stderr, "sce audit report: unreadable log file, its events are missing from the report: %s\n", p)
+			fmt.Fprintf(stderr, "sce audit report: unreadable log file, its events are missing from the report: %s\n", textsafe.Text(p))
 		}
 		return 1
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/sce-project/sce/internal/textsafe"
 )
 
 // Formats lists the output formats.
@@ -28,6 +30,8 @@ func Write(w io.Writer, rep *Report, format string) error {
 
 var columns = []string{"time", "principal", "action", "bucket", "object", "from", "result", "anomalies"}
 
+// cells returns the row's values as they are; each writer makes them safe for its format (textsafe):
+// object keys, principals and buckets come from requests an outsider can make.
 func (r Row) cells() []string {
 	anomalies := make([]string, len(r.Anomalies))
 	for i, a := range r.Anomalies {
@@ -99,7 +103,7 @@ func writeTable(w io.Writer, rep *Report) error {
 	var b strings.Builder
 	b.WriteString("S3 data events on the PHI buckets\n")
 	for _, l := range rep.summary() {
-		b.WriteString("  " + l + "\n")
+		b.WriteString("  " + textsafe.Text(l) + "\n")
 	}
 	b.WriteString("\n")
 	if _, err := io.WriteString(w, b.String()); err != nil {
@@ -116,7 +120,11 @@ func writeTable(w io.Writer, rep *Report) error {
 	}
 	fmt.Fprintln(tw, strings.Join(header, "\t"))
 	for _, r := range rep.Rows {
-		fmt.Fprintln(tw, strings.Join(r.cells(), "\t"))
+		cells := r.cells()
+		for i := range cells {
+			cells[i] = textsafe.Text(cells[i])
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}
 	return tw.Flush()
 }
@@ -127,7 +135,11 @@ func writeCSV(w io.Writer, rep *Report) error {
 		return err
 	}
 	for _, r := range rep.Rows {
-		if err := cw.Write(append(r.cells(), r.EventID)); err != nil {
+		cells := append(r.cells(), r.EventID)
+		for i := range cells {
+			cells[i] = textsafe.CSVCell(cells[i])
+		}
+		if err := cw.Write(cells); err != nil {
 			return err
 		}
 	}
@@ -135,21 +147,11 @@ func writeCSV(w io.Writer, rep *Report) error {
 	return cw.Error()
 }
 
-// mdCell escapes a Markdown table cell.
-func mdCell(s string) string {
-	if s == "" {
-		return " "
-	}
-	s = strings.ReplaceAll(s, `\`, `\\`)
-	s = strings.ReplaceAll(s, "|", `\|`)
-	return strings.ReplaceAll(s, "\n", " ")
-}
-
 func writeMarkdown(w io.Writer, rep *Report) error {
 	var b strings.Builder
 	b.WriteString("# S3 data events on the PHI buckets\n\n")
 	for _, l := range rep.summary() {
-		b.WriteString("- " + mdCell(l) + "\n")
+		b.WriteString("- " + textsafe.MarkdownCell(l) + "\n")
 	}
 	b.WriteString("\n")
 	if len(rep.Rows) == 0 {
@@ -160,7 +162,7 @@ func writeMarkdown(w io.Writer, rep *Report) error {
 		for _, r := range rep.Rows {
 			cells := r.cells()
 			for i := range cells {
-				cells[i] = mdCell(cells[i])
+				cells[i] = textsafe.MarkdownCell(cells[i])
 			}
 			cells[7] = "**" + cells[7] + "**"
 			if len(r.Anomalies) == 0 {
