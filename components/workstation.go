@@ -72,6 +72,8 @@ type PrivateWorkstation struct {
 	DataVolume    *ebs.Volume
 	// PrivateIP is the address researchers reach through the bastion.
 	PrivateIP pulumi.StringOutput
+	// RoleARN is the instance role's ARN: the principal of the researchers' reads and writes of PHI.
+	RoleARN pulumi.StringOutput
 }
 
 func (a *WorkstationArgs) check() error {
@@ -149,7 +151,7 @@ func NewPrivateWorkstation(ctx *pulumi.Context, name string, args *WorkstationAr
 	if err != nil {
 		return nil, err
 	}
-	profile, err := newInstanceRole(ctx, child, instanceRoleArgs{
+	profile, role, err := newInstanceRole(ctx, child, instanceRoleArgs{
 		pit: a.PIT, role: RoleWorkstation, arns: a.ARNs, logGroup: groupName,
 		extra: pulumi.StringArray{a.DataInBucketARN, a.OutputBucketARN, a.KMSKeyARN},
 		build: func(v []string) []Statement { return workstationStatements(a.ARNs, v[0], v[1], v[2]) },
@@ -157,6 +159,7 @@ func NewPrivateWorkstation(ctx *pulumi.Context, name string, args *WorkstationAr
 	if err != nil {
 		return nil, err
 	}
+	w.RoleARN = role.Arn
 
 	mount := "/" + a.PIT
 	userData := w.DataVolume.ID().ToStringOutput().ApplyT(func(volumeID string) (string, error) {

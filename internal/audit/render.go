@@ -44,18 +44,23 @@ func (r Row) cells() []string {
 	return []string{r.Time.Format(time.RFC3339), r.Principal, r.Action, r.Bucket, object, r.From, r.Result, strings.Join(anomalies, ",")}
 }
 
+// describe writes the window as the report's summary gives it.
+func (w Window) describe() string {
+	switch {
+	case !w.From.IsZero() && !w.To.IsZero():
+		return w.From.UTC().Format(time.RFC3339) + " to " + w.To.UTC().Format(time.RFC3339) + " (end excluded)"
+	case !w.From.IsZero():
+		return "from " + w.From.UTC().Format(time.RFC3339)
+	case !w.To.IsZero():
+		return "until " + w.To.UTC().Format(time.RFC3339) + " (excluded)"
+	}
+	return "all time"
+}
+
 // summary returns the lines that describe what the report covers.
 func (rep *Report) summary() []string {
 	o := rep.Options
-	window := "all time"
-	switch {
-	case !o.Window.From.IsZero() && !o.Window.To.IsZero():
-		window = o.Window.From.UTC().Format(time.RFC3339) + " to " + o.Window.To.UTC().Format(time.RFC3339) + " (end excluded)"
-	case !o.Window.From.IsZero():
-		window = "from " + o.Window.From.UTC().Format(time.RFC3339)
-	case !o.Window.To.IsZero():
-		window = "until " + o.Window.To.UTC().Format(time.RFC3339) + " (excluded)"
-	}
+	window := o.Window.describe()
 	buckets := "every bucket"
 	if len(o.Buckets) > 0 {
 		buckets = strings.Join(o.Buckets, ", ")
@@ -92,6 +97,9 @@ func (rep *Report) summary() []string {
 		"object keys: " + keys,
 		fmt.Sprintf("data events: %d", len(rep.Rows)),
 		"flagged: " + flags,
+	}
+	if rep.Files == 0 && rep.Digests > 0 {
+		lines = append(lines, fmt.Sprintf("log files: none in the window; %d digest file(s) show that CloudTrail was logging and had nothing to deliver", rep.Digests))
 	}
 	for _, p := range rep.Problems {
 		lines = append(lines, "UNREADABLE (its events are missing): "+p)

@@ -7,15 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
+	"path"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
@@ -64,12 +61,41 @@ var fileTimeRE = regexp.MustCompile(`_CloudTrail_[a-z0-9-]+_(\d{8}T\d{4}Z)_`)
 // within minutes on average; a day is generous.
 const deliveryMargin = 24 * time.Hour
 
-// isLogFile reports whether a name is a CloudTrail log file (not a digest, not something else).
+// isLogFile reports whether a path (a file under a trail directory, or a key under a trail prefix) is a
+// CloudTrail log file: a .json or .json.gz file, not a digest, with CloudTrail's name
+// (<account>_CloudTrail_<region>_<time>_<unique>) or in CloudTrail's layout (under a CloudTrail/ folder).
+// Other JSON files (a directory such as /etc holds some) are not log files, and a trail of none is refused.
 func isLogFile(name string) bool {
-	if strings.Contains(name, "CloudTrail-Digest") {
+	if isDigest(name) || !(strings.HasSuffix(name, ".json.gz") || strings.HasSuffix(name, ".json")) {
 		return false
 	}
-	return strings.HasSuffix(name, ".json.gz") || strings.HasSuffix(name, ".json")
+	slashed := filepath.ToSlash(name)
+	return fileTimeRE.MatchString(path.Base(slashed)) || strings.HasPrefix(slashed, "CloudTrail/") || strings.Contains(slashed, "/CloudTrail/")
+}
+
+// isDigest reports whether a path is a CloudTrail digest file.
+func isDigest(name string) bool { return strings.Contains(path.Base(filepath.ToSlash(name)), "_CloudTrail-Digest_") }
+
+// digestTimeRE finds the end of the hour a digest file covers:
+// <account>_CloudTrail-Digest_<region>_<trail>_<region>_<yyyymmddThhmmssZ>[_backfill].json.gz.
+var digestTimeRE = regexp.MustCompile(`_(\d{8}T\d{6}Z)(_backfill)?\.json(\.gz)?$`)
+
+// digestCovers reports whether a digest file covers part of the window. CloudTrail writes one digest an
+// hour, naming the log files delivered in that hour, even when there were none: a digest of the window
+// proves the trail was logging then, so a window without log files is quiet, not a gap.
+func (w Window) digestCovers(name string) bool {
+	if !isDigest(name) {
+		return false
+	}
+	m := digestTimeRE.FindStringSubmatch(path.Base(filepath.ToSlash(name)))
+	if m == nil {
+		return false
+	}
+	end, err := time.Parse("20060102T150405Z", m[1])
+	if err != nil {
+		return false
+	}
+	return (w.From.IsZero() || end.After(w.From)) && (w.To.IsZero() || end.Add(-time.Hour).Before(w.To))
 }
 
 // mayHold reports whether a log file may hold events of the window, judged by the time in its name (the
@@ -83,7 +109,8 @@ func (w Window) mayHold(name string) bool {
 	if err != nil {
 		return true
 	}
-	if !w.From.IsZero() && written.Add(time.Minute).Before(w.From) {
+	// The name gives the minute: the file was written before the next one, and its events before that.
+	if !w.From.IsZero() && !written.Add(time.Minute).After(w.From) {
 		return false
 	}
 	if !w.To.IsZero() && written.After(w.To.Add(deliveryMargin)) {
@@ -112,87 +139,17 @@ func decode(data []byte) ([]Record, error) {
 	return records, nil
 }
 
-// visitFunc receives the records of one log file.
+// visitFunc receives the records of one log file. It may be called from several goroutines at once.
 type visitFunc func(name string, records []Record)
 
-// readDir reads every log file under root (or root itself, if it is a file), in name order. A file that
-// cannot be read or parsed is reported in the returned problems and skipped.
-func readDir(root string, w Window, visit visitFunc) (files int, problems []string, err error) {
-	st, err := os.Stat(root)
-	if err != nil {
-		return 0, nil, fmt.Errorf("read trail: %w", err)
-	}
-	var paths []string
-	if st.Mode().IsRegular() {
-		paths = []string{root}
-	} else {
-		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.Type().IsRegular() && isLogFile(path) && w.mayHold(path) {
-				paths = append(paths, path)
-			}
-			return nil
-		})
-		if err != nil {
-			return 0, nil, fmt.Errorf("read trail %s: %w", root, err)
-		}
-	}
-	slices.Sort(paths)
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err == nil {
-			var records []Record
-			if records, err = decode(data); err == nil {
-				files++
-				visit(p, records)
-				continue
-			}
-		}
-		problems = append(problems, fmt.Sprintf("%s: %v", p, err))
-	}
-	return files, problems, nil
-}
-
-// readS3 reads every log file under s3://bucket/prefix, in key order.
-func readS3(ctx context.Context, client S3API, t Trail, w Window, visit visitFunc) (files int, problems []string, err error) {
-	var keys []string
-	pages := s3.NewListObjectsV2Paginator(client, &s3.ListObjectsV2Input{Bucket: aws.String(t.Bucket), Prefix: aws.String(t.Prefix)})
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
-		if err != nil {
-			return 0, nil, fmt.Errorf("list %s: %w", t, err)
-		}
-		for _, o := range page.Contents {
-			if k := aws.ToString(o.Key); isLogFile(k) && w.mayHold(k) {
-				keys = append(keys, k)
-			}
-		}
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		name := "s3://" + t.Bucket + "/" + k
-		records, err := getRecords(ctx, client, t.Bucket, k)
-		if err != nil {
-			problems = append(problems, fmt.Sprintf("%s: %v", name, err))
-			continue
-		}
-		files++
-		visit(name, records)
-	}
-	return files, problems, nil
-}
-
-func getRecords(ctx context.Context, client S3API, bucket, key string) ([]Record, error) {
-	out, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
-	if err != nil {
-		return nil, err
-	}
-	defer out.Body.Close()
-	data, err := io.ReadAll(out.Body)
-	if err != nil {
-		return nil, err
-	}
-	return decode(data)
+// scan is what reading a trail found, besides the records.
+type scan struct {
+	// files is the number of log files read; problems the log files that could not be read.
+	files    int
+	problems []string
+	// digests counts the digest files covering part of the window.
+	digests int
+	// anyLog is whether the trail holds a log file at all, in the window or not (when known: a windowed
+	// S3 listing learns it only when it finds none, by one more listing).
+	anyLog bool
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 )
 
@@ -23,6 +24,7 @@ const (
 	AccessLogBucket = "accessLogBucket"
 	LedgerTable     = "ledgerTable"
 	S3EndpointID    = "s3EndpointId"
+	KnownPrincipals = "knownPrincipals"
 )
 
 // PHIBuckets names the outputs holding the buckets where PHI may rest.
@@ -86,6 +88,62 @@ func (o *Outputs) String(name string) (string, error) {
 		return "", fmt.Errorf("stack output %q in %s is a secret; it is not", name, o.Source)
 	}
 	return s, nil
+}
+
+// Require reports, in one error, every named output that is missing, empty, a secret or of another
+// shape than a string or a list of strings, so that a command refuses outputs that cannot be the stack's
+// (a file of another program, a stack deployed before an output existed) instead of falling back to
+// guesses. The error names each key and what to do.
+func (o *Outputs) Require(names ...string) error {
+	var missing []string
+	for _, name := range names {
+		if !present(o.Values[name]) {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	slices.Sort(missing)
+	return fmt.Errorf("stack outputs %s lack %s: save the deployed stack's outputs with `pulumi stack output --json > FILE` after `pulumi up` with this version of the program",
+		o.Source, strings.Join(missing, ", "))
+}
+
+// present reports whether an output value is a usable string or a non-empty list of them.
+func present(v any) bool {
+	switch v := v.(type) {
+	case string:
+		return v != "" && v != "[secret]"
+	case []any:
+		for _, item := range v {
+			if s, ok := item.(string); !ok || s == "" {
+				return false
+			}
+		}
+		return len(v) > 0
+	}
+	return false
+}
+
+// List returns the named output as a list of non-empty strings.
+func (o *Outputs) List(name string) ([]string, error) {
+	v, ok := o.Values[name]
+	if !ok {
+		return nil, fmt.Errorf("stack outputs %s have no %q", o.Source, name)
+	}
+	items, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("stack output %q in %s is %v, want a list of strings", name, o.Source, v)
+	}
+	out := make([]string, 0, len(items))
+	for _, item := range items {
+		s, ok := item.(string)
+		if !ok || s == "" {
+			return nil, fmt.Errorf("stack output %q in %s holds %v, want non-empty strings", name, o.Source, item)
+		}
+		out = append(out, s)
+	}
+	return out, nil
 }
 
 // Optional returns the named output as a string, or "" when it is missing or not a string.
