@@ -74,7 +74,9 @@ func isLogFile(name string) bool {
 }
 
 // isDigest reports whether a path is a CloudTrail digest file.
-func isDigest(name string) bool { return strings.Contains(path.Base(filepath.ToSlash(name)), "_CloudTrail-Digest_") }
+func isDigest(name string) bool {
+	return strings.Contains(path.Base(filepath.ToSlash(name)), "_CloudTrail-Digest_")
+}
 
 // digestTimeRE finds the end of the hour a digest file covers:
 // <account>_CloudTrail-Digest_<region>_<trail>_<region>_<yyyymmddThhmmssZ>[_backfill].json.gz.
