@@ -12,8 +12,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sce-project/sce/internal/audit/audittest"
+	"github.com/sce-project/sce/internal/outputs"
 	"github.com/sce-project/sce/internal/phi"
 	"github.com/sce-project/sce/internal/s3test"
+	"github.com/sce-project/sce/internal/stack"
 )
 
 // auditOutputs are the hipaa stack's outputs as the audit reads them.
@@ -64,6 +66,10 @@ func TestAuditReportExitsZeroWhenNothingIsFlagged(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	assert.Contains(t, stdout, "data events: 1")
 	assert.Contains(t, stdout, "flagged: none")
+}
+
+func TestTheKnownPrincipalsOutputIsTheOneTheStackExports(t *testing.T) {
+	assert.Equal(t, stack.OutputKnownPrincipals, outputs.KnownPrincipals)
 }
 
 func TestAuditReportUsageStatesTheExitStatusOfFindings(t *testing.T) {

@@ -152,14 +152,18 @@ func (o *Outputs) Optional(name string) string {
 	return s
 }
 
-// CheckStack reports an error when the outputs belong to another stack than the one named: the stack
-// is named by its PIT, which the outputs carry. It guards against uploading into another project's bucket.
+// CheckStack reports an error when the outputs belong to another stack than the one named, or do not say
+// which they belong to: the stack is named by its PIT, which the outputs carry. It guards against
+// uploading into another project's bucket.
 func (o *Outputs) CheckStack(stack string) error {
 	if stack == "" {
 		return nil
 	}
 	pit := o.Optional(PIT)
-	if pit != "" && pit != stack {
+	if pit == "" {
+		return fmt.Errorf("the stack outputs %s have no %q: they cannot be shown to be stack %s's; save them with `pulumi stack output --json --stack %s`", o.Source, PIT, stack, stack)
+	}
+	if pit != stack {
 		return fmt.Errorf("--stack %s does not match the stack outputs %s, which are of stack %q", stack, o.Source, pit)
 	}
 	return nil

@@ -30,6 +30,9 @@ func TestReadGivesTheOutputsOfAFile(t *testing.T) {
 	assert.NoError(t, o.CheckStack("hipaa"))
 	assert.NoError(t, o.CheckStack(""))
 	assert.ErrorContains(t, o.CheckStack("omop"), `--stack omop does not match the stack outputs `+path+`, which are of stack "hipaa"`)
+	anonymous, err := Parse("x.json", []byte(`{"dataInBucket":"hipaa-data-in-1a2b3c4d"}`))
+	require.NoError(t, err)
+	assert.ErrorContains(t, anonymous.CheckStack("hipaa"), `have no "pit": they cannot be shown to be stack hipaa's`)
 }
 
 func TestReadRefusesWhatIsNotAnOutputsObject(t *testing.T) {
