@@ -13,25 +13,11 @@ import (
 
 	"github.com/sce-project/sce/internal/closeout"
 	"github.com/sce-project/sce/internal/plan"
-	"github.com/sce-project/sce/internal/stack"
 )
 
 func planOf(t *testing.T, name string) *plan.Plan {
 	t.Helper()
-	return planWith(t, name, nil)
-}
-
-// planWith plans a committed stack with some of its configuration changed.
-func planWith(t *testing.T, name string, changes map[string]string) *plan.Plan {
-	t.Helper()
-	sf, err := plan.ReadStackFile(filepath.Join("..", "..", "Pulumi."+name+".yaml"))
-	require.NoError(t, err)
-	for k, v := range changes {
-		sf.Config[k] = v
-	}
-	p, err := plan.Run(plan.Options{Stack: name, Config: sf.Config}, stack.Run)
-	require.NoError(t, err)
-	return p
+	return planWithChanges(t, name, nil)
 }
 
 // kinds summarises resources as "type name-without-pit" so that the expectation reads the same for any PIT.

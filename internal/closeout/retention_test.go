@@ -15,7 +15,7 @@ import (
 )
 
 func TestCloseOutNamesEveryLogGroupKeptTooShort(t *testing.T) {
-	p := planWith(t, "hipaa", map[string]string{"sce:flowLogRetentionDays": "30", "sce:auditLogRetentionDays": "90"})
+	p := planWithChanges(t, "hipaa", map[string]string{"sce:flowLogRetentionDays": "30", "sce:auditLogRetentionDays": "90"})
 	rep := closeout.Analyze(p, closeout.Options{})
 	assert.ElementsMatch(t, []string{
 		"log group /sce/hipaa/vpc-flow-logs (hipaa-flow-logs) keeps its events 30 days, less than the 2192 days of sce:minimumRetentionDays",
@@ -120,7 +120,7 @@ func TestTheAncillaryBucketsFateIsPrinted(t *testing.T) {
 	assert.Contains(t, out.String(), "delete data-in, output and ancillary when the study's data agreement allows")
 	assert.NotContains(t, out.String(), "delete-objects")
 
-	p := planWith(t, "hipaa", map[string]string{"sce:ancillaryCloseout": "destroy"})
+	p := planWithChanges(t, "hipaa", map[string]string{"sce:ancillaryCloseout": "destroy"})
 	for _, r := range p.Find("aws:s3/bucketV2:BucketV2") {
 		if r.Name == "hipaa-ancillary-bucket" {
 			assert.False(t, r.RetainOnDelete || r.Protect, "destroy: neither retained nor protected")
