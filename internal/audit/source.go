@@ -66,7 +66,7 @@ const deliveryMargin = 24 * time.Hour
 // (<account>_CloudTrail_<region>_<time>_<unique>) or in CloudTrail's layout (under a CloudTrail/ folder).
 // Other JSON files (a directory such as /etc holds some) are not log files, and a trail of none is refused.
 func isLogFile(name string) bool {
-	if isDigest(name) || !(strings.HasSuffix(name, ".json.gz") || strings.HasSuffix(name, ".json")) {
+	if isDigest(name) || (!strings.HasSuffix(name, ".json.gz") && !strings.HasSuffix(name, ".json")) {
 		return false
 	}
 	slashed := filepath.ToSlash(name)
