@@ -47,6 +47,10 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 	}
 	fs := flag.NewFlagSet("audit report", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() { // --help: the usage line and the exit statuses, then the flags
+		fmt.Fprintln(fs.Output(), auditUsage)
+		fs.PrintDefaults()
+	}
 	trailFlag := fs.String("trail", "", "CloudTrail log files: a directory (or file), or s3://BUCKET/PREFIX; default s3://<logBucket>/cloudtrail/ from --outputs")
 	outputsFile := fs.String("outputs", "", "the stack outputs saved with `pulumi stack output --json > FILE`: the PHI buckets, s3EndpointId, logBucket, region")
 	from := fs.String("from", "", "start of the window, included: RFC 3339 or YYYY-MM-DD (UTC)")

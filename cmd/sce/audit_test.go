@@ -74,6 +74,9 @@ func TestTheKnownPrincipalsOutputIsTheOneTheStackExports(t *testing.T) {
 
 func TestAuditReportUsageStatesTheExitStatusOfFindings(t *testing.T) {
 	assert.Contains(t, auditUsage, fmt.Sprintf("%d some event flagged", exitFindings))
+	_, stdout, stderr := runCLI("audit", "report", "--help")
+	assert.Contains(t, stdout+stderr, "exit status: 0 no event flagged, 3 some event flagged", "--help says it")
+	assert.Contains(t, stdout+stderr, "-known-principals")
 }
 
 func TestAuditReportRefusesOutputsWithoutWhatItNeeds(t *testing.T) {
