@@ -106,8 +106,17 @@ func (t s3Trail) logKeys(ctx context.Context) ([]string, error) {
 }
 
 // countDigests counts the digest files covering part of the window (listing the window's days when it
-// can, as logKeys does).
+// can, as logKeys does). A prefix inside the log files' folders (…/CloudTrail/<region>/) is read as the
+// digests' sibling folder (…/CloudTrail-Digest/<region>/).
 func (t s3Trail) countDigests(ctx context.Context) (int, error) {
+	segments := strings.Split(t.prefix, "/")
+	for i, s := range segments {
+		if s == "CloudTrail" {
+			segments[i] = "CloudTrail-Digest"
+			t.prefix = strings.Join(segments, "/")
+			break
+		}
+	}
 	prefixes := []string{t.prefix}
 	if days := t.window.days(t.now); days != nil {
 		roots, err := t.regionRoots(ctx, "CloudTrail-Digest")
@@ -178,23 +187,24 @@ const (
 // out as CloudTrail lays it out, or already points inside a region's dated folders: the caller then lists
 // the whole prefix.
 func (t s3Trail) regionRoots(ctx context.Context, kind string) ([]string, error) {
-	segments := strings.Split(strings.TrimSuffix(t.prefix, "/"), "/")
+	folder := t.prefix // the prefix as a folder: "a/b" is read as "a/b/"
+	if folder != "" && !strings.HasSuffix(folder, "/") {
+		folder += "/"
+	}
+	segments := strings.Split(strings.TrimSuffix(folder, "/"), "/")
 	for i, s := range segments {
 		if s != kind {
 			continue
 		}
-		switch {
-		case i == len(segments)-1 && strings.HasSuffix(t.prefix, "/"):
-			return t.children(ctx, t.prefix)
-		case i == len(segments)-2 && strings.HasSuffix(t.prefix, "/"):
-			return []string{t.prefix}, nil
+		switch i {
+		case len(segments) - 1:
+			return t.children(ctx, folder)
+		case len(segments) - 2:
+			return []string{folder}, nil
 		}
 		return nil, nil
 	}
-	level := []string{t.prefix}
-	if t.prefix != "" && !strings.HasSuffix(t.prefix, "/") {
-		level = []string{t.prefix + "/"}
-	}
+	level := []string{folder}
 	var roots []string
 	listings := 0
 	for depth := 0; depth < maxDepth && len(level) > 0; depth++ {

@@ -80,6 +80,16 @@ func TestADigestShowsAQuietWindowIsNotAGap(t *testing.T) {
 	assert.ErrorIs(t, err, ErrNoLogFiles, "the digest covers 10:00 to 11:00 only")
 }
 
+func TestADigestIsFoundBesideARegionPrefix(t *testing.T) {
+	srv := s3test.Start(t, "logs")
+	srv.Put(t, "logs", "AWSLogs/111122223333/CloudTrail/us-west-2/2026/11/27/111122223333_CloudTrail_us-west-2_20261127T0905Z_a.json.gz", []byte("x"))
+	srv.Put(t, "logs", "AWSLogs/111122223333/CloudTrail-Digest/us-west-2/2026/11/28/111122223333_CloudTrail-Digest_us-west-2_t_us-west-2_20261128T110000Z.json.gz", []byte("{}"))
+	rep, err := Build(context.Background(), Trail{Bucket: "logs", Prefix: "AWSLogs/111122223333/CloudTrail/us-west-2/"}, srv.Client,
+		Options{Window: Window{From: day("2026-11-28T10:00:00Z"), To: day("2026-11-28T11:00:00Z")}})
+	require.NoError(t, err)
+	assert.Equal(t, 1, rep.Digests, "the digest of 10:00 to 11:00, in the CloudTrail-Digest folder beside the prefix")
+}
+
 func TestAnEmptyS3PrefixIsAnError(t *testing.T) {
 	srv := s3test.Start(t, "hipaa-logs-9c0d1e2f")
 	audittest.PutS3(t, srv.Client, "hipaa-logs-9c0d1e2f", "cloudtrail/")
@@ -168,6 +178,8 @@ func TestRegionFoldersAreFoundInEveryLayout(t *testing.T) {
 		{"org/", "CloudTrail", []string{"org/AWSLogs/o-abc123defg/111122223333/CloudTrail/us-east-1/", "org/AWSLogs/o-abc123defg/444455556666/CloudTrail/us-east-1/"}},
 		{"a/AWSLogs/111122223333/CloudTrail/", "CloudTrail", []string{"a/AWSLogs/111122223333/CloudTrail/eu-central-1/", "a/AWSLogs/111122223333/CloudTrail/us-west-2/"}},
 		{"a/AWSLogs/111122223333/CloudTrail/us-west-2/", "CloudTrail", []string{"a/AWSLogs/111122223333/CloudTrail/us-west-2/"}},
+		{"a/AWSLogs/111122223333/CloudTrail/us-west-2", "CloudTrail", []string{"a/AWSLogs/111122223333/CloudTrail/us-west-2/"}},
+		{"a/AWSLogs/111122223333/CloudTrail", "CloudTrail", []string{"a/AWSLogs/111122223333/CloudTrail/eu-central-1/", "a/AWSLogs/111122223333/CloudTrail/us-west-2/"}},
 		{"a/AWSLogs/111122223333/CloudTrail/us-west-2/2026/", "CloudTrail", nil},
 		{"flat/", "CloudTrail", nil},
 	}
