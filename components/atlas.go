@@ -136,7 +136,7 @@ func NewAtlasHost(ctx *pulumi.Context, name string, args *AtlasHostArgs, opts ..
 	if err != nil {
 		return nil, err
 	}
-	profile, err := newInstanceRole(ctx, child, instanceRoleArgs{
+	profile, _, err := newInstanceRole(ctx, child, instanceRoleArgs{
 		pit: a.PIT, role: RoleAtlas, arns: a.ARNs, logGroup: groupName,
 		extra: pulumi.StringArray{a.ReadOnlySecretARN, a.KMSKeyARN},
 		build: func(v []string) []Statement {

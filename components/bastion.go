@@ -104,7 +104,7 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 	if err != nil {
 		return nil, err
 	}
-	profile, err := newInstanceRole(ctx, child, instanceRoleArgs{pit: a.PIT, role: RoleBastion, arns: a.ARNs, logGroup: groupName}, parent)
+	profile, _, err := newInstanceRole(ctx, child, instanceRoleArgs{pit: a.PIT, role: RoleBastion, arns: a.ARNs, logGroup: groupName}, parent)
 	if err != nil {
 		return nil, err
 	}

@@ -26,14 +26,15 @@ type instanceRoleArgs struct {
 }
 
 // newInstanceRole creates an instance's role, its least-privilege policy (the CloudWatch agent's writes to
-// its own log group, plus extra statements), the SSM core attachment and the instance profile.
-func newInstanceRole(ctx *pulumi.Context, child func(string) string, a instanceRoleArgs, opts ...pulumi.ResourceOption) (*iam.InstanceProfile, error) {
+// its own log group, plus extra statements), the SSM core attachment and the instance profile. It returns
+// the profile and the role (whose ARN the stack exports where the role may touch PHI).
+func newInstanceRole(ctx *pulumi.Context, child func(string) string, a instanceRoleArgs, opts ...pulumi.ResourceOption) (*iam.InstanceProfile, *iam.Role, error) {
 	trust, err := PolicyDocument{Version: PolicyVersion, Statement: []Statement{{
 		Sid: "EC2Instances", Effect: Allow, Principal: &Principal{Service: []string{ServicePrincipal("ec2")}},
 		Action: []string{"sts:AssumeRole"},
 	}}}.JSON()
 	if err != nil {
-		return nil, fmt.Errorf("%s role trust policy: %w", a.role, err)
+		return nil, nil, fmt.Errorf("%s role trust policy: %w", a.role, err)
 	}
 	var name pulumi.StringPtrInput
 	if a.name != "" {
@@ -46,7 +47,7 @@ func newInstanceRole(ctx *pulumi.Context, child func(string) string, a instanceR
 		Tags:             pulumi.StringMap{"Name": pulumi.String(a.pit + "-" + a.role)},
 	}, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("create %s role: %w", a.role, err)
+		return nil, nil, fmt.Errorf("create %s role: %w", a.role, err)
 	}
 	logGroupARN := a.arns.LogGroup(a.logGroup)
 	base := []Statement{
@@ -73,14 +74,14 @@ func newInstanceRole(ctx *pulumi.Context, child func(string) string, a instanceR
 		Tags:        pulumi.StringMap{"Name": pulumi.String(a.pit + "-" + a.role)},
 	}, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("create %s policy: %w", a.role, err)
+		return nil, nil, fmt.Errorf("create %s policy: %w", a.role, err)
 	}
 	for suffix, arn := range map[string]pulumi.StringInput{
 		"policy-attachment": policy.Arn,
 		"ssm-attachment":    pulumi.Sprintf("arn:%s:iam::aws:policy/%s", a.arns.Partition, ssmCorePolicy),
 	} {
 		if _, err := iam.NewRolePolicyAttachment(ctx, child(suffix), &iam.RolePolicyAttachmentArgs{Role: role.Name, PolicyArn: arn}, opts...); err != nil {
-			return nil, fmt.Errorf("attach %s to the %s role: %w", suffix, a.role, err)
+			return nil, nil, fmt.Errorf("attach %s to the %s role: %w", suffix, a.role, err)
 		}
 	}
 	profile, err := iam.NewInstanceProfile(ctx, child("profile"), &iam.InstanceProfileArgs{
@@ -88,9 +89,9 @@ func newInstanceRole(ctx *pulumi.Context, child func(string) string, a instanceR
 		Tags: pulumi.StringMap{"Name": pulumi.String(a.pit + "-" + a.role)},
 	}, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("create %s instance profile: %w", a.role, err)
+		return nil, nil, fmt.Errorf("create %s instance profile: %w", a.role, err)
 	}
-	return profile, nil
+	return profile, role, nil
 }
 
 // newInstanceLogGroup creates the encrypted log group an instance's CloudWatch agent writes to.

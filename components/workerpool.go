@@ -111,6 +111,8 @@ type WorkerPool struct {
 	Group          *autoscaling.Group
 	// GroupName is the group's name, fixed so that the workers' role can name it before it exists.
 	GroupName string
+	// RoleARN is the workers' instance role's ARN: the principal of their reads and writes of PHI.
+	RoleARN pulumi.StringOutput
 }
 
 // WorkerGroupName is the Auto Scaling group name of a project's workers.
@@ -191,7 +193,7 @@ func NewWorkerPool(ctx *pulumi.Context, name string, args *WorkerPoolArgs, opts 
 	if err != nil {
 		return nil, err
 	}
-	profile, err := newInstanceRole(ctx, child, instanceRoleArgs{
+	profile, role, err := newInstanceRole(ctx, child, instanceRoleArgs{
 		pit: a.PIT, role: RoleWorker, arns: a.ARNs, logGroup: groupName,
 		extra: pulumi.StringArray{a.Input.Bucket.Bucket, a.Output.Bucket.Bucket, a.Software.Bucket.Bucket, a.QueueARN, a.KMSKeyARN},
 		build: func(v []string) []Statement { return workerStatements(a, v[0], v[1], v[2], v[3], v[4]) },
@@ -199,6 +201,7 @@ func NewWorkerPool(ctx *pulumi.Context, name string, args *WorkerPoolArgs, opts 
 	if err != nil {
 		return nil, err
 	}
+	w.RoleARN = role.Arn
 
 	userData := pulumi.All(a.QueueURL, a.Output.Bucket.Bucket, a.KMSKeyARN, a.Software.Bucket.Bucket, binary.Key, binary.ChecksumSha256).ApplyT(func(v []any) (string, error) {
 		binarySum, err := hexSHA256(v[5].(string))

@@ -83,6 +83,8 @@ type PrivateWorkstation struct {
 	ResearcherRole *iam.Role
 	// PrivateIP is the address researchers reach through the bastion.
 	PrivateIP pulumi.StringOutput
+	// RoleARN is the instance role's ARN: the agents' identity, which reads no PHI object (docs/attribution.md).
+	RoleARN pulumi.StringOutput
 }
 
 func (a *WorkstationArgs) check() error {
@@ -160,7 +162,7 @@ func NewPrivateWorkstation(ctx *pulumi.Context, name string, args *WorkstationAr
 	if err != nil {
 		return nil, err
 	}
-	profile, err := newInstanceRole(ctx, child, instanceRoleArgs{
+	profile, role, err := newInstanceRole(ctx, child, instanceRoleArgs{
 		pit: a.PIT, role: RoleWorkstation, name: WorkstationRoleName(a.PIT), arns: a.ARNs, logGroup: groupName,
 		extra: pulumi.StringArray{a.Software.Bucket.Bucket, a.KMSKeyARN},
 		build: func(v []string) []Statement { return workstationStatements(a.ARNs, a.PIT, v[0], v[1]) },
@@ -179,6 +181,7 @@ func NewPrivateWorkstation(ctx *pulumi.Context, name string, args *WorkstationAr
 			return nil, err
 		}
 	}
+	w.RoleARN = role.Arn
 
 	mount := "/" + a.PIT
 	userData := w.DataVolume.ID().ToStringOutput().ApplyT(func(volumeID string) (string, error) {

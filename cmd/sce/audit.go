@@ -11,9 +11,15 @@ import (
 
 	"github.com/sce-project/sce/internal/audit"
 	"github.com/sce-project/sce/internal/outputs"
+	"github.com/sce-project/sce/internal/textsafe"
 )
 
-const auditUsage = "usage: sce audit report --trail DIR|s3://BUCKET/PREFIX [--outputs FILE] [--from T] [--to T] [--format table|csv|markdown] [--buckets B1,B2] [--vpc-endpoint vpce-...] [--known-principals ARN,PATTERN] [--show-keys]"
+const auditUsage = "usage: sce audit report --trail DIR|s3://BUCKET/PREFIX [--outputs FILE] [--from T] [--to T] [--format table|csv|markdown] [--buckets B1,B2] [--vpc-endpoint vpce-...] [--known-principals ARN,PATTERN] [--show-keys]\n" +
+	"exit status: 0 no event flagged, 3 some event flagged (the report is printed), 1 an error or an incomplete report (no log files, an unreadable one), 2 bad usage"
+
+// exitFindings is the exit status of a complete report that flags at least one event, so that a scheduled
+// job can alert on it (auditUsage states it; a test keeps the two equal).
+const exitFindings = 3
 
 // listFlag is a repeatable flag of comma-separated values.
 type listFlag []string
@@ -41,6 +47,10 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 	}
 	fs := flag.NewFlagSet("audit report", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() { // --help: the usage line and the exit statuses, then the flags
+		fmt.Fprintln(fs.Output(), auditUsage)
+		fs.PrintDefaults()
+	}
 	trailFlag := fs.String("trail", "", "CloudTrail log files: a directory (or file), or s3://BUCKET/PREFIX; default s3://<logBucket>/cloudtrail/ from --outputs")
 	outputsFile := fs.String("outputs", "", "the stack outputs saved with `pulumi stack output --json > FILE`: the PHI buckets, s3EndpointId, logBucket, region")
 	from := fs.String("from", "", "start of the window, included: RFC 3339 or YYYY-MM-DD (UTC)")
@@ -48,7 +58,7 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 	format := fs.String("format", "table", "output format: "+strings.Join(audit.Formats(), ", "))
 	var buckets, known listFlag
 	fs.Var(&buckets, "buckets", "PHI buckets to report on, comma-separated (default: dataInBucket, outputBucket, ancillaryBucket from --outputs; else every bucket)")
-	fs.Var(&known, "known-principals", "ARNs or patterns (* and ?) of the principals expected, comma-separated; others are flagged")
+	fs.Var(&known, "known-principals", "ARNs or patterns (* and ?) of the principals expected, comma-separated, besides knownPrincipals from --outputs; others are flagged")
 	endpoint := fs.String("vpc-endpoint", "", "the project's S3 endpoint id, vpce-... (default: s3EndpointId from --outputs); other access is flagged")
 	showKeys := fs.Bool("show-keys", false, "show object keys instead of their SHA-256 (keys may hold PHI by mistake)")
 	region := fs.String("region", "", "AWS region of an S3 trail (default: region from --outputs)")
@@ -80,23 +90,8 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(1, "%v", err)
 		}
-		if len(opts.Buckets) == 0 {
-			for _, name := range outputs.PHIBuckets() {
-				if b := outs.Optional(name); b != "" {
-					opts.Buckets = append(opts.Buckets, b)
-				}
-			}
-		}
-		if opts.VPCEndpoint == "" {
-			opts.VPCEndpoint = outs.Optional(outputs.S3EndpointID)
-		}
-		if *region == "" {
-			*region = outs.Optional(outputs.Region)
-		}
-		if *trailFlag == "" {
-			if logs := outs.Optional(outputs.LogBucket); logs != "" {
-				*trailFlag = "s3://" + logs + "/cloudtrail/"
-			}
+		if err := audit.ApplyOutputs(outs, &opts, trailFlag, region); err != nil {
+			return fail(1, "%v", err)
 		}
 	}
 	trail, err := audit.ParseTrail(*trailFlag)
@@ -107,6 +102,9 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 		return fail(2, "%v", err)
 	}
 
+	if isTerminal(stderr) {
+		opts.Progress = stderr
+	}
 	ctx := context.Background()
 	var client audit.S3API
 	if trail.Bucket != "" {
@@ -129,9 +127,13 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "sce audit report: %d data event(s) from %d log file(s), %d flagged\n", len(rep.Rows), rep.Files, rep.Flagged())
 	if len(rep.Problems) > 0 {
 		for _, p := range rep.Problems {
-			fmt.Fprintf(stderr, "sce audit report: unreadable log file, its events are missing from the report: %s\n", p)
+			fmt.Fprintf(stderr, "sce audit report: unreadable log file, its events are missing from the report: %s\n", textsafe.Text(p))
 		}
 		return 1
+	}
+	if n := rep.Flagged(); n > 0 {
+		fmt.Fprintf(stderr, "sce audit report: %d flagged event(s) need a look (exit status %d)\n", n, exitFindings)
+		return exitFindings
 	}
 	return 0
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,13 +12,16 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sce-project/sce/internal/audit/audittest"
+	"github.com/sce-project/sce/internal/outputs"
 	"github.com/sce-project/sce/internal/phi"
 	"github.com/sce-project/sce/internal/s3test"
+	"github.com/sce-project/sce/internal/stack"
 )
 
 // auditOutputs are the hipaa stack's outputs as the audit reads them.
 const auditOutputs = `{"pit": "hipaa", "region": "us-west-2", "dataInBucket": "` + audittest.DataIn + `", "outputBucket": "` + audittest.Output +
-	`", "ancillaryBucket": "hipaa-ancillary-0f1e2d3c", "logBucket": "hipaa-logs-9c0d1e2f", "s3EndpointId": "` + audittest.Endpoint + `"}`
+	`", "ancillaryBucket": "hipaa-ancillary-0f1e2d3c", "logBucket": "hipaa-logs-9c0d1e2f", "s3EndpointId": "` + audittest.Endpoint +
+	`", "knownPrincipals": ["` + audittest.WorkstationRole + `", "` + audittest.AdminRole + `"]}`
 
 func trailDir(t *testing.T) string {
 	t.Helper()
@@ -28,8 +32,8 @@ func trailDir(t *testing.T) string {
 
 func TestAuditReportFromADirectoryWithTheStackOutputs(t *testing.T) {
 	code, stdout, stderr := runCLI("audit", "report", "--trail", trailDir(t), "--outputs", outputsFile(t, auditOutputs),
-		"--from", "2026-11-28", "--to", "2026-11-29", "--known-principals", audittest.WorkstationRole+",arn:aws:iam::111122223333:role/hipaa-admin")
-	require.Equal(t, 0, code, stderr)
+		"--from", "2026-11-28", "--to", "2026-11-29")
+	require.Equal(t, exitFindings, code, stderr)
 	assert.Contains(t, stdout, "buckets: "+audittest.DataIn+", "+audittest.Output+", hipaa-ancillary-0f1e2d3c")
 	assert.Contains(t, stdout, "VPC endpoint: expected "+audittest.Endpoint, "the endpoint comes from the outputs")
 	assert.Contains(t, stdout, "principals: 2 known ARN(s) or pattern(s)")
@@ -38,12 +42,88 @@ func TestAuditReportFromADirectoryWithTheStackOutputs(t *testing.T) {
 	assert.Contains(t, stdout, "arn:aws:iam::111122223333:user/mallory")
 	assert.NotContains(t, stdout, "123-45-6789", "keys are hashed")
 	assert.Contains(t, stderr, "7 data event(s) from 2 log file(s), 3 flagged")
+	assert.Contains(t, stderr, "3 flagged event(s) need a look (exit status 3)")
+}
+
+func TestAuditReportFlagsPrincipalsOutsideTheStackByDefault(t *testing.T) {
+	onlyWorkstation := strings.Replace(auditOutputs, `, "`+audittest.AdminRole+`"`, "", 1)
+	require.NotEqual(t, auditOutputs, onlyWorkstation)
+	args := []string{"audit", "report", "--trail", trailDir(t), "--outputs", outputsFile(t, onlyWorkstation), "--from", "2026-11-28", "--to", "2026-11-29"}
+	code, stdout, stderr := runCLI(args...)
+	require.Equal(t, exitFindings, code, stderr)
+	assert.Contains(t, stdout, "principals: 1 known ARN(s) or pattern(s)", "the stack's own roles, from the outputs, without any flag")
+	assert.Contains(t, stdout, "unknown-principal 3", "the IAM user, the other account's role and the administrator not in the outputs")
+
+	code, stdout, stderr = runCLI(append(args, "--known-principals", audittest.AdminRole)...)
+	require.Equal(t, exitFindings, code, stderr)
+	assert.Contains(t, stdout, "principals: 2 known ARN(s) or pattern(s)", "--known-principals extends the outputs' list")
+	assert.Contains(t, stdout, "unknown-principal 2")
+}
+
+func TestAuditReportExitsZeroWhenNothingIsFlagged(t *testing.T) {
+	code, stdout, stderr := runCLI("audit", "report", "--trail", trailDir(t), "--outputs", outputsFile(t, auditOutputs),
+		"--from", "2026-11-28T10:01:00Z", "--to", "2026-11-28T10:02:00Z")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "data events: 1")
+	assert.Contains(t, stdout, "flagged: none")
+}
+
+func TestTheKnownPrincipalsOutputIsTheOneTheStackExports(t *testing.T) {
+	assert.Equal(t, stack.OutputKnownPrincipals, outputs.KnownPrincipals)
+}
+
+func TestAuditReportUsageStatesTheExitStatusOfFindings(t *testing.T) {
+	assert.Contains(t, auditUsage, fmt.Sprintf("%d some event flagged", exitFindings))
+	_, stdout, stderr := runCLI("audit", "report", "--help")
+	assert.Contains(t, stdout+stderr, "exit status: 0 no event flagged, 3 some event flagged", "--help says it")
+	assert.Contains(t, stdout+stderr, "-known-principals")
+}
+
+func TestAuditReportRefusesOutputsWithoutWhatItNeeds(t *testing.T) {
+	dir := trailDir(t)
+	tests := []struct {
+		name    string
+		outputs string
+		flags   []string
+		want    string
+	}{
+		{"a stack deployed before knownPrincipals", strings.Replace(auditOutputs, `"knownPrincipals"`, `"other"`, 1), nil, "lack knownPrincipals:"},
+		{"no bucket", `{"region": "us-west-2", "s3EndpointId": "` + audittest.Endpoint + `", "knownPrincipals": ["` + audittest.WorkstationRole + `"]}`, nil,
+			"lack ancillaryBucket, dataInBucket, outputBucket:"},
+		{"another program's JSON", `{"name": "x"}`, nil, "lack ancillaryBucket, dataInBucket, knownPrincipals, outputBucket, s3EndpointId:"},
+		{"no log bucket for the default trail", strings.Replace(auditOutputs, `"logBucket"`, `"x"`, 1), []string{"--trail", ""}, "lack logBucket:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"audit", "report", "--trail", dir, "--outputs", outputsFile(t, tt.outputs)}, tt.flags...)
+			code, stdout, stderr := runCLI(args...)
+			assert.Equal(t, 1, code, stderr)
+			assert.Empty(t, stdout, "no report that silently covers every bucket")
+			assert.Contains(t, stderr, tt.want)
+		})
+	}
+	code, _, stderr := runCLI("audit", "report", "--trail", dir, "--outputs", outputsFile(t, `{"region": "us-west-2"}`),
+		"--buckets", audittest.DataIn, "--vpc-endpoint", audittest.Endpoint, "--known-principals", audittest.WorkstationRole, "--from", "2026-11-28")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "lack knownPrincipals:", "the flags stand in for every key but the stack's own principals")
+}
+
+func TestAuditReportOfNoLogFilesIsAnError(t *testing.T) {
+	etc := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(etc, "daemon.json"), []byte(`{"debug": false}`), 0o600))
+	for _, dir := range []string{t.TempDir(), etc} {
+		code, stdout, stderr := runCLI("audit", "report", "--trail", dir)
+		assert.Equal(t, 1, code, stderr)
+		assert.Empty(t, stdout)
+		assert.Contains(t, stderr, "no CloudTrail log files under "+dir)
+		assert.NotContains(t, stderr, "0 flagged")
+	}
 }
 
 func TestAuditReportAsCSVWithKeysShown(t *testing.T) {
 	code, stdout, stderr := runCLI("audit", "report", "--trail", trailDir(t), "--buckets", audittest.DataIn,
 		"--from", "2026-11-28T10:00:00Z", "--to", "2026-11-28T11:00:00Z", "--format", "csv", "--show-keys")
-	require.Equal(t, 0, code, stderr)
+	require.Equal(t, exitFindings, code, stderr)
 	rows, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
 	require.NoError(t, err)
 	require.Len(t, rows, 3, "a header, the read and the denied read")
@@ -58,9 +138,10 @@ func TestAuditReportAsMarkdownFromS3(t *testing.T) {
 	audittest.PutS3(t, srv.Client, "hipaa-logs-9c0d1e2f", "cloudtrail/")
 	code, stdout, stderr := runCLI("audit", "report", "--outputs", outputsFile(t, auditOutputs), "--endpoint", srv.URL,
 		"--from", "2026-11-28", "--to", "2026-11-29", "--format", "markdown")
-	require.Equal(t, 0, code, stderr)
+	require.Equal(t, exitFindings, code, stderr)
 	assert.Contains(t, stdout, "- trail: s3://hipaa-logs-9c0d1e2f/cloudtrail/ (2 log file(s)", "the trail defaults to the log bucket's cloudtrail/ prefix")
-	assert.Contains(t, stdout, "| sha256:"+phi.KeyHash("incoming/123-45-6789.csv")+" | 203.0.113.9 | denied (AccessDenied) | **denied,outside-endpoint** |")
+	assert.Contains(t, stdout, "| sha256:"+phi.KeyHash("incoming/123-45-6789.csv")+" | 203.0.113.9 | denied (AccessDenied) | **denied,outside-endpoint,unknown-principal** |",
+		"the IAM user is none of the stack's known principals")
 }
 
 func TestAuditReportExitsOneWhenALogFileIsUnreadable(t *testing.T) {

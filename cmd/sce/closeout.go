@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/sce-project/sce/internal/closeout"
+	"github.com/sce-project/sce/internal/config"
 	"github.com/sce-project/sce/internal/outputs"
 )
 
@@ -30,22 +31,21 @@ func runCloseout(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return 1
 	}
-	rep := closeout.Analyze(p)
+	cfg, err := config.Load(config.FromMap(sf.Config))
+	if err != nil {
+		fmt.Fprintf(stderr, "sce closeout: %v\n", err)
+		return 1
+	}
+	rep := closeout.Analyze(p, closeout.Options{MinimumRetentionDays: cfg.MinimumRetentionDays})
 	if *outputsFile != "" {
 		outs, err := outputs.Read(*outputsFile)
+		if err == nil {
+			err = rep.UseOutputs(outs)
+		}
 		if err != nil {
 			fmt.Fprintf(stderr, "sce closeout: %v\n", err)
 			return 1
 		}
-		if pit := outs.Optional(outputs.PIT); pit != "" && pit != rep.PIT {
-			fmt.Fprintf(stderr, "sce closeout: the outputs in %s are of project %q, not %q\n", *outputsFile, pit, rep.PIT)
-			return 1
-		}
-		names := map[string]string{}
-		for _, n := range []string{outputs.DataInBucket, outputs.OutputBucket, outputs.LogBucket, outputs.AccessLogBucket, outputs.LedgerTable, outputs.KMSKeyARN} {
-			names[n] = outs.Optional(n)
-		}
-		rep.UseDeployedNames(names)
 	}
 	var buf bytes.Buffer
 	if err := closeout.Write(&buf, rep, sf.Config["aws:region"]); err != nil {

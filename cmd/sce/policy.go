@@ -33,10 +33,16 @@ func runPolicy(args []string, stdout, stderr io.Writer) int {
 	}
 	var stack *rules.Stack
 	var err error
+	source := *planFile
 	if *planFile != "" {
 		stack, err = readPlanStack(*planFile)
 	} else {
+		source = *stateFile
 		stack, err = readStateStack(*stateFile)
+	}
+	if err == nil && len(stack.Resources) == 0 {
+		// Every rule passes on nothing: an empty input must not read as a compliant stack.
+		err = fmt.Errorf("%s holds no cloud resources, so there is nothing to check: a plan of a program that registered none, or the export of a stack never deployed or already destroyed", source)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "sce policy check: %v\n", err)

@@ -61,6 +61,31 @@ func TestPolicyCheckAuditsAStackExport(t *testing.T) {
 	assert.Contains(t, stderr, "mandatory violation")
 }
 
+func TestPolicyCheckRefusesAnInputWithoutResources(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"plan.json":    `{"stack": "hipaa", "project": "sce", "resources": [], "outputs": {}}`,
+		"components":   `{"stack": "hipaa", "project": "sce", "resources": [{"urn": "urn:pulumi:hipaa::sce::sce:network:SecureVPC::hipaa", "type": "sce:network:SecureVPC", "custom": false}]}`,
+		"state.json":   `{"version": 3, "deployment": {"manifest": {}, "resources": []}}`,
+		"pending.json": `{"version": 3, "deployment": {"resources": [{"urn": "urn:pulumi:hipaa::sce::aws:ec2/vpc:Vpc::old", "custom": true, "delete": true, "type": "aws:ec2/vpc:Vpc", "id": "vpc-1"}]}}`,
+	}
+	for name, body := range files {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600))
+	}
+	tests := []struct{ flag, file string }{
+		{"--plan", "plan.json"}, {"--plan", "components"}, {"--state", "state.json"}, {"--state", "pending.json"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.flag+" "+tt.file, func(t *testing.T) {
+			path := filepath.Join(dir, tt.file)
+			code, stdout, stderr := runCLI("policy", "check", tt.flag, path)
+			assert.Equal(t, 1, code)
+			assert.Empty(t, stdout, "no \"0 mandatory violations\" summary")
+			assert.Contains(t, stderr, path+" holds no cloud resources, so there is nothing to check")
+		})
+	}
+}
+
 func TestPolicyCheckUsageErrors(t *testing.T) {
 	tests := []struct {
 		name string

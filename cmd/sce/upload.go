@@ -69,15 +69,21 @@ func runUpload(args []string, stdout, stderr io.Writer) int {
 	}
 	target := upload.Target{Bucket: *bucket, KMSKeyARN: *kmsKey, Prefix: *prefix}
 	if outs != nil {
+		var need []string
 		if target.Bucket == "" {
-			if target.Bucket, err = outs.String(outputs.DataInBucket); err != nil {
-				return fail(1, "%v", err)
-			}
+			need = append(need, outputs.DataInBucket)
 		}
 		if target.KMSKeyARN == "" {
-			if target.KMSKeyARN, err = outs.String(outputs.KMSKeyARN); err != nil {
-				return fail(1, "%v", err)
-			}
+			need = append(need, outputs.KMSKeyARN)
+		}
+		if err := outs.Require(need...); err != nil {
+			return fail(1, "%v", err)
+		}
+		if target.Bucket == "" {
+			target.Bucket = outs.Optional(outputs.DataInBucket)
+		}
+		if target.KMSKeyARN == "" {
+			target.KMSKeyARN = outs.Optional(outputs.KMSKeyARN)
 		}
 		if *region == "" {
 			*region = outs.Optional(outputs.Region)

@@ -232,8 +232,9 @@ func TestTheFormats(t *testing.T) {
 
 func TestAnEmptyReportSaysSo(t *testing.T) {
 	o := projectOptions()
-	o.Window = Window{From: day("2030-01-01T00:00:00Z")}
+	o.Window = Window{From: day("2026-11-28T10:30:00Z"), To: day("2026-11-28T10:45:00Z")}
 	rep := buildFromDir(t, o)
+	assert.Equal(t, 1, rep.Files, "the 14:10 file may hold events of the window")
 	assert.Empty(t, rep.Rows)
 	var buf bytes.Buffer
 	require.NoError(t, Write(&buf, rep, "table"))
@@ -296,6 +297,8 @@ func TestLogFileNamesPruneFilesOutsideTheWindow(t *testing.T) {
 	w := Window{From: day("2026-11-28T00:00:00Z"), To: day("2026-11-29T00:00:00Z")}
 	name := func(ts string) string { return "111122223333_CloudTrail_us-west-2_" + ts + "_x.json.gz" }
 	assert.False(t, w.mayHold(name("20261127T2358Z")), "written before the window starts")
+	assert.False(t, w.mayHold(name("20261127T2359Z")), "written before 00:00, so its events too")
+	assert.True(t, Window{From: day("2026-11-28T00:00:30Z")}.mayHold(name("20261128T0000Z")), "written in the minute the window starts")
 	assert.True(t, w.mayHold(name("20261128T0003Z")))
 	assert.True(t, w.mayHold(name("20261129T2300Z")), "late delivery of events of the window")
 	assert.False(t, w.mayHold(name("20261130T0100Z")), "more than a day after the window")

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/sce-project/sce/internal/textsafe"
 )
 
 // Formats lists the output formats.
@@ -28,6 +30,8 @@ func Write(w io.Writer, rep *Report, format string) error {
 
 var columns = []string{"time", "principal", "action", "bucket", "object", "from", "result", "anomalies"}
 
+// cells returns the row's values as they are; each writer makes them safe for its format (textsafe):
+// object keys, principals and buckets come from requests an outsider can make.
 func (r Row) cells() []string {
 	anomalies := make([]string, len(r.Anomalies))
 	for i, a := range r.Anomalies {
@@ -40,18 +44,23 @@ func (r Row) cells() []string {
 	return []string{r.Time.Format(time.RFC3339), r.Principal, r.Action, r.Bucket, object, r.From, r.Result, strings.Join(anomalies, ",")}
 }
 
+// describe writes the window as the report's summary gives it.
+func (w Window) describe() string {
+	switch {
+	case !w.From.IsZero() && !w.To.IsZero():
+		return w.From.UTC().Format(time.RFC3339) + " to " + w.To.UTC().Format(time.RFC3339) + " (end excluded)"
+	case !w.From.IsZero():
+		return "from " + w.From.UTC().Format(time.RFC3339)
+	case !w.To.IsZero():
+		return "until " + w.To.UTC().Format(time.RFC3339) + " (excluded)"
+	}
+	return "all time"
+}
+
 // summary returns the lines that describe what the report covers.
 func (rep *Report) summary() []string {
 	o := rep.Options
-	window := "all time"
-	switch {
-	case !o.Window.From.IsZero() && !o.Window.To.IsZero():
-		window = o.Window.From.UTC().Format(time.RFC3339) + " to " + o.Window.To.UTC().Format(time.RFC3339) + " (end excluded)"
-	case !o.Window.From.IsZero():
-		window = "from " + o.Window.From.UTC().Format(time.RFC3339)
-	case !o.Window.To.IsZero():
-		window = "until " + o.Window.To.UTC().Format(time.RFC3339) + " (excluded)"
-	}
+	window := o.Window.describe()
 	buckets := "every bucket"
 	if len(o.Buckets) > 0 {
 		buckets = strings.Join(o.Buckets, ", ")
@@ -89,6 +98,9 @@ func (rep *Report) summary() []string {
 		fmt.Sprintf("data events: %d", len(rep.Rows)),
 		"flagged: " + flags,
 	}
+	if rep.Files == 0 && rep.Digests > 0 {
+		lines = append(lines, fmt.Sprintf("log files: none in the window; %d digest file(s) show that CloudTrail was logging and had nothing to deliver", rep.Digests))
+	}
 	for _, p := range rep.Problems {
 		lines = append(lines, "UNREADABLE (its events are missing): "+p)
 	}
@@ -99,7 +111,7 @@ func writeTable(w io.Writer, rep *Report) error {
 	var b strings.Builder
 	b.WriteString("S3 data events on the PHI buckets\n")
 	for _, l := range rep.summary() {
-		b.WriteString("  " + l + "\n")
+		b.WriteString("  " + textsafe.Text(l) + "\n")
 	}
 	b.WriteString("\n")
 	if _, err := io.WriteString(w, b.String()); err != nil {
@@ -116,7 +128,11 @@ func writeTable(w io.Writer, rep *Report) error {
 	}
 	fmt.Fprintln(tw, strings.Join(header, "\t"))
 	for _, r := range rep.Rows {
-		fmt.Fprintln(tw, strings.Join(r.cells(), "\t"))
+		cells := r.cells()
+		for i := range cells {
+			cells[i] = textsafe.Text(cells[i])
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}
 	return tw.Flush()
 }
@@ -127,7 +143,11 @@ func writeCSV(w io.Writer, rep *Report) error {
 		return err
 	}
 	for _, r := range rep.Rows {
-		if err := cw.Write(append(r.cells(), r.EventID)); err != nil {
+		cells := append(r.cells(), r.EventID)
+		for i := range cells {
+			cells[i] = textsafe.CSVCell(cells[i])
+		}
+		if err := cw.Write(cells); err != nil {
 			return err
 		}
 	}
@@ -135,21 +155,11 @@ func writeCSV(w io.Writer, rep *Report) error {
 	return cw.Error()
 }
 
-// mdCell escapes a Markdown table cell.
-func mdCell(s string) string {
-	if s == "" {
-		return " "
-	}
-	s = strings.ReplaceAll(s, `\`, `\\`)
-	s = strings.ReplaceAll(s, "|", `\|`)
-	return strings.ReplaceAll(s, "\n", " ")
-}
-
 func writeMarkdown(w io.Writer, rep *Report) error {
 	var b strings.Builder
 	b.WriteString("# S3 data events on the PHI buckets\n\n")
 	for _, l := range rep.summary() {
-		b.WriteString("- " + mdCell(l) + "\n")
+		b.WriteString("- " + textsafe.MarkdownCell(l) + "\n")
 	}
 	b.WriteString("\n")
 	if len(rep.Rows) == 0 {
@@ -160,7 +170,7 @@ func writeMarkdown(w io.Writer, rep *Report) error {
 		for _, r := range rep.Rows {
 			cells := r.cells()
 			for i := range cells {
-				cells[i] = mdCell(cells[i])
+				cells[i] = textsafe.MarkdownCell(cells[i])
 			}
 			cells[7] = "**" + cells[7] + "**"
 			if len(r.Anomalies) == 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"slices"
 	"strings"
@@ -72,6 +73,14 @@ type Options struct {
 	// ShowKeys prints object keys; by default they are replaced by their SHA-256 (keys may hold PHI by
 	// mistake, and the report travels further than the data).
 	ShowKeys bool
+
+	// Concurrency is how many S3 requests run at once (default DefaultConcurrency).
+	Concurrency int
+	// Progress, when set, receives a progress line while an S3 trail is read (the CLI gives its stderr
+	// when that is a terminal).
+	Progress io.Writer
+	// Now is the time of the report, the end of a window without one; zero means time.Now().
+	Now time.Time
 }
 
 var vpcEndpointRE = regexp.MustCompile(`^vpce-[0-9a-f]{8,17}$`)
@@ -81,6 +90,9 @@ func (o Options) Validate() error {
 	var errs []error
 	if !o.Window.From.IsZero() && !o.Window.To.IsZero() && !o.Window.From.Before(o.Window.To) {
 		errs = append(errs, fmt.Errorf("--from %s is not before --to %s", o.Window.From.Format(time.RFC3339), o.Window.To.Format(time.RFC3339)))
+	}
+	if o.Concurrency < 0 {
+		errs = append(errs, fmt.Errorf("concurrency %d: want 0 (the default, %d) or more", o.Concurrency, DefaultConcurrency))
 	}
 	if o.VPCEndpoint != "" && !vpcEndpointRE.MatchString(o.VPCEndpoint) {
 		errs = append(errs, fmt.Errorf("--vpc-endpoint %q: want an endpoint id, vpce- and 8 or 17 hexadecimal digits", o.VPCEndpoint))
@@ -117,6 +129,9 @@ type Report struct {
 	Files, Records, Skipped int
 	// Problems lists the log files that could not be read; the report lacks their events.
 	Problems []string
+	// Digests counts the trail's digest files covering the window: with no log file, they show that
+	// CloudTrail was logging and had nothing to deliver.
+	Digests int
 }
 
 // Anomalies counts the rows flagged with each anomaly.
@@ -152,23 +167,40 @@ func Build(ctx context.Context, t Trail, client S3API, o Options) (*Report, erro
 		return nil, err
 	}
 	visit := func(f LogFile) {
-		for i := range f.Records {
+		records := f.Records
+		for i := range records {
 			rep.Records++
-			if row, ok := rowOf(&f.Records[i], o, m); ok {
+			if row, ok := rowOf(&records[i], o, m); ok {
 				rep.Rows = append(rep.Rows, row)
 			} else {
 				rep.Skipped++
 			}
 		}
 	}
-	files, bad, err := Read(ctx, t, client, o.Window, visit)
+	var sc scan
+	if t.Bucket != "" {
+		if client == nil {
+			return nil, errors.New("an S3 trail needs an S3 client")
+		}
+		now, limit := o.Now, o.Concurrency
+		if now.IsZero() {
+			now = time.Now()
+		}
+		if limit == 0 {
+			limit = DefaultConcurrency
+		}
+		sc, err = readS3(ctx, s3Trail{client: client, bucket: t.Bucket, prefix: t.Prefix, window: o.Window, now: now,
+			limit: limit, progress: newProgress(o.Progress)}, visit)
+	} else {
+		sc, err = readDir(t.Dir, o.Window, visit)
+	}
 	if err != nil {
 		return nil, err
 	}
-	rep.Files = files
-	for _, b := range bad {
-		rep.Problems = append(rep.Problems, b.Error())
+	if err := sc.empty(t, o.Window); err != nil {
+		return nil, err
 	}
+	rep.Files, rep.Problems, rep.Digests = sc.files, sc.problems, sc.digests
 	slices.SortStableFunc(rep.Rows, func(a, b Row) int {
 		if c := a.Time.Compare(b.Time); c != 0 {
 			return c
@@ -176,6 +208,26 @@ func Build(ctx context.Context, t Trail, client S3API, o Options) (*Report, erro
 		return strings.Compare(a.EventID, b.EventID)
 	})
 	return rep, nil
+}
+
+// ErrNoLogFiles is wrapped by Build's error when the trail holds no CloudTrail log file to report on:
+// an empty directory or prefix, a path that is not a trail (such as /etc), or a window in which CloudTrail
+// delivered nothing and left no digest file either. A report of zero events would look like a clean one.
+var ErrNoLogFiles = errors.New("no CloudTrail log files")
+
+// empty reports a scan that read no log file and had none to read, which is an error unless digest files
+// show the trail was logging through a quiet window. A scan whose files were all unreadable is not
+// empty: its problems are reported.
+func (sc scan) empty(t Trail, w Window) error {
+	if sc.files > 0 || len(sc.problems) > 0 || sc.digests > 0 {
+		return nil
+	}
+	layout := "<account>_CloudTrail_<region>_<yyyymmddThhmmZ>_<id>.json.gz, under AWSLogs/<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/"
+	if !sc.anyLog {
+		return fmt.Errorf("%w under %s (want %s): is it the trail's bucket and prefix, or a copy of them?", ErrNoLogFiles, t, layout)
+	}
+	return fmt.Errorf("%w under %s for %s, and no digest file either: CloudTrail delivered nothing for that time (was it logging? aws cloudtrail get-trail-status), or the files are elsewhere",
+		ErrNoLogFiles, t, w.describe())
 }
 
 // rowOf turns a record into a report row, or reports that it is not part of the report.

@@ -1,23 +1,20 @@
 package audit
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
+	"path"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
@@ -66,12 +63,43 @@ var fileTimeRE = regexp.MustCompile(`_CloudTrail_[a-z0-9-]+_(\d{8}T\d{4}Z)_`)
 // within minutes on average; a day is generous.
 const deliveryMargin = 24 * time.Hour
 
-// isLogFile reports whether a name is a CloudTrail log file (not a digest, not something else).
+// isLogFile reports whether a path (a file under a trail directory, or a key under a trail prefix) is a
+// CloudTrail log file: a .json or .json.gz file, not a digest, with CloudTrail's name
+// (<account>_CloudTrail_<region>_<time>_<unique>) or in CloudTrail's layout (under a CloudTrail/ folder).
+// Other JSON files (a directory such as /etc holds some) are not log files, and a trail of none is refused.
 func isLogFile(name string) bool {
-	if strings.Contains(name, "CloudTrail-Digest") {
+	if isDigest(name) || (!strings.HasSuffix(name, ".json.gz") && !strings.HasSuffix(name, ".json")) {
 		return false
 	}
-	return strings.HasSuffix(name, ".json.gz") || strings.HasSuffix(name, ".json")
+	slashed := filepath.ToSlash(name)
+	return fileTimeRE.MatchString(path.Base(slashed)) || strings.HasPrefix(slashed, "CloudTrail/") || strings.Contains(slashed, "/CloudTrail/")
+}
+
+// isDigest reports whether a path is a CloudTrail digest file.
+func isDigest(name string) bool {
+	return strings.Contains(path.Base(filepath.ToSlash(name)), "_CloudTrail-Digest_")
+}
+
+// digestTimeRE finds the end of the hour a digest file covers:
+// <account>_CloudTrail-Digest_<region>_<trail>_<region>_<yyyymmddThhmmssZ>[_backfill].json.gz.
+var digestTimeRE = regexp.MustCompile(`_(\d{8}T\d{6}Z)(_backfill)?\.json(\.gz)?$`)
+
+// digestCovers reports whether a digest file covers part of the window. CloudTrail writes one digest an
+// hour, naming the log files delivered in that hour, even when there were none: a digest of the window
+// proves the trail was logging then, so a window without log files is quiet, not a gap.
+func (w Window) digestCovers(name string) bool {
+	if !isDigest(name) {
+		return false
+	}
+	m := digestTimeRE.FindStringSubmatch(path.Base(filepath.ToSlash(name)))
+	if m == nil {
+		return false
+	}
+	end, err := time.Parse("20060102T150405Z", m[1])
+	if err != nil {
+		return false
+	}
+	return (w.From.IsZero() || end.After(w.From)) && (w.To.IsZero() || end.Add(-time.Hour).Before(w.To))
 }
 
 // mayHold reports whether a log file may hold events of the window, judged by the time in its name (the
@@ -85,7 +113,8 @@ func (w Window) mayHold(name string) bool {
 	if err != nil {
 		return true
 	}
-	if !w.From.IsZero() && written.Add(time.Minute).Before(w.From) {
+	// The name gives the minute: the file was written before the next one, and its events before that.
+	if !w.From.IsZero() && !written.Add(time.Minute).After(w.From) {
 		return false
 	}
 	if !w.To.IsZero() && written.After(w.To.Add(deliveryMargin)) {
@@ -134,22 +163,6 @@ type FileError struct {
 
 func (e FileError) Error() string { return e.Name + ": " + e.Err.Error() }
 
-// visitFunc receives one log file.
-type visitFunc func(f LogFile)
-
-// Read reads every log file of the trail that may hold events of the window (a directory, or S3
-// through client), in name order, and hands each to visit. A file that cannot be read or parsed is
-// returned among the file errors and skipped; err is for a trail that cannot be listed at all.
-func Read(ctx context.Context, t Trail, client S3API, w Window, visit func(LogFile)) (files int, bad []FileError, err error) {
-	if t.Bucket != "" {
-		if client == nil {
-			return 0, nil, errors.New("an S3 trail needs an S3 client")
-		}
-		return readS3(ctx, client, t, w, visit)
-	}
-	return readDir(t.Dir, w, visit)
-}
-
 // logFileOf decodes the bytes of one log file.
 func logFileOf(name string, data []byte) (LogFile, *FileError) {
 	sum := sha256.Sum256(data)
@@ -162,87 +175,44 @@ func logFileOf(name string, data []byte) (LogFile, *FileError) {
 	return f, nil
 }
 
-// readDir reads every log file under root (or root itself, if it is a file), in name order. A file that
-// cannot be read or parsed is reported among the file errors and skipped.
-func readDir(root string, w Window, visit visitFunc) (files int, bad []FileError, err error) {
-	st, err := os.Stat(root)
-	if err != nil {
-		return 0, nil, fmt.Errorf("read trail: %w", err)
-	}
-	var paths []string
-	if st.Mode().IsRegular() {
-		paths = []string{root}
+// visitFunc receives one log file. Reading runs concurrently, but visit is called under a lock, one file at
+// a time.
+type visitFunc func(f LogFile)
+
+// scan is what reading a trail found, besides the records.
+type scan struct {
+	// files is the number of log files read; problems the log files that could not be read.
+	files    int
+	problems []string
+	// bad holds the same files as problems, with their digests when their bytes could be read.
+	bad []FileError
+	// digests counts the digest files covering part of the window.
+	digests int
+	// anyLog is whether the trail holds a log file at all, in the window or not (when known: a windowed
+	// S3 listing learns it only when it finds none, by one more listing).
+	anyLog bool
+}
+
+// problem records a log file that could not be read or parsed.
+func (sc *scan) problem(e FileError) {
+	sc.problems = append(sc.problems, e.Error())
+	sc.bad = append(sc.bad, e)
+}
+
+// Read reads every log file of the trail that may hold events of the window (a directory, or S3 through
+// client, listing only the window's days and fetching DefaultConcurrency files at a time) and hands each
+// to visit. A file that cannot be read or parsed is returned among the file errors and skipped; err is for
+// a trail that cannot be listed at all. It leaves judging an empty trail to its caller.
+func Read(ctx context.Context, t Trail, client S3API, w Window, visit func(LogFile)) (files int, bad []FileError, err error) {
+	var sc scan
+	if t.Bucket != "" {
+		if client == nil {
+			return 0, nil, errors.New("an S3 trail needs an S3 client")
+		}
+		sc, err = readS3(ctx, s3Trail{client: client, bucket: t.Bucket, prefix: t.Prefix, window: w, now: time.Now(),
+			limit: DefaultConcurrency, progress: newProgress(nil)}, visit)
 	} else {
-		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.Type().IsRegular() && isLogFile(path) && w.mayHold(path) {
-				paths = append(paths, path)
-			}
-			return nil
-		})
-		if err != nil {
-			return 0, nil, fmt.Errorf("read trail %s: %w", root, err)
-		}
+		sc, err = readDir(t.Dir, w, visit)
 	}
-	slices.Sort(paths)
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			bad = append(bad, FileError{Name: p, Err: err})
-			continue
-		}
-		f, ferr := logFileOf(p, data)
-		if ferr != nil {
-			bad = append(bad, *ferr)
-			continue
-		}
-		files++
-		visit(f)
-	}
-	return files, bad, nil
-}
-
-// readS3 reads every log file under s3://bucket/prefix, in key order.
-func readS3(ctx context.Context, client S3API, t Trail, w Window, visit visitFunc) (files int, bad []FileError, err error) {
-	var keys []string
-	pages := s3.NewListObjectsV2Paginator(client, &s3.ListObjectsV2Input{Bucket: aws.String(t.Bucket), Prefix: aws.String(t.Prefix)})
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
-		if err != nil {
-			return 0, nil, fmt.Errorf("list %s: %w", t, err)
-		}
-		for _, o := range page.Contents {
-			if k := aws.ToString(o.Key); isLogFile(k) && w.mayHold(k) {
-				keys = append(keys, k)
-			}
-		}
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		name := "s3://" + t.Bucket + "/" + k
-		data, err := getObject(ctx, client, t.Bucket, k)
-		if err != nil {
-			bad = append(bad, FileError{Name: name, Err: err})
-			continue
-		}
-		f, ferr := logFileOf(name, data)
-		if ferr != nil {
-			bad = append(bad, *ferr)
-			continue
-		}
-		files++
-		visit(f)
-	}
-	return files, bad, nil
-}
-
-func getObject(ctx context.Context, client S3API, bucket, key string) ([]byte, error) {
-	out, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
-	if err != nil {
-		return nil, err
-	}
-	defer out.Body.Close()
-	return io.ReadAll(out.Body)
+	return sc.files, sc.bad, err
 }

@@ -9,12 +9,19 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/sce-project/sce/internal/plan"
 )
 
-// sixYears is HIPAA's documentation retention, in days.
-const sixYears = 2192
+// Options are the close-out's settings from the stack's configuration.
+type Options struct {
+	// MinimumRetentionDays is sce:minimumRetentionDays: the shortest retention accepted of a kept log group
+	// or bucket lifecycle. Zero means DefaultMinimumRetentionDays.
+	MinimumRetentionDays int
+	// Now is the time of the close-out, for lifecycle expirations on a date; zero means time.Now().
+	Now time.Time
+}
 
 // Report is the close-out of one stack.
 type Report struct {
@@ -26,8 +33,13 @@ type Report struct {
 	Deployed bool
 	// Kept are the resources `pulumi destroy` leaves in AWS (retained on delete); Deleted the others.
 	Kept, Deleted []plan.Resource
-	// Problems are checks that failed: something that must survive would be deleted.
+	// Problems are checks that failed: something that must survive would be deleted, or kept too short.
 	Problems []string
+	// MinimumRetentionDays is the retention every kept log group and bucket lifecycle was checked against.
+	MinimumRetentionDays int
+	// KeepsAncillary is whether the ancillary bucket outlives the stack (sce:ancillaryCloseout: keep, which
+	// the plan shows as a retained bucket); otherwise the procedure empties it before the destroy.
+	KeepsAncillary bool
 	// Buckets maps a purpose (data-in, output, logs, access-logs) to its bucket name.
 	Buckets map[string]string
 	// LedgerTable is the upload ledger's table, if the stack has one.
@@ -45,8 +57,12 @@ type Report struct {
 	keyAliases map[string]string
 }
 
-// mustKeep are the bucket purposes whose buckets must outlive the stack.
+// mustKeep are the bucket purposes whose buckets must outlive the stack; the ancillary bucket's depends on
+// the configuration.
 var mustKeep = []string{"data-in", "output", "logs", "access-logs"}
+
+// ancillary is the ancillary bucket's purpose.
+const ancillary = "ancillary"
 
 // bucketSafety are the configuration resources that keep a bucket safe after the stack is gone; others
 // (an event notification to a function that is deleted) go with the stack.
@@ -62,9 +78,18 @@ var bucketSafety = map[string]bool{
 	"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2":                     true,
 }
 
-// Analyze classifies the plan's cloud resources and checks what must be kept.
-func Analyze(p *plan.Plan) Report {
-	rep := Report{Stack: p.Stack, Buckets: map[string]string{}}
+// Analyze classifies the plan's cloud resources and checks what must be kept: the data, output, log and
+// access-log buckets (and the ancillary bucket when the configuration keeps it) with what keeps them safe,
+// the project key and the log groups; that every log group and every kept bucket's lifecycle keeps its
+// contents at least the minimum; and that every log the stack writes goes to a group or bucket it keeps.
+func Analyze(p *plan.Plan, o Options) Report {
+	if o.MinimumRetentionDays == 0 {
+		o.MinimumRetentionDays = DefaultMinimumRetentionDays
+	}
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	rep := Report{Stack: p.Stack, Buckets: map[string]string{}, MinimumRetentionDays: o.MinimumRetentionDays}
 	rep.PIT, _ = p.Outputs["pit"].(string)
 	if rep.PIT == "" {
 		rep.PIT = p.Stack
@@ -89,7 +114,12 @@ func Analyze(p *plan.Plan) Report {
 		purpose, _ := tags["Purpose"].(string)
 		rep.Buckets[purpose] = r.ID
 	}
-	for _, purpose := range mustKeep {
+	keep := mustKeep
+	if name, ok := rep.Buckets[ancillary]; ok && rep.keptBucket(p, name) {
+		rep.KeepsAncillary = true
+		keep = append(append([]string{}, mustKeep...), ancillary)
+	}
+	for _, purpose := range keep {
 		name, ok := rep.Buckets[purpose]
 		if !ok {
 			rep.Problems = append(rep.Problems, fmt.Sprintf("the stack has no %s bucket", purpose))
@@ -107,6 +137,9 @@ func Analyze(p *plan.Plan) Report {
 			rep.Problems = append(rep.Problems, fmt.Sprintf("%s %s holds audit evidence and would be deleted", r.Type, r.Name))
 		}
 	}
+	rep.checkLogGroups(p)
+	rep.checkLifecycles(p, o.Now)
+	rep.checkDestinations(p)
 	rep.components, rep.keyAliases = map[string]plan.Resource{}, map[string]string{}
 	for _, r := range p.Resources {
 		switch {
@@ -131,7 +164,7 @@ func Analyze(p *plan.Plan) Report {
 // the names internal/stack exports), and takes the project key's id from its ARN (kmsKeyArn) for the
 // redeploy's import file; names missing from the outputs are left as planned.
 func (rep *Report) UseDeployedNames(names map[string]string) {
-	for purpose, output := range map[string]string{"data-in": "dataInBucket", "output": "outputBucket", "logs": "logBucket", "access-logs": "accessLogBucket"} {
+	for purpose, output := range map[string]string{"data-in": "dataInBucket", "output": "outputBucket", "logs": "logBucket", "access-logs": "accessLogBucket", ancillary: "ancillaryBucket"} {
 		if v := names[output]; v != "" {
 			rep.Buckets[purpose] = v
 		}
@@ -149,7 +182,8 @@ func (rep *Report) UseDeployedNames(names map[string]string) {
 	rep.Deployed = true
 }
 
-// checkBucket checks that a bucket that must be kept is retained, with versioning and its lifecycle.
+// checkBucket checks that a bucket that must be kept is retained, with its versioning, policy, lifecycle
+// and the other configuration that keeps it safe (its lifecycle's expirations: checkLifecycles).
 func (rep *Report) checkBucket(p *plan.Plan, purpose, name string) {
 	for _, r := range p.Resources {
 		if !r.Custom || !bucketSafety[r.Type] || (r.Type != "aws:s3/bucketV2:BucketV2" && r.Inputs["bucket"] != name) {
@@ -167,29 +201,7 @@ func (rep *Report) checkBucket(p *plan.Plan, purpose, name string) {
 				rep.Problems = append(rep.Problems, fmt.Sprintf("the %s bucket is not versioned: overwritten objects would be lost", purpose))
 			}
 		}
-		if r.Type == "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2" && (purpose == "logs" || purpose == "access-logs") {
-			if days := expiryDays(r); days != 0 && days < sixYears {
-				rep.Problems = append(rep.Problems, fmt.Sprintf("the %s bucket expires logs after %d days; HIPAA asks for six years (%d)", purpose, days, sixYears))
-			}
-		}
 	}
-}
-
-// expiryDays returns the shortest current-object expiration of a lifecycle configuration, or 0.
-func expiryDays(r plan.Resource) int {
-	rules, _ := r.Inputs["rules"].([]any)
-	shortest := 0
-	for _, rule := range rules {
-		m, _ := rule.(map[string]any)
-		exp, _ := m["expiration"].(map[string]any)
-		if d, ok := exp["days"].(float64); ok && (shortest == 0 || int(d) < shortest) {
-			shortest = int(d)
-		}
-		if d, ok := exp["days"].(int64); ok && (shortest == 0 || int(d) < shortest) {
-			shortest = int(d)
-		}
-	}
-	return shortest
 }
 
 func sortResources(rs []plan.Resource) {
@@ -199,50 +211,6 @@ func sortResources(rs []plan.Resource) {
 		}
 		return rs[i].Name < rs[j].Name
 	})
-}
-
-// Write prints the report and the procedure.
-func Write(w io.Writer, rep Report, region string) error {
-	pw := &printer{w: w}
-	pw.printf("Close-out of stack %q\n\n", rep.Stack)
-	pw.printf("Kept after `pulumi destroy` (%d resources, retained on delete):\n", len(rep.Kept))
-	for _, r := range rep.Kept {
-		pw.printf("  %s %s (%s)\n", r.Type, r.Name, r.ID)
-	}
-	pw.printf("\nDeleted (%d resources): the network, the instances and their volumes, the trail, the alarms, the Config rules, the cluster, ...\n", len(rep.Deleted))
-	if len(rep.Problems) > 0 {
-		pw.printf("\nCHECKS FAILED: close-out would lose what must be kept, or leave what a later deployment of the PIT cannot take over:\n")
-		for _, p := range rep.Problems {
-			pw.printf("  - %s\n", p)
-		}
-		return pw.err
-	}
-	pw.printf("\nChecks passed: data-in, output, logs and access-log buckets, their versioning and lifecycle, the project key and the log groups outlive the stack; logs are kept six years; what stays under a fixed name has an import id for a later deployment.\n")
-	pw.printf("\nProcedure (run from the project directory, with the stack selected):\n")
-	if !rep.Deployed {
-		pw.printf("\nNOTE: the bucket and table names below are the offline plan's; the deployed ones have other random\n" +
-			"suffixes. Run `pulumi stack output --json > outputs.json` and `sce closeout --stack NAME --outputs outputs.json`\n" +
-			"for the deployed names.\n")
-	}
-	step := 0
-	next := func(format string, args ...any) {
-		step++
-		pw.printf("\n%d. "+format+"\n", append([]any{step}, args...)...)
-	}
-	next("Researchers copy their results from the workstation's /%s into the output bucket (the workstation and its volumes are deleted):\n     aws s3 cp --recursive /%s/results s3://%s/results/", rep.PIT, rep.PIT, rep.Buckets["output"])
-	if rep.LedgerTable != "" {
-		next("Export the upload ledger into the log bucket (point-in-time recovery is on):\n     aws dynamodb export-table-to-point-in-time --region %s --table-arn \"$(aws dynamodb describe-table --region %s --table-name %s --query Table.TableArn --output text)\" --s3-bucket %s --s3-prefix ledger/ --export-format DYNAMODB_JSON --s3-sse-algorithm KMS", region, region, rep.LedgerTable, rep.Buckets["logs"])
-	}
-	next("Keep the final state with the logs:\n     pulumi stack export --file %s-final-state.json && aws s3 cp %s-final-state.json s3://%s/closeout/", rep.Stack, rep.Stack, rep.Buckets["logs"])
-	if err := writeImportStep(pw, next, rep, region); err != nil {
-		return err
-	}
-	next("Remove the protection that stops `pulumi destroy` (retained resources stay in AWS all the same):\n     pulumi state unprotect --all --yes")
-	next("Delete everything else:\n     pulumi destroy --yes")
-	next("Verify that only the kept resources remain:\n     aws resourcegroupstaggingapi get-resources --region %s --tag-filters Key=Project,Values=%s --query 'ResourceTagMappingList[].ResourceARN'", region, rep.PIT)
-	next("Keep the kept resources for the retention period: logs expire after six years by their lifecycle; the backup vault's recovery points expire after sce:backupRetentionDays (delete the empty vault then); delete data-in and output when the study's data agreement allows, with the key last (its 30-day deletion window applies).")
-	writeRedeploy(pw, rep, region)
-	return pw.err
 }
 
 type printer struct {

@@ -13,16 +13,11 @@ import (
 
 	"github.com/sce-project/sce/internal/closeout"
 	"github.com/sce-project/sce/internal/plan"
-	"github.com/sce-project/sce/internal/stack"
 )
 
 func planOf(t *testing.T, name string) *plan.Plan {
 	t.Helper()
-	sf, err := plan.ReadStackFile(filepath.Join("..", "..", "Pulumi."+name+".yaml"))
-	require.NoError(t, err)
-	p, err := plan.Run(plan.Options{Stack: name, Config: sf.Config}, stack.Run)
-	require.NoError(t, err)
-	return p
+	return planWithChanges(t, name, nil)
 }
 
 // kinds summarises resources as "type name-without-pit" so that the expectation reads the same for any PIT.
@@ -39,10 +34,10 @@ func kinds(rs []plan.Resource, pit string) []string {
 // TestOnlyDataLogsAndTheKeySurviveADestroy is the close-out's promise: "data and results are preserved, log
 // files preserved, the SCE is deleted; no trace remains".
 func TestOnlyDataLogsAndTheKeySurviveADestroy(t *testing.T) {
-	rep := closeout.Analyze(planOf(t, "hipaa"))
+	rep := closeout.Analyze(planOf(t, "hipaa"), closeout.Options{})
 	require.Empty(t, rep.Problems)
 	var want []string
-	for _, purpose := range []string{"data-in", "output", "logs", "access-logs"} {
+	for _, purpose := range []string{"data-in", "output", "ancillary", "logs", "access-logs"} {
 		for _, part := range []string{"BucketV2 %s-bucket", "BucketVersioningV2 %s-versioning", "BucketLifecycleConfigurationV2 %s-lifecycle",
 			"BucketServerSideEncryptionConfigurationV2 %s-encryption", "BucketPublicAccessBlock %s-public-access-block",
 			"BucketOwnershipControls %s-ownership", "BucketPolicy %s-policy"} {
@@ -63,14 +58,14 @@ func TestOnlyDataLogsAndTheKeySurviveADestroy(t *testing.T) {
 
 	deleted := strings.Join(kinds(rep.Deleted, "hipaa"), "\n")
 	for _, gone := range []string{"Instance bastion-instance", "Instance workstation-instance", "Volume workstation-data", "Vpc vpc",
-		"NatGateway nat", "Trail audit-trail", "BucketV2 ancillary-bucket", "Topic audit-alerts", "Function ledger-function",
+		"NatGateway nat", "Trail audit-trail", "Topic audit-alerts", "Function ledger-function",
 		"BucketNotification ledger-notification"} {
 		assert.Contains(t, deleted, gone, "%s does not outlive the project", gone)
 	}
 }
 
 func TestOMOPCloseOutKeepsRedshiftAuditLogs(t *testing.T) {
-	rep := closeout.Analyze(planOf(t, "omop"))
+	rep := closeout.Analyze(planOf(t, "omop"), closeout.Options{})
 	require.Empty(t, rep.Problems)
 	kept := strings.Join(kinds(rep.Kept, "omop"), "\n")
 	for _, export := range []string{"connectionlog", "useractivitylog", "userlog"} {
@@ -88,14 +83,15 @@ func TestCloseOutRefusesToLoseWhatMustBeKept(t *testing.T) {
 		{"a data bucket that is not retained", func(p *plan.Plan) { setRetain(p, "hipaa-data-in-bucket", false) }, "data-in bucket's aws:s3/bucketV2:BucketV2"},
 		{"a key that is not retained", func(p *plan.Plan) { setRetain(p, "hipaa-key", false) }, "could no longer be decrypted"},
 		{"a log group that is not retained", func(p *plan.Plan) { setRetain(p, "hipaa-flow-logs", false) }, "audit evidence"},
-		{"logs that expire too soon", func(p *plan.Plan) { expireLogsAfter(p, 365) }, "expires logs after 365 days"},
+		{"logs that expire too soon", func(p *plan.Plan) { expireLogsAfter(p, 365) },
+			`the logs bucket's lifecycle rule "archive-then-expire" expires objects after 365 days, less than the 2192 days of sce:minimumRetentionDays`},
 		{"an unversioned output bucket", func(p *plan.Plan) { unversion(p, "hipaa-output-versioning") }, "output bucket is not versioned"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := planOf(t, "hipaa")
 			tt.change(p)
-			rep := closeout.Analyze(p)
+			rep := closeout.Analyze(p, closeout.Options{})
 			require.NotEmpty(t, rep.Problems)
 			assert.Contains(t, strings.Join(rep.Problems, "\n"), tt.want)
 			var out bytes.Buffer
@@ -108,7 +104,7 @@ func TestCloseOutRefusesToLoseWhatMustBeKept(t *testing.T) {
 
 func TestCloseOutProcedureUsesTheStacksNames(t *testing.T) {
 	p := planOf(t, "hipaa")
-	rep := closeout.Analyze(p)
+	rep := closeout.Analyze(p, closeout.Options{})
 	var out bytes.Buffer
 	require.NoError(t, closeout.Write(&out, rep, "us-west-2"))
 	text := out.String()
@@ -151,7 +147,7 @@ func unversion(p *plan.Plan, name string) {
 
 func TestCloseOutUsesTheDeployedNamesWhenGiven(t *testing.T) {
 	p := planOf(t, "hipaa")
-	rep := closeout.Analyze(p)
+	rep := closeout.Analyze(p, closeout.Options{})
 	var planned bytes.Buffer
 	require.NoError(t, closeout.Write(&planned, rep, "us-west-2"))
 	assert.Contains(t, planned.String(), "NOTE: the bucket and table names below are the offline plan's")

@@ -63,7 +63,7 @@ func TestARedeployImportsWhatOutlivesTheStackUnderAFixedName(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.stack, func(t *testing.T) {
-			rep := closeout.Analyze(planOf(t, tt.stack))
+			rep := closeout.Analyze(planOf(t, tt.stack), closeout.Options{})
 			require.Empty(t, rep.Problems)
 			want := append(append([]string{}, common...), tt.extra...)
 			sort.Strings(want)
@@ -94,7 +94,7 @@ func TestNothingKeptCollidesWithTheNextDeployment(t *testing.T) {
 		"aws:emr/blockPublicAccessConfiguration:BlockPublicAccessConfiguration": true}
 	for name, p := range plans {
 		t.Run(name, func(t *testing.T) {
-			rep := closeout.Analyze(p)
+			rep := closeout.Analyze(p, closeout.Options{})
 			require.Empty(t, rep.Problems)
 			adopted := map[string]bool{}
 			for _, a := range rep.Adoptions {
@@ -156,7 +156,7 @@ func TestCloseOutRefusesWhatARedeployCouldNotTakeOver(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := planOf(t, "omop")
 			tt.change(p)
-			rep := closeout.Analyze(p)
+			rep := closeout.Analyze(p, closeout.Options{})
 			assert.Contains(t, strings.Join(rep.Problems, "\n"), tt.want)
 		})
 	}
@@ -185,7 +185,7 @@ func TestASecretIsAdoptedOnlyWhenItsDeletionKeepsTheName(t *testing.T) {
 				}
 			}
 			got := false
-			for _, a := range closeout.Analyze(p).Adoptions {
+			for _, a := range closeout.Analyze(p, closeout.Options{}).Adoptions {
 				got = got || a.Resource.Type == "aws:secretsmanager/secret:Secret"
 			}
 			assert.Equal(t, tt.adopted, got)
@@ -195,7 +195,7 @@ func TestASecretIsAdoptedOnlyWhenItsDeletionKeepsTheName(t *testing.T) {
 
 func TestEachDeploymentNamesItsOwnFinalSnapshot(t *testing.T) {
 	p := planOf(t, "omop")
-	rep := closeout.Analyze(p)
+	rep := closeout.Analyze(p, closeout.Options{})
 	require.Len(t, rep.FinalSnapshots, 1)
 	assert.Regexp(t, `^omop-omop-final-[0-9a-f]{8}$`, rep.FinalSnapshots[0].Identifier)
 	cluster := p.Find("aws:redshift/cluster:Cluster")[0]
@@ -230,7 +230,7 @@ func TestTheImportFileGivesTheProgramsOwnURNs(t *testing.T) {
 	for _, name := range []string{"hipaa", "omop"} {
 		t.Run(name, func(t *testing.T) {
 			p := planOf(t, name)
-			rep := closeout.Analyze(p)
+			rep := closeout.Analyze(p, closeout.Options{})
 			f, err := rep.ImportFile("us-west-2")
 			require.NoError(t, err)
 			provider := p.Find("pulumi:providers:aws")
@@ -275,7 +275,7 @@ func heredoc(t *testing.T, text string) string {
 }
 
 func TestCloseOutPrintsTheRedeployInOrder(t *testing.T) {
-	rep := closeout.Analyze(planOf(t, "omop"))
+	rep := closeout.Analyze(planOf(t, "omop"), closeout.Options{})
 	var out bytes.Buffer
 	require.NoError(t, closeout.Write(&out, rep, "us-west-2"))
 	text := out.String()
@@ -320,12 +320,12 @@ func TestCloseOutPrintsTheRedeployInOrder(t *testing.T) {
 func TestTheImportFileHoldsNothingTheShellWouldExpand(t *testing.T) {
 	p := planOf(t, "hipaa")
 	for i, r := range p.Resources {
-		if r.Name == "hipaa-flow-logs" {
-			p.Resources[i].Inputs["name"] = "/sce/$HOME/flow"
+		if r.Name == "hipaa-bastion-log-group" {
+			p.Resources[i].Inputs["name"] = "/sce/$HOME/bastion"
 		}
 	}
 	var out bytes.Buffer
-	err := closeout.Write(&out, closeout.Analyze(p), "us-west-2")
+	err := closeout.Write(&out, closeout.Analyze(p, closeout.Options{}), "us-west-2")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "the shell would expand")
 }

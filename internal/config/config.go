@@ -79,6 +79,10 @@ type Config struct {
 	EMR EMR
 	// BackupRetentionDays is how long AWS Backup keeps a recovery point.
 	BackupRetentionDays int
+	// MinimumRetentionDays is the shortest retention close-out accepts for kept logs and buckets.
+	MinimumRetentionDays int
+	// AncillaryCloseout is AncillaryKeep or AncillaryDestroy: the ancillary bucket's fate at close-out.
+	AncillaryCloseout string
 	// Software pins the releases and checksums of what the boot scripts download.
 	Software Software
 }
@@ -187,6 +191,8 @@ func Load(get Getter) (*Config, error) {
 	c.EMR = r.emr()
 	r.checkEMRTenancy(c)
 	c.BackupRetentionDays = r.integer(KeyBackupRetentionDays, 1, 36500)
+	c.MinimumRetentionDays = r.integer(KeyMinimumRetentionDays, 1, 36500)
+	c.AncillaryCloseout = r.ancillaryCloseout()
 	c.Software = r.software(c)
 
 	if err := r.ps.err(); err != nil {

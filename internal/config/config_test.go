@@ -80,6 +80,9 @@ func TestLoadAppliesDefaults(t *testing.T) {
 	assert.Equal(t, EMR{Enabled: false, ReleaseLabel: "emr-7.5.0", PrimaryInstanceType: "m5.xlarge", CoreInstanceType: "r5.xlarge",
 		CoreInstanceCount: 2, IdleMinutes: 60}, c.EMR)
 	assert.Equal(t, 35, c.BackupRetentionDays)
+	assert.Equal(t, 2192, c.MinimumRetentionDays, "close-out asks for HIPAA's six years unless told otherwise")
+	assert.Equal(t, AncillaryKeep, c.AncillaryCloseout, "the ancillary bucket, PHI perhaps, is kept unless its deletion is agreed")
+	assert.True(t, c.KeepsAncillary())
 	assert.Equal(t, TenancyDedicated, c.VPCTenancy, "the VPC is dedicated unless Redshift needs otherwise")
 	assert.Equal(t, Software{
 		WebAPIImage: "docker.io/ohdsi/webapi:2.14.0", AtlasImage: "docker.io/ohdsi/atlas:2.14.0", PostgresImage: "docker.io/library/postgres:16.4",
@@ -359,6 +362,9 @@ func TestLoadRejectsBadInput(t *testing.T) {
 		{"a t-family EMR core node", with(map[string]string{"sce:emrCoreInstanceType": "t3.large"}), "sce:emrCoreInstanceType", "t3.large", "burstable"},
 		{"an accelerated EMR primary", with(map[string]string{"sce:emrPrimaryInstanceType": "g5.xlarge"}), "sce:emrPrimaryInstanceType", "g5.xlarge", "accepted family"},
 		{"a backup kept no day", with(map[string]string{"sce:backupRetentionDays": "0"}), "sce:backupRetentionDays", "0", "from 1 to 36500"},
+		{"a close-out minimum of no day", with(map[string]string{"sce:minimumRetentionDays": "0"}), "sce:minimumRetentionDays", "0", "from 1 to 36500"},
+		{"a close-out minimum in years", with(map[string]string{"sce:minimumRetentionDays": "6y"}), "sce:minimumRetentionDays", "6y", "whole number"},
+		{"an ancillary fate that is neither", with(map[string]string{"sce:ancillaryCloseout": "delete"}), "sce:ancillaryCloseout", "delete", "accepted: keep (the bucket is retained"},
 		{"no EMR core nodes", with(map[string]string{"sce:emrCoreInstanceCount": "0"}), "sce:emrCoreInstanceCount", "0", "from 1 to 50"},
 		{"EMR in a stack with Redshift (a default-tenancy VPC)", with(map[string]string{"sce:emrEnabled": "true", "sce:omopEnabled": "true"}),
 			"sce:emrEnabled", "true", "cannot be combined with sce:omopEnabled: true: Redshift needs a default-tenancy VPC"},

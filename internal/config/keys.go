@@ -105,6 +105,8 @@ const (
 	KeyEMRCoreInstanceCount     = "emrCoreInstanceCount"
 	KeyEMRIdleMinutes           = "emrIdleMinutes"
 	KeyBackupRetentionDays      = "backupRetentionDays"
+	KeyMinimumRetentionDays     = "minimumRetentionDays"
+	KeyAncillaryCloseout        = "ancillaryCloseout"
 )
 
 // RegionKey is the AWS provider's region key; it is required because nothing here guesses a region.
@@ -247,6 +249,10 @@ func Keys() []Key {
 			Description: "Minutes without a running step after which EMR terminates the cluster (1 to 10080)."},
 		{Name: KeyBackupRetentionDays, Type: TypeInteger, Default: "35",
 			Description: "Days AWS Backup keeps each daily recovery point of the workstation, the Atlas host and the upload ledger (1 to 36500), in a vault encrypted with the project key. Recovery points hold PHI: the vault is retained after close-out until they expire."},
+		{Name: KeyMinimumRetentionDays, Type: TypeInteger, Default: "2192",
+			Description: "The shortest retention, in days, that `sce closeout` accepts for the evidence kept after the project (1 to 36500): every log group's retention and every expiration in the lifecycle of a bucket kept after `pulumi destroy`. A shorter one fails the close-out, named. The default, 2192 days, is HIPAA's six years (45 CFR 164.316(b)(2)(i)); lower it only where a longer period is not required of the project."},
+		{Name: KeyAncillaryCloseout, Type: TypeString, Default: AncillaryKeep,
+			Description: "What close-out does with the ancillary bucket (pipelines, certificates, anything put there; PHI by mistake perhaps): `keep` (it is retained after `pulumi destroy`, like data-in and output, and protected with `protect`) or `destroy` (the data owner agrees that it is emptied and deleted: it is neither retained nor protected, and `sce closeout` prints the commands that delete every version before `pulumi destroy`)."},
 		{Name: KeyProtect, Type: TypeBoolean, Default: "true",
 			Description: "Mark the resources that hold PHI or audit evidence (the project key, logs) `protect`, so that `pulumi destroy` refuses to delete them. They are retained on delete either way."},
 	}

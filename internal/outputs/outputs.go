@@ -26,6 +26,8 @@ const (
 	S3EndpointID    = "s3EndpointId"
 	// ResearcherSSHConfigs maps each researcher's login to their ssh configuration.
 	ResearcherSSHConfigs = "researcherSshConfigs"
+	// KnownPrincipals lists the roles the stack grants its PHI buckets, for audit report's unknown-principal check.
+	KnownPrincipals = "knownPrincipals"
 )
 
 // PHIBuckets names the outputs holding the buckets where PHI may rest.
@@ -91,6 +93,62 @@ func (o *Outputs) String(name string) (string, error) {
 	return s, nil
 }
 
+// Require reports, in one error, every named output that is missing, empty, a secret or of another
+// shape than a string or a list of strings, so that a command refuses outputs that cannot be the stack's
+// (a file of another program, a stack deployed before an output existed) instead of falling back to
+// guesses. The error names each key and what to do.
+func (o *Outputs) Require(names ...string) error {
+	var missing []string
+	for _, name := range names {
+		if !present(o.Values[name]) {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	slices.Sort(missing)
+	return fmt.Errorf("stack outputs %s lack %s: save the deployed stack's outputs with `pulumi stack output --json > FILE` after `pulumi up` with this version of the program",
+		o.Source, strings.Join(missing, ", "))
+}
+
+// present reports whether an output value is a usable string or a non-empty list of them.
+func present(v any) bool {
+	switch v := v.(type) {
+	case string:
+		return v != "" && v != "[secret]"
+	case []any:
+		for _, item := range v {
+			if s, ok := item.(string); !ok || s == "" {
+				return false
+			}
+		}
+		return len(v) > 0
+	}
+	return false
+}
+
+// List returns the named output as a list of non-empty strings.
+func (o *Outputs) List(name string) ([]string, error) {
+	v, ok := o.Values[name]
+	if !ok {
+		return nil, fmt.Errorf("stack outputs %s have no %q", o.Source, name)
+	}
+	items, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("stack output %q in %s is %v, want a list of strings", name, o.Source, v)
+	}
+	out := make([]string, 0, len(items))
+	for _, item := range items {
+		s, ok := item.(string)
+		if !ok || s == "" {
+			return nil, fmt.Errorf("stack output %q in %s holds %v, want non-empty strings", name, o.Source, item)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
 // Optional returns the named output as a string, or "" when it is missing or not a string.
 func (o *Outputs) Optional(name string) string {
 	s, _ := o.Values[name].(string)
@@ -109,14 +167,18 @@ func (o *Outputs) Logins() []string {
 	return logins
 }
 
-// CheckStack reports an error when the outputs belong to another stack than the one named: the stack
-// is named by its PIT, which the outputs carry. It guards against uploading into another project's bucket.
+// CheckStack reports an error when the outputs belong to another stack than the one named, or do not say
+// which they belong to: the stack is named by its PIT, which the outputs carry. It guards against
+// uploading into another project's bucket.
 func (o *Outputs) CheckStack(stack string) error {
 	if stack == "" {
 		return nil
 	}
 	pit := o.Optional(PIT)
-	if pit != "" && pit != stack {
+	if pit == "" {
+		return fmt.Errorf("the stack outputs %s have no %q: they cannot be shown to be stack %s's; save them with `pulumi stack output --json --stack %s`", o.Source, PIT, stack, stack)
+	}
+	if pit != stack {
 		return fmt.Errorf("--stack %s does not match the stack outputs %s, which are of stack %q", stack, o.Source, pit)
 	}
 	return nil

@@ -30,6 +30,9 @@ func TestReadGivesTheOutputsOfAFile(t *testing.T) {
 	assert.NoError(t, o.CheckStack("hipaa"))
 	assert.NoError(t, o.CheckStack(""))
 	assert.ErrorContains(t, o.CheckStack("omop"), `--stack omop does not match the stack outputs `+path+`, which are of stack "hipaa"`)
+	anonymous, err := Parse("x.json", []byte(`{"dataInBucket":"hipaa-data-in-1a2b3c4d"}`))
+	require.NoError(t, err)
+	assert.ErrorContains(t, anonymous.CheckStack("hipaa"), `have no "pit": they cannot be shown to be stack hipaa's`)
 }
 
 func TestReadRefusesWhatIsNotAnOutputsObject(t *testing.T) {
@@ -57,4 +60,28 @@ func TestFromPulumiExplainsAMissingCLI(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
 	_, err := FromPulumi("hipaa")
 	assert.ErrorContains(t, err, "pulumi stack output --json --stack hipaa > outputs.json")
+}
+
+func TestRequireNamesEveryMissingOutput(t *testing.T) {
+	o, err := Parse("outputs.json", []byte(`{"pit":"hipaa","dataInBucket":"hipaa-data-in-1a2b3c4d","outputBucket":"","logBucket":3,"kmsKeyArn":"[secret]","knownPrincipals":["arn:aws:iam::111122223333:role/a"],"empty":[]}`))
+	require.NoError(t, err)
+	assert.NoError(t, o.Require(PIT, DataInBucket, KnownPrincipals))
+	err = o.Require(PIT, DataInBucket, OutputBucket, LogBucket, KMSKeyARN, AccessLogBucket, "empty")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "stack outputs outputs.json lack accessLogBucket, empty, kmsKeyArn, logBucket, outputBucket:")
+	assert.Contains(t, err.Error(), "pulumi stack output --json")
+}
+
+func TestListReadsAListOfStrings(t *testing.T) {
+	o, err := Parse("outputs.json", []byte(`{"knownPrincipals":["arn:aws:iam::111122223333:role/a","arn:aws:iam::111122223333:role/sso/*"],"n":[1],"s":"x"}`))
+	require.NoError(t, err)
+	l, err := o.List(KnownPrincipals)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"arn:aws:iam::111122223333:role/a", "arn:aws:iam::111122223333:role/sso/*"}, l)
+	_, err = o.List("n")
+	assert.ErrorContains(t, err, "want non-empty strings")
+	_, err = o.List("s")
+	assert.ErrorContains(t, err, "want a list of strings")
+	_, err = o.List("missing")
+	assert.ErrorContains(t, err, `have no "missing"`)
 }

@@ -7,7 +7,8 @@
 // CompleteMultipartUpload result; HeadObject and GetObject return the stored checksum and its type only
 // with x-amz-checksum-mode: ENABLED. Like S3, the responses of PutObject, CreateMultipartUpload,
 // UploadPart and CompleteMultipartUpload repeat the server-side encryption the upload asked for.
-// DenyReads makes object reads fail with AccessDenied, as for the project's write-only uploader roles.
+// DenyReads makes object reads fail with AccessDenied, as for the project's write-only uploader roles;
+// SetLatency delays every response, as a round trip to S3 would.
 package s3test
 
 import (
@@ -24,6 +25,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -62,6 +64,7 @@ type Server struct {
 	sse      map[string]http.Header    // upload id -> the headers of CreateMultipartUpload
 	corrupt  bool                      // report wrong checksums on HeadObject
 	denyRead bool                      // refuse HeadObject and GetObject
+	latency  time.Duration             // added to every request, as a round trip to S3 would
 }
 
 // Start starts a server with the given buckets; it stops when the test ends.
@@ -107,6 +110,14 @@ func (s *Server) CorruptChecksums() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.corrupt = true
+}
+
+// SetLatency delays every response by d, as the round trip to a real S3 endpoint does (benchmarks of
+// concurrent readers measure against it; the server itself answers in microseconds).
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = d
 }
 
 // DenyReads makes HeadObject and GetObject of objects fail with AccessDenied.
@@ -162,7 +173,11 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone()})
+	latency := s.latency
 	s.mu.Unlock()
+	if latency > 0 {
+		time.Sleep(latency)
+	}
 
 	q := r.URL.Query()
 	object := strings.TrimPrefix(r.URL.Path, "/")

@@ -235,6 +235,7 @@ func (s *Stack) export(ctx *pulumi.Context) {
 		ctx.Export(OutputAccountAlarmTopicARN, s.Audit.Trail.Topic.Arn)
 	}
 
+	ctx.Export(OutputKnownPrincipals, s.knownPrincipals())
 	ctx.Export(OutputLedgerTable, s.Ledger.Table.Name)
 	ctx.Export(OutputUploadQueueURL, s.Ledger.Queue.Url)
 	if s.Data != nil && s.Data.Atlas != nil {

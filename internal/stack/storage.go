@@ -129,10 +129,13 @@ func buildBuckets(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs,
 	if err != nil {
 		return nil, err
 	}
-	// The ancillary bucket is meant for non-PHI material, but is treated as PHI in case some lands there.
+	// The ancillary bucket is meant for non-PHI material, but is treated as PHI in case some lands there;
+	// it outlives the stack unless the configuration records the data owner's consent to delete it.
+	keep := cfg.KeepsAncillary()
 	b.Ancillary, err = bucket(PurposeAncillary, components.EncryptedBucketArgs{
 		KMSKeyARN: key.ARN, PHI: true, AccessLogBucket: accessLogs,
 		NoDataRoleARNs: noData, NoDataExceptPrefix: components.BrokerPrefix,
+		Retain: keep, Protect: keep && cfg.Protect,
 	})
 	if err != nil {
 		return nil, err

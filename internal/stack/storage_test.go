@@ -128,9 +128,34 @@ func TestPHIBucketsAreTaggedAndRetained(t *testing.T) {
 		} else {
 			assert.NotContains(t, tags, "DataClassification", purpose)
 		}
-		retained := purpose != "ancillary"
-		assert.Equal(t, retained, b.RetainOnDelete, "%s retained on destroy", purpose)
-		assert.Equal(t, retained, b.Protect, "%s protected (sce:protect defaults to true)", purpose)
+		assert.True(t, b.RetainOnDelete, "%s retained on destroy (the ancillary bucket too: sce:ancillaryCloseout defaults to keep)", purpose)
+		assert.True(t, b.Protect, "%s protected (sce:protect defaults to true)", purpose)
+	}
+}
+
+func TestTheAncillaryBucketGoesOnlyWithTheDataOwnersConsent(t *testing.T) {
+	tests := []struct {
+		name              string
+		config            map[string]string
+		retained, protect bool
+	}{
+		{"kept by default", nil, true, true},
+		{"kept, unprotected with protect off", map[string]string{"sce:protect": "false"}, true, false},
+		{"destroyed with consent", map[string]string{"sce:ancillaryCloseout": "destroy"}, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := planWith(t, tt.config)
+			b := bucketOf(t, p, "ancillary")
+			assert.Equal(t, tt.retained, b.RetainOnDelete)
+			assert.Equal(t, tt.protect, b.Protect)
+			for _, r := range p.Resources {
+				if r.Custom && r.Inputs["bucket"] == b.ID && r.Type != "aws:s3/bucketV2:BucketV2" {
+					assert.Equal(t, tt.retained, r.RetainOnDelete, "%s follows its bucket", r.Name)
+				}
+			}
+			assert.Equal(t, "false", in(b, "forceDestroy"), "never emptied by pulumi destroy itself")
+		})
 	}
 }
 

@@ -2,6 +2,7 @@ package usage
 
 import (
 	"fmt"
+	"github.com/sce-project/sce/internal/textsafe"
 	"io"
 	"strconv"
 	"strings"
@@ -131,7 +132,7 @@ func writeTable(w io.Writer, rep *Report) error {
 	var b strings.Builder
 	b.WriteString(title + "\n")
 	for _, l := range rep.header() {
-		b.WriteString("  " + textCell(l) + "\n")
+		b.WriteString("  " + textsafe.Text(l) + "\n")
 	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err
@@ -155,7 +156,7 @@ func writeTable(w io.Writer, rep *Report) error {
 		for _, row := range s.rows {
 			cells := make([]string, len(row))
 			for i, c := range row {
-				cells[i] = strings.ReplaceAll(textCell(c), "\t", " ")
+				cells[i] = strings.ReplaceAll(textsafe.Text(c), "\t", " ")
 			}
 			fmt.Fprintln(tw, strings.Join(cells, "\t"))
 		}

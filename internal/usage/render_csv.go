@@ -2,6 +2,7 @@ package usage
 
 import (
 	"encoding/csv"
+	"github.com/sce-project/sce/internal/textsafe"
 	"io"
 	"time"
 )
@@ -16,7 +17,7 @@ var csvColumns = []string{"record", "researcher", "listed", "dataset", "source",
 func csvRecord(cells map[string]string) []string {
 	row := make([]string, len(csvColumns))
 	for i, c := range csvColumns {
-		row[i] = csvCell(cells[c])
+		row[i] = textsafe.CSVCell(cells[c])
 	}
 	return row
 }
