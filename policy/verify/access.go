@@ -88,6 +88,16 @@ func (m *model) access() []Flow {
 			m.flow(w, "downloads a queued object's version", Allowed, "data-in", []s3Call{{"s3:GetObjectVersion", object(dataIn, "incoming/labs.csv"), nil}}),
 			m.flow(w, "uploads its result in parts", Allowed, "output", multipart(output, "results/labs.out")),
 		)
+		// At boot each worker fetches its binary and the builder's pipeline, the URIs its user data names.
+		if _, ws, ok := m.workers(); ok && m.bucketARN["ancillary"] != "" {
+			var calls []s3Call
+			for _, uri := range []string{ws.binary, ws.pipeline} {
+				if uri != "" {
+					calls = append(calls, s3Call{"s3:GetObject", "arn:aws:s3:::" + strings.TrimPrefix(uri, "s3://"), nil})
+				}
+			}
+			out = append(out, m.flow(w, "fetches its binary and the builder's pipeline from the ancillary bucket at boot", Allowed, "ancillary", calls))
+		}
 	}
 	if c, ok := m.caller("Redshift COPY role", "-omop-copy-role", true); ok {
 		ctx := map[string][]string{"s3:prefix": {"omop/vocabulary/CONCEPT"}}
