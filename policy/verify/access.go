@@ -99,6 +99,16 @@ func (m *model) access() []Flow {
 			out = append(out, m.flow(w, "fetches its binary and the builder's pipeline from the ancillary bucket at boot", Allowed, "ancillary", calls))
 		}
 	}
+	if e, ok := m.caller("EMR's nodes", "-emr-node-role", true); ok {
+		out = append(out,
+			m.flow(e, "read a data-in object", Allowed, "data-in", []s3Call{{"s3:GetObject", object(dataIn, "cohort/visits.csv"), nil}}),
+			m.flow(e, "write a result into output in parts", Allowed, "output", multipart(output, "results/spark/part-00000.parquet")),
+			m.flow(e, "write into data-in", Denied, "data-in", []s3Call{{"s3:PutObject", object(dataIn, "cohort/forged.csv"), nil}}),
+		)
+		if logs := m.bucketARN["logs"]; logs != "" {
+			out = append(out, m.flow(e, "write the cluster's logs under emr/ in the log bucket", Allowed, "logs", []s3Call{{"s3:PutObject", object(logs, "emr/j-0123456789ABC/node/i-0123/applications/spark/stderr.gz"), nil}}))
+		}
+	}
 	if c, ok := m.caller("Redshift COPY role", "-omop-copy-role", true); ok {
 		ctx := map[string][]string{"s3:prefix": {"omop/vocabulary/CONCEPT"}}
 		out = append(out, m.flow(c, "locates the bucket, lists and reads the vocabulary prefix", Allowed, "data-in", []s3Call{

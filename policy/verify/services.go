@@ -73,6 +73,7 @@ func (m *model) services() []Flow {
 	out = append(out, sv.ledger()...)
 	out = append(out, sv.workerFlows()...)
 	out = append(out, sv.logDeliveries()...)
+	out = append(out, sv.emr()...)
 	return out
 }
 
