@@ -59,9 +59,8 @@ func (sv *services) ledger() []Flow {
 			out = append(out, broken("the upload ledger "+q.what, fmt.Sprintf("the function names a queue the stack does not hold (%q)", q.url+q.arn)))
 			continue
 		}
-		policy := sv.queuePolicy(queue)
-		send := role.as("sqs:SendMessage", arnOf(queue), nil, policy, sv.account)
-		send.needsPolicy = true
+		policy, exists := sv.queuePolicy(queue)
+		send := on(role.as("sqs:SendMessage", arnOf(queue), nil, nil, sv.account), policy, exists)
 		calls := append([]call{send}, sv.keyThrough(role, "sqs", str(queue.Props["kmsMasterKeyId"]), "aws:sqs:arn", arnOf(queue), "kms:GenerateDataKey", "kms:Decrypt")...)
 		out = append(out, sv.judge(fmt.Sprintf("the upload ledger %s %s (sqs:SendMessage; the project key through SQS)", q.what, str(queue.Props["name"])), Allowed, calls...))
 		if q.url != "" {
@@ -71,8 +70,8 @@ func (sv *services) ledger() []Flow {
 		}
 	}
 	if topic := sv.byOutput("aws:sns/topic:Topic", "arn", env("TOPIC_ARN")); topic != nil {
-		publish := role.as("sns:Publish", arnOf(topic), nil, sv.topicPolicy(topic), sv.account)
-		publish.needsPolicy = true
+		policy, exists := sv.topicPolicy(topic)
+		publish := on(role.as("sns:Publish", arnOf(topic), nil, nil, sv.account), policy, exists)
 		calls := append([]call{publish}, sv.keyThrough(role, "sns", str(topic.Props["kmsMasterKeyId"]), "aws:sns:topicArn", arnOf(topic), "kms:GenerateDataKey", "kms:Decrypt")...)
 		out = append(out, sv.judge("the upload ledger notifies the topic "+str(topic.Props["name"])+" (sns:Publish; the project key through SNS)", Allowed, calls...))
 	} else {
@@ -99,28 +98,35 @@ func (sv *services) keyThrough(p principal, service, key, contextKey, contextVal
 	return calls
 }
 
-// invocations: S3 invokes the function for the bucket its permissions name, and not for another
-// account's bucket.
+// invocations: S3 invokes the function for each bucket whose event notification names it, as the
+// function's policy must allow, and not for another account's bucket.
 func (sv *services) invocations(fn *rules.Resource) []Flow {
 	var out []Flow
-	policy, sources := sv.functionPolicy(fn)
-	for _, source := range sources {
-		ctx := map[string][]string{"aws:SourceArn": {source}, "aws:SourceAccount": {sv.account}}
-		invoke := call{principal: "s3.amazonaws.com", action: "lambda:InvokeFunction", resource: arnOf(fn), ctx: ctx, policy: policy, needsPolicy: true}
-		other := invoke
-		other.ctx = map[string][]string{"aws:SourceArn": {"arn:aws:s3:::" + sv.pit + "-lookalike-of-another-account"}, "aws:SourceAccount": {otherAccount}}
-		out = append(out,
-			sv.judge("S3 invokes the upload ledger for each object created in "+short(source)+" (lambda:InvokeFunction, as the function's policy allows)", Allowed, invoke),
-			sv.judge("S3 invokes the upload ledger for another account's bucket", Denied, other),
-		)
+	policy := sv.functionPolicy(fn)
+	for _, n := range sv.s.OfType("aws:s3/bucketNotification:BucketNotification") {
+		targets, _ := n.Props["lambdaFunctions"].([]any)
+		for _, target := range targets {
+			if str(lookup(target, "lambdaFunctionArn")) != arnOf(fn) {
+				continue
+			}
+			source := "arn:aws:s3:::" + str(n.Props["bucket"])
+			ctx := map[string][]string{"aws:SourceArn": {source}, "aws:SourceAccount": {sv.account}}
+			invoke := call{principal: "s3.amazonaws.com", action: "lambda:InvokeFunction", resource: arnOf(fn), ctx: ctx, policy: policy, needsPolicy: true}
+			other := invoke
+			other.ctx = map[string][]string{"aws:SourceArn": {"arn:aws:s3:::" + sv.pit + "-lookalike-of-another-account"}, "aws:SourceAccount": {otherAccount}}
+			out = append(out,
+				sv.judge("S3 invokes the upload ledger for each object created in "+short(source)+" (lambda:InvokeFunction, as the function's policy allows)", Allowed, invoke),
+				sv.judge("S3 invokes the upload ledger for another account's bucket", Denied, other),
+			)
+		}
 	}
 	return out
 }
 
 // functionPolicy builds the function's resource-based policy from the stack's Lambda permissions, as
 // AddPermission writes it (SourceArn as ArnLike aws:SourceArn, SourceAccount as StringEquals
-// aws:SourceAccount), and returns the S3 sources it admits.
-func (sv *services) functionPolicy(fn *rules.Resource) (*iameval.Document, []string) {
+// aws:SourceAccount).
+func (sv *services) functionPolicy(fn *rules.Resource) *iameval.Document {
 	type statement struct {
 		Sid       string
 		Effect    string
@@ -130,8 +136,12 @@ func (sv *services) functionPolicy(fn *rules.Resource) (*iameval.Document, []str
 		Condition map[string]map[string]string `json:",omitempty"`
 	}
 	var sts []statement
-	var sources []string
 	for _, p := range sv.s.OfType("aws:lambda/permission:Permission") {
+		for _, k := range []string{"function", "principal", "action", "sourceArn", "sourceAccount"} {
+			if rules.IsUnknown(p.Props[k]) {
+				return nil // a preview: judged once the permissions are known
+			}
+		}
 		if f := str(p.Props["function"]); f != str(fn.Props["name"]) && f != arnOf(fn) {
 			continue
 		}
@@ -143,9 +153,6 @@ func (sv *services) functionPolicy(fn *rules.Resource) (*iameval.Document, []str
 		}
 		if v := str(p.Props["sourceArn"]); v != "" {
 			st.Condition["ArnLike"] = map[string]string{"aws:SourceArn": v}
-			if who == "s3.amazonaws.com" {
-				sources = append(sources, v)
-			}
 		}
 		if v := str(p.Props["sourceAccount"]); v != "" {
 			st.Condition["StringEquals"] = map[string]string{"aws:SourceAccount": v}
@@ -156,39 +163,47 @@ func (sv *services) functionPolicy(fn *rules.Resource) (*iameval.Document, []str
 		sts = append(sts, st)
 	}
 	if len(sts) == 0 {
-		return nil, nil
+		// No permission: the function's policy is empty, and no service may invoke it.
+		return &iameval.Document{Version: "2012-10-17"}
 	}
 	b, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": sts})
 	if err != nil {
-		return nil, sources
+		return nil
 	}
 	d, err := iameval.Parse(string(b))
 	if err != nil {
-		sv.problems = append(sv.problems, fn.Name+" permissions: "+err.Error())
-		return nil, sources
+		return nil // a permission of an unknown value: the flow is unknown
 	}
-	return d, sources
+	return d
 }
 
 func isService(p string) bool {
 	return len(p) > len(".amazonaws.com") && p[len(p)-len(".amazonaws.com"):] == ".amazonaws.com"
 }
 
-// queuePolicy and topicPolicy return the policy of a queue or topic of the stack.
-func (sv *services) queuePolicy(q *rules.Resource) *iameval.Document {
+// queuePolicy and topicPolicy return the policy of a queue or topic of the stack as the calls on it need
+// it: a policy resource whose document is not known yet makes the call unknown; without one, the
+// resource has no policy and the caller's identity policies decide.
+func (sv *services) queuePolicy(q *rules.Resource) (*iameval.Document, bool) {
 	for _, p := range sv.s.OfType("aws:sqs/queuePolicy:QueuePolicy") {
 		if u := str(p.Props["queueUrl"]); u != "" && (u == str(q.Outputs["url"]) || u == q.ID) {
-			return sv.parse(p, "policy")
+			return sv.parse(p, "policy"), true
 		}
 	}
-	return nil
+	return nil, false
 }
 
-func (sv *services) topicPolicy(t *rules.Resource) *iameval.Document {
+func (sv *services) topicPolicy(t *rules.Resource) (*iameval.Document, bool) {
 	for _, p := range sv.s.OfType("aws:sns/topicPolicy:TopicPolicy") {
 		if a := str(p.Props["arn"]); a != "" && (a == arnOf(t) || a == t.ID) {
-			return sv.parse(p, "policy")
+			return sv.parse(p, "policy"), true
 		}
 	}
-	return nil
+	return nil, false
+}
+
+// on returns the call made on a resource with that policy.
+func on(c call, policy *iameval.Document, exists bool) call {
+	c.policy, c.needsPolicy = policy, exists
+	return c
 }

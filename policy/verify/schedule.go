@@ -7,16 +7,21 @@ import (
 	"strings"
 )
 
-// scheduleTarget is what one universal target of EventBridge Scheduler does: the IAM action it is
-// authorised as and what it acts on.
+// scheduleTarget is what the universal targets of EventBridge Scheduler with one IAM action do: the
+// instances or the cluster they act on, each with the schedules that name it, in order.
 type scheduleTarget struct {
 	action string
 	// verb names the flow ("stops", "starts", "pauses", "resumes").
-	verb string
-	// instances or cluster: the target's input.
-	instances []string
-	cluster   string
-	schedules []string
+	verb    string
+	targets []string
+	by      map[string][]string
+}
+
+func (t *scheduleTarget) add(target, schedule string) {
+	if t.by[target] == nil {
+		t.targets = append(t.targets, target)
+	}
+	t.by[target] = append(t.by[target], schedule)
 }
 
 // schedules: the flows of EventBridge Scheduler's universal targets (aws-sdk:ec2:startInstances, ...),
@@ -56,10 +61,15 @@ func (sv *services) schedules() []Flow {
 		}
 		t := byRole[roleARN][action]
 		if t == nil {
-			t = &scheduleTarget{action: action, verb: verbOf(operation), instances: input.InstanceIds, cluster: input.ClusterIdentifier}
+			t = &scheduleTarget{action: action, verb: verbOf(operation), by: map[string][]string{}}
 			byRole[roleARN][action] = t
 		}
-		t.schedules = append(t.schedules, str(s.Props["name"]))
+		for _, id := range input.InstanceIds {
+			t.add(id, str(s.Props["name"]))
+		}
+		if input.ClusterIdentifier != "" {
+			t.add("cluster:"+input.ClusterIdentifier, str(s.Props["name"]))
+		}
 	}
 	var out []Flow
 	for _, roleARN := range roles {
@@ -97,17 +107,20 @@ func verbOf(operation string) string {
 }
 
 func (sv *services) scheduleFlows(role principal, t *scheduleTarget) []Flow {
-	when := " (" + strings.Join(t.schedules, ", ") + ")"
-	if t.cluster != "" {
-		arn := fmt.Sprintf("arn:aws:redshift:%s:%s:cluster:%s", sv.region, sv.account, t.cluster)
-		return []Flow{sv.judge(fmt.Sprintf("EventBridge Scheduler %s the Redshift cluster %s (%s)%s", t.verb, t.cluster, t.action, when), Allowed,
-			role.as(t.action, arn, nil, nil, sv.account))}
-	}
 	var out []Flow
-	for _, id := range t.instances {
-		in, ok := sv.instanceByID(id)
+	instances := false
+	for _, target := range t.targets {
+		when := " (" + strings.Join(t.by[target], ", ") + ")"
+		if cluster, ok := strings.CutPrefix(target, "cluster:"); ok {
+			arn := fmt.Sprintf("arn:aws:redshift:%s:%s:cluster:%s", sv.region, sv.account, cluster)
+			out = append(out, sv.judge(fmt.Sprintf("EventBridge Scheduler %s the Redshift cluster %s (%s)%s", t.verb, cluster, t.action, when), Allowed,
+				role.as(t.action, arn, nil, nil, sv.account)))
+			continue
+		}
+		instances = true
+		in, ok := sv.instanceByID(target)
 		if !ok {
-			out = append(out, broken(fmt.Sprintf("EventBridge Scheduler %s instance %s%s", t.verb, id, when), "the schedule's input names an instance the stack does not hold"))
+			out = append(out, broken(fmt.Sprintf("EventBridge Scheduler %s instance %s%s", t.verb, target, when), "the schedule's input names an instance the stack does not hold"))
 			continue
 		}
 		calls := []call{role.as(t.action, in.arn, resourceTags(in.r), nil, sv.account)}
@@ -120,7 +133,7 @@ func (sv *services) scheduleFlows(role principal, t *scheduleTarget) []Flow {
 		}
 		out = append(out, sv.judge(what+")"+when, Allowed, calls...))
 	}
-	if t.action == "ec2:StartInstances" || t.action == "ec2:StopInstances" {
+	if instances {
 		other := fmt.Sprintf("arn:aws:ec2:%s:%s:instance/i-0ffffffffffffffff", sv.region, sv.account)
 		out = append(out, sv.judge(fmt.Sprintf("the scheduler role %s an instance of another project (%s)", t.verb, t.action), Denied,
 			role.as(t.action, other, map[string][]string{"aws:ResourceTag/Project": {"another-project"}}, nil, sv.account)))

@@ -81,12 +81,10 @@ func (sv *services) workerFlows() []Flow {
 		return []Flow{broken("the workers run as their role", "the launch template's instance profile names no role of the stack")}
 	}
 	if queue := sv.byOutput("aws:sqs/queue:Queue", "url", ws.env["SQS_QUEUE_URL"]); queue != nil {
-		policy := sv.queuePolicy(queue)
+		policy, exists := sv.queuePolicy(queue)
 		var calls []call
 		for _, a := range []string{"sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:DeleteMessage"} {
-			c := role.as(a, arnOf(queue), nil, policy, sv.account)
-			c.needsPolicy = true
-			calls = append(calls, c)
+			calls = append(calls, on(role.as(a, arnOf(queue), nil, nil, sv.account), policy, exists))
 		}
 		plain := calls[0]
 		plain.ctx = with(plain.ctx, "aws:SecureTransport", "false")
