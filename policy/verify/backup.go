@@ -37,7 +37,7 @@ func (sv *services) backup() []Flow {
 		roleARN := str(sel.Props["iamRoleArn"])
 		role, trust, ok := sv.roleByARN(roleARN)
 		if !ok {
-			out = append(out, broken("AWS Backup works as the selection's role", fmt.Sprintf("selection %s names role %q, which the stack does not hold", sel.Name, roleARN)))
+			out = append(out, broken("AWS Backup works as the selection's role", roleARN, fmt.Sprintf("selection %s names role %q, which the stack does not hold", sel.Name, roleARN)))
 			continue
 		}
 		other := fmt.Sprintf("arn:aws:backup:%s:%s:backup-vault:*", sv.region, otherAccount)
@@ -54,7 +54,7 @@ func (sv *services) backup() []Flow {
 			case strings.Contains(arn, ":instance/"):
 				in, found := sv.instanceByID(arn)
 				if !found {
-					out = append(out, broken("AWS Backup backs up "+arn, "the selection names an instance the stack does not hold"))
+					out = append(out, broken("AWS Backup backs up "+arn, arn, "the selection names an instance the stack does not hold"))
 					continue
 				}
 				out = append(out, sv.backupInstance(role, in)...)
@@ -135,7 +135,7 @@ func (sv *services) backupInstance(role principal, in instance) []Flow {
 func (sv *services) backupTable(role principal, arn string) []Flow {
 	t := sv.byOutput("aws:dynamodb/table:Table", "arn", arn)
 	if t == nil {
-		return []Flow{broken("AWS Backup backs up "+arn, "the selection names a table the stack does not hold")}
+		return []Flow{broken("AWS Backup backs up "+arn, arn, "the selection names a table the stack does not hold")}
 	}
 	name := str(t.Props["name"])
 	key := func(actions ...string) []call {

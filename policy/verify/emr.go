@@ -13,7 +13,7 @@ func (sv *services) emr() []Flow {
 	for _, c := range sv.s.OfType("aws:emr/cluster:Cluster") {
 		role, trust, ok := sv.roleByARN(str(c.Props["serviceRole"]))
 		if !ok {
-			out = append(out, broken("EMR works as the cluster's service role", "the cluster's service role is not one of the stack's"))
+			out = append(out, broken("EMR works as the cluster's service role", str(c.Props["serviceRole"]), "the cluster's service role is not one of the stack's"))
 			continue
 		}
 		out = append(out,

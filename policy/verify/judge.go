@@ -140,8 +140,12 @@ func (sv *services) judge(what string, expected Expectation, calls ...call) Flow
 }
 
 // broken is a flow the stack cannot even express: a schedule naming an instance the stack does not hold,
-// a role ARN no role has.
-func broken(what, why string) Flow {
+// a role ARN no role has. When the reference itself is not known yet (ref is empty: a value computed
+// during a preview), the flow is unknown instead.
+func broken(what, ref, why string) Flow {
+	if ref == "" {
+		return Flow{Flow: what, Expected: Allowed, Result: Unknown, Why: "a reference it depends on is unknown until deployment"}
+	}
 	return Flow{Flow: what, Expected: Allowed, Result: Denied, Why: why}
 }
 

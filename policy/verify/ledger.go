@@ -31,7 +31,7 @@ func (sv *services) ledger() []Flow {
 	}
 	role, trust, ok := sv.roleByARN(str(fn.Props["role"]))
 	if !ok {
-		return []Flow{broken("the upload ledger runs as its role", fmt.Sprintf("the function's role %q is not one of the stack's", str(fn.Props["role"])))}
+		return []Flow{broken("the upload ledger runs as its role", str(fn.Props["role"]), fmt.Sprintf("the function's role %q is not one of the stack's", str(fn.Props["role"])))}
 	}
 	env := func(k string) string { return str(lookup(fn.Props, "environment", "variables", k)) }
 	out := []Flow{sv.judge("Lambda assumes the upload ledger's role", Allowed, assume("lambda.amazonaws.com", role.arn, trust, sv.account, arnOf(fn)))}
@@ -45,7 +45,7 @@ func (sv *services) ledger() []Flow {
 			sv.judge("the upload ledger deletes a ledger item (dynamodb:DeleteItem)", Denied, role.as("dynamodb:DeleteItem", arnOf(t), nil, nil, sv.account)),
 		)
 	} else {
-		out = append(out, broken("the upload ledger records an upload in the ledger table", fmt.Sprintf("LEDGER_TABLE %q names no table of the stack", env("LEDGER_TABLE"))))
+		out = append(out, broken("the upload ledger records an upload in the ledger table", env("LEDGER_TABLE"), fmt.Sprintf("LEDGER_TABLE %q names no table of the stack", env("LEDGER_TABLE"))))
 	}
 	for _, q := range []struct{ what, url, arn string }{
 		{"queues a clean upload on", env("QUEUE_URL"), ""},
@@ -56,7 +56,7 @@ func (sv *services) ledger() []Flow {
 			queue = sv.byOutput("aws:sqs/queue:Queue", "arn", q.arn)
 		}
 		if queue == nil {
-			out = append(out, broken("the upload ledger "+q.what, fmt.Sprintf("the function names a queue the stack does not hold (%q)", q.url+q.arn)))
+			out = append(out, broken("the upload ledger "+q.what, q.url+q.arn, fmt.Sprintf("the function names a queue the stack does not hold (%q)", q.url+q.arn)))
 			continue
 		}
 		policy, exists := sv.queuePolicy(queue)
@@ -75,7 +75,7 @@ func (sv *services) ledger() []Flow {
 		calls := append([]call{publish}, sv.keyThrough(role, "sns", str(topic.Props["kmsMasterKeyId"]), "aws:sns:topicArn", arnOf(topic), "kms:GenerateDataKey", "kms:Decrypt")...)
 		out = append(out, sv.judge("the upload ledger notifies the topic "+str(topic.Props["name"])+" (sns:Publish; the project key through SNS)", Allowed, calls...))
 	} else {
-		out = append(out, broken("the upload ledger notifies the topic", fmt.Sprintf("TOPIC_ARN %q names no topic of the stack", env("TOPIC_ARN"))))
+		out = append(out, broken("the upload ledger notifies the topic", env("TOPIC_ARN"), fmt.Sprintf("TOPIC_ARN %q names no topic of the stack", env("TOPIC_ARN"))))
 	}
 	if group := str(lookup(fn.Props, "loggingConfig", "logGroup")); group != "" {
 		stream := fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s:log-stream:2026/01/02/[$LATEST]0123456789abcdef", sv.region, sv.account, group)

@@ -33,7 +33,7 @@ func (sv *services) logDeliveries() []Flow {
 		group := groupARN(str(fl.Props["logDestination"]))
 		role, trust, ok := sv.roleByARN(str(fl.Props["iamRoleArn"]))
 		if !ok {
-			out = append(out, broken("VPC flow logs deliver into "+group, "the flow log's role is not one of the stack's"))
+			out = append(out, broken("VPC flow logs deliver into "+group, str(fl.Props["iamRoleArn"]), "the flow log's role is not one of the stack's"))
 			continue
 		}
 		source := arnOf(fl)
@@ -60,7 +60,7 @@ func (sv *services) logDeliveries() []Flow {
 		}
 		role, trust, ok := sv.roleByARN(str(t.Props["cloudWatchLogsRoleArn"]))
 		if !ok {
-			out = append(out, broken("CloudTrail delivers into "+group, "the trail's CloudWatch Logs role is not one of the stack's"))
+			out = append(out, broken("CloudTrail delivers into "+group, str(t.Props["cloudWatchLogsRoleArn"]), "the trail's CloudWatch Logs role is not one of the stack's"))
 			continue
 		}
 		trail := arnOf(t)

@@ -75,7 +75,7 @@ func (sv *services) schedules() []Flow {
 	for _, roleARN := range roles {
 		role, trust, ok := sv.roleByARN(roleARN)
 		if !ok {
-			out = append(out, broken("EventBridge Scheduler works as the schedules' role", fmt.Sprintf("role %q is not one of the stack's", roleARN)))
+			out = append(out, broken("EventBridge Scheduler works as the schedules' role", roleARN, fmt.Sprintf("role %q is not one of the stack's", roleARN)))
 			continue
 		}
 		group := fmt.Sprintf("arn:aws:scheduler:%s:%s:schedule-group/default", sv.region, sv.account)
@@ -120,7 +120,7 @@ func (sv *services) scheduleFlows(role principal, t *scheduleTarget) []Flow {
 		instances = true
 		in, ok := sv.instanceByID(target)
 		if !ok {
-			out = append(out, broken(fmt.Sprintf("EventBridge Scheduler %s instance %s%s", t.verb, target, when), "the schedule's input names an instance the stack does not hold"))
+			out = append(out, broken(fmt.Sprintf("EventBridge Scheduler %s instance %s%s", t.verb, target, when), target, "the schedule's input names an instance the stack does not hold"))
 			continue
 		}
 		calls := []call{role.as(t.action, in.arn, resourceTags(in.r), nil, sv.account)}

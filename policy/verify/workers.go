@@ -78,7 +78,7 @@ func (sv *services) workerFlows() []Flow {
 	var out []Flow
 	role, _, found := sv.roleByARN(sv.profileRole(str(lookup(lt.Props, "iamInstanceProfile", "arn"))))
 	if !found {
-		return []Flow{broken("the workers run as their role", "the launch template's instance profile names no role of the stack")}
+		return []Flow{broken("the workers run as their role", str(lookup(lt.Props, "iamInstanceProfile", "arn")), "the launch template's instance profile names no role of the stack")}
 	}
 	if queue := sv.byOutput("aws:sqs/queue:Queue", "url", ws.env["SQS_QUEUE_URL"]); queue != nil {
 		policy, exists := sv.queuePolicy(queue)
@@ -94,7 +94,7 @@ func (sv *services) workerFlows() []Flow {
 			sv.judge("the workers receive from "+str(queue.Props["name"])+" without TLS", Denied, plain),
 		)
 	} else {
-		out = append(out, broken("the workers take work from the queue", fmt.Sprintf("SQS_QUEUE_URL %q names no queue of the stack", ws.env["SQS_QUEUE_URL"])))
+		out = append(out, broken("the workers take work from the queue", ws.env["SQS_QUEUE_URL"], fmt.Sprintf("SQS_QUEUE_URL %q names no queue of the stack", ws.env["SQS_QUEUE_URL"])))
 	}
 	if ns := ws.env["METRIC_NAMESPACE"]; ns != "" {
 		out = append(out,
