@@ -274,3 +274,30 @@ func TestTheFlowsPolicyLeavesWhatIsNotDeployedYetToTheNextRun(t *testing.T) {
 		assert.Positive(t, undecided, "the new flows wait for the next run")
 	})
 }
+
+// TestNoMandatoryStackPolicyStopsTheReferenceStacks: every mandatory stack policy of the pack, over the
+// reference stacks as the engine hands them (outputs and ids), reports nothing, as `sce plan` does.
+func TestNoMandatoryStackPolicyStopsTheReferenceStacks(t *testing.T) {
+	pp, err := New()
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name    string
+		changes map[string]string
+	}{{"hipaa", nil}, {"omop", nil}, {"hipaa", everything}} {
+		t.Run(tc.name, func(t *testing.T) {
+			resources := analyzed(t, planOf(t, tc.name, tc.changes))
+			checked := 0
+			for _, p := range pp.Policies() {
+				sp, ok := p.(policyx.StackValidationPolicy)
+				if !ok || p.EnforcementLevel() != policyx.EnforcementLevelMandatory {
+					continue
+				}
+				m := &recorder{}
+				require.NoError(t, sp.Validate(context.Background(), policyx.StackValidationArgs{Manager: m, Resources: resources}))
+				assert.Empty(t, m.reports, p.Name())
+				checked++
+			}
+			assert.Greater(t, checked, 5)
+		})
+	}
+}
