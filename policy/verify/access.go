@@ -123,6 +123,21 @@ func (m *model) access() []Flow {
 			identity: []*iameval.Document{assumedAllow}}
 		out = append(out, m.flow(stranger, "reads a data-in object", Denied, "data-in", []s3Call{{"s3:GetObject", object(dataIn, "cohort/visits.csv"), nil}}))
 	}
+	if logs := m.bucketARN["access-logs"]; logs != "" {
+		// S3 server access logs name every object key of the logged buckets: administrators only.
+		record := object(logs, "2026-01-02-00-00-00-0123456789ABCDEF")
+		if ws, ok := m.caller("workstation", "-workstation-role", true); ok {
+			ws.identity = append(ws.identity, assumedAllow) // even were its own policies to allow it
+			out = append(out, m.flow(ws, "reads an S3 server access log record, even with a role that allowed it", Denied, "access-logs", []s3Call{{"s3:GetObject", record, nil}}))
+		}
+		stranger := caller{name: "another role of the account", arn: fmt.Sprintf("arn:aws:iam::%s:role/not-an-administrator", m.account),
+			identity: []*iameval.Document{assumedAllow}}
+		out = append(out, m.flow(stranger, "reads an S3 server access log record", Denied, "access-logs", []s3Call{{"s3:GetObject", record, nil}}))
+		for _, admin := range m.administrators() {
+			a := caller{name: "administrator " + admin, arn: admin, identity: []*iameval.Document{assumedAllow}}
+			out = append(out, m.flow(a, "reads an S3 server access log record", Allowed, "access-logs", []s3Call{{"s3:GetObject", record, nil}}))
+		}
+	}
 	for _, admin := range m.administrators() {
 		a := caller{name: "administrator " + admin, arn: admin, identity: []*iameval.Document{assumedAllow}}
 		out = append(out,

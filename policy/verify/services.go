@@ -74,6 +74,8 @@ func (m *model) services() []Flow {
 	out = append(out, sv.workerFlows()...)
 	out = append(out, sv.logDeliveries()...)
 	out = append(out, sv.emr()...)
+	out = append(out, sv.alarms()...)
+	out = append(out, sv.redshiftCopy()...)
 	return out
 }
 
