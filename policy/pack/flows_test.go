@@ -197,13 +197,13 @@ func TestTheFlowsPolicyReportsEveryFlowThatIsNotAsDesigned(t *testing.T) {
 	}
 }
 
-// unknownOutputs makes the plan look like a preview in which the resources that new selects are not
+// unknownOutputs makes the plan look like a preview in which the resources that created selects are not
 // created yet: their ids, ARNs and computed outputs are unknown, and so is every input built from one (a
 // policy document naming an ARN, a route's gateway).
-func unknownOutputs(p *plan.Plan, new func(plan.Resource) bool) {
+func unknownOutputs(p *plan.Plan, created func(plan.Resource) bool) {
 	var computed []string
 	for _, r := range p.Resources {
-		if !new(r) {
+		if !created(r) {
 			continue
 		}
 		if r.Custom && r.ID != "" {
@@ -242,7 +242,7 @@ func unknownOutputs(p *plan.Plan, new func(plan.Resource) bool) {
 	for i := range p.Resources {
 		r := &p.Resources[i]
 		r.Inputs = unknown(r.Inputs).(map[string]any)
-		if new(*r) {
+		if created(*r) {
 			r.Outputs, r.ID = nil, ""
 		}
 	}

@@ -129,15 +129,15 @@ func dropSid(suffix, prop, sid string) mutation {
 	}
 }
 
-// replace replaces old by new in the string input prop of the resource named <pit><suffix>.
-func replace(suffix, prop, old, new string) mutation {
+// replace replaces old by replacement in the string input prop of the resource named <pit><suffix>.
+func replace(suffix, prop, old, replacement string) mutation {
 	return func(t *testing.T, p *plan.Plan) int {
 		n := 0
 		for i := range p.Resources {
 			if r := &p.Resources[i]; ours(r.Name, suffix) {
 				v, _ := r.Inputs[prop].(string)
 				require.Contains(t, v, old, "%s.%s holds what the mutation replaces", r.Name, prop)
-				r.Inputs[prop] = strings.Replace(v, old, new, 1)
+				r.Inputs[prop] = strings.Replace(v, old, replacement, 1)
 				n++
 			}
 		}

@@ -47,7 +47,7 @@ func (sv *services) schedules() []Flow {
 			continue
 		}
 		var input struct {
-			InstanceIds       []string
+			InstanceIDs       []string `json:"InstanceIds"`
 			ClusterIdentifier string
 		}
 		if err := json.Unmarshal([]byte(str(lookup(s.Props, "target", "input"))), &input); err != nil {
@@ -64,7 +64,7 @@ func (sv *services) schedules() []Flow {
 			t = &scheduleTarget{action: action, verb: verbOf(operation), by: map[string][]string{}}
 			byRole[roleARN][action] = t
 		}
-		for _, id := range input.InstanceIds {
+		for _, id := range input.InstanceIDs {
 			t.add(id, str(s.Props["name"]))
 		}
 		if input.ClusterIdentifier != "" {
