@@ -1,5 +1,7 @@
 package components
 
+import "github.com/sce-project/sce/internal/awsbuckets"
+
 // projectBucketActions are the S3 actions the private subnet may take on the project's own buckets
 // through the gateway endpoint: object reads and writes, multipart uploads, listing. Bucket
 // administration (policies, ACLs, deletion) is not among them: it goes through the console or the CLI
@@ -15,21 +17,8 @@ var projectBucketActions = []string{
 var sourceBucketActions = []string{"s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:GetBucketLocation"}
 
 // PlatformBuckets returns the AWS-owned buckets that instances in the private subnet must read through the
-// S3 endpoint: Amazon Linux 2023 package repositories and the Systems Manager and CloudWatch agents'
-// downloads, and Patch Manager's scripts and baseline snapshots (PatchBuckets). Without them `dnf update`,
-// the SSM agent and AWS-RunPatchBaseline fail with 403 once an endpoint policy is set.
-func PlatformBuckets(region string) []string {
-	return append([]string{
-		"al2023-repos-" + region + "-de612dc2",
-		"aws-ssm-" + region,
-		"amazon-ssm-" + region,
-		"amazon-ssm-packages-" + region,
-		region + "-birdwatcher-prod",
-		"aws-ssm-document-attachments-" + region,
-		"aws-ssm-distributor-file-" + region,
-		"amazoncloudwatch-agent-" + region,
-	}, PatchBuckets(region)...)
-}
+// S3 endpoint (awsbuckets.Platform): package repositories, agents and Patch Manager.
+func PlatformBuckets(region string) []string { return awsbuckets.Platform(region) }
 
 // ProjectBucketPattern matches the names of the project's buckets (PIT, purpose, random suffix).
 func ProjectBucketPattern(pit string) string { return pit + "-*" }

@@ -107,7 +107,7 @@ func Markdown(p *plan.Plan) string {
 func writeAccessMatrix(b *strings.Builder, p *plan.Plan) {
 	flows := verify.All(p.RulesStack())
 	fmt.Fprintf(b, "\n## Access matrix (164.312(a)(1), 164.312(e)(1))\n\n")
-	fmt.Fprintf(b, "Each flow of the `%s` stack judged from its plan by `sce verify`: the access flows through the caller's identity policies, the bucket policy and the S3 endpoint's policy (`internal/iameval`), the project key's uses and the AWS services' deliveries (CloudTrail, S3 server access logging, CloudWatch Logs, AWS Config) with their own principals and request contexts through the bucket and key policies (`internal/iameval`), the network flows through security groups, both network ACLs and the route table (`policy/netflow`). %d flows, %d not as designed.\n\n",
+	fmt.Fprintf(b, "Each flow of the `%s` stack judged from its plan by `sce verify`: the access flows through the caller's identity policies, the bucket policy and the S3 endpoint's policy (`internal/iameval`), the project key's uses; the AWS services' work with their own principals and request contexts (CloudTrail, S3 server access logging, CloudWatch Logs, VPC flow logs, AWS Config, AWS Backup, EventBridge Scheduler, EMR, Redshift's COPY role, CloudWatch alarms), each assuming its role through the role's trust policy; the upload ledger's and the workers' DynamoDB, SQS, SNS, CloudWatch and Auto Scaling calls through the resource and key policies (`internal/iameval`); the network flows through security groups, both network ACLs and the route table (`policy/netflow`). %d flows, %d not as designed.\n\n",
 		p.Stack, len(flows), len(verify.Failures(flows)))
 	b.WriteString("| Flow | Expected | Result | Why |\n|---|---|---|---|\n")
 	for _, f := range flows {

@@ -158,14 +158,24 @@ func Resource(a policyx.AnalyzerResource) *rules.Resource {
 	}
 }
 
-// Stack converts the analyzed resources of a stack; providers and components are left out.
+// Stack converts the analyzed resources of a stack; providers and components are left out. Unlike a
+// resource policy, which Pulumi calls with a resource's inputs, a stack policy gets each resource's
+// outputs ("Unlike Analyze, AnalyzeStack is called on the final outputs of each resource", Pulumi's step
+// generator, pkg/resource/deploy/step_generator.go, AnalyzeResources): the inputs as the provider
+// echoes them, what it computed (arn, ...) and, for a bridged provider such as pulumi-aws, the id. So the
+// properties are also the rules' Outputs, and the id their ID, as in the offline plan and a state export.
 func Stack(as []policyx.AnalyzerResource) *rules.Stack {
 	var out []*rules.Resource
 	for _, a := range as {
 		if isProvider(a.Type) || isComponent(a.Type) {
 			continue
 		}
-		out = append(out, Resource(a))
+		r := Resource(a)
+		r.Outputs = r.Props
+		if id, ok := r.Props["id"].(string); ok {
+			r.ID = id
+		}
+		out = append(out, r)
 	}
 	return rules.NewStack(out)
 }

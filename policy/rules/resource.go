@@ -148,6 +148,10 @@ func (s *Stack) ReferringTo(target *Resource, prop string, types ...string) []*R
 	return out
 }
 
+// Tags returns the tags AWS gives the resource: its own tags over its provider's defaultTags (the PIT's
+// Project tag comes from the provider), as a condition on aws:ResourceTag/<key> sees them.
+func (r *Resource) Tags() map[string]any { return computeTags(r) }
+
 // identifiedBy reports whether a value names this resource: its id, or its arn, name, bucket or keyId.
 func (r *Resource) identifiedBy(v string) bool {
 	if v == "" {

@@ -74,6 +74,26 @@ func (m *model) access() []Flow {
 			m.flow(w, "downloads a queued object's version", Allowed, "data-in", []s3Call{{"s3:GetObjectVersion", object(dataIn, "incoming/labs.csv"), nil}}),
 			m.flow(w, "uploads its result in parts", Allowed, "output", multipart(output, "results/labs.out")),
 		)
+		// At boot each worker fetches its binary and the builder's pipeline, the URIs its user data names.
+		if _, ws, ok := m.workers(); ok && m.bucketARN["ancillary"] != "" {
+			var calls []s3Call
+			for _, uri := range []string{ws.binary, ws.pipeline} {
+				if uri != "" {
+					calls = append(calls, s3Call{"s3:GetObject", "arn:aws:s3:::" + strings.TrimPrefix(uri, "s3://"), nil})
+				}
+			}
+			out = append(out, m.flow(w, "fetches its binary and the builder's pipeline from the ancillary bucket at boot", Allowed, "ancillary", calls))
+		}
+	}
+	if e, ok := m.caller("EMR's nodes", "-emr-node-role", true); ok {
+		out = append(out,
+			m.flow(e, "read a data-in object", Allowed, "data-in", []s3Call{{"s3:GetObject", object(dataIn, "cohort/visits.csv"), nil}}),
+			m.flow(e, "write a result into output in parts", Allowed, "output", multipart(output, "results/spark/part-00000.parquet")),
+			m.flow(e, "write into data-in", Denied, "data-in", []s3Call{{"s3:PutObject", object(dataIn, "cohort/forged.csv"), nil}}),
+		)
+		if logs := m.bucketARN["logs"]; logs != "" {
+			out = append(out, m.flow(e, "write the cluster's logs under emr/ in the log bucket", Allowed, "logs", []s3Call{{"s3:PutObject", object(logs, "emr/j-0123456789ABC/node/i-0123/applications/spark/stderr.gz"), nil}}))
+		}
 	}
 	if c, ok := m.caller("Redshift COPY role", "-omop-copy-role", true); ok {
 		ctx := map[string][]string{"s3:prefix": {"omop/vocabulary/CONCEPT"}}
@@ -88,6 +108,21 @@ func (m *model) access() []Flow {
 		stranger := caller{name: "another role of the account, outside the VPC", arn: fmt.Sprintf("arn:aws:iam::%s:role/not-an-administrator", m.account),
 			identity: []*iameval.Document{assumedAllow}}
 		out = append(out, m.flow(stranger, "reads a data-in object", Denied, "data-in", []s3Call{{"s3:GetObject", object(dataIn, "cohort/visits.csv"), nil}}))
+	}
+	if logs := m.bucketARN["access-logs"]; logs != "" {
+		// S3 server access logs name every object key of the logged buckets: administrators only.
+		record := object(logs, "2026-01-02-00-00-00-0123456789ABCDEF")
+		if ws, ok := m.caller("workstation", "-workstation-role", true); ok {
+			ws.identity = append(ws.identity, assumedAllow) // even were its own policies to allow it
+			out = append(out, m.flow(ws, "reads an S3 server access log record, even with a role that allowed it", Denied, "access-logs", []s3Call{{"s3:GetObject", record, nil}}))
+		}
+		stranger := caller{name: "another role of the account", arn: fmt.Sprintf("arn:aws:iam::%s:role/not-an-administrator", m.account),
+			identity: []*iameval.Document{assumedAllow}}
+		out = append(out, m.flow(stranger, "reads an S3 server access log record", Denied, "access-logs", []s3Call{{"s3:GetObject", record, nil}}))
+		for _, admin := range m.administrators() {
+			a := caller{name: "administrator " + admin, arn: admin, identity: []*iameval.Document{assumedAllow}}
+			out = append(out, m.flow(a, "reads an S3 server access log record", Allowed, "access-logs", []s3Call{{"s3:GetObject", record, nil}}))
+		}
 	}
 	for _, admin := range m.administrators() {
 		a := caller{name: "administrator " + admin, arn: admin, identity: []*iameval.Document{assumedAllow}}

@@ -2,6 +2,7 @@ package verify_test
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -96,6 +97,26 @@ func TestMutationsMakeTheMatchingFlowFail(t *testing.T) {
 				r.Inputs["policy"] = strings.Replace(r.Inputs["policy"].(string), `"s3:GetObject",`, ``, 1)
 			}
 		}, "researcher alice's session reads a data-in object"},
+		{"data-in's endpoint restriction without the ledger's role (issue 14, finding 2)", "hipaa", func(r *plan.Resource) {
+			if r.Type == "aws:s3/bucketPolicy:BucketPolicy" && strings.HasSuffix(r.Name, "-data-in-policy") {
+				r.Inputs["policy"] = strings.Replace(r.Inputs["policy"].(string), `,"arn:aws:iam::111122223333:role/hipaa-upload-ledger"`, ``, 1)
+			}
+		}, "upload ledger reads the new object's version"},
+		{"an endpoint policy without Patch Manager's bucket (issue 14, finding 8)", "hipaa", func(r *plan.Resource) {
+			if r.Type == "aws:ec2/vpcEndpoint:VpcEndpoint" {
+				r.Inputs["policy"] = strings.Replace(r.Inputs["policy"].(string), `"arn:aws:s3:::aws-patch-manager-us-west-2-34d7f99f8/*",`, ``, 1)
+			}
+		}, "read s3://aws-patch-manager-us-west-2-34d7f99f8 through the S3 endpoint"},
+		{"an endpoint policy without the Amazon Linux repositories", "omop", func(r *plan.Resource) {
+			if r.Type == "aws:ec2/vpcEndpoint:VpcEndpoint" {
+				r.Inputs["policy"] = strings.Replace(r.Inputs["policy"].(string), `"arn:aws:s3:::al2023-repos-us-west-2-de612dc2/*",`, ``, 1)
+			}
+		}, "read s3://al2023-repos-us-west-2-de612dc2 through the S3 endpoint"},
+		{"the ledger's DeleteObjectVersion missing (issue 15, finding 3)", "hipaa", func(r *plan.Resource) {
+			if r.Type == "aws:iam/policy:Policy" && strings.HasSuffix(r.Name, "-ledger-policy") {
+				r.Inputs["policy"] = strings.Replace(r.Inputs["policy"].(string), `"s3:DeleteObjectVersion"`, `"s3:DeleteObject"`, 1)
+			}
+		}, "upload ledger purges the original version"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -141,11 +162,21 @@ func TestNetworkMutationsMakeTheMatchingFlowFail(t *testing.T) {
 	for _, tc := range []struct {
 		name, stack string
 		changes     map[string]string
-		drop        string
+		drop        []string
 		flow        string
 	}{
-		{"the workstation's egress to Redshift", "omop", nil, "omop-omop-client-0-out", "the workstation reaches Redshift on 5439"},
-		{"EMR's primary egress to the service-access group", "hipaa", everything, "hipaa-emr-sg-primary-to-service", "EMR's primary reaches the service-access group on 9443"},
+		{"the workstation's egress to Redshift", "omop", nil, []string{"omop-omop-client-0-out"}, "the workstation reaches Redshift on 5439"},
+		{"EMR's primary egress to the service-access group", "hipaa", everything, []string{"hipaa-emr-sg-primary-to-service"}, "EMR's primary reaches the service-access group on 9443"},
+		{"EMR's core egress to the service-access group", "hipaa", everything, []string{"hipaa-emr-sg-core-to-service"}, "EMR's core nodes reach the service-access group on 9443"},
+		{"EMR's core egress to the primary", "hipaa", everything, []string{"hipaa-emr-sg-core-to-primary"}, "EMR's core nodes reach the primary on all traffic"},
+		{"EMR's primary egress to its core nodes", "hipaa", everything, []string{"hipaa-emr-sg-primary-to-core"}, "EMR's primary reaches its core nodes on all traffic"},
+		{"EMR's service-access egress to the primary", "hipaa", everything, []string{"hipaa-emr-sg-service-to-primary"}, "EMR's service access reaches the primary on 8443"},
+		{"EMR's primary without S3 (its prefix-list and HTTPS egress)", "hipaa", everything, []string{"hipaa-emr-sg-primary-s3-out", "hipaa-emr-sg-primary-https-out"}, "EMR's primary reaches S3 on 443"},
+		{"the workstation's ssh egress to EMR's primary", "hipaa", everything, []string{"hipaa-emr-sg-client-0-ssh-to-primary"}, "the workstation reaches EMR's primary on 22"},
+		{"the workstation's Kerberos egress to EMR's primary", "hipaa", everything, []string{"hipaa-emr-sg-client-0-kdc-udp-to-primary"}, "the workstation reaches EMR's KDC on 88/udp"},
+		{"the bastion's ingress to the workstation", "hipaa", nil, []string{"hipaa-workstation-sg-ssh-from-bastion"}, "the bastion reaches the workstation on 22"},
+		{"the NAT route of the private subnet", "hipaa", nil, []string{"hipaa-private-default-route"}, "the workstation reaches the internet on 443 through the NAT gateway"},
+		{"the endpoint's route-table association", "omop", nil, []string{"omop-s3-endpoint-private-rt"}, "the workstation reaches S3 on 443 through the gateway endpoint"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := referencePlan(t, tc.stack, tc.changes)
@@ -153,13 +184,13 @@ func TestNetworkMutationsMakeTheMatchingFlowFail(t *testing.T) {
 			kept := p.Resources[:0]
 			dropped := 0
 			for _, r := range p.Resources {
-				if r.Name == tc.drop {
+				if slices.Contains(tc.drop, r.Name) {
 					dropped++
 					continue
 				}
 				kept = append(kept, r)
 			}
-			require.Positive(t, dropped, "the rule to remove was found")
+			require.Equal(t, len(tc.drop), dropped, "the rules to remove were found")
 			p.Resources = kept
 			f := flowNamed(t, verify.All(p.RulesStack()), tc.flow)
 			assert.False(t, f.OK(), "%s: %s", f.Flow, f.Why)

@@ -164,7 +164,7 @@ func (sv *services) assumeFlows(id identity, instance caller) []Flow {
 		var calls []call
 		for _, a := range actions {
 			calls = append(calls, call{principal: c.session, action: a, resource: id.role, ctx: ctx, identity: c.identity,
-				needsIdentity: c.stackRole, bucket: id.trust, needsBucket: true})
+				needsIdentity: c.stackRole, policy: id.trust, needsPolicy: true})
 		}
 		return calls
 	}

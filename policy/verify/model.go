@@ -42,7 +42,7 @@ type Flow struct {
 // project key and the AWS services' deliveries.
 func All(s *rules.Stack) []Flow {
 	m := newModel(s) // one model: the policies are parsed once for the access and the service flows
-	return append(append(append(m.access(), Network(s)...), m.services()...), m.scanFlows()...)
+	return append(append(append(append(m.access(), m.platform()...), Network(s)...), m.services()...), m.scanFlows()...)
 }
 
 // OK reports whether the result is what the design needs.
@@ -92,8 +92,12 @@ func newModel(s *rules.Stack) *model {
 			m.account = parts[4]
 		}
 	}
-	for _, p := range s.OfType("pulumi:providers:aws") {
-		m.pit = str(lookup(p.Props, "defaultTags", "tags", "Project"))
+	// The PIT is the provider's default Project tag; the rules' view of a stack holds no provider
+	// resources, only each resource's provider inputs.
+	for _, r := range s.Resources {
+		if m.pit = str(lookup(r.Provider, "defaultTags", "tags", "Project")); m.pit != "" {
+			break
+		}
 	}
 	for _, b := range s.OfType("aws:s3/bucketV2:BucketV2") {
 		purpose := str(lookup(b.Props, "tags", "Purpose"))

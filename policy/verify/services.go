@@ -12,19 +12,6 @@ import (
 // be able to use the stack's log buckets or key.
 const otherAccount = "444455556666"
 
-// call is one request of a service flow: who makes it, with which identity policies (none for a service
-// principal or an anonymous caller), and the resource policy that applies to it (a bucket policy for an
-// s3: action; a kms: action is judged against the project key's policy).
-type call struct {
-	principal, action, resource string
-	ctx                         map[string][]string
-	identity                    []*iameval.Document
-	bucket                      *iameval.Document
-	// needsBucket and needsIdentity mark the policies the call depends on: when they are not known (a
-	// first preview) the flow is unknown.
-	needsBucket, needsIdentity bool
-}
-
 // services holds what the service flows need beyond the access model: the project key's policy and the
 // stack's region.
 type services struct {
@@ -83,6 +70,14 @@ func (m *model) services() []Flow {
 	out = append(out, sv.accessLogging()...)
 	out = append(out, sv.cloudWatchLogs()...)
 	out = append(out, sv.config()...)
+	out = append(out, sv.backup()...)
+	out = append(out, sv.schedules()...)
+	out = append(out, sv.ledger()...)
+	out = append(out, sv.workerFlows()...)
+	out = append(out, sv.logDeliveries()...)
+	out = append(out, sv.emr()...)
+	out = append(out, sv.alarms()...)
+	out = append(out, sv.redshiftCopy()...)
 	return out
 }
 
@@ -155,8 +150,8 @@ func (sv *services) cloudTrail() []Flow {
 			}
 			object := fmt.Sprintf("%s/%sAWSLogs/%s/CloudTrail/%s/2026/01/02/%s_CloudTrail_%s_20260102T0000Z_x.json.gz", bucketARN, prefix, sv.account, sv.region, sv.account, sv.region)
 			return []call{
-				{principal: "cloudtrail.amazonaws.com", action: "s3:GetBucketAcl", resource: bucketARN, ctx: source, bucket: policy, needsBucket: true},
-				{principal: "cloudtrail.amazonaws.com", action: "s3:PutObject", resource: object, ctx: put, bucket: policy, needsBucket: true},
+				{principal: "cloudtrail.amazonaws.com", action: "s3:GetBucketAcl", resource: bucketARN, ctx: source, policy: policy, needsPolicy: true},
+				{principal: "cloudtrail.amazonaws.com", action: "s3:PutObject", resource: object, ctx: put, policy: policy, needsPolicy: true},
 			}
 		}
 		encrypt := func(trailARN, account string) call {
@@ -207,7 +202,7 @@ func (sv *services) accessLogging() []Flow {
 
 func logDelivery(target, prefix, source, account string, policy *iameval.Document) call {
 	return call{principal: "logging.s3.amazonaws.com", action: "s3:PutObject", resource: target + "/" + prefix + "2026-01-02-00-00-00-0123456789ABCDEF",
-		ctx: map[string][]string{"aws:SourceArn": {source}, "aws:SourceAccount": {account}, "aws:SecureTransport": {"true"}}, bucket: policy, needsBucket: true}
+		ctx: map[string][]string{"aws:SourceArn": {source}, "aws:SourceAccount": {account}, "aws:SecureTransport": {"true"}}, policy: policy, needsPolicy: true}
 }
 
 // cloudWatchLogs: CloudWatch Logs uses the project key for each log group it encrypts, and for no
@@ -260,7 +255,8 @@ func (sv *services) config() []Flow {
 		for _, r := range sv.s.OfType("aws:cfg/recorder:Recorder") {
 			roleARN = str(r.Props["roleArn"])
 		}
-		docs, found := sv.roleByARN(roleARN)
+		recorder, _, found := sv.roleByARN(roleARN)
+		docs := recorder.docs
 		if !found {
 			continue
 		}
@@ -276,7 +272,7 @@ func (sv *services) config() []Flow {
 			put = with(with(put, "s3:x-amz-server-side-encryption", "aws:kms"), "s3:x-amz-server-side-encryption-aws-kms-key-id", keyARN)
 		}
 		role := func(action, resource string, ctx map[string][]string) call {
-			return call{principal: roleARN, action: action, resource: resource, ctx: ctx, identity: docs, bucket: policy, needsBucket: true, needsIdentity: true}
+			return call{principal: roleARN, action: action, resource: resource, ctx: ctx, identity: docs, policy: policy, needsPolicy: true, needsIdentity: true}
 		}
 		calls := []call{role("s3:GetBucketAcl", bucketARN, base), role("s3:ListBucket", bucketARN, base), role("s3:PutObject", object, put)}
 		if keyARN == sv.key {
@@ -285,74 +281,9 @@ func (sv *services) config() []Flow {
 		out = append(out,
 			sv.judge("AWS Config delivers configuration history under "+prefix+"AWSLogs/ as its recorder's role, encrypted with the project key", Allowed, calls...),
 			sv.judge("AWS Config delivers another account's configuration history into the log bucket", Denied,
-				call{principal: "config.amazonaws.com", action: "s3:PutObject", resource: object, bucket: policy, needsBucket: true,
+				call{principal: "config.amazonaws.com", action: "s3:PutObject", resource: object, policy: policy, needsPolicy: true,
 					ctx: map[string][]string{"aws:SourceAccount": {otherAccount}, "aws:SecureTransport": {"true"}, "s3:x-amz-acl": {"bucket-owner-full-control"}}}),
 		)
 	}
-	return out
-}
-
-// roleByARN returns the identity policies of the stack's role with that ARN: its customer-managed
-// policies and the AWS managed policies iameval ships (the others are left out).
-func (sv *services) roleByARN(arn string) ([]*iameval.Document, bool) {
-	if arn == "" {
-		return nil, false
-	}
-	for _, r := range sv.s.OfType("aws:iam/role:Role") {
-		if str(r.Outputs["arn"]) != arn {
-			continue
-		}
-		docs, others := sv.attached(r)
-		for _, policyARN := range others {
-			if d, _, ok := iameval.ManagedPolicy(policyARN); ok {
-				docs = append(docs, d)
-			}
-		}
-		return docs, true
-	}
-	return nil, false
-}
-
-// judge decides every call of a flow; the flow is allowed only if each call is.
-func (sv *services) judge(what string, expected Expectation, calls ...call) Flow {
-	f := Flow{Flow: what, Expected: expected, Result: Allowed}
-	var why []string
-	for _, c := range calls {
-		kms := strings.HasPrefix(c.action, "kms:")
-		if (kms && sv.keyPolicy == nil) || (c.needsBucket && c.bucket == nil) || (c.needsIdentity && len(c.identity) == 0) {
-			return Flow{Flow: what, Expected: expected, Result: Unknown, Why: "a policy it depends on is unknown until deployment"}
-		}
-		p := iameval.Policies{Identity: c.identity, Resource: c.bucket, ResourceAccount: sv.account}
-		if kms {
-			p.Resource, p.KeyPolicy = nil, sv.keyPolicy
-		}
-		d, err := iameval.Authorize(iameval.Request{Principal: c.principal, Action: c.action, Resource: c.resource, Context: c.ctx}, p)
-		who := c.principal
-		if who == "" {
-			who = "anonymous"
-		}
-		switch {
-		case err != nil:
-			f.Result, why = Denied, append(why, fmt.Sprintf("%s cannot be evaluated: %v", c.action, err))
-		case !d.Allowed:
-			f.Result = Denied
-			why = append(why, fmt.Sprintf("%s by %s on %s: %s", c.action, who, short(c.resource), d.Reason))
-		}
-	}
-	if f.Result == Allowed {
-		f.Why = fmt.Sprintf("every request (%d) is allowed by the policies that apply (identity, bucket, key)", len(calls))
-	} else {
-		f.Why = strings.Join(why, "; ")
-	}
-	return f
-}
-
-// with returns a copy of ctx with key set to value.
-func with(ctx map[string][]string, key, value string) map[string][]string {
-	out := make(map[string][]string, len(ctx)+1)
-	for k, v := range ctx {
-		out[k] = v
-	}
-	out[key] = []string{value}
 	return out
 }
