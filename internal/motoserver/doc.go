@@ -1,0 +1,35 @@
+// Package motoserver runs moto (an AWS API emulator, `moto_server`) for the integration tests of the
+// runtime tools: sce upload, sce audit report, the worker and the upload-ledger function. A test
+// package starts one server in its TestMain and each test takes its own buckets, keys, queues and tables
+// from it under unique names, so tests neither share state nor wait for a server of their own:
+//
+//	var moto *motoserver.Server
+//
+//	func TestMain(m *testing.M) { os.Exit(motoserver.Main(m, &moto)) }
+//
+//	func TestSomethingAgainstTheEmulator(t *testing.T) {
+//		srv := moto.Need(t) // skips, or fails under CI, when moto_server is not installed
+//		client := s3.NewFromConfig(srv.Config(), srv.PathStyle)
+//		...
+//	}
+//
+// The server listens on a free port of 127.0.0.1 and stops when the tests end; its log is kept in a
+// temporary file and printed when a test failed.
+//
+// Without moto_server on PATH the emulator tests skip with one line saying how to install it (`pip
+// install 'moto[server]'==5.2.1`), unless the environment asks for them: SCE_REQUIRE_MOTO=1 (which
+// .ci/run sets) or CI set to anything but "" or "false", as CI services do. Then a missing moto_server
+// fails the package.
+//
+// IAM is enforced. Right after it starts, the server gets an administrator (an IAM user allowed
+// everything) whose access key every client of Config signs with, and then moto is told to authenticate
+// and authorise every request (its /moto-api/reset-auth). A test that needs AccessDenied makes a user
+// of its own with the policy it wants (User) and calls AWS with that user's credentials, as a role with
+// that policy would. moto judges identity policies only (not bucket policies or key policies), which is
+// what these tests need of it.
+//
+// What moto cannot produce, the Proxy adds: a server in front of moto that records the requests and,
+// for the ones a Fault matches, answers in moto's place (503 SlowDown, ThrottlingException) or changes
+// moto's answer, so that the tools' handling of throttling and retries is tested through the SDK's own
+// retryer.
+package motoserver
