@@ -3,6 +3,7 @@ package motoserver
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -133,6 +134,9 @@ func (s *Server) Proxy(t testing.TB, faults ...Fault) *Proxy {
 		case f.Status == 0:
 			rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), faultKey{}, f)))
 		default:
+			// The body is read first, as a server does before it answers: a client still writing
+			// would see its connection reset instead of the answer.
+			_, _ = io.Copy(io.Discard, r.Body)
 			for k, v := range f.Header {
 				w.Header().Set(k, v)
 			}
