@@ -21,12 +21,12 @@
 // .ci/run sets) or CI set to anything but "" or "false", as CI services do. Then a missing moto_server
 // fails the package.
 //
-// IAM is enforced. Right after it starts, the server gets an administrator (an IAM user allowed
-// everything) whose access key every client of Config signs with, and then moto is told to authenticate
-// and authorise every request (its /moto-api/reset-auth). A test that needs AccessDenied makes a user
-// of its own with the policy it wants (User) and calls AWS with that user's credentials, as a role with
-// that policy would. moto judges identity policies only (not bucket policies or key policies), which is
-// what these tests need of it.
+// IAM. Right after it starts, the server gets an administrator (an IAM user allowed everything) whose
+// access key every client of Config signs with. A test that needs AccessDenied calls EnforceIAM, which
+// makes moto authenticate and authorise every request until the test ends, and makes a user of its own
+// with the policy it wants (User), calling AWS with that user's credentials as a role with that policy
+// would. moto judges identity policies only (not bucket policies or key policies); EnforceIAM lists
+// what else it cannot judge.
 //
 // What moto cannot produce, the Proxy adds: a server in front of moto that records the requests and,
 // for the ones a Fault matches, answers in moto's place (503 SlowDown, ThrottlingException) or changes

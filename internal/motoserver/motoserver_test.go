@@ -53,6 +53,7 @@ func TestTheServerAnswersTheAdministratorAndRefusesOthers(t *testing.T) {
 	srv := moto.Need(t)
 	ctx := context.Background()
 	bucket := srv.Bucket(t, "self", true)
+	srv.EnforceIAM(t)
 	client := S3(srv.Config())
 	_, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("a"), Body: strings.NewReader("x")})
 	require.NoError(t, err)
@@ -89,6 +90,23 @@ func TestTheProxyRecordsAndInjectsFaultsThatTheSDKRetries(t *testing.T) {
 	require.True(t, errors.As(err, &api), "%v", err)
 	assert.Equal(t, "SlowDown", api.ErrorCode())
 	assert.Contains(t, err.Error(), "exceeded maximum number of attempts, 3")
+}
+
+func TestIAMIsEnforcedOnlyWhileATestAsks(t *testing.T) {
+	srv := moto.Need(t)
+	bucket := srv.Bucket(t, "self", false)
+	anyone := srv.Config()
+	anyone.Credentials = credentials.NewStaticCredentialsProvider("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "")
+	put := func() error {
+		_, err := S3(anyone).PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("k"), Body: strings.NewReader("x")})
+		return err
+	}
+	require.NoError(t, put(), "without enforcement any key is accepted")
+	t.Run("enforced", func(t *testing.T) {
+		srv.EnforceIAM(t)
+		require.Error(t, put())
+	})
+	require.NoError(t, put(), "enforcement ends with the test that asked for it")
 }
 
 func TestNamesAreUnique(t *testing.T) {

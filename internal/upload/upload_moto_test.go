@@ -35,7 +35,9 @@ func newProject(t *testing.T) project {
 	return project{srv: srv, bucket: srv.Bucket(t, "data-in", true), key: srv.KMSKey(t)}
 }
 
-func (p project) target() Target { return Target{Bucket: p.bucket, KMSKeyARN: p.key, Prefix: "incoming"} }
+func (p project) target() Target {
+	return Target{Bucket: p.bucket, KMSKeyARN: p.key, Prefix: "incoming"}
+}
 
 // upload uploads one new file of size bytes through cfg's client.
 func (p project) upload(t *testing.T, cfg aws.Config, name string, size int, o Options) (*Result, string, error) {
@@ -150,6 +152,7 @@ func TestEmulatorAnEmptyFileIsUploadedAndVerified(t *testing.T) {
 
 func TestEmulatorAWriteOnlyUploaderIsVerifiedFromTheUploadResponse(t *testing.T) {
 	p := newProject(t)
+	p.srv.EnforceIAM(t)
 	uploader := p.srv.User(t, p.uploaderPolicy())
 	res, _, err := p.upload(t, uploader, "a.csv", 100, Options{})
 	require.NoError(t, err, "HeadObject is denied, and the PutObject response said everything")
@@ -168,6 +171,7 @@ func TestEmulatorAWriteOnlyUploaderIsVerifiedFromTheUploadResponse(t *testing.T)
 
 func TestEmulatorAnUploaderWithoutPermissionIsRefusedAndNothingIsStored(t *testing.T) {
 	p := newProject(t)
+	p.srv.EnforceIAM(t)
 	nobody := p.srv.User(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}`)
 	for _, size := range []int{10, MinPartSize + 1} {
 		_, _, err := p.upload(t, nobody, "denied.csv", size, Options{})
@@ -231,6 +235,7 @@ func TestEmulatorPersistentSlowDownFailsTheUploadAndAbortsItsParts(t *testing.T)
 		cfg  aws.Config
 	}{{"an administrator", p.srv.Config()}, {"a write-only uploader", p.srv.User(t, p.uploaderPolicy())}} {
 		t.Run(who.name, func(t *testing.T) {
+			p.srv.EnforceIAM(t)
 			proxy := p.srv.Proxy(t, motoserver.SlowDown(motoserver.S3Op(http.MethodPut, "", "partNumber", "uploadId"), 0))
 			_, _, err := p.upload(t, proxy.Wrap(who.cfg), "slow.csv", 2*MinPartSize, Options{})
 			var api smithy.APIError
