@@ -21,7 +21,7 @@ type Request struct {
 	Path   string // path-style for S3: /bucket/key
 	Query  string
 	Header http.Header
-	// Faulted is true when a fault answered in moto's place.
+	// Faulted is true when a fault answered in moto's place (or hung up).
 	Faulted bool
 }
 
@@ -38,6 +38,14 @@ type Fault struct {
 	Body        string
 	// Header is set on the answer: the fault's, or moto's (to make moto report what it would not).
 	Header map[string]string
+	// Hangup closes the connection without an answer, as a network failure does; the SDK's error then
+	// carries the request's URL.
+	Hangup bool
+}
+
+// Hangup is a network failure: the connection closes before an answer.
+func Hangup(match func(*http.Request) bool, times int) Fault {
+	return Fault{Match: match, Times: times, Hangup: true}
 }
 
 // SlowDown is S3's answer to too high a request rate: 503 with the error code SlowDown, which the SDK
@@ -127,8 +135,10 @@ func (s *Server) Proxy(t testing.TB, faults ...Fault) *Proxy {
 	}
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f := p.take(r)
-		p.record(r, f != nil && f.Status != 0)
+		p.record(r, f != nil && (f.Status != 0 || f.Hangup))
 		switch {
+		case f != nil && f.Hangup:
+			hangUp(w)
 		case f == nil:
 			rp.ServeHTTP(w, r)
 		case f.Status == 0:
@@ -148,6 +158,19 @@ func (s *Server) Proxy(t testing.TB, faults ...Fault) *Proxy {
 	t.Cleanup(hs.Close)
 	p.URL = hs.URL
 	return p
+}
+
+// hangUp closes the connection under w.
+func hangUp(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		http.Error(w, "motoserver: cannot hang up", http.StatusInternalServerError)
+		return
+	}
+	conn, _, err := hj.Hijack()
+	if err == nil {
+		_ = conn.Close() // the failure is the point
+	}
 }
 
 // Add adds a fault after those the proxy has.

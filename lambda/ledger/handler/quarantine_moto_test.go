@@ -17,6 +17,9 @@ import (
 	"github.com/sce-project/sce/internal/phi"
 )
 
+// nameKey is the key of put-phi-name.json.
+const nameKey = "incoming/YayaToure visit notes.docx"
+
 // assertQuarantined checks what the bucket and the ledger hold after a PHI key was quarantined: the copy
 // under the key's hash, with the same bytes, SSE-KMS with the project key and none of the uploader's
 // tags; no version and no delete marker left under the key; the item keyed by the copy's name.
@@ -148,4 +151,37 @@ func (l *ledger) incompleteUploads(t *testing.T) []types.MultipartUpload {
 	out, err := l.s3.ListMultipartUploads(context.Background(), &s3.ListMultipartUploadsInput{Bucket: aws.String(l.bucket)})
 	require.NoError(t, err)
 	return out.Uploads
+}
+
+func TestEmulatorTheEventsVersionIsQuarantinedNotTheLatest(t *testing.T) {
+	l := newLedger(t)
+	ev, bodies := l.stage(t, "put-phi-ssn.json")
+	const key = "incoming/123-45-6789_labs.csv"
+	later, err := l.s3.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(l.bucket), Key: aws.String(key),
+		Body: strings.NewReader("a later upload, with an event of its own")})
+	require.NoError(t, err)
+
+	require.NoError(t, l.handler(t, nil).Handle(context.Background(), ev))
+	copied, _, _ := l.object(t, DefaultQuarantinePrefix+phi.KeyHash(key))
+	assert.Equal(t, bodies[key], copied, "the copy source named the event's version")
+	versions, markers := l.versions(t, key)
+	assert.Equal(t, []string{aws.ToString(later.VersionId)}, versions, "only the event's version was deleted; the later one waits for its own event")
+	assert.Empty(t, markers)
+}
+
+func TestEmulatorANetworkFailureDoesNotLeakAPHIKey(t *testing.T) {
+	l := newLedger(t)
+	ev, _ := l.stage(t, "put-phi-email.json")
+	const key = "incoming/jane.doe@example.org notes.txt"
+	// The connection closes under every HeadObject: the SDK's error quotes the request's URL, key and all.
+	proxy := l.srv.Proxy(t, motoserver.Hangup(motoserver.S3Op(http.MethodHead, ""), 0))
+	err := l.handler(t, proxy.Wrap).Handle(context.Background(), ev)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "read the object's metadata (HeadObject)")
+	assert.Contains(t, err.Error(), phi.KeyHash(key))
+	for _, form := range keyForms(key, "jane.doe") {
+		assert.NotContains(t, err.Error(), form, "the returned error")
+		assert.NotContains(t, l.logs.String(), form, "the log")
+	}
+	assert.Empty(t, l.items(t))
 }
