@@ -291,7 +291,11 @@ func TestEmulatorAMessageWhoseVisibilityExpiredIsProcessedByTheNextWorker(t *tes
 	require.Len(t, first.Messages, 1)
 
 	w := p.worker(t, p.config(t, upper), p.srv.Config())
-	p.run(t, w, func() bool { _, _, ok := p.result(t, "study/orphan/result.txt"); waiting, inFlight := p.depth(t, p.queueURL); return ok && waiting+inFlight == 0 })
+	p.run(t, w, func() bool {
+		_, _, ok := p.result(t, "study/orphan/result.txt")
+		waiting, inFlight := p.depth(t, p.queueURL)
+		return ok && waiting+inFlight == 0
+	})
 	assert.Contains(t, p.logs.String(), `"attempt":"2"`, "the second delivery")
 	assert.Equal(t, map[string]float64{MetricProcessed: 1}, p.metrics.counts())
 }
