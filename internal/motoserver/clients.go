@@ -3,6 +3,9 @@ package motoserver
 import (
 	"context"
 	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -56,4 +59,33 @@ func (s *Server) Name(prefix string) string {
 // ctx is the context of the set-up calls the helpers make.
 func ctx() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), 30*time.Second)
+}
+
+// Env is the environment that points the SDK's default configuration (config.LoadDefaultConfig) and the
+// AWS CLI at the server, signing as the administrator, and reads nothing of the machine's own AWS
+// configuration: no profile, no configuration or credentials file, no instance metadata.
+func (s *Server) Env(t testing.TB) []string {
+	t.Helper()
+	dir := t.TempDir()
+	return []string{
+		"AWS_ENDPOINT_URL=" + s.URL,
+		"AWS_ACCESS_KEY_ID=" + s.admin.Value.AccessKeyID,
+		"AWS_SECRET_ACCESS_KEY=" + s.admin.Value.SecretAccessKey,
+		"AWS_SESSION_TOKEN=",
+		"AWS_REGION=" + s.Region,
+		"AWS_DEFAULT_REGION=" + s.Region,
+		"AWS_PROFILE=",
+		"AWS_CONFIG_FILE=" + filepath.Join(dir, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"),
+		"AWS_EC2_METADATA_DISABLED=true",
+	}
+}
+
+// SetEnv sets Env in the test's environment, for code under test that loads the default configuration.
+func (s *Server) SetEnv(t testing.TB) {
+	t.Helper()
+	for _, kv := range s.Env(t) {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
 }
