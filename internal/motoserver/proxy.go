@@ -41,6 +41,13 @@ type Fault struct {
 	// Hangup closes the connection without an answer, as a network failure does; the SDK's error then
 	// carries the request's URL.
 	Hangup bool
+	// Alter changes the request before it goes to moto: a parameter the code under test does not set
+	// (max-keys, to make a listing page). moto refuses an altered signature under EnforceIAM, so Alter
+	// is for tests that do not enforce IAM.
+	Alter func(r *http.Request)
+	// Then runs once moto has answered, before the client sees the answer: to change what the next
+	// request will find (delete an object just listed).
+	Then func()
 }
 
 // Hangup is a network failure: the connection closes before an answer.
@@ -129,6 +136,9 @@ func (s *Server) Proxy(t testing.TB, faults ...Fault) *Proxy {
 				for k, v := range f.Header {
 					resp.Header.Set(k, v)
 				}
+				if f.Then != nil {
+					f.Then()
+				}
 			}
 			return nil
 		},
@@ -142,6 +152,9 @@ func (s *Server) Proxy(t testing.TB, faults ...Fault) *Proxy {
 		case f == nil:
 			rp.ServeHTTP(w, r)
 		case f.Status == 0:
+			if f.Alter != nil {
+				f.Alter(r)
+			}
 			rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), faultKey{}, f)))
 		default:
 			// The body is read first, as a server does before it answers: a client still writing
