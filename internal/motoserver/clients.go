@@ -3,6 +3,7 @@ package motoserver
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -61,31 +62,54 @@ func ctx() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), 30*time.Second)
 }
 
-// Env is the environment that points the SDK's default configuration (config.LoadDefaultConfig) and the
-// AWS CLI at the server, signing as the administrator, and reads nothing of the machine's own AWS
-// configuration: no profile, no configuration or credentials file, no instance metadata.
-func (s *Server) Env(t testing.TB) []string {
+// awsEnv is what points the SDK's default configuration and the AWS CLI at the server, as the
+// administrator.
+func (s *Server) awsEnv(t testing.TB) map[string]string {
 	t.Helper()
 	dir := t.TempDir()
-	return []string{
-		"AWS_ENDPOINT_URL=" + s.URL,
-		"AWS_ACCESS_KEY_ID=" + s.admin.Value.AccessKeyID,
-		"AWS_SECRET_ACCESS_KEY=" + s.admin.Value.SecretAccessKey,
-		"AWS_SESSION_TOKEN=",
-		"AWS_REGION=" + s.Region,
-		"AWS_DEFAULT_REGION=" + s.Region,
-		"AWS_PROFILE=",
-		"AWS_CONFIG_FILE=" + filepath.Join(dir, "config"),
-		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"),
-		"AWS_EC2_METADATA_DISABLED=true",
+	return map[string]string{
+		"AWS_ENDPOINT_URL":            s.URL,
+		"AWS_ACCESS_KEY_ID":           s.admin.Value.AccessKeyID,
+		"AWS_SECRET_ACCESS_KEY":       s.admin.Value.SecretAccessKey,
+		"AWS_REGION":                  s.Region,
+		"AWS_DEFAULT_REGION":          s.Region,
+		"AWS_CONFIG_FILE":             filepath.Join(dir, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
+		"AWS_EC2_METADATA_DISABLED":   "true",
 	}
 }
 
-// SetEnv sets Env in the test's environment, for code under test that loads the default configuration.
+// Env is the environment of a program that should call the server (the AWS CLI, as a tool's printed
+// commands do): this process's environment without any AWS_ variable of its own (no profile, no session
+// token, no other endpoint), with the server's endpoint, the administrator's key, the region, and
+// configuration and credentials files that do not exist.
+func (s *Server) Env(t testing.TB) []string {
+	t.Helper()
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "AWS_") {
+			env = append(env, kv)
+		}
+	}
+	for k, v := range s.awsEnv(t) {
+		env = append(env, k+"="+v)
+	}
+	return env
+}
+
+// SetEnv makes this process's environment Env for the rest of the test, for code under test that loads
+// the SDK's default configuration (config.LoadDefaultConfig).
 func (s *Server) SetEnv(t testing.TB) {
 	t.Helper()
-	for _, kv := range s.Env(t) {
-		k, v, _ := strings.Cut(kv, "=")
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "AWS_") {
+			t.Setenv(k, "") // restored when the test ends
+			if err := os.Unsetenv(k); err != nil {
+				t.Fatalf("motoserver: unset %s: %v", k, err)
+			}
+		}
+	}
+	for k, v := range s.awsEnv(t) {
 		t.Setenv(k, v)
 	}
 }

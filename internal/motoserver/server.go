@@ -248,3 +248,20 @@ func (s *Server) printLog(w io.Writer) {
 	}
 	fmt.Fprintf(w, "--- %s log (kept in %s), last %d bytes:\n%s--- end of %s log\n", command, s.logPath, len(data), data, command)
 }
+
+// NeedProgram returns the path of a program the emulator tests also run (the AWS CLI, to run the
+// commands a tool prints), and skips the test without it, or fails it when the environment requires
+// the emulator tests (Required): install says how to get it.
+func NeedProgram(t testing.TB, name, install string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	switch {
+	case err == nil:
+		return path
+	case Required(os.Getenv):
+		t.Fatalf("%s not found on PATH, and SCE_REQUIRE_MOTO or CI requires the emulator tests: %s", name, install)
+	default:
+		t.Skipf("%s not installed: %s to run this emulator test (.ci/run requires it)", name, install)
+	}
+	return ""
+}
