@@ -64,6 +64,9 @@ func TestEmulatorAURLEncodedKeyIsDecodedBeforeEveryCall(t *testing.T) {
 	msgs := l.queued(t)
 	require.Len(t, msgs, 1)
 	assert.Equal(t, key, msgs[0].Key)
+	notes := l.published(t)
+	require.Len(t, notes, 1)
+	assert.Equal(t, "SCE upload: s3://"+l.bucket+"/"+key, notes[0].Subject, "SNS takes a UTF-8 subject")
 }
 
 func TestEmulatorAnUnversionedObjectIsRecordedUnderNull(t *testing.T) {

@@ -78,7 +78,10 @@ func TestSubject(t *testing.T) {
 	tests := []struct{ name, in, want string }{
 		{"a short ASCII subject is kept", "SCE upload: s3://b/k", "SCE upload: s3://b/k"},
 		{"a long subject is cut to 100 characters", long, long[:97] + "..."},
-		{"non-ASCII and control characters are replaced", "é\nx", "??" + "?x"},
+		{"UTF-8 is kept, control characters and line breaks are replaced", "été\nx\ty\u2028z", "été?x?y?z"},
+		{"a byte that is not UTF-8 is replaced", "a\xffb", "a?b"},
+		{"a long subject is cut between characters", strings.Repeat("a", 96) + "ééé", strings.Repeat("a", 96) + "..."},
+		{"a subject of exactly 100 bytes is kept", strings.Repeat("é", 50), strings.Repeat("é", 50)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
