@@ -233,12 +233,12 @@ func TestEmulatorAFailingPipelineIsRetriedAndEndsInTheDeadLetterQueue(t *testing
 func TestEmulatorAMessageForAMissingObjectFailsWithoutNamingIt(t *testing.T) {
 	p := newPool(t, 1)
 	const key = "patients/Jane Doe MRN 12345/scan.csv"
-	real := p.upload(t, "study/real.csv", "x") // for a version id of the right form
+	other := p.upload(t, "study/other.csv", "x") // for a version id of the right form
 	_, err := p.sqs.PurgeQueue(context.Background(), &sqs.PurgeQueueInput{QueueUrl: aws.String(p.queueURL)})
 	require.NoError(t, err)
 	for _, obj := range []Object{
-		{Bucket: p.input, Key: key},                        // NoSuchKey
-		{Bucket: p.input, Key: key, Version: real.Version}, // a version of another key: NoSuchVersion
+		{Bucket: p.input, Key: key},                         // NoSuchKey
+		{Bucket: p.input, Key: key, Version: other.Version}, // a version of another key: NoSuchVersion
 	} {
 		p.send(t, mustJSON(t, obj))
 	}

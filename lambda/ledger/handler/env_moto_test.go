@@ -33,7 +33,6 @@ import (
 type ledger struct {
 	srv                *motoserver.Server
 	bucket, key, table string
-	tableARN           string
 	queueURL, queueARN string
 	dlqARN             string
 	topicARN           string
