@@ -118,11 +118,10 @@ type visibilityChange struct {
 // return it, as SQS does. It stays, next to the emulator tests (worker_moto_test.go), because it follows
 // fakeClock: the worker's own timing (a heartbeat every third of the visibility timeout, the retry delay,
 // the idle stop after fifteen minutes) is tested in fake time, which no emulator offers. Where it and
-// SQS could differ, it follows SQS's documentation, as moto was found to: a delete with a receipt handle
-// that is no longer the message's latest succeeds without deleting (DeleteMessage: "If you use an old
-// ReceiptHandle, the request will succeed, but the message might not be deleted"); a visibility change of
-// a message no longer in flight fails with MessageNotInflight (ChangeMessageVisibility's errors; moto
-// 5.2.1 accepts it and hides the message again).
+// SQS could differ, it follows SQS's documentation (docs/testing.md): a delete with a receipt handle that
+// is no longer the message's latest succeeds and deletes nothing, as DeleteMessage's reference allows
+// and moto does; a visibility change of a message no longer in flight fails with MessageNotInflight, one
+// of ChangeMessageVisibility's documented errors (moto 5.2.1 accepts it and hides the message again).
 type fakeQueue struct {
 	mu                sync.Mutex
 	url               string

@@ -38,11 +38,11 @@ func deduplicationID(u *upload, version string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// maxSubject is SNS's limit on a subject's length (Publish: "less than 100 characters"; 100 is
-// accepted), taken here in bytes, which are never fewer than characters.
+// maxSubject is SNS's limit on a subject's length (Publish's reference asks for fewer than 100
+// characters; 100 is accepted), taken here in bytes, which are never fewer than characters.
 const maxSubject = 100
 
-// subject makes an SNS subject as Publish takes it: UTF-8 "with no line breaks or control characters"
+// subject makes an SNS subject as Publish takes it: UTF-8 without line breaks or control characters
 // (each becomes "?", and so does a byte that is not UTF-8), at most maxSubject bytes, cut between two
 // characters with "..." when longer.
 func subject(s string) string {
