@@ -1,21 +1,15 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"flag"
-	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/sce-project/sce/internal/outputs"
-	"github.com/sce-project/sce/internal/phi"
-	"github.com/sce-project/sce/internal/s3test"
 	"github.com/sce-project/sce/internal/stack"
 )
 
@@ -61,93 +55,6 @@ func TestTheOutputNamesAreThoseTheStackExports(t *testing.T) {
 	assert.Equal(t, stack.OutputLogBucket, outputs.LogBucket)
 	assert.Equal(t, stack.OutputS3EndpointID, outputs.S3EndpointID)
 	assert.Equal(t, stack.OutputResearcherSSHConfig, outputs.ResearcherSSHConfigs)
-}
-
-func TestUploadSendsFilesWithSSEKMSAndVerifiesThem(t *testing.T) {
-	offlineAWS(t)
-	srv := s3test.Start(t, cliBucket)
-	dir := t.TempDir()
-	small := filepath.Join(dir, "patients.csv")
-	require.NoError(t, os.WriteFile(small, []byte("Surname,Given name\nBigboote,John\n"), 0o600))
-	large := filepath.Join(dir, "timeseries.csv")
-	require.NoError(t, os.WriteFile(large, []byte(strings.Repeat("1938-10-30,1,120,80\n", 300_000)), 0o600)) // 6 MB
-
-	code, stdout, stderr := runCLI("upload", small, large, "--stack", "hipaa", "--outputs", outputsFile(t, hipaaOutputs),
-		"--prefix", "incoming", "--part-size", "5", "--endpoint", srv.URL, "--progress")
-	require.Equal(t, 0, code, stderr)
-	data, err := os.ReadFile(small)
-	require.NoError(t, err)
-	sum := sha256.Sum256(data)
-	assert.Contains(t, stdout, "uploaded "+small+" -> s3://"+cliBucket+"/incoming/patients.csv (33 bytes, one PUT)")
-	assert.Contains(t, stdout, "encryption aws:kms, key "+cliKey)
-	assert.Contains(t, stdout, "sha256     "+hex.EncodeToString(sum[:])+" (file)")
-	assert.Contains(t, stdout, "(full-object checksum), as reported by the upload response and HeadObject")
-	assert.Contains(t, stdout, "uploaded "+large+" -> s3://"+cliBucket+"/incoming/timeseries.csv (6000000 bytes, 2 parts of 5 MiB)")
-	assert.Contains(t, stdout, "-2 (composite checksum of the parts), as reported by the upload response and HeadObject")
-	assert.Contains(t, stdout, "2 file(s) uploaded to s3://"+cliBucket+" with SSE-KMS and verified")
-	assert.Contains(t, stderr, "incoming/timeseries.csv [", "a progress bar")
-
-	sse := 0
-	for _, r := range srv.Requests() {
-		if r.Header.Get("X-Amz-Server-Side-Encryption") == "aws:kms" && r.Header.Get("X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id") == cliKey {
-			sse++
-		}
-		assert.Contains(t, r.Header.Get("Authorization"), "/us-west-2/s3/", "the region comes from the stack outputs")
-	}
-	assert.Equal(t, 2, sse, "the PUT and the CreateMultipartUpload asked for SSE-KMS with the project key")
-}
-
-func TestUploadAcceptsTheBucketAndKeyAsFlags(t *testing.T) {
-	offlineAWS(t)
-	srv := s3test.Start(t, cliBucket)
-	file := filepath.Join(t.TempDir(), "a.csv")
-	require.NoError(t, os.WriteFile(file, []byte("x"), 0o600))
-	code, stdout, stderr := runCLI("upload", "--bucket", cliBucket, "--kms-key", cliKey, "--endpoint", srv.URL, file)
-	require.Equal(t, 0, code, stderr)
-	assert.Contains(t, stdout, "-> s3://"+cliBucket+"/a.csv (1 bytes, one PUT)")
-	assert.Empty(t, stderr, "no progress bar when stderr is not a terminal")
-	var put []s3test.Request
-	for _, r := range srv.Requests() {
-		if r.Method == http.MethodPut {
-			put = append(put, r)
-		}
-	}
-	require.Len(t, put, 1)
-	assert.Equal(t, "aws:kms", put[0].Header.Get("X-Amz-Server-Side-Encryption"))
-}
-
-func TestUploadRefusesPHIInKeysAndPrintsOnlyTheirHash(t *testing.T) {
-	offlineAWS(t)
-	srv := s3test.Start(t, cliBucket)
-	dir := t.TempDir()
-	ok := filepath.Join(dir, "labs.csv")
-	bad := filepath.Join(dir, "Whorfin_1920-08-26.csv")
-	names := filepath.Join(dir, "names.txt")
-	for _, f := range []string{ok, bad} {
-		require.NoError(t, os.WriteFile(f, []byte("x"), 0o600))
-	}
-	require.NoError(t, os.WriteFile(names, []byte("# surnames of the cohort\nWhorfin\n\n"), 0o600))
-
-	code, stdout, stderr := runCLI("upload", ok, bad, "--outputs", outputsFile(t, hipaaOutputs), "--names", names, "--endpoint", srv.URL)
-	assert.Equal(t, 1, code)
-	assert.Empty(t, stdout)
-	assert.Contains(t, stderr, "1 object key(s) look like PHI; nothing was uploaded")
-	assert.Contains(t, stderr, "file argument 2: key sha256:"+phi.KeyHash("Whorfin_1920-08-26.csv")+": name at bytes 0-7, date at bytes 8-18")
-	assert.NotContains(t, strings.ToLower(stderr), "whorfin")
-	assert.NotContains(t, stderr, "1920")
-	assert.Empty(t, srv.Requests(), "nothing was sent")
-}
-
-func TestUploadReportsAFailedVerification(t *testing.T) {
-	offlineAWS(t)
-	srv := s3test.Start(t, cliBucket)
-	srv.CorruptChecksums()
-	file := filepath.Join(t.TempDir(), "a.csv")
-	require.NoError(t, os.WriteFile(file, []byte("x"), 0o600))
-	code, _, stderr := runCLI("upload", file, "--outputs", outputsFile(t, hipaaOutputs), "--endpoint", srv.URL)
-	assert.Equal(t, 1, code)
-	assert.Contains(t, stderr, "s3://"+cliBucket+"/a.csv was uploaded but failed verification")
-	assert.Contains(t, stderr, "0 of 1 file(s) uploaded and verified before the failure")
 }
 
 func TestUploadRefusesBadFlags(t *testing.T) {
@@ -208,15 +115,4 @@ type testFlagSet struct {
 func newTestFlagSet() testFlagSet {
 	fs := flag.NewFlagSet("t", flag.ContinueOnError)
 	return testFlagSet{set: fs, stack: fs.String("stack", "", "")}
-}
-
-func TestUploadAsAWriteOnlyRoleVerifiesFromTheUploadResponse(t *testing.T) {
-	offlineAWS(t)
-	srv := s3test.Start(t, cliBucket)
-	srv.DenyReads()
-	file := filepath.Join(t.TempDir(), "a.csv")
-	require.NoError(t, os.WriteFile(file, []byte("x"), 0o600))
-	code, stdout, stderr := runCLI("upload", file, "--outputs", outputsFile(t, hipaaOutputs), "--endpoint", srv.URL)
-	require.Equal(t, 0, code, stderr)
-	assert.Contains(t, stdout, "as reported by the upload response (HeadObject was denied: a write-only role)")
 }

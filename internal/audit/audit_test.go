@@ -15,7 +15,6 @@ import (
 
 	"github.com/sce-project/sce/internal/audit/audittest"
 	"github.com/sce-project/sce/internal/phi"
-	"github.com/sce-project/sce/internal/s3test"
 )
 
 func day(s string) time.Time {
@@ -141,30 +140,6 @@ func TestKeysAreShownOnlyWhenAsked(t *testing.T) {
 	require.NoError(t, Write(&buf, buildFromDir(t, projectOptions()), "table"))
 	assert.NotContains(t, buf.String(), "123-45-6789", "a key that holds PHI stays out of the default report")
 	assert.Contains(t, buf.String(), "sha256:"+phi.KeyHash("incoming/123-45-6789.csv"))
-}
-
-func TestTheReportReadsATrailInS3(t *testing.T) {
-	srv := s3test.Start(t, "hipaa-logs-9c0d1e2f")
-	audittest.PutS3(t, srv.Client, "hipaa-logs-9c0d1e2f", "cloudtrail/")
-	srv.Put(t, "hipaa-logs-9c0d1e2f", "cloudtrail/AWSLogs/111122223333/CloudTrail/us-west-2/2026/11/28/111122223333_CloudTrail_us-west-2_20261128T1500Z_broken.json.gz", []byte("not gzip, not json"))
-	trail, err := ParseTrail("s3://hipaa-logs-9c0d1e2f/cloudtrail/")
-	require.NoError(t, err)
-	rep, err := Build(context.Background(), trail, srv.Client, projectOptions())
-	require.NoError(t, err)
-	assert.Equal(t, "s3://hipaa-logs-9c0d1e2f/cloudtrail/", rep.Trail)
-	assert.Equal(t, 2, rep.Files)
-	assert.Len(t, rep.Rows, 7)
-	assert.Equal(t, dirRows(t), rep.Rows, "the same rows as from a directory")
-	require.Len(t, rep.Problems, 1, "the broken file is reported, not silently dropped")
-	assert.Contains(t, rep.Problems[0], "_broken.json.gz: parse:")
-
-	listed := 0
-	for _, r := range srv.Requests() {
-		if r.Method == "GET" && strings.Contains(r.Query, "list-type=2") {
-			listed++
-		}
-	}
-	assert.Positive(t, listed, "ListObjectsV2 was used")
 }
 
 func dirRows(t *testing.T) []Row {

@@ -55,6 +55,9 @@ type Report struct {
 	components map[string]plan.Resource
 	// keyAliases maps a key's URN to its alias, by which its id is looked up before the destroy.
 	keyAliases map[string]string
+	// deployed maps the plan's id of a kept resource to the deployed one (UseDeployedNames): the
+	// buckets and what configures them, the table, the key.
+	deployed map[string]string
 }
 
 // mustKeep are the bucket purposes whose buckets must outlive the stack; the ancillary bucket's depends on
@@ -164,22 +167,45 @@ func Analyze(p *plan.Plan, o Options) Report {
 // the names internal/stack exports), and takes the project key's id from its ARN (kmsKeyArn) for the
 // redeploy's import file; names missing from the outputs are left as planned.
 func (rep *Report) UseDeployedNames(names map[string]string) {
+	rep.deployed = map[string]string{}
+	rename := func(planned, deployed string) {
+		if planned != "" && deployed != planned {
+			rep.deployed[planned] = deployed
+		}
+	}
 	for purpose, output := range map[string]string{"data-in": "dataInBucket", "output": "outputBucket", "logs": "logBucket", "access-logs": "accessLogBucket", ancillary: "ancillaryBucket"} {
 		if v := names[output]; v != "" {
+			rename(rep.Buckets[purpose], v)
 			rep.Buckets[purpose] = v
 		}
 	}
 	if v := names["ledgerTable"]; v != "" && rep.LedgerTable != "" {
+		rename(rep.LedgerTable, v)
 		rep.LedgerTable = v
 	}
 	if arn := names["kmsKeyArn"]; arn != "" {
+		id := arn[strings.LastIndex(arn, "/")+1:]
 		for i, a := range rep.Adoptions {
 			if a.Resource.Type == "aws:kms/key:Key" {
-				rep.Adoptions[i].ImportID = arn[strings.LastIndex(arn, "/")+1:]
+				rep.Adoptions[i].ImportID = id
+			}
+		}
+		for _, r := range rep.Kept {
+			if r.Type == "aws:kms/key:Key" {
+				rename(r.ID, id)
 			}
 		}
 	}
 	rep.Deployed = true
+}
+
+// idOf is the id a kept resource has in AWS: the deployed one when UseDeployedNames knows it, else the
+// plan's.
+func (rep *Report) idOf(r plan.Resource) string {
+	if id, ok := rep.deployed[r.ID]; ok {
+		return id
+	}
+	return r.ID
 }
 
 // checkBucket checks that a bucket that must be kept is retained, with its versioning, policy, lifecycle

@@ -162,6 +162,11 @@ func TestCloseOutUsesTheDeployedNamesWhenGiven(t *testing.T) {
 	assert.Contains(t, text, "--table-name hipaa-ledger-table-9c8d7e6 --query Table.TableArn")
 	assert.Contains(t, text, "--s3-bucket hipaa-logs-4e5f6a7b --s3-prefix ledger/")
 	assert.Contains(t, text, "s3://hipaa-logs-4e5f6a7b/closeout/")
+	kept := text[:strings.Index(text, "\nDeleted")]
+	assert.Contains(t, kept, "aws:s3/bucketV2:BucketV2 hipaa-logs-bucket (hipaa-logs-4e5f6a7b)", "the kept list names the deployed bucket")
+	assert.Contains(t, kept, "aws:s3/bucketVersioningV2:BucketVersioningV2 hipaa-output-versioning (hipaa-output-0a1b2c3d)", "and what configures it")
+	assert.Contains(t, kept, "aws:dynamodb/table:Table hipaa-ledger-table (hipaa-ledger-table-9c8d7e6)")
+	assert.Contains(t, kept, "hipaa-data-in-bucket ("+rep.Buckets["data-in"]+")", "a bucket the outputs do not name keeps the plan's name")
 }
 
 // TestCloseOutCommandsNeverAskForKMSWithoutTheKey: `--sse aws:kms` alone makes S3 use aws/s3, which the

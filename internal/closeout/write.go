@@ -11,7 +11,7 @@ func Write(w io.Writer, rep Report, region string) error {
 	pw.printf("Close-out of stack %q\n\n", rep.Stack)
 	pw.printf("Kept after `pulumi destroy` (%d resources, retained on delete):\n", len(rep.Kept))
 	for _, r := range rep.Kept {
-		pw.printf("  %s %s (%s)\n", r.Type, r.Name, r.ID)
+		pw.printf("  %s %s (%s)\n", r.Type, r.Name, rep.idOf(r))
 	}
 	pw.printf("\nDeleted (%d resources): the network, the instances and their volumes, the trail, the alarms, the Config rules, the cluster, ...\n", len(rep.Deleted))
 	writeAncillaryFate(pw, rep)

@@ -2,25 +2,19 @@ package upload
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/sce-project/sce/internal/phi"
-	"github.com/sce-project/sce/internal/s3test"
 )
 
 const (
@@ -49,138 +43,6 @@ func fileSHA256(t *testing.T, path string) string {
 	require.NoError(t, err)
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
-}
-
-// requestsTo returns the requests of one method whose query has (or lacks) uploadId.
-func requestsTo(srv *s3test.Server, method, path string) []s3test.Request {
-	var out []s3test.Request
-	for _, r := range srv.Requests() {
-		if r.Method == method && r.Path == path {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-func TestASmallFileGoesUpInOnePutWithSSEKMSAndIsVerified(t *testing.T) {
-	srv := s3test.Start(t, testBucket)
-	path := writeFile(t, t.TempDir(), "patients.csv", 4096)
-	items, err := Prepare([]string{path}, testTarget(), nil)
-	require.NoError(t, err)
-	var progress bytes.Buffer
-	u, err := New(srv.Client, testTarget(), Options{PartSize: MinPartSize, Progress: &progress})
-	require.NoError(t, err)
-
-	res, err := u.Upload(context.Background(), items[0])
-	require.NoError(t, err)
-	assert.Equal(t, "incoming/patients.csv", res.Key)
-	assert.Equal(t, 0, res.Parts, "one PUT")
-	assert.Equal(t, fileSHA256(t, path), res.SHA256)
-	assert.Equal(t, 0, res.Checksum.Parts)
-	assert.Equal(t, "aws:kms", res.SSE)
-	assert.Equal(t, testKey, res.KMSKeyID)
-	assert.Equal(t, []string{"the upload response", "HeadObject"}, res.VerifiedBy)
-	assert.False(t, res.HeadDenied)
-
-	puts := requestsTo(srv, http.MethodPut, "/"+testBucket+"/incoming/patients.csv")
-	require.Len(t, puts, 1)
-	h := puts[0].Header
-	assert.Equal(t, "aws:kms", h.Get("X-Amz-Server-Side-Encryption"), "the SSE header reached the server")
-	assert.Equal(t, testKey, h.Get("X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id"))
-	assert.Equal(t, res.Checksum.Value, h.Get("X-Amz-Checksum-Sha256"), "the request carried the SHA-256 checksum")
-
-	heads := requestsTo(srv, http.MethodHead, "/"+testBucket+"/incoming/patients.csv")
-	require.Len(t, heads, 1)
-	assert.Equal(t, "ENABLED", heads[0].Header.Get("X-Amz-Checksum-Mode"))
-
-	got, err := srv.Client.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(testBucket), Key: aws.String("incoming/patients.csv")})
-	require.NoError(t, err)
-	defer got.Body.Close()
-	body, err := io.ReadAll(got.Body)
-	require.NoError(t, err)
-	want, err := os.ReadFile(path)
-	require.NoError(t, err)
-	assert.Equal(t, want, body, "the stored object is the file")
-	assert.Contains(t, progress.String(), "incoming/patients.csv [")
-	assert.Contains(t, progress.String(), "100%")
-}
-
-func TestALargeFileGoesUpInPartsEachWithSSEKMSAndTheCompositeChecksumIsVerified(t *testing.T) {
-	srv := s3test.Start(t, testBucket)
-	size := 2*MinPartSize + 12345
-	path := writeFile(t, t.TempDir(), "timeseries.csv", size)
-	items, err := Prepare([]string{path}, testTarget(), nil)
-	require.NoError(t, err)
-	var progress bytes.Buffer
-	u, err := New(srv.Client, testTarget(), Options{PartSize: MinPartSize, Concurrency: 2, Progress: &progress})
-	require.NoError(t, err)
-
-	res, err := u.Upload(context.Background(), items[0])
-	require.NoError(t, err)
-	assert.Equal(t, 3, res.Parts)
-	assert.Equal(t, 3, res.Checksum.Parts, "S3 reported a composite checksum of three parts")
-	assert.Equal(t, []string{"the upload response", "HeadObject"}, res.VerifiedBy, "CompleteMultipartUpload returned the composite checksum")
-	assert.Equal(t, fileSHA256(t, path), res.SHA256)
-
-	data, err := os.ReadFile(path)
-	require.NoError(t, err)
-	var digests [][]byte
-	for off := 0; off < len(data); off += MinPartSize {
-		sum := sha256.Sum256(data[off:min(off+MinPartSize, len(data))])
-		digests = append(digests, sum[:])
-	}
-	assert.Equal(t, compositeChecksum(digests), res.Checksum, "the composite is the SHA-256 of the parts' digests")
-
-	object := "/" + testBucket + "/incoming/timeseries.csv"
-	var create, parts []s3test.Request
-	for _, r := range srv.Requests() {
-		switch {
-		case r.Method == http.MethodPost && r.Path == object && strings.Contains(r.Query, "uploads"):
-			create = append(create, r)
-		case r.Method == http.MethodPut && r.Path == object && strings.Contains(r.Query, "partNumber"):
-			parts = append(parts, r)
-		}
-	}
-	require.Len(t, create, 1)
-	assert.Equal(t, "aws:kms", create[0].Header.Get("X-Amz-Server-Side-Encryption"))
-	assert.Equal(t, testKey, create[0].Header.Get("X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id"))
-	assert.Equal(t, "SHA256", create[0].Header.Get("X-Amz-Checksum-Algorithm"))
-	assert.Len(t, parts, 3)
-	for _, p := range parts {
-		assert.NotEmpty(t, p.Header.Get("X-Amz-Checksum-Sha256"), "every part carries its checksum")
-	}
-	assert.Contains(t, progress.String(), "100%")
-	assert.Contains(t, progress.String(), "10.0 MiB / 10.0 MiB")
-}
-
-func TestAFileOfExactlyOnePartSizeIsAOnePartMultipartUpload(t *testing.T) {
-	srv := s3test.Start(t, testBucket)
-	path := writeFile(t, t.TempDir(), "exact.bin", MinPartSize)
-	items, err := Prepare([]string{path}, Target{Bucket: testBucket, KMSKeyARN: testKey}, nil)
-	require.NoError(t, err)
-	u, err := New(srv.Client, Target{Bucket: testBucket, KMSKeyARN: testKey}, Options{PartSize: MinPartSize})
-	require.NoError(t, err)
-	res, err := u.Upload(context.Background(), items[0])
-	require.NoError(t, err)
-	assert.Equal(t, 1, res.Parts)
-	assert.Equal(t, "exact.bin", res.Key)
-}
-
-func TestAChecksumMismatchFailsVerification(t *testing.T) {
-	for _, size := range []int{1000, MinPartSize + 1} {
-		srv := s3test.Start(t, testBucket)
-		srv.CorruptChecksums()
-		path := writeFile(t, t.TempDir(), "a.csv", size)
-		items, err := Prepare([]string{path}, testTarget(), nil)
-		require.NoError(t, err)
-		u, err := New(srv.Client, testTarget(), Options{PartSize: MinPartSize})
-		require.NoError(t, err)
-		_, err = u.Upload(context.Background(), items[0])
-		var verr *VerificationError
-		require.ErrorAs(t, err, &verr, "size %d", size)
-		assert.Contains(t, err.Error(), "s3://"+testBucket+"/incoming/a.csv was uploaded but failed verification")
-		assert.Contains(t, err.Error(), "HeadObject: S3 reports SHA-256 checksum")
-	}
 }
 
 func TestWhatAResponseReportsIsComparedWithWhatWasSent(t *testing.T) {
@@ -221,27 +83,7 @@ func TestWhatAResponseReportsIsComparedWithWhatWasSent(t *testing.T) {
 	assert.False(t, reported{checksum: "a", sse: "aws:kms"}.complete())
 }
 
-func TestAWriteOnlyRoleIsVerifiedFromTheUploadResponses(t *testing.T) {
-	for _, size := range []int{100, 2*MinPartSize + 1} {
-		srv := s3test.Start(t, testBucket)
-		srv.DenyReads()
-		path := writeFile(t, t.TempDir(), "a.csv", size)
-		items, err := Prepare([]string{path}, testTarget(), nil)
-		require.NoError(t, err)
-		u, err := New(srv.Client, testTarget(), Options{PartSize: MinPartSize})
-		require.NoError(t, err)
-		res, err := u.Upload(context.Background(), items[0])
-		require.NoError(t, err, "size %d", size)
-		assert.True(t, res.HeadDenied)
-		assert.Equal(t, []string{"the upload response"}, res.VerifiedBy)
-		assert.Equal(t, "aws:kms", res.SSE)
-		assert.Equal(t, testKey, res.KMSKeyID)
-		assert.NotEmpty(t, res.Checksum.Value)
-	}
-}
-
 func TestKeysThatLookLikePHIRefuseTheWholeBatchWithoutNamingThem(t *testing.T) {
-	srv := s3test.Start(t, testBucket)
 	dir := t.TempDir()
 	ok := writeFile(t, dir, "labs.csv", 10)
 	ssn := writeFile(t, dir, "123-45-6789.csv", 10)
@@ -260,7 +102,6 @@ func TestKeysThatLookLikePHIRefuseTheWholeBatchWithoutNamingThem(t *testing.T) {
 	assert.Contains(t, msg, "file argument 3: key sha256:"+phi.KeyHash("incoming/bigboote-notes.txt")+": name at bytes 9-17")
 	assert.NotContains(t, msg, "6789")
 	assert.NotContains(t, strings.ToLower(msg), "bigboote")
-	assert.Empty(t, srv.Requests(), "nothing reached S3")
 }
 
 func TestThePrefixIsCheckedForPHITooAsPartOfTheKey(t *testing.T) {
@@ -369,34 +210,4 @@ func (o oneByte) Read(p []byte) (int, error) {
 		return 0, nil
 	}
 	return o.r.Read(p[:1])
-}
-
-func TestUploadAllStopsAtTheFirstFailure(t *testing.T) {
-	srv := s3test.Start(t, testBucket)
-	dir := t.TempDir()
-	a := writeFile(t, dir, "a.csv", 10)
-	b := writeFile(t, dir, "b.csv", 10)
-	items, err := Prepare([]string{a, b}, testTarget(), nil)
-	require.NoError(t, err)
-	u, err := New(srv.Client, Target{Bucket: "no-such-bucket", KMSKeyARN: testKey}, Options{})
-	require.NoError(t, err)
-	var done []string
-	err = u.UploadAll(context.Background(), items, func(r *Result) { done = append(done, r.Key) })
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "upload "+a+" to s3://no-such-bucket")
-	assert.Empty(t, done)
-	assert.False(t, errors.As(err, new(*VerificationError)))
-}
-
-func TestAnEmptyFileIsUploadedAndVerified(t *testing.T) {
-	srv := s3test.Start(t, testBucket)
-	path := writeFile(t, t.TempDir(), "empty.csv", 0)
-	items, err := Prepare([]string{path}, testTarget(), nil)
-	require.NoError(t, err)
-	u, err := New(srv.Client, testTarget(), Options{})
-	require.NoError(t, err)
-	res, err := u.Upload(context.Background(), items[0])
-	require.NoError(t, err)
-	assert.Equal(t, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", res.SHA256)
-	assert.Equal(t, 0, res.Parts)
 }

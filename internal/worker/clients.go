@@ -52,7 +52,7 @@ type PowerOff interface {
 }
 
 // Deps are the worker's clients. S3 is a client, not an interface, because the uploads go through
-// internal/upload's transfer manager; tests point it at an in-process S3 (internal/s3test).
+// internal/upload's transfer manager; tests point it at the emulator (internal/motoserver).
 type Deps struct {
 	SQS      SQS
 	S3       *s3.Client

@@ -16,7 +16,8 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 )
 
-// fakeClock is a clock that moves only when told to.
+// fakeClock is a clock that moves only when told to: the worker's timing (heartbeats, retry delays, the
+// idle timeout) is tested in fake time, so that a test of fifteen idle minutes takes milliseconds.
 type fakeClock struct {
 	mu      sync.Mutex
 	now     time.Time
@@ -114,7 +115,13 @@ type visibilityChange struct {
 
 // fakeQueue is an in-memory SQS queue with visibility timeouts, receive counts and a redrive policy: a
 // message received maxReceives times goes to the dead-letter queue on the next receive that would
-// return it, as SQS does.
+// return it, as SQS does. It stays, next to the emulator tests (worker_moto_test.go), because it follows
+// fakeClock: the worker's own timing (a heartbeat every third of the visibility timeout, the retry delay,
+// the idle stop after fifteen minutes) is tested in fake time, which no emulator offers. Where it and
+// SQS could differ, it follows SQS's documentation (docs/testing.md): a delete with a receipt handle that
+// is no longer the message's latest succeeds and deletes nothing, as DeleteMessage's reference allows
+// and moto does; a visibility change of a message no longer in flight fails with MessageNotInflight, one
+// of ChangeMessageVisibility's documented errors (moto 5.2.1 accepts it and hides the message again).
 type fakeQueue struct {
 	mu                sync.Mutex
 	url               string
@@ -131,13 +138,15 @@ type fakeQueue struct {
 	messages []*fakeMessage
 	dlq      []*fakeMessage
 	receipts int
+	issued   map[string]*fakeMessage // every receipt handle given out, and its message
 	inputs   []sqs.ReceiveMessageInput
 	changes  []visibilityChange
 	deletes  map[string]int
 }
 
 func newFakeQueue(clock *fakeClock, maxReceives int) *fakeQueue {
-	return &fakeQueue{url: testQueueURL, clock: clock, maxReceives: maxReceives, defaultVisibility: 30 * time.Second, deletes: map[string]int{}}
+	return &fakeQueue{url: testQueueURL, clock: clock, maxReceives: maxReceives, defaultVisibility: 30 * time.Second, deletes: map[string]int{},
+		issued: map[string]*fakeMessage{}}
 }
 
 // send adds a message, visible after delay.
@@ -177,6 +186,7 @@ func (q *fakeQueue) ReceiveMessage(ctx context.Context, in *sqs.ReceiveMessageIn
 		m.receives++
 		q.receipts++
 		m.receipt = fmt.Sprintf("%s-receipt-%d", m.id, q.receipts)
+		q.issued[m.receipt] = m
 		vis := q.defaultVisibility
 		if in.VisibilityTimeout > 0 {
 			vis = time.Duration(in.VisibilityTimeout) * time.Second
@@ -213,9 +223,13 @@ func (q *fakeQueue) current(receipt string) *fakeMessage {
 func (q *fakeQueue) DeleteMessage(_ context.Context, in *sqs.DeleteMessageInput, _ ...func(*sqs.Options)) (*sqs.DeleteMessageOutput, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	m := q.current(aws.ToString(in.ReceiptHandle))
-	if aws.ToString(in.QueueUrl) != q.url || m == nil {
+	receipt := aws.ToString(in.ReceiptHandle)
+	if aws.ToString(in.QueueUrl) != q.url || q.issued[receipt] == nil {
 		return nil, errors.New("ReceiptHandleIsInvalid")
+	}
+	m := q.current(receipt)
+	if m == nil {
+		return &sqs.DeleteMessageOutput{}, nil // an old receipt: accepted, nothing deleted
 	}
 	m.deleted = true
 	q.deletes[m.id]++
@@ -304,7 +318,8 @@ func (q *fakeQueue) receiveInputs() []sqs.ReceiveMessageInput {
 	return append([]sqs.ReceiveMessageInput(nil), q.inputs...)
 }
 
-// fakeMetrics records PutMetricData calls.
+// fakeMetrics records PutMetricData calls. The emulator tests use it too: moto 5.2.1 does not speak the
+// RPCv2 CBOR protocol the SDK's CloudWatch client sends.
 type fakeMetrics struct {
 	mu     sync.Mutex
 	inputs []cloudwatch.PutMetricDataInput

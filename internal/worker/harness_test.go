@@ -15,51 +15,59 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
-	"github.com/sce-project/sce/internal/s3test"
+	"github.com/sce-project/sce/internal/motoserver"
 )
 
 const (
 	testQueueURL = "https://sqs.us-east-1.amazonaws.com/111122223333/pit-worker-queue"
 	testKMSKey   = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-	dataBucket   = "pit-data-in"
 	outputBucket = "pit-output"
 )
 
-// harness is one worker (or several) wired to fakes: an in-memory queue, an in-process S3, a fake clock,
-// recorded metrics, a counted power-off and a log buffer.
+// harness is one worker (or several) wired to a fake clock and an in-memory queue that follows it (for
+// the worker's timing: heartbeats, retry delays, idle stops), S3 in the emulator behind a recording
+// proxy, recorded metrics, a counted power-off and a log buffer.
 type harness struct {
-	t       *testing.T
-	cfg     Config
-	clock   *fakeClock
-	queue   *fakeQueue
-	s3      *s3test.Server
-	metrics *fakeMetrics
-	runner  *fakeRunner
-	power   *fakePower
-	logs    *syncBuffer
+	t               *testing.T
+	cfg             Config
+	clock           *fakeClock
+	queue           *fakeQueue
+	s3              *s3.Client
+	proxy           *motoserver.Proxy
+	dataIn, results string // the data-in and output buckets
+	key             string // the project key's ARN
+	metrics         *fakeMetrics
+	runner          *fakeRunner
+	power           *fakePower
+	logs            *syncBuffer
 }
 
-// newHarness starts the fakes. The data-in bucket is versioned; the runner writes result.txt (the input
-// in upper case) unless the test replaces its function.
+// newHarness makes the buckets (versioned) and the key in the emulator, and the fakes; the runner writes
+// result.txt (the input in upper case) unless the test replaces its function.
 func newHarness(t *testing.T, maxReceives int) *harness {
 	t.Helper()
+	srv := moto.Need(t)
 	clock := newFakeClock()
+	proxy := srv.Proxy(t)
 	h := &harness{
 		t:       t,
 		clock:   clock,
 		queue:   newFakeQueue(clock, maxReceives),
-		s3:      s3test.Start(t, dataBucket, outputBucket),
+		s3:      motoserver.S3(proxy.Config()),
+		proxy:   proxy,
+		dataIn:  srv.Bucket(t, "data-in", true),
+		results: srv.Bucket(t, "output", true),
+		key:     srv.KMSKey(t),
 		metrics: &fakeMetrics{},
 		power:   &fakePower{},
 		logs:    &syncBuffer{},
-		cfg: Config{
-			QueueURL: testQueueURL, QueueName: "pit-worker-queue", OutputBucket: outputBucket, KMSKeyARN: testKMSKey,
-			Scratch: t.TempDir(), Command: []string{"/bin/sh", "-c", "unused"}, Idle: 15 * time.Minute,
-			Timeout: time.Hour, Visibility: 5 * time.Minute, RetryDelay: time.Minute, MetricNamespace: DefaultMetricNamespace,
-			Region: "us-east-1",
-		},
+	}
+	h.cfg = Config{
+		QueueURL: testQueueURL, QueueName: "pit-worker-queue", OutputBucket: h.results, KMSKeyARN: h.key,
+		Scratch: t.TempDir(), Command: []string{"/bin/sh", "-c", "unused"}, Idle: 15 * time.Minute,
+		Timeout: time.Hour, Visibility: 5 * time.Minute, RetryDelay: time.Minute, MetricNamespace: DefaultMetricNamespace,
+		Region: "us-east-1",
 	}
 	h.runner = &fakeRunner{fn: func(_ context.Context, c Command) error {
 		in, err := os.ReadFile(c.Args[len(c.Args)-1])
@@ -68,20 +76,13 @@ func newHarness(t *testing.T, maxReceives int) *harness {
 		}
 		return os.WriteFile(filepath.Join(env(c, "SCE_OUTPUT_DIR"), "result.txt"), []byte(strings.ToUpper(string(in))), 0o600)
 	}}
-	_, err := h.s3.Client.PutBucketVersioning(context.Background(), &s3.PutBucketVersioningInput{
-		Bucket:                  aws.String(dataBucket),
-		VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusEnabled},
-	})
-	if err != nil {
-		t.Fatalf("enable versioning: %v", err)
-	}
 	return h
 }
 
 // worker returns a worker on the harness's fakes.
 func (h *harness) worker() *Worker {
 	h.t.Helper()
-	return h.build(h.s3.Client, h.runner)
+	return h.build(h.s3, h.runner)
 }
 
 // workerWith returns a worker on another S3 client.
@@ -93,7 +94,7 @@ func (h *harness) workerWith(client *s3.Client) *Worker {
 // workerWithRunner returns a worker with another runner.
 func (h *harness) workerWithRunner(r Runner) *Worker {
 	h.t.Helper()
-	return h.build(h.s3.Client, r)
+	return h.build(h.s3, r)
 }
 
 func (h *harness) build(client *s3.Client, r Runner) *Worker {
@@ -109,13 +110,13 @@ func (h *harness) build(client *s3.Client, r Runner) *Worker {
 // put stores an object in the data-in bucket and returns the upload ledger's message for it.
 func (h *harness) put(key, body string) string {
 	h.t.Helper()
-	out, err := h.s3.Client.PutObject(context.Background(), &s3.PutObjectInput{
-		Bucket: aws.String(dataBucket), Key: aws.String(key), Body: strings.NewReader(body),
+	out, err := h.s3.PutObject(context.Background(), &s3.PutObjectInput{
+		Bucket: aws.String(h.dataIn), Key: aws.String(key), Body: strings.NewReader(body),
 	})
 	if err != nil {
 		h.t.Fatalf("put object: %v", err)
 	}
-	msg, err := json.Marshal(Object{Bucket: dataBucket, Key: key, Version: aws.ToString(out.VersionId), Size: int64(len(body)),
+	msg, err := json.Marshal(Object{Bucket: h.dataIn, Key: key, Version: aws.ToString(out.VersionId), Size: int64(len(body)),
 		ETag: strings.Trim(aws.ToString(out.ETag), `"`)})
 	if err != nil {
 		h.t.Fatalf("encode message: %v", err)
@@ -142,7 +143,7 @@ func (h *harness) runUntilIdle(w *Worker) Outcome {
 // output reads an object of the output bucket, "" when it does not exist.
 func (h *harness) output(key string) string {
 	h.t.Helper()
-	out, err := h.s3.Client.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(outputBucket), Key: aws.String(key)})
+	out, err := h.s3.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(h.results), Key: aws.String(key)})
 	if err != nil {
 		return ""
 	}
@@ -157,9 +158,9 @@ func (h *harness) output(key string) string {
 // outputPuts returns the PUT requests (single or multipart) the output bucket received, by path.
 func (h *harness) outputPuts() map[string]int {
 	puts := map[string]int{}
-	for _, r := range h.s3.Requests() {
-		if r.Method == "PUT" && strings.HasPrefix(r.Path, "/"+outputBucket+"/") {
-			puts[strings.TrimPrefix(r.Path, "/"+outputBucket+"/")]++
+	for _, r := range h.proxy.Requests() {
+		if r.Method == "PUT" && strings.HasPrefix(r.Path, "/"+h.results+"/") {
+			puts[strings.TrimPrefix(r.Path, "/"+h.results+"/")]++
 		}
 	}
 	return puts

@@ -56,13 +56,13 @@ func TestAnObjectIsProcessedItsResultsUploadedWithSSEKMSAndItsMessageDeleted(t *
 	assert.Equal(t, 0, h.power.count(), "no power-off without --shutdown")
 
 	puts := 0
-	for _, r := range h.s3.Requests() {
-		if r.Method != "PUT" || !strings.HasPrefix(r.Path, "/"+outputBucket+"/") {
+	for _, r := range h.proxy.Requests() {
+		if r.Method != "PUT" || !strings.HasPrefix(r.Path, "/"+h.results+"/") {
 			continue
 		}
 		puts++
 		assert.Equal(t, "aws:kms", r.Header.Get("X-Amz-Server-Side-Encryption"), "%s asks for SSE-KMS", r.Path)
-		assert.Equal(t, testKMSKey, r.Header.Get("X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id"), "%s names the project key", r.Path)
+		assert.Equal(t, h.key, r.Header.Get("X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id"), "%s names the project key", r.Path)
 	}
 	assert.Equal(t, 2, puts, "one PUT per result file")
 }
@@ -100,7 +100,7 @@ func TestTheRunGetsTheFileAsLastArgumentAndItsEnvironment(t *testing.T) {
 	assert.True(t, strings.HasPrefix(file, h.cfg.Scratch+string(filepath.Separator)), "the file is on the scratch volume: %s", file)
 	assert.True(t, strings.HasPrefix(env(c, "SCE_OUTPUT_DIR"), c.Dir), "the output directory is in the message's directory")
 	assert.Equal(t, file, env(c, "SCE_INPUT_FILE"))
-	assert.Equal(t, dataBucket, env(c, "SCE_OBJECT_BUCKET"))
+	assert.Equal(t, h.dataIn, env(c, "SCE_OBJECT_BUCKET"))
 	assert.Equal(t, key, env(c, "SCE_OBJECT_KEY"))
 	assert.NotEmpty(t, env(c, "SCE_OBJECT_VERSION"))
 	assert.True(t, strings.HasPrefix(env(c, "TMPDIR"), c.Dir), "temporary files go to the message's directory")
@@ -408,7 +408,7 @@ func TestTheObjectKeyNeverAppearsInTheLogs(t *testing.T) {
 	}{
 		{name: "when the object is processed", setup: func(h *harness) *Worker { return h.worker() }},
 		{name: "when the object does not exist", setup: func(h *harness) *Worker {
-			h.queue.messages[0].body = mustJSON(t, Object{Bucket: dataBucket, Key: key, Version: "no-such-version"})
+			h.queue.messages[0].body = mustJSON(t, Object{Bucket: h.dataIn, Key: key, Version: "no-such-version"})
 			return h.worker()
 		}},
 		{name: "when the upload fails", setup: func(h *harness) *Worker {
@@ -499,7 +499,7 @@ func TestAQueueThatFailsStillLetsTheWorkerGoIdle(t *testing.T) {
 
 func TestNewRefusesMissingClients(t *testing.T) {
 	h := newHarness(t, 5)
-	_, err := New(h.cfg, Deps{SQS: h.queue, S3: h.s3.Client}, nil)
+	_, err := New(h.cfg, Deps{SQS: h.queue, S3: h.s3}, nil)
 	require.Error(t, err)
 	for _, name := range []string{"Metrics", "Runner", "Clock", "PowerOff"} {
 		assert.Contains(t, err.Error(), name)

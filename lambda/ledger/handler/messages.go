@@ -8,6 +8,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // QueueMessage is the body of the SQS message sent for each clean upload, as JSON.
@@ -36,21 +38,28 @@ func deduplicationID(u *upload, version string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// maxSubject is SNS's limit on a subject's length.
+// maxSubject is SNS's limit on a subject's length (Publish's reference asks for fewer than 100
+// characters; 100 is accepted), taken here in bytes, which are never fewer than characters.
 const maxSubject = 100
 
-// subject makes an SNS subject: printable ASCII only (SNS refuses anything else; other characters
-// become "?"), at most 100 characters, cut with "..." when longer.
+// subject makes an SNS subject as Publish takes it: UTF-8 without line breaks or control characters
+// (each becomes "?", and so does a byte that is not UTF-8), at most maxSubject bytes, cut between two
+// characters with "..." when longer.
 func subject(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c < 0x20 || c > 0x7e {
-			b[i] = '?'
+	var b strings.Builder
+	for _, r := range s {
+		if r == utf8.RuneError || unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			r = '?'
 		}
+		b.WriteRune(r)
 	}
-	s = string(b)
+	s = b.String()
 	if len(s) > maxSubject {
-		s = s[:maxSubject-3] + "..."
+		cut := maxSubject - len("...")
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "..."
 	}
 	return s
 }
