@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"slices"
@@ -39,22 +38,22 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, auditUsage)
 		return 2
 	}
-	fs := flag.NewFlagSet("audit report", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	trailFlag := fs.String("trail", "", "CloudTrail log files: a directory (or file), or s3://BUCKET/PREFIX; default s3://<logBucket>/cloudtrail/ from --outputs")
-	outputsFile := fs.String("outputs", "", "the stack outputs saved with `pulumi stack output --json > FILE`: the PHI buckets, s3EndpointId, logBucket, region")
-	from := fs.String("from", "", "start of the window, included: RFC 3339 or YYYY-MM-DD (UTC)")
-	to := fs.String("to", "", "end of the window, excluded: RFC 3339 or YYYY-MM-DD (UTC)")
-	format := fs.String("format", "table", "output format: "+strings.Join(audit.Formats(), ", "))
+	fs := newFlags("audit report", "", "Report every data event on the PHI buckets (who, what, when, from where, allowed or denied) "+
+		"from the CloudTrail log files in a directory or in S3, with the anomalies flagged.", stdout, stderr)
+	trailFlag := fs.String("trail", "", "where the CloudTrail log files are, `DIR|s3://BUCKET/PREFIX`: a directory (or file), or an S3 prefix; default s3://<logBucket>/cloudtrail/ from --outputs")
+	outputsFile := fs.String("outputs", "", "`FILE` of the stack outputs, saved with: pulumi stack output --json > FILE (the PHI buckets, s3EndpointId, logBucket, region)")
+	from := fs.String("from", "", "start of the window, included: a `TIME` in RFC 3339 or YYYY-MM-DD (UTC)")
+	to := fs.String("to", "", "end of the window, excluded: a `TIME` in RFC 3339 or YYYY-MM-DD (UTC)")
+	format := fs.newFormat("table", audit.Formats()...)
 	var buckets, known listFlag
-	fs.Var(&buckets, "buckets", "PHI buckets to report on, comma-separated (default: dataInBucket, outputBucket, ancillaryBucket from --outputs; else every bucket)")
-	fs.Var(&known, "known-principals", "ARNs or patterns (* and ?) of the principals expected, comma-separated; others are flagged")
-	endpoint := fs.String("vpc-endpoint", "", "the project's S3 endpoint id, vpce-... (default: s3EndpointId from --outputs); other access is flagged")
+	fs.Var(&buckets, "buckets", "PHI `BUCKETS` to report on, comma-separated (default: dataInBucket, outputBucket, ancillaryBucket from --outputs; else every bucket)")
+	fs.Var(&known, "known-principals", "`ARNS` or patterns (* and ?) of the principals expected, comma-separated; others are flagged")
+	endpoint := fs.String("vpc-endpoint", "", "the project's S3 endpoint `ID`, vpce-... (default: s3EndpointId from --outputs); other access is flagged")
 	showKeys := fs.Bool("show-keys", false, "show object keys instead of their SHA-256 (keys may hold PHI by mistake)")
-	region := fs.String("region", "", "AWS region of an S3 trail (default: region from --outputs)")
-	s3Endpoint := fs.String("endpoint", "", "S3 endpoint URL, for an S3-compatible server (path-style addressing)")
-	if err := fs.Parse(args[1:]); err != nil {
-		return 2
+	region := fs.String("region", "", "AWS `REGION` of an S3 trail (default: region from --outputs)")
+	s3Endpoint := fs.String("endpoint", "", "S3 endpoint `URL`, for an S3-compatible server (path-style addressing)")
+	if code, stop := fs.parse(args[1:]); stop {
+		return code
 	}
 	fail := func(code int, format string, a ...any) int {
 		fmt.Fprintf(stderr, "sce audit report: "+format+"\n", a...)

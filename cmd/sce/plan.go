@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -49,32 +48,26 @@ var planFormats = map[string]func(io.Writer, *plan.Plan) error{
 }
 
 // planFormatNames lists the accepted --format values, in the order the help gives them.
-const planFormatNames = "text, json, terraform, dot"
+var planFormatNames = []string{"text", "json", "terraform", "dot"}
 
 // runPlan runs `sce plan`. Invalid configuration exits 1 with every problem on stderr and nothing on
 // stdout; usage errors exit 2.
 func runPlan(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	stackName := fs.String("stack", "", "stack to plan (required); its configuration is read from Pulumi.<stack>.yaml")
-	configFile := fs.String("config", "", "stack file to read instead of Pulumi.<stack>.yaml")
-	format := fs.String("format", "text", "output format: "+planFormatNames)
-	if err := fs.Parse(args); err != nil {
-		return 2
+	fs := newFlags("plan", "", "Plan a stack offline: run the Pulumi program under Pulumi's mock monitor with the stack's configuration, "+
+		"apply every policy rule to every resource, price the result and print it. Needs no AWS account and no Pulumi CLI.", stdout, stderr)
+	stackName := fs.String("stack", "", "`NAME` of the stack to plan (required); its configuration is read from Pulumi.NAME.yaml")
+	configFile := fs.String("config", "", "stack `FILE` to read instead of Pulumi.NAME.yaml")
+	format := fs.newFormat("text", planFormatNames...)
+	if code, stop := fs.parse(args); stop {
+		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "sce plan: unexpected argument %q\n", fs.Arg(0))
-		return 2
+		return fs.usageError("unexpected argument %q", fs.Arg(0))
 	}
 	if *stackName == "" {
-		fmt.Fprintln(stderr, "sce plan: --stack is required, for example --stack hipaa")
-		return 2
+		return fs.usageError("--stack is required, for example --stack hipaa")
 	}
-	write, ok := planFormats[*format]
-	if !ok {
-		fmt.Fprintf(stderr, "sce plan: --format %q is not supported; accepted: %s\n", *format, planFormatNames)
-		return 2
-	}
+	write := planFormats[*format]
 	p, _, ok := planStack("plan", *stackName, *configFile, stderr)
 	if !ok {
 		return 1

@@ -3,7 +3,7 @@ package main
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"flag"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -79,10 +79,12 @@ func TestUploadSendsFilesWithSSEKMSAndVerifiesThem(t *testing.T) {
 	sum := sha256.Sum256(data)
 	assert.Contains(t, stdout, "uploaded "+small+" -> s3://"+cliBucket+"/incoming/patients.csv (33 bytes, one PUT)")
 	assert.Contains(t, stdout, "encryption aws:kms, key "+cliKey)
-	assert.Contains(t, stdout, "sha256     "+hex.EncodeToString(sum[:])+" (file)")
-	assert.Contains(t, stdout, "(full-object checksum), as reported by the upload response and HeadObject")
+	// The file's SHA-256 and the verified checksum are printed alike, in hex: for one PUT they are equal.
+	fileSum := hex.EncodeToString(sum[:])
+	assert.Contains(t, stdout, "sha256     "+fileSum+" (the file, as sha256sum prints it)")
+	assert.Contains(t, stdout, "verified   "+fileSum+" (full-object SHA-256 checksum, the file's own), as reported by the upload response and HeadObject")
 	assert.Contains(t, stdout, "uploaded "+large+" -> s3://"+cliBucket+"/incoming/timeseries.csv (6000000 bytes, 2 parts of 5 MiB)")
-	assert.Contains(t, stdout, "-2 (composite checksum of the parts), as reported by the upload response and HeadObject")
+	assert.Contains(t, stdout, "-2 (composite SHA-256 checksum of the 2 parts), as reported by the upload response and HeadObject")
 	assert.Contains(t, stdout, "2 file(s) uploaded to s3://"+cliBucket+" with SSE-KMS and verified")
 	assert.Contains(t, stderr, "incoming/timeseries.csv [", "a progress bar")
 
@@ -184,26 +186,17 @@ func TestUploadRefusesBadFlags(t *testing.T) {
 }
 
 func TestFlagsMayFollowTheFilesAndDoubleDashEndsThem(t *testing.T) {
-	fs := newTestFlagSet()
-	got, err := parseInterspersed(fs.set, []string{"a", "--stack", "x", "b", "--", "--c"})
-	require.NoError(t, err)
+	fs := newFlags("t", "FILE...", "", io.Discard, io.Discard)
+	stack := fs.String("stack", "", "")
+	got, code, stop := fs.parseInterspersed([]string{"a", "--stack", "x", "b", "--", "--c"})
+	require.False(t, stop, code)
 	assert.Equal(t, []string{"a", "b", "--c"}, got)
-	assert.Equal(t, "x", *fs.stack)
+	assert.Equal(t, "x", *stack)
 }
 
 func TestTheRegionOfAnARN(t *testing.T) {
 	assert.Equal(t, "us-west-2", regionOfARN(cliKey))
 	assert.Equal(t, "", regionOfARN("alias/x"))
-}
-
-type testFlagSet struct {
-	set   *flag.FlagSet
-	stack *string
-}
-
-func newTestFlagSet() testFlagSet {
-	fs := flag.NewFlagSet("t", flag.ContinueOnError)
-	return testFlagSet{set: fs, stack: fs.String("stack", "", "")}
 }
 
 func TestUploadAsAWriteOnlyRoleVerifiesFromTheUploadResponse(t *testing.T) {
