@@ -86,7 +86,7 @@ func (c *cmdFlags) usageError(format string, args ...any) int {
 // helpFlag describes one flag as the help shows it.
 type helpFlag struct {
 	name, placeholder, usage, def string
-	required, repeat               bool
+	required, repeat              bool
 }
 
 // repeatable is implemented by flag values that may be given several times.
@@ -112,11 +112,38 @@ func (c *cmdFlags) flags() []helpFlag {
 
 // synopsis is the command's usage line: "usage: sce init <pit> [--region R] ...".
 func (c *cmdFlags) synopsis() string {
-	return "usage: " + c.line()
+	return "usage: " + strings.Join(c.words(), " ")
 }
 
-// line is the command with its positional arguments and every flag, optional ones in brackets.
-func (c *cmdFlags) line() string {
+// line is the command with its positional arguments and every flag, broken into lines of at most width
+// characters between flags, each continued with indent.
+func (c *cmdFlags) line(width int, indent string) string {
+	var b strings.Builder
+	n := 0
+	for i, w := range c.words() {
+		if i > 0 && n+1+len(w) > width {
+			b.WriteString("\n" + indent)
+			n = len(indent)
+		} else if i > 0 {
+			b.WriteString(" ")
+			n++
+		}
+		b.WriteString(w)
+		n += len(w)
+	}
+	return b.String()
+}
+
+// firstSentence is the summary up to its first full stop.
+func (c *cmdFlags) firstSentence() string {
+	if i := strings.Index(c.summary, ". "); i >= 0 {
+		return c.summary[:i+1]
+	}
+	return c.summary
+}
+
+// words are the command, its positional arguments and every flag, optional ones in brackets.
+func (c *cmdFlags) words() []string {
 	parts := []string{"sce", c.name}
 	if c.positional != "" {
 		parts = append(parts, c.positional)
@@ -134,12 +161,12 @@ func (c *cmdFlags) line() string {
 		}
 		parts = append(parts, s)
 	}
-	return strings.Join(parts, " ")
+	return parts
 }
 
 // writeHelp prints the usage line, the summary and every flag with its meaning and default.
 func (c *cmdFlags) writeHelp(w io.Writer) {
-	fmt.Fprintf(w, "%s\n\n%s\n", wrap(c.synopsis(), 100, "    "), wrap(c.summary, 100, ""))
+	fmt.Fprintf(w, "usage: %s\n\n%s\n", c.line(93, "    "), wrap(c.summary, 100, ""))
 	fs := c.flags()
 	if len(fs) == 0 {
 		return

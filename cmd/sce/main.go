@@ -114,8 +114,8 @@ func writeUsage(w io.Writer) {
 		d := &describer{Writer: io.Discard}
 		c.run(helpArgs(c), d, io.Discard)
 		for _, f := range d.commands {
-			fmt.Fprintf(w, "  %-10s %s\n", c.name, wrap(f.summary, 88, strings.Repeat(" ", 13)))
-			fmt.Fprintf(w, "%13s%s\n", "", wrap(f.line(), 88, strings.Repeat(" ", 17)))
+			fmt.Fprintf(w, "  %-10s %s\n", c.name, wrap(f.firstSentence(), 88, strings.Repeat(" ", 13)))
+			fmt.Fprintf(w, "%13s%s\n", "", f.line(88, strings.Repeat(" ", 17)))
 		}
 	}
 }

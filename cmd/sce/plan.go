@@ -17,10 +17,7 @@ import (
 // planStack reads a stack's file (configFile, or Pulumi.<stack>.yaml in the current directory) and plans
 // it offline. On failure it reports on stderr, prefixed with the command's name, and returns false.
 func planStack(command, stackName, configFile string, stderr io.Writer) (*plan.Plan, *plan.StackFile, bool) {
-	path := configFile
-	if path == "" {
-		path = "Pulumi." + stackName + ".yaml"
-	}
+	path := stackFilePath(stackName, configFile)
 	sf, err := plan.ReadStackFile(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -37,6 +34,15 @@ func planStack(command, stackName, configFile string, stderr io.Writer) (*plan.P
 		return nil, nil, false
 	}
 	return p, sf, true
+}
+
+// stackFilePath is the stack file a command reads: configFile, or Pulumi.<stack>.yaml in the current
+// directory.
+func stackFilePath(stackName, configFile string) string {
+	if configFile != "" {
+		return configFile
+	}
+	return "Pulumi." + stackName + ".yaml"
 }
 
 // planFormats are the output formats `sce plan` writes.
@@ -68,9 +74,12 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 		return fs.usageError("--stack is required, for example --stack hipaa")
 	}
 	write := planFormats[*format]
-	p, _, ok := planStack("plan", *stackName, *configFile, stderr)
+	p, sf, ok := planStack("plan", *stackName, *configFile, stderr)
 	if !ok {
 		return 1
+	}
+	for _, w := range planWarnings(stackFilePath(*stackName, *configFile), sf) {
+		fmt.Fprintf(stderr, "sce plan: warning: %s\n", w)
 	}
 	assumptions := cost.DefaultAssumptions()
 	if err := assumptions.Validate(); err != nil {

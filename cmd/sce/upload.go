@@ -33,7 +33,7 @@ func runUpload(args []string, stdout, stderr io.Writer) int {
 	region := fs.String("region", "", "AWS `REGION` (default: the stack output region, else the key's region)")
 	prefix := fs.String("prefix", "", "`FOLDER` in the bucket to upload into, for example incoming/2026-11")
 	namesFile := fs.String("names", "", "`FILE` of names (one per line, # comments) that must not appear in object keys")
-	partSize := fs.Int64("part-size", upload.DefaultPartSize/upload.MiB, "part size in `MiB` (at least 5); files this large or larger go up in parts")
+	partSize := fs.Int64("part-size", upload.DefaultPartSize/upload.MiB, "part size, `N` MiB (at least 5); files this large or larger go up in parts")
 	endpoint := fs.String("endpoint", "", "S3 endpoint `URL`, for an S3-compatible server (path-style addressing)")
 	progress := fs.Bool("progress", false, "draw the progress bar even when stderr is not a terminal")
 	files, code, stop := fs.parseInterspersed(args)

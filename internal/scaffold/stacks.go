@@ -39,9 +39,9 @@ type Stack struct {
 // the owner of an account's baseline, which a deployed stack must create.
 const ExampleMarker = "# sce:example-stack"
 
-// isExample reports whether a stack file's text carries ExampleMarker on a line of its own before
+// IsExample reports whether a stack file's text carries ExampleMarker on a line of its own before
 // `config:`.
-func isExample(data []byte) bool {
+func IsExample(data []byte) bool {
 	for _, line := range strings.Split(string(data), "\n") {
 		line = strings.TrimSpace(line)
 		if strings.HasPrefix(line, ExampleMarker) {
@@ -126,7 +126,7 @@ func ReadStacks(dir, skip string) ([]Stack, error) {
 			VPC:             vpc,
 			Region:          strings.TrimSpace(sf.Config[config.RegionKey]),
 			AccountBaseline: strings.TrimSpace(sf.Config[config.Namespace+":"+config.KeyAccountBaseline]) != "false",
-			Example:         isExample(data),
+			Example:         IsExample(data),
 		})
 	}
 	if len(errs) > 0 {
