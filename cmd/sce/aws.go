@@ -56,12 +56,12 @@ func credentialsProblem(err error) error {
 	switch {
 	case errors.As(err, &noProfile):
 		return fmt.Errorf("AWS profile %q is not in the AWS configuration files: set AWS_PROFILE to one that `aws configure list-profiles` lists, or create it with `aws configure sso --profile %s`", noProfile.Profile, noProfile.Profile)
-	case errors.As(err, &expired):
+	case errors.As(err, &expired), strings.Contains(err.Error(), "cached SSO token"):
 		name := profile
 		if name == "" {
 			name = "NAME"
 		}
-		return fmt.Errorf("the AWS SSO session has expired: run `aws sso login --profile %s`, then run this command again", name)
+		return fmt.Errorf("the AWS SSO session has expired or was never started: run `aws sso login --profile %s`, then run this command again", name)
 	case fromInstanceMetadata(err):
 		return errors.New("no AWS credentials: set AWS_PROFILE to a profile of a role in the project's account (run `aws sso login --profile NAME` first for an SSO profile), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
 	}

@@ -102,3 +102,26 @@ func TestInitWarnsWithoutAnEmail(t *testing.T) {
 	assert.Contains(t, stderr, "warning: no --email")
 	assert.Contains(t, stderr, "sce:notificationEmails")
 }
+
+func TestInitForceUpdatesALiveStackFileAndSaysWhatItKept(t *testing.T) {
+	dir := t.TempDir()
+	key := publicKeyFile(t, t.TempDir())
+	code, _, stderr := runCLI("init", "cardio", "--dir", dir, "--ssh-cidr", "198.51.100.0/24", "--ssh-key", key, "--email", "b@example.org")
+	require.Equal(t, 0, code, stderr)
+	path := filepath.Join(dir, "Pulumi.cardio.yaml")
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	live := "secretsprovider: awskms://alias/pulumi-secrets?region=us-west-2\n" + strings.Replace(string(data), "  sce:researchers: []\n",
+		"  sce:researchers:\n    - alice ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGxshx/hU/qmeT0q1IbNEFxqo2oGGFO7811sVSUS3GmW alice@example.org\n", 1)
+	require.NoError(t, os.WriteFile(path, []byte(live), 0o644))
+
+	code, stdout, stderr := runCLI("init", "cardio", "--dir", dir, "--force", "--ssh-cidr", "203.0.113.0/24")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "updated "+path+" (the previous file is kept as "+path+".")
+	assert.Contains(t, stdout, "  replaced  sce:allowedSshCidrs\n")
+	assert.Contains(t, stdout, "secretsprovider")
+	assert.Contains(t, stdout, "sce:researchers")
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, strings.Replace(live, "198.51.100.0/24", "203.0.113.0/24", 1), string(got))
+}

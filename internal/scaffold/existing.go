@@ -1,12 +1,13 @@
 package scaffold
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -70,23 +71,23 @@ func mappingValue(m *yaml.Node, key string) (*yaml.Node, int) {
 }
 
 // update sets, in the existing file, the configuration keys listed in owned to the values (and, for a key
-// the file lacks, the comments) of the generated file, and leaves everything else as it was. It returns
-// the new text, the keys kept as they were (the top-level settings and the other configuration keys), and
-// the keys it set whose value changed or that were missing.
+// the file lacks, the comments) of the generated file, and leaves every other byte of the file as it was:
+// the lines of a key it sets are replaced, a key the file lacks is added at the end of its config section,
+// and nothing else is touched, so that blank lines and comments survive too (YAML encoders drop blank
+// lines). The result is read back and compared, key by key, with what was meant. It returns the new text,
+// the keys kept as they were (the top-level settings and the other configuration keys), and the keys it
+// set whose value changed or that were missing.
 func (e *existingFile) update(generated string, owned []string) (content string, kept, set []string, err error) {
 	var gen yaml.Node
 	if err := yaml.Unmarshal([]byte(generated), &gen); err != nil {
 		return "", nil, nil, fmt.Errorf("the generated file does not parse: %w", err)
 	}
 	genConfig, _ := mappingValue(gen.Content[0], "config")
+	genLines := strings.SplitAfter(generated, "\n")
 	top := e.doc.Content[0]
 	cfg, _ := mappingValue(top, "config")
-	if cfg == nil || cfg.Kind != yaml.MappingNode {
-		if cfg != nil {
-			return "", nil, nil, fmt.Errorf("%s cannot be updated: its config section is not a mapping", filepath.Base(e.path))
-		}
-		top.Content = append(top.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "config"}, &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"})
-		cfg = top.Content[len(top.Content)-1]
+	if cfg != nil && cfg.Kind != yaml.MappingNode {
+		return "", nil, nil, fmt.Errorf("%s cannot be updated: its config section is not a mapping", filepath.Base(e.path))
 	}
 	isOwned := map[string]bool{}
 	for _, k := range owned {
@@ -97,37 +98,140 @@ func (e *existingFile) update(generated string, owned []string) (content string,
 			kept = append(kept, k)
 		}
 	}
-	for i := 0; i+1 < len(cfg.Content); i += 2 {
-		if k := cfg.Content[i].Value; !isOwned[k] {
-			kept = append(kept, k)
+	indent := 2
+	if cfg != nil {
+		for i := 0; i+1 < len(cfg.Content); i += 2 {
+			if k := cfg.Content[i].Value; !isOwned[k] {
+				kept = append(kept, k)
+			}
+		}
+		if len(cfg.Content) > 0 {
+			indent = cfg.Content[0].Column - 1
 		}
 	}
+	reindent := func(ls []string) []string {
+		out := make([]string, len(ls))
+		for i, l := range ls {
+			if strings.HasPrefix(l, "  ") {
+				l = strings.Repeat(" ", indent) + l[2:]
+			}
+			out[i] = l
+		}
+		return out
+	}
+
+	lines := strings.SplitAfter(string(e.data), "\n")
+	if len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	if len(lines) > 0 && !strings.HasSuffix(lines[len(lines)-1], "\n") {
+		lines[len(lines)-1] += "\n"
+	}
+	type edit struct {
+		from, to int // 0-based line range [from, to) of the existing file to replace
+		with     []string
+	}
+	var edits []edit
+	var added []string
 	for _, key := range owned {
 		newValue, gi := mappingValue(genConfig, key)
 		if newValue == nil {
 			continue // the generated file leaves it out (an empty optional value): validation speaks for it
 		}
-		old, _ := mappingValue(cfg, key)
+		genKey := genConfig.Content[gi]
+		var old *yaml.Node
+		oi := -1
+		if cfg != nil {
+			old, oi = mappingValue(cfg, key)
+		}
 		if old != nil {
 			if sameNode(old, newValue) {
 				continue
 			}
-			*old = *newValue
+			oldKey := cfg.Content[oi]
+			edits = append(edits, edit{from: oldKey.Line - 1, to: lastLine(old),
+				with: reindent(genLines[genKey.Line-1 : lastLine(newValue)])})
 		} else {
-			cfg.Content = append(cfg.Content, genConfig.Content[gi], newValue)
+			first := genKey.Line - 1
+			if genKey.HeadComment != "" {
+				first -= strings.Count(genKey.HeadComment, "\n") + 1
+			}
+			added = append(added, "\n")
+			added = append(added, reindent(genLines[first:lastLine(newValue)])...)
 		}
 		set = append(set, key)
 	}
-	var b bytes.Buffer
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	if err := enc.Encode(&e.doc); err != nil {
-		return "", nil, nil, fmt.Errorf("write the updated %s: %w", filepath.Base(e.path), err)
+	if len(added) > 0 {
+		at := len(lines)
+		if cfg == nil {
+			added = append([]string{"config:\n"}, added[1:]...)
+		} else if len(cfg.Content) > 0 {
+			at = lastLine(cfg)
+		}
+		edits = append(edits, edit{from: at, to: at, with: added})
 	}
-	if err := enc.Close(); err != nil {
-		return "", nil, nil, fmt.Errorf("write the updated %s: %w", filepath.Base(e.path), err)
+	sort.Slice(edits, func(i, j int) bool { return edits[i].from > edits[j].from })
+	for _, ed := range edits {
+		lines = append(lines[:ed.from], append(append([]string{}, ed.with...), lines[ed.to:]...)...)
 	}
-	return b.String(), kept, set, nil
+	content = strings.Join(lines, "")
+	if err := e.verify(content, owned, generated); err != nil {
+		return "", nil, nil, err
+	}
+	return content, kept, set, nil
+}
+
+// lastLine is the 1-based number of the last line a node's text occupies, which is also the 0-based
+// index of the line after it.
+func lastLine(n *yaml.Node) int {
+	last := n.Line
+	if n.Kind == yaml.ScalarNode && n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		last += strings.Count(strings.TrimSuffix(n.Value, "\n"), "\n") + 1
+	}
+	for _, c := range n.Content {
+		last = max(last, lastLine(c))
+	}
+	return last
+}
+
+// verify reads the updated text back and checks that it says what was meant: every setting and key of
+// the old file that init does not set unchanged, and every key it sets as generated.
+func (e *existingFile) verify(content string, owned []string, generated string) error {
+	fail := func(format string, args ...any) error {
+		return fmt.Errorf("%s cannot be updated safely (%s); nothing was written: edit it by hand", filepath.Base(e.path), fmt.Sprintf(format, args...))
+	}
+	got, err := plan.ParseStackFile([]byte(content), e.path)
+	if err != nil {
+		return fail("the result does not parse: %v", err)
+	}
+	want, err := plan.ParseStackFile([]byte(generated), e.path)
+	if err != nil {
+		return fail("the generated file does not parse: %v", err)
+	}
+	isOwned := map[string]bool{}
+	for _, k := range owned {
+		isOwned[k] = true
+	}
+	for k, v := range e.values.Config {
+		if !isOwned[k] && got.Config[k] != v {
+			return fail("%s would change", k)
+		}
+	}
+	for _, k := range owned {
+		if w, ok := want.Config[k]; ok && got.Config[k] != w {
+			return fail("%s would not be set", k)
+		}
+	}
+	var before, after map[string]any
+	if yaml.Unmarshal(e.data, &before) != nil || yaml.Unmarshal([]byte(content), &after) != nil {
+		return fail("the result does not parse")
+	}
+	for k, v := range before {
+		if k != "config" && fmt.Sprint(after[k]) != fmt.Sprint(v) {
+			return fail("%s would change", k)
+		}
+	}
+	return nil
 }
 
 // sameNode reports whether two value nodes hold the same configuration value.

@@ -161,3 +161,15 @@ func TestInitWarnsOfAnSSHBlockThatCanNeverMatch(t *testing.T) {
 	require.Len(t, res.Warnings, 1)
 	assert.Contains(t, res.Warnings[0], `sce:allowedSshCidrs: "192.168.1.0/24" is a private-use block (RFC 1918)`)
 }
+
+func TestForceKeepsAnotherIndentationAndTheBlankLines(t *testing.T) {
+	pub, _ := keyPair(t, "builder@example.org")
+	live := "config:\n    aws:region: us-west-2\n\n    sce:pit: cardio\n\n    # our blocks\n    sce:allowedSshCidrs:\n        - 198.51.100.0/24\n\n    sce:sshPublicKey: " + pub + "\n"
+	dir := stackDir(t, map[string]string{"Pulumi.cardio.yaml": live})
+	res, err := scaffold.Init(scaffold.Options{PIT: "cardio", Dir: dir, Force: true, SSHCIDRs: []string{"203.0.113.0/24", "192.0.2.0/24"},
+		Emails: []string{"pi@example.org"}})
+	require.NoError(t, err)
+	want := "config:\n    aws:region: us-west-2\n\n    sce:pit: cardio\n\n    # our blocks\n    sce:allowedSshCidrs:\n      - 203.0.113.0/24\n      - 192.0.2.0/24\n\n    sce:sshPublicKey: " + pub + "\n"
+	assert.True(t, strings.HasPrefix(res.Content, want), res.Content)
+	assert.Contains(t, res.Content, "\n    sce:notificationEmails:\n      - pi@example.org\n")
+}

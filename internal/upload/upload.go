@@ -74,10 +74,10 @@ func (t Target) Validate() error {
 		errs = append(errs, fmt.Errorf("--kms-key %q: want a KMS key ARN, arn:aws:kms:REGION:ACCOUNT:key/ID (not an alias): the bucket policy accepts only the project key's ARN", t.KMSKeyARN))
 	}
 	if msg := CheckBucketName(t.Bucket); t.Bucket != "" && msg != "" {
-		errs = append(errs, fmt.Errorf("bucket %q %s", t.Bucket, msg))
+		errs = append(errs, fmt.Errorf("bucket %q: %s", t.Bucket, msg))
 	}
 	if msg := checkPrefix(t.Prefix); msg != "" {
-		errs = append(errs, fmt.Errorf("--prefix %q %s", t.Prefix, msg))
+		errs = append(errs, fmt.Errorf("--prefix %q: %s", t.Prefix, msg))
 	}
 	return errors.Join(errs...)
 }
