@@ -12,7 +12,9 @@ func TestSSHSourcesOfAnInternetFacingInstanceMustBeReachableFromTheInternet(t *t
 	require.True(t, ok)
 	sg := func() *Resource { return res(t, netTypeSG, "bastion-sg", `{"vpcId":"vpc-1"}`) }
 	inst := func(props string) *Resource { return res(t, typeInstance, "bastion", props) }
-	eip := func() *Resource { return res(t, computeTypeEIP, "bastion-eip", `{"domain":"vpc","instance":"bastion-id"}`) }
+	eip := func() *Resource {
+		return res(t, computeTypeEIP, "bastion-eip", `{"domain":"vpc","instance":"bastion-id"}`)
+	}
 	ingress := func(name, blocks string) *Resource {
 		return res(t, netTypeSGRule, name, `{"type":"ingress","protocol":"tcp","fromPort":22,"toPort":22,"securityGroupId":"bastion-sg-id","cidrBlocks":`+blocks+`}`)
 	}
