@@ -44,8 +44,11 @@ const (
 	DefaultPartSize = 16 * MiB
 	MaxParts        = 10_000
 	maxKeyBytes     = 1024
-	// MaxObjectSize is the largest object S3 stores: 5 TiB.
-	MaxObjectSize = 5 << 40
+	// MaxPartSize is the largest part S3 takes: 5 GiB.
+	MaxPartSize = 5 << 30
+	// MaxObjectSize is the largest object S3 stores, 10,000 parts of 5 GiB (48.8 TiB; the S3 User Guide's
+	// "Amazon S3 multipart upload limits").
+	MaxObjectSize = MaxParts * MaxPartSize
 )
 
 // kmsKeyARN matches the ARN of a KMS key (not an alias): the bucket policy compares the requested key
@@ -219,7 +222,7 @@ func Prepare(files []string, t Target, d *phi.Detector) ([]Item, error) {
 			continue
 		}
 		if st.Size() > MaxObjectSize {
-			errs = append(errs, fmt.Errorf("file argument %d: %s has %d bytes; S3 stores objects of at most 5 TiB", arg, f, st.Size()))
+			errs = append(errs, fmt.Errorf("file argument %d: %s has %d bytes; S3 stores objects of at most %d bytes (10,000 parts of 5 GiB)", arg, f, st.Size(), int64(MaxObjectSize)))
 			continue
 		}
 		if !utf8.ValidString(key) || len(key) > maxKeyBytes {
