@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/sce-project/sce/internal/audit"
@@ -109,13 +108,9 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 	ctx := context.Background()
 	var client audit.S3API
 	if trail.Bucket != "" {
-		var cfgOpts []func(*awsconfig.LoadOptions) error
-		if *region != "" {
-			cfgOpts = append(cfgOpts, awsconfig.WithRegion(*region))
-		}
-		cfg, err := awsconfig.LoadDefaultConfig(ctx, cfgOpts...)
+		cfg, err := loadAWS(ctx, *region, stderr)
 		if err != nil {
-			return fail(1, "load AWS configuration: %v", err)
+			return fail(1, "%v", err)
 		}
 		if cfg.Region == "" {
 			return fail(2, "reading %s needs a region: give --region, --outputs FILE (its region) or set AWS_REGION", trail)

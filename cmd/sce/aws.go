@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/ssocreds"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/logging"
 )
 
 // credentialsTimeout bounds the credential check before a command's first AWS request: off EC2 the
@@ -26,8 +28,12 @@ const credentialsTimeout = 10 * time.Second
 // The instance metadata client is IMDSv2 only: its fallback to IMDSv1 is what prints the SDK's "falling
 // back to IMDSv1" warning on machines that are not EC2 instances, and IMDSv1 is what a hardened instance
 // refuses anyway.
-func loadAWS(ctx context.Context, region string) (aws.Config, error) {
+//
+// The SDK's own log lines go to the command's stderr, warnings only: its debug lines (such as "Response has
+// no supported checksum", for every CloudTrail log file read) are not for the builder.
+func loadAWS(ctx context.Context, region string, stderr io.Writer) (aws.Config, error) {
 	opts := []func(*awsconfig.LoadOptions) error{
+		awsconfig.WithLogger(sdkLogger{w: stderr}),
 		awsconfig.WithEC2RoleCredentialOptions(func(o *ec2rolecreds.Options) {
 			o.Client = imds.New(imds.Options{EnableFallback: aws.FalseTernary})
 		}),
@@ -45,6 +51,17 @@ func loadAWS(ctx context.Context, region string) (aws.Config, error) {
 		return aws.Config{}, credentialsProblem(err)
 	}
 	return cfg, nil
+}
+
+// sdkLogger writes the SDK's warnings, one line each, and drops its debug lines.
+type sdkLogger struct{ w io.Writer }
+
+// Logf implements logging.Logger.
+func (l sdkLogger) Logf(classification logging.Classification, format string, v ...any) {
+	if classification == logging.Debug {
+		return
+	}
+	fmt.Fprintf(l.w, "sce: AWS SDK %s: %s\n", strings.ToLower(string(classification)), oneLine(fmt.Sprintf(format, v...)))
 }
 
 // credentialsProblem turns the SDK's error for missing or unusable credentials into one line that names

@@ -23,8 +23,7 @@ func runCloseout(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	if *stackName == "" || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "usage: sce closeout --stack NAME [--config FILE] [--outputs FILE]")
-		return 2
+		return fs.usageError("--stack NAME is required, and nothing else")
 	}
 	p, sf, ok := planStack("closeout", *stackName, *configFile, stderr)
 	if !ok {

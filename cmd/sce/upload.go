@@ -112,7 +112,7 @@ func runUpload(args []string, stdout, stderr io.Writer) int {
 
 	ctx, stopSignals := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stopSignals()
-	cfg, err := loadAWS(ctx, *region)
+	cfg, err := loadAWS(ctx, *region, stderr)
 	if err != nil {
 		return fail(1, "%v", err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sce-project/sce/internal/audit/audittest"
 	"github.com/sce-project/sce/internal/s3test"
 )
 
@@ -174,4 +175,32 @@ func TestCtrlCAbortsTheMultipartUploadInProgress(t *testing.T) {
 		}
 	}
 	assert.True(t, aborted, "AbortMultipartUpload reached S3")
+}
+
+func TestAuditReportOfAnS3TrailWithoutCredentialsSaysWhatToDo(t *testing.T) {
+	offlineAWS(t)
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	code, stdout, stderr := runCLI("audit", "report", "--trail", "s3://hipaa-logs-1a2b3c4d/cloudtrail/", "--region", "us-west-2")
+	assert.Equal(t, 1, code)
+	assert.Empty(t, stdout)
+	assert.True(t, strings.HasPrefix(stderr, "sce audit report: no AWS credentials: set AWS_PROFILE"), stderr)
+	assert.Equal(t, 1, strings.Count(stderr, "\n"), "one line: %s", stderr)
+}
+
+// TestTheSDKsDebugLinesDoNotReachTheBuilder: reading CloudTrail's log files, which carry no checksum, made
+// the SDK print "DEBUG Response has no supported checksum" on the process's stderr for every file.
+func TestTheSDKsDebugLinesDoNotReachTheBuilder(t *testing.T) {
+	offlineAWS(t)
+	srv := s3test.Start(t, "hipaa-logs-9c0d1e2f")
+	audittest.PutS3(t, srv.Client, "hipaa-logs-9c0d1e2f", "cloudtrail/")
+	cmd := exec.Command(os.Args[0], "audit", "report", "--outputs", outputsFile(t, auditOutputs), "--endpoint", srv.URL,
+		"--from", "2026-11-28", "--to", "2026-11-29")
+	cmd.Env = append(os.Environ(), runMainEnv+"=1")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	require.NoError(t, cmd.Run(), stderr.String())
+	assert.NotContains(t, stderr.String(), "DEBUG")
+	assert.NotContains(t, stderr.String(), "SDK 20", "no line of the SDK's default logger")
+	assert.Contains(t, stdout.String(), "2 log file(s)")
 }
