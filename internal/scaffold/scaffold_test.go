@@ -255,11 +255,11 @@ func TestInitNeverOverwritesAStackFileWithoutForce(t *testing.T) {
 	// network of a live stack is kept (force_test.go has the rest).
 	opts.Force = true
 	opts.Now = func() time.Time { return time.Date(2026, 12, 3, 14, 0, 0, 0, time.UTC) }
-	res, err := scaffold.Init(opts)
+	_, err = scaffold.Init(opts)
 	require.Error(t, err, "the old file's subnets are the defaults, outside its 10.40.0.0/16: validation says so")
 	assert.Contains(t, err.Error(), "sce:publicSubnetCidr")
 	opts.CIDR = "10.40.0.0/16"
-	res, err = scaffold.Init(opts)
+	res, err := scaffold.Init(opts)
 	require.NoError(t, err)
 	assert.Equal(t, "10.40.0.0/16", res.Values.VPC.String())
 	require.Len(t, res.Values.Neighbours, 1)

@@ -27,7 +27,7 @@ func checkSSHSources(s *Stack) []Finding {
 	facing := map[string]string{} // security group URN -> the internet-facing instance it guards
 	for _, inst := range s.OfType(typeInstance) {
 		public, _ := inst.Get("associatePublicIpAddress")
-		if b, ok := public.(bool); !(ok && b) && len(s.ReferringTo(inst, "instance", computeTypeEIP)) == 0 {
+		if b, ok := public.(bool); (!ok || !b) && len(s.ReferringTo(inst, "instance", computeTypeEIP)) == 0 {
 			continue
 		}
 		for _, g := range s.Refs(inst, "vpcSecurityGroupIds", sgGroupTypes()...) {
