@@ -17,28 +17,35 @@ func flagSets(t *testing.T) map[string]*cmdFlags {
 	out := map[string]*cmdFlags{}
 	for _, c := range commands() {
 		d := &describer{Writer: io.Discard}
-		require.Equal(t, 0, c.run(helpArgs(c), d, io.Discard), c.name)
-		require.Len(t, d.commands, 1, c.name)
-		out[c.name] = d.commands[0]
+		for _, args := range helpArgs(c) {
+			require.Equal(t, 0, c.run(args, d, io.Discard), "%s %v", c.name, args)
+		}
+		require.Len(t, d.commands, max(1, len(c.subs)), "every command and subcommand builds its flags with newFlags: %s", c.name)
+		for _, f := range d.commands {
+			out[f.name] = f
+		}
 	}
 	return out
 }
 
 func TestHelpGoesToStdoutAndExitsZero(t *testing.T) {
 	for _, c := range commands() {
-		for _, args := range [][]string{
-			append([]string{c.name}, helpArgs(c)...),
-			{"help", c.name},
-			append([]string{c.name}, strings.Replace(strings.Join(helpArgs(c), " "), "--help", "-h", 1)),
-		} {
-			args = strings.Fields(strings.Join(args, " "))
-			t.Run(strings.Join(args, " "), func(t *testing.T) {
-				code, stdout, stderr := runCLI(args...)
-				assert.Equal(t, 0, code)
-				assert.Empty(t, stderr)
-				assert.True(t, strings.HasPrefix(stdout, "usage: sce "+c.name), stdout)
-				assert.Contains(t, stdout, "\nflags:\n")
-			})
+		for _, help := range helpArgs(c) {
+			sub := strings.Join(help[:len(help)-1], " ")
+			for _, args := range [][]string{
+				append([]string{c.name}, help...),
+				{"help", c.name, sub},
+				append(append([]string{c.name}, help[:len(help)-1]...), "-h"),
+			} {
+				args = strings.Fields(strings.Join(args, " "))
+				t.Run(strings.Join(args, " "), func(t *testing.T) {
+					code, stdout, stderr := runCLI(args...)
+					assert.Equal(t, 0, code)
+					assert.Empty(t, stderr)
+					assert.True(t, strings.HasPrefix(stdout, strings.TrimSpace("usage: sce "+c.name+" "+sub)), stdout)
+					assert.Contains(t, stdout, "\nflags:\n")
+				})
+			}
 		}
 	}
 	// `sce policy --help` is the help of its one subcommand.
@@ -84,7 +91,8 @@ func TestTheTopLevelUsageListsEveryFlagOfEveryCommand(t *testing.T) {
 	code, stdout, _ := runCLI("help")
 	require.Equal(t, 0, code)
 	for name, fs := range flagSets(t) {
-		assert.Contains(t, stdout, "\n  "+name, "the usage lists sce %s", name)
+		assert.Contains(t, stdout, "\n  "+strings.Fields(name)[0], "the usage lists sce %s", name)
+		assert.Contains(t, stdout, "sce "+name+" ", "the usage gives the line of sce %s", name)
 		fs.VisitAll(func(f *flag.Flag) {
 			assert.Contains(t, stdout, "--"+f.Name, "the usage lists sce %s --%s", name, f.Name)
 		})
@@ -113,7 +121,7 @@ func TestFormatIsCaseInsensitiveEverywhere(t *testing.T) {
 }
 
 func TestPolicyCheckAndCloseoutHaveJSONOutput(t *testing.T) {
-	for _, cmd := range []string{"policy", "closeout"} {
+	for _, cmd := range []string{"policy check", "closeout"} {
 		fs := flagSets(t)[cmd]
 		require.NotNil(t, fs.Lookup("format"), cmd)
 		assert.Contains(t, fs.Lookup("format").Value.(*formatValue).allowed, "json", cmd)

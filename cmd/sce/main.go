@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/sce-project/sce/internal/termquiet"
@@ -18,11 +19,13 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// command is one command of the CLI: the word that names it, the subcommand word it requires ("check"
-// for `sce policy check`), and the function that runs it with the arguments after the command word.
+// command is one command of the CLI: the word that names it, the subcommand words it takes ("check" for
+// `sce policy check`; none for a command without subcommands), and the function that runs it with the
+// arguments after the command word.
 type command struct {
-	name, sub string
-	run       func(args []string, stdout, stderr io.Writer) int
+	name string
+	subs []string
+	run  func(args []string, stdout, stderr io.Writer) int
 }
 
 // commands lists the CLI's commands in the order the usage gives them.
@@ -30,12 +33,12 @@ func commands() []command {
 	return []command{
 		{name: "init", run: runInit},
 		{name: "plan", run: runPlan},
-		{name: "policy", sub: "check", run: runPolicy},
+		{name: "policy", subs: []string{"check"}, run: runPolicy},
 		{name: "verify", run: runVerify},
 		{name: "closeout", run: runCloseout},
 		{name: "synthdata", run: runSynthdata},
 		{name: "upload", run: runUpload},
-		{name: "audit", sub: "report", run: runAudit},
+		{name: "audit", subs: []string{"report"}, run: runAudit},
 	}
 }
 
@@ -74,9 +77,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	rest := args[1:]
-	// `sce policy --help` is the help of `sce policy check`.
-	if c.sub != "" && len(rest) > 0 && isHelp(rest[0]) {
-		return c.run([]string{c.sub, "--help"}, stdout, stderr)
+	// `sce policy --help` is the help of `sce policy check` (of each subcommand, when there are several).
+	if len(c.subs) > 0 && len(rest) > 0 && isHelp(rest[0]) {
+		return runHelpOf(c, stdout, stderr)
 	}
 	return c.run(rest, stdout, stderr)
 }
@@ -93,15 +96,35 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 		writeUsage(stderr)
 		return 2
 	}
-	return c.run(helpArgs(c), stdout, stderr)
+	if len(args) > 1 && slices.Contains(c.subs, args[1]) {
+		return c.run([]string{args[1], "--help"}, stdout, stderr)
+	}
+	return runHelpOf(c, stdout, stderr)
 }
 
-// helpArgs are the arguments that make a command print its help.
-func helpArgs(c command) []string {
-	if c.sub != "" {
-		return []string{c.sub, "--help"}
+// runHelpOf prints the help of a command, or of each of its subcommands, blank-line separated.
+func runHelpOf(c command, stdout, stderr io.Writer) int {
+	for i, args := range helpArgs(c) {
+		if i > 0 {
+			fmt.Fprintln(stdout)
+		}
+		if code := c.run(args, stdout, stderr); code != 0 {
+			return code
+		}
 	}
-	return []string{"--help"}
+	return 0
+}
+
+// helpArgs are the argument lists that make a command, or each of its subcommands, print its help.
+func helpArgs(c command) [][]string {
+	if len(c.subs) == 0 {
+		return [][]string{{"--help"}}
+	}
+	var out [][]string
+	for _, s := range c.subs {
+		out = append(out, []string{s, "--help"})
+	}
+	return out
 }
 
 // writeUsage prints the top-level usage: every command with its summary and its usage line, generated
@@ -112,7 +135,9 @@ func writeUsage(w io.Writer) {
 	fmt.Fprintf(w, "commands:\n")
 	for _, c := range commands() {
 		d := &describer{Writer: io.Discard}
-		c.run(helpArgs(c), d, io.Discard)
+		for _, args := range helpArgs(c) {
+			c.run(args, d, io.Discard)
+		}
 		for _, f := range d.commands {
 			fmt.Fprintf(w, "  %-10s %s\n", c.name, wrap(f.firstSentence(), 88, strings.Repeat(" ", 13)))
 			fmt.Fprintf(w, "%13s%s\n", "", f.line(88, strings.Repeat(" ", 17)))
