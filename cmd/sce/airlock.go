@@ -2,19 +2,11 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/sce-project/sce/internal/airlock"
 )
-
-// multiFlag collects a repeated string flag.
-type multiFlag []string
-
-func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
-func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 // runAirlock dispatches the airlock's subcommands. Only check exists so far: the requests, reviews and
 // releases come with the per-person identity.
@@ -29,34 +21,22 @@ func runAirlock(args []string, stdout, stderr io.Writer) int {
 // runAirlockCheck runs the automated checks of results before they are asked out: exit 0 when nothing is
 // flagged, 1 when something is, 2 for a usage error or a file that cannot be read.
 func runAirlockCheck(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("airlock check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	releasedDir := fs.String("released", "", "directory of files already released, compared for differencing")
-	minCell := fs.Int("min-cell", airlock.DefaultMinCell, "smallest count a table of counts may show (ACRO's safe_threshold)")
-	precision := fs.String("date-precision", string(airlock.DefaultDatePrecision), "most precise date a cell may hold: year, month or day")
-	maxDiff := fs.Int("max-difference", airlock.DefaultMaxDifference, "most rows or cells a file may differ from a released one by and be flagged")
-	format := fs.String("format", "text", "output format: text or json (the report recorded with a request)")
-	var names multiFlag
-	fs.Var(&names, "name", "a name to look for, as in sce:phiNames (repeatable)")
-	// Files may come before the flags: parse flags wherever they are.
-	var files []string
-	rest := args
-	for {
-		if err := fs.Parse(rest); err != nil {
-			return 2
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		rest = fs.Args()[1:]
+	fs := newFlags("airlock check", "FILE...", "Check results before asking them out: PHI in names, headers and cells, small cells "+
+		"in tables of counts, and near-copies of released files. Exit status: 0 nothing flagged, 1 something flagged, 2 bad usage "+
+		"or a file that cannot be read.", stdout, stderr)
+	releasedDir := fs.String("released", "", "`DIR` of files already released, compared for differencing")
+	minCell := fs.Int("min-cell", airlock.DefaultMinCell, "smallest `COUNT` a table of counts may show (ACRO's safe_threshold)")
+	precision := fs.String("date-precision", string(airlock.DefaultDatePrecision), "most precise date a cell may hold, `year|month|day`")
+	maxDiff := fs.Int("max-difference", airlock.DefaultMaxDifference, "most `ROWS` or cells a file may differ from a released one by and be flagged")
+	format := fs.newFormat("text", "text", "json")
+	var names repeatFlag
+	fs.Var(&names, "name", "a `NAME` to look for, as in sce:phiNames (repeatable)")
+	files, code, stop := fs.parseInterspersed(args)
+	if stop {
+		return code
 	}
 	if len(files) == 0 {
 		fmt.Fprintln(stderr, "sce airlock check: name at least one file to check")
-		return 2
-	}
-	if *format != "text" && *format != "json" {
-		fmt.Fprintf(stderr, "sce airlock check: --format %q is not supported; accepted: text, json\n", *format)
 		return 2
 	}
 	if *minCell < 1 || *maxDiff < 1 {

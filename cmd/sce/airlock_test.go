@@ -41,7 +41,7 @@ func TestAirlockCheckPrintsEachFindingAndExitsByWhatItFound(t *testing.T) {
 		{"no file is a usage error", []string{"check"}, 2, nil, "name at least one file"},
 		{"an unknown subcommand is a usage error", []string{"release"}, 2, nil, "usage: sce airlock check"},
 		{"a bad precision is refused", []string{"check", clean, "--date-precision", "week"}, 2, nil, `date precision "week"`},
-		{"a bad format is refused", []string{"check", clean, "--format", "xml"}, 2, nil, `--format "xml"`},
+		{"a bad format is refused", []string{"check", clean, "--format", "xml"}, 2, nil, `invalid value "xml" for flag -format: want one of text, json`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"slices"
@@ -45,26 +44,23 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, auditUsage+"\n"+auditUsageUsage)
 		return 2
 	}
-	fs := flag.NewFlagSet("audit report", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { // --help: the usage line and the exit statuses, then the flags
-		fmt.Fprintln(fs.Output(), auditUsage)
-		fs.PrintDefaults()
-	}
-	trailFlag := fs.String("trail", "", "CloudTrail log files: a directory (or file), or s3://BUCKET/PREFIX; default s3://<logBucket>/cloudtrail/ from --outputs")
-	outputsFile := fs.String("outputs", "", "the stack outputs saved with `pulumi stack output --json > FILE`: the PHI buckets, s3EndpointId, logBucket, region")
-	from := fs.String("from", "", "start of the window, included: RFC 3339 or YYYY-MM-DD (UTC)")
-	to := fs.String("to", "", "end of the window, excluded: RFC 3339 or YYYY-MM-DD (UTC)")
-	format := fs.String("format", "table", "output format: "+strings.Join(audit.Formats(), ", "))
+	fs := newFlags("audit report", "", "Report every data event on the PHI buckets (who, what, when, from where, allowed or denied) "+
+		"from the CloudTrail log files in a directory or in S3, with the anomalies flagged. Exit status: 0 no event flagged, "+
+		"3 some event flagged (the report is printed), 1 an error or an incomplete report (no log files, an unreadable one), 2 bad usage.", stdout, stderr)
+	trailFlag := fs.String("trail", "", "where the CloudTrail log files are, `DIR|s3://BUCKET/PREFIX`: a directory (or file), or an S3 prefix; default s3://<logBucket>/cloudtrail/ from --outputs")
+	outputsFile := fs.String("outputs", "", "`FILE` of the stack outputs, saved with: pulumi stack output --json > FILE (the PHI buckets, s3EndpointId, logBucket, region)")
+	from := fs.String("from", "", "start of the window, included: a `TIME` in RFC 3339 or YYYY-MM-DD (UTC)")
+	to := fs.String("to", "", "end of the window, excluded: a `TIME` in RFC 3339 or YYYY-MM-DD (UTC)")
+	format := fs.newFormat("table", audit.Formats()...)
 	var buckets, known listFlag
-	fs.Var(&buckets, "buckets", "PHI buckets to report on, comma-separated (default: dataInBucket, outputBucket, ancillaryBucket from --outputs; else every bucket)")
-	fs.Var(&known, "known-principals", "ARNs or patterns (* and ?) of the principals expected, comma-separated, besides knownPrincipals from --outputs; others are flagged")
-	endpoint := fs.String("vpc-endpoint", "", "the project's S3 endpoint id, vpce-... (default: s3EndpointId from --outputs); other access is flagged")
+	fs.Var(&buckets, "buckets", "PHI `BUCKETS` to report on, comma-separated (default: dataInBucket, outputBucket, ancillaryBucket from --outputs; else every bucket)")
+	fs.Var(&known, "known-principals", "`ARNS` or patterns (* and ?) of the principals expected, comma-separated, besides knownPrincipals from --outputs; others are flagged")
+	endpoint := fs.String("vpc-endpoint", "", "the project's S3 endpoint `ID`, vpce-... (default: s3EndpointId from --outputs); other access is flagged")
 	showKeys := fs.Bool("show-keys", false, "show object keys instead of their SHA-256 (keys may hold PHI by mistake)")
-	region := fs.String("region", "", "AWS region of an S3 trail (default: region from --outputs)")
-	s3Endpoint := fs.String("endpoint", "", "S3 endpoint URL, for an S3-compatible server (path-style addressing)")
-	if err := fs.Parse(args[1:]); err != nil {
-		return 2
+	region := fs.String("region", "", "AWS `REGION` of an S3 trail (default: region from --outputs)")
+	s3Endpoint := fs.String("endpoint", "", "S3 endpoint `URL`, for an S3-compatible server (path-style addressing)")
+	if code, stop := fs.parse(args[1:]); stop {
+		return code
 	}
 	fail := func(code int, format string, a ...any) int {
 		fmt.Fprintf(stderr, "sce audit report: "+format+"\n", a...)
@@ -108,7 +104,7 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 	ctx := context.Background()
 	var client audit.S3API
 	if trail.Bucket != "" {
-		c, err := newS3Client(ctx, *region, *s3Endpoint)
+		c, err := newS3Client(ctx, *region, *s3Endpoint, stderr)
 		switch {
 		case errors.Is(err, errNoRegion):
 			return fail(2, "reading %s %v", trail, err)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"io"
 
@@ -15,17 +14,17 @@ import (
 // everything that must outlive the project is retained, and prints the close-out procedure. It exits 1
 // when a check fails.
 func runCloseout(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("closeout", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	stackName := fs.String("stack", "", "stack to close out (required); its configuration is read from Pulumi.<stack>.yaml")
-	configFile := fs.String("config", "", "stack file to read instead of Pulumi.<stack>.yaml")
-	outputsFile := fs.String("outputs", "", "the deployed stack's outputs (`pulumi stack output --json > FILE`), for the deployed bucket and table names")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	fs := newFlags("closeout", "", "Check that everything that must outlive the project is retained, and print the end-of-project "+
+		"procedure with the stack's own names.", stdout, stderr)
+	stackName := fs.String("stack", "", "`NAME` of the stack to close out (required); its configuration is read from Pulumi.NAME.yaml")
+	configFile := fs.String("config", "", "stack `FILE` to read instead of Pulumi.NAME.yaml")
+	outputsFile := fs.String("outputs", "", "`FILE` of the deployed stack's outputs, saved with: pulumi stack output --json > FILE; for the deployed bucket and table names")
+	format := fs.newFormat("text", "text", "json")
+	if code, stop := fs.parse(args); stop {
+		return code
 	}
 	if *stackName == "" || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "usage: sce closeout --stack NAME [--config FILE] [--outputs FILE]")
-		return 2
+		return fs.usageError("--stack NAME is required, and nothing else")
 	}
 	p, sf, ok := planStack("closeout", *stackName, *configFile, stderr)
 	if !ok {
@@ -48,7 +47,11 @@ func runCloseout(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	var buf bytes.Buffer
-	if err := closeout.Write(&buf, rep, sf.Config["aws:region"]); err != nil {
+	write := func(w io.Writer) error { return closeout.Write(w, rep, sf.Config["aws:region"]) }
+	if *format == "json" {
+		write = func(w io.Writer) error { return writeCloseoutJSON(w, rep) }
+	}
+	if err := write(&buf); err != nil {
 		fmt.Fprintf(stderr, "sce closeout: %v\n", err)
 		return 1
 	}

@@ -42,7 +42,8 @@ func TestInitWritesAStackFileThatScePlanAccepts(t *testing.T) {
 	path := filepath.Join(dir, "Pulumi.cardio.yaml")
 	assert.Contains(t, stdout, "wrote "+path)
 	assert.Contains(t, stdout, "VPC 10.2.0.0/16 (the first free /16)")
-	assert.Contains(t, stdout, "accountBaseline false: Pulumi.hipaa.yaml already owns the account baseline in us-west-2")
+	assert.NotContains(t, stdout, "accountBaseline false", "the example Pulumi.hipaa.yaml owns no account's baseline")
+	assert.Contains(t, stdout, "schedule  working hours in America/Los_Angeles (sce:timeZone)")
 	assert.Contains(t, stdout, "go run ./cmd/sce plan --stack cardio --config "+path)
 
 	code, stdout, stderr = runCLI("plan", "--stack", "cardio", "--config", path)
@@ -88,8 +89,8 @@ func TestInitExitCodes(t *testing.T) {
 func TestUsageListsInit(t *testing.T) {
 	code, stdout, _ := runCLI("help")
 	assert.Equal(t, 0, code)
-	assert.True(t, strings.Contains(stdout, "init       write a new project's stack file"), stdout)
-	assert.Contains(t, stdout, initUsage[len("usage: sce "):])
+	assert.True(t, strings.Contains(stdout, "init       Write a new project's stack file"), stdout)
+	assert.Contains(t, stdout, "sce init <pit> [--cidr BLOCK] [--dir DIR] [--email ADDRESS ...] [--force]")
 }
 
 // TestInitWarnsWithoutAnEmail: without --email the project's alerts reach nobody; init still writes the
@@ -100,4 +101,27 @@ func TestInitWarnsWithoutAnEmail(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	assert.Contains(t, stderr, "warning: no --email")
 	assert.Contains(t, stderr, "sce:notificationEmails")
+}
+
+func TestInitForceUpdatesALiveStackFileAndSaysWhatItKept(t *testing.T) {
+	dir := t.TempDir()
+	key := publicKeyFile(t, t.TempDir())
+	code, _, stderr := runCLI("init", "cardio", "--dir", dir, "--ssh-cidr", "198.51.100.0/24", "--ssh-key", key, "--email", "b@example.org")
+	require.Equal(t, 0, code, stderr)
+	path := filepath.Join(dir, "Pulumi.cardio.yaml")
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	live := "secretsprovider: awskms://alias/pulumi-secrets?region=us-west-2\n" + strings.Replace(string(data), "  sce:researchers: []\n",
+		"  sce:researchers:\n    - alice ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGxshx/hU/qmeT0q1IbNEFxqo2oGGFO7811sVSUS3GmW alice@example.org\n", 1)
+	require.NoError(t, os.WriteFile(path, []byte(live), 0o644))
+
+	code, stdout, stderr := runCLI("init", "cardio", "--dir", dir, "--force", "--ssh-cidr", "203.0.113.0/24")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "updated "+path+" (the previous file is kept as "+path+".")
+	assert.Contains(t, stdout, "  replaced  sce:allowedSshCidrs\n")
+	assert.Contains(t, stdout, "secretsprovider")
+	assert.Contains(t, stdout, "sce:researchers")
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, strings.Replace(live, "198.51.100.0/24", "203.0.113.0/24", 1), string(got))
 }

@@ -1,66 +1,147 @@
 // Command sce is the SCE companion CLI: a new project's stack file, the offline plan, the policy check,
-// close-out, synthetic data, safe uploads and the audit reports.
+// the flow proof, close-out, synthetic data, safe uploads, the audit reports and the airlock's checks.
 package main
 
 import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
+
+	"github.com/sce-project/sce/internal/termquiet"
 )
 
-const usage = `usage: sce <command> [flags]
-
-commands:
-  init       write a new project's stack file, validated, its VPC block free of every other stack's:
-             sce init <pit> [--region R] [--cidr C] [--ssh-cidr C ...] [--ssh-key FILE|KEY] [--email E ...] [--dir DIR] [--force]
-  plan       plan a stack offline: sce plan --stack NAME [--config FILE] [--format text|json|terraform|dot]
-  policy     check a plan or a deployed stack: sce policy check --plan FILE | --state FILE
-  verify     prove the stack's access flows from its plan: sce verify --stack NAME [--config FILE] | --plan FILE [--format text|json|markdown]
-  closeout   check and print the end-of-project procedure: sce closeout --stack NAME [--config FILE] [--outputs FILE]
-  synthdata  write the seed's synthetic data set: sce synthdata [--out DIR] [--patients N] [--visits N] [--seed N]
-  upload     upload files into the data-in bucket, SSE-KMS, PHI-free keys, verified:
-             sce upload FILE... --stack NAME [--outputs FILE | --bucket NAME --kms-key ARN] [--prefix P]
-  airlock    check results before asking them out (PHI, small cells, differences from released files):
-             sce airlock check FILE... [--released DIR] [--min-cell N] [--date-precision year|month|day] [--max-difference N] [--name NAME ...] [--format text|json]
-  audit      report every data event on the PHI buckets, with anomalies flagged:
-             sce audit report --trail DIR|s3://BUCKET/PREFIX [--outputs FILE] [--from T --to T] [--format table|csv|markdown]
-             and what each researcher used, per dataset (S3 objects, data volume files, Redshift tables, columns, predicates):
-             sce audit usage --trail DIR|s3://BUCKET/PREFIX [--host-logs DIR] [--redshift-logs DIR] [--outputs FILE] [--format table|csv|markdown|json]
-`
-
 func main() {
+	if err := termquiet.Restore(); err != nil {
+		fmt.Fprintf(os.Stderr, "sce: restore TERM: %v\n", err)
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// command is one command of the CLI: the word that names it, the subcommand words it takes ("check" for
+// `sce policy check`; none for a command without subcommands), and the function that runs it with the
+// arguments after the command word.
+type command struct {
+	name string
+	subs []string
+	run  func(args []string, stdout, stderr io.Writer) int
+}
+
+// commands lists the CLI's commands in the order the usage gives them.
+func commands() []command {
+	return []command{
+		{name: "init", run: runInit},
+		{name: "plan", run: runPlan},
+		{name: "policy", subs: []string{"check"}, run: runPolicy},
+		{name: "verify", run: runVerify},
+		{name: "closeout", run: runCloseout},
+		{name: "synthdata", run: runSynthdata},
+		{name: "upload", run: runUpload},
+		{name: "audit", subs: []string{"report", "usage"}, run: runAudit},
+		{name: "airlock", subs: []string{"check"}, run: runAirlock},
+	}
+}
+
+// lookup returns the command named name.
+func lookup(name string) (command, bool) {
+	for _, c := range commands() {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
+
+// isHelp reports whether an argument asks for help.
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help" || arg == "help"
 }
 
 // run dispatches a command and returns the process exit code.
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		writeUsage(stderr)
 		return 2
 	}
 	switch args[0] {
-	case "init":
-		return runInit(args[1:], stdout, stderr)
-	case "plan":
-		return runPlan(args[1:], stdout, stderr)
-	case "policy":
-		return runPolicy(args[1:], stdout, stderr)
-	case "verify":
-		return runVerify(args[1:], stdout, stderr)
-	case "closeout":
-		return runCloseout(args[1:], stdout, stderr)
-	case "audit":
-		return runAudit(args[1:], stdout, stderr)
-	case "airlock":
-		return runAirlock(args[1:], stdout, stderr)
-	case "upload":
-		return runUpload(args[1:], stdout, stderr)
-	case "synthdata":
-		return runSynthdata(args[1:], stdout, stderr)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+	case "help", "-h", "-help", "--help":
+		return runHelp(args[1:], stdout, stderr)
+	case "version", "--version", "-version", "-v":
+		writeVersion(stdout)
 		return 0
 	}
-	fmt.Fprintf(stderr, "sce: unknown command %q\n%s", args[0], usage)
-	return 2
+	c, ok := lookup(args[0])
+	if !ok {
+		fmt.Fprintf(stderr, "sce: unknown command %q\n", args[0])
+		writeUsage(stderr)
+		return 2
+	}
+	rest := args[1:]
+	// `sce policy --help` is the help of `sce policy check` (of each subcommand, when there are several).
+	if len(c.subs) > 0 && len(rest) > 0 && isHelp(rest[0]) {
+		return runHelpOf(c, stdout, stderr)
+	}
+	return c.run(rest, stdout, stderr)
+}
+
+// runHelp runs `sce help [command]`: the top-level usage, or one command's help, on stdout.
+func runHelp(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		writeUsage(stdout)
+		return 0
+	}
+	c, ok := lookup(args[0])
+	if !ok {
+		fmt.Fprintf(stderr, "sce help: unknown command %q\n", args[0])
+		writeUsage(stderr)
+		return 2
+	}
+	if len(args) > 1 && slices.Contains(c.subs, args[1]) {
+		return c.run([]string{args[1], "--help"}, stdout, stderr)
+	}
+	return runHelpOf(c, stdout, stderr)
+}
+
+// runHelpOf prints the help of a command, or of each of its subcommands, blank-line separated.
+func runHelpOf(c command, stdout, stderr io.Writer) int {
+	for i, args := range helpArgs(c) {
+		if i > 0 {
+			fmt.Fprintln(stdout)
+		}
+		if code := c.run(args, stdout, stderr); code != 0 {
+			return code
+		}
+	}
+	return 0
+}
+
+// helpArgs are the argument lists that make a command, or each of its subcommands, print its help.
+func helpArgs(c command) [][]string {
+	if len(c.subs) == 0 {
+		return [][]string{{"--help"}}
+	}
+	var out [][]string
+	for _, s := range c.subs {
+		out = append(out, []string{s, "--help"})
+	}
+	return out
+}
+
+// writeUsage prints the top-level usage: every command with its summary and its usage line, generated
+// from the command's own flags.
+func writeUsage(w io.Writer) {
+	fmt.Fprintf(w, "usage: sce <command> [flags]\n\n")
+	fmt.Fprintf(w, "'sce help <command>' (or 'sce <command> --help') explains a command's flags; 'sce --version' prints the version.\n\n")
+	fmt.Fprintf(w, "commands:\n")
+	for _, c := range commands() {
+		d := &describer{Writer: io.Discard}
+		for _, args := range helpArgs(c) {
+			c.run(args, d, io.Discard)
+		}
+		for _, f := range d.commands {
+			fmt.Fprintf(w, "  %-10s %s\n", c.name, wrap(f.firstSentence(), 88, strings.Repeat(" ", 13)))
+			fmt.Fprintf(w, "%13s%s\n", "", f.line(88, strings.Repeat(" ", 17)))
+		}
+	}
 }

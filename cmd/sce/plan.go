@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -18,10 +17,7 @@ import (
 // planStack reads a stack's file (configFile, or Pulumi.<stack>.yaml in the current directory) and plans
 // it offline. On failure it reports on stderr, prefixed with the command's name, and returns false.
 func planStack(command, stackName, configFile string, stderr io.Writer) (*plan.Plan, *plan.StackFile, bool) {
-	path := configFile
-	if path == "" {
-		path = "Pulumi." + stackName + ".yaml"
-	}
+	path := stackFilePath(stackName, configFile)
 	sf, err := plan.ReadStackFile(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -40,6 +36,15 @@ func planStack(command, stackName, configFile string, stderr io.Writer) (*plan.P
 	return p, sf, true
 }
 
+// stackFilePath is the stack file a command reads: configFile, or Pulumi.<stack>.yaml in the current
+// directory.
+func stackFilePath(stackName, configFile string) string {
+	if configFile != "" {
+		return configFile
+	}
+	return "Pulumi." + stackName + ".yaml"
+}
+
 // planFormats are the output formats `sce plan` writes.
 var planFormats = map[string]func(io.Writer, *plan.Plan) error{
 	"text":      plan.WriteText,
@@ -49,35 +54,32 @@ var planFormats = map[string]func(io.Writer, *plan.Plan) error{
 }
 
 // planFormatNames lists the accepted --format values, in the order the help gives them.
-const planFormatNames = "text, json, terraform, dot"
+var planFormatNames = []string{"text", "json", "terraform", "dot"}
 
 // runPlan runs `sce plan`. Invalid configuration exits 1 with every problem on stderr and nothing on
 // stdout; usage errors exit 2.
 func runPlan(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	stackName := fs.String("stack", "", "stack to plan (required); its configuration is read from Pulumi.<stack>.yaml")
-	configFile := fs.String("config", "", "stack file to read instead of Pulumi.<stack>.yaml")
-	format := fs.String("format", "text", "output format: "+planFormatNames)
-	if err := fs.Parse(args); err != nil {
-		return 2
+	fs := newFlags("plan", "", "Plan a stack offline: run the Pulumi program under Pulumi's mock monitor with the stack's configuration, "+
+		"apply every policy rule to every resource, price the result and print it. Needs no AWS account and no Pulumi CLI.", stdout, stderr)
+	stackName := fs.String("stack", "", "`NAME` of the stack to plan (required); its configuration is read from Pulumi.NAME.yaml")
+	configFile := fs.String("config", "", "stack `FILE` to read instead of Pulumi.NAME.yaml")
+	format := fs.newFormat("text", planFormatNames...)
+	if code, stop := fs.parse(args); stop {
+		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "sce plan: unexpected argument %q\n", fs.Arg(0))
-		return 2
+		return fs.usageError("unexpected argument %q", fs.Arg(0))
 	}
 	if *stackName == "" {
-		fmt.Fprintln(stderr, "sce plan: --stack is required, for example --stack hipaa")
-		return 2
+		return fs.usageError("--stack is required, for example --stack hipaa")
 	}
-	write, ok := planFormats[*format]
-	if !ok {
-		fmt.Fprintf(stderr, "sce plan: --format %q is not supported; accepted: %s\n", *format, planFormatNames)
-		return 2
-	}
-	p, _, ok := planStack("plan", *stackName, *configFile, stderr)
+	write := planFormats[*format]
+	p, sf, ok := planStack("plan", *stackName, *configFile, stderr)
 	if !ok {
 		return 1
+	}
+	for _, w := range planWarnings(stackFilePath(*stackName, *configFile), sf) {
+		fmt.Fprintf(stderr, "sce plan: warning: %s\n", w)
 	}
 	assumptions := cost.DefaultAssumptions()
 	if err := assumptions.Validate(); err != nil {

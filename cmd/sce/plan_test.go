@@ -126,7 +126,7 @@ func TestPlanUsageErrors(t *testing.T) {
 		{"no command", nil, 2, "usage"},
 		{"an unknown command", []string{"deploy"}, 2, `unknown command "deploy"`},
 		{"no stack", []string{"plan"}, 2, "--stack is required"},
-		{"an unknown format", []string{"plan", "--stack", "hipaa", "--format", "yaml"}, 2, `--format "yaml" is not supported; accepted: text, json, terraform, dot`},
+		{"an unknown format", []string{"plan", "--stack", "hipaa", "--format", "yaml"}, 2, `invalid value "yaml" for flag -format: want one of text, json, terraform, dot`},
 		{"a stray argument", []string{"plan", "--stack", "hipaa", "extra"}, 2, `unexpected argument "extra"`},
 		{"a missing stack file", []string{"plan", "--stack", "nosuchstack"}, 1, "Pulumi.nosuchstack.yaml not found"},
 		{"a malformed stack file", []string{"plan", "--stack", "x", "--config", "plan_test.go"}, 1, "parse stack file"},

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -20,12 +19,13 @@ func runPolicy(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: sce policy check --plan FILE | --state FILE")
 		return 2
 	}
-	fs := flag.NewFlagSet("policy check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	planFile := fs.String("plan", "", "a plan JSON written by `sce plan --format json`")
-	stateFile := fs.String("state", "", "a deployed stack's state written by `pulumi stack export`")
-	if err := fs.Parse(args[1:]); err != nil {
-		return 2
+	fs := newFlags("policy check", "", "Apply every policy rule to a plan JSON or to a deployed stack's state, print the violations and "+
+		"exemptions, and exit 1 on a mandatory violation. Give exactly one of --plan and --state.", stdout, stderr)
+	planFile := fs.String("plan", "", "plan JSON `FILE`, written by sce plan --format json")
+	stateFile := fs.String("state", "", "deployed stack's state `FILE`, written by pulumi stack export")
+	format := fs.newFormat("text", "text", "json")
+	if code, stop := fs.parse(args[1:]); stop {
+		return code
 	}
 	if (*planFile == "") == (*stateFile == "") || fs.NArg() > 0 {
 		fmt.Fprintln(stderr, "sce policy check: give exactly one of --plan FILE or --state FILE")
@@ -49,7 +49,14 @@ func runPolicy(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	rep := rules.Evaluate(stack, rules.All())
-	writeReport(stdout, rep, len(stack.Resources))
+	if *format == "json" {
+		if err := writePolicyJSON(stdout, rep, len(stack.Resources)); err != nil {
+			fmt.Fprintf(stderr, "sce policy check: %v\n", err)
+			return 1
+		}
+	} else {
+		writeReport(stdout, rep, len(stack.Resources))
+	}
 	if n := len(rep.Mandatory()); n > 0 {
 		fmt.Fprintf(stderr, "sce policy check: %d mandatory violation(s)\n", n)
 		return 1

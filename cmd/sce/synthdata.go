@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -12,18 +11,17 @@ import (
 // runSynthdata runs `sce synthdata`: it writes the seed's synthetic data set (patients.csv,
 // patientParameters.csv, timeseries.csv) into a directory.
 func runSynthdata(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("synthdata", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	patients := fs.Int("patients", synth.DefaultPatients, fmt.Sprintf("number of patients, 1 to %d", synth.MaxPatients))
-	visits := fs.Int("visits", synth.DefaultVisits, fmt.Sprintf("number of visits (rows of timeseries.csv), 0 to %d", synth.MaxVisits))
-	seed := fs.Uint64("seed", synth.DefaultSeed, "seed of the random numbers: the same seed gives the same files")
-	out := fs.String("out", ".", "directory to write the three CSV files into (created if missing)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	fs := newFlags("synthdata", "", "Write the seed's synthetic data set (patients.csv, patientParameters.csv, timeseries.csv), "+
+		"deterministic for a seed.", stdout, stderr)
+	patients := fs.Int("patients", synth.DefaultPatients, fmt.Sprintf("how many patients, `N` from 1 to %d", synth.MaxPatients))
+	visits := fs.Int("visits", synth.DefaultVisits, fmt.Sprintf("how many visits (rows of timeseries.csv), `N` from 0 to %d", synth.MaxVisits))
+	seed := fs.Uint64("seed", synth.DefaultSeed, "`SEED` of the random numbers: the same seed gives the same files")
+	out := fs.String("out", ".", "`DIR` to write the three CSV files into (created if missing)")
+	if code, stop := fs.parse(args); stop {
+		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "sce synthdata: unexpected argument %q\n", fs.Arg(0))
-		return 2
+		return fs.usageError("unexpected argument %q", fs.Arg(0))
 	}
 	opts := synth.Options{Patients: *patients, Visits: *visits, Seed: *seed}
 	if err := opts.Validate(); err != nil {

@@ -3,14 +3,14 @@ package main
 import (
 	"bufio"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/sce-project/sce/internal/outputs"
@@ -18,33 +18,38 @@ import (
 	"github.com/sce-project/sce/internal/upload"
 )
 
-const uploadUsage = "usage: sce upload FILE... --stack NAME [--outputs FILE] [--bucket NAME --kms-key ARN] [--region R] [--prefix P] [--names FILE] [--part-size MiB] [--progress]"
-
 // runUpload runs `sce upload`: it uploads files into the stack's data-in bucket with SSE-KMS, refuses
-// keys that look like PHI, and verifies every upload by its SHA-256 checksum.
+// keys that look like PHI, and verifies every upload by its SHA-256 checksum. Every file is checked before
+// the first byte is sent. SIGINT (Ctrl-C) or SIGTERM stops the upload in progress and aborts its multipart
+// upload, so that no invisible parts are left in the bucket; a second signal ends the process at once.
 func runUpload(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("upload", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	stackName := fs.String("stack", "", "the stack (its PIT); without --outputs its outputs are read with `pulumi stack output --json`")
-	outputsFile := fs.String("outputs", "", "the stack outputs saved with `pulumi stack output --json > FILE` (dataInBucket, kmsKeyArn, region)")
-	bucket := fs.String("bucket", "", "the data-in bucket, instead of the stack output dataInBucket")
-	kmsKey := fs.String("kms-key", "", "the project KMS key ARN, instead of the stack output kmsKeyArn")
-	region := fs.String("region", "", "AWS region (default: the stack output region, else the key's region)")
-	prefix := fs.String("prefix", "", "folder in the bucket to upload into, for example incoming/2026-11")
-	namesFile := fs.String("names", "", "file of names (one per line, # comments) that must not appear in object keys")
-	partSize := fs.Int64("part-size", upload.DefaultPartSize/upload.MiB, "part size in MiB (at least 5); files this large or larger go up in parts")
-	endpoint := fs.String("endpoint", "", "S3 endpoint URL, for an S3-compatible server (path-style addressing)")
+	fs := newFlags("upload", "FILE...", "Upload files into the stack's data-in bucket with SSE-KMS under the project key, each key checked "+
+		"for PHI and every file checked before anything is sent, and verify each upload by its SHA-256 checksum. Say where with "+
+		"--outputs FILE, --stack NAME (outputs read through the Pulumi CLI), or --bucket and --kms-key.", stdout, stderr)
+	stackName := fs.String("stack", "", "`NAME` of the stack (its PIT); without --outputs its outputs are read with: pulumi stack output --json")
+	outputsFile := fs.String("outputs", "", "`FILE` of the stack outputs, saved with: pulumi stack output --json > FILE (dataInBucket, kmsKeyArn, region)")
+	bucket := fs.String("bucket", "", "the data-in `BUCKET` (a name, or s3://NAME), instead of the stack output dataInBucket")
+	kmsKey := fs.String("kms-key", "", "the project KMS key `ARN`, instead of the stack output kmsKeyArn")
+	region := fs.String("region", "", "AWS `REGION` (default: the stack output region, else the key's region)")
+	prefix := fs.String("prefix", "", "`FOLDER` in the bucket to upload into, for example incoming/2026-11")
+	namesFile := fs.String("names", "", "`FILE` of names (one per line, # comments) that must not appear in object keys")
+	partSize := fs.Int64("part-size", upload.DefaultPartSize/upload.MiB, "part size, `N` MiB (at least 5); files this large or larger go up in parts")
+	endpoint := fs.String("endpoint", "", "S3 endpoint `URL`, for an S3-compatible server (path-style addressing)")
 	progress := fs.Bool("progress", false, "draw the progress bar even when stderr is not a terminal")
-	files, err := parseInterspersed(fs, args)
-	if err != nil {
-		return 2
+	files, code, stop := fs.parseInterspersed(args)
+	if stop {
+		return code
 	}
 	fail := func(code int, format string, a ...any) int {
 		fmt.Fprintf(stderr, "sce upload: "+format+"\n", a...)
 		return code
 	}
 	if len(files) == 0 {
-		return fail(2, "no files given\n%s", uploadUsage)
+		return fs.usageError("no files given")
+	}
+	bucketName, err := upload.BucketName(*bucket)
+	if err != nil {
+		return fail(2, "%v", err)
 	}
 
 	var outs *outputs.Outputs
@@ -56,9 +61,9 @@ func runUpload(args []string, stdout, stderr io.Writer) int {
 		if err := outs.CheckStack(*stackName); err != nil {
 			return fail(2, "%v", err)
 		}
-	case *bucket == "" || *kmsKey == "":
+	case bucketName == "" || *kmsKey == "":
 		if *stackName == "" {
-			return fail(2, "say where to upload: --stack NAME (outputs from the Pulumi CLI), --outputs FILE, or --bucket NAME and --kms-key ARN\n%s", uploadUsage)
+			return fs.usageError("say where to upload: --stack NAME (outputs from the Pulumi CLI), --outputs FILE, or --bucket NAME and --kms-key ARN")
 		}
 		if outs, err = outputs.FromPulumi(*stackName); err != nil {
 			return fail(1, "%v", err)
@@ -67,7 +72,7 @@ func runUpload(args []string, stdout, stderr io.Writer) int {
 			return fail(2, "%v", err)
 		}
 	}
-	target := upload.Target{Bucket: *bucket, KMSKeyARN: *kmsKey, Prefix: *prefix}
+	target := upload.Target{Bucket: bucketName, KMSKeyARN: *kmsKey, Prefix: *prefix}
 	if outs != nil {
 		var need []string
 		if target.Bucket == "" {
@@ -111,10 +116,11 @@ func runUpload(args []string, stdout, stderr io.Writer) int {
 		return fail(1, "%v", err)
 	}
 
-	ctx := context.Background()
-	cfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion(*region))
+	ctx, stopSignals := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stopSignals()
+	cfg, err := loadAWS(ctx, *region, stderr)
 	if err != nil {
-		return fail(1, "load AWS configuration: %v", err)
+		return fail(1, "%v", err)
 	}
 	client := s3.NewFromConfig(cfg, func(o *s3.Options) {
 		if *endpoint != "" {
@@ -130,57 +136,46 @@ func runUpload(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(2, "%v", err)
 	}
+	go func() {
+		<-ctx.Done()
+		stopSignals() // a second Ctrl-C ends the process at once
+	}()
 	n := 0
 	err = u.UploadAll(ctx, items, func(r *upload.Result) {
 		n++
 		writeUploadResult(stdout, r)
 	})
 	if err != nil {
+		if ctx.Err() != nil {
+			return fail(130, "interrupted: %v\n%d of %d file(s) uploaded and verified before the interruption", err, n, len(items))
+		}
 		return fail(1, "%v\n%d of %d file(s) uploaded and verified before the failure", err, n, len(items))
 	}
 	fmt.Fprintf(stdout, "%d file(s) uploaded to s3://%s with SSE-KMS and verified\n", n, target.Bucket)
 	return 0
 }
 
-// writeUploadResult prints what one upload did. The key is printed: it passed the PHI check.
+// writeUploadResult prints what one upload did. The key is printed: it passed the PHI check. Both
+// checksums are printed in hexadecimal, as sha256sum prints a file's: for a single PUT the verified one is
+// the file's own SHA-256; S3's base64 form follows, as the console and the API show it.
 func writeUploadResult(w io.Writer, r *upload.Result) {
 	how := "one PUT"
-	kind := "full-object checksum"
+	kind := "full-object SHA-256 checksum, the file's own"
 	if r.Parts > 0 {
 		how = fmt.Sprintf("%d parts of %d MiB", r.Parts, r.PartSize/upload.MiB)
-		kind = "composite checksum of the parts"
+		kind = fmt.Sprintf("composite SHA-256 checksum of the %d parts", r.Parts)
 	}
 	fmt.Fprintf(w, "uploaded %s -> s3://%s/%s (%d bytes, %s)\n", r.Path, r.Bucket, r.Key, r.Size, how)
 	if r.VersionID != "" {
 		fmt.Fprintf(w, "  version    %s\n", r.VersionID)
 	}
 	fmt.Fprintf(w, "  encryption %s, key %s\n", r.SSE, r.KMSKeyID)
-	fmt.Fprintf(w, "  sha256     %s (file)\n", r.SHA256)
+	fmt.Fprintf(w, "  sha256     %s (the file, as sha256sum prints it)\n", r.SHA256)
 	by := strings.Join(r.VerifiedBy, " and ")
 	if r.HeadDenied {
 		by += " (HeadObject was denied: a write-only role)"
 	}
-	fmt.Fprintf(w, "  verified   SHA-256 %s (%s), as reported by %s\n", r.Checksum, kind, by)
-}
-
-// parseInterspersed parses flags that may come before, between or after the positional arguments
-// (`sce upload a.csv b.csv --stack hipaa`). Everything after "--" is positional.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return positional, nil
-		}
-		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
-			return append(positional, rest...), nil
-		}
-		positional = append(positional, rest[0])
-		args = rest[1:]
-	}
+	fmt.Fprintf(w, "  verified   %s (%s), as reported by %s; in S3's base64: %s\n", r.Checksum.Hex(), kind, by, r.Checksum)
 }
 
 // regionOfARN returns the region field of an ARN, or "".

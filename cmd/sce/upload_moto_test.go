@@ -59,11 +59,14 @@ func TestEmulatorUploadSendsFilesWithSSEKMSAndVerifiesThem(t *testing.T) {
 	sum := sha256.Sum256(data)
 	assert.Contains(t, stdout, "uploaded "+small+" -> s3://"+p.bucket+"/incoming/patients.csv (33 bytes, one PUT)")
 	assert.Contains(t, stdout, "encryption aws:kms, key "+p.key)
-	assert.Contains(t, stdout, "sha256     "+hex.EncodeToString(sum[:])+" (file)")
-	assert.Contains(t, stdout, base64.StdEncoding.EncodeToString(sum[:])+" (full-object checksum), as reported by the upload response and HeadObject")
+	// Both checksums in hex, as sha256sum prints them; S3's base64 form after.
+	fileSum := hex.EncodeToString(sum[:])
+	assert.Contains(t, stdout, "sha256     "+fileSum+" (the file, as sha256sum prints it)")
+	assert.Contains(t, stdout, "verified   "+fileSum+" (full-object SHA-256 checksum, the file's own), as reported by the upload response and HeadObject; in S3's base64: "+
+		base64.StdEncoding.EncodeToString(sum[:]))
 	assert.Contains(t, stdout, "uploaded "+large+" -> s3://"+p.bucket+"/incoming/timeseries.csv (6000000 bytes, 2 parts of 5 MiB)")
 	// moto 5.2.1 writes the composite checksum without its part count, and only on HeadObject.
-	assert.Contains(t, stdout, " (composite checksum of the parts), as reported by HeadObject")
+	assert.Contains(t, stdout, " (composite SHA-256 checksum of the 2 parts), as reported by HeadObject; in S3's base64: ")
 	assert.Contains(t, stdout, "2 file(s) uploaded to s3://"+p.bucket+" with SSE-KMS and verified")
 	assert.Contains(t, stderr, "incoming/timeseries.csv [", "a progress bar")
 

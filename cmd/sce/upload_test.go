@@ -1,7 +1,7 @@
 package main
 
 import (
-	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -95,24 +95,15 @@ func TestUploadRefusesBadFlags(t *testing.T) {
 }
 
 func TestFlagsMayFollowTheFilesAndDoubleDashEndsThem(t *testing.T) {
-	fs := newTestFlagSet()
-	got, err := parseInterspersed(fs.set, []string{"a", "--stack", "x", "b", "--", "--c"})
-	require.NoError(t, err)
+	fs := newFlags("t", "FILE...", "", io.Discard, io.Discard)
+	stack := fs.String("stack", "", "")
+	got, code, stop := fs.parseInterspersed([]string{"a", "--stack", "x", "b", "--", "--c"})
+	require.False(t, stop, code)
 	assert.Equal(t, []string{"a", "b", "--c"}, got)
-	assert.Equal(t, "x", *fs.stack)
+	assert.Equal(t, "x", *stack)
 }
 
 func TestTheRegionOfAnARN(t *testing.T) {
 	assert.Equal(t, "us-west-2", regionOfARN(cliKey))
 	assert.Equal(t, "", regionOfARN("alias/x"))
-}
-
-type testFlagSet struct {
-	set   *flag.FlagSet
-	stack *string
-}
-
-func newTestFlagSet() testFlagSet {
-	fs := flag.NewFlagSet("t", flag.ContinueOnError)
-	return testFlagSet{set: fs, stack: fs.String("stack", "", "")}
 }

@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 
 	"github.com/sce-project/sce/internal/audit"
 	"github.com/sce-project/sce/internal/outputs"
@@ -18,26 +16,27 @@ const auditUsageUsage = "usage: sce audit usage --trail DIR|s3://BUCKET/PREFIX [
 
 // usageFlags are the flags of `sce audit usage`.
 type usageFlags struct {
-	trail, outputs, hostLogs, redshiftLogs, from, to, format, mount, region, endpoint string
-	researchers, known, datasets                                                      listFlag
-	showKeys                                                                          bool
+	trail, outputs, hostLogs, redshiftLogs, from, to, mount, region, endpoint string
+	format                                                                    *string
+	researchers, known, datasets                                              listFlag
+	showKeys                                                                  bool
 }
 
-func (f *usageFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.trail, "trail", "", "CloudTrail log files: a directory (or file), or s3://BUCKET/PREFIX; default s3://<logBucket>/cloudtrail/ from --outputs")
-	fs.StringVar(&f.hostLogs, "host-logs", "", "the workstation's audit logs: audit.log files (log_format = ENRICHED), or the export of its CloudWatch log group")
-	fs.StringVar(&f.redshiftLogs, "redshift-logs", "", "Redshift's user activity logs: the useractivitylog files, or the export of their CloudWatch log group")
-	fs.StringVar(&f.outputs, "outputs", "", "the stack outputs saved with `pulumi stack output --json > FILE`: PHI buckets, logins, log bucket, region, PIT (the data volume's mount point)")
-	fs.StringVar(&f.from, "from", "", "start of the window, included: RFC 3339 or YYYY-MM-DD (UTC)")
-	fs.StringVar(&f.to, "to", "", "end of the window, excluded: RFC 3339 or YYYY-MM-DD (UTC)")
-	fs.StringVar(&f.format, "format", "table", "output format: "+strings.Join(datause.Formats(), ", ")+" (json: the evidence file, with the SHA-256 of every input log file)")
-	fs.Var(&f.known, "researchers", "the researchers' logins the report must name, comma-separated, each with zeros when the logs show nothing of them (added to those of --outputs)")
-	fs.Var(&f.researchers, "researcher", "report only these researchers, comma-separated or repeated")
-	fs.Var(&f.datasets, "dataset", "report only these datasets (data-in/incoming, redshift/cdm) or sources (data-in, output, volume, redshift), comma-separated or repeated")
-	fs.StringVar(&f.mount, "mount", "", "the data volume's mount point on the workstation (default /<pit> from --outputs)")
+func (f *usageFlags) register(fs *cmdFlags) {
+	fs.StringVar(&f.trail, "trail", "", "where the CloudTrail log files are, `DIR|s3://BUCKET/PREFIX`: a directory (or file), or an S3 prefix; default s3://<logBucket>/cloudtrail/ from --outputs")
+	fs.StringVar(&f.hostLogs, "host-logs", "", "`DIR` of the workstation's audit logs: audit.log files (log_format = ENRICHED), or the export of its CloudWatch log group")
+	fs.StringVar(&f.redshiftLogs, "redshift-logs", "", "`DIR` of Redshift's user activity logs: the useractivitylog files, or the export of their CloudWatch log group")
+	fs.StringVar(&f.outputs, "outputs", "", "`FILE` of the stack outputs, saved with: pulumi stack output --json > FILE (PHI buckets, logins, log bucket, region, PIT: the data volume's mount point)")
+	fs.StringVar(&f.from, "from", "", "start of the window, included: a `TIME` in RFC 3339 or YYYY-MM-DD (UTC)")
+	fs.StringVar(&f.to, "to", "", "end of the window, excluded: a `TIME` in RFC 3339 or YYYY-MM-DD (UTC)")
+	f.format = fs.newFormat("table", datause.Formats()...)
+	fs.Var(&f.known, "researchers", "the researchers' `LOGINS` the report must name, comma-separated, each with zeros when the logs show nothing of them (added to those of --outputs)")
+	fs.Var(&f.researchers, "researcher", "report only these researchers' `LOGINS`, comma-separated or repeated")
+	fs.Var(&f.datasets, "dataset", "report only these `DATASETS` (data-in/incoming, redshift/cdm) or sources (data-in, output, volume, redshift), comma-separated or repeated")
+	fs.StringVar(&f.mount, "mount", "", "the data volume's mount `PATH` on the workstation (default /<pit> from --outputs)")
 	fs.BoolVar(&f.showKeys, "show-keys", false, "show object keys, file paths, predicate constants and unparsable queries instead of their SHA-256 or $n (they may hold PHI)")
-	fs.StringVar(&f.region, "region", "", "AWS region of an S3 trail (default: region from --outputs)")
-	fs.StringVar(&f.endpoint, "endpoint", "", "S3 endpoint URL, for an S3-compatible server (path-style addressing)")
+	fs.StringVar(&f.region, "region", "", "AWS `REGION` of an S3 trail (default: region from --outputs)")
+	fs.StringVar(&f.endpoint, "endpoint", "", "S3 endpoint `URL`, for an S3-compatible server (path-style addressing)")
 }
 
 // options turns the flags, and the stack outputs when given, into the report's options and inputs.
@@ -87,12 +86,13 @@ func (f *usageFlags) options() (datause.Options, datause.Inputs, error) {
 // workstation's audit log and Redshift's user activity log. It exits 1 when an input log file could not
 // be read (the report, printed all the same, lists it), 2 for bad flags.
 func runAuditUsage(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("audit usage", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("audit usage", "", "Report what each researcher used, per dataset: S3 objects from the trail, files of the data "+
+		"volume from the workstation's audit log, Redshift tables, columns and predicates from its user activity log. "+
+		"Exit status: 0 the report is complete, 1 an input log file could not be read (the report lists it) or another error, 2 bad usage.", stdout, stderr)
 	var f usageFlags
 	f.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, stop := fs.parse(args); stop {
+		return code
 	}
 	fail := func(code int, format string, a ...any) int {
 		fmt.Fprintf(stderr, "sce audit usage: "+format+"\n", a...)
@@ -101,16 +101,13 @@ func runAuditUsage(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return fail(2, "unexpected argument %q\n%s", fs.Arg(0), auditUsageUsage)
 	}
-	if !slices.Contains(datause.Formats(), f.format) {
-		return fail(2, "--format %q: want one of %s", f.format, strings.Join(datause.Formats(), ", "))
-	}
 	o, in, err := f.options()
 	if err != nil {
 		return fail(2, "%v", err)
 	}
 	ctx := context.Background()
 	if in.Trail.Bucket != "" {
-		c, err := newS3Client(ctx, f.region, f.endpoint)
+		c, err := newS3Client(ctx, f.region, f.endpoint, stderr)
 		switch {
 		case errors.Is(err, errNoRegion):
 			return fail(2, "reading %s %v", in.Trail, err)
@@ -123,7 +120,7 @@ func runAuditUsage(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(1, "%v", err)
 	}
-	if err := datause.Write(stdout, rep, f.format); err != nil {
+	if err := datause.Write(stdout, rep, *f.format); err != nil {
 		return fail(1, "write the report: %v", err)
 	}
 	fmt.Fprintf(stderr, "sce audit usage: %d summary row(s), %d object(s) and file(s), %d query(ies) (%d unparsable) from %d log file(s)\n",

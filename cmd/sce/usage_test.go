@@ -102,7 +102,7 @@ func TestAuditUsageRefusesBadFlags(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--trail", trail, "--format", "html"}, `--format "html": want one of table, csv, markdown, json`},
+		{[]string{"--trail", trail, "--format", "html"}, `invalid value "html" for flag -format: want one of table, csv, markdown, json`},
 		{[]string{"--trail", trail, "--from", "yesterday"}, `--from "yesterday": want an RFC 3339 time`},
 		{[]string{"--trail", trail, "--researcher", "a b"}, `--researcher "a b"`},
 		{[]string{"--trail", trail, "--mount", "omop"}, `mount point "omop"`},

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -17,28 +16,22 @@ import (
 // printed as a matrix. Exit 1 when a needed flow is blocked or a forbidden one is possible; 2 for a usage
 // error.
 func runVerify(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	stackName := fs.String("stack", "", "stack to plan and verify; its configuration is read from Pulumi.<stack>.yaml")
-	configFile := fs.String("config", "", "stack file to read instead of Pulumi.<stack>.yaml")
-	planFile := fs.String("plan", "", "a plan JSON (sce plan --format json) to verify instead of planning")
-	format := fs.String("format", "text", "output format: text, json or markdown")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	fs := newFlags("verify", "", "Prove the stack's access flows from its plan: every request the design needs and every one that must stay "+
+		"impossible, judged as AWS would. Give exactly one of --stack and --plan.", stdout, stderr)
+	stackName := fs.String("stack", "", "`NAME` of the stack to plan and verify; its configuration is read from Pulumi.NAME.yaml")
+	configFile := fs.String("config", "", "stack `FILE` to read instead of Pulumi.NAME.yaml")
+	planFile := fs.String("plan", "", "plan JSON `FILE` (written by sce plan --format json) to verify instead of planning")
+	format := fs.newFormat("text", "text", "json", "markdown")
+	if code, stop := fs.parse(args); stop {
+		return code
 	}
 	switch {
 	case fs.NArg() > 0:
-		fmt.Fprintf(stderr, "sce verify: unexpected argument %q\n", fs.Arg(0))
-		return 2
+		return fs.usageError("unexpected argument %q", fs.Arg(0))
 	case (*stackName == "") == (*planFile == ""):
-		fmt.Fprintln(stderr, "sce verify: give exactly one of --stack NAME and --plan FILE")
-		return 2
+		return fs.usageError("give exactly one of --stack NAME and --plan FILE")
 	}
-	fmtName := strings.ToLower(*format)
-	if fmtName != "text" && fmtName != "json" && fmtName != "markdown" {
-		fmt.Fprintf(stderr, "sce verify: --format %q is not supported; accepted: text, json, markdown\n", *format)
-		return 2
-	}
+	fmtName := *format
 	var p *plan.Plan
 	if *planFile != "" {
 		data, err := os.ReadFile(*planFile)

@@ -67,6 +67,9 @@ type Config struct {
 	OMOP OMOP
 	// Schedule is the working-hours schedule; nil when scheduleEnabled is false.
 	Schedule *Schedule
+	// Warnings are values that are valid but almost certainly not what the builder meant (an ssh block that
+	// no packet from the internet can come from). They never stop a deployment; the CLI prints them.
+	Warnings []Problem
 	// MonthlyBudgetUSD is the project's budget.
 	MonthlyBudgetUSD int
 	// PHINames are names an object key must not contain.
@@ -159,6 +162,7 @@ func Load(get Getter) (*Config, error) {
 
 	c.AllowSSHFromAnywhere = r.boolean(KeyAllowSSHFromAnywhere)
 	c.AllowedSSHCIDRs = r.sshCIDRs(c.AllowSSHFromAnywhere)
+	r.warnUnroutableSSH(c.AllowedSSHCIDRs, c.VPCCIDR)
 
 	c.BastionInstanceType = r.instanceType(KeyBastionInstanceType, "m")
 	c.WorkstationInstanceType = r.instanceType(KeyWorkstationInstanceType, "m", "c", "r")
@@ -182,7 +186,7 @@ func Load(get Getter) (*Config, error) {
 	c.OMOP = r.omop()
 	r.checkDatabaseLogins(c)
 	c.VPCTenancy = r.vpcTenancy(c.OMOP.Enabled)
-	c.Schedule = r.schedule()
+	c.Schedule = r.schedule(c.Region)
 	r.checkPatchWindow(c.Schedule)
 	c.MonthlyBudgetUSD = r.integer(KeyMonthlyBudgetUSD, 1, 1000000)
 	c.PHINames = r.checkedList(KeyPHINames, checkPHIName)
@@ -198,6 +202,7 @@ func Load(get Getter) (*Config, error) {
 	if err := r.ps.err(); err != nil {
 		return nil, err
 	}
+	c.Warnings = r.warnings.list
 	return c, nil
 }
 
@@ -234,8 +239,9 @@ func knownRegion(region string) bool {
 
 // reader reads raw values, applying declared defaults and recording problems.
 type reader struct {
-	get Getter
-	ps  problems
+	get      Getter
+	ps       problems
+	warnings problems
 }
 
 // value returns the raw value of a project key, or its declared default.

@@ -15,11 +15,19 @@ var (
 	daysPattern  = regexp.MustCompile(`^` + dayName + `(-` + dayName + `)?(,` + dayName + `(-` + dayName + `)?)*$`)
 )
 
-// schedule reads the working-hours keys; it returns nil when the schedule is off.
-func (r *reader) schedule() *Schedule {
+// schedule reads the working-hours keys; it returns nil when the schedule is off. Without sce:timeZone the
+// hours are in the region's time zone (RegionTimeZone).
+func (r *reader) schedule(region string) *Schedule {
 	enabled := r.boolean(KeyScheduleEnabled)
 	hours := r.value(KeyWorkingHours)
 	s := &Schedule{Days: r.value(KeyWorkingDays), TimeZone: r.value(KeyTimeZone)}
+	if s.TimeZone == "" {
+		if tz, ok := RegionTimeZone(region); ok {
+			s.TimeZone = tz
+		} else if !knownRegion(region) {
+			s.TimeZone = "UTC" // the region itself is reported; a second problem would say nothing new
+		}
+	}
 	if m := hoursPattern.FindStringSubmatch(hours); m == nil {
 		r.ps.add(full(KeyWorkingHours), hours, "is not working hours; accepted: HH:00-HH:00 on the hour, such as 08:00-18:00")
 	} else {

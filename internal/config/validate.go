@@ -15,6 +15,9 @@ const (
 	// MinVPCPrefixBits and MaxVPCPrefixBits bound a VPC or subnet block, as AWS does (/16 to /28).
 	MinVPCPrefixBits = 16
 	MaxVPCPrefixBits = 28
+	// MaxVPCBlockBits is the narrowest VPC block the stack accepts: a /27 holds the public and the private
+	// subnet, each of at least /28; a /28 VPC, which AWS accepts, cannot hold two subnets.
+	MaxVPCBlockBits = MaxVPCPrefixBits - 1
 	// MinSSHPrefixBits is the widest ssh source accepted without allowSshFromAnywhere.
 	MinSSHPrefixBits = 8
 	// MaxSSHCIDRs keeps the public network ACL within AWS's default quota of 20 inbound rules: one rule per
@@ -78,8 +81,12 @@ func (r *reader) prefix(name string) netip.Prefix {
 		r.ps.add(full(name), v, "%v", err)
 		return netip.Prefix{}
 	}
-	if p.Bits() < MinVPCPrefixBits || p.Bits() > MaxVPCPrefixBits {
-		r.ps.add(full(name), v, "is /%d; accepted: a block from /%d to /%d", p.Bits(), MinVPCPrefixBits, MaxVPCPrefixBits)
+	narrowest, why := MaxVPCPrefixBits, ""
+	if name == KeyVPCCIDR {
+		narrowest, why = MaxVPCBlockBits, fmt.Sprintf(" (the VPC holds two subnets of at least /%d, the smallest AWS allows)", MaxVPCPrefixBits)
+	}
+	if p.Bits() < MinVPCPrefixBits || p.Bits() > narrowest {
+		r.ps.add(full(name), v, "is /%d; accepted: a block from /%d to /%d%s", p.Bits(), MinVPCPrefixBits, narrowest, why)
 		return netip.Prefix{}
 	}
 	return p

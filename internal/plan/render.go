@@ -76,6 +76,7 @@ func WriteText(w io.Writer, p *Plan) error {
 	for _, e := range p.Exemptions {
 		tw.printf("  %s %s: %s\n", e.Policy, e.URN, e.Reason)
 	}
+	writeSchedules(tw, p)
 	writeCost(tw, p.Cost)
 	return tw.err
 }

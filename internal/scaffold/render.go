@@ -29,6 +29,10 @@ type Values struct {
 	// AccountBaseline, and the stack file that already owns the baseline when it is false.
 	AccountBaseline bool
 	BaselineOwner   string
+	// TimeZone is sce:timeZone: the region's (config.RegionTimeZone).
+	TimeZone string
+	// KeptNetwork records that the network blocks are those of the existing file --force updates.
+	KeptNetwork bool
 }
 
 // plainScalar matches values that YAML reads back as the same string without quotes.
@@ -116,9 +120,10 @@ func Render(v Values) string {
 	}
 
 	line("")
-	line("  # ATTENTION: your own ssh PUBLIC key (ed25519, ECDSA, or RSA of 3072 bits or more), for ec2-user,")
-	line("  # the administration login on the bastion and the workstation. Only public keys belong in this file:")
-	line("  # the private key stays on your computer and is never copied to the bastion.")
+	line("  # ATTENTION: your own ssh PUBLIC key (ed25519, ECDSA, a FIDO security key such as ed25519-sk, or RSA of")
+	line("  # 3072 bits or more), for ec2-user, the administration login on the bastion and the workstation. Only")
+	line("  # public keys belong in this file: the private key stays on your computer and is never copied to the")
+	line("  # bastion.")
 	if v.SSHPublicKey != "" {
 		line("  %s: %s", key(config.KeySSHPublicKey), scalar(v.SSHPublicKey))
 	}
@@ -139,7 +144,8 @@ func Render(v Values) string {
 	if v.AccountBaseline {
 		line("  # The account-level parts (AWS Config recorder, management-event trail, account S3 Block Public Access,")
 		line("  # EBS encryption by default) are created by exactly one stack per AWS account and region. No other")
-		line("  # stack file here owns them for %s; set this to false if another stack in the account already does.", v.Region)
+		line("  # stack file here owns them for %s (example stacks, marked %q, do not count); set this to false if", v.Region, ExampleMarker)
+		line("  # another stack in the account already does.")
 	} else {
 		line("  # The account-level parts (AWS Config recorder, management-event trail, account settings) are created")
 		line("  # by exactly one stack per AWS account and region, and %s does for %s.", v.BaselineOwner, v.Region)
@@ -152,7 +158,10 @@ func Render(v Values) string {
 	line("  # at 80%% and 100%%. Researchers are not IAM users: outside these hours they ask you to start the machines.")
 	line("  %s: %s", key(config.KeyWorkingHours), scalar(defaultOf(config.KeyWorkingHours)))
 	line("  %s: %s", key(config.KeyWorkingDays), scalar(defaultOf(config.KeyWorkingDays)))
-	line("  %s: %s", key(config.KeyTimeZone), scalar(defaultOf(config.KeyTimeZone)))
+	if v.TimeZone != "" {
+		line("  # The time zone of the working hours: the region's. Change it if the researchers work elsewhere.")
+		line("  %s: %s", key(config.KeyTimeZone), scalar(v.TimeZone))
+	}
 	line("  %s: %s", key(config.KeyMonthlyBudgetUSD), defaultOf(config.KeyMonthlyBudgetUSD))
 	return b.String()
 }

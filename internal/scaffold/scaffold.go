@@ -12,22 +12,24 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/sce-project/sce/internal/config"
 	"github.com/sce-project/sce/internal/plan"
 )
 
-// DefaultRegion is the region of a new stack when none is given: the region of the reference stacks and of
-// the default working-hours time zone.
+// DefaultRegion is the region of a new stack when none is given: the region of the reference stacks.
 const DefaultRegion = "us-west-2"
 
-// Options are the inputs of `sce init`.
+// Options are the inputs of `sce init`. An empty field was not given: with Force and an existing file, what
+// was not given is kept from that file.
 type Options struct {
 	// PIT is the Project Identifier Tag, also the stack name. Required.
 	PIT string
-	// Region is aws:region. Default: DefaultRegion.
+	// Region is aws:region. Default: the existing file's with Force, else DefaultRegion.
 	Region string
-	// CIDR is the VPC block. Default: the first /16 of 10.0.0.0/8 free of every other stack file's VPC.
+	// CIDR is the VPC block. Default: the existing file's with Force, else the first /16 of 10.0.0.0/8 free
+	// of every other stack file's VPC.
 	CIDR string
 	// SSHCIDRs may reach the bastion; a bare IPv4 address means a /32. Required by validation.
 	SSHCIDRs []string
@@ -37,8 +39,11 @@ type Options struct {
 	Emails []string
 	// Dir is where the stack file is written and the other stack files are read. Default: ".".
 	Dir string
-	// Force overwrites an existing stack file of the same name.
+	// Force updates an existing stack file of the same name: the keys the options give are set, everything
+	// else in the file is kept, and the old file is first copied to a backup next to it.
 	Force bool
+	// Now is the time the backup is named after; default time.Now.
+	Now func() time.Time
 }
 
 // Result is what Init wrote.
@@ -49,6 +54,14 @@ type Result struct {
 	Values Values
 	// Content is the file's text.
 	Content string
+	// Backup is the copy of the file that was replaced, "" when there was none.
+	Backup string
+	// Kept are the settings and keys of the replaced file left as they were; Replaced are its keys that
+	// init set (changed or added).
+	Kept, Replaced []string
+	// Warnings are what the builder should know that does not stop the file from being written: no
+	// e-mail for the alarms, an ssh block that can never match.
+	Warnings []string
 }
 
 // Problem is one reason a stack file was not written: the flag (or argument) concerned, when there is
@@ -117,10 +130,6 @@ func Init(opts Options) (*Result, error) {
 	if dir == "" {
 		dir = "."
 	}
-	region := strings.TrimSpace(opts.Region)
-	if region == "" {
-		region = DefaultRegion
-	}
 	pit := strings.TrimSpace(opts.PIT)
 	reported := map[string]bool{}
 	pitOK := true
@@ -135,11 +144,18 @@ func Init(opts Options) (*Result, error) {
 
 	// The file name is built from the PIT only once the PIT is known to be safe in a path.
 	target := ""
+	var existing *existingFile
 	if pitOK {
 		target = filepath.Join(dir, FileName(pit))
-		if _, err := os.Stat(target); err == nil && !opts.Force {
-			add("", "%s exists; nothing is overwritten without --force", target)
-		} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		_, err := os.Stat(target)
+		switch {
+		case err == nil && !opts.Force:
+			add("", "%s exists; nothing is overwritten without --force (which keeps what the flags do not set, and writes a backup)", target)
+		case err == nil:
+			if existing, err = readExisting(target); err != nil {
+				add("", "%v", err)
+			}
+		case !errors.Is(err, fs.ErrNotExist):
 			add("", "check %s: %v", target, err)
 		}
 	}
@@ -147,6 +163,18 @@ func Init(opts Options) (*Result, error) {
 		add("--dir", "%v", err)
 	} else if !st.IsDir() {
 		add("--dir", "%s is not a directory", dir)
+	}
+
+	region := strings.TrimSpace(opts.Region)
+	oldRegion := ""
+	if existing != nil {
+		oldRegion, _ = existing.value(config.RegionKey)
+	}
+	if region == "" {
+		region = oldRegion
+	}
+	if region == "" {
+		region = DefaultRegion
 	}
 
 	skip := ""
@@ -166,19 +194,25 @@ func Init(opts Options) (*Result, error) {
 	}
 
 	v := Values{PIT: pit, Region: region, Neighbours: stacks}
-	v.VPC, v.Chosen = networkFor(opts.CIDR, stacks, compared, add)
-	if v.VPC.IsValid() {
-		if v.PublicSubnet, v.PrivateSubnet, err = Subnets(v.VPC); err != nil {
-			add("--cidr", "%v", err)
-			v.VPC = netip.Prefix{}
+	if existing != nil && strings.TrimSpace(opts.CIDR) == "" {
+		// The network of a live stack is never chosen again: a new block would replace the VPC.
+		v.KeptNetwork = true
+	} else {
+		v.VPC, v.Chosen = networkFor(opts.CIDR, stacks, compared, add)
+		if v.VPC.IsValid() {
+			if v.PublicSubnet, v.PrivateSubnet, err = Subnets(v.VPC); err != nil {
+				add("--cidr", "%v", err)
+				v.VPC = netip.Prefix{}
+			}
 		}
-	}
-	if !v.VPC.IsValid() {
-		reported["--cidr"] = true
+		if !v.VPC.IsValid() {
+			reported["--cidr"] = true
+		}
 	}
 	if zones, ok := config.Zones(region); ok {
 		v.AvailabilityZone = zones[0]
 	}
+	v.TimeZone, _ = config.RegionTimeZone(region)
 
 	for _, c := range opts.SSHCIDRs {
 		c = strings.TrimSpace(c)
@@ -198,15 +232,21 @@ func Init(opts Options) (*Result, error) {
 		}
 	}
 
+	// Only stacks that may be deployed own the account baseline; example stacks are marked as such.
 	v.AccountBaseline = true
-	for _, s := range stacks {
-		if s.AccountBaseline && s.Region == region {
-			v.AccountBaseline, v.BaselineOwner = false, s.File
-			break
-		}
+	if owner, ok := BaselineOwner(stacks, region, false); ok {
+		v.AccountBaseline, v.BaselineOwner = false, owner.File
 	}
 
 	content := Render(v)
+	res := &Result{Path: target, Values: v}
+	if existing != nil && len(ps) == 0 {
+		content, res.Kept, res.Replaced, err = existing.update(content, ownedKeys(opts, oldRegion != "" && region != oldRegion))
+		if err != nil {
+			add("", "%v", err)
+		}
+		res.Values.BaselineOwner = ""
+	}
 	for _, p := range validate(content, target) {
 		if !reported[p.Flag] {
 			ps = append(ps, p)
@@ -215,10 +255,66 @@ func Init(opts Options) (*Result, error) {
 	if len(ps) > 0 {
 		return nil, &Error{Problems: ps}
 	}
-	if err := write(target, content, opts.Force); err != nil {
+	cfg, err := effective(content, target)
+	if err != nil {
 		return nil, &Error{Problems: []Problem{{Message: err.Error()}}}
 	}
-	return &Result{Path: target, Values: v, Content: content}, nil
+	res.Values.describe(cfg)
+	res.Warnings = warnings(cfg)
+	if existing != nil {
+		now := time.Now
+		if opts.Now != nil {
+			now = opts.Now
+		}
+		if res.Backup, err = existing.backup(now()); err != nil {
+			return nil, &Error{Problems: []Problem{{Message: err.Error()}}}
+		}
+	}
+	mode := fs.FileMode(0o644)
+	if existing != nil {
+		mode = existing.mode
+	}
+	if err := write(target, content, existing != nil, mode); err != nil {
+		return nil, &Error{Problems: []Problem{{Message: err.Error()}}}
+	}
+	res.Content = content
+	return res, nil
+}
+
+// effective reads the written file's configuration as the program will, defaults applied.
+func effective(content, name string) (*config.Config, error) {
+	sf, err := plan.ParseStackFile([]byte(content), name)
+	if err != nil {
+		return nil, fmt.Errorf("the generated file does not parse: %w", err)
+	}
+	cfg, err := config.Load(config.FromMap(sf.Config))
+	if err != nil {
+		return nil, fmt.Errorf("the generated file is not valid: %w", err)
+	}
+	return cfg, nil
+}
+
+// describe sets the values a report of the written file shows from its effective configuration.
+func (v *Values) describe(cfg *config.Config) {
+	v.Region, v.AvailabilityZone = cfg.Region, cfg.AvailabilityZone
+	v.VPC, v.PublicSubnet, v.PrivateSubnet = cfg.VPCCIDR, cfg.PublicSubnetCIDR, cfg.PrivateSubnetCIDR
+	v.AccountBaseline = cfg.AccountBaseline
+	v.TimeZone = "none (sce:scheduleEnabled is false)"
+	if cfg.Schedule != nil {
+		v.TimeZone = cfg.Schedule.TimeZone
+	}
+}
+
+// warnings are what the builder should hear about the written configuration although it is valid.
+func warnings(cfg *config.Config) []string {
+	var out []string
+	if len(cfg.NotificationEmails) == 0 {
+		out = append(out, "no --email: the CIS alarms, the quarantine alerts and the budget alerts will reach nobody; add sce:notificationEmails")
+	}
+	for _, w := range cfg.Warnings {
+		out = append(out, w.String())
+	}
+	return out
 }
 
 // pitProblem returns why config refuses a PIT, or "": the one check of the PIT is config's.
@@ -258,9 +354,9 @@ func networkFor(given string, stacks []Stack, compared bool, add func(flag, form
 		add("--cidr", "%q %v", given, err)
 		return netip.Prefix{}, false
 	}
-	if vpc.Bits() < config.MinVPCPrefixBits || vpc.Bits() >= config.MaxVPCPrefixBits {
+	if vpc.Bits() < config.MinVPCPrefixBits || vpc.Bits() > config.MaxVPCBlockBits {
 		add("--cidr", "%q is /%d; accepted: /%d to /%d (room for two subnets of at least /%d)",
-			given, vpc.Bits(), config.MinVPCPrefixBits, config.MaxVPCPrefixBits-1, config.MaxVPCPrefixBits)
+			given, vpc.Bits(), config.MinVPCPrefixBits, config.MaxVPCBlockBits, config.MaxVPCPrefixBits)
 		return netip.Prefix{}, false
 	}
 	if clash := Overlapping(stacks, vpc); len(clash) > 0 {
@@ -304,11 +400,12 @@ func loadErr(sf *plan.StackFile) error {
 	return err
 }
 
-// write creates path with content. Without force an existing file is never replaced, even one created
-// since Init looked; with force the file is replaced whole, through a temporary file and a rename.
-func write(path, content string, force bool) error {
-	if !force {
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+// write creates path with content and mode. Without replace an existing file is never replaced, even one
+// created since Init looked; with replace the file is replaced whole, through a temporary file and a
+// rename.
+func write(path, content string, replace bool, mode fs.FileMode) error {
+	if !replace {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
 		if err != nil {
 			return fmt.Errorf("create %s: %w", path, err)
 		}
@@ -321,7 +418,7 @@ func write(path, content string, force bool) error {
 	if err != nil {
 		return fmt.Errorf("create a temporary file next to %s: %w", path, err)
 	}
-	if err := tmp.Chmod(0o644); err != nil {
+	if err := tmp.Chmod(mode); err != nil {
 		return errors.Join(fmt.Errorf("write %s: %w", tmp.Name(), err), tmp.Close(), os.Remove(tmp.Name()))
 	}
 	if err := fillAndClose(tmp, content); err != nil {

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -250,11 +251,17 @@ func TestInitNeverOverwritesAStackFileWithoutForce(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, old, string(got))
 
-	// With --force the file is replaced, and its own old block does not count as another stack's.
+	// With --force the file is updated, and its own block does not count as another stack's: the
+	// network of a live stack is kept (force_test.go has the rest).
 	opts.Force = true
+	opts.Now = func() time.Time { return time.Date(2026, 12, 3, 14, 0, 0, 0, time.UTC) }
+	_, err = scaffold.Init(opts)
+	require.Error(t, err, "the old file's subnets are the defaults, outside its 10.40.0.0/16: validation says so")
+	assert.Contains(t, err.Error(), "sce:publicSubnetCidr")
+	opts.CIDR = "10.40.0.0/16"
 	res, err := scaffold.Init(opts)
 	require.NoError(t, err)
-	assert.Equal(t, "10.1.0.0/16", res.Values.VPC.String())
+	assert.Equal(t, "10.40.0.0/16", res.Values.VPC.String())
 	require.Len(t, res.Values.Neighbours, 1)
 	assert.Equal(t, "Pulumi.hipaa.yaml", res.Values.Neighbours[0].File)
 	got, err = os.ReadFile(filepath.Join(dir, "Pulumi.cardio.yaml"))
@@ -262,7 +269,10 @@ func TestInitNeverOverwritesAStackFileWithoutForce(t *testing.T) {
 	assert.Equal(t, res.Content, string(got))
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
-	assert.Len(t, entries, 2, "no temporary file is left behind")
+	assert.Len(t, entries, 3, "the stack file, its backup and the other stack: no temporary file is left behind")
+	backup, err := os.ReadFile(res.Backup)
+	require.NoError(t, err)
+	assert.Equal(t, old, string(backup))
 }
 
 func TestTheWrittenFileIsAValidStackThatPlansOffline(t *testing.T) {
@@ -284,10 +294,10 @@ func TestTheWrittenFileIsAValidStackThatPlansOffline(t *testing.T) {
 		baseline          bool
 		emails            []string
 	}{
-		{name: "a stack next to the reference stacks in their region leaves the account baseline to hipaa",
+		{name: "a stack next to the reference stacks in their region owns the baseline: examples are never deployed ones",
 			opts: scaffold.Options{PIT: "cardio", SSHCIDRs: []string{"198.51.100.7", "203.0.113.0/24"}, SSHKey: keyFile,
 				Emails: []string{"builder@example.org", "pi@example.org"}},
-			vpc: "10.2.0.0/16", region: "us-west-2", zone: "us-west-2a", baseline: false,
+			vpc: "10.2.0.0/16", region: "us-west-2", zone: "us-west-2a", baseline: true,
 			emails: []string{"builder@example.org", "pi@example.org"}},
 		{name: "a stack in another region with a given block owns its region's baseline",
 			opts: scaffold.Options{PIT: "onco", Region: "eu-west-1", CIDR: "172.20.0.0/16", SSHCIDRs: []string{"192.0.2.0/24"}, SSHKey: pub},

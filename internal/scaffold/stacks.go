@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -29,6 +30,39 @@ type Stack struct {
 	Region string
 	// AccountBaseline is sce:accountBaseline, true unless the file sets it false.
 	AccountBaseline bool
+	// Example is true for a stack file marked with ExampleMarker: example values, never deployed as it is.
+	Example bool
+}
+
+// ExampleMarker marks an example stack file (Pulumi.hipaa.yaml, Pulumi.omop.yaml): a comment line that
+// begins with it, before the config section. An example stack still counts for VPC overlaps, but never as
+// the owner of an account's baseline, which a deployed stack must create.
+const ExampleMarker = "# sce:example-stack"
+
+// IsExample reports whether a stack file's text carries ExampleMarker on a line of its own before
+// `config:`.
+func IsExample(data []byte) bool {
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, ExampleMarker) {
+			return true
+		}
+		if strings.HasPrefix(line, "config:") {
+			return false
+		}
+	}
+	return false
+}
+
+// BaselineOwner returns the first stack of region that owns the account baseline, leaving out example
+// stacks unless examples is true.
+func BaselineOwner(stacks []Stack, region string, examples bool) (Stack, bool) {
+	for _, s := range stacks {
+		if s.AccountBaseline && s.Region == region && (examples || !s.Example) {
+			return s, true
+		}
+	}
+	return Stack{}, false
 }
 
 // StackFiles returns the stack files (Pulumi.<stack>.yaml or .yml) in dir, sorted, leaving out the
@@ -64,7 +98,12 @@ func ReadStacks(dir, skip string) ([]Stack, error) {
 		if base == skip {
 			continue
 		}
-		sf, err := plan.ReadStackFile(path)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("existing stack file %s: %w", base, err))
+			continue
+		}
+		sf, err := plan.ParseStackFile(data, path)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("existing stack file %s: %w", base, err))
 			continue
@@ -87,6 +126,7 @@ func ReadStacks(dir, skip string) ([]Stack, error) {
 			VPC:             vpc,
 			Region:          strings.TrimSpace(sf.Config[config.RegionKey]),
 			AccountBaseline: strings.TrimSpace(sf.Config[config.Namespace+":"+config.KeyAccountBaseline]) != "false",
+			Example:         IsExample(data),
 		})
 	}
 	if len(errs) > 0 {

@@ -351,8 +351,16 @@ func TestAtlasHostIsPrivateTunneledAndUsesTheReadOnlySecret(t *testing.T) {
 		"researchers may forward Atlas and the WebAPI its pages call from the browser, nothing else")
 	ip := out(atlas, "privateIp")
 	assert.Equal(t, ip, p.Outputs["atlasPrivateIp"])
-	assert.Equal(t, "ssh -J study-bastion -L 8081:localhost:8081 -L 8080:localhost:8080 -N <login>@"+ip+"   # then open http://localhost:8081/atlas",
+	assert.Equal(t, "ssh -J study-bastion -i ~/.ssh/study_<login> -o IdentitiesOnly=yes -L 8081:localhost:8081 -L 8080:localhost:8080 -N <login>@"+ip+"   # then open http://localhost:8081/atlas",
 		p.Outputs["atlasTunnelCommand"])
+	// Each researcher gets the complete command: their login and their key, nothing to fill in.
+	tunnels, ok := p.Outputs["researcherAtlasTunnelCommands"].(map[string]any)
+	require.True(t, ok, "researcherAtlasTunnelCommands is a map: %v", p.Outputs["researcherAtlasTunnelCommands"])
+	require.NotEmpty(t, tunnels)
+	for login, cmd := range tunnels {
+		assert.Equal(t, "ssh -J study-bastion -i ~/.ssh/study_"+login+" -o IdentitiesOnly=yes -L 8081:localhost:8081 -L 8080:localhost:8080 -N "+login+"@"+ip+"   # then open http://localhost:8081/atlas", cmd)
+		assert.NotContains(t, cmd, "<")
+	}
 	assert.Contains(t, userData, "'redshift'")
 	assert.Contains(t, userData, "sslmode=verify-full", "TLS to Redshift")
 	assert.NotContains(t, userData, "sce_admin", "never the master user")

@@ -203,6 +203,8 @@ const (
 	OutputUploadQueueURL      = "uploadQueueUrl"
 	OutputAtlasIP             = "atlasPrivateIp"
 	OutputAtlasTunnel         = "atlasTunnelCommand"
+	// OutputResearcherAtlasTunnels maps each researcher's login to their complete tunnel command.
+	OutputResearcherAtlasTunnels = "researcherAtlasTunnelCommands"
 )
 
 // OutputAccountAlarmTopicARN is exported by the baseline stack only: its topic receives the CIS alarms on
@@ -241,8 +243,15 @@ func (s *Stack) export(ctx *pulumi.Context) {
 	if s.Data != nil && s.Data.Atlas != nil {
 		ctx.Export(OutputAtlasIP, s.Data.Atlas.PrivateIP)
 		ctx.Export(OutputAtlasTunnel, s.Data.Atlas.PrivateIP.ApplyT(func(ip string) string {
-			return AtlasTunnel(s.Config.PIT, ip)
+			return AtlasTunnel(s.Config.PIT, "<login>", ip)
 		}).(pulumi.StringOutput))
+		ctx.Export(OutputResearcherAtlasTunnels, s.Data.Atlas.PrivateIP.ApplyT(func(ip string) map[string]string {
+			out := map[string]string{}
+			for _, r := range s.Config.Researchers {
+				out[r.Login] = AtlasTunnel(s.Config.PIT, r.Login, ip)
+			}
+			return out
+		}).(pulumi.StringMapOutput))
 	}
 
 	c := s.Compute
@@ -268,9 +277,12 @@ func (s *Stack) export(ctx *pulumi.Context) {
 	ctx.Export(OutputSSMWorkstation, c.Workstation.Instance.ID().ToStringOutput().ApplyT(func(id string) string { return SSMCommand(region, id) }).(pulumi.StringOutput))
 }
 
-// AtlasTunnel is the ssh command a researcher runs to reach Atlas (and the WebAPI its pages call) through
-// the bastion; <login> is theirs.
-func AtlasTunnel(pit, atlasIP string) string {
-	return fmt.Sprintf("ssh -J %s-bastion -L %d:localhost:%d -L %d:localhost:%d -N <login>@%s   # then open %s/atlas",
-		pit, components.AtlasPort, components.AtlasPort, components.WebAPIPort, components.WebAPIPort, atlasIP, components.AtlasOrigin(components.AtlasPort))
+// AtlasTunnel is the complete ssh command a researcher runs to reach Atlas (and the WebAPI its pages
+// call) through the bastion: the jump uses the <pit>-bastion entry of their researcherSshConfigs snippet,
+// and the Atlas host, which has no entry there, is given the same key (~/.ssh/<pit>_<login>) with -i. The
+// stack output atlasTunnelCommand is this command with login "<login>".
+func AtlasTunnel(pit, login, atlasIP string) string {
+	return fmt.Sprintf("ssh -J %s-bastion -i ~/.ssh/%s_%s -o IdentitiesOnly=yes -L %d:localhost:%d -L %d:localhost:%d -N %s@%s   # then open %s/atlas",
+		pit, pit, login, components.AtlasPort, components.AtlasPort, components.WebAPIPort, components.WebAPIPort, login, atlasIP,
+		components.AtlasOrigin(components.AtlasPort))
 }

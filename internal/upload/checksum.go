@@ -3,6 +3,7 @@ package upload
 import (
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"hash"
 	"io"
@@ -88,6 +89,19 @@ func compositeChecksum(parts [][]byte) Checksum {
 		h.Write(p)
 	}
 	return Checksum{Value: base64.StdEncoding.EncodeToString(h.Sum(nil)), Parts: len(parts)}
+}
+
+// Hex writes the checksum in hexadecimal, as sha256sum writes a digest: "<hex>" or "<hex>-<parts>". For a
+// single PUT it is the file's own SHA-256.
+func (c Checksum) Hex() string {
+	raw, err := base64.StdEncoding.DecodeString(c.Value)
+	if err != nil {
+		return c.String()
+	}
+	if c.Parts == 0 {
+		return hex.EncodeToString(raw)
+	}
+	return hex.EncodeToString(raw) + "-" + strconv.Itoa(c.Parts)
 }
 
 // parseChecksum reads a checksum S3 returned: "<base64>" or "<base64>-<parts>".

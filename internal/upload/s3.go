@@ -11,6 +11,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -22,6 +23,10 @@ import (
 
 // DefaultConcurrency is the number of parts uploaded at once.
 const DefaultConcurrency = 4
+
+// abortTimeout bounds the AbortMultipartUpload request sent after a multipart upload fails or is
+// interrupted.
+const abortTimeout = 30 * time.Second
 
 // Options tune the transfer.
 type Options struct {
@@ -60,6 +65,10 @@ func New(client *s3.Client, t Target, o Options) (*Uploader, error) {
 	tm := transfermanager.New(client, func(opts *transfermanager.Options) {
 		opts.Concurrency = o.Concurrency
 		opts.ChecksumAlgorithm = tmtypes.ChecksumAlgorithmSha256
+		// A failed or interrupted multipart upload is aborted with a context of its own: with the cancelled
+		// one (Ctrl-C) the AbortMultipartUpload request would never be sent, and the parts already stored
+		// would stay in the bucket, invisible to listings and billed, until a lifecycle rule removes them.
+		opts.FailTimeout = abortTimeout
 	})
 	return &Uploader{client: client, tm: tm, target: t, opts: o}, nil
 }
@@ -128,7 +137,7 @@ func (u *Uploader) Upload(ctx context.Context, it Item) (*Result, error) {
 		}
 	})
 	if err != nil {
-		return nil, fmt.Errorf("upload %s to s3://%s: %w", it.Path, u.target.Bucket, err)
+		return nil, fmt.Errorf("upload %s to s3://%s: %w%s", it.Path, u.target.Bucket, err, u.abortNote(it, err))
 	}
 
 	whole, parts := hasher.digests()
@@ -179,6 +188,20 @@ func (u *Uploader) Upload(ctx context.Context, it Item) (*Result, error) {
 		return res, verr
 	}
 	return res, nil
+}
+
+// abortNote says what became of the parts of a failed multipart upload: aborted (the transfer manager
+// sends AbortMultipartUpload itself), or left in the bucket with the command that removes them.
+func (u *Uploader) abortNote(it Item, err error) string {
+	var mp transfermanager.MultipartUploadError
+	if !errors.As(err, &mp) || mp.UploadID() == "" {
+		return ""
+	}
+	if strings.Contains(err.Error(), "failed to abort multipart upload") {
+		return fmt.Sprintf("\nthe parts already sent are still in the bucket: aws s3api abort-multipart-upload --bucket %s --key %s --upload-id %s",
+			u.target.Bucket, it.Key, mp.UploadID())
+	}
+	return "\nthe multipart upload was aborted: no part of the file stays in the bucket"
 }
 
 // isForbidden reports whether S3 answered 403 (AccessDenied).

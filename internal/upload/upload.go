@@ -26,10 +26,12 @@ package upload
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/sce-project/sce/internal/phi"
@@ -42,6 +44,11 @@ const (
 	DefaultPartSize = 16 * MiB
 	MaxParts        = 10_000
 	maxKeyBytes     = 1024
+	// MaxPartSize is the largest part S3 takes: 5 GiB.
+	MaxPartSize = 5 << 30
+	// MaxObjectSize is the largest object S3 stores, 10,000 parts of 5 GiB (48.8 TiB; the S3 User Guide's
+	// "Amazon S3 multipart upload limits").
+	MaxObjectSize = MaxParts * MaxPartSize
 )
 
 // kmsKeyARN matches the ARN of a KMS key (not an alias): the bucket policy compares the requested key
@@ -69,10 +76,68 @@ func (t Target) Validate() error {
 	} else if !kmsKeyARN.MatchString(t.KMSKeyARN) {
 		errs = append(errs, fmt.Errorf("--kms-key %q: want a KMS key ARN, arn:aws:kms:REGION:ACCOUNT:key/ID (not an alias): the bucket policy accepts only the project key's ARN", t.KMSKeyARN))
 	}
-	if strings.HasPrefix(t.Prefix, "/") {
-		errs = append(errs, fmt.Errorf("--prefix %q: must not start with /", t.Prefix))
+	if msg := CheckBucketName(t.Bucket); t.Bucket != "" && msg != "" {
+		errs = append(errs, fmt.Errorf("bucket %q: %s", t.Bucket, msg))
+	}
+	if msg := checkPrefix(t.Prefix); msg != "" {
+		errs = append(errs, fmt.Errorf("--prefix %q: %s", t.Prefix, msg))
 	}
 	return errors.Join(errs...)
+}
+
+// checkPrefix returns why a key prefix is refused, or "". The prefix becomes the folders of every key, and
+// the workstation's `aws s3 cp --recursive` turns keys back into paths: a "." or ".." folder would write
+// outside the directory it is given (or be taken apart by tools that normalise paths), an empty one
+// ("a//b") has no path at all, and a name that starts or ends with a space looks like another in every
+// listing. Control characters need special handling in S3's XML listings (the S3 User Guide's object key
+// naming guidelines).
+func checkPrefix(prefix string) string {
+	if prefix == "" {
+		return ""
+	}
+	if strings.HasPrefix(prefix, "/") {
+		return "must not start with /; accepted: folders such as incoming/2026-11"
+	}
+	for _, seg := range strings.Split(strings.TrimSuffix(prefix, "/"), "/") {
+		switch {
+		case seg == "":
+			return "has an empty folder (two / in a row); accepted: folders such as incoming/2026-11"
+		case seg == "." || seg == "..":
+			return fmt.Sprintf("has a %q folder; accepted: folders of their own names, such as incoming/2026-11", seg)
+		case strings.TrimSpace(seg) != seg:
+			return fmt.Sprintf("has a folder %q that starts or ends with a space; accepted: folder names without leading or trailing spaces", seg)
+		case strings.IndexFunc(seg, unicode.IsControl) >= 0:
+			return "holds a control character; accepted: printable folder names"
+		}
+	}
+	return ""
+}
+
+// bucketName is the form of a general purpose bucket's name: 3 to 63 lower-case letters, digits, dots and
+// hyphens, beginning and ending with a letter or digit (S3 User Guide, "General purpose bucket naming
+// rules").
+var bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+
+// CheckBucketName returns why a bucket name is refused, or "".
+func CheckBucketName(name string) string {
+	if !bucketName.MatchString(name) || strings.Contains(name, "..") {
+		return "is not a bucket name; accepted: 3 to 63 lower-case letters, digits, dots and hyphens, such as hipaa-data-in-1a2b3c4d"
+	}
+	return ""
+}
+
+// BucketName reads the --bucket flag: a bucket's name, or its s3://NAME form (with or without a final
+// /). An s3:// address with a path is refused, naming --prefix, which says where in the bucket files go.
+func BucketName(flag string) (string, error) {
+	name, isURL := strings.CutPrefix(strings.TrimSpace(flag), "s3://")
+	if !isURL {
+		return name, nil
+	}
+	name = strings.TrimSuffix(name, "/")
+	if bucket, path, found := strings.Cut(name, "/"); found {
+		return "", fmt.Errorf("--bucket %q: give the bucket alone (s3://%s or %s) and the folder with --prefix %s", flag, bucket, bucket, path)
+	}
+	return name, nil
 }
 
 // KeyFor returns the object key of a file: the prefix (as a folder) and the file's base name.
@@ -119,8 +184,8 @@ func (e *PHIError) Error() string {
 	return b.String()
 }
 
-// Prepare checks the files and their keys before anything is uploaded: each must be a regular file, keys
-// must be distinct, valid and free of PHI. A key that looks like PHI refuses the whole batch with a
+// Prepare checks the files and their keys before anything is uploaded: each must be a regular file that
+// can be read and that S3 can store, keys must be distinct, valid and free of PHI. A key that looks like PHI refuses the whole batch with a
 // *PHIError.
 func Prepare(files []string, t Target, d *phi.Detector) ([]Item, error) {
 	if len(files) == 0 {
@@ -152,6 +217,14 @@ func Prepare(files []string, t Target, d *phi.Detector) ([]Item, error) {
 			errs = append(errs, fmt.Errorf("file argument %d: %s is not a regular file (directories are not uploaded; name the files)", arg, f))
 			continue
 		}
+		if err := readable(f); err != nil {
+			errs = append(errs, fmt.Errorf("file argument %d: %w", arg, err))
+			continue
+		}
+		if st.Size() > MaxObjectSize {
+			errs = append(errs, fmt.Errorf("file argument %d: %s has %d bytes; S3 stores objects of at most %d bytes (10,000 parts of 5 GiB)", arg, f, st.Size(), int64(MaxObjectSize)))
+			continue
+		}
 		if !utf8.ValidString(key) || len(key) > maxKeyBytes {
 			errs = append(errs, fmt.Errorf("file argument %d: %s: an object key must be UTF-8 of at most %d bytes", arg, f, maxKeyBytes))
 			continue
@@ -170,6 +243,27 @@ func Prepare(files []string, t Target, d *phi.Detector) ([]Item, error) {
 		return nil, errors.Join(errs...)
 	}
 	return items, nil
+}
+
+// readable opens a file and reads its first byte, so that a file the uploader may not read (its
+// permissions, a lock, a broken network mount) stops the batch before anything is sent.
+func readable(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	var b [1]byte
+	_, err = f.Read(b[:])
+	if errors.Is(err, io.EOF) {
+		err = nil
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	return nil
 }
 
 // PartSizeFor returns the part size used for a file: the requested size, raised when the file would

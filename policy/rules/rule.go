@@ -134,6 +134,7 @@ func All() []Rule {
 		uploadRules(),
 		dlqRetentionRules(),
 		alertRules(),
+		sshSourceRules(),
 		computeRules(),
 		bootRules(),
 		networkRules(),
