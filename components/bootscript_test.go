@@ -149,6 +149,36 @@ func TestNeverTaskRulesAreDisabledBeforeOursLoad(t *testing.T) {
 	assert.Equal(t, 0, status, "a directory without rules files is no error: %s", out)
 }
 
+// TestTheAuditLogNamesLogins: auditd writes AUID="alice" only with log_format = ENRICHED, which the usage
+// report reads; the boot script sets it whatever the image's auditd.conf says, keeping the rest, and
+// signals the running auditd to re-read it.
+func TestTheAuditLogNamesLogins(t *testing.T) {
+	for name, conf := range map[string]string{
+		"RAW in the image":   "local_events = yes\nlog_format = RAW\nflush = INCREMENTAL_ASYNC\n",
+		"spaced differently": "  log_format=NOLOG\nflush = INCREMENTAL_ASYNC\n",
+		"not set":            "flush = INCREMENTAL_ASYNC\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "auditd.conf")
+			require.NoError(t, os.WriteFile(path, []byte(conf), 0o600))
+			out, status := runHelpers(t, dir, "sce_enriched_audit_log "+path)
+			require.Equal(t, 0, status, out)
+			got, err := os.ReadFile(path)
+			require.NoError(t, err)
+			assert.Regexp(t, `(?m)^log_format = ENRICHED$`, string(got))
+			assert.NotRegexp(t, `(?m)^\s*log_format\s*=\s*(RAW|NOLOG)`, string(got))
+			assert.Contains(t, string(got), "flush = INCREMENTAL_ASYNC\n", "the rest stays")
+		})
+	}
+	for _, role := range allRoles {
+		s := renderRole(t, role)
+		pin, signal := strings.Index(s, "sce_enriched_audit_log /etc/audit/auditd.conf\n"), strings.Index(s, "systemctl kill --kill-whom=main --signal=SIGHUP auditd.service\n")
+		require.GreaterOrEqual(t, pin, 0, role)
+		assert.Greater(t, signal, pin, "%s: auditd re-reads the pinned configuration", role)
+	}
+}
+
 // auditctlListing is what auditctl -l prints for the workstation's rules.
 const auditctlListing = `-w /etc/passwd -p wa -k identity
 -w /etc/group -p wa -k identity

@@ -46,7 +46,7 @@ func activitySources(s *rules.Stack) []activitySource {
 	return []activitySource{
 		{"CloudTrail S3 data events", orNone(trails), "the session's source identity (`userIdentity.sessionContext.sourceIdentity`); else the principal, marked unattributed",
 			"S3 objects read, written, deleted and refused, per researcher and dataset, with the bytes moved and the first and last time"},
-		{"auditd on the workstation", orNone(hosts), "the login uid (AUID), which sudo does not change: by name in auditd's ENRICHED log format (upstream's default), by number in a RAW one",
+		{"auditd on the workstation", orNone(hosts), "the login uid (AUID), which sudo does not change: by name: the boot script pins auditd's ENRICHED log format (a RAW log gives only the number)",
 			"files of the data volume opened for reading or writing, created, deleted or refused"},
 		{"Redshift user activity log", orNone(quoted(redshift)) + " (OMOP stacks: `/aws/redshift/cluster/<cluster>/useractivitylog`)", "the database user",
 			"each query's tables, columns and the predicates that chose its rows, parsed by PostgreSQL's parser; a query it cannot read is listed"},
