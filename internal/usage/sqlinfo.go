@@ -161,15 +161,21 @@ func hideConstants(m protoreflect.Message, n *int32) {
 			return
 		}
 	}
+	eachChild(m, func(c protoreflect.Message) { hideConstants(c, n) })
+}
+
+// eachChild calls visit for every message directly under m in the parse tree: the message fields and
+// the elements of the lists of messages (the tree has no maps).
+func eachChild(m protoreflect.Message, visit func(protoreflect.Message)) {
 	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
 		switch {
 		case fd.IsList() && fd.Message() != nil:
 			l := v.List()
 			for i := 0; i < l.Len(); i++ {
-				hideConstants(l.Get(i).Message(), n)
+				visit(l.Get(i).Message())
 			}
 		case fd.Message() != nil && !fd.IsMap():
-			hideConstants(v.Message(), n)
+			visit(v.Message())
 		}
 		return true
 	})

@@ -192,16 +192,5 @@ func (a *analyzer) walk(m protoreflect.Message, s *scope) {
 			return
 		}
 	}
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		switch {
-		case fd.IsList() && fd.Message() != nil:
-			l := v.List()
-			for i := 0; i < l.Len(); i++ {
-				a.walk(l.Get(i).Message(), s)
-			}
-		case fd.Message() != nil && !fd.IsMap():
-			a.walk(v.Message(), s)
-		}
-		return true
-	})
+	eachChild(m, func(c protoreflect.Message) { a.walk(c, s) })
 }
