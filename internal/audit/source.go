@@ -1,11 +1,11 @@
 package audit
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
