@@ -116,7 +116,7 @@ func buildBuckets(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs,
 		ServiceRoleARNs:  []string{components.LedgerRoleARN(arns, pit), components.ScannerRoleARN(arns, pit)},
 		ScannerRoleARN:   components.ScannerRoleARN(arns, pit),
 		QuarantinePrefix: components.DefaultQuarantinePrefix, NoDataRoleARNs: noData,
-		Retain:           true, Protect: cfg.Protect,
+		Retain: true, Protect: cfg.Protect,
 	})
 	if err != nil {
 		return nil, err
