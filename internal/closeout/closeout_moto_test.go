@@ -73,7 +73,7 @@ func deploy(t *testing.T, srv *motoserver.Server, rep closeout.Report) *afterDes
 	cfg.Region = region
 	tag := s3types.Tag{Key: aws.String("Project"), Value: aws.String(rep.PIT)}
 	client := motoserver.S3(cfg)
-	for output, purpose := range map[string]string{"dataInBucket": "data-in", "outputBucket": "output", "logBucket": "logs", "accessLogBucket": "access-logs"} {
+	for output, purpose := range map[string]string{"dataInBucket": "data-in", "outputBucket": "output", "logBucket": "logs", "accessLogBucket": "access-logs", "ancillaryBucket": "ancillary"} {
 		name := srv.Name(rep.PIT + "-" + purpose)
 		a.outputs[output] = name
 		_, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name),
@@ -171,8 +171,8 @@ func TestEmulatorTheCloseOutOfADeployedStackNamesWhatRemainsAndItsCommandsRun(t 
 	for _, id := range ids["aws:s3/bucketV2:BucketV2"] {
 		buckets[id] = true
 	}
-	assert.Equal(t, map[string]bool{a.outputs["dataInBucket"]: true, a.outputs["outputBucket"]: true, a.outputs["logBucket"]: true, a.outputs["accessLogBucket"]: true},
-		buckets, "the kept buckets are listed by their deployed names")
+	assert.Equal(t, map[string]bool{a.outputs["dataInBucket"]: true, a.outputs["outputBucket"]: true, a.outputs["logBucket"]: true, a.outputs["accessLogBucket"]: true,
+		a.outputs["ancillaryBucket"]: true}, buckets, "the kept buckets (the hipaa stack keeps its ancillary bucket) are listed by their deployed names")
 	for typ, list := range ids {
 		if strings.HasPrefix(typ, "aws:s3/bucket") {
 			for _, id := range list {
