@@ -19,11 +19,12 @@ import (
 // events each) from moto for a 30-day window, one file at a time and 16 at a time, through a proxy that
 // answers as moto does and with 20 ms added to each request (a round trip to S3 from outside its
 // region). Measured on the project's 2-core build machine (go test -run x -bench S3Trail30Days
-// -benchtime 1x ./internal/audit), in seconds per report:
+// -benchtime 1x ./internal/audit, two runs, the machine shared with other builds), in seconds per
+// report:
 //
 //	latency  concurrency 1  concurrency 16
-//	0 ms     7.75           6.04
-//	20 ms    23.3           5.20
+//	0 ms     7.6–7.8        6.0–6.1
+//	20 ms    22.7–23.3      5.2–6.7
 //
 // With 20 ms a request, one file at a time (as the report read S3 before) spends 720 round trips on the
 // downloads alone; 16 at a time leave moto's own answers (a few milliseconds each, from one Python
