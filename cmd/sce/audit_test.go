@@ -13,8 +13,6 @@ import (
 
 	"github.com/sce-project/sce/internal/audit/audittest"
 	"github.com/sce-project/sce/internal/outputs"
-	"github.com/sce-project/sce/internal/phi"
-	"github.com/sce-project/sce/internal/s3test"
 	"github.com/sce-project/sce/internal/stack"
 )
 
@@ -130,18 +128,6 @@ func TestAuditReportAsCSVWithKeysShown(t *testing.T) {
 	assert.Equal(t, "incoming/patients.csv", rows[1][4])
 	assert.Equal(t, "incoming/123-45-6789.csv", rows[2][4])
 	assert.Equal(t, "denied", rows[2][7], "without --vpc-endpoint or --known-principals only denials are flagged")
-}
-
-func TestAuditReportAsMarkdownFromS3(t *testing.T) {
-	offlineAWS(t)
-	srv := s3test.Start(t, "hipaa-logs-9c0d1e2f")
-	audittest.PutS3(t, srv.Client, "hipaa-logs-9c0d1e2f", "cloudtrail/")
-	code, stdout, stderr := runCLI("audit", "report", "--outputs", outputsFile(t, auditOutputs), "--endpoint", srv.URL,
-		"--from", "2026-11-28", "--to", "2026-11-29", "--format", "markdown")
-	require.Equal(t, exitFindings, code, stderr)
-	assert.Contains(t, stdout, "- trail: s3://hipaa-logs-9c0d1e2f/cloudtrail/ (2 log file(s)", "the trail defaults to the log bucket's cloudtrail/ prefix")
-	assert.Contains(t, stdout, "| sha256:"+phi.KeyHash("incoming/123-45-6789.csv")+" | 203.0.113.9 | denied (AccessDenied) | **denied,outside-endpoint,unknown-principal** |",
-		"the IAM user is none of the stack's known principals")
 }
 
 func TestAuditReportExitsOneWhenALogFileIsUnreadable(t *testing.T) {

@@ -9,8 +9,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/sce-project/sce/internal/s3test"
 )
 
 // usageFixtures is where internal/usage keeps its fixture logs (its testdata/README.md describes them).
@@ -68,32 +66,6 @@ func TestAuditUsageOfAnEmptyInputFails(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Empty(t, stdout, "no clean report from nothing")
 	assert.Contains(t, stderr, "holds no CloudTrail log file")
-}
-
-func TestAuditUsageReadsAnS3TrailNamedByTheOutputs(t *testing.T) {
-	offlineAWS(t)
-	srv := s3test.Start(t, "omop-logs-9c0d1e2f")
-	root := fixture("trail")
-	require.NoError(t, filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, err := filepath.Rel(root, p)
-		if err != nil {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		srv.Put(t, "omop-logs-9c0d1e2f", "cloudtrail/"+filepath.ToSlash(rel), data)
-		return nil
-	}))
-	code, stdout, stderr := runCLI("audit", "usage", "--outputs", outputsFile(t, omopOutputs), "--endpoint", srv.URL, "--format", "markdown", "--dataset", "output")
-	require.Equal(t, 0, code, stderr)
-	assert.Contains(t, stdout, "| alice | listed | output/results |")
-	assert.NotContains(t, stdout, "data-in/")
-	assert.Contains(t, stdout, "s3://omop-logs-9c0d1e2f/cloudtrail/AWSLogs/")
 }
 
 func TestAuditUsageRefusesBadFlags(t *testing.T) {

@@ -3,8 +3,10 @@ package audit
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -73,8 +75,9 @@ func TestEmulatorTheReportReadsATrailPrefixInS3(t *testing.T) {
 func TestEmulatorAListingOfManyPagesIsReadToTheEnd(t *testing.T) {
 	srv := moto.Need(t)
 	bucket := logBucket(t, srv, "cloudtrail/")
-	// Pages of one key (S3 gives a thousand): the four objects under the prefix (three log files and a
-	// digest) take four.
+	// Pages of one key (S3 gives a thousand): the 28 November folder's two log files take two, and so do
+	// the account folder's two subfolders (CloudTrail-Digest/ sorts before CloudTrail/, which is on the
+	// second page).
 	p := srv.Proxy(t, motoserver.Fault{Match: motoserver.S3Op(http.MethodGet, "/"+bucket, "list-type"), Alter: func(r *http.Request) {
 		q := r.URL.Query()
 		q.Set("max-keys", "1")
@@ -84,20 +87,28 @@ func TestEmulatorAListingOfManyPagesIsReadToTheEnd(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 2, rep.Files)
 	assert.Equal(t, dirRows(t), rep.Rows)
-	pages := 0
+	pages := map[string]int{}
 	for _, r := range p.Requests() {
-		if strings.Contains(r.Query, "list-type=2") {
-			pages++
+		q, err := url.ParseQuery(r.Query)
+		require.NoError(t, err)
+		if q.Get("list-type") == "2" {
+			pages[q.Get("prefix")]++
 		}
 	}
-	assert.Equal(t, 4, pages, "the continuation token was followed to the last page")
+	account := "cloudtrail/AWSLogs/" + audittest.Account + "/"
+	assert.Equal(t, 2, pages[account+"CloudTrail/us-west-2/2026/11/28/"], "the continuation token of the day's listing was followed to the last page")
+	assert.Equal(t, 2, pages[account], "and that of the walk down the folders")
 }
 
 func TestEmulatorALogFileGoneBetweenListingAndReadingIsAProblem(t *testing.T) {
 	srv := moto.Need(t)
 	bucket := logBucket(t, srv, "cloudtrail/")
 	admin := motoserver.S3(srv.Config())
-	p := srv.Proxy(t, motoserver.Fault{Match: motoserver.S3Op(http.MethodGet, "/"+bucket, "list-type"), Times: 1, Then: func() {
+	// The fault follows the listing of the file's day folder (the walk down the folders comes first).
+	day := func(r *http.Request) bool {
+		return motoserver.S3Op(http.MethodGet, "/"+bucket, "list-type")(r) && r.URL.Query().Get("prefix") == "cloudtrail/"+logDir
+	}
+	p := srv.Proxy(t, motoserver.Fault{Match: day, Times: 1, Then: func() {
 		_, err := admin.DeleteObject(context.Background(), &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String("cloudtrail/" + afternoon)})
 		assert.NoError(t, err)
 	}})
@@ -125,22 +136,29 @@ func TestEmulatorSlowDownOnALogFileIsRetriedAndAPersistentOneIsAProblem(t *testi
 
 func TestEmulatorAReaderWithoutPermissionGetsAnErrorOrProblemsNeverAnEmptyReport(t *testing.T) {
 	srv := moto.Need(t)
-	// At the bucket's top (no prefix): under enforcement moto refuses the signature of a listing whose
-	// prefix holds a "/".
+	// At the bucket's top (no prefix), and for a window without a start: under enforcement moto refuses
+	// the signature of a listing whose prefix or delimiter holds a "/", so the reader must list the bucket
+	// whole, without the walk down the folders a window's start makes. Every log file then belongs to
+	// the window.
 	bucket := logBucket(t, srv, "")
 	listOnly := srv.User(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::`+bucket+`"}]}`)
 	nothing := srv.User(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::`+bucket+`/*"}]}`)
 	srv.EnforceIAM(t)
+	o := projectOptions()
+	o.Window.From = time.Time{}
+	build := func(cfg aws.Config) (*Report, error) {
+		return Build(context.Background(), Trail{Bucket: bucket}, motoserver.S3(cfg), o)
+	}
 
-	_, err := buildFromS3(t, nothing, bucket, "")
+	_, err := build(nothing)
 	require.Error(t, err, "a trail that cannot be listed is an error")
 	assert.Contains(t, err.Error(), "list s3://"+bucket+"/")
 	assert.Contains(t, err.Error(), "AccessDenied")
 
-	rep, err := buildFromS3(t, listOnly, bucket, "")
+	rep, err := build(listOnly)
 	require.NoError(t, err)
 	assert.Zero(t, rep.Files)
-	require.Len(t, rep.Problems, 2, "each log file of the window that could not be read is a problem")
+	require.Len(t, rep.Problems, 3, "each log file of the window (October's too) that could not be read is a problem")
 	for _, p := range rep.Problems {
 		assert.Contains(t, p, "AccessDenied")
 	}

@@ -32,6 +32,7 @@
 // What moto cannot produce, the Proxy adds: a server in front of moto that records the requests and,
 // for the ones a Fault matches, answers in moto's place (503 SlowDown, ThrottlingException, a closed
 // connection), alters the request, or changes moto's answer, so that the tools' handling of throttling
-// and retries is tested through the SDK's own retryer. Env and SetEnv point the SDK's default
+// and retries is tested through the SDK's own retryer; SetLatency adds a round trip's delay to every
+// request, for benchmarks of concurrent readers. Env and SetEnv point the SDK's default
 // configuration and the AWS CLI at the server, for commands tested as they run.
 package motoserver

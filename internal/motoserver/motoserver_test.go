@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -112,4 +113,20 @@ func TestIAMIsEnforcedOnlyWhileATestAsks(t *testing.T) {
 func TestNamesAreUnique(t *testing.T) {
 	srv := moto.Need(t)
 	assert.NotEqual(t, srv.Name("x"), srv.Name("x"))
+}
+
+func TestTheProxyAddsItsLatencyToEveryRequest(t *testing.T) {
+	srv := moto.Need(t)
+	bucket := srv.Bucket(t, "self", false)
+	p := srv.Proxy(t)
+	head := func() time.Duration {
+		start := time.Now()
+		_, err := S3(p.Config()).HeadBucket(context.Background(), &s3.HeadBucketInput{Bucket: aws.String(bucket)})
+		require.NoError(t, err)
+		return time.Since(start)
+	}
+	p.SetLatency(200 * time.Millisecond)
+	assert.GreaterOrEqual(t, head(), 200*time.Millisecond, "the request waited")
+	p.SetLatency(0)
+	assert.Less(t, head(), 200*time.Millisecond, "and no longer does")
 }

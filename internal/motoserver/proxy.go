@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 )
@@ -109,6 +110,7 @@ type Proxy struct {
 	mu       sync.Mutex
 	faults   []*fault
 	requests []Request
+	latency  time.Duration
 }
 
 // faultKey carries, in a request's context, the fault that rewrites moto's answer.
@@ -146,6 +148,9 @@ func (s *Server) Proxy(t testing.TB, faults ...Fault) *Proxy {
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f := p.take(r)
 		p.record(r, f != nil && (f.Status != 0 || f.Hangup))
+		if d := p.delay(); d > 0 {
+			time.Sleep(d)
+		}
 		switch {
 		case f != nil && f.Hangup:
 			hangUp(w)
@@ -184,6 +189,21 @@ func hangUp(w http.ResponseWriter) {
 	if err == nil {
 		_ = conn.Close() // the failure is the point
 	}
+}
+
+// SetLatency delays every request by d before it is answered (by moto or by a fault), as the round
+// trip to an AWS endpoint does: the emulator answers on the same machine in a millisecond or two, so a
+// benchmark of concurrent requests measures against an added latency. 0 removes it.
+func (p *Proxy) SetLatency(d time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.latency = d
+}
+
+func (p *Proxy) delay() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.latency
 }
 
 // Add adds a fault after those the proxy has.

@@ -1,16 +1,11 @@
 package usage
 
 import (
-	"context"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
-	"github.com/sce-project/sce/internal/audit"
 	"github.com/sce-project/sce/internal/phi"
-	"github.com/sce-project/sce/internal/s3test"
 )
 
 const workstationSession = "principal:arn:aws:sts::111122223333:assumed-role/omop-workstation-role/i-0123456789abcdef0"
@@ -80,23 +75,4 @@ func TestWithoutBucketsEveryBucketIsReportedByItsName(t *testing.T) {
 	rep := build(t, o, "", "")
 	assert.True(t, hasSummary(rep, "alice", "someone-elses-bucket/(top level)"))
 	assert.True(t, hasSummary(rep, "alice", dataIn+"/incoming"))
-}
-
-func TestTheTrailMayBeInS3(t *testing.T) {
-	srv := s3test.Start(t, "omop-logs-9c0d1e2f")
-	dir := trailDir(t)
-	var names []string
-	require.NoError(t, walkFiles(dir, func(rel string, data []byte) {
-		srv.Put(t, "omop-logs-9c0d1e2f", "cloudtrail/"+rel, data)
-		names = append(names, rel)
-	}))
-	trail, err := audit.ParseTrail("s3://omop-logs-9c0d1e2f/cloudtrail/")
-	require.NoError(t, err)
-	rep, err := Build(context.Background(), Inputs{Trail: trail, S3: srv.Client}, stackOptions())
-	require.NoError(t, err)
-	local := build(t, stackOptions(), "", "")
-	assert.Equal(t, local.Summary, rep.Summary, "the same report as from a directory")
-	require.Len(t, rep.Inputs, len(names))
-	assert.True(t, strings.HasPrefix(rep.Inputs[0].Name, "s3://omop-logs-9c0d1e2f/cloudtrail/AWSLogs/"))
-	assert.Equal(t, local.Inputs[0].SHA256, rep.Inputs[0].SHA256, "the digest is of the stored bytes wherever they are")
 }
