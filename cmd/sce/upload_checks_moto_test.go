@@ -198,6 +198,7 @@ func TestEmulatorTheSDKsDebugLinesDoNotReachTheBuilder(t *testing.T) {
 	require.ErrorAs(t, err, &exit, stderr.String())
 	require.Equal(t, exitFindings, exit.ExitCode(), "the fixture's trail flags events: %s", stderr.String())
 	assert.NotContains(t, stderr.String(), "DEBUG")
+	assert.NotContains(t, stderr.String(), "no supported checksum", "no debug line, in the SDK's words or ours")
 	assert.NotContains(t, stderr.String(), "SDK 20", "no line of the SDK's default logger")
 	assert.Contains(t, stdout.String(), "2 log file(s)")
 }
