@@ -1,20 +1,12 @@
 package upload
 
 import (
-	"context"
-	"errors"
-	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/sce-project/sce/internal/s3test"
 )
 
 func TestPrefixesThatAreNoPathAreRefused(t *testing.T) {
@@ -72,54 +64,6 @@ func TestAFileThatCannotBeReadStopsTheBatchBeforeAnythingIsSent(t *testing.T) {
 	_, err := Prepare([]string{a, "/proc/self/mem"}, testTarget(), nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "file argument 2: read /proc/self/mem")
-}
-
-// cancelAfter is a progress writer that cancels the upload's context when the bar is drawn for the
-// n-th time: after the first part has been sent, the way Ctrl-C arrives in the middle of a file.
-type cancelAfter struct {
-	n      int
-	cancel context.CancelFunc
-}
-
-func (c *cancelAfter) Write(p []byte) (int, error) {
-	c.n--
-	if c.n == 0 {
-		c.cancel()
-	}
-	return len(p), nil
-}
-
-func TestAnInterruptedMultipartUploadIsAborted(t *testing.T) {
-	srv := s3test.Start(t, testBucket)
-	path := writeFile(t, t.TempDir(), "big.csv", 4*MinPartSize)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	u, err := New(srv.Client, testTarget(), Options{PartSize: MinPartSize, Concurrency: 1, Progress: &cancelAfter{n: 2, cancel: cancel}})
-	require.NoError(t, err)
-	items, err := Prepare([]string{path}, testTarget(), nil)
-	require.NoError(t, err)
-
-	_, err = u.Upload(ctx, items[0])
-	require.Error(t, err)
-	assert.True(t, errors.Is(err, context.Canceled), "%v", err)
-	assert.Contains(t, err.Error(), "the multipart upload was aborted")
-
-	var aborts, completes int
-	for _, r := range srv.Requests() {
-		if r.Path != "/"+testBucket+"/incoming/big.csv" {
-			continue
-		}
-		switch {
-		case r.Method == http.MethodDelete && r.Query != "":
-			aborts++
-		case r.Method == http.MethodPost && strings.Contains(r.Query, "uploadId="):
-			completes++
-		}
-	}
-	assert.Equal(t, 1, aborts, "AbortMultipartUpload was sent, with a context of its own")
-	assert.Zero(t, completes, "the upload was not completed")
-	_, err = srv.Client.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String(testBucket), Key: aws.String("incoming/big.csv")})
-	assert.Error(t, err, "no object was stored")
 }
 
 func TestTheChecksumIsPrintedInHexLikeSha256sum(t *testing.T) {
