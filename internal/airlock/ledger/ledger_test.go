@@ -25,11 +25,11 @@ func TestKeysCarryTheWritersIdentityAndParseBack(t *testing.T) {
 	assert.Equal(t, "AROAEXAMPLERESEARCH1:alice", user)
 
 	for _, bad := range []string{
-		ReviewPrefix + "arn:aws:iam::111122223333:role/r",                      // no user id
+		ReviewPrefix + "arn:aws:iam::111122223333:role/r",                     // no user id
 		ReviewPrefix + "arn:aws:iam::111122223333:role/r#AROA:bob#AROA:carol", // two user ids
-		ReviewPrefix + "role/r#AROA:bob",                                       // no ARN
-		ReviewPrefix + "arn:aws:iam::111122223333:role/r#AROA:",                // an empty session
-		RequestPrefix + "AROA:bob",                                             // a request key is not a review's
+		ReviewPrefix + "role/r#AROA:bob",                                      // no ARN
+		ReviewPrefix + "arn:aws:iam::111122223333:role/r#AROA:",               // an empty session
+		RequestPrefix + "AROA:bob",                                            // a request key is not a review's
 	} {
 		_, _, ok := ParseReviewObject(bad)
 		assert.False(t, ok, bad)
