@@ -81,6 +81,9 @@ type Config struct {
 	BackupRetentionDays int
 	// Software pins the releases and checksums of what the boot scripts download.
 	Software Software
+	// OutputReviewers are the roles whose approvals release results (sce:outputReviewers); none makes
+	// every release impossible.
+	OutputReviewers []string
 }
 
 // Schedule is when the instances run.
@@ -187,6 +190,7 @@ func Load(get Getter) (*Config, error) {
 	r.checkEMRTenancy(c)
 	c.BackupRetentionDays = r.integer(KeyBackupRetentionDays, 1, 36500)
 	c.Software = r.software(c)
+	c.OutputReviewers = r.outputReviewers(c)
 
 	if err := r.ps.err(); err != nil {
 		return nil, err
