@@ -87,6 +87,9 @@ type BucketPolicyArgs struct {
 	AdminReadsOnly bool
 	// Deliveries are the AWS services that deliver logs into the bucket.
 	Deliveries []Delivery
+	// Airlock, when set, makes released/ the one prefix readable from outside the VPC and writable by the
+	// release function only (bucketpolicy_airlock.go).
+	Airlock *AirlockBucket
 }
 
 // BucketPolicy returns the bucket's policy document.
@@ -140,6 +143,11 @@ func BucketPolicy(a BucketPolicyArgs) (string, error) {
 		})
 	}
 	doc.Statement = append(doc.Statement, scanStatements(a, objects)...)
+	airlock, err := airlockStatements(a)
+	if err != nil {
+		return "", err
+	}
+	doc.Statement = append(doc.Statement, airlock...)
 	if a.QuarantinePrefix != "" {
 		readers := append([]string{}, a.AdminRoleARNs...)
 		if a.ScannerRoleARN != "" {

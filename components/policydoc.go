@@ -22,7 +22,9 @@ type Statement struct {
 	Principal *Principal `json:"Principal,omitempty"`
 	Action    []string   `json:"Action"`
 	Resource  []string   `json:"Resource,omitempty"`
-	Condition Condition  `json:"Condition,omitempty"`
+	// NotResource is every resource but these; a statement has Resource or NotResource, never both.
+	NotResource []string  `json:"NotResource,omitempty"`
+	Condition   Condition `json:"Condition,omitempty"`
 }
 
 // Condition maps an operator ("StringEquals") to context keys and their accepted values.

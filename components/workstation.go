@@ -31,6 +31,9 @@ type WorkstationArgs struct {
 	DataVolumeGiB int
 	// DataInBucketARN may be read and OutputBucketARN written; no other bucket. Required.
 	DataInBucketARN, OutputBucketARN pulumi.StringInput
+	// LedgerTableARN is the upload ledger table, where egress requests are recorded
+	// (AirlockRequesterStatements). Default: none, no airlock permissions.
+	LedgerTableARN pulumi.StringInput
 	// Researchers get one login each, through Systems Manager. Default: none.
 	Researchers []Researcher
 	// Egress is what the first boot needs to reach the repositories and S3 (SecureVPC.PrivateEgress): the
@@ -149,10 +152,23 @@ func NewPrivateWorkstation(ctx *pulumi.Context, name string, args *WorkstationAr
 	if err != nil {
 		return nil, err
 	}
+	table := pulumi.StringInput(pulumi.String(""))
+	if a.LedgerTableARN != nil {
+		table = a.LedgerTableARN
+	}
 	profile, err := newInstanceRole(ctx, child, instanceRoleArgs{
 		pit: a.PIT, role: RoleWorkstation, arns: a.ARNs, logGroup: groupName,
-		extra: pulumi.StringArray{a.DataInBucketARN, a.OutputBucketARN, a.KMSKeyARN},
-		build: func(v []string) []Statement { return workstationStatements(a.ARNs, v[0], v[1], v[2]) },
+		extra: pulumi.StringArray{a.DataInBucketARN, a.OutputBucketARN, a.KMSKeyARN, table},
+		build: func(v []string) []Statement {
+			data := workstationStatements(a.ARNs, v[0], v[1], v[2])
+			if v[3] == "" {
+				return data
+			}
+			// The airlock's requests go with the data permissions: whoever holds them writes the outbox
+			// (WriteOutput) and is the requester. Moving the data permissions to another role moves this
+			// line with them.
+			return append(data, AirlockRequesterStatements(a.ARNs, v[3], v[1], v[2])...)
+		},
 	}, parent)
 	if err != nil {
 		return nil, err

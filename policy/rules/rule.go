@@ -147,6 +147,7 @@ func All() []Rule {
 		auditRules(),
 		dataPathRules(),
 		malwareRules(),
+		airlockRules(),
 	} {
 		all = append(all, family...)
 	}
