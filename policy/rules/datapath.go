@@ -98,7 +98,9 @@ func outsidePrincipals(policies []s3Policy) ([]string, bool) {
 	restricted := false
 	for _, p := range policies {
 		for _, st := range p.doc.Statements {
-			if st.Effect != "Deny" || len(st.ConditionValues("aws:SourceVpce", "StringNotEquals", "StringNotEqualsIfExists")) == 0 {
+			// A deny of everything but some objects (NotResource: the airlock's, which leaves released/ open)
+			// does not restrict the bucket as a whole; whether it refuses the probe is judged below.
+			if st.Effect != "Deny" || len(st.NotResources) > 0 || len(st.ConditionValues("aws:SourceVpce", "StringNotEquals", "StringNotEqualsIfExists")) == 0 {
 				continue
 			}
 			restricted = true
