@@ -43,7 +43,9 @@ func (m *model) airlockFlows() []Flow {
 	}
 	obj := func(key string) string { return output + "/" + key }
 	sse := map[string][]string{"s3:x-amz-server-side-encryption": {"aws:kms"}, "s3:x-amz-server-side-encryption-aws-kms-key-id": {m.key}}
-	put := func(key string) []s3Call { return []s3Call{{"s3:PutObject", obj(key), sse}, {"s3:PutObject", obj(key), nil}} }
+	put := func(key string) []s3Call {
+		return []s3Call{{"s3:PutObject", obj(key), sse}, {"s3:PutObject", obj(key), nil}}
+	}
 	var out []Flow
 	if rel, ok := m.caller("airlock release function", releaseRoleSfx, false); ok {
 		out = append(out,

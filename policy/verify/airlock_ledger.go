@@ -140,7 +140,7 @@ func (m *model) tableCall(table string, policy *iameval.Document, principal stri
 	}
 	return call{principal: principal, action: action, resource: table, identity: identity, bucket: policy, needsBucket: true,
 		needsIdentity: identity != nil && len(identity) == 0,
-		ctx: map[string][]string{"aws:PrincipalArn": {role}, "aws:userid": {userID}, "dynamodb:LeadingKeys": {key}}}
+		ctx:           map[string][]string{"aws:PrincipalArn": {role}, "aws:userid": {userID}, "dynamodb:LeadingKeys": {key}}}
 }
 
 func withAction(c call, action string) call {
