@@ -147,7 +147,9 @@ func compactReport(rep airlock.Report) (string, error) {
 		return string(b), nil
 	}
 	findings := append([]airlock.Finding(nil), rep.Findings...)
-	sort.SliceStable(findings, func(i, j int) bool { return findings[i].Level == airlock.Flagged && findings[j].Level != airlock.Flagged })
+	sort.SliceStable(findings, func(i, j int) bool {
+		return findings[i].Level == airlock.Flagged && findings[j].Level != airlock.Flagged
+	})
 	lo, hi := 0, len(findings)
 	best := ""
 	for lo <= hi { // the most findings that fit
