@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/sce-project/sce/internal/airlock"
+	"github.com/sce-project/sce/internal/airlock/ledger"
 )
 
 // multiFlag collects a repeated string flag.
@@ -16,14 +17,63 @@ type multiFlag []string
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
-// runAirlock dispatches the airlock's subcommands. Only check exists so far: the requests, reviews and
-// releases come with the per-person identity.
+const airlockUsage = `usage: sce airlock <command>
+  check    FILE... [--released DIR] [--min-cell N] [--date-precision year|month|day] [--max-difference N] [--name NAME ...] [--format text|json]
+  request  FILE... --why TEXT [--outputs FILE | --table T --bucket B --kms-key ARN] [check options]   (on the workstation)
+  list     [--all] [--outputs FILE | ...]
+  show     ID [--fetch DIR] [--outputs FILE | ...]
+  approve  ID [--comment TEXT] [--outputs FILE | ...]                                               (as a reviewer)
+  reject   ID --reason TEXT [--outputs FILE | ...]                                                  (as a reviewer)`
+
+// runAirlock dispatches the airlock's subcommands.
 func runAirlock(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] != "check" {
-		fmt.Fprintln(stderr, "usage: sce airlock check FILE... [--released DIR] [--min-cell N] [--date-precision year|month|day] [--max-difference N] [--name NAME ...] [--format text|json]")
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, airlockUsage)
 		return 2
 	}
-	return runAirlockCheck(args[1:], stdout, stderr)
+	switch args[0] {
+	case "check":
+		return runAirlockCheck(args[1:], stdout, stderr)
+	case "request":
+		return runAirlockRequest(args[1:], stdout, stderr)
+	case "list":
+		return runAirlockList(args[1:], stdout, stderr)
+	case "show":
+		return runAirlockShow(args[1:], stdout, stderr)
+	case "approve":
+		return runAirlockReview(ledger.Approve, args[1:], stdout, stderr)
+	case "reject":
+		return runAirlockReview(ledger.Reject, args[1:], stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "sce airlock: unknown command %q\n%s\n", args[0], airlockUsage)
+	return 2
+}
+
+// checkFlags are the options of the automated checks, shared by check and request.
+type checkFlags struct {
+	released, precision *string
+	minCell, maxDiff    *int
+	names               *multiFlag
+}
+
+func addCheckFlags(fs *flag.FlagSet) checkFlags {
+	c := checkFlags{
+		released:  fs.String("released", "", "directory of files already released, compared for differencing"),
+		minCell:   fs.Int("min-cell", airlock.DefaultMinCell, "smallest count a table of counts may show (ACRO's safe_threshold)"),
+		precision: fs.String("date-precision", string(airlock.DefaultDatePrecision), "most precise date a cell may hold: year, month or day"),
+		maxDiff:   fs.Int("max-difference", airlock.DefaultMaxDifference, "most rows or cells a file may differ from a released one by and be flagged"),
+		names:     &multiFlag{},
+	}
+	fs.Var(c.names, "name", "a name to look for, as in sce:phiNames (repeatable)")
+	return c
+}
+
+// options returns the checks' options, refusing the numbers that cannot be limits.
+func (c checkFlags) options() (airlock.Options, error) {
+	if *c.minCell < 1 || *c.maxDiff < 1 {
+		return airlock.Options{}, fmt.Errorf("--min-cell (%d) and --max-difference (%d) must be 1 or more", *c.minCell, *c.maxDiff)
+	}
+	return airlock.Options{MinCell: *c.minCell, DatePrecision: airlock.Precision(*c.precision), Names: *c.names, Released: *c.released, MaxDifference: *c.maxDiff}, nil
 }
 
 // runAirlockCheck runs the automated checks of results before they are asked out: exit 0 when nothing is
@@ -31,25 +81,11 @@ func runAirlock(args []string, stdout, stderr io.Writer) int {
 func runAirlockCheck(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("airlock check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	releasedDir := fs.String("released", "", "directory of files already released, compared for differencing")
-	minCell := fs.Int("min-cell", airlock.DefaultMinCell, "smallest count a table of counts may show (ACRO's safe_threshold)")
-	precision := fs.String("date-precision", string(airlock.DefaultDatePrecision), "most precise date a cell may hold: year, month or day")
-	maxDiff := fs.Int("max-difference", airlock.DefaultMaxDifference, "most rows or cells a file may differ from a released one by and be flagged")
+	checks := addCheckFlags(fs)
 	format := fs.String("format", "text", "output format: text or json (the report recorded with a request)")
-	var names multiFlag
-	fs.Var(&names, "name", "a name to look for, as in sce:phiNames (repeatable)")
-	// Files may come before the flags: parse flags wherever they are.
-	var files []string
-	rest := args
-	for {
-		if err := fs.Parse(rest); err != nil {
-			return 2
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		rest = fs.Args()[1:]
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
+		return 2
 	}
 	if len(files) == 0 {
 		fmt.Fprintln(stderr, "sce airlock check: name at least one file to check")
@@ -59,12 +95,12 @@ func runAirlockCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sce airlock check: --format %q is not supported; accepted: text, json\n", *format)
 		return 2
 	}
-	if *minCell < 1 || *maxDiff < 1 {
-		fmt.Fprintf(stderr, "sce airlock check: --min-cell (%d) and --max-difference (%d) must be 1 or more\n", *minCell, *maxDiff)
+	o, err := checks.options()
+	if err != nil {
+		fmt.Fprintf(stderr, "sce airlock check: %v\n", err)
 		return 2
 	}
-	rep, err := airlock.CheckFiles(files, airlock.Options{MinCell: *minCell, DatePrecision: airlock.Precision(*precision),
-		Names: names, Released: *releasedDir, MaxDifference: *maxDiff})
+	rep, err := airlock.CheckFiles(files, o)
 	if err != nil {
 		fmt.Fprintf(stderr, "sce %v\n", err)
 		return 2

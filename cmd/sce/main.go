@@ -1,5 +1,5 @@
 // Command sce is the SCE companion CLI: a new project's stack file, the offline plan, the policy check,
-// close-out, synthetic data and safe uploads.
+// close-out, synthetic data, safe uploads and the airlock.
 package main
 
 import (
@@ -20,8 +20,10 @@ commands:
   synthdata  write the seed's synthetic data set: sce synthdata [--out DIR] [--patients N] [--visits N] [--seed N]
   upload     upload files into the data-in bucket, SSE-KMS, PHI-free keys, verified:
              sce upload FILE... --stack NAME [--outputs FILE | --bucket NAME --kms-key ARN] [--prefix P]
-  airlock    check results before asking them out (PHI, small cells, differences from released files):
+  airlock    get results out through two reviewers (docs/airlock.md):
              sce airlock check FILE... [--released DIR] [--min-cell N] [--date-precision year|month|day] [--max-difference N] [--name NAME ...] [--format text|json]
+             sce airlock request FILE... --why TEXT [--outputs FILE | --table T --bucket B --kms-key ARN]    (the researcher, on the workstation)
+             sce airlock list [--all] | show ID [--fetch DIR] | approve ID [--comment TEXT] | reject ID --reason TEXT [--outputs FILE]
   audit      report every data event on the PHI buckets, with anomalies flagged:
              sce audit report --trail DIR|s3://BUCKET/PREFIX [--outputs FILE] [--from T --to T] [--format table|csv|markdown]
 `

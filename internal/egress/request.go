@@ -128,13 +128,6 @@ func (c *Client) Submit(ctx context.Context, in RequestInput) (Submitted, error)
 	return out, nil
 }
 
-// reportWithOmissions is a report cut to fit the ledger item: the findings kept, and how many were left
-// out.
-type reportWithOmissions struct {
-	airlock.Report
-	Omitted int `json:"omitted,omitempty"`
-}
-
 // compactReport encodes the report as the request records it: whole when it fits in ledger.MaxChecks,
 // else with the flagged findings first and as many as fit, the rest counted. The reviewers can run the
 // checks again on the fetched files for the whole list.
@@ -154,7 +147,7 @@ func compactReport(rep airlock.Report) (string, error) {
 	best := ""
 	for lo <= hi { // the most findings that fit
 		mid := (lo + hi) / 2
-		cut := reportWithOmissions{Report: rep, Omitted: len(findings) - mid}
+		cut := airlock.Recorded{Report: rep, Omitted: len(findings) - mid}
 		cut.Findings = findings[:mid]
 		b, err := json.Marshal(cut)
 		if err != nil {
