@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -49,6 +50,10 @@ func runCloseout(args []string, stdout, stderr io.Writer) int {
 	}
 	var buf bytes.Buffer
 	if err := closeout.Write(&buf, rep, sf.Config["aws:region"]); err != nil {
+		fmt.Fprintf(stderr, "sce closeout: %v\n", err)
+		return 1
+	}
+	if err := writeAirlockCloseout(context.Background(), &buf, rep, airlockLister(*outputsFile, *stackName)); err != nil {
 		fmt.Fprintf(stderr, "sce closeout: %v\n", err)
 		return 1
 	}
