@@ -70,8 +70,19 @@ func AirlockTablePolicy(tableARN, releaseRoleARN string, reviewers []string) (st
 			}},
 		Statement{Sid: "NoPartiQLWrites", Effect: Deny, Principal: anyone, Action: partiQLWrites, Resource: table},
 	)
-	return doc.JSON()
+	text, err := doc.JSON()
+	if err != nil {
+		return "", err
+	}
+	if len(text) > maxTablePolicy {
+		return "", fmt.Errorf("airlock table policy: %d bytes with %d reviewers; DynamoDB accepts at most %d: name fewer reviewers", len(text), len(reviewers), maxTablePolicy)
+	}
+	return text, nil
 }
+
+// maxTablePolicy is the largest resource-based policy DynamoDB accepts, whitespace counted (DynamoDB
+// Developer Guide, "DynamoDB resource-based policy considerations": 20 KB).
+const maxTablePolicy = 20 << 10
 
 // AirlockRequesterStatements are what making and following an egress request takes, for the role the
 // workstation's data permissions are on: write a request under its own key, read the airlock's items,

@@ -57,6 +57,14 @@ func TestTheReleaseFunctionRunsOnTheLedgersStreamOutsideTheVPC(t *testing.T) {
 	stream := statement(t, pol, "ReadTheLedgerStream")
 	assert.ElementsMatch(t, []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"}, stream.Action)
 	assert.Equal(t, []string{out(table, "arn") + "/stream/*"}, stream.Resource)
+	// The mapping sends failed batches' descriptions to the dead-letter queue with the function's role.
+	assert.Equal(t, []string{out(dlq, "arn")}, statement(t, pol, "KeepFailedBatches").Resource)
+	// Values within the Lambda API's limits (botocore's model of CreateEventSourceMapping).
+	for key, want := range map[string]any{"startingPosition": "TRIM_HORIZON", "batchSize": 10.0, "maximumRetryAttempts": 10.0,
+		"maximumRecordAgeInSeconds": -1.0, "parallelizationFactor": 1.0, "maximumBatchingWindowInSeconds": 0.0, "bisectBatchOnFunctionError": true} {
+		assert.EqualValues(t, want, m.Inputs[key], key)
+	}
+	assert.EqualValues(t, 900, fn.Inputs["timeout"], "Lambda's longest: hashing and copying 5 GiB")
 	assert.Empty(t, p.MandatoryViolations())
 }
 
