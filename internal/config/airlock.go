@@ -7,10 +7,11 @@ import "strings"
 const MinReviewers = 2
 
 // projectRoleNames are the names (or name prefixes, ending with "-") of the project's own roles, which
-// may not review: the requester's identity on the workstation, and the roles of the project's services.
-// The workstation's and the workers' roles are named by Pulumi from their logical names.
+// may not review: the requester's identity on the workstation (the researcher role, and the instance
+// role under its fixed name or a name Pulumi derived from its logical name), and the roles of the
+// project's services.
 func projectRoleNames(pit string) []string {
-	return []string{pit + "-researcher", pit + "-upload-ledger", pit + "-airlock-release", pit + "-malware-scan",
+	return []string{pit + "-researcher", pit + "-workstation", pit + "-upload-ledger", pit + "-airlock-release", pit + "-malware-scan",
 		pit + "-workstation-role-", pit + "-bastion-role-", pit + "-workers-role-", pit + "-atlas-role-"}
 }
 

@@ -34,6 +34,7 @@ func TestOutputReviewersRefused(t *testing.T) {
 		{"a user, not a role", `["arn:aws:iam::111122223333:user/bob","` + reviewerBob + `"]`, "user/bob", "not an IAM role ARN"},
 		{"the researchers' role", `["arn:aws:iam::111122223333:role/hipaa-researcher","` + reviewerBob + `"]`, "hipaa-researcher", "one of the project's own roles"},
 		{"the workstation's role", `["arn:aws:iam::111122223333:role/hipaa-workstation-role-4f2a9c1","` + reviewerBob + `"]`, "hipaa-workstation-role", "one of the project's own roles"},
+		{"the workstation's instance role by its fixed name", `["arn:aws:iam::111122223333:role/hipaa-workstation","` + reviewerBob + `"]`, "hipaa-workstation", "one of the project's own roles"},
 		{"the release function's role", `["arn:aws:iam::111122223333:role/hipaa-airlock-release","` + reviewerBob + `"]`, "hipaa-airlock-release", "one of the project's own roles"},
 		{"another partition", `["arn:aws-us-gov:iam::111122223333:role/x","` + reviewerBob + `"]`, "aws-us-gov", "not in partition aws"},
 	} {
