@@ -94,6 +94,9 @@ type BucketPolicyArgs struct {
 	// NoDataExceptPrefix, when set, is the one key prefix NoDataRoleARNs may still read (the software the
 	// workstation installs from the ancillary bucket).
 	NoDataExceptPrefix string
+	// Airlock, when set, makes released/ the one prefix readable from outside the VPC and writable by the
+	// release function only (bucketpolicy_airlock.go).
+	Airlock *AirlockBucket
 }
 
 // BucketPolicy returns the bucket's policy document.
@@ -147,6 +150,11 @@ func BucketPolicy(a BucketPolicyArgs) (string, error) {
 		})
 	}
 	doc.Statement = append(doc.Statement, scanStatements(a, objects)...)
+	airlock, err := airlockStatements(a)
+	if err != nil {
+		return "", err
+	}
+	doc.Statement = append(doc.Statement, airlock...)
 	if a.QuarantinePrefix != "" {
 		readers := append([]string{}, a.AdminRoleARNs...)
 		if a.ScannerRoleARN != "" {

@@ -107,9 +107,20 @@ type EncryptedBucketArgs struct {
 	Archive *Archive
 	// ObjectLock, if set, enables object lock with a default retention. It cannot be added later.
 	ObjectLock *ObjectLock
+	// Airlock, when set, adds the airlock's statements (bucketpolicy_airlock.go): released/ written by the
+	// release role only, and nothing else readable from outside the endpoint. Default: none.
+	Airlock *AirlockBucketArgs
 	// Retain keeps the bucket and its objects when the stack is destroyed. Protect also makes `pulumi
 	// destroy` refuse to delete it. Default: false.
 	Retain, Protect bool
+}
+
+// AirlockBucketArgs are the airlock's inputs of a bucket: the release function's role, and the S3 endpoint
+// whose reads are the workstation's (given whether or not sce:restrictToVpcEndpoint restricts the
+// bucket as a whole).
+type AirlockBucketArgs struct {
+	ReleaseRoleARN string
+	EndpointID     pulumi.StringInput
 }
 
 // EncryptedBucket is one S3 bucket with everything that makes it safe: a DNS-valid unique name, default
@@ -322,7 +333,15 @@ func (b *EncryptedBucket) policy(ctx *pulumi.Context, child func(string) string,
 	if a.VPCEndpointID != nil {
 		endpoint = a.VPCEndpointID
 	}
-	doc := pulumi.All(b.Bucket.Bucket, key, endpoint).ApplyT(func(v []any) (string, error) {
+	airlockEndpoint := pulumi.StringInput(pulumi.String(""))
+	if a.Airlock != nil && a.Airlock.EndpointID != nil {
+		airlockEndpoint = a.Airlock.EndpointID
+	}
+	doc := pulumi.All(b.Bucket.Bucket, key, endpoint, airlockEndpoint).ApplyT(func(v []any) (string, error) {
+		var airlock *AirlockBucket
+		if a.Airlock != nil {
+			airlock = &AirlockBucket{ReleaseRoleARN: a.Airlock.ReleaseRoleARN, EndpointID: v[3].(string)}
+		}
 		return BucketPolicy(BucketPolicyArgs{
 			ARNs:             a.ARNs,
 			Bucket:           v[0].(string),
@@ -337,6 +356,7 @@ func (b *EncryptedBucket) policy(ctx *pulumi.Context, child func(string) string,
 			ScannerRoleARN:   a.ScannerRoleARN,
 			AdminReadsOnly:   a.PHIRecords,
 			NoDataRoleARNs:   a.NoDataRoleARNs, NoDataExceptPrefix: a.NoDataExceptPrefix,
+			Airlock: airlock,
 		})
 	}).(pulumi.StringOutput)
 	var err error

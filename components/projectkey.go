@@ -47,6 +47,10 @@ type ProjectKeyArgs struct {
 	// Protect marks the key protected, so that `pulumi destroy` refuses to delete it. The key is retained
 	// on delete either way. Default: false.
 	Protect bool
+	// LedgerReaders are roles outside the project (the airlock's reviewers) that read and write the
+	// upload ledger table, which the key encrypts; LedgerTable is its name. Default: none.
+	LedgerReaders []string
+	LedgerTable   string
 }
 
 // ProjectKey is the project's customer-managed KMS key: rotated yearly, aliased alias/<PIT>, retained
@@ -194,6 +198,7 @@ func KeyPolicy(a ProjectKeyArgs) (string, error) {
 			return "", fmt.Errorf("key service %q is not supported", s)
 		}
 	}
+	doc.Statement = append(doc.Statement, ledgerReaderStatements(a)...)
 	return doc.JSON()
 }
 

@@ -109,6 +109,9 @@ type researcherRoleArgs struct {
 	logins []string
 	// dataIn, output and key are the ARNs of the buckets and key its policy grants.
 	dataIn, output, key pulumi.StringInput
+	// table is the ledger table where the researchers' egress requests are recorded; nil: no airlock
+	// permissions.
+	table pulumi.StringInput
 }
 
 // newResearcherRole creates the researcher role, its data policy and the policy's attachment.
@@ -128,8 +131,18 @@ func newResearcherRole(ctx *pulumi.Context, child func(string) string, a researc
 	if err != nil {
 		return nil, fmt.Errorf("create researcher role: %w", err)
 	}
-	doc := pulumi.All(a.dataIn, a.output, a.key).ApplyT(func(v []any) (string, error) {
-		return PolicyDocument{Version: PolicyVersion, Statement: researcherStatements(a.arns, v[0].(string), v[1].(string), v[2].(string))}.JSON()
+	table := pulumi.StringInput(pulumi.String(""))
+	if a.table != nil {
+		table = a.table
+	}
+	doc := pulumi.All(a.dataIn, a.output, a.key, table).ApplyT(func(v []any) (string, error) {
+		st := researcherStatements(a.arns, v[0].(string), v[1].(string), v[2].(string))
+		if t := v[3].(string); t != "" {
+			// The airlock's requests go with the data permissions: whoever writes the outbox is the
+			// requester, and records the request under its own key (docs/airlock.md).
+			st = append(st, AirlockRequesterStatements(a.arns, t, v[1].(string), v[2].(string))...)
+		}
+		return PolicyDocument{Version: PolicyVersion, Statement: st}.JSON()
 	}).(pulumi.StringOutput)
 	policy, err := iam.NewPolicy(ctx, child("researcher-policy"), &iam.PolicyArgs{
 		Description: pulumi.Sprintf("What the researchers of %s may do with the data", a.pit),

@@ -21,6 +21,9 @@ const (
 	ledgerMaxReceives = 5
 	// fourteenDays is SQS's longest message retention: the dead-letter queue's.
 	fourteenDays = 1209600
+	// LedgerStreamViewType is what the ledger table's stream records hold: the item as written, which is
+	// what the release function judges.
+	LedgerStreamViewType = "NEW_IMAGE"
 	// sevenDays is the upload queue's retention. It must be shorter than the dead-letter queue's: SQS keeps
 	// a message's first enqueue time when it redrives it, so a message that failed late would otherwise
 	// expire in the dead-letter queue almost at once (SQS Developer Guide, "Using dead-letter queues").
@@ -115,7 +118,7 @@ func NewUploadLedger(ctx *pulumi.Context, name string, args *UploadLedgerArgs, o
 		return nil, err
 	}
 	u.Table, err = dynamodb.NewTable(ctx, child("table"), &dynamodb.TableArgs{
-		Name:        pulumi.String(a.PIT + "-upload-ledger"),
+		Name:        pulumi.String(LedgerTableName(a.PIT)),
 		BillingMode: pulumi.String("PAY_PER_REQUEST"),
 		HashKey:     pulumi.String("object"),
 		RangeKey:    pulumi.String("version"),
@@ -126,7 +129,11 @@ func NewUploadLedger(ctx *pulumi.Context, name string, args *UploadLedgerArgs, o
 		PointInTimeRecovery:       &dynamodb.TablePointInTimeRecoveryArgs{Enabled: pulumi.Bool(true)},
 		ServerSideEncryption:      &dynamodb.TableServerSideEncryptionArgs{Enabled: pulumi.Bool(true), KmsKeyArn: a.KMSKeyARN},
 		DeletionProtectionEnabled: pulumi.Bool(true),
-		Tags:                      pulumi.StringMap{"Name": pulumi.String(a.PIT + "-upload-ledger")},
+		// The stream carries every write to the airlock's release function (AirlockRelease), which
+		// reads the new image of each item; it is encrypted with the table's key.
+		StreamEnabled:  pulumi.Bool(true),
+		StreamViewType: pulumi.String(LedgerStreamViewType),
+		Tags:           pulumi.StringMap{"Name": pulumi.String(a.PIT + "-upload-ledger")},
 	}, parent, pulumi.RetainOnDelete(true), pulumi.Protect(a.Protect))
 	if err != nil {
 		return nil, fmt.Errorf("create ledger table: %w", err)

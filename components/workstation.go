@@ -39,7 +39,10 @@ type WorkstationArgs struct {
 	Broker pulumi.Asset
 	// Researchers get one login each, through Systems Manager, and a session of the researcher role
 	// through the credential broker. Default: none (then there is no researcher role).
-	Researchers []Researcher
+	// LedgerTableARN is the upload ledger table, where egress requests are recorded: the researcher role
+	// gets the requester's statements (AirlockRequesterStatements). Default: none, no airlock permissions.
+	LedgerTableARN pulumi.StringInput
+	Researchers    []Researcher
 	// Egress is what the first boot needs to reach the repositories and S3 (SecureVPC.PrivateEgress): the
 	// instance waits for it. Required.
 	Egress []pulumi.Resource
@@ -176,7 +179,7 @@ func NewPrivateWorkstation(ctx *pulumi.Context, name string, args *WorkstationAr
 			logins[i] = r.Login
 		}
 		w.ResearcherRole, err = newResearcherRole(ctx, child, researcherRoleArgs{pit: a.PIT, arns: a.ARNs, logins: logins,
-			dataIn: a.DataInBucketARN, output: a.OutputBucketARN, key: a.KMSKeyARN}, parent)
+			dataIn: a.DataInBucketARN, output: a.OutputBucketARN, key: a.KMSKeyARN, table: a.LedgerTableARN}, parent)
 		if err != nil {
 			return nil, err
 		}

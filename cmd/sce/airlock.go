@@ -6,16 +6,67 @@ import (
 	"io"
 
 	"github.com/sce-project/sce/internal/airlock"
+	"github.com/sce-project/sce/internal/airlock/ledger"
 )
 
-// runAirlock dispatches the airlock's subcommands. Only check exists so far: the requests, reviews and
-// releases come with the per-person identity.
+const airlockUsage = `usage: sce airlock <command>
+  check    FILE... [--released DIR] [--min-cell N] [--date-precision year|month|day] [--max-difference N] [--name NAME ...] [--format text|json]
+  request  FILE... --why TEXT [--outputs FILE | --table T --bucket B --kms-key ARN] [check options]   (on the workstation)
+  list     [--all] [--outputs FILE | ...]
+  show     ID [--fetch DIR] [--outputs FILE | ...]
+  approve  ID [--comment TEXT] [--outputs FILE | ...]                                               (as a reviewer)
+  reject   ID --reason TEXT [--outputs FILE | ...]                                                  (as a reviewer)`
+
+// runAirlock dispatches the airlock's subcommands.
 func runAirlock(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] != "check" {
-		fmt.Fprintln(stderr, "usage: sce airlock check FILE... [--released DIR] [--min-cell N] [--date-precision year|month|day] [--max-difference N] [--name NAME ...] [--format text|json]")
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, airlockUsage)
 		return 2
 	}
-	return runAirlockCheck(args[1:], stdout, stderr)
+	switch args[0] {
+	case "check":
+		return runAirlockCheck(args[1:], stdout, stderr)
+	case "request":
+		return runAirlockRequest(args[1:], stdout, stderr)
+	case "list":
+		return runAirlockList(args[1:], stdout, stderr)
+	case "show":
+		return runAirlockShow(args[1:], stdout, stderr)
+	case "approve":
+		return runAirlockReview(ledger.Approve, args[1:], stdout, stderr)
+	case "reject":
+		return runAirlockReview(ledger.Reject, args[1:], stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "sce airlock: unknown command %q\n%s\n", args[0], airlockUsage)
+	return 2
+}
+
+// checkFlags are the options of the automated checks, shared by check and request.
+type checkFlags struct {
+	released, precision *string
+	minCell, maxDiff    *int
+	names               *repeatFlag
+}
+
+// addCheckFlags registers the checks' flags on a command's flag set.
+func addCheckFlags(fs *cmdFlags) checkFlags {
+	c := checkFlags{
+		released:  fs.String("released", "", "`DIR` of files already released, compared for differencing"),
+		minCell:   fs.Int("min-cell", airlock.DefaultMinCell, "smallest `COUNT` a table of counts may show (ACRO's safe_threshold)"),
+		precision: fs.String("date-precision", string(airlock.DefaultDatePrecision), "most precise date a cell may hold, `year|month|day`"),
+		maxDiff:   fs.Int("max-difference", airlock.DefaultMaxDifference, "most `ROWS` or cells a file may differ from a released one by and be flagged"),
+		names:     &repeatFlag{},
+	}
+	fs.Var(c.names, "name", "a `NAME` to look for, as in sce:phiNames (repeatable)")
+	return c
+}
+
+// options returns the checks' options, refusing the numbers that cannot be limits.
+func (c checkFlags) options() (airlock.Options, error) {
+	if *c.minCell < 1 || *c.maxDiff < 1 {
+		return airlock.Options{}, fmt.Errorf("--min-cell (%d) and --max-difference (%d) must be 1 or more", *c.minCell, *c.maxDiff)
+	}
+	return airlock.Options{MinCell: *c.minCell, DatePrecision: airlock.Precision(*c.precision), Names: *c.names, Released: *c.released, MaxDifference: *c.maxDiff}, nil
 }
 
 // runAirlockCheck runs the automated checks of results before they are asked out: exit 0 when nothing is
@@ -24,13 +75,8 @@ func runAirlockCheck(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("airlock check", "FILE...", "Check results before asking them out: PHI in names, headers and cells, small cells "+
 		"in tables of counts, and near-copies of released files. Exit status: 0 nothing flagged, 1 something flagged, 2 bad usage "+
 		"or a file that cannot be read.", stdout, stderr)
-	releasedDir := fs.String("released", "", "`DIR` of files already released, compared for differencing")
-	minCell := fs.Int("min-cell", airlock.DefaultMinCell, "smallest `COUNT` a table of counts may show (ACRO's safe_threshold)")
-	precision := fs.String("date-precision", string(airlock.DefaultDatePrecision), "most precise date a cell may hold, `year|month|day`")
-	maxDiff := fs.Int("max-difference", airlock.DefaultMaxDifference, "most `ROWS` or cells a file may differ from a released one by and be flagged")
+	checks := addCheckFlags(fs)
 	format := fs.newFormat("text", "text", "json")
-	var names repeatFlag
-	fs.Var(&names, "name", "a `NAME` to look for, as in sce:phiNames (repeatable)")
 	files, code, stop := fs.parseInterspersed(args)
 	if stop {
 		return code
@@ -39,12 +85,12 @@ func runAirlockCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "sce airlock check: name at least one file to check")
 		return 2
 	}
-	if *minCell < 1 || *maxDiff < 1 {
-		fmt.Fprintf(stderr, "sce airlock check: --min-cell (%d) and --max-difference (%d) must be 1 or more\n", *minCell, *maxDiff)
+	o, err := checks.options()
+	if err != nil {
+		fmt.Fprintf(stderr, "sce airlock check: %v\n", err)
 		return 2
 	}
-	rep, err := airlock.CheckFiles(files, airlock.Options{MinCell: *minCell, DatePrecision: airlock.Precision(*precision),
-		Names: names, Released: *releasedDir, MaxDifference: *maxDiff})
+	rep, err := airlock.CheckFiles(files, o)
 	if err != nil {
 		fmt.Fprintf(stderr, "sce %v\n", err)
 		return 2

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 
@@ -54,6 +55,13 @@ func runCloseout(args []string, stdout, stderr io.Writer) int {
 	if err := write(&buf); err != nil {
 		fmt.Fprintf(stderr, "sce closeout: %v\n", err)
 		return 1
+	}
+	// The airlock's close-out notes are text; the JSON report is the one object a script reads.
+	if *format != "json" {
+		if err := writeAirlockCloseout(context.Background(), &buf, rep, airlockLister(*outputsFile, *stackName)); err != nil {
+			fmt.Fprintf(stderr, "sce closeout: %v\n", err)
+			return 1
+		}
 	}
 	if _, err := stdout.Write(buf.Bytes()); err != nil {
 		fmt.Fprintf(stderr, "sce closeout: write output: %v\n", err)

@@ -65,7 +65,7 @@ func TestCloseoutFailsOnLogsKeptShorterThanTheMinimum(t *testing.T) {
 	assert.Contains(t, stdout, "log group /sce/hipaa/vpc-flow-logs (hipaa-flow-logs) keeps its events 30 days, less than the 2192 days")
 	assert.Contains(t, stdout, "log group /sce/hipaa/cloudtrail (hipaa-audit-log-group) keeps its events 90 days")
 	assert.NotContains(t, stdout, "kept six years")
-	assert.Contains(t, stderr, "5 check(s) failed")
+	assert.Contains(t, stderr, "6 check(s) failed")
 
 	lowered := hipaaWith(t, "  sce:flowLogRetentionDays: 30", "  sce:auditLogRetentionDays: 90", "  sce:minimumRetentionDays: 30")
 	code, stdout, stderr = runCLI("closeout", "--stack", "hipaa", "--config", lowered)

@@ -39,7 +39,7 @@ func commands() []command {
 		{name: "synthdata", run: runSynthdata},
 		{name: "upload", run: runUpload},
 		{name: "audit", subs: []string{"report", "usage"}, run: runAudit},
-		{name: "airlock", subs: []string{"check"}, run: runAirlock},
+		{name: "airlock", subs: []string{"check", "request", "list", "show", "approve", "reject"}, run: runAirlock},
 	}
 }
 

@@ -49,7 +49,7 @@ func TestOnlyDataLogsAndTheKeySurviveADestroy(t *testing.T) {
 	}
 	want = append(want,
 		"Key key",
-		"LogGroup audit-log-group", "LogGroup bastion-log-group", "LogGroup flow-logs", "LogGroup workstation-log-group",
+		"LogGroup airlock-log-group", "LogGroup audit-log-group", "LogGroup bastion-log-group", "LogGroup flow-logs", "LogGroup workstation-log-group",
 		"LogGroup ledger-log-group", "Table ledger-table", "Vault backup-vault",
 		"AccountPublicAccessBlock account-s3-public-access-block", "EncryptionByDefault account-ebs-encryption-by-default",
 	)

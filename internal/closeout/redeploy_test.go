@@ -51,7 +51,7 @@ func adoptionNames(rep closeout.Report, pit string) []string {
 }
 
 func TestARedeployImportsWhatOutlivesTheStackUnderAFixedName(t *testing.T) {
-	common := []string{"Key key", "LogGroup audit-log-group", "LogGroup bastion-log-group", "LogGroup flow-logs",
+	common := []string{"Key key", "LogGroup airlock-log-group", "LogGroup audit-log-group", "LogGroup bastion-log-group", "LogGroup flow-logs",
 		"LogGroup ledger-log-group", "LogGroup workstation-log-group", "Table ledger-table", "Vault backup-vault"}
 	tests := []struct {
 		stack string

@@ -23,6 +23,7 @@ func TestCloseOutNamesEveryLogGroupKeptTooShort(t *testing.T) {
 		"log group /sce/hipaa/bastion (hipaa-bastion-log-group) keeps its events 90 days, less than the 2192 days of sce:minimumRetentionDays",
 		"log group /sce/hipaa/workstation (hipaa-workstation-log-group) keeps its events 90 days, less than the 2192 days of sce:minimumRetentionDays",
 		"log group /sce/hipaa/upload-ledger (hipaa-ledger-log-group) keeps its events 90 days, less than the 2192 days of sce:minimumRetentionDays",
+		"log group /sce/hipaa/airlock-release (hipaa-airlock-log-group) keeps its events 90 days, less than the 2192 days of sce:minimumRetentionDays",
 	}, rep.Problems, "auditLogRetentionDays is the instances' and the ledger's retention too")
 	var out bytes.Buffer
 	require.NoError(t, closeout.Write(&out, rep, "us-west-2"))

@@ -88,6 +88,9 @@ type Config struct {
 	AncillaryCloseout string
 	// Software pins the releases and checksums of what the boot scripts download.
 	Software Software
+	// OutputReviewers are the roles whose approvals release results (sce:outputReviewers); none makes
+	// every release impossible.
+	OutputReviewers []string
 }
 
 // Schedule is when the instances run.
@@ -198,6 +201,7 @@ func Load(get Getter) (*Config, error) {
 	c.MinimumRetentionDays = r.integer(KeyMinimumRetentionDays, 1, 36500)
 	c.AncillaryCloseout = r.ancillaryCloseout()
 	c.Software = r.software(c)
+	c.OutputReviewers = r.outputReviewers(c)
 
 	if err := r.ps.err(); err != nil {
 		return nil, err

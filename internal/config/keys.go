@@ -107,6 +107,7 @@ const (
 	KeyBackupRetentionDays      = "backupRetentionDays"
 	KeyMinimumRetentionDays     = "minimumRetentionDays"
 	KeyAncillaryCloseout        = "ancillaryCloseout"
+	KeyOutputReviewers          = "outputReviewers"
 )
 
 // RegionKey is the AWS provider's region key; it is required because nothing here guesses a region.
@@ -215,6 +216,8 @@ func Keys() []Key {
 			Description: "IANA time zone of the working hours. By default the time zone of the city the region is named after (`internal/config/timezones.go`): America/Los_Angeles in us-west-2, Europe/Berlin in eu-central-1."},
 		{Name: KeyMonthlyBudgetUSD, Type: TypeInteger, Default: "2000",
 			Description: "Monthly AWS Budget for the project's tag, in US dollars; the notification e-mails are alerted at 80% and 100%."},
+		{Name: KeyOutputReviewers, Type: TypeArray, Default: "[]",
+			Description: "IAM role ARNs of the people who review results before they leave (the airlock, docs/airlock.md): one role per person, of the stack's account, existing before `pulumi up`, none of the project's own roles. A release needs two approvals by distinct reviewers, neither the requester, so name at least two. Empty (the default): requests are recorded and checked but nothing can ever be released, and `sce plan` warns (rule airlock-has-reviewers)."},
 		{Name: KeyPHINames, Type: TypeArray, Default: "[]",
 			Description: "Names (of the study's patients, clinicians, sites) that an object key must not contain, besides the built-in patterns (SSNs, dates of birth, phone numbers, e-mail addresses, MRN-like numbers). Used by the upload ledger and `sce upload`."},
 		{Name: KeyLedgerConcurrency, Type: TypeInteger, Default: "0",

@@ -128,6 +128,8 @@ var tfTypes = map[string]tfType{
 	"aws:lambda/function:Function":                              {Name: "aws_lambda_function", AutoName: "function_name", Rename: map[string]string{"name": "function_name"}, Maps: []string{"variables"}},
 	"aws:lambda/permission:Permission":                          {Name: "aws_lambda_permission", Rename: map[string]string{"function": "function_name"}},
 	"aws:dynamodb/table:Table":                                  {Name: "aws_dynamodb_table", AutoName: "name"},
+	"aws:dynamodb/resourcePolicy:ResourcePolicy":                {Name: "aws_dynamodb_resource_policy"},
+	"aws:lambda/eventSourceMapping:EventSourceMapping":          {Name: "aws_lambda_event_source_mapping"},
 	"aws:sqs/queue:Queue":                                       {Name: "aws_sqs_queue", AutoName: "name"},
 	"aws:sqs/queuePolicy:QueuePolicy":                           {Name: "aws_sqs_queue_policy"},
 	"aws:sqs/redrivePolicy:RedrivePolicy":                       {Name: "aws_sqs_queue_redrive_policy"},
@@ -169,6 +171,7 @@ var blockNames = map[string]string{
 	"costFilters":                  "cost_filter",
 	"selectionTags":                "selection_tag",
 	"copyActions":                  "copy_action",
+	"filters":                      "filter",
 }
 
 // mapAttributes are Pulumi input names whose objects are map attributes in every Terraform type.

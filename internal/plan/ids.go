@@ -250,7 +250,20 @@ func (r *Recorder) computed(args pulumi.MockResourceArgs) (string, map[string]an
 		return "sce-" + h[:12], nil
 	case "aws:dynamodb/table:Table":
 		n := name()
-		return n, map[string]any{"arn": fmt.Sprintf("arn:%s:dynamodb:%s:%s:table/%s", r.partition, r.region, AccountID, n), "name": n}
+		arn := fmt.Sprintf("arn:%s:dynamodb:%s:%s:table/%s", r.partition, r.region, AccountID, n)
+		out := map[string]any{"arn": arn, "name": n}
+		if v, ok := in["streamEnabled"]; ok && v.IsBool() && v.BoolValue() {
+			// A stream's label is the time it was created (DynamoDB API Reference, TableDescription.LatestStreamLabel).
+			out["streamLabel"] = "2026-01-01T00:00:00.000"
+			out["streamArn"] = arn + "/stream/2026-01-01T00:00:00.000"
+		}
+		return n, out
+	case "aws:lambda/eventSourceMapping:EventSourceMapping":
+		id := uuid(h)
+		return id, map[string]any{"uuid": id, "arn": fmt.Sprintf("arn:%s:lambda:%s:%s:event-source-mapping:%s", r.partition, r.region, AccountID, id),
+			"functionArn": str("functionName"), "state": "Enabled", "lastProcessingResult": "No records processed"}
+	case "aws:dynamodb/resourcePolicy:ResourcePolicy":
+		return str("resourceArn"), map[string]any{"revisionId": decimalOf(h[:13])}
 	case "aws:sqs/queue:Queue":
 		n := name()
 		url := fmt.Sprintf("https://sqs.%s.amazonaws.com/%s/%s", r.region, AccountID, n)

@@ -161,7 +161,9 @@ func TestTheResearcherRoleReadsDataInWritesOutputAndNothingElse(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []string{"s3:GetObject", "s3:GetObjectVersion"}, byID["ReadDataIn"])
 	assert.ElementsMatch(t, []string{"s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"}, byID["WriteOutput"])
-	assert.ElementsMatch(t, []string{dataIn + "/*", dataIn, output + "/*"}, s3Resources, "no other bucket")
+	assert.ElementsMatch(t, []string{dataIn + "/*", dataIn, output + "/*", output + "/outbox/*", output + "/released/*"}, s3Resources,
+		"no other bucket; the airlock's outbox and released/ are read too")
+	assert.ElementsMatch(t, []string{"s3:GetObject", "s3:GetObjectVersion"}, byID["ReadAirlockObjects"])
 	kms := statement(t, doc, "UseProjectKeyThroughS3")
 	assert.Equal(t, []string{out(p.Find("aws:kms/key:Key")[0], "arn")}, kms.Resource)
 	assert.Equal(t, []string{"s3.us-west-2.amazonaws.com"}, kms.Condition["StringEquals"]["kms:ViaService"])

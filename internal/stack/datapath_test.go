@@ -63,7 +63,9 @@ func TestTheDataPathFromOutsideTheVPC(t *testing.T) {
 		{testUploader, outside, "s3:PutObject", "output", "results/x.csv", true, true},
 		{testUploader, outside, "s3:GetObject", "output", "results/x.csv", false, true},
 		{testUploader, inside, "s3:GetObject", "data-in", "incoming/cohort.csv", false, true},
-		{testAdmin, outside, "s3:GetObject", "output", "results/table1.csv", false, false},
+		{testAdmin, outside, "s3:GetObject", "output", "released/20261103T142501Z-9f86d081/table1.csv", false, false},
+		{testAdmin, outside, "s3:GetObject", "output", "results/table1.csv", false, true},
+		{testAdmin, outside, "s3:GetObject", "output", "outbox/20261103T142501Z-9f86d081/table1.csv", false, true},
 		{testAdmin, outside, "s3:PutObject", "data-in", "incoming/cohort.csv", true, false},
 		{testAdmin, outside, "s3:GetObject", "data-in", "quarantine/3f2a", false, false},
 		{testStranger, outside, "s3:PutObject", "data-in", "incoming/cohort.csv", true, true},
@@ -115,10 +117,10 @@ func TestAPlanWithoutAPathFromOutsideWarnsAndNamesTheKeys(t *testing.T) {
 		changes map[string]string
 		want    []string
 	}{
-		{"no administrators and no uploaders", nil, []string{"upload into bucket study-data-in-", "take results out of bucket study-output-"}},
-		{"uploaders only", map[string]string{"sce:uploaderRoleArns": fmt.Sprintf(`[%q]`, testUploader)}, []string{"take results out of bucket study-output-"}},
+		{"no administrators and no uploaders", nil, []string{"upload into bucket study-data-in-", "take released results out of bucket study-output-"}},
+		{"uploaders only", map[string]string{"sce:uploaderRoleArns": fmt.Sprintf(`[%q]`, testUploader)}, []string{"take released results out of bucket study-output-"}},
 		{"an administrator of another account", map[string]string{"sce:adminRoleArns": `["arn:aws:iam::444455556666:role/study-builder"]`},
-			[]string{"upload into bucket study-data-in-", "take results out of bucket study-output-"}},
+			[]string{"upload into bucket study-data-in-", "take released results out of bucket study-output-"}},
 		{"an administrator", map[string]string{"sce:adminRoleArns": fmt.Sprintf(`[%q]`, testAdmin)}, nil},
 		{"no endpoint restriction", map[string]string{"sce:restrictToVpcEndpoint": "false"}, nil},
 	}

@@ -15,13 +15,13 @@ import (
 // ledgerPackage is the upload ledger handler, built from this module.
 const ledgerPackage = "./lambda/ledger"
 
-// ledgerCode builds the handler for provided.al2023 on arm64 and returns its code archive: the zip file
-// lambdabuild.Package writes, whose bootstrap entry has mode 0755. It is never a directory archive:
-// Pulumi zips a directory without file modes (pulumi/pulumi#3593), and Lambda cannot run a bootstrap
-// that is not executable. Under the mock monitor (the offline plan, the tests) nothing is deployed, so
-// nothing is compiled: the archive names the zip file `pulumi up` builds.
-func ledgerCode(ctx *pulumi.Context) (pulumi.Archive, error) {
-	zipPath := filepath.Join(os.TempDir(), "sce-lambda", ctx.Stack(), "ledger.zip")
+// lambdaCode builds a handler of this module for provided.al2023 on arm64 and returns its code archive:
+// the zip file lambdabuild.Package writes, whose bootstrap entry has mode 0755. It is never a directory
+// archive: Pulumi zips a directory without file modes (pulumi/pulumi#3593), and Lambda cannot run a
+// bootstrap that is not executable. Under the mock monitor (the offline plan, the tests) nothing is
+// deployed, so nothing is compiled: the archive names the zip file `pulumi up` builds.
+func lambdaCode(ctx *pulumi.Context, pkg, zipName string) (pulumi.Archive, error) {
+	zipPath := filepath.Join(os.TempDir(), "sce-lambda", ctx.Stack(), zipName)
 	if ctx.RunningWithMocks() {
 		return pulumi.NewFileArchive(zipPath), nil
 	}
@@ -29,7 +29,7 @@ func ledgerCode(ctx *pulumi.Context) (pulumi.Archive, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := lambdabuild.Package(ctx.Context(), root, ledgerPackage, zipPath); err != nil {
+	if err := lambdabuild.Package(ctx.Context(), root, pkg, zipPath); err != nil {
 		return nil, err
 	}
 	return pulumi.NewFileArchive(zipPath), nil
@@ -57,7 +57,7 @@ func buildIngest(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs, 
 	if err != nil {
 		return nil, err
 	}
-	code, err := ledgerCode(ctx)
+	code, err := lambdaCode(ctx, ledgerPackage, "ledger.zip")
 	if err != nil {
 		return nil, err
 	}

@@ -10,7 +10,7 @@ const OutputKnownPrincipals = "knownPrincipals"
 
 // knownPrincipals are the roles the stack grants access to the PHI buckets (the researchers' role, the
 // workstation's instance role, which fetches the credential broker from the ancillary bucket, the upload
-// ledger's, the malware scanner's, and the workers', the Redshift COPY role and the EMR nodes' where the
+// ledger's, the malware scanner's, the airlock's release function's, and the workers', the Redshift COPY role and the EMR nodes' where the
 // stack has them), then the
 // configured administrators and uploaders (ARNs or patterns with * and ?, as the configuration gives
 // them). The bastion and the service roles (flow logs, CloudTrail's delivery, AWS Config, Backup, the
@@ -22,6 +22,9 @@ func (s *Stack) knownPrincipals() pulumi.StringArray {
 	}
 	if s.Scan != nil {
 		out = append(out, s.Scan.Role.Arn)
+	}
+	if s.Airlock != nil {
+		out = append(out, s.Airlock.Role.Arn) // reads the outbox, writes released/
 	}
 	if s.Workers != nil {
 		out = append(out, s.Workers.RoleARN)

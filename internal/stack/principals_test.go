@@ -71,10 +71,10 @@ func TestKnownPrincipalsAreTheRolesGrantedThePHIBucketsAndTheAdministrators(t *t
 		plan  func(t *testing.T) *plan.Plan
 		roles int
 	}{
-		{"the base stack: the researchers, the workstation (the broker), the ledger and the malware scanner", func(t *testing.T) *plan.Plan { return planWith(t, admins) }, 4},
-		{"with workers", func(t *testing.T) *plan.Plan { return workersPlan(t, admins) }, 5},
-		{"with OMOP: the COPY role", func(t *testing.T) *plan.Plan { return omopPlan(t, admins) }, 5},
-		{"with EMR: its nodes", func(t *testing.T) *plan.Plan { return emrPlan(t, admins) }, 5},
+		{"the base stack: the researchers, the workstation (the broker), the ledger, the malware scanner and the release function", func(t *testing.T) *plan.Plan { return planWith(t, admins) }, 5},
+		{"with workers", func(t *testing.T) *plan.Plan { return workersPlan(t, admins) }, 6},
+		{"with OMOP: the COPY role", func(t *testing.T) *plan.Plan { return omopPlan(t, admins) }, 6},
+		{"with EMR: its nodes", func(t *testing.T) *plan.Plan { return emrPlan(t, admins) }, 6},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

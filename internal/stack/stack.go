@@ -40,6 +40,8 @@ type Stack struct {
 	EMR *components.EMRCluster
 	// Backup is the daily AWS Backup plan of the stateful instances and the ledger.
 	Backup *components.BackupPlan
+	// Airlock is the release function of egress requests and the ledger table's policy.
+	Airlock *components.AirlockRelease
 }
 
 // Build creates every resource of the stack from a validated configuration.
@@ -70,6 +72,9 @@ func (d Deployment) Build(ctx *pulumi.Context, cfg *config.Config) (*Stack, erro
 		}
 	}
 
+	if err := requireReviewerRoles(ctx, s.Provider, arns, cfg.OutputReviewers); err != nil {
+		return nil, err
+	}
 	s.Key, err = components.NewProjectKey(ctx, cfg.PIT, &components.ProjectKeyArgs{
 		PIT:              cfg.PIT,
 		ARNs:             arns,
@@ -77,6 +82,8 @@ func (d Deployment) Build(ctx *pulumi.Context, cfg *config.Config) (*Stack, erro
 		TrailARN:         TrailARN(arns, cfg.PIT),
 		LogGroupPrefixes: logGroupPrefixes(cfg),
 		Protect:          cfg.Protect,
+		LedgerReaders:    cfg.OutputReviewers,
+		LedgerTable:      components.LedgerTableName(cfg.PIT),
 	}, withProvider)
 	if err != nil {
 		return nil, err
@@ -114,6 +121,10 @@ func (d Deployment) Build(ctx *pulumi.Context, cfg *config.Config) (*Stack, erro
 
 	s.Ledger, err = buildIngest(ctx, cfg, arns, s, withProvider)
 	if err != nil {
+		return nil, err
+	}
+
+	if s.Airlock, err = buildAirlock(ctx, cfg, arns, s, withProvider); err != nil {
 		return nil, err
 	}
 

@@ -87,7 +87,7 @@ func TestEveryResourceIsParentedToItsComponent(t *testing.T) {
 		assert.False(t, parent.Custom, "%s %s is parented to a component", r.Type, r.Name)
 		assert.True(t, strings.HasPrefix(r.Name, parent.Name+"-"), "%s is named from its component %s", r.Name, parent.Name)
 	}
-	assert.Equal(t, 16, components, "ProjectKey, SecureVPC, five EncryptedBuckets, AuditTrail, AccountBaseline, MalwareScan, UploadLedger, Bastion, PrivateWorkstation, PatchSchedule, BackupPlan and CostControl")
+	assert.Equal(t, 17, components, "ProjectKey, SecureVPC, five EncryptedBuckets, AuditTrail, AccountBaseline, MalwareScan, UploadLedger, AirlockRelease, Bastion, PrivateWorkstation, PatchSchedule, BackupPlan and CostControl")
 }
 
 func TestStackExportsTheNetworkOutputs(t *testing.T) {

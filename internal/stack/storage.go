@@ -121,10 +121,15 @@ func buildBuckets(ctx *pulumi.Context, cfg *config.Config, arns components.ARNs,
 	if err != nil {
 		return nil, err
 	}
+	// The airlock: the release function, outside the VPC, reads the outbox and is the only writer of
+	// released/, the only prefix readable from outside (components/bucketpolicy_airlock.go).
+	release := components.ReleaseRoleARN(arns, pit)
 	b.Output, err = bucket(PurposeOutput, components.EncryptedBucketArgs{
 		KMSKeyARN: key.ARN, PHI: true, AccessLogBucket: accessLogs,
 		VPCEndpointID: endpoint, AdminRoleARNs: cfg.AdminRoleARNs, NoDataRoleARNs: noData,
-		Retain: true, Protect: cfg.Protect,
+		ServiceRoleARNs: []string{release},
+		Airlock:         &components.AirlockBucketArgs{ReleaseRoleARN: release, EndpointID: endpointID},
+		Retain:          true, Protect: cfg.Protect,
 	})
 	if err != nil {
 		return nil, err

@@ -219,6 +219,9 @@ func TestDataInAndOutputAreRestrictedToTheEndpointWithAdminsExcepted(t *testing.
 		if purpose == "data-in" {
 			// the ledger and the malware scanner run outside the VPC
 			excepted = append(excepted, "arn:aws:iam::111122223333:role/study-upload-ledger", "arn:aws:iam::111122223333:role/study-malware-scan")
+		} else {
+			// the airlock's release function runs outside the VPC and reads the outbox
+			excepted = append(excepted, "arn:aws:iam::111122223333:role/study-airlock-release")
 		}
 		assert.Equal(t, excepted, vpce.Condition["ArnNotLike"]["aws:PrincipalArn"])
 		assert.Contains(t, vpce.Action, "s3:GetObject")

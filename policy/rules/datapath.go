@@ -29,13 +29,15 @@ func dataPathRules() []Rule {
 // able to take, and the configuration keys that provide such a someone.
 type dataPurpose struct {
 	action, verb, why, keys string
+	// key is the object probed: results leave the output bucket only from released/, the airlock's.
+	key string
 }
 
 var dataPurposes = map[string]dataPurpose{
 	"data-in": {"s3:PutObject", "upload into", " (the path from a computer outside AWS, the seed's laptop L)",
-		"set sce:adminRoleArns (read and write from outside the VPC) or sce:uploaderRoleArns (upload only), or sce:restrictToVpcEndpoint: false"},
-	"output": {"s3:GetObject", "take results out of", "",
-		"set sce:adminRoleArns to the roles that collect and review the results, or sce:restrictToVpcEndpoint: false"},
+		"set sce:adminRoleArns (read and write from outside the VPC) or sce:uploaderRoleArns (upload only), or sce:restrictToVpcEndpoint: false", "probe"},
+	"output": {"s3:GetObject", "take released results out of", " (released/, where the airlock puts what two reviewers approved)",
+		"set sce:adminRoleArns to the roles that collect the released results, or sce:restrictToVpcEndpoint: false", "released/probe"},
 }
 
 func checkPHIDataPath(s *Stack) []Finding {
@@ -53,7 +55,7 @@ func checkPHIDataPath(s *Stack) []Finding {
 		if !restricted {
 			continue // no endpoint restriction: the bucket is reached like any other
 		}
-		req := iameval.Request{Action: purpose.action, Resource: objectARN(policies, name), Context: map[string][]string{"aws:SecureTransport": {"true"}}}
+		req := iameval.Request{Action: purpose.action, Resource: objectARN(policies, name, purpose.key), Context: map[string][]string{"aws:SecureTransport": {"true"}}}
 		if key := bucketKMSKey(s, b); key != "" && purpose.action == "s3:PutObject" {
 			req.Context["s3:x-amz-server-side-encryption"] = []string{"aws:kms"}
 			req.Context["s3:x-amz-server-side-encryption-aws-kms-key-id"] = []string{key}
@@ -96,7 +98,9 @@ func outsidePrincipals(policies []s3Policy) ([]string, bool) {
 	restricted := false
 	for _, p := range policies {
 		for _, st := range p.doc.Statements {
-			if st.Effect != "Deny" || len(st.ConditionValues("aws:SourceVpce", "StringNotEquals", "StringNotEqualsIfExists")) == 0 {
+			// A deny of everything but some objects (NotResource: the airlock's, which leaves released/ open)
+			// does not restrict the bucket as a whole; whether it refuses the probe is judged below.
+			if st.Effect != "Deny" || len(st.NotResources) > 0 || len(st.ConditionValues("aws:SourceVpce", "StringNotEquals", "StringNotEqualsIfExists")) == 0 {
 				continue
 			}
 			restricted = true
@@ -180,17 +184,17 @@ func bucketKMSKey(s *Stack, b *Resource) string {
 }
 
 // objectARN is the ARN of an object of the bucket, in the partition its policy names it with.
-func objectARN(policies []s3Policy, bucket string) string {
+func objectARN(policies []s3Policy, bucket, key string) string {
 	for _, p := range policies {
 		for _, st := range p.doc.Statements {
 			for _, r := range st.Resources {
 				if prefix, rest, ok := strings.Cut(r, ":::"); ok && strings.HasPrefix(rest, bucket) {
-					return prefix + ":::" + bucket + "/probe"
+					return prefix + ":::" + bucket + "/" + key
 				}
 			}
 		}
 	}
-	return "arn:aws:s3:::" + bucket + "/probe"
+	return "arn:aws:s3:::" + bucket + "/" + key
 }
 
 func urnOfPolicy(policies []s3Policy, b *Resource) string {

@@ -35,6 +35,9 @@ func TestS3PHIDataPathOutsideVPC(t *testing.T) {
 	}
 	uploaderReads := `{"Effect":"Deny","Principal":"*","Action":["s3:GetObject"],"Resource":["arn:aws:s3:::p-data-in-1/*"],` +
 		`"Condition":{"ArnLike":{"aws:PrincipalArn":["arn:aws:iam::111122223333:role/p-uploader"]}}}`
+	// airlockDeny is components' OnlyReleasedObjectsLeaveTheVPC: nothing but released/ is read from outside.
+	airlockDeny := `{"Sid":"OnlyReleasedObjectsLeaveTheVPC","Effect":"Deny","Principal":"*","Action":["s3:GetObject","s3:GetObjectVersion"],` +
+		`"NotResource":"arn:aws:s3:::p-output-1/released/*","Condition":{"StringNotEquals":{"aws:SourceVpce":"` + endpoint + `"}}}`
 	checkRule(t, id, []ruleCase{
 		{name: "data-in without an endpoint restriction is not judged", rs: []*Resource{bucket("data-in"), role(), bp("data-in", sslDeny)}},
 		{name: "a bucket of another purpose is not judged", rs: []*Resource{bucket("ancillary"), role(), bp("ancillary", endpointDeny("p-ancillary-1", all, ledger))}},
@@ -47,10 +50,15 @@ func TestS3PHIDataPathOutsideVPC(t *testing.T) {
 		{name: "data-in whose uploader the endpoint deny does not except violates", rs: []*Resource{bucket("data-in"), role(), bp("data-in",
 			endpointDeny("p-data-in-1", all, ledger), uploaderReads)}, want: "sce:uploaderRoleArns (upload only)"},
 		{name: "output open to nobody outside violates and names the key", rs: []*Resource{bucket("output"), role(), bp("output", endpointDeny("p-output-1", all))},
-			want: "take results out of bucket p-output-1: its policy admits only requests through the project's S3 endpoint and the project's own roles; set sce:adminRoleArns"},
+			want: "take released results out of bucket p-output-1 (released/, where the airlock puts what two reviewers approved): its policy admits only requests through the project's S3 endpoint and the project's own roles; set sce:adminRoleArns"},
 		{name: "output whose only outsider may not read violates", rs: []*Resource{bucket("output"), role(), bp("output", endpointDeny("p-output-1", all, admin),
 			`{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::p-output-1/*","Condition":{"ArnLike":{"aws:PrincipalArn":"`+admin+`"}}}`)},
-			want: "take results out of bucket p-output-1"},
+			want: "take released results out of bucket p-output-1"},
+		{name: "output whose airlock leaves the administrator only released/ is compliant", rs: []*Resource{bucket("output"), role(), bp("output",
+			endpointDeny("p-output-1", all, admin, ledger), airlockDeny)}},
+		{name: "output whose airlock keeps released/ in the VPC too violates", rs: []*Resource{bucket("output"), role(), bp("output",
+			endpointDeny("p-output-1", all, admin, ledger), strings.Replace(airlockDeny, `"NotResource":"arn:aws:s3:::p-output-1/released/*"`, `"Resource":"arn:aws:s3:::p-output-1/*"`, 1))},
+			want: "take released results out of bucket p-output-1"},
 		{name: "an administrator of another account does not count", rs: []*Resource{bucket("output"), role(), bp("output",
 			endpointDeny("p-output-1", all, "arn:aws:iam::444455556666:role/p-builder", ledger))},
 			want: "arn:aws:iam::444455556666:role/p-builder is of another account than this stack's 111122223333"},

@@ -51,6 +51,15 @@ func Exemptions() []Exemption {
 				"known load: one invocation per upload event of one bucket, each bounded by its five-minute timeout, failures kept " +
 				"in the dead-letter queue. With the key set the function carries the limit and this rule passes; unset, the " +
 				"AWS Config rule lambda-concurrency-check reports the same finding in the account"},
+		{Rule: "lambda-in-vpc", Type: "aws:lambda/function:Function", NameSuffix: "-airlock-function",
+			Reason: "Lambda cannot attach to a dedicated-tenancy VPC (lambda-not-in-dedicated-vpc), and the airlock's release function " +
+				"reaches nothing inside the VPC: it reads the ledger's stream and calls the DynamoDB, S3, SNS, SQS and KMS APIs over TLS " +
+				"with its own least-privilege role, which the output bucket's policy admits by aws:PrincipalArn; CloudTrail records every call"},
+		{Rule: "lambda-concurrency-limit", Type: "aws:lambda/function:Function", NameSuffix: "-airlock-function",
+			Reason: "Lambda refuses a reservation that leaves fewer than 100 executions unreserved in the account (PutFunctionConcurrency), " +
+				"so a default reservation would fail a new account's first deployment. The function's load is bounded without one: " +
+				"its event source mapping runs one invocation per stream shard at a time (parallelization factor 1), for the airlock's " +
+				"items only (a key filter), and its failures are kept in the dead-letter queue"},
 		{Rule: "ec2-in-backup-plan", Type: "aws:ec2/instance:Instance", NameSuffix: "-bastion-instance",
 			Reason: "the bastion holds nothing to restore: no PHI, no researcher data, no state beyond what the program rebuilds (its logs are in CloudWatch)"},
 		{Rule: "ec2-in-backup-plan", Type: "aws:ebs/volume:Volume", NameSuffix: "-workstation-data",

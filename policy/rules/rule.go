@@ -148,6 +148,7 @@ func All() []Rule {
 		auditRules(),
 		dataPathRules(),
 		malwareRules(),
+		airlockRules(),
 	} {
 		all = append(all, family...)
 	}

@@ -128,7 +128,7 @@ func (m *model) access() []Flow {
 		a := caller{name: "administrator " + admin, arn: admin, identity: []*iameval.Document{assumedAllow}}
 		out = append(out,
 			m.flow(a, "uploads a large file into data-in from outside the VPC", Allowed, "data-in", multipart(dataIn, "incoming/cohort.csv")),
-			m.flow(a, "takes a result out of output from outside the VPC", Allowed, "output", []s3Call{{"s3:GetObject", object(output, "results/table1.csv"), nil}}),
+			m.flow(a, "takes a released result out of output from outside the VPC", Allowed, "output", []s3Call{{"s3:GetObject", object(output, releasedKey), nil}}),
 		)
 	}
 	return out

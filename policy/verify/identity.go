@@ -43,15 +43,6 @@ func (m *model) researcherRole() (identity, bool) {
 	return identity{}, false
 }
 
-// sessionOf is the ARN of a role's session named name.
-func sessionOf(roleARN, name string) string {
-	parts := strings.SplitN(roleARN, ":", 6)
-	if len(parts) < 6 {
-		return roleARN
-	}
-	return fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/%s", parts[1], parts[4], strings.TrimPrefix(parts[5], "role/"), name)
-}
-
 // researchers proves per-person identity on the workstation (docs/attribution.md):
 //
 //   - the instance role reads and writes no PHI object, even were its own policies to allow it (the PHI

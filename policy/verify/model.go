@@ -42,7 +42,7 @@ type Flow struct {
 // project key and the AWS services' deliveries.
 func All(s *rules.Stack) []Flow {
 	m := newModel(s) // one model: the policies are parsed once for the access and the service flows
-	return append(append(append(append(m.access(), m.platform()...), Network(s)...), m.services()...), m.scanFlows()...)
+	return append(append(append(append(append(m.access(), m.platform()...), Network(s)...), m.services()...), m.scanFlows()...), m.airlockFlows()...)
 }
 
 // OK reports whether the result is what the design needs.
