@@ -213,7 +213,7 @@ func TestARequestWhoseRequesterIsNotTheWriterIsRefused(t *testing.T) {
 	e := newEnv(t)
 	f := e.outbox(testID, "table1.csv", "n\n12\n")
 	r := ledger.Request{Object: ledger.RequestObject(aliceUserID), Version: testID, Requester: "arn:aws:sts::111122223333:assumed-role/hipaa-researcher/bob",
-		Why: "x", RequestedAt: "2026-11-03T14:25:01Z", Bucket: testBucket, Files: []ledger.File{f}, Checks: "{}"}
+		Why: "x", RequestedAt: "2026-11-03T14:25:01Z", Bucket: e.bucket, Files: []ledger.File{f}, Checks: "{}"}
 	e.putItem(r)
 	e.drain()
 	assert.Equal(t, ledger.StatusRefused, e.index(testID).Status)
