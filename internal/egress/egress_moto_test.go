@@ -15,7 +15,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/stretchr/testify/assert"
@@ -23,16 +22,14 @@ import (
 
 	"github.com/sce-project/sce/internal/airlock/ledger"
 	"github.com/sce-project/sce/internal/airlock/ledger/ledgertest"
-	"github.com/sce-project/sce/internal/s3test"
+	"github.com/sce-project/sce/internal/motoserver"
 	"github.com/sce-project/sce/lambda/release/handler"
 )
 
 const (
-	testTable  = "study-upload-ledger"
-	testBucket = "study-output-0a1b2c3d"
-	testKey    = "arn:aws:kms:us-west-2:111122223333:key/0a1b2c3d-0000-4000-8000-000000000001"
-	bobRole    = "arn:aws:iam::111122223333:role/reviewers/study-reviewer-bob"
-	carolRole  = "arn:aws:iam::111122223333:role/study-reviewer-carol"
+	testTable = "study-upload-ledger"
+	bobRole   = "arn:aws:iam::111122223333:role/reviewers/study-reviewer-bob"
+	carolRole = "arn:aws:iam::111122223333:role/study-reviewer-carol"
 )
 
 // Callers as STS reports them.
@@ -63,12 +60,16 @@ func (f *fakeSNS) Publish(_ context.Context, in *sns.PublishInput, _ ...func(*sn
 	return &sns.PublishOutput{}, nil
 }
 
-// airlock is one test's deployed airlock: the table and its stream, the bucket, the release function,
-// and the CLI's client acting as whoever sts says.
+// airlock is one test's deployed airlock: the table and its stream, the bucket and the project key (in
+// the emulator, whose S3 requests the proxy records), the release function, and the CLI's client acting
+// as whoever sts says.
 type deployed struct {
 	t      *testing.T
 	table  *ledgertest.Table
-	s3     *s3test.Server
+	bucket string
+	key    string
+	s3     *motoserver.Proxy
+	admin  *s3.Client // the emulator's S3, not through the proxy
 	sts    *fakeSTS
 	client *Client
 	fn     *handler.Handler
@@ -76,15 +77,15 @@ type deployed struct {
 
 func newAirlock(t *testing.T) *deployed {
 	t.Helper()
-	srv := s3test.Start(t, testBucket)
-	_, err := srv.Client.PutBucketVersioning(context.Background(), &s3.PutBucketVersioningInput{Bucket: aws.String(testBucket),
-		VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusEnabled}})
+	srv := moto.Need(t)
+	a := &deployed{t: t, table: ledgertest.New(testTable, "us-west-2", "111122223333"), bucket: srv.Bucket(t, "study-output", true), key: srv.KMSKey(t),
+		s3: srv.Proxy(t), admin: motoserver.S3(srv.Config()), sts: &fakeSTS{who: alice}}
+	client := motoserver.S3(a.s3.Config())
+	var err error
+	a.client, err = New(Target{Table: testTable, Bucket: a.bucket, KMSKeyARN: a.key}, a.table, client, a.sts)
 	require.NoError(t, err)
-	a := &deployed{t: t, table: ledgertest.New(testTable, "us-west-2", "111122223333"), s3: srv, sts: &fakeSTS{who: alice}}
-	a.client, err = New(Target{Table: testTable, Bucket: testBucket, KMSKeyARN: testKey}, a.table, srv.Client, a.sts)
-	require.NoError(t, err)
-	a.fn, err = handler.New(handler.Config{Table: testTable, Bucket: testBucket, TopicARN: "arn:aws:sns:us-west-2:111122223333:t", KMSKeyARN: testKey,
-		Reviewers: []string{bobRole, carolRole}, Approvals: handler.MinApprovals}, handler.Clients{DynamoDB: a.table, S3: srv.Client, SNS: &fakeSNS{}},
+	a.fn, err = handler.New(handler.Config{Table: testTable, Bucket: a.bucket, TopicARN: "arn:aws:sns:us-west-2:111122223333:t", KMSKeyARN: a.key,
+		Reviewers: []string{bobRole, carolRole}, Approvals: handler.MinApprovals}, handler.Clients{DynamoDB: a.table, S3: client, SNS: &fakeSNS{}},
 		slog.New(slog.NewTextHandler(io.Discard, nil)), "study-airlock-release")
 	require.NoError(t, err)
 	return a
@@ -146,12 +147,15 @@ func TestARequestUploadsRecordsAndIsIndexed(t *testing.T) {
 	var rep map[string]any
 	require.NoError(t, json.Unmarshal([]byte(sub.Request.Checks), &rep))
 	assert.NotEmpty(t, rep["findings"])
+	puts := 0
 	for _, r := range a.s3.Requests() {
 		if r.Method == "PUT" && strings.Contains(r.Path, "/outbox/") {
+			puts++
 			assert.Equal(t, "aws:kms", r.Header.Get("X-Amz-Server-Side-Encryption"), "SSE-KMS with the project key")
-			assert.Equal(t, testKey, r.Header.Get("X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id"))
+			assert.Equal(t, a.key, r.Header.Get("X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id"))
 		}
 	}
+	assert.Positive(t, puts, "the file was PUT into the outbox")
 
 	list, err := a.client.List(context.Background())
 	require.NoError(t, err)
@@ -235,7 +239,9 @@ func TestFetchChecksTheHashes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "n\n12\n", string(body))
 
-	a.s3.Put(t, testBucket, ledger.OutboxKey(id, "table1.csv"), []byte("n\n2\n"))
+	_, err = a.admin.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(a.bucket), Key: aws.String(ledger.OutboxKey(id, "table1.csv")),
+		Body: strings.NewReader("n\n2\n")})
+	require.NoError(t, err)
 	_, err = a.client.Fetch(context.Background(), id, t.TempDir())
 	assert.ErrorContains(t, err, "differ from the request")
 }
