@@ -2,14 +2,19 @@ package rules
 
 import (
 	"fmt"
-	"github.com/sce-project/sce/internal/iameval"
 	"sort"
 	"strings"
+
+	"github.com/sce-project/sce/internal/iameval"
 )
 
-// dataPathRules judge whether data can reach the project and results leave it. They are advisory: a stack
+// The data path rule: a PHI bucket whose policy admits only the project's S3 endpoint must still admit
+// someone from outside the VPC for its purpose (an upload into data-in, a read of released results), judged
+// by probing the policy (s3_probe.go) with that someone's request.
+
+// s3DataPathRules judge whether data can reach the project and results leave it. They are advisory: a stack
 // without such a path is safe, only not yet usable, and the builder may add the roles later.
-func dataPathRules() []Rule {
+func s3DataPathRules() []Rule {
 	return []Rule{{
 		ID: "s3-phi-data-path-outside-vpc",
 		Description: "A PHI bucket whose policy refuses object access outside the project's S3 endpoint still admits someone from " +
@@ -115,30 +120,6 @@ func outsidePrincipals(policies []s3Policy) ([]string, bool) {
 	}
 	sort.Strings(out)
 	return out, restricted
-}
-
-// parsePolicies parses policy texts for internal/iameval; unreadable is true when one of them cannot be
-// parsed, which counts as denying: a deny that cannot be read is not assumed away.
-func parsePolicies(texts []string) (docs []*iameval.Document, unreadable bool) {
-	for _, text := range texts {
-		doc, err := iameval.Parse(text)
-		if err != nil {
-			return nil, true
-		}
-		docs = append(docs, doc)
-	}
-	return docs, false
-}
-
-// deniedByAny reports whether a Deny of any of the policies applies to the request; a policy that cannot
-// be evaluated counts as denying.
-func deniedByAny(docs []*iameval.Document, req iameval.Request) bool {
-	for _, doc := range docs {
-		if d, _, err := denied(doc, req); err != nil || d {
-			return true
-		}
-	}
-	return false
 }
 
 // ownRoles returns the ARNs of the stack's own roles, and the stack's account as their ARNs give it (empty

@@ -1,0 +1,226 @@
+package rules
+
+import (
+	"strings"
+)
+
+// The S3 durability rules: what keeps a bucket's objects from being lost or overwritten. Object lock,
+// versioning, lifecycle rules for noncurrent versions and replication to another bucket.
+
+// s3DurabilityRules returns the rules on keeping a bucket's objects: object lock, versioning, noncurrent
+// version lifecycle and replication.
+func s3DurabilityRules() []Rule {
+	return []Rule{
+		{
+			ID:          "s3-object-lock-enabled",
+			Description: "Every S3 bucket has object lock: objectLockEnabled on the bucket or an object lock configuration resource.",
+			Level:       Advisory,
+			HIPAA:       []string{hipaaIntegrity, "164.312(c)(2)"},
+			Sources:     Sources{Config: "s3-bucket-default-lock-enabled", Checklist: []int{47}},
+			Types:       s3Types(typeS3ObjectLock),
+			CheckStack:  checkS3ObjectLock,
+		},
+		{
+			ID:          "s3-versioning-enabled",
+			Description: "Every S3 bucket has versioning with status Enabled.",
+			Level:       Mandatory,
+			HIPAA:       []string{hipaaContingency, hipaaBackup, "164.308(a)(7)(ii)(B)", hipaaIntegrity, "164.312(c)(2)"},
+			Sources:     Sources{CdkNag: "HIPAA.Security-S3BucketVersioningEnabled", Config: "s3-bucket-versioning-enabled", Checklist: []int{56}},
+			Types:       s3Types(typeS3Versioning),
+			CheckStack:  checkS3Versioning,
+		},
+		{
+			ID:          "s3-noncurrent-version-lifecycle",
+			Description: "Every versioned S3 bucket has an Enabled lifecycle rule that expires or transitions noncurrent versions.",
+			Level:       Advisory,
+			HIPAA:       []string{hipaaContingency, hipaaBackupStorage},
+			Sources:     Sources{Config: "s3-version-lifecycle-policy-check", Checklist: []int{59}},
+			Types:       s3Types(typeS3Versioning, typeS3Lifecycle),
+			CheckStack:  checkS3NoncurrentLifecycle,
+		},
+		{
+			ID:          "s3-replication-enabled",
+			Description: "Every S3 bucket has a replication configuration.",
+			Level:       Advisory,
+			HIPAA:       []string{hipaaContingency, hipaaBackup, "164.308(a)(7)(ii)(B)"},
+			Sources:     Sources{CdkNag: "HIPAA.Security-S3BucketReplicationEnabled", Config: "s3-bucket-replication-enabled", Checklist: []int{53}},
+			Types:       s3Types(typeS3Replication),
+			CheckStack:  checkS3Replication,
+		},
+	}
+}
+
+func checkS3ObjectLock(s *Stack) []Finding {
+	return s3EachBucket(s, func(b *Resource) []Finding {
+		cfgs, unresolved := s3ConfigsOf(s, b, typeS3ObjectLock)
+		if len(cfgs) > 0 {
+			var out []Finding
+			for _, c := range cfgs {
+				out = append(out, withURN(c.URN, stringAt(c.Props, "objectLockEnabled", "objectLockEnabled", true, "Enabled"))...)
+			}
+			return out
+		}
+		// The bucket's own flag (BucketV2) or its inline configuration (legacy Bucket, deprecated on BucketV2).
+		var problems []Finding
+		if _, ok := b.Get("objectLockEnabled"); ok {
+			fs := boolAt(b.Props, "objectLockEnabled", "objectLockEnabled", true, false)
+			if len(fs) == 0 {
+				return nil
+			}
+			problems = append(problems, fs...)
+		}
+		if _, ok := b.Get("objectLockConfiguration"); ok {
+			fs := stringAt(b.Props, "objectLockConfiguration.objectLockEnabled", "objectLockConfiguration.objectLockEnabled", false, "Enabled")
+			if len(fs) == 0 {
+				return nil
+			}
+			problems = append(problems, fs...)
+		}
+		switch {
+		case unresolved && !s3AllUndecided(problems):
+			return s3Absent(b, typeS3ObjectLock, true, "")
+		case len(problems) > 0:
+			return problems
+		}
+		return s3Absent(b, typeS3ObjectLock, false, "objectLockEnabled is not set either; object lock must be enabled")
+	})
+}
+
+// s3VersioningOf judges whether a bucket's versioning is enabled: through its versioning resources, else
+// inline (Bucket's versioning.enabled, BucketV2's deprecated versionings[*].enabled). No findings means
+// enabled; findings that are all undecided mean unknown until deployment.
+func s3VersioningOf(s *Stack, b *Resource) []Finding {
+	cfgs, unresolved := s3ConfigsOf(s, b, typeS3Versioning)
+	if len(cfgs) > 0 {
+		var out []Finding
+		for _, c := range cfgs {
+			out = append(out, withURN(c.URN, stringAt(c.Props, "versioningConfiguration.status", "versioningConfiguration.status", false, "Enabled"))...)
+		}
+		return out
+	}
+	var problems []Finding
+	for _, key := range []string{"versioning", "versionings"} {
+		blocks, fs := s3BlocksAt(b.Props, key, key)
+		problems = append(problems, fs...)
+		for _, blk := range blocks {
+			fs := boolAt(blk.m, "enabled", blk.path+".enabled", true, false)
+			if len(fs) == 0 {
+				return nil
+			}
+			problems = append(problems, fs...)
+		}
+	}
+	switch {
+	case unresolved && !s3AllUndecided(problems):
+		return withURN(b.URN, s3Absent(b, typeS3Versioning, true, ""))
+	case len(problems) > 0:
+		return withURN(b.URN, problems)
+	}
+	return s3Absent(b, typeS3Versioning, false, "versioningConfiguration.status must be Enabled")
+}
+
+func checkS3Versioning(s *Stack) []Finding {
+	return s3EachBucket(s, func(b *Resource) []Finding { return s3VersioningOf(s, b) })
+}
+
+func checkS3NoncurrentLifecycle(s *Stack) []Finding {
+	return s3EachBucket(s, func(b *Resource) []Finding {
+		versioning := s3VersioningOf(s, b)
+		if len(versioning) > 0 && !s3AllUndecided(versioning) {
+			return nil // not versioned: nothing to judge
+		}
+		out := s3NoncurrentLifecycleOf(s, b)
+		if len(out) > 0 && len(versioning) > 0 {
+			return []Finding{{URN: b.URN, Undecided: true, Message: "versioning is unknown until deployment and the bucket has no lifecycle rule " +
+				"for noncurrent versions, so the rule cannot judge it: " + s3JoinMessages(out)}}
+		}
+		return out
+	})
+}
+
+// s3JoinMessages joins finding messages.
+func s3JoinMessages(fs []Finding) string {
+	parts := make([]string, 0, len(fs))
+	for _, f := range fs {
+		parts = append(parts, f.Message)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// s3NoncurrentLifecycleOf requires an Enabled lifecycle rule with a noncurrent-version expiration or
+// transition: in the bucket's lifecycle configuration resources, else in its inline lifecycleRules.
+func s3NoncurrentLifecycleOf(s *Stack, b *Resource) []Finding {
+	const want = "a versioned bucket needs an Enabled rule with noncurrentVersionExpiration or noncurrentVersionTransitions"
+	// judge returns nil when a rule qualifies, else what it lacks.
+	judge := func(urn string, rules []s3Block, statusKey string, enabled func(v any) (bool, bool), expirationKeys ...string) []Finding {
+		var out []Finding
+		for _, r := range rules {
+			v, ok := lookup(r.m, statusKey)
+			if ok && IsUnknown(v) {
+				out = append(out, Finding{URN: urn, Undecided: true, Message: r.path + "." + statusKey + " is unknown until deployment, so the rule cannot judge it"})
+				continue
+			}
+			if on, valid := enabled(v); !ok || !valid || !on {
+				continue
+			}
+			for _, k := range append(expirationKeys, "noncurrentVersionTransitions") {
+				if s3Present(r.m, k) {
+					return nil
+				}
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+		return []Finding{{URN: urn, Message: "no Enabled lifecycle rule expires or transitions noncurrent versions; " + want}}
+	}
+	status := func(v any) (bool, bool) {
+		str, ok := v.(string)
+		return strings.EqualFold(str, "Enabled"), ok
+	}
+	cfgs, unresolved := s3ConfigsOf(s, b, typeS3Lifecycle)
+	if len(cfgs) > 0 {
+		var out []Finding
+		for _, c := range cfgs {
+			rules, fs := s3BlocksAt(c.Props, "rules", "rules")
+			if len(fs) > 0 {
+				out = append(out, withURN(c.URN, fs)...)
+				continue
+			}
+			out = append(out, judge(c.URN, rules, "status", status, "noncurrentVersionExpiration")...)
+		}
+		return out
+	}
+	rules, fs := s3BlocksAt(b.Props, "lifecycleRules", "lifecycleRules")
+	if len(fs) > 0 {
+		return withURN(b.URN, fs)
+	}
+	if len(rules) > 0 {
+		out := judge(b.URN, rules, "enabled", asBool, "noncurrentVersionExpiration", "noncurrentVersionExpirations")
+		if len(out) == 0 || !unresolved {
+			return out
+		}
+	}
+	return s3Absent(b, typeS3Lifecycle, unresolved, want)
+}
+
+func checkS3Replication(s *Stack) []Finding {
+	return s3EachBucket(s, func(b *Resource) []Finding {
+		cfgs, unresolved := s3ConfigsOf(s, b, typeS3Replication)
+		if len(cfgs) > 0 {
+			return nil
+		}
+		var problems []Finding
+		for _, key := range []string{"replicationConfiguration", "replicationConfigurations"} {
+			blocks, fs := s3BlocksAt(b.Props, key, key)
+			if len(blocks) > 0 || (len(fs) > 0 && s3AllUndecided(fs)) {
+				return nil // an unknown inline configuration will be set
+			}
+			problems = append(problems, fs...)
+		}
+		if len(problems) > 0 && !unresolved {
+			return problems
+		}
+		return s3Absent(b, typeS3Replication, unresolved, "replication must copy the bucket's objects to another bucket")
+	})
+}

@@ -1,0 +1,105 @@
+package rules
+
+// The S3 logging rules: every bucket records who accessed it (server access logging) and announces changes
+// to its objects (event notifications).
+
+// s3LoggingRules returns the rules on what a bucket records and announces: server access logs and event
+// notifications.
+func s3LoggingRules() []Rule {
+	return []Rule{
+		{
+			ID: "s3-server-access-logging",
+			Description: "Every S3 bucket has server access logging to a target bucket. The bucket that receives the access logs is judged too; " +
+				"where it logs nowhere, that is a declared exemption.",
+			Level:      Mandatory,
+			HIPAA:      []string{"164.308(a)(3)(ii)(A)", hipaaAuditControls},
+			Sources:    Sources{CdkNag: "HIPAA.Security-S3BucketLoggingEnabled", Config: "s3-bucket-logging-enabled", AWSGuard: "s3-bucket-logging-enabled", Checklist: []int{49}},
+			Types:      s3Types(typeS3Logging),
+			CheckStack: checkS3Logging,
+		},
+		{
+			ID:          "s3-event-notifications",
+			Description: "Every S3 bucket has an event notification configuration with at least one destination.",
+			Level:       Advisory,
+			HIPAA:       []string{hipaaActivityReview, hipaaAuditControls},
+			Sources:     Sources{Config: "s3-event-notifications-enabled", Checklist: []int{58}},
+			Types:       s3Types(typeS3Notification),
+			CheckStack:  checkS3Notifications,
+		},
+	}
+}
+
+func checkS3Logging(s *Stack) []Finding {
+	return s3EachBucket(s, func(b *Resource) []Finding {
+		cfgs, unresolved := s3ConfigsOf(s, b, typeS3Logging)
+		if len(cfgs) > 0 {
+			var out []Finding
+			for _, c := range cfgs {
+				out = append(out, withURN(c.URN, setAt(c.Props, "targetBucket", "targetBucket", "access logs need a target bucket"))...)
+			}
+			return out
+		}
+		var problems []Finding
+		for _, key := range []string{"loggings", "logging"} {
+			blocks, fs := s3BlocksAt(b.Props, key, key)
+			problems = append(problems, fs...)
+			for _, blk := range blocks {
+				fs := setAt(blk.m, "targetBucket", blk.path+".targetBucket", "access logs need a target bucket")
+				if len(fs) == 0 {
+					return nil
+				}
+				problems = append(problems, fs...)
+			}
+		}
+		switch {
+		case unresolved && !s3AllUndecided(problems):
+			return s3Absent(b, typeS3Logging, true, "")
+		case len(problems) > 0:
+			return problems
+		}
+		want := "server access logging must deliver to a target bucket"
+		if s3IsLogTarget(s, b) {
+			want += " (this bucket receives other buckets' access logs; if it is to log nowhere, that needs a declared exemption)"
+		}
+		return s3Absent(b, typeS3Logging, false, want)
+	})
+}
+
+// s3IsLogTarget reports whether a bucket is the target of another bucket's access logging.
+func s3IsLogTarget(s *Stack, b *Resource) bool {
+	if len(s.ReferringTo(b, "targetBucket", typeS3Logging)) > 0 {
+		return true
+	}
+	for _, other := range s.OfType(s3BucketTypes()...) {
+		for _, key := range []string{"loggings", "logging"} {
+			blocks, _ := s3BlocksAt(other.Props, key, key)
+			for _, blk := range blocks {
+				if t := stringAtOr(blk.m, "targetBucket"); other != b && b.identifiedBy(t) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func checkS3Notifications(s *Stack) []Finding {
+	return s3EachBucket(s, func(b *Resource) []Finding {
+		cfgs, unresolved := s3ConfigsOf(s, b, typeS3Notification)
+		if len(cfgs) == 0 {
+			return s3Absent(b, typeS3Notification, unresolved, "event notifications must go to a topic, queue, function or EventBridge")
+		}
+		var out []Finding
+		for _, c := range cfgs {
+			if s3Present(c.Props, "topics") || s3Present(c.Props, "queues") || s3Present(c.Props, "lambdaFunctions") {
+				continue
+			}
+			fs := boolAt(c.Props, "eventbridge", "eventbridge", true, false)
+			if len(fs) > 0 && !s3AllUndecided(fs) {
+				fs = fail("no destination: topics, queues and lambdaFunctions are empty and eventbridge is not true; event notifications need a destination")
+			}
+			out = append(out, withURN(c.URN, fs)...)
+		}
+		return out
+	})
+}
