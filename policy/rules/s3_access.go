@@ -75,20 +75,21 @@ func s3AccessRules() []Rule {
 	}
 }
 
+// checkS3ACLProhibited requires each bucket's ownership controls to enforce bucket ownership, which disables
+// ACLs.
 func checkS3ACLProhibited(s *Stack) []Finding {
 	return s3EachBucket(s, func(b *Resource) []Finding {
 		cfgs, unresolved := s3ConfigsOf(s, b, typeS3OwnershipControls)
 		if len(cfgs) == 0 {
 			return s3Absent(b, typeS3OwnershipControls, unresolved, "rule.objectOwnership must be BucketOwnerEnforced so that ACLs are disabled")
 		}
-		var out []Finding
-		for _, c := range cfgs {
-			out = append(out, withURN(c.URN, stringAt(c.Props, "rule.objectOwnership", "rule.objectOwnership", false, "BucketOwnerEnforced"))...)
-		}
-		return out
+		return s3EachConfig(cfgs, func(c *Resource) []Finding {
+			return stringAt(c.Props, "rule.objectOwnership", "rule.objectOwnership", false, "BucketOwnerEnforced")
+		})
 	})
 }
 
+// checkS3PublicAccessBlock requires each bucket's public access block to set all four of its flags.
 func checkS3PublicAccessBlock(s *Stack) []Finding {
 	return s3EachBucket(s, func(b *Resource) []Finding {
 		cfgs, unresolved := s3ConfigsOf(s, b, typeS3PublicAccessBlock)
@@ -96,13 +97,13 @@ func checkS3PublicAccessBlock(s *Stack) []Finding {
 			return s3Absent(b, typeS3PublicAccessBlock, unresolved,
 				"blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets must all be true")
 		}
-		var out []Finding
-		for _, c := range cfgs {
+		return s3EachConfig(cfgs, func(c *Resource) []Finding {
+			var out []Finding
 			for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
-				out = append(out, withURN(c.URN, boolAt(c.Props, k, k, true, false))...)
+				out = append(out, boolAt(c.Props, k, k, true, false)...)
 			}
-		}
-		return out
+			return out
+		})
 	})
 }
 

@@ -74,6 +74,46 @@ func s3Absent(b *Resource, typ string, unresolved bool, want string) []Finding {
 	return []Finding{{URN: b.URN, Message: fmt.Sprintf("no %s refers to this bucket; %s", s3Short(typ), want)}}
 }
 
+// s3EachConfig judges each of a bucket's configuration resources; findings without a URN are the resource's.
+func s3EachConfig(cfgs []*Resource, judge func(c *Resource) []Finding) []Finding {
+	var out []Finding
+	for _, c := range cfgs {
+		out = append(out, withURN(c.URN, judge(c))...)
+	}
+	return out
+}
+
+// s3InlineBlocks judges a bucket's inline settings: the blocks under each of keys, in order, with judge. ok
+// is true as soon as one block passes; otherwise problems holds the shape problems and what each block lacks.
+func s3InlineBlocks(b *Resource, keys []string, judge func(blk s3Block) []Finding) (problems []Finding, ok bool) {
+	for _, key := range keys {
+		blocks, fs := s3BlocksAt(b.Props, key, key)
+		problems = append(problems, fs...)
+		for _, blk := range blocks {
+			fs := judge(blk)
+			if len(fs) == 0 {
+				return nil, true
+			}
+			problems = append(problems, fs...)
+		}
+	}
+	return problems, false
+}
+
+// s3Unconfigured judges a bucket that has no configuration resource of a type and whose inline settings did
+// not pass, by their problems: undecided when a resource of the type names a bucket unknown until deployment
+// (unless the problems are all undecided already), the problems when there are some, else that the
+// configuration is absent, with want saying what is required.
+func s3Unconfigured(b *Resource, typ string, unresolved bool, problems []Finding, want string) []Finding {
+	switch {
+	case unresolved && !s3AllUndecided(problems):
+		return s3Absent(b, typ, true, "")
+	case len(problems) > 0:
+		return problems
+	}
+	return s3Absent(b, typ, false, want)
+}
+
 // s3Block is one object of a nested block, with its display path.
 type s3Block struct {
 	path string

@@ -45,6 +45,9 @@ var dataPurposes = map[string]dataPurpose{
 		"set sce:adminRoleArns to the roles that collect the released results, or sce:restrictToVpcEndpoint: false", "released/probe"},
 }
 
+// checkPHIDataPath judges each PHI bucket with a known purpose whose policy restricts it to the VPC endpoint:
+// one of the principals the restriction excepts, not the project's own role nor another account's, must be
+// able to take the purpose's action, or the finding says which keys provide one.
 func checkPHIDataPath(s *Stack) []Finding {
 	own, account := ownRoles(s)
 	var out []Finding
@@ -178,6 +181,7 @@ func objectARN(policies []s3Policy, bucket, key string) string {
 	return "arn:aws:s3:::" + bucket + "/" + key
 }
 
+// urnOfPolicy is where a data path finding belongs: the bucket's first BucketPolicy resource, else the bucket.
 func urnOfPolicy(policies []s3Policy, b *Resource) string {
 	for _, p := range policies {
 		if p.urn != b.URN {
@@ -187,6 +191,7 @@ func urnOfPolicy(policies []s3Policy, b *Resource) string {
 	return b.URN
 }
 
+// isOrAre is the verb that agrees with a count.
 func isOrAre(n int) string {
 	if n == 1 {
 		return "is"

@@ -50,15 +50,15 @@ func s3DurabilityRules() []Rule {
 	}
 }
 
+// checkS3ObjectLock requires object lock through an object lock configuration resource, else the bucket's
+// own objectLockEnabled flag or inline objectLockConfiguration.
 func checkS3ObjectLock(s *Stack) []Finding {
 	return s3EachBucket(s, func(b *Resource) []Finding {
 		cfgs, unresolved := s3ConfigsOf(s, b, typeS3ObjectLock)
 		if len(cfgs) > 0 {
-			var out []Finding
-			for _, c := range cfgs {
-				out = append(out, withURN(c.URN, stringAt(c.Props, "objectLockEnabled", "objectLockEnabled", true, "Enabled"))...)
-			}
-			return out
+			return s3EachConfig(cfgs, func(c *Resource) []Finding {
+				return stringAt(c.Props, "objectLockEnabled", "objectLockEnabled", true, "Enabled")
+			})
 		}
 		// The bucket's own flag (BucketV2) or its inline configuration (legacy Bucket, deprecated on BucketV2).
 		var problems []Finding
@@ -76,13 +76,7 @@ func checkS3ObjectLock(s *Stack) []Finding {
 			}
 			problems = append(problems, fs...)
 		}
-		switch {
-		case unresolved && !s3AllUndecided(problems):
-			return s3Absent(b, typeS3ObjectLock, true, "")
-		case len(problems) > 0:
-			return problems
-		}
-		return s3Absent(b, typeS3ObjectLock, false, "objectLockEnabled is not set either; object lock must be enabled")
+		return s3Unconfigured(b, typeS3ObjectLock, unresolved, problems, "objectLockEnabled is not set either; object lock must be enabled")
 	})
 }
 
@@ -92,37 +86,26 @@ func checkS3ObjectLock(s *Stack) []Finding {
 func s3VersioningOf(s *Stack, b *Resource) []Finding {
 	cfgs, unresolved := s3ConfigsOf(s, b, typeS3Versioning)
 	if len(cfgs) > 0 {
-		var out []Finding
-		for _, c := range cfgs {
-			out = append(out, withURN(c.URN, stringAt(c.Props, "versioningConfiguration.status", "versioningConfiguration.status", false, "Enabled"))...)
-		}
-		return out
+		return s3EachConfig(cfgs, func(c *Resource) []Finding {
+			return stringAt(c.Props, "versioningConfiguration.status", "versioningConfiguration.status", false, "Enabled")
+		})
 	}
-	var problems []Finding
-	for _, key := range []string{"versioning", "versionings"} {
-		blocks, fs := s3BlocksAt(b.Props, key, key)
-		problems = append(problems, fs...)
-		for _, blk := range blocks {
-			fs := boolAt(blk.m, "enabled", blk.path+".enabled", true, false)
-			if len(fs) == 0 {
-				return nil
-			}
-			problems = append(problems, fs...)
-		}
+	problems, ok := s3InlineBlocks(b, []string{"versioning", "versionings"}, func(blk s3Block) []Finding {
+		return boolAt(blk.m, "enabled", blk.path+".enabled", true, false)
+	})
+	if ok {
+		return nil
 	}
-	switch {
-	case unresolved && !s3AllUndecided(problems):
-		return withURN(b.URN, s3Absent(b, typeS3Versioning, true, ""))
-	case len(problems) > 0:
-		return withURN(b.URN, problems)
-	}
-	return s3Absent(b, typeS3Versioning, false, "versioningConfiguration.status must be Enabled")
+	return withURN(b.URN, s3Unconfigured(b, typeS3Versioning, unresolved, problems, "versioningConfiguration.status must be Enabled"))
 }
 
+// checkS3Versioning requires every bucket's versioning to be enabled.
 func checkS3Versioning(s *Stack) []Finding {
 	return s3EachBucket(s, func(b *Resource) []Finding { return s3VersioningOf(s, b) })
 }
 
+// checkS3NoncurrentLifecycle requires a noncurrent-version lifecycle rule of versioned buckets; while
+// versioning is unknown, a missing rule is undecided.
 func checkS3NoncurrentLifecycle(s *Stack) []Finding {
 	return s3EachBucket(s, func(b *Resource) []Finding {
 		versioning := s3VersioningOf(s, b)
@@ -204,6 +187,8 @@ func s3NoncurrentLifecycleOf(s *Stack, b *Resource) []Finding {
 	return s3Absent(b, typeS3Lifecycle, unresolved, want)
 }
 
+// checkS3Replication requires a replication configuration resource or an inline replication configuration;
+// an inline one that is unknown until deployment counts as set.
 func checkS3Replication(s *Stack) []Finding {
 	return s3EachBucket(s, func(b *Resource) []Finding {
 		cfgs, unresolved := s3ConfigsOf(s, b, typeS3Replication)

@@ -111,6 +111,8 @@ func s3EncryptionOf(s *Stack, b *Resource) ([]s3Algorithm, []Finding) {
 	return algos, out
 }
 
+// checkS3DefaultEncryption requires a default encryption algorithm, any non-empty one (or one unknown until
+// deployment).
 func checkS3DefaultEncryption(s *Stack) []Finding {
 	return s3EachBucket(s, func(b *Resource) []Finding {
 		algos, out := s3EncryptionOf(s, b)
@@ -133,6 +135,7 @@ func checkS3DefaultEncryption(s *Stack) []Finding {
 	})
 }
 
+// checkS3EncryptionKMS requires every default encryption algorithm of a bucket to be aws:kms or aws:kms:dsse.
 func checkS3EncryptionKMS(s *Stack) []Finding {
 	return s3EachBucket(s, func(b *Resource) []Finding {
 		algos, out := s3EncryptionOf(s, b)
@@ -144,6 +147,8 @@ func checkS3EncryptionKMS(s *Stack) []Finding {
 	})
 }
 
+// checkS3SSLOnly requires a policy statement denying s3:* to anyone on the bucket and its objects when
+// aws:SecureTransport is false.
 func checkS3SSLOnly(s *Stack) []Finding {
 	const want = "a Deny of s3:* to principal \"*\" on the bucket and its objects (arn and arn/*) with Bool aws:SecureTransport false"
 	return s3EachBucket(s, func(b *Resource) []Finding {
@@ -168,6 +173,8 @@ func checkS3SSLOnly(s *Stack) []Finding {
 	})
 }
 
+// checkS3DenyUnencryptedUploads requires the policy of each bucket tagged PHI (or whose tag is unknown) to
+// refuse the uploads phiUploadProbes lists.
 func checkS3DenyUnencryptedUploads(s *Stack) []Finding {
 	const want = "Deny statements that refuse s3:PutObject asking for SSE-S3, for SSE-KMS with another key, or for SSE-KMS without a key " +
 		"(S3 then uses aws/s3), and nothing else: uploads without an encryption header get the bucket's default, the project key"

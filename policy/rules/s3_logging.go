@@ -29,39 +29,27 @@ func s3LoggingRules() []Rule {
 	}
 }
 
+// checkS3Logging requires server access logging to a target bucket, through a logging resource or the
+// bucket's inline logging; a bucket that receives others' logs is told that logging nowhere needs an exemption.
 func checkS3Logging(s *Stack) []Finding {
 	return s3EachBucket(s, func(b *Resource) []Finding {
 		cfgs, unresolved := s3ConfigsOf(s, b, typeS3Logging)
 		if len(cfgs) > 0 {
-			var out []Finding
-			for _, c := range cfgs {
-				out = append(out, withURN(c.URN, setAt(c.Props, "targetBucket", "targetBucket", "access logs need a target bucket"))...)
-			}
-			return out
+			return s3EachConfig(cfgs, func(c *Resource) []Finding {
+				return setAt(c.Props, "targetBucket", "targetBucket", "access logs need a target bucket")
+			})
 		}
-		var problems []Finding
-		for _, key := range []string{"loggings", "logging"} {
-			blocks, fs := s3BlocksAt(b.Props, key, key)
-			problems = append(problems, fs...)
-			for _, blk := range blocks {
-				fs := setAt(blk.m, "targetBucket", blk.path+".targetBucket", "access logs need a target bucket")
-				if len(fs) == 0 {
-					return nil
-				}
-				problems = append(problems, fs...)
-			}
-		}
-		switch {
-		case unresolved && !s3AllUndecided(problems):
-			return s3Absent(b, typeS3Logging, true, "")
-		case len(problems) > 0:
-			return problems
+		problems, ok := s3InlineBlocks(b, []string{"loggings", "logging"}, func(blk s3Block) []Finding {
+			return setAt(blk.m, "targetBucket", blk.path+".targetBucket", "access logs need a target bucket")
+		})
+		if ok {
+			return nil
 		}
 		want := "server access logging must deliver to a target bucket"
 		if s3IsLogTarget(s, b) {
 			want += " (this bucket receives other buckets' access logs; if it is to log nowhere, that needs a declared exemption)"
 		}
-		return s3Absent(b, typeS3Logging, false, want)
+		return s3Unconfigured(b, typeS3Logging, unresolved, problems, want)
 	})
 }
 
@@ -83,23 +71,23 @@ func s3IsLogTarget(s *Stack, b *Resource) bool {
 	return false
 }
 
+// checkS3Notifications requires a bucket notification with a destination: a topic, queue or function, or
+// EventBridge.
 func checkS3Notifications(s *Stack) []Finding {
 	return s3EachBucket(s, func(b *Resource) []Finding {
 		cfgs, unresolved := s3ConfigsOf(s, b, typeS3Notification)
 		if len(cfgs) == 0 {
 			return s3Absent(b, typeS3Notification, unresolved, "event notifications must go to a topic, queue, function or EventBridge")
 		}
-		var out []Finding
-		for _, c := range cfgs {
+		return s3EachConfig(cfgs, func(c *Resource) []Finding {
 			if s3Present(c.Props, "topics") || s3Present(c.Props, "queues") || s3Present(c.Props, "lambdaFunctions") {
-				continue
+				return nil
 			}
 			fs := boolAt(c.Props, "eventbridge", "eventbridge", true, false)
 			if len(fs) > 0 && !s3AllUndecided(fs) {
 				fs = fail("no destination: topics, queues and lambdaFunctions are empty and eventbridge is not true; event notifications need a destination")
 			}
-			out = append(out, withURN(c.URN, fs)...)
-		}
-		return out
+			return fs
+		})
 	})
 }

@@ -58,10 +58,7 @@ func newUploadProbe(policy, bucket string) uploadProbe {
 
 // put is an s3:PutObject request of the probe with the given encryption headers ("" leaves one out).
 func (p uploadProbe) put(sse, key string) iameval.Request {
-	ctx := map[string][]string{}
-	for k, v := range p.base {
-		ctx[k] = v
-	}
+	ctx := with(p.base, nil)
 	if sse != "" {
 		ctx["s3:x-amz-server-side-encryption"] = []string{sse}
 	}
@@ -116,6 +113,7 @@ func deniedByAny(docs []*iameval.Document, req iameval.Request) bool {
 	return false
 }
 
+// firstErr returns the first non-nil error.
 func firstErr(errs ...error) error {
 	for _, e := range errs {
 		if e != nil {

@@ -27,6 +27,9 @@ func s3UploadRules() []Rule {
 	}
 }
 
+// checkUploadsWithoutHeadersAdmitted probes each policy of a named bucket with an upload asking for SSE-KMS
+// with the key the policy names and the same upload without encryption headers: refusing only the second is a
+// finding.
 func checkUploadsWithoutHeadersAdmitted(s *Stack) []Finding {
 	return s3EachBucket(s, func(b *Resource) []Finding {
 		name := s3BucketName(b)
