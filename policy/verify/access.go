@@ -136,14 +136,7 @@ func (m *model) access() []Flow {
 
 // endpointRestricted reports whether data-in's policy restricts object access to the VPC endpoint.
 func (m *model) endpointRestricted() bool {
-	if doc := m.bucketPolicy["data-in"]; doc != nil {
-		for _, st := range doc.Statements {
-			if st.Sid == "DenyObjectAccessOutsideTheVPCEndpoint" {
-				return true
-			}
-		}
-	}
-	return false
+	return m.bucketPolicyHas("data-in", "DenyObjectAccessOutsideTheVPCEndpoint")
 }
 
 // caller finds one of the stack's roles.
