@@ -39,6 +39,14 @@ func (n *Network) aclDecide(a networkACL, egress bool, w traffic, remote rules.N
 			entries = append(entries, e)
 		}
 	}
+	return decideEntries(entries, a.name(), w, remote)
+}
+
+// decideEntries evaluates the entries of one ACL and one direction, named aclName in messages, for
+// traffic exchanged with remote: in ascending rule number, the first entry that matches a port deciding
+// it, the implicit rule "*" the ports no entry matches. It returns the decisions, sorted by port, or why
+// the answer is unknown. aclDecide and ACLAdmits both judge through it.
+func decideEntries(entries []*rules.ACLEntry, aclName string, w traffic, remote rules.NetPeer) ([]aclPiece, string) {
 	sort.SliceStable(entries, func(i, j int) bool { return entries[i].Number < entries[j].Number })
 	remaining := []rules.PortRange{w.ports}
 	var pieces []aclPiece
@@ -47,7 +55,7 @@ func (n *Network) aclDecide(a networkACL, egress bool, w traffic, remote rules.N
 			break
 		}
 		if e.Unknown != "" {
-			return nil, fmt.Sprintf("%s of %s depends on %s, unknown until deployment", e.Name(), a.name(), e.Unknown)
+			return nil, fmt.Sprintf("%s of %s depends on %s, unknown until deployment", e.Name(), aclName, e.Unknown)
 		}
 		covered, ok := e.Admits(w.proto)
 		if !ok || !touches(remaining, covered) {
@@ -57,7 +65,7 @@ func (n *Network) aclDecide(a networkACL, egress bool, w traffic, remote rules.N
 		case rules.MatchNo:
 			continue
 		case rules.MatchMaybe:
-			return nil, fmt.Sprintf("%s of %s covers part of %s: whether it decides depends on the address", e.Name(), a.name(), remoteName(remote))
+			return nil, fmt.Sprintf("%s of %s covers part of %s: whether it decides depends on the address", e.Name(), aclName, remoteName(remote))
 		}
 		var next []rules.PortRange
 		for _, r := range remaining {

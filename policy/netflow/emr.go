@@ -2,6 +2,7 @@ package netflow
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/sce-project/sce/policy/rules"
 )
@@ -60,4 +61,53 @@ func emrManagedRules(s *rules.Stack) []rules.SGRule {
 		}
 	}
 	return out
+}
+
+// emrGroupKeys are the ec2Attributes of an EMR cluster that name each role's managed and additional
+// security groups.
+func emrGroupKeys(role Role) (managed, additional string) {
+	switch role {
+	case RolePrimary:
+		return "emrManagedMasterSecurityGroup", "additionalMasterSecurityGroups"
+	case RoleCore:
+		return "emrManagedSlaveSecurityGroup", "additionalSlaveSecurityGroups"
+	case RoleServiceAccess:
+		return "serviceAccessSecurityGroup", ""
+	}
+	return "", ""
+}
+
+// placeEMR places the nodes of one role of an EMR cluster: the role's managed and additional groups
+// and the cluster's subnets (ec2Attributes).
+func (n *Network) placeEMR(r *rules.Resource, role Role) ([]place, rules.Match3, string) {
+	managed, additional := emrGroupKeys(role)
+	if managed == "" {
+		return nil, rules.MatchNo, fmt.Sprintf("an EMR cluster's endpoint needs a role (%s, %s or %s)", RolePrimary, RoleCore, RoleServiceAccess)
+	}
+	attrs, _ := r.Props["ec2Attributes"].(map[string]any)
+	ids := stringsOf(attrs[managed])
+	if list, ok := attrs[additional].(string); ok && additional != "" {
+		for _, id := range strings.Split(list, ",") { // a comma-separated list, as the provider takes it
+			if id = strings.TrimSpace(id); id != "" {
+				ids = append(ids, id)
+			}
+		}
+	}
+	groups, missing := n.named(ids, typeSG, typeDefaultSG)
+	if len(groups) == 0 || len(missing) > 0 {
+		return nil, rules.MatchMaybe, fmt.Sprintf("ec2Attributes.%s of %s names no security group of the stack", managed, r.Name)
+	}
+	subnets, _ := n.named(append(stringsOf(attrs["subnetId"]), stringsOf(attrs["subnetIds"])...), typeSubnet)
+	if len(subnets) == 0 {
+		return nil, rules.MatchNo, fmt.Sprintf("ec2Attributes of %s name no subnet of the stack", r.Name)
+	}
+	out := n.inSubnets(fmt.Sprintf("the %s nodes of %s", role, r.Name), r, subnets, groups, linuxEphemeral())
+	for i := range out {
+		// EMR gives its nodes public addresses in a subnet that routes to an internet gateway.
+		out[i].public, out[i].publicWhy = rules.MatchNo, "EMR nodes in a private subnet get no public address"
+		if n.subnetRoutesToIGW(out[i].subnet) {
+			out[i].public, out[i].publicWhy = rules.MatchYes, "EMR nodes in a public subnet get public addresses"
+		}
+	}
+	return out, rules.MatchYes, ""
 }

@@ -67,29 +67,17 @@ func (f *fixture) set(name, props string) *fixture {
 
 // remove drops resources.
 func (f *fixture) remove(names ...string) *fixture {
-	var kept []*rules.Resource
-	for _, r := range f.rs {
-		drop := false
-		for _, n := range names {
-			drop = drop || r.Name == n
-		}
-		if !drop {
-			kept = append(kept, r)
-		}
-	}
-	f.rs = kept
+	f.rs, _ = dropNamed(f.rs, names...)
 	return f
 }
 
 func (f *fixture) get(name string) *rules.Resource {
 	f.t.Helper()
-	for _, r := range f.rs {
-		if r.Name == name {
-			return r
-		}
+	r := named(f.rs, name)
+	if r == nil {
+		require.FailNow(f.t, "no resource "+name)
 	}
-	require.FailNow(f.t, "no resource "+name)
-	return nil
+	return r
 }
 
 func (f *fixture) of(name string) netflow.Endpoint { return netflow.Of(f.get(name)) }
@@ -196,8 +184,4 @@ func runFlows(t *testing.T, base func(*testing.T) *fixture, cases []flowCase) {
 			}
 		})
 	}
-}
-
-func tcp(from, to netflow.Endpoint, port int64) netflow.Flow {
-	return netflow.Flow{From: from, To: to, Protocol: rules.ProtoTCP, Port: port}
 }

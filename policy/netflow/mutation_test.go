@@ -11,20 +11,6 @@ import (
 	"github.com/sce-project/sce/policy/rules"
 )
 
-// without returns a stack of the plan's resources less those with the given logical name.
-func without(s *rules.Stack, name string) (*rules.Stack, bool) {
-	var kept []*rules.Resource
-	found := false
-	for _, r := range s.Resources {
-		if r.Name == name {
-			found = true
-			continue
-		}
-		kept = append(kept, r)
-	}
-	return rules.NewStack(kept), found
-}
-
 // mutation removes one resource from a recorded plan; the flow, allowed before, must then be denied
 // by the element named in why.
 type mutation struct {

@@ -8,38 +8,12 @@ import (
 	"github.com/sce-project/sce/policy/rules"
 )
 
-// Resource types the evaluator places or follows.
-const (
-	typeVPC             = "aws:ec2/vpc:Vpc"
-	typeSubnet          = "aws:ec2/subnet:Subnet"
-	typeInstance        = "aws:ec2/instance:Instance"
-	typeLaunchTemplate  = "aws:ec2/launchTemplate:LaunchTemplate"
-	typeAutoScaling     = "aws:autoscaling/group:Group"
-	typeRedshift        = "aws:redshift/cluster:Cluster"
-	typeRedshiftSubnets = "aws:redshift/subnetGroup:SubnetGroup"
-	typeEMR             = "aws:emr/cluster:Cluster"
-	typeSG              = "aws:ec2/securityGroup:SecurityGroup"
-	typeDefaultSG       = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
-	typeVPCEndpoint     = "aws:ec2/vpcEndpoint:VpcEndpoint"
-	typeEIP             = "aws:ec2/eip:Eip"
-	typeEIPAssociation  = "aws:ec2/eipAssociation:EipAssociation" //nolint:gosec // a resource type token, not a credential
-	typeRouteTable      = "aws:ec2/routeTable:RouteTable"
-	typeDefaultRouteTbl = "aws:ec2/defaultRouteTable:DefaultRouteTable"
-	typeRouteTableAssoc = "aws:ec2/routeTableAssociation:RouteTableAssociation"
-	typeMainRouteAssoc  = "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation"
-	typeNACL            = "aws:ec2/networkAcl:NetworkAcl"
-	typeDefaultNACL     = "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"
-	typeNACLAssociation = "aws:ec2/networkAclAssociation:NetworkAclAssociation"
-	typeIGW             = "aws:ec2/internetGateway:InternetGateway"
-	typeIGWAttachment   = "aws:ec2/internetGatewayAttachment:InternetGatewayAttachment"
-	typeNATGateway      = "aws:ec2/natGateway:NatGateway"
-)
-
 // Ephemeral port ranges of the clients ("Ephemeral ports", nacl-ephemeral-ports.html): the Amazon Linux
 // kernel uses 32768-61000; a NAT gateway, Elastic Load Balancing and Lambda use 1024-65535, which is also
 // the range to assume for a client of unknown kind.
 func linuxEphemeral() rules.PortRange { return rules.PortRange{From: 32768, To: 61000} }
 
+// anyEphemeral is the range of a NAT gateway, Elastic Load Balancing, Lambda or a client of unknown kind.
 func anyEphemeral() rules.PortRange { return rules.PortRange{From: 1024, To: 65535} }
 
 // place is one placement of an endpoint: a resource in one subnet with its groups, an address block on
@@ -137,8 +111,11 @@ func (n *Network) refsOrUnknown(r *rules.Resource, prop, what string, types ...s
 	return nil, rules.MatchNo, fmt.Sprintf("%s of %s (%v) names no %s of the stack", prop, r.Name, v, what)
 }
 
-func (n *Network) placeInstance(r *rules.Resource) ([]place, rules.Match3, string) {
-	subnets, m, why := n.refsOrUnknown(r, "subnetId", "subnet", typeSubnet)
+// placeByIDs places a resource in the subnets a property of holder names (the resource itself, or its
+// Redshift subnet group), with the security groups of its vpcSecurityGroupIds; the Match3 is not
+// MatchYes (and the string says why) when either does not resolve.
+func (n *Network) placeByIDs(r, holder *rules.Resource, subnetProp string, client rules.PortRange) ([]place, rules.Match3, string) {
+	subnets, m, why := n.refsOrUnknown(holder, subnetProp, "subnet", typeSubnet)
 	if m != rules.MatchYes {
 		return nil, m, why
 	}
@@ -146,7 +123,16 @@ func (n *Network) placeInstance(r *rules.Resource) ([]place, rules.Match3, strin
 	if m != rules.MatchYes {
 		return nil, m, why
 	}
-	out := n.inSubnets(r.Name, r, subnets, groups, linuxEphemeral())
+	return n.inSubnets(r.Name, r, subnets, groups, client), rules.MatchYes, ""
+}
+
+// placeInstance places an instance in its subnet (subnetId) with its groups; its address is its
+// privateIp when the plan gives one, else its subnet's block.
+func (n *Network) placeInstance(r *rules.Resource) ([]place, rules.Match3, string) {
+	out, m, why := n.placeByIDs(r, r, "subnetId", linuxEphemeral())
+	if m != rules.MatchYes {
+		return nil, m, why
+	}
 	for i := range out {
 		if a, ok := prefixAt(r, "privateIp"); ok {
 			out[i].block = a
@@ -187,6 +173,8 @@ func (n *Network) named(ids []string, types ...string) ([]*rules.Resource, []str
 	return found, missing
 }
 
+// placeLaunchTemplate places a launch template's instances: the groups and subnet of its primary
+// network interface and its vpcSecurityGroupIds, else the subnets of the auto scaling groups that use it.
 func (n *Network) placeLaunchTemplate(r *rules.Resource) ([]place, rules.Match3, string) {
 	var groupIDs, subnetIDs []string
 	public := rules.MatchNo
@@ -259,20 +247,16 @@ func (n *Network) usesTemplate(g, tmpl *rules.Resource) bool {
 	return false
 }
 
+// placeRedshift places a Redshift cluster in the subnets of its subnet group, with its groups.
 func (n *Network) placeRedshift(r *rules.Resource) ([]place, rules.Match3, string) {
 	groupsOf, m, why := n.refsOrUnknown(r, "clusterSubnetGroupName", "cluster subnet group", typeRedshiftSubnets)
 	if m != rules.MatchYes {
 		return nil, m, why
 	}
-	subnets, m, why := n.refsOrUnknown(groupsOf[0], "subnetIds", "subnet", typeSubnet)
+	out, m, why := n.placeByIDs(r, groupsOf[0], "subnetIds", anyEphemeral())
 	if m != rules.MatchYes {
 		return nil, m, why
 	}
-	groups, m, why := n.groupsAt(r, "vpcSecurityGroupIds")
-	if m != rules.MatchYes {
-		return nil, m, why
-	}
-	out := n.inSubnets(r.Name, r, subnets, groups, anyEphemeral())
 	for i := range out {
 		out[i].public, out[i].publicWhy = rules.MatchNo, "publiclyAccessible is not true"
 		if b, _ := asBool(r.Props["publiclyAccessible"]); b {
@@ -280,110 +264,4 @@ func (n *Network) placeRedshift(r *rules.Resource) ([]place, rules.Match3, strin
 		}
 	}
 	return out, rules.MatchYes, ""
-}
-
-// emrGroupKeys are the ec2Attributes of an EMR cluster that name each role's managed and additional
-// security groups.
-func emrGroupKeys(role Role) (managed, additional string) {
-	switch role {
-	case RolePrimary:
-		return "emrManagedMasterSecurityGroup", "additionalMasterSecurityGroups"
-	case RoleCore:
-		return "emrManagedSlaveSecurityGroup", "additionalSlaveSecurityGroups"
-	case RoleServiceAccess:
-		return "serviceAccessSecurityGroup", ""
-	}
-	return "", ""
-}
-
-func (n *Network) placeEMR(r *rules.Resource, role Role) ([]place, rules.Match3, string) {
-	managed, additional := emrGroupKeys(role)
-	if managed == "" {
-		return nil, rules.MatchNo, fmt.Sprintf("an EMR cluster's endpoint needs a role (%s, %s or %s)", RolePrimary, RoleCore, RoleServiceAccess)
-	}
-	attrs, _ := r.Props["ec2Attributes"].(map[string]any)
-	ids := stringsOf(attrs[managed])
-	if list, ok := attrs[additional].(string); ok && additional != "" {
-		for _, id := range strings.Split(list, ",") { // a comma-separated list, as the provider takes it
-			if id = strings.TrimSpace(id); id != "" {
-				ids = append(ids, id)
-			}
-		}
-	}
-	groups, missing := n.named(ids, typeSG, typeDefaultSG)
-	if len(groups) == 0 || len(missing) > 0 {
-		return nil, rules.MatchMaybe, fmt.Sprintf("ec2Attributes.%s of %s names no security group of the stack", managed, r.Name)
-	}
-	subnets, _ := n.named(append(stringsOf(attrs["subnetId"]), stringsOf(attrs["subnetIds"])...), typeSubnet)
-	if len(subnets) == 0 {
-		return nil, rules.MatchNo, fmt.Sprintf("ec2Attributes of %s name no subnet of the stack", r.Name)
-	}
-	out := n.inSubnets(fmt.Sprintf("the %s nodes of %s", role, r.Name), r, subnets, groups, linuxEphemeral())
-	for i := range out {
-		// EMR gives its nodes public addresses in a subnet that routes to an internet gateway.
-		out[i].public, out[i].publicWhy = rules.MatchNo, "EMR nodes in a private subnet get no public address"
-		if n.subnetRoutesToIGW(out[i].subnet) {
-			out[i].public, out[i].publicWhy = rules.MatchYes, "EMR nodes in a public subnet get public addresses"
-		}
-	}
-	return out, rules.MatchYes, ""
-}
-
-// prefixAt parses a block or an address (as a /32 or /128) held at a property.
-func prefixAt(r *rules.Resource, prop string) (netip.Prefix, bool) {
-	v, _ := r.Props[prop].(string)
-	if v == "" {
-		return netip.Prefix{}, false
-	}
-	if p, err := netip.ParsePrefix(v); err == nil {
-		return p.Masked(), true
-	}
-	if a, err := netip.ParseAddr(v); err == nil {
-		return netip.PrefixFrom(a, a.BitLen()), true
-	}
-	return netip.Prefix{}, false
-}
-
-// stringsOf returns the strings in a string or a list of strings.
-func stringsOf(v any) []string {
-	switch x := v.(type) {
-	case string:
-		if x == "" {
-			return nil
-		}
-		return []string{x}
-	case []any:
-		var out []string
-		for _, e := range x {
-			if s, ok := e.(string); ok && s != "" {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
-
-// intOf reads an integral number as JSON or the mock gives it.
-func intOf(v any) (int64, bool) {
-	switch x := v.(type) {
-	case float64:
-		return int64(x), x == float64(int64(x))
-	case int64:
-		return x, true
-	case int:
-		return int64(x), true
-	}
-	return 0, false
-}
-
-// asBool reads a boolean, also in the string form launch templates use ("true").
-func asBool(v any) (bool, bool) {
-	switch x := v.(type) {
-	case bool:
-		return x, true
-	case string:
-		return x == "true", x == "true" || x == "false"
-	}
-	return false, false
 }

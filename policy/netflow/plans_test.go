@@ -67,10 +67,6 @@ var (
 	workersPlan = []string{"workers and EMR"}
 )
 
-func flowOf(from, to netflow.Endpoint, proto string, port int64) netflow.Flow {
-	return netflow.Flow{From: from, To: to, Protocol: proto, Port: port}
-}
-
 func planFlows() []planFlow {
 	ws := func(e ends) netflow.Endpoint { return e.instance("workstation") }
 	bastion := func(e ends) netflow.Endpoint { return e.instance("bastion") }

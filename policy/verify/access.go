@@ -136,14 +136,7 @@ func (m *model) access() []Flow {
 
 // endpointRestricted reports whether data-in's policy restricts object access to the VPC endpoint.
 func (m *model) endpointRestricted() bool {
-	if doc := m.bucketPolicy["data-in"]; doc != nil {
-		for _, st := range doc.Statements {
-			if st.Sid == "DenyObjectAccessOutsideTheVPCEndpoint" {
-				return true
-			}
-		}
-	}
-	return false
+	return m.bucketPolicyHas("data-in", "DenyObjectAccessOutsideTheVPCEndpoint")
 }
 
 // caller finds one of the stack's roles.
@@ -183,16 +176,13 @@ func (m *model) administrators() []string {
 	return out
 }
 
-// flow judges every call of a flow; the flow is allowed only if each call is. A flow whose policies are not
-// known yet (a first preview, where documents built from other resources' outputs are unknown) is
-// "unknown", never a verdict.
+// flow judges every call of a flow (decide); the flow is allowed only if each call is. A flow whose
+// policies are not known yet is "unknown" (notYetKnown).
 func (m *model) flow(c caller, what string, expected Expectation, bucket string, calls []s3Call) Flow {
-	f := Flow{Flow: c.name + " " + what, Expected: expected, Result: Allowed}
 	if m.bucketPolicy[bucket] == nil || (c.inVPC && m.endpointDoc == nil) || (c.stackRole && len(c.identity) == 0) || c.arn == "" {
-		f.Result, f.Why = Unknown, "a policy or ARN it depends on is unknown until deployment"
-		return f
+		return notYetKnown(c.name+" "+what, expected)
 	}
-	var why []string
+	reqs := make([]request, 0, len(calls))
 	for _, call := range calls {
 		ctx := map[string][]string{"aws:SecureTransport": {"true"}, "aws:PrincipalArn": {c.arn}}
 		for k, v := range c.ctx {
@@ -217,21 +207,13 @@ func (m *model) flow(c caller, what string, expected Expectation, bucket string,
 		if c.session != "" {
 			principal = c.session
 		}
-		d, err := iameval.Authorize(iameval.Request{Principal: principal, Action: call.action, Resource: call.resource, Context: ctx}, p)
-		switch {
-		case err != nil:
-			f.Result, why = Denied, append(why, fmt.Sprintf("%s cannot be evaluated: %v", call.action, err))
-		case !d.Allowed:
-			f.Result = Denied
-			why = append(why, fmt.Sprintf("%s %s: %s", call.action, short(call.resource), d.Reason))
-		}
+		reqs = append(reqs, request{
+			req:      iameval.Request{Principal: principal, Action: call.action, Resource: call.resource, Context: ctx},
+			policies: p,
+			denied:   fmt.Sprintf("%s %s", call.action, short(call.resource)),
+		})
 	}
-	if f.Result == Allowed {
-		f.Why = fmt.Sprintf("every request (%d) is allowed by the identity, bucket and endpoint policies", len(calls))
-	} else {
-		f.Why = strings.Join(why, "; ")
-	}
-	return f
+	return decide(c.name+" "+what, expected, reqs, "the identity, bucket and endpoint policies")
 }
 
 // short drops an ARN's "arn:aws:s3:::" prefix for messages.

@@ -25,14 +25,7 @@ const (
 // airlockStack reports whether the stack has the airlock: the release function's role and the output
 // bucket's statement that keeps released/ for it.
 func (m *model) airlockStack() bool {
-	if doc := m.bucketPolicy["output"]; doc != nil {
-		for _, st := range doc.Statements {
-			if st.Sid == "OnlyTheReleaseFunctionWritesReleased" {
-				return true
-			}
-		}
-	}
-	return false
+	return m.bucketPolicyHas("output", "OnlyTheReleaseFunctionWritesReleased")
 }
 
 // airlockFlows are the airlock's flows through the output bucket, the ledger table and the key.
@@ -100,14 +93,7 @@ func (m *model) airlockFlows() []Flow {
 
 // outputRestricted reports whether the output bucket's policy restricts object access to the endpoint.
 func (m *model) outputRestricted() bool {
-	if doc := m.bucketPolicy["output"]; doc != nil {
-		for _, st := range doc.Statements {
-			if st.Sid == "DenyObjectAccessOutsideTheVPCEndpoint" {
-				return true
-			}
-		}
-	}
-	return false
+	return m.bucketPolicyHas("output", "DenyObjectAccessOutsideTheVPCEndpoint")
 }
 
 // ledgerTable returns the upload ledger table's ARN and its resource-based policy.

@@ -107,36 +107,65 @@ func arnOf(r *rules.Resource) string {
 
 // judge decides every call of a flow; the flow is allowed only if each call is.
 func (sv *services) judge(what string, expected Expectation, calls ...call) Flow {
-	f := Flow{Flow: what, Expected: expected, Result: Allowed}
-	var why []string
+	reqs := make([]request, 0, len(calls))
 	for _, c := range calls {
 		kms := strings.HasPrefix(c.action, "kms:")
 		if (kms && sv.keyPolicy == nil) || (c.needsPolicy && c.policy == nil) || (c.needsIdentity && len(c.identity) == 0) || c.resource == "" {
-			return Flow{Flow: what, Expected: expected, Result: Unknown, Why: "a policy or ARN it depends on is unknown until deployment"}
+			return notYetKnown(what, expected)
 		}
 		p := iameval.Policies{Identity: c.identity, Resource: c.policy, ResourceAccount: sv.account}
 		if kms {
 			p.Resource, p.KeyPolicy = nil, sv.keyPolicy
 		}
-		d, err := iameval.Authorize(iameval.Request{Principal: c.principal, Action: c.action, Resource: c.resource, Context: c.ctx}, p)
 		who := c.principal
 		if who == "" {
 			who = "anonymous"
 		}
+		reqs = append(reqs, request{
+			req:      iameval.Request{Principal: c.principal, Action: c.action, Resource: c.resource, Context: c.ctx},
+			policies: p,
+			denied:   fmt.Sprintf("%s by %s on %s", c.action, who, short(c.resource)),
+		})
+	}
+	return decide(what, expected, reqs, "the policies that apply (identity, resource, key)")
+}
+
+// request is one request of a flow as iameval judges it: the request, the policies that apply to it, and
+// the words that name it when it is denied ("s3:GetObject data-in/x").
+type request struct {
+	req      iameval.Request
+	policies iameval.Policies
+	denied   string
+}
+
+// decide judges the requests of a flow, as every access and service flow is judged: the flow is allowed
+// only if each request is; otherwise its reason lists each request denied (or that cannot be evaluated)
+// with the deciding statement. allowedBy names the policies that allowed them all.
+func decide(what string, expected Expectation, reqs []request, allowedBy string) Flow {
+	f := Flow{Flow: what, Expected: expected, Result: Allowed}
+	var why []string
+	for _, r := range reqs {
+		d, err := iameval.Authorize(r.req, r.policies)
 		switch {
 		case err != nil:
-			f.Result, why = Denied, append(why, fmt.Sprintf("%s cannot be evaluated: %v", c.action, err))
+			f.Result, why = Denied, append(why, fmt.Sprintf("%s cannot be evaluated: %v", r.req.Action, err))
 		case !d.Allowed:
 			f.Result = Denied
-			why = append(why, fmt.Sprintf("%s by %s on %s: %s", c.action, who, short(c.resource), d.Reason))
+			why = append(why, fmt.Sprintf("%s: %s", r.denied, d.Reason))
 		}
 	}
 	if f.Result == Allowed {
-		f.Why = fmt.Sprintf("every request (%d) is allowed by the policies that apply (identity, resource, key)", len(calls))
+		f.Why = fmt.Sprintf("every request (%d) is allowed by %s", len(reqs), allowedBy)
 	} else {
 		f.Why = strings.Join(why, "; ")
 	}
 	return f
+}
+
+// notYetKnown is a flow whose policies or ARNs are not known yet (a first preview, where documents built
+// from other resources' outputs are unknown): "unknown", never a verdict.
+func notYetKnown(what string, expected Expectation) Flow {
+	return Flow{Flow: what, Expected: expected, Result: Unknown, Why: "a policy or ARN it depends on is unknown until deployment"}
 }
 
 // broken is a flow the stack cannot even express: a schedule naming an instance the stack does not hold,

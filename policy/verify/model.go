@@ -84,6 +84,8 @@ type model struct {
 	problems     []string
 }
 
+// newModel indexes a stack: the project key and account, the PIT, the buckets by purpose with their
+// policies, and the S3 endpoint with its policy.
 func newModel(s *rules.Stack) *model {
 	m := &model{s: s, bucketARN: map[string]string{}, bucketPolicy: map[string]*iameval.Document{}}
 	for _, k := range s.OfType("aws:kms/key:Key") {
@@ -121,6 +123,21 @@ func newModel(s *rules.Stack) *model {
 	return m
 }
 
+// bucketPolicyHas reports whether the policy of the bucket of that purpose has a statement with that Sid:
+// how the flows tell which of the design's restrictions a stack carries.
+func (m *model) bucketPolicyHas(purpose, sid string) bool {
+	if doc := m.bucketPolicy[purpose]; doc != nil {
+		for _, st := range doc.Statements {
+			if st.Sid == sid {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// parse reads a policy document held at a property of a resource; nil when it is absent or unknown,
+// and a problem recorded when it does not parse.
 func (m *model) parse(r *rules.Resource, prop string) *iameval.Document {
 	text, ok := rules.PolicyJSON(r, prop)
 	if !ok || text == "" {
@@ -175,11 +192,13 @@ func (m *model) attached(role *rules.Resource) (own []*iameval.Document, other [
 	return own, other
 }
 
+// str returns v when it is a string, else "".
 func str(v any) string {
 	s, _ := v.(string)
 	return s
 }
 
+// lookup follows a path of keys through nested maps; nil when one is missing.
 func lookup(v any, path ...string) any {
 	for _, p := range path {
 		m, ok := v.(map[string]any)

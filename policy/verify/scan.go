@@ -35,14 +35,7 @@ func isServiceRole(arn string) bool {
 
 // scanGated reports whether data-in's policy makes the scan tag the gate of its reads.
 func (m *model) scanGated() bool {
-	if doc := m.bucketPolicy["data-in"]; doc != nil {
-		for _, st := range doc.Statements {
-			if st.Sid == scanGateSid {
-				return true
-			}
-		}
-	}
-	return false
+	return m.bucketPolicyHas("data-in", scanGateSid)
 }
 
 // scanState gives a read of a data-in object the state the design relies on when the flow does not say:

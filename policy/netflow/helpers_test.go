@@ -1,5 +1,8 @@
 package netflow_test
 
+// Helpers the tests share: the recorded plans of the reference stacks, finding and removing resources by
+// logical name (in a recorded plan's stack or a synthetic fixture), and flows.
+
 import (
 	"path/filepath"
 	"sync"
@@ -51,13 +54,45 @@ func (r *recorded) get(t *testing.T, name, stackFile string, changes map[string]
 // byName returns the resource of a plan's stack with that type and logical name.
 func byName(t *testing.T, s *rules.Stack, typ, name string) *rules.Resource {
 	t.Helper()
-	for _, r := range s.OfType(typ) {
+	r := named(s.OfType(typ), name)
+	if r == nil {
+		require.FailNow(t, "resource not found", "%s %s", typ, name)
+	}
+	return r
+}
+
+// named returns the first of rs with that logical name, nil when none has it.
+func named(rs []*rules.Resource, name string) *rules.Resource {
+	for _, r := range rs {
 		if r.Name == name {
 			return r
 		}
 	}
-	require.FailNow(t, "resource not found", "%s %s", typ, name)
 	return nil
+}
+
+// dropNamed returns rs less the resources with any of the logical names, and whether it dropped any.
+func dropNamed(rs []*rules.Resource, names ...string) ([]*rules.Resource, bool) {
+	var kept []*rules.Resource
+	found := false
+	for _, r := range rs {
+		drop := false
+		for _, n := range names {
+			drop = drop || r.Name == n
+		}
+		if drop {
+			found = true
+			continue
+		}
+		kept = append(kept, r)
+	}
+	return kept, found
+}
+
+// without returns a stack of the plan's resources less those with the given logical name.
+func without(s *rules.Stack, name string) (*rules.Stack, bool) {
+	kept, found := dropNamed(s.Resources, name)
+	return rules.NewStack(kept), found
 }
 
 func internet(t *testing.T, block string) netflow.Endpoint {
@@ -65,4 +100,14 @@ func internet(t *testing.T, block string) netflow.Endpoint {
 	e, err := netflow.Internet(block)
 	require.NoError(t, err)
 	return e
+}
+
+// flowOf is a flow of one protocol and port.
+func flowOf(from, to netflow.Endpoint, proto string, port int64) netflow.Flow {
+	return netflow.Flow{From: from, To: to, Protocol: proto, Port: port}
+}
+
+// tcp is a flow of TCP to one port.
+func tcp(from, to netflow.Endpoint, port int64) netflow.Flow {
+	return flowOf(from, to, rules.ProtoTCP, port)
 }
