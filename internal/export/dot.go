@@ -111,6 +111,16 @@ func (g *graph) group(id, label, fill string) string {
 	return id
 }
 
+// auditGroup returns the cluster of the account's audit services and the project key.
+func (g *graph) auditGroup() string {
+	return g.group("cluster_audit", "Audit and keys (account, region)", "#f7f7f7")
+}
+
+// ancillaryGroup returns the cluster of the ancillary services (functions, tables, queues).
+func (g *graph) ancillaryGroup() string {
+	return g.group("cluster_ancillary", "Ancillary services", "#f7f7f7")
+}
+
 func (g *graph) addEdge(from, to, label, style string) {
 	if from == "" || to == "" || from == to {
 		return

@@ -53,7 +53,7 @@ func (g *graph) auditFlows(f *facts) {
 		}
 	}
 	if rules := p.Find(typConfigRule); len(rules) > 0 {
-		c := g.group("cluster_audit", "Audit and keys (account, region)", "#f7f7f7")
+		c := g.auditGroup()
 		g.addNode(&gnode{id: "n_config_rules", label: fmt.Sprintf("AWS Config rules (%d)", len(rules)), shape: "folder", fill: "#ffffff", cluster: c})
 		for _, rec := range p.Find(typRecorder) {
 			g.addEdge(nodeID(&rec), "n_config_rules", "evaluated by", "")
@@ -61,7 +61,7 @@ func (g *graph) auditFlows(f *facts) {
 	}
 	alarms := p.Find(typAlarm)
 	if len(alarms) > 0 {
-		c := g.group("cluster_audit", "Audit and keys (account, region)", "#f7f7f7")
+		c := g.auditGroup()
 		g.addNode(&gnode{id: "n_alarms", label: fmt.Sprintf("CloudWatch alarms (%d)", len(alarms)), shape: "doubleoctagon", fill: "#ffffff", cluster: c})
 		filters := map[string]int{}
 		var groups []*plan.Resource

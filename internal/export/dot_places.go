@@ -11,8 +11,8 @@ import (
 	"github.com/sce-project/sce/internal/plan"
 )
 
-// places adds the clusters and nodes: the VPC, its subnets and what sits in them, then the regional
-// services grouped by kind.
+// places adds the clusters and nodes: the VPC, its subnets and what sits in them, then, through
+// servicePlaces, the regional services grouped by kind.
 func (g *graph) places(f *facts) {
 	p := f.p
 	for _, r := range p.Find(typVpc) {
@@ -65,8 +65,7 @@ func (g *graph) places(f *facts) {
 		}
 		c := inSubnet(&r)
 		instanceCluster[r.URN] = c
-		g.addNode(&gnode{id: nodeID(&r), label: label, shape: "box3d", fill: "#fff4d6", cluster: c})
-		f.byID[r.URN] = nodeID(&r)
+		g.addResource(f, &r, label, "box3d", "#fff4d6", c)
 	}
 	for _, a := range p.Find(typAttachment) {
 		inst, vol := f.dep(&a, "instanceId", typInstance), f.dep(&a, "volumeId", typVolume)
@@ -77,8 +76,7 @@ func (g *graph) places(f *facts) {
 		if enc, _ := vol.Inputs["encrypted"].(bool); enc {
 			label += ", encrypted"
 		}
-		g.addNode(&gnode{id: nodeID(vol), label: label, shape: "cylinder", fill: "#fff4d6", cluster: instanceCluster[inst.URN]})
-		f.byID[vol.URN] = nodeID(vol)
+		g.addResource(f, vol, label, "cylinder", "#fff4d6", instanceCluster[inst.URN])
 		g.addEdge(nodeID(inst), nodeID(vol), "attached "+str(a.Inputs["deviceName"]), "dashed")
 	}
 	for _, r := range p.Find(typNat) {
@@ -86,22 +84,18 @@ func (g *graph) places(f *facts) {
 		if ip := str(r.Outputs["publicIp"]); ip != "" {
 			label += "\n" + ip
 		}
-		g.addNode(&gnode{id: nodeID(&r), label: label, shape: "octagon", fill: "#e6f4ea", cluster: inSubnet(&r)})
-		f.byID[r.URN] = nodeID(&r)
+		g.addResource(f, &r, label, "octagon", "#e6f4ea", inSubnet(&r))
 	}
 	for _, r := range p.Find(typIgw) {
-		g.addNode(&gnode{id: nodeID(&r), label: "internet gateway\n" + r.Name, shape: "octagon", fill: "#e6f4ea", cluster: vpcCluster(&r)})
-		f.byID[r.URN] = nodeID(&r)
+		g.addResource(f, &r, "internet gateway\n"+r.Name, "octagon", "#e6f4ea", vpcCluster(&r))
 	}
 	for _, r := range p.Find(typEndpoint) {
 		label := fmt.Sprintf("VPC endpoint %s\n%s %s", r.Name, str(r.Inputs["serviceName"]), strings.ToLower(str(r.Inputs["vpcEndpointType"])))
-		g.addNode(&gnode{id: nodeID(&r), label: label, shape: "component", fill: "#e6f4ea", cluster: vpcCluster(&r)})
-		f.byID[r.URN] = nodeID(&r)
+		g.addResource(f, &r, label, "component", "#e6f4ea", vpcCluster(&r))
 	}
 	for _, r := range p.Find(typFlowLog) {
 		label := fmt.Sprintf("flow log %s\ntraffic %s", r.Name, str(r.Inputs["trafficType"]))
-		g.addNode(&gnode{id: nodeID(&r), label: label, shape: "note", fill: "#ffffff", cluster: vpcCluster(&r)})
-		f.byID[r.URN] = nodeID(&r)
+		g.addResource(f, &r, label, "note", "#ffffff", vpcCluster(&r))
 	}
 	for _, r := range p.Find(typRedshift) {
 		c := ""
@@ -110,8 +104,7 @@ func (g *graph) places(f *facts) {
 				c = subnetCluster[s.URN]
 			}
 		}
-		g.addNode(&gnode{id: nodeID(&r), label: fmt.Sprintf("Redshift %s\n%s", r.Name, str(r.Inputs["nodeType"])), shape: "cylinder", fill: "#fff4d6", cluster: c})
-		f.byID[r.URN] = nodeID(&r)
+		g.addResource(f, &r, fmt.Sprintf("Redshift %s\n%s", r.Name, str(r.Inputs["nodeType"])), "cylinder", "#fff4d6", c)
 	}
 	for _, r := range p.Find(typEMRCluster) {
 		c := ""
@@ -122,11 +115,15 @@ func (g *graph) places(f *facts) {
 		}
 		core, _ := r.Inputs["coreInstanceGroup"].(map[string]any)
 		label := fmt.Sprintf("EMR %s\n%s, %v core × %s", r.Name, str(r.Inputs["releaseLabel"]), core["instanceCount"], str(core["instanceType"]))
-		g.addNode(&gnode{id: nodeID(&r), label: label, shape: "box3d", fill: "#fff4d6", cluster: c})
-		f.byID[r.URN] = nodeID(&r)
+		g.addResource(f, &r, label, "box3d", "#fff4d6", c)
 	}
+	g.servicePlaces(f)
+}
 
-	for _, r := range p.Resources {
+// servicePlaces adds the regional services outside the VPC, each family in its own cluster: the buckets,
+// the log groups, the audit services and the key, and the ancillary services.
+func (g *graph) servicePlaces(f *facts) {
+	for _, r := range f.p.Resources {
 		r := r
 		var c, label, shape, fill string
 		switch {
@@ -140,36 +137,41 @@ func (g *graph) places(f *facts) {
 				label += fmt.Sprintf("\nkept %v days", d)
 			}
 		case r.Type == typTrail:
-			c = g.group("cluster_audit", "Audit and keys (account, region)", "#f7f7f7")
+			c = g.auditGroup()
 			label, shape, fill = "CloudTrail "+str(r.Inputs["name"]), "cds", "#ffffff"
 			if m, _ := r.Inputs["isMultiRegionTrail"].(bool); m {
 				label += "\nall regions"
 			}
 		case r.Type == typKey:
-			c = g.group("cluster_audit", "Audit and keys (account, region)", "#f7f7f7")
+			c = g.auditGroup()
 			label, shape, fill = "KMS key "+r.Name, "hexagon", "#ffffff"
 			if rot, _ := r.Inputs["enableKeyRotation"].(bool); rot {
 				label += "\nrotated yearly"
 			}
 		case r.Type == typTopic:
-			c = g.group("cluster_audit", "Audit and keys (account, region)", "#f7f7f7")
+			c = g.auditGroup()
 			label, shape, fill = "SNS topic "+str(r.Inputs["name"]), "parallelogram", "#ffffff"
 		case r.Type == typRecorder:
-			c = g.group("cluster_audit", "Audit and keys (account, region)", "#f7f7f7")
+			c = g.auditGroup()
 			label, shape, fill = "AWS Config recorder", "cds", "#ffffff"
 		case r.Type == typLambda:
-			c = g.group("cluster_ancillary", "Ancillary services", "#f7f7f7")
+			c = g.ancillaryGroup()
 			label, shape, fill = "Lambda "+r.Name, "component", "#ffffff"
 		case r.Type == typTable:
-			c = g.group("cluster_ancillary", "Ancillary services", "#f7f7f7")
+			c = g.ancillaryGroup()
 			label, shape, fill = "DynamoDB "+r.Name, "cylinder", "#ffffff"
 		case r.Type == typQueue:
-			c = g.group("cluster_ancillary", "Ancillary services", "#f7f7f7")
+			c = g.ancillaryGroup()
 			label, shape, fill = "SQS "+r.Name, "parallelogram", "#ffffff"
 		default:
 			continue
 		}
-		g.addNode(&gnode{id: nodeID(&r), label: label, shape: shape, fill: fill, cluster: c})
-		f.byID[r.URN] = nodeID(&r)
+		g.addResource(f, &r, label, shape, fill, c)
 	}
+}
+
+// addResource adds the node of a drawn resource and records its node id, for the flows that reach it.
+func (g *graph) addResource(f *facts, r *plan.Resource, label, shape, fill, cluster string) {
+	g.addNode(&gnode{id: nodeID(r), label: label, shape: shape, fill: fill, cluster: cluster})
+	f.byID[r.URN] = nodeID(r)
 }
