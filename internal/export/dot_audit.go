@@ -5,7 +5,8 @@ package export
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/sce-project/sce/internal/plan"
@@ -121,11 +122,7 @@ func (g *graph) auditFlows(f *facts) {
 				targets[nodeID(b)] = true
 			}
 		}
-		ids := make([]string, 0, len(targets))
-		for id := range targets {
-			ids = append(ids, id)
-		}
-		sort.Strings(ids)
+		ids := slices.Sorted(maps.Keys(targets))
 		for _, id := range ids {
 			g.addEdge(nodeID(&key), id, "", "dotted")
 		}

@@ -5,7 +5,8 @@ package export
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/sce-project/sce/internal/plan"
@@ -127,11 +128,7 @@ func (g *graph) networkFlows(f *facts) {
 	}
 
 	// Egress: instances → their subnet's default route target; a NAT gateway → its own subnet's gateway.
-	subnets := make([]string, 0, len(rt.members))
-	for s := range rt.members {
-		subnets = append(subnets, s)
-	}
-	sort.Strings(subnets)
+	subnets := slices.Sorted(maps.Keys(rt.members))
 	for _, s := range subnets {
 		gw := f.defaultRoute(rt, s)
 		if gw == nil || gw.Type != typNat {

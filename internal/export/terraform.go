@@ -3,6 +3,8 @@ package export
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -258,11 +260,7 @@ func (c *converter) usesProvider(name string) bool {
 // providerBlocks writes one provider "aws" block per AWS provider of the plan, with its region and default
 // tags; with several, each gets an alias named after the Pulumi provider.
 func (c *converter) providerBlocks(root *hclwrite.Body) {
-	urns := make([]string, 0, len(c.providers))
-	for urn := range c.providers {
-		urns = append(urns, urn)
-	}
-	sort.Strings(urns)
+	urns := slices.Sorted(maps.Keys(c.providers))
 	for _, urn := range urns {
 		r := c.byURN[urn]
 		b := root.AppendNewBlock("provider", []string{"aws"})
@@ -343,11 +341,7 @@ func withValue(m map[string]any, k string, v any) map[string]any {
 // objects as repeated blocks, everything else as attributes. depKey is the top-level input the body belongs
 // to ("" at the top level), whose property dependencies resolve references; path names variables.
 func (c *converter) body(b *hclwrite.Body, spec tfType, r *plan.Resource, inputs map[string]any, depKey, path string) {
-	keys := make([]string, 0, len(inputs))
-	for k := range inputs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(inputs))
 	// Attributes first, then nested blocks, as Terraform's style has it.
 	sort.SliceStable(keys, func(i, j int) bool {
 		return !c.isBlock(spec, keys[i], inputs[keys[i]]) && c.isBlock(spec, keys[j], inputs[keys[j]])

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -47,11 +49,7 @@ func (c *converter) value(v any, r *plan.Resource, depKey, varName string) hclwr
 		}
 		return hclwrite.TokensForTuple(elems)
 	case map[string]any:
-		keys := make([]string, 0, len(val))
-		for k := range val {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(val))
 		attrs := make([]hclwrite.ObjectAttrTokens, 0, len(keys))
 		for _, k := range keys {
 			name := hclwrite.TokensForValue(cty.StringVal(k))
