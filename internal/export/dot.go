@@ -56,6 +56,8 @@ type gedge struct {
 	from, to, label, style string
 }
 
+// buildGraph derives the graph of a plan: its title (stack and region), the internet node, the places
+// of the resources, then the network, role and audit flows, in that order (the order of the output).
 func buildGraph(p *plan.Plan) *graph {
 	g := &graph{nodes: map[string]*gnode{}, clusters: map[string]*cluster{}, seen: map[string]bool{}}
 	f := &facts{p: p, byURN: map[string]*plan.Resource{}, byID: map[string]string{}}
@@ -83,6 +85,7 @@ func buildGraph(p *plan.Plan) *graph {
 // nodeID is the graph id of a resource.
 func nodeID(r *plan.Resource) string { return "n_" + identifier(r.Name) }
 
+// addNode adds a node once, in the order nodes are first added, and lists it in its cluster.
 func (g *graph) addNode(n *gnode) {
 	if _, ok := g.nodes[n.id]; ok {
 		return
@@ -95,6 +98,7 @@ func (g *graph) addNode(n *gnode) {
 	}
 }
 
+// addCluster adds a cluster once; a cluster without a parent is drawn at the top level.
 func (g *graph) addCluster(c *cluster) {
 	if _, ok := g.clusters[c.id]; ok {
 		return
@@ -121,6 +125,7 @@ func (g *graph) ancillaryGroup() string {
 	return g.group("cluster_ancillary", "Ancillary services", "#f7f7f7")
 }
 
+// addEdge adds a flow once (the same ends and label), skipping flows with a missing end or to itself.
 func (g *graph) addEdge(from, to, label, style string) {
 	if from == "" || to == "" || from == to {
 		return
@@ -171,6 +176,7 @@ func (g *graph) dot() string {
 	return b.String()
 }
 
+// writeCluster renders a cluster as a subgraph with its nodes and, nested, its child clusters.
 func (g *graph) writeCluster(b *strings.Builder, id, indent string) {
 	c := g.clusters[id]
 	fmt.Fprintf(b, "%ssubgraph %s {\n", indent, c.id)
@@ -185,6 +191,7 @@ func (g *graph) writeCluster(b *strings.Builder, id, indent string) {
 	fmt.Fprintf(b, "%s}\n", indent)
 }
 
+// writeNode renders one node with its label, shape and fill.
 func writeNode(b *strings.Builder, n *gnode, indent string) {
 	fmt.Fprintf(b, "%s%s [label=%s, shape=%s, fillcolor=%s];\n", indent, n.id, quote(n.label), n.shape, quote(n.fill))
 }

@@ -76,6 +76,7 @@ const (
 	typQueue        = "aws:sqs/queue:Queue"
 )
 
+// isBucket reports whether a resource is an S3 bucket, of either Pulumi type; nil is not.
 func isBucket(r *plan.Resource) bool {
 	return r != nil && (r.Type == typBucketV2 || r.Type == typBucket)
 }

@@ -135,6 +135,7 @@ func allows(docs []map[string]any, action, arn string) bool {
 	return false
 }
 
+// statements returns a policy document's Statement as a list: IAM allows one statement or a list.
 func statements(v any) []map[string]any {
 	switch s := v.(type) {
 	case map[string]any:
@@ -151,6 +152,7 @@ func statements(v any) []map[string]any {
 	return nil
 }
 
+// anyMatch reports whether any of the IAM wildcard patterns matches s.
 func anyMatch(patterns []string, s string) bool {
 	for _, p := range patterns {
 		if wildcardMatch(p, s) {

@@ -1,5 +1,8 @@
 package export
 
+// This file writes the Terraform expression of each input value: literals, variables for secrets and
+// values unknown before deployment, jsonencode() of JSON documents, and references to other resources.
+
 import (
 	"bytes"
 	"encoding/json"
@@ -217,8 +220,10 @@ func traversal(root string, attrs ...string) hcl.Traversal {
 	return t
 }
 
+// ctyString is the cty value of a string, as hclwrite sets attribute values.
 func ctyString(s string) cty.Value { return cty.StringVal(s) }
 
+// ctyBool is the cty value of a bool, as hclwrite sets attribute values.
 func ctyBool(b bool) cty.Value { return cty.BoolVal(b) }
 
 // commentTokens returns full-line comments, one per line; each line is written as given (it starts with
