@@ -12,6 +12,7 @@ import (
 	"github.com/sce-project/sce/internal/plan"
 )
 
+// routing indexes the network's routes: the route table of each subnet, the routes and gateway endpoints
 // of each table, the subnet of each instance and NAT gateway, and the instances of each subnet.
 type routing struct {
 	subnetTable map[string]string           // subnet URN → route table URN
