@@ -68,6 +68,8 @@ func Estimate(p *plan.Plan, a Assumptions) plan.Cost {
 	return estimate(p, a, PriceTable())
 }
 
+// estimate is Estimate with the price table given, so that tests can price with a changed table: it
+// prices every resource, sorts the items (priced first, dearest first) and totals them to the cent.
 func estimate(p *plan.Plan, a Assumptions, table []Price) plan.Cost {
 	e := &estimator{p: p, a: a, book: newPriceBook(table), region: planRegion(p)}
 	e.run()
@@ -93,6 +95,8 @@ func estimate(p *plan.Plan, a Assumptions, table []Price) plan.Cost {
 	return c
 }
 
+// estimator holds one estimate in progress: the plan, the assumptions, the prices by key, the stack's
+// region and the items so far.
 type estimator struct {
 	p      *plan.Plan
 	a      Assumptions
@@ -101,6 +105,8 @@ type estimator struct {
 	items  []plan.CostItem
 }
 
+// run prices each resource of the plan in plan order; the dedicated-tenancy fee, the alarms and the
+// Config rules are collected on the way and priced once each at the end.
 func (e *estimator) run() {
 	var dedicated []plan.Resource
 	var alarms, rules []plan.Resource
@@ -168,11 +174,20 @@ func (e *estimator) unpriced(urn, what, why string) {
 	e.add(plan.CostItem{URN: urn, What: what, Note: why, Unpriced: true})
 }
 
-// hourly prices a resource charged by the hour, all month or, when scheduled, for the scheduled hours.
-func (e *estimator) hourly(r plan.Resource, key, what string, scheduled bool) {
+// price returns the price of a key or, when the table has none, appends what as an unpriced item of urn
+// that names the missing key.
+func (e *estimator) price(urn, key, what string) (Price, bool) {
 	p, ok := e.book.found(key)
 	if !ok {
-		e.unpriced(r.URN, what, "no price "+key+" in the price table")
+		e.unpriced(urn, what, "no price "+key+" in the price table")
+	}
+	return p, ok
+}
+
+// hourly prices a resource charged by the hour, all month or, when scheduled, for the scheduled hours.
+func (e *estimator) hourly(r plan.Resource, key, what string, scheduled bool) {
+	p, ok := e.price(r.URN, key, what)
+	if !ok {
 		return
 	}
 	hours := HoursPerMonth
@@ -186,13 +201,10 @@ func (e *estimator) hourly(r plan.Resource, key, what string, scheduled bool) {
 // perUnit prices quantity units of a key (divided by per: 100,000 for events priced per 100,000), the
 // same on and off the schedule.
 func (e *estimator) perUnit(r plan.Resource, key string, quantity, per float64, what, note string) {
-	p, ok := e.book.found(key)
+	p, ok := e.price(r.URN, key, what)
 	if !ok {
-		e.unpriced(r.URN, what, "no price "+key+" in the price table")
 		return
 	}
 	usd := p.USD * quantity / per
 	e.add(plan.CostItem{URN: r.URN, What: what, Monthly: usd, MonthlyScheduled: usd, Note: note})
 }
-
-// instance prices an instance's hours, root volume, detailed monitoring and public address, and

@@ -9,6 +9,7 @@ import (
 	"github.com/sce-project/sce/internal/plan"
 )
 
+// instance prices an instance's hours, root volume, detailed monitoring and public address, and
 // reports whether it runs with dedicated tenancy.
 func (e *estimator) instance(r plan.Resource) bool {
 	in := r.Inputs
@@ -18,10 +19,7 @@ func (e *estimator) instance(r plan.Resource) bool {
 		tenancy = e.vpcTenancy(str(in["subnetId"]))
 	}
 	dedicated := tenancy == "dedicated"
-	label := typ
-	if dedicated {
-		label += " dedicated"
-	}
+	label := instanceLabel(typ, dedicated)
 	what := fmt.Sprintf("%s: %s, %s h", r.Name, label, formatNumber(HoursPerMonth))
 	if tenancy == "host" {
 		e.unpriced(r.URN, r.Name+": "+typ+" on a Dedicated Host", "Dedicated Host tenancy is charged per host: not in the price table")
@@ -29,7 +27,7 @@ func (e *estimator) instance(r plan.Resource) bool {
 		e.add(plan.CostItem{URN: r.URN, What: what, Monthly: rate * HoursPerMonth,
 			MonthlyScheduled: rate * e.a.ScheduledHoursPerMonth, Note: note})
 	} else {
-		e.unpriced(r.URN, r.Name+": "+label, fmt.Sprintf("no price for instance type %q in the price table", typ))
+		e.unpriced(r.URN, r.Name+": "+label, noInstancePrice(typ))
 	}
 
 	root, _ := in["rootBlockDevice"].(map[string]any)
@@ -72,6 +70,19 @@ func (e *estimator) instanceRate(typ string, dedicated bool) (float64, string, b
 	return p.USD, "", true
 }
 
+// instanceLabel names an instance type as the items show it: "m5.large", or "m5.large dedicated".
+func instanceLabel(typ string, dedicated bool) string {
+	if dedicated {
+		return typ + " dedicated"
+	}
+	return typ
+}
+
+// noInstancePrice is the note of an instance, EMR node or worker whose type the price table lacks.
+func noInstancePrice(typ string) string {
+	return fmt.Sprintf("no price for instance type %q in the price table", typ)
+}
+
 // dedicatedFee prices the dedicated-tenancy per-region fee once, however many dedicated instances run;
 // the item belongs to the VPC of the first of them.
 func (e *estimator) dedicatedFee(instances []plan.Resource) {
@@ -79,14 +90,13 @@ func (e *estimator) dedicatedFee(instances []plan.Resource) {
 		return
 	}
 	urn := instances[0].URN
-	if vpc, ok := e.vpcOf(instances[0]); ok {
+	if vpc, ok := e.vpcOf(str(instances[0].Inputs["subnetId"])); ok {
 		urn = vpc.URN
 	}
 	what := fmt.Sprintf("EC2 dedicated per-region fee, %s h (once for the region: %d dedicated instance(s) here)",
 		formatNumber(HoursPerMonth), len(instances))
-	p, ok := e.book.found("ec2.dedicated-region-fee")
+	p, ok := e.price(urn, "ec2.dedicated-region-fee", what)
 	if !ok {
-		e.unpriced(urn, what, "no price ec2.dedicated-region-fee in the price table")
 		return
 	}
 	e.add(plan.CostItem{URN: urn, What: what, Monthly: p.USD * HoursPerMonth,
@@ -103,18 +113,11 @@ func (e *estimator) emrCluster(r plan.Resource) {
 	for _, g := range []struct{ key, role string }{{"masterInstanceGroup", "primary"}, {"coreInstanceGroup", "core"}} {
 		group, _ := r.Inputs[g.key].(map[string]any)
 		typ := str(group["instanceType"])
-		count := number(group["instanceCount"])
-		if count < 1 {
-			count = 1
-		}
-		label := typ
-		if dedicated {
-			label += " dedicated"
-		}
-		what := fmt.Sprintf("%s: EMR %s %s × %s, %s h", r.Name, g.role, label, formatNumber(count), formatNumber(HoursPerMonth))
+		count := atLeastOne(number(group["instanceCount"]))
+		what := fmt.Sprintf("%s: EMR %s %s × %s, %s h", r.Name, g.role, instanceLabel(typ, dedicated), formatNumber(count), formatNumber(HoursPerMonth))
 		rate, note, ok := e.instanceRate(typ, dedicated)
 		if !ok {
-			e.unpriced(r.URN, what, fmt.Sprintf("no price for instance type %q in the price table", typ))
+			e.unpriced(r.URN, what, noInstancePrice(typ))
 			continue
 		}
 		note = joinNotes(note, "an upper bound: the cluster terminates when idle")
@@ -139,7 +142,7 @@ func (e *estimator) workerPool(r plan.Resource) {
 	placement, _ := lt.Inputs["placement"].(map[string]any)
 	rate, note, ok := e.instanceRate(typ, str(placement["tenancy"]) == "dedicated")
 	if !ok {
-		e.unpriced(r.URN, what, fmt.Sprintf("no price for instance type %q in the price table", typ))
+		e.unpriced(r.URN, what, noInstancePrice(typ))
 		return
 	}
 	gb := 0.0

@@ -25,26 +25,23 @@ func (e *estimator) natGateway(r plan.Resource) {
 
 // vpcTenancy returns the instance tenancy of the VPC of a subnet, or "" if the plan does not say.
 func (e *estimator) vpcTenancy(subnetID string) string {
-	subnet, ok := e.byID(typeSubnet, subnetID)
-	if !ok {
-		return ""
-	}
-	vpc, ok := e.byID(typeVpc, str(subnet.Inputs["vpcId"]))
+	vpc, ok := e.vpcOf(subnetID)
 	if !ok {
 		return ""
 	}
 	return str(vpc.Inputs["instanceTenancy"])
 }
 
-// vpcOf returns the VPC of an instance's subnet.
-func (e *estimator) vpcOf(instance plan.Resource) (plan.Resource, bool) {
-	subnet, ok := e.byID(typeSubnet, str(instance.Inputs["subnetId"]))
+// vpcOf returns the VPC of a subnet, given the subnet's id (an instance's or cluster's subnetId input).
+func (e *estimator) vpcOf(subnetID string) (plan.Resource, bool) {
+	subnet, ok := e.byID(typeSubnet, subnetID)
 	if !ok {
 		return plan.Resource{}, false
 	}
 	return e.byID(typeVpc, str(subnet.Inputs["vpcId"]))
 }
 
+// byID returns the resource of a type whose id is id: the plan's inputs refer to other resources by id.
 func (e *estimator) byID(typ, id string) (plan.Resource, bool) {
 	if id == "" {
 		return plan.Resource{}, false

@@ -40,10 +40,7 @@ func (e *estimator) bucket(r plan.Resource) {
 // managed storage.
 func (e *estimator) redshift(r plan.Resource) {
 	nodeType := str(r.Inputs["nodeType"])
-	nodes := number(r.Inputs["numberOfNodes"])
-	if nodes < 1 {
-		nodes = 1
-	}
+	nodes := atLeastOne(number(r.Inputs["numberOfNodes"]))
 	what := fmt.Sprintf("%s: Redshift %s × %s nodes, %s h", r.Name, nodeType, formatNumber(nodes), formatNumber(HoursPerMonth))
 	p, ok := e.book.found("redshift." + nodeType)
 	if !ok {

@@ -6,6 +6,7 @@ import (
 	"github.com/sce-project/sce/internal/plan"
 )
 
+// asList returns a list input, or nil for anything else.
 func asList(v any) []any {
 	l, _ := v.([]any)
 	return l
@@ -40,4 +41,12 @@ func number(v any) float64 {
 		return float64(n)
 	}
 	return 0
+}
+
+// atLeastOne returns a node or instance count, 1 when the input is unset or below 1 (AWS's default).
+func atLeastOne(n float64) float64 {
+	if n < 1 {
+		return 1
+	}
+	return n
 }
