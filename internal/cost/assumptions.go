@@ -1,10 +1,11 @@
 package cost
 
+// This file holds the usage assumptions an estimate needs and the plan cannot give: their documented
+// defaults, their validation, and their listing next to the estimate's totals.
+
 import (
 	"errors"
 	"fmt"
-	"math"
-	"strconv"
 
 	"github.com/sce-project/sce/internal/plan"
 )
@@ -83,6 +84,8 @@ type assumption struct {
 	unit  string
 }
 
+// list returns every assumption with its name and unit, in the order the estimate shows them; Validate
+// checks the same list.
 func (a Assumptions) list() []assumption {
 	return []assumption{
 		{"hours a month always on", HoursPerMonth, "h"},
@@ -125,9 +128,4 @@ func (a Assumptions) planAssumptions() []plan.CostAssumption {
 		out = append(out, plan.CostAssumption{Name: f.name, Value: formatNumber(f.value) + " " + f.unit})
 	}
 	return out
-}
-
-// formatNumber writes a number to at most two decimals, without trailing zeros: 216.5, 730, 500000.
-func formatNumber(v float64) string {
-	return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
 }

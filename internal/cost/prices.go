@@ -235,6 +235,7 @@ func PriceTable() []Price {
 // priceBook indexes the price table by key.
 type priceBook map[string]Price
 
+// newPriceBook indexes a price table by key; a later entry with the same key replaces an earlier one.
 func newPriceBook(table []Price) priceBook {
 	book := make(priceBook, len(table))
 	for _, p := range table {

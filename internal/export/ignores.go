@@ -1,11 +1,95 @@
 package export
 
+// This file carries the policy pack's exemptions into the Terraform export: which resource block each
+// scanner reports an exempted finding on (the anchor), and the inline ignore comments of Trivy, Checkov
+// and KICS written on that block.
+
 import (
 	"fmt"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2/hclwrite"
+
+	"github.com/sce-project/sce/internal/plan"
+	"github.com/sce-project/sce/policy/rules"
 )
+
+// anchorExemptions anchors the plan's exemptions, then the policy pack's declared exemptions that apply to
+// an exported resource the plan does not list as exempt.
+func (c *converter) anchorExemptions() {
+	p := c.p
+	seen := map[string]bool{}
+	for _, e := range p.Exemptions {
+		c.anchorExemption(e)
+		seen[e.Policy+" "+e.URN] = true
+	}
+	// A declared exemption also covers a resource that our rule passes but a scanner's looser check flags
+	// (a keyword match): the decision is the same, so the scanner carries it too.
+	for i := range p.Resources {
+		r := &p.Resources[i]
+		for _, d := range rules.Exemptions() {
+			ex, ok := rules.ExemptionFor(d.Rule, &rules.Resource{Type: r.Type, Name: r.Name})
+			if !ok || seen[d.Rule+" "+r.URN] || !exported(r) {
+				continue
+			}
+			seen[d.Rule+" "+r.URN] = true
+			c.anchorExemption(plan.Exemption{Policy: d.Rule, URN: r.URN, Reason: ex.Reason})
+		}
+	}
+}
+
+// anchoredExemption is an exemption as written above one resource block: the scanner ids whose findings
+// land on that block. The exempted resource always carries the exemption, with or without ids.
+type anchoredExemption struct {
+	plan.Exemption
+	trivy, checkov, kics []string
+}
+
+// anchorExemption places an exemption's scanner ignores on the resources the scanners report them on.
+func (c *converter) anchorExemption(e plan.Exemption) {
+	checks, _ := checksFor(e.Policy)
+	entry := func(urn string) *anchoredExemption {
+		list := c.anchored[urn]
+		for i := range list {
+			if list[i].Policy == e.Policy && list[i].URN == e.URN {
+				return &list[i]
+			}
+		}
+		c.anchored[urn] = append(list, anchoredExemption{Exemption: e})
+		return &c.anchored[urn][len(c.anchored[urn])-1]
+	}
+	entry(e.URN)
+	if ids := checks.Trivy; len(ids) > 0 {
+		x := entry(c.anchor(e.URN, checks.TrivyOn))
+		x.trivy = append(x.trivy, ids...)
+	}
+	if ids := checks.Checkov; len(ids) > 0 {
+		x := entry(c.anchor(e.URN, checks.CheckovOn))
+		x.checkov = append(x.checkov, ids...)
+	}
+	if ids := checks.KICS; len(ids) > 0 {
+		x := entry(c.anchor(e.URN, checks.KICSOn))
+		x.kics = append(x.kics, ids...)
+	}
+}
+
+// anchor returns the URN of the resource block a scanner reports on: the exempted resource, or the bucket
+// it configures.
+func (c *converter) anchor(urn string, on Anchor) string {
+	r := c.byURN[urn]
+	if on != OnBucket || r == nil {
+		return urn
+	}
+	if a, ok := c.addr[urn]; ok && a.Type == "aws_s3_bucket" {
+		return urn
+	}
+	for _, dep := range r.PropertyDependencies["bucket"] {
+		if a, ok := c.addr[dep]; ok && a.Type == "aws_s3_bucket" {
+			return dep
+		}
+	}
+	return urn
+}
 
 // ignoreComments writes the exemptions anchored to one resource block as each scanner's inline ignore:
 //

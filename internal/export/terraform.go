@@ -1,15 +1,20 @@
 package export
 
+// This file holds the Terraform writer: its entry points, the converter that indexes a plan (addresses,
+// providers, anchored exemptions) and the assembly of the HCL file (header, terraform and provider blocks,
+// variables, resources). Resource blocks are written by blocks.go, their values by values.go, and the
+// exemptions' scanner ignores by ignores.go.
+
 import (
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
 	"github.com/sce-project/sce/internal/plan"
-	"github.com/sce-project/sce/policy/rules"
 )
 
 // awsProviderType is the Pulumi type token of an AWS provider resource.
@@ -66,6 +71,9 @@ type variable struct {
 	Sensitive   bool
 }
 
+// newConverter indexes a plan for conversion: the resources by URN, the Terraform address of each exported
+// resource (a name made unique by a counter), the alias of each AWS provider and the anchored exemptions.
+// It fails, naming the resource, when an exported resource's type is not in tfTypes.
 func newConverter(p *plan.Plan) (*converter, error) {
 	c := &converter{
 		p:         p,
@@ -105,24 +113,7 @@ func newConverter(p *plan.Plan) (*converter, error) {
 		}
 		c.providers[urn] = alias
 	}
-	seen := map[string]bool{}
-	for _, e := range p.Exemptions {
-		c.anchorExemption(e)
-		seen[e.Policy+" "+e.URN] = true
-	}
-	// A declared exemption also covers a resource that our rule passes but a scanner's looser check flags
-	// (a keyword match): the decision is the same, so the scanner carries it too.
-	for i := range p.Resources {
-		r := &p.Resources[i]
-		for _, d := range rules.Exemptions() {
-			ex, ok := rules.ExemptionFor(d.Rule, &rules.Resource{Type: r.Type, Name: r.Name})
-			if !ok || seen[d.Rule+" "+r.URN] || !exported(r) {
-				continue
-			}
-			seen[d.Rule+" "+r.URN] = true
-			c.anchorExemption(plan.Exemption{Policy: d.Rule, URN: r.URN, Reason: ex.Reason})
-		}
-	}
+	c.anchorExemptions()
 	return c, nil
 }
 
@@ -130,59 +121,6 @@ func newConverter(p *plan.Plan) (*converter, error) {
 // and providers do not.
 func exported(r *plan.Resource) bool {
 	return r.Custom && !strings.HasPrefix(r.Type, "pulumi:providers:")
-}
-
-// anchoredExemption is an exemption as written above one resource block: the scanner ids whose findings
-// land on that block. The exempted resource always carries the exemption, with or without ids.
-type anchoredExemption struct {
-	plan.Exemption
-	trivy, checkov, kics []string
-}
-
-// anchorExemption places an exemption's scanner ignores on the resources the scanners report them on.
-func (c *converter) anchorExemption(e plan.Exemption) {
-	checks, _ := checksFor(e.Policy)
-	entry := func(urn string) *anchoredExemption {
-		list := c.anchored[urn]
-		for i := range list {
-			if list[i].Policy == e.Policy && list[i].URN == e.URN {
-				return &list[i]
-			}
-		}
-		c.anchored[urn] = append(list, anchoredExemption{Exemption: e})
-		return &c.anchored[urn][len(c.anchored[urn])-1]
-	}
-	entry(e.URN)
-	if ids := checks.Trivy; len(ids) > 0 {
-		x := entry(c.anchor(e.URN, checks.TrivyOn))
-		x.trivy = append(x.trivy, ids...)
-	}
-	if ids := checks.Checkov; len(ids) > 0 {
-		x := entry(c.anchor(e.URN, checks.CheckovOn))
-		x.checkov = append(x.checkov, ids...)
-	}
-	if ids := checks.KICS; len(ids) > 0 {
-		x := entry(c.anchor(e.URN, checks.KICSOn))
-		x.kics = append(x.kics, ids...)
-	}
-}
-
-// anchor returns the URN of the resource block a scanner reports on: the exempted resource, or the bucket
-// it configures.
-func (c *converter) anchor(urn string, on Anchor) string {
-	r := c.byURN[urn]
-	if on != OnBucket || r == nil {
-		return urn
-	}
-	if a, ok := c.addr[urn]; ok && a.Type == "aws_s3_bucket" {
-		return urn
-	}
-	for _, dep := range r.PropertyDependencies["bucket"] {
-		if a, ok := c.addr[dep]; ok && a.Type == "aws_s3_bucket" {
-			return dep
-		}
-	}
-	return urn
 }
 
 // file assembles the HCL file: header, terraform and provider blocks, variables, then resources in plan
@@ -258,11 +196,7 @@ func (c *converter) usesProvider(name string) bool {
 // providerBlocks writes one provider "aws" block per AWS provider of the plan, with its region and default
 // tags; with several, each gets an alias named after the Pulumi provider.
 func (c *converter) providerBlocks(root *hclwrite.Body) {
-	urns := make([]string, 0, len(c.providers))
-	for urn := range c.providers {
-		urns = append(urns, urn)
-	}
-	sort.Strings(urns)
+	urns := slices.Sorted(maps.Keys(c.providers))
 	for _, urn := range urns {
 		r := c.byURN[urn]
 		b := root.AppendNewBlock("provider", []string{"aws"})
@@ -279,136 +213,4 @@ func (c *converter) providerBlocks(root *hclwrite.Body) {
 		c.body(b.Body(), tfType{Name: "aws"}, r, inputs, "", "")
 		root.AppendNewline()
 	}
-}
-
-// resource converts one plan resource into its block and the comments that go above it.
-func (c *converter) resource(r *plan.Resource) (hclwrite.Tokens, *hclwrite.Block) {
-	a := c.addr[r.URN]
-	block := hclwrite.NewBlock("resource", []string{a.Type, a.Name})
-	body := block.Body()
-
-	above, inside := c.ignoreComments(c.anchored[r.URN])
-	if len(inside) > 0 {
-		body.AppendUnstructuredTokens(inside)
-	}
-	if alias, ok := c.providers[r.Provider]; ok && alias != "" {
-		body.SetAttributeTraversal("provider", traversal("aws", alias))
-	}
-	inputs := r.Inputs
-	if a.spec.AutoName != "" && !hasTerraformAttr(a.spec, inputs, a.spec.AutoName) {
-		if name := autoName(a.spec, r); name != "" {
-			inputs = withValue(inputs, autoNameKey, name)
-		}
-	}
-	c.body(body, a.spec, r, inputs, "", "")
-	return above, block
-}
-
-// autoNameKey is the placeholder input key under which the auto-name is passed to body; it cannot collide
-// with a Pulumi input name, and body writes it as the type's AutoName attribute.
-const autoNameKey = "\x00autoName"
-
-// autoName returns the name Pulumi chose for a resource, from its computed name or its id.
-func autoName(spec tfType, r *plan.Resource) string {
-	if spec.AutoNameFromID {
-		return r.ID
-	}
-	if s, ok := r.Outputs["name"].(string); ok {
-		return s
-	}
-	return ""
-}
-
-// hasTerraformAttr reports whether one of the inputs becomes the Terraform attribute name.
-func hasTerraformAttr(spec tfType, inputs map[string]any, name string) bool {
-	for k := range inputs {
-		if spec.terraformName(k) == name {
-			return true
-		}
-	}
-	return false
-}
-
-// withValue returns a copy of m with one more key.
-func withValue(m map[string]any, k string, v any) map[string]any {
-	out := make(map[string]any, len(m)+1)
-	for key, val := range m {
-		out[key] = val
-	}
-	out[k] = v
-	return out
-}
-
-// body writes a resource's (or nested block's) inputs into an HCL body: objects as nested blocks, lists of
-// objects as repeated blocks, everything else as attributes. depKey is the top-level input the body belongs
-// to ("" at the top level), whose property dependencies resolve references; path names variables.
-func (c *converter) body(b *hclwrite.Body, spec tfType, r *plan.Resource, inputs map[string]any, depKey, path string) {
-	keys := make([]string, 0, len(inputs))
-	for k := range inputs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	// Attributes first, then nested blocks, as Terraform's style has it.
-	sort.SliceStable(keys, func(i, j int) bool {
-		return !c.isBlock(spec, keys[i], inputs[keys[i]]) && c.isBlock(spec, keys[j], inputs[keys[j]])
-	})
-	for _, k := range keys {
-		v := inputs[k]
-		if v == nil {
-			continue
-		}
-		name := spec.terraformName(k)
-		key := depKey
-		if key == "" {
-			key = k
-		}
-		if k == autoNameKey {
-			name = spec.AutoName
-		}
-		p := name
-		if path != "" {
-			p = path + "_" + name
-		}
-		if c.isBlock(spec, k, v) {
-			if obj, ok := v.(map[string]any); ok {
-				c.body(b.AppendNewBlock(name, nil).Body(), spec, r, obj, key, p)
-				continue
-			}
-			objects, _ := allObjects(v.([]any))
-			for i, o := range objects {
-				c.body(b.AppendNewBlock(name, nil).Body(), spec, r, o, key, fmt.Sprintf("%s_%d", p, i))
-			}
-			continue
-		}
-		b.SetAttributeRaw(name, c.value(v, r, key, identifier(r.Name)+"_"+p))
-	}
-}
-
-// isBlock reports whether an input becomes one or more nested blocks.
-func (c *converter) isBlock(spec tfType, k string, v any) bool {
-	switch val := v.(type) {
-	case map[string]any:
-		return !spec.isMap(k)
-	case []any:
-		// A list of objects is always blocks (an Auto Scaling group's tags are tag blocks), never a map.
-		_, ok := allObjects(val)
-		return ok
-	}
-	return false
-}
-
-// allObjects reports whether a non-empty list holds only objects, and returns them.
-func allObjects(list []any) ([]map[string]any, bool) {
-	if len(list) == 0 {
-		return nil, false
-	}
-	out := make([]map[string]any, 0, len(list))
-	for _, e := range list {
-		m, ok := e.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		out = append(out, m)
-	}
-	return out, true
 }

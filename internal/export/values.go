@@ -1,10 +1,15 @@
 package export
 
+// This file writes the Terraform expression of each input value: literals, variables for secrets and
+// values unknown before deployment, jsonencode() of JSON documents, and references to other resources.
+
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -47,11 +52,7 @@ func (c *converter) value(v any, r *plan.Resource, depKey, varName string) hclwr
 		}
 		return hclwrite.TokensForTuple(elems)
 	case map[string]any:
-		keys := make([]string, 0, len(val))
-		for k := range val {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(val))
 		attrs := make([]hclwrite.ObjectAttrTokens, 0, len(keys))
 		for _, k := range keys {
 			name := hclwrite.TokensForValue(cty.StringVal(k))
@@ -219,8 +220,10 @@ func traversal(root string, attrs ...string) hcl.Traversal {
 	return t
 }
 
+// ctyString is the cty value of a string, as hclwrite sets attribute values.
 func ctyString(s string) cty.Value { return cty.StringVal(s) }
 
+// ctyBool is the cty value of a bool, as hclwrite sets attribute values.
 func ctyBool(b bool) cty.Value { return cty.BoolVal(b) }
 
 // commentTokens returns full-line comments, one per line; each line is written as given (it starts with
