@@ -1,3 +1,5 @@
+// The time window of a report (--from, --to): reading its bounds, checking them, and saying it in words.
+
 package audit
 
 import (

@@ -1,3 +1,5 @@
+// Reading a function's environment with every problem collected, and checking a handler's clients.
+
 package lambdaenv
 
 import (

@@ -1,3 +1,5 @@
+// Keeping a key that may hold PHI out of logged text: every spelling of it replaced by its hash.
+
 package phi
 
 import (
