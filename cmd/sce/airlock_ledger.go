@@ -8,9 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/sce-project/sce/internal/airlock"
@@ -42,21 +40,15 @@ func (f airlockTargetFlags) client(ctx context.Context, stderr io.Writer) (*egre
 	t := egress.Target{Table: *f.table, Bucket: *f.bucket, KMSKeyARN: *f.kmsKey}
 	region := *f.region
 	if *f.outputs != "" {
-		outs, err := outputs.Read(*f.outputs)
+		outs, err := readOutputs(*f.outputs, *f.stack)
 		if err != nil {
 			return nil, err
 		}
 		if err := outs.CheckStack(*f.stack); err != nil {
 			return nil, err
 		}
-		for _, v := range []struct {
-			dst  *string
-			name string
-		}{{&t.Table, outputs.LedgerTable}, {&t.Bucket, outputs.OutputBucket}, {&t.KMSKeyARN, outputs.KMSKeyARN}, {&region, outputs.Region}} {
-			if *v.dst == "" {
-				*v.dst = outs.Optional(v.name)
-			}
-		}
+		fillFromOutputs(outs, fromOutput{&t.Table, outputs.LedgerTable}, fromOutput{&t.Bucket, outputs.OutputBucket},
+			fromOutput{&t.KMSKeyARN, outputs.KMSKeyARN}, fromOutput{&region, outputs.Region})
 	}
 	if err := t.Validate(); err != nil {
 		return nil, err
@@ -68,13 +60,18 @@ func (f airlockTargetFlags) client(ctx context.Context, stderr io.Writer) (*egre
 	if err != nil {
 		return nil, err
 	}
-	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) {
-		if *f.s3Endpoint != "" {
-			o.BaseEndpoint = aws.String(*f.s3Endpoint)
-			o.UsePathStyle = true
-		}
-	})
-	return egress.New(t, dynamodb.NewFromConfig(cfg), s3c, sts.NewFromConfig(cfg))
+	return egress.New(t, dynamodb.NewFromConfig(cfg), s3WithEndpoint(cfg, *f.s3Endpoint), sts.NewFromConfig(cfg))
+}
+
+// open builds the airlock client for `sce airlock <command>`. When it cannot (the outputs, the flags or
+// the credentials are not usable) it says why on stderr and returns nil: the command exits 2.
+func (f airlockTargetFlags) open(ctx context.Context, command string, stderr io.Writer) *egress.Client {
+	c, err := f.client(ctx, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "sce airlock %s: %v\n", command, err)
+		return nil
+	}
+	return c
 }
 
 // runAirlockRequest runs `sce airlock request FILE... --why TEXT`: the checks, the upload into the outbox
@@ -100,9 +97,8 @@ func runAirlockRequest(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	ctx := context.Background()
-	c, err := target.client(ctx, stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "sce airlock request: %v\n", err)
+	c := target.open(ctx, "request", stderr)
+	if c == nil {
 		return 2
 	}
 	in := egress.RequestInput{Files: files, Why: *why, Checks: o}
@@ -138,9 +134,8 @@ func runAirlockList(args []string, stdout, stderr io.Writer) int {
 		return fs.usageError("unexpected argument %q", fs.Arg(0))
 	}
 	ctx := context.Background()
-	c, err := target.client(ctx, stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "sce airlock list: %v\n", err)
+	c := target.open(ctx, "list", stderr)
+	if c == nil {
 		return 2
 	}
 	entries, err := c.List(ctx)
@@ -184,9 +179,8 @@ func runAirlockShow(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	ctx := context.Background()
-	c, err := target.client(ctx, stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "sce airlock show: %v\n", err)
+	c := target.open(ctx, "show", stderr)
+	if c == nil {
 		return 2
 	}
 	d, err := c.Show(ctx, ids[0])
@@ -280,9 +274,8 @@ func runAirlockReview(decision ledger.Decision, args []string, stdout, stderr io
 		text = *reason
 	}
 	ctx := context.Background()
-	c, err := target.client(ctx, stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "sce airlock %s: %v\n", decision, err)
+	c := target.open(ctx, string(decision), stderr)
+	if c == nil {
 		return 2
 	}
 	rv, err := c.Review(ctx, egress.ReviewInput{ID: ids[0], Decision: decision, Comment: text})

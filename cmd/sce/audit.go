@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -62,40 +61,36 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 	if code, stop := fs.parse(args[1:]); stop {
 		return code
 	}
-	fail := func(code int, format string, a ...any) int {
-		fmt.Fprintf(stderr, "sce audit report: "+format+"\n", a...)
-		return code
-	}
 	if fs.NArg() > 0 {
-		return fail(2, "unexpected argument %q\n%s", fs.Arg(0), auditUsage)
+		return fs.fail(2, "unexpected argument %q\n%s", fs.Arg(0), auditUsage)
 	}
 	if !slices.Contains(audit.Formats(), *format) {
-		return fail(2, "--format %q: want one of %s", *format, strings.Join(audit.Formats(), ", "))
+		return fs.fail(2, "--format %q: want one of %s", *format, strings.Join(audit.Formats(), ", "))
 	}
 
 	var err error
 	opts := audit.Options{Buckets: buckets, KnownPrincipals: known, VPCEndpoint: *endpoint, ShowKeys: *showKeys}
 	if opts.Window.From, err = audit.ParseTime("from", *from); err != nil {
-		return fail(2, "%v", err)
+		return fs.fail(2, "%v", err)
 	}
 	if opts.Window.To, err = audit.ParseTime("to", *to); err != nil {
-		return fail(2, "%v", err)
+		return fs.fail(2, "%v", err)
 	}
 	if *outputsFile != "" {
 		outs, err := outputs.Read(*outputsFile)
 		if err != nil {
-			return fail(1, "%v", err)
+			return fs.fail(1, "%v", err)
 		}
 		if err := audit.ApplyOutputs(outs, &opts, trailFlag, region); err != nil {
-			return fail(1, "%v", err)
+			return fs.fail(1, "%v", err)
 		}
 	}
 	trail, err := audit.ParseTrail(*trailFlag)
 	if err != nil {
-		return fail(2, "%v\n%s", err, auditUsage)
+		return fs.fail(2, "%v\n%s", err, auditUsage)
 	}
 	if err := opts.Validate(); err != nil {
-		return fail(2, "%v", err)
+		return fs.fail(2, "%v", err)
 	}
 
 	if isTerminal(stderr) {
@@ -104,21 +99,18 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 	ctx := context.Background()
 	var client audit.S3API
 	if trail.Bucket != "" {
-		c, err := newS3Client(ctx, *region, *s3Endpoint, stderr)
-		switch {
-		case errors.Is(err, errNoRegion):
-			return fail(2, "reading %s %v", trail, err)
-		case err != nil:
-			return fail(1, "%v", err)
+		c, code := fs.trailClient(ctx, trail, *region, *s3Endpoint, stderr)
+		if c == nil {
+			return code
 		}
 		client = c
 	}
 	rep, err := audit.Build(ctx, trail, client, opts)
 	if err != nil {
-		return fail(1, "%v", err)
+		return fs.fail(1, "%v", err)
 	}
 	if err := audit.Write(stdout, rep, *format); err != nil {
-		return fail(1, "write the report: %v", err)
+		return fs.fail(1, "write the report: %v", err)
 	}
 	fmt.Fprintf(stderr, "sce audit report: %d data event(s) from %d log file(s), %d flagged\n", len(rep.Rows), rep.Files, rep.Flagged())
 	if len(rep.Problems) > 0 {

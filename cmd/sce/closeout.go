@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -47,24 +46,17 @@ func runCloseout(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	var buf bytes.Buffer
-	write := func(w io.Writer) error { return closeout.Write(w, rep, sf.Config["aws:region"]) }
+	write := func(w io.Writer) error {
+		if err := closeout.Write(w, rep, sf.Config["aws:region"]); err != nil {
+			return err
+		}
+		// The airlock's close-out notes are text; the JSON report is the one object a script reads.
+		return writeAirlockCloseout(context.Background(), w, rep, airlockLister(*outputsFile, *stackName))
+	}
 	if *format == "json" {
 		write = func(w io.Writer) error { return writeCloseoutJSON(w, rep) }
 	}
-	if err := write(&buf); err != nil {
-		fmt.Fprintf(stderr, "sce closeout: %v\n", err)
-		return 1
-	}
-	// The airlock's close-out notes are text; the JSON report is the one object a script reads.
-	if *format != "json" {
-		if err := writeAirlockCloseout(context.Background(), &buf, rep, airlockLister(*outputsFile, *stackName)); err != nil {
-			fmt.Fprintf(stderr, "sce closeout: %v\n", err)
-			return 1
-		}
-	}
-	if _, err := stdout.Write(buf.Bytes()); err != nil {
-		fmt.Fprintf(stderr, "sce closeout: write output: %v\n", err)
+	if !emit("closeout", stdout, stderr, write) {
 		return 1
 	}
 	if len(rep.Problems) > 0 {

@@ -83,6 +83,12 @@ func (c *cmdFlags) usageError(format string, args ...any) int {
 	return 2
 }
 
+// fail prints a command's error, `sce <command>: ...`, on its stderr and returns code, the exit status.
+func (c *cmdFlags) fail(code int, format string, args ...any) int {
+	fmt.Fprintf(c.Output(), "sce %s: %s\n", c.name, fmt.Sprintf(format, args...))
+	return code
+}
+
 // helpFlag describes one flag as the help shows it.
 type helpFlag struct {
 	name, placeholder, usage, def string

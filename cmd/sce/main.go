@@ -73,9 +73,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	c, ok := lookup(args[0])
 	if !ok {
-		fmt.Fprintf(stderr, "sce: unknown command %q\n", args[0])
-		writeUsage(stderr)
-		return 2
+		return unknownCommand("sce", args[0], stderr)
 	}
 	rest := args[1:]
 	// `sce policy --help` is the help of `sce policy check` (of each subcommand, when there are several).
@@ -93,14 +91,20 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 	}
 	c, ok := lookup(args[0])
 	if !ok {
-		fmt.Fprintf(stderr, "sce help: unknown command %q\n", args[0])
-		writeUsage(stderr)
-		return 2
+		return unknownCommand("sce help", args[0], stderr)
 	}
 	if len(args) > 1 && slices.Contains(c.subs, args[1]) {
 		return c.run([]string{args[1], "--help"}, stdout, stderr)
 	}
 	return runHelpOf(c, stdout, stderr)
+}
+
+// unknownCommand reports a word that names no command, as who ("sce", "sce help"), followed by the
+// usage, on stderr, and returns 2, the exit status of a usage error.
+func unknownCommand(who, word string, stderr io.Writer) int {
+	fmt.Fprintf(stderr, "%s: unknown command %q\n", who, word)
+	writeUsage(stderr)
+	return 2
 }
 
 // runHelpOf prints the help of a command, or of each of its subcommands, blank-line separated.

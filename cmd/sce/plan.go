@@ -1,49 +1,13 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/sce-project/sce/internal/cost"
 	"github.com/sce-project/sce/internal/export"
 	"github.com/sce-project/sce/internal/plan"
-	"github.com/sce-project/sce/internal/stack"
 )
-
-// planStack reads a stack's file (configFile, or Pulumi.<stack>.yaml in the current directory) and plans
-// it offline. On failure it reports on stderr, prefixed with the command's name, and returns false.
-func planStack(command, stackName, configFile string, stderr io.Writer) (*plan.Plan, *plan.StackFile, bool) {
-	path := stackFilePath(stackName, configFile)
-	sf, err := plan.ReadStackFile(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			abs, _ := filepath.Abs(path)
-			fmt.Fprintf(stderr, "sce %s: stack file %s not found: run from the project directory or pass --config FILE\n", command, abs)
-		} else {
-			fmt.Fprintf(stderr, "sce %s: %v\n", command, err)
-		}
-		return nil, nil, false
-	}
-	p, err := plan.Run(plan.Options{Stack: stackName, Config: sf.Config, SecretKeys: sf.SecretKeys}, stack.Run)
-	if err != nil {
-		fmt.Fprintf(stderr, "sce %s: %v\n", command, err)
-		return nil, nil, false
-	}
-	return p, sf, true
-}
-
-// stackFilePath is the stack file a command reads: configFile, or Pulumi.<stack>.yaml in the current
-// directory.
-func stackFilePath(stackName, configFile string) string {
-	if configFile != "" {
-		return configFile
-	}
-	return "Pulumi." + stackName + ".yaml"
-}
 
 // planFormats are the output formats `sce plan` writes.
 var planFormats = map[string]func(io.Writer, *plan.Plan) error{
@@ -87,14 +51,7 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	p.Cost = cost.Estimate(p, assumptions)
-	// Render fully before writing, so that a failure leaves stdout empty.
-	var buf bytes.Buffer
-	if err := write(&buf, p); err != nil {
-		fmt.Fprintf(stderr, "sce plan: %v\n", err)
-		return 1
-	}
-	if _, err := stdout.Write(buf.Bytes()); err != nil {
-		fmt.Fprintf(stderr, "sce plan: write output: %v\n", err)
+	if !emit("plan", stdout, stderr, func(w io.Writer) error { return write(w, p) }) {
 		return 1
 	}
 	// The plan is printed either way, so that it can be inspected; mandatory violations fail the command.

@@ -10,9 +10,6 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-
 	"github.com/sce-project/sce/internal/outputs"
 	"github.com/sce-project/sce/internal/phi"
 	"github.com/sce-project/sce/internal/upload"
@@ -40,101 +37,71 @@ func runUpload(args []string, stdout, stderr io.Writer) int {
 	if stop {
 		return code
 	}
-	fail := func(code int, format string, a ...any) int {
-		fmt.Fprintf(stderr, "sce upload: "+format+"\n", a...)
-		return code
-	}
 	if len(files) == 0 {
 		return fs.usageError("no files given")
 	}
 	bucketName, err := upload.BucketName(*bucket)
 	if err != nil {
-		return fail(2, "%v", err)
+		return fs.fail(2, "%v", err)
 	}
 
+	// The outputs are read when a file is given, or when the flags do not say where on their own.
 	var outs *outputs.Outputs
-	switch {
-	case *outputsFile != "":
-		if outs, err = outputs.Read(*outputsFile); err != nil {
-			return fail(1, "%v", err)
-		}
-		if err := outs.CheckStack(*stackName); err != nil {
-			return fail(2, "%v", err)
-		}
-	case bucketName == "" || *kmsKey == "":
-		if *stackName == "" {
+	if *outputsFile != "" || bucketName == "" || *kmsKey == "" {
+		if *outputsFile == "" && *stackName == "" {
 			return fs.usageError("say where to upload: --stack NAME (outputs from the Pulumi CLI), --outputs FILE, or --bucket NAME and --kms-key ARN")
 		}
-		if outs, err = outputs.FromPulumi(*stackName); err != nil {
-			return fail(1, "%v", err)
+		if outs, err = readOutputs(*outputsFile, *stackName); err != nil {
+			return fs.fail(1, "%v", err)
 		}
 		if err := outs.CheckStack(*stackName); err != nil {
-			return fail(2, "%v", err)
+			return fs.fail(2, "%v", err)
 		}
 	}
 	target := upload.Target{Bucket: bucketName, KMSKeyARN: *kmsKey, Prefix: *prefix}
 	if outs != nil {
-		var need []string
-		if target.Bucket == "" {
-			need = append(need, outputs.DataInBucket)
+		required := []fromOutput{{&target.Bucket, outputs.DataInBucket}, {&target.KMSKeyARN, outputs.KMSKeyARN}}
+		if err := outs.Require(notGiven(required)...); err != nil {
+			return fs.fail(1, "%v", err)
 		}
-		if target.KMSKeyARN == "" {
-			need = append(need, outputs.KMSKeyARN)
-		}
-		if err := outs.Require(need...); err != nil {
-			return fail(1, "%v", err)
-		}
-		if target.Bucket == "" {
-			target.Bucket = outs.Optional(outputs.DataInBucket)
-		}
-		if target.KMSKeyARN == "" {
-			target.KMSKeyARN = outs.Optional(outputs.KMSKeyARN)
-		}
-		if *region == "" {
-			*region = outs.Optional(outputs.Region)
-		}
+		fillFromOutputs(outs, append(required, fromOutput{region, outputs.Region})...)
 	}
 	if err := target.Validate(); err != nil {
-		return fail(2, "%v", err)
+		return fs.fail(2, "%v", err)
 	}
 	if *region == "" {
 		*region = regionOfARN(target.KMSKeyARN)
 	}
 	if *partSize < upload.MinPartSize/upload.MiB || *partSize > 5*1024 {
-		return fail(2, "--part-size %d: want 5 to 5120 (MiB)", *partSize)
+		return fs.fail(2, "--part-size %d: want 5 to 5120 (MiB)", *partSize)
 	}
 
 	var names []string
 	if *namesFile != "" {
 		if names, err = readNames(*namesFile); err != nil {
-			return fail(1, "%v", err)
+			return fs.fail(1, "%v", err)
 		}
 	}
 	items, err := upload.Prepare(files, target, phi.New(names))
 	if err != nil {
 		// A *upload.PHIError names the files by position and key hash only.
-		return fail(1, "%v", err)
+		return fs.fail(1, "%v", err)
 	}
 
 	ctx, stopSignals := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stopSignals()
 	cfg, err := loadAWS(ctx, *region, stderr)
 	if err != nil {
-		return fail(1, "%v", err)
+		return fs.fail(1, "%v", err)
 	}
-	client := s3.NewFromConfig(cfg, func(o *s3.Options) {
-		if *endpoint != "" {
-			o.BaseEndpoint = aws.String(*endpoint)
-			o.UsePathStyle = true
-		}
-	})
+	client := s3WithEndpoint(cfg, *endpoint)
 	opts := upload.Options{PartSize: *partSize * upload.MiB}
 	if *progress || isTerminal(stderr) {
 		opts.Progress = stderr
 	}
 	u, err := upload.New(client, target, opts)
 	if err != nil {
-		return fail(2, "%v", err)
+		return fs.fail(2, "%v", err)
 	}
 	go func() {
 		<-ctx.Done()
@@ -147,9 +114,9 @@ func runUpload(args []string, stdout, stderr io.Writer) int {
 	})
 	if err != nil {
 		if ctx.Err() != nil {
-			return fail(130, "interrupted: %v\n%d of %d file(s) uploaded and verified before the interruption", err, n, len(items))
+			return fs.fail(130, "interrupted: %v\n%d of %d file(s) uploaded and verified before the interruption", err, n, len(items))
 		}
-		return fail(1, "%v\n%d of %d file(s) uploaded and verified before the failure", err, n, len(items))
+		return fs.fail(1, "%v\n%d of %d file(s) uploaded and verified before the failure", err, n, len(items))
 	}
 	fmt.Fprintf(stdout, "%d file(s) uploaded to s3://%s with SSE-KMS and verified\n", n, target.Bucket)
 	return 0
@@ -176,15 +143,6 @@ func writeUploadResult(w io.Writer, r *upload.Result) {
 		by += " (HeadObject was denied: a write-only role)"
 	}
 	fmt.Fprintf(w, "  verified   %s (%s), as reported by %s; in S3's base64: %s\n", r.Checksum.Hex(), kind, by, r.Checksum)
-}
-
-// regionOfARN returns the region field of an ARN, or "".
-func regionOfARN(arn string) string {
-	parts := strings.Split(arn, ":")
-	if len(parts) < 4 {
-		return ""
-	}
-	return parts[3]
 }
 
 // readNames reads a file of names, one per line; blank lines and lines starting with # are skipped.

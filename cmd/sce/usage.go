@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -94,34 +93,27 @@ func runAuditUsage(args []string, stdout, stderr io.Writer) int {
 	if code, stop := fs.parse(args); stop {
 		return code
 	}
-	fail := func(code int, format string, a ...any) int {
-		fmt.Fprintf(stderr, "sce audit usage: "+format+"\n", a...)
-		return code
-	}
 	if fs.NArg() > 0 {
-		return fail(2, "unexpected argument %q\n%s", fs.Arg(0), auditUsageUsage)
+		return fs.fail(2, "unexpected argument %q\n%s", fs.Arg(0), auditUsageUsage)
 	}
 	o, in, err := f.options()
 	if err != nil {
-		return fail(2, "%v", err)
+		return fs.fail(2, "%v", err)
 	}
 	ctx := context.Background()
 	if in.Trail.Bucket != "" {
-		c, err := newS3Client(ctx, f.region, f.endpoint, stderr)
-		switch {
-		case errors.Is(err, errNoRegion):
-			return fail(2, "reading %s %v", in.Trail, err)
-		case err != nil:
-			return fail(1, "%v", err)
+		c, code := fs.trailClient(ctx, in.Trail, f.region, f.endpoint, stderr)
+		if c == nil {
+			return code
 		}
 		in.S3 = c
 	}
 	rep, err := datause.Build(ctx, in, o)
 	if err != nil {
-		return fail(1, "%v", err)
+		return fs.fail(1, "%v", err)
 	}
 	if err := datause.Write(stdout, rep, *f.format); err != nil {
-		return fail(1, "write the report: %v", err)
+		return fs.fail(1, "write the report: %v", err)
 	}
 	fmt.Fprintf(stderr, "sce audit usage: %d summary row(s), %d object(s) and file(s), %d query(ies) (%d unparsable) from %d log file(s)\n",
 		len(rep.Summary), len(rep.Items), len(rep.Queries), rep.Unparsable(), len(rep.Inputs))

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -51,13 +50,7 @@ func runVerify(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	flows := verify.All(p.RulesStack())
-	var buf bytes.Buffer
-	if err := writeFlows(&buf, fmtName, p.Stack, flows); err != nil {
-		fmt.Fprintf(stderr, "sce verify: %v\n", err)
-		return 1
-	}
-	if _, err := stdout.Write(buf.Bytes()); err != nil {
-		fmt.Fprintf(stderr, "sce verify: write output: %v\n", err)
+	if !emit("verify", stdout, stderr, func(w io.Writer) error { return writeFlows(w, fmtName, p.Stack, flows) }) {
 		return 1
 	}
 	if failed := verify.Failures(flows); len(failed) > 0 {

@@ -9,24 +9,25 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/sce-project/sce/internal/reportfmt"
 	"github.com/sce-project/sce/internal/textsafe"
 )
 
+// formats are the report's output formats, in the order --format lists them.
+func formats() []reportfmt.Format[*Report] {
+	return []reportfmt.Format[*Report]{{Name: "table", Write: writeTable}, {Name: "csv", Write: writeCSV}, {Name: "markdown", Write: writeMarkdown}}
+}
+
 // Formats lists the output formats.
-func Formats() []string { return []string{"table", "csv", "markdown"} }
+func Formats() []string { return reportfmt.Names(formats()) }
 
 // Write renders the report in a format: table, csv or markdown.
 func Write(w io.Writer, rep *Report, format string) error {
-	switch format {
-	case "table":
-		return writeTable(w, rep)
-	case "csv":
-		return writeCSV(w, rep)
-	case "markdown":
-		return writeMarkdown(w, rep)
-	}
-	return fmt.Errorf("--format %q: want one of %s", format, strings.Join(Formats(), ", "))
+	return reportfmt.Write(w, rep, format, formats())
 }
+
+// title heads the report.
+const title = "S3 data events on the PHI buckets"
 
 var columns = []string{"time", "principal", "action", "bucket", "object", "from", "result", "anomalies"}
 
@@ -44,23 +45,10 @@ func (r Row) cells() []string {
 	return []string{r.Time.Format(time.RFC3339), r.Principal, r.Action, r.Bucket, object, r.From, r.Result, strings.Join(anomalies, ",")}
 }
 
-// describe writes the window as the report's summary gives it.
-func (w Window) describe() string {
-	switch {
-	case !w.From.IsZero() && !w.To.IsZero():
-		return w.From.UTC().Format(time.RFC3339) + " to " + w.To.UTC().Format(time.RFC3339) + " (end excluded)"
-	case !w.From.IsZero():
-		return "from " + w.From.UTC().Format(time.RFC3339)
-	case !w.To.IsZero():
-		return "until " + w.To.UTC().Format(time.RFC3339) + " (excluded)"
-	}
-	return "all time"
-}
-
 // summary returns the lines that describe what the report covers.
 func (rep *Report) summary() []string {
 	o := rep.Options
-	window := o.Window.describe()
+	window := o.Window.Describe()
 	buckets := "every bucket"
 	if len(o.Buckets) > 0 {
 		buckets = strings.Join(o.Buckets, ", ")
@@ -109,10 +97,7 @@ func (rep *Report) summary() []string {
 
 func writeTable(w io.Writer, rep *Report) error {
 	var b strings.Builder
-	b.WriteString("S3 data events on the PHI buckets\n")
-	for _, l := range rep.summary() {
-		b.WriteString("  " + textsafe.Text(l) + "\n")
-	}
+	reportfmt.TableHeading(&b, title, rep.summary())
 	b.WriteString("\n")
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err
@@ -157,10 +142,7 @@ func writeCSV(w io.Writer, rep *Report) error {
 
 func writeMarkdown(w io.Writer, rep *Report) error {
 	var b strings.Builder
-	b.WriteString("# S3 data events on the PHI buckets\n\n")
-	for _, l := range rep.summary() {
-		b.WriteString("- " + textsafe.MarkdownCell(l) + "\n")
-	}
+	reportfmt.MarkdownHeading(&b, title, rep.summary())
 	b.WriteString("\n")
 	if len(rep.Rows) == 0 {
 		b.WriteString("No data events in the window.\n")

@@ -35,31 +35,6 @@ func IsDenied(code string) bool {
 	return false
 }
 
-// Window is the time window of the report: From included, To excluded; a zero bound is open.
-type Window struct {
-	From, To time.Time
-}
-
-// Contains reports whether t lies in the window.
-func (w Window) Contains(t time.Time) bool {
-	return (w.From.IsZero() || !t.Before(w.From)) && (w.To.IsZero() || t.Before(w.To))
-}
-
-// ParseTime reads a --from or --to value: RFC 3339 ("2026-11-28T10:00:00Z") or a date ("2026-11-28",
-// midnight UTC).
-func ParseTime(flag, s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		return t, nil
-	}
-	return time.Time{}, fmt.Errorf("--%s %q: want an RFC 3339 time (2026-11-28T10:00:00Z) or a date (2026-11-28)", flag, s)
-}
-
 // Options choose what the report covers and what it flags.
 type Options struct {
 	Window Window
@@ -88,8 +63,8 @@ var vpcEndpointRE = regexp.MustCompile(`^vpce-[0-9a-f]{8,17}$`)
 // Validate reports options that cannot be right, naming the flag.
 func (o Options) Validate() error {
 	var errs []error
-	if !o.Window.From.IsZero() && !o.Window.To.IsZero() && !o.Window.From.Before(o.Window.To) {
-		errs = append(errs, fmt.Errorf("--from %s is not before --to %s", o.Window.From.Format(time.RFC3339), o.Window.To.Format(time.RFC3339)))
+	if err := o.Window.Check(); err != nil {
+		errs = append(errs, err)
 	}
 	if o.Concurrency < 0 {
 		errs = append(errs, fmt.Errorf("concurrency %d: want 0 (the default, %d) or more", o.Concurrency, DefaultConcurrency))
@@ -227,7 +202,7 @@ func (sc scan) empty(t Trail, w Window) error {
 		return fmt.Errorf("%w under %s (want %s): is it the trail's bucket and prefix, or a copy of them?", ErrNoLogFiles, t, layout)
 	}
 	return fmt.Errorf("%w under %s for %s, and no digest file either: CloudTrail delivered nothing for that time (was it logging? aws cloudtrail get-trail-status), or the files are elsewhere",
-		ErrNoLogFiles, t, w.describe())
+		ErrNoLogFiles, t, w.Describe())
 }
 
 // rowOf turns a record into a report row, or reports that it is not part of the report.

@@ -205,3 +205,36 @@ func describeStacks(stacks []Stack) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// networkFor returns the VPC block: the one given, checked against the other stacks, or the first free
+// one. compared says whether every other stack file could be read; without that no block is chosen.
+func networkFor(given string, stacks []Stack, compared bool, add func(flag, format string, args ...any)) (netip.Prefix, bool) {
+	given = strings.TrimSpace(given)
+	if given == "" {
+		if !compared {
+			return netip.Prefix{}, true
+		}
+		vpc, err := FreeVPC(stacks)
+		if err != nil {
+			add("--cidr", "%v", err)
+			return netip.Prefix{}, true
+		}
+		return vpc, true
+	}
+	vpc, err := config.ParseCIDR(given)
+	if err != nil {
+		add("--cidr", "%q %v", given, err)
+		return netip.Prefix{}, false
+	}
+	if vpc.Bits() < config.MinVPCPrefixBits || vpc.Bits() > config.MaxVPCBlockBits {
+		add("--cidr", "%q is /%d; accepted: /%d to /%d (room for two subnets of at least /%d)",
+			given, vpc.Bits(), config.MinVPCPrefixBits, config.MaxVPCBlockBits, config.MaxVPCPrefixBits)
+		return netip.Prefix{}, false
+	}
+	if clash := Overlapping(stacks, vpc); len(clash) > 0 {
+		add("--cidr", "%s overlaps the VPC of %s; accepted: a block that overlaps no other stack (omit --cidr to have one chosen)",
+			vpc, describeStacks(clash))
+		return netip.Prefix{}, false
+	}
+	return vpc, false
+}

@@ -39,8 +39,8 @@ type Options struct {
 // Validate reports options that cannot be right, naming the flag.
 func (o Options) Validate() error {
 	var errs []error
-	if !o.Window.From.IsZero() && !o.Window.To.IsZero() && !o.Window.From.Before(o.Window.To) {
-		errs = append(errs, fmt.Errorf("--from %s is not before --to %s", o.Window.From.Format("2006-01-02T15:04:05Z07:00"), o.Window.To.Format("2006-01-02T15:04:05Z07:00")))
+	if err := o.Window.Check(); err != nil {
+		errs = append(errs, err)
 	}
 	if o.MountPoint != "" && (!path.IsAbs(o.MountPoint) || path.Clean(o.MountPoint) == "/") {
 		errs = append(errs, fmt.Errorf("mount point %q: want an absolute directory below /, such as /hipaa", o.MountPoint))

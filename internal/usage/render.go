@@ -2,30 +2,28 @@ package usage
 
 import (
 	"fmt"
-	"github.com/sce-project/sce/internal/textsafe"
 	"io"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/sce-project/sce/internal/reportfmt"
+	"github.com/sce-project/sce/internal/textsafe"
 )
 
+// formats are the report's output formats, in the order --format lists them.
+func formats() []reportfmt.Format[*Report] {
+	return []reportfmt.Format[*Report]{{Name: "table", Write: writeTable}, {Name: "csv", Write: writeCSV},
+		{Name: "markdown", Write: writeMarkdown}, {Name: "json", Write: writeJSON}}
+}
+
 // Formats lists the output formats.
-func Formats() []string { return []string{"table", "csv", "markdown", "json"} }
+func Formats() []string { return reportfmt.Names(formats()) }
 
 // Write renders the report in a format: table, csv, markdown or json (the evidence file).
 func Write(w io.Writer, rep *Report, format string) error {
-	switch format {
-	case "table":
-		return writeTable(w, rep)
-	case "csv":
-		return writeCSV(w, rep)
-	case "markdown":
-		return writeMarkdown(w, rep)
-	case "json":
-		return writeJSON(w, rep)
-	}
-	return fmt.Errorf("--format %q: want one of %s", format, strings.Join(Formats(), ", "))
+	return reportfmt.Write(w, rep, format, formats())
 }
 
 const title = "Data used, per researcher and dataset"
@@ -91,15 +89,6 @@ func dash(s string) string {
 // header returns the lines that say what the report covers.
 func (rep *Report) header() []string {
 	o := rep.Options
-	window := "all time"
-	switch {
-	case !o.Window.From.IsZero() && !o.Window.To.IsZero():
-		window = stamp(o.Window.From) + " to " + stamp(o.Window.To) + " (end excluded)"
-	case !o.Window.From.IsZero():
-		window = "from " + stamp(o.Window.From)
-	case !o.Window.To.IsZero():
-		window = "until " + stamp(o.Window.To) + " (excluded)"
-	}
 	keys := "hashed (object keys and file paths by their SHA-256, predicate constants as $n; --show-keys shows them)"
 	if o.ShowKeys {
 		keys = "shown"
@@ -113,7 +102,7 @@ func (rep *Report) header() []string {
 		counts[in.Kind]++
 	}
 	lines := []string{
-		"window: " + window,
+		"window: " + o.Window.Describe(),
 		"researchers listed: " + listed,
 		"researcher filter: " + dash(strings.Join(o.Researchers, ", ")),
 		"dataset filter: " + dash(strings.Join(o.Datasets, ", ")),
@@ -130,10 +119,7 @@ func (rep *Report) header() []string {
 
 func writeTable(w io.Writer, rep *Report) error {
 	var b strings.Builder
-	b.WriteString(title + "\n")
-	for _, l := range rep.header() {
-		b.WriteString("  " + textsafe.Text(l) + "\n")
-	}
+	reportfmt.TableHeading(&b, title, rep.header())
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err
 	}
@@ -169,10 +155,8 @@ func writeTable(w io.Writer, rep *Report) error {
 
 func writeMarkdown(w io.Writer, rep *Report) error {
 	var b strings.Builder
-	b.WriteString("# " + title + "\n\n")
-	for _, l := range rep.header() {
-		b.WriteString("- " + mdCell(l) + "\n")
-	}
+	// Every line of the heading starts with a label, so it never is the empty cell mdCell writes as " ".
+	reportfmt.MarkdownHeading(&b, title, rep.header())
 	for _, s := range rep.sections() {
 		b.WriteString("\n## " + s.title + "\n\n")
 		if len(s.rows) == 0 {

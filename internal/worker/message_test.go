@@ -113,7 +113,7 @@ func TestTheRedactorRemovesTheKeyInEveryEncoding(t *testing.T) {
 		"patients%2FJane+Doe%2B1+%28ward%29%2Fscan.csv",
 		"patients/Jane%20Doe+1%20%28ward%29/scan/result.txt",
 	} {
-		got := r.String(`Put "http://127.0.0.1/out/` + text + `": connection refused`)
+		got := r.Redact(`Put "http://127.0.0.1/out/` + text + `": connection refused`)
 		assert.NotContains(t, got, "Jane", text)
 		assert.Contains(t, got, "[key sha256:", text)
 	}

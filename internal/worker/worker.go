@@ -225,7 +225,7 @@ func (w *Worker) handle(ctx context.Context, m sqstypes.Message) {
 		log.Info("stopped while processing; returning the message to the queue")
 		w.release(receipt, log)
 	case err != nil:
-		log.Error("object failed; the message will be delivered again", "error", red.String(err.Error()))
+		log.Error("object failed; the message will be delivered again", "error", red.Redact(err.Error()))
 		w.retryLater(ctx, receipt, log)
 		w.emit(ctx, MetricFailed, log)
 	default:
@@ -243,14 +243,14 @@ type result struct {
 
 // process downloads the object into a directory of its own on the scratch volume, runs the pipeline and
 // uploads its results. The directory is removed whatever happens.
-func (w *Worker) process(ctx context.Context, obj Object, log *slog.Logger, red redactor) (result, error) {
+func (w *Worker) process(ctx context.Context, obj Object, log *slog.Logger, red phi.Redactor) (result, error) {
 	dir, err := os.MkdirTemp(w.cfg.Scratch, messageDirPattern)
 	if err != nil {
 		return result{}, fmt.Errorf("create the message's scratch directory: %w", err)
 	}
 	defer func() {
 		if err := os.RemoveAll(dir); err != nil {
-			log.Error("could not clean the scratch directory", "error", red.String(err.Error()))
+			log.Error("could not clean the scratch directory", "error", red.Redact(err.Error()))
 		}
 	}()
 	input, output, tmp := filepath.Join(dir, "input"), filepath.Join(dir, "output"), filepath.Join(dir, "tmp")

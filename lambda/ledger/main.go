@@ -9,29 +9,22 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"os"
 
-	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"github.com/sce-project/sce/internal/lambdaenv"
 	"github.com/sce-project/sce/lambda/ledger/handler"
 )
 
+// main builds the handler at cold start (a configuration that cannot work ends the process before any
+// event is taken) and serves the upload events and scan results through Handler.Invoke.
 func main() {
-	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	h, err := build(context.Background(), log)
-	if err != nil {
-		// A cold start that cannot configure the function fails loudly, before any event is taken.
-		log.Error("cold start failed", "error", err.Error())
-		os.Exit(1)
-	}
-	lambda.Start(h.Invoke)
+	lambdaenv.Start(build, func(h *handler.Handler) any { return h.Invoke })
 }
 
 // build reads the configuration from the environment and makes the handler with the SDK's clients.
@@ -44,9 +37,9 @@ func build(ctx context.Context, log *slog.Logger) (*handler.Handler, error) {
 	log.Info("configuration read", "table", cfg.Table, "queueUrl", cfg.QueueURL, "topicArn", cfg.TopicARN,
 		"quarantinePrefix", cfg.QuarantinePrefix, "kmsKeyArn", cfg.KMSKeyARN, "phiNames", len(cfg.PHINames),
 		"recordOnlyPrefixes", cfg.RecordOnlyPrefixes)
-	awsCfg, err := config.LoadDefaultConfig(ctx)
+	awsCfg, err := lambdaenv.LoadAWS(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("load the AWS configuration: %w", err)
+		return nil, err
 	}
 	return handler.New(cfg, handler.Clients{
 		S3:       s3.NewFromConfig(awsCfg),

@@ -9,27 +9,21 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"os"
 
-	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
+	"github.com/sce-project/sce/internal/lambdaenv"
 	"github.com/sce-project/sce/lambda/release/handler"
 )
 
+// main builds the handler at cold start (a configuration that cannot work ends the process before any
+// event is taken) and serves the ledger's stream batches through Handler.Handle.
 func main() {
-	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	h, err := build(context.Background(), log)
-	if err != nil {
-		log.Error("cold start failed", "error", err.Error())
-		os.Exit(1)
-	}
-	lambda.Start(h.Handle)
+	lambdaenv.Start(build, func(h *handler.Handler) any { return h.Handle })
 }
 
 // build reads the configuration from the environment and makes the handler with the SDK's clients.
@@ -40,9 +34,9 @@ func build(ctx context.Context, log *slog.Logger) (*handler.Handler, error) {
 	}
 	log.Info("configuration read", "table", cfg.Table, "bucket", cfg.Bucket, "topicArn", cfg.TopicARN, "kmsKeyArn", cfg.KMSKeyARN,
 		"reviewers", cfg.Reviewers, "approvals", cfg.Approvals)
-	awsCfg, err := config.LoadDefaultConfig(ctx)
+	awsCfg, err := lambdaenv.LoadAWS(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("load the AWS configuration: %w", err)
+		return nil, err
 	}
 	return handler.New(cfg, handler.Clients{
 		DynamoDB: dynamodb.NewFromConfig(awsCfg),

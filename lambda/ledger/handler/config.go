@@ -1,8 +1,9 @@
 package handler
 
 import (
-	"fmt"
 	"strings"
+
+	"github.com/sce-project/sce/internal/lambdaenv"
 )
 
 // The environment variables the infrastructure sets for the function.
@@ -59,62 +60,53 @@ type Config struct {
 // ConfigFromEnv reads the configuration through lookup (os.LookupEnv in production). It reports every
 // missing or malformed variable in one error, naming each variable, its value and what is accepted.
 func ConfigFromEnv(lookup func(string) (string, bool)) (Config, error) {
-	get := func(name string) string {
-		v, _ := lookup(name)
-		return strings.TrimSpace(v)
-	}
+	env := lambdaenv.NewEnv(lookup)
 	c := Config{
-		Table:              get(EnvLedgerTable),
-		QueueURL:           get(EnvQueueURL),
-		TopicARN:           get(EnvTopicARN),
-		QuarantinePrefix:   get(EnvQuarantinePrefix),
-		KMSKeyARN:          get(EnvKMSKeyARN),
-		PHINames:           splitNames(get(EnvPHINames)),
-		RecordOnlyPrefixes: splitNames(get(EnvRecordOnlyPrefixes)),
+		Table:              env.Get(EnvLedgerTable),
+		QueueURL:           env.Get(EnvQueueURL),
+		TopicARN:           env.Get(EnvTopicARN),
+		QuarantinePrefix:   env.Get(EnvQuarantinePrefix),
+		KMSKeyARN:          env.Get(EnvKMSKeyARN),
+		PHINames:           splitNames(env.Get(EnvPHINames)),
+		RecordOnlyPrefixes: splitNames(env.Get(EnvRecordOnlyPrefixes)),
 	}
 	if c.QuarantinePrefix == "" {
 		c.QuarantinePrefix = DefaultQuarantinePrefix
 	}
-	var problems []string
-	switch scan := get(EnvMalwareScan); scan {
+	switch scan := env.Get(EnvMalwareScan); scan {
 	case "on":
 		c.MalwareScan = true
 	case "off", "":
 	default:
-		problems = append(problems, fmt.Sprintf("%s is %q: want on or off", EnvMalwareScan, scan))
+		env.Problemf("%s is %q: want on or off", EnvMalwareScan, scan)
 	}
-	required := []struct{ name, value, accepted string }{
-		{EnvLedgerTable, c.Table, "the name of the ledger's DynamoDB table"},
-		{EnvQueueURL, c.QueueURL, "the queue's URL, https://sqs.<region>.amazonaws.com/<account>/<name>"},
-		{EnvTopicARN, c.TopicARN, "the topic's ARN, arn:aws:sns:<region>:<account>:<name>"},
-		{EnvKMSKeyARN, c.KMSKeyARN, "the project key's ARN, arn:aws:kms:<region>:<account>:key/<id>"},
-	}
-	for _, r := range required {
-		if r.value == "" {
-			problems = append(problems, fmt.Sprintf("%s is not set: want %s", r.name, r.accepted))
-		}
-	}
+	env.Require(
+		lambdaenv.Required{Name: EnvLedgerTable, Value: c.Table, Want: "the name of the ledger's DynamoDB table"},
+		lambdaenv.Required{Name: EnvQueueURL, Value: c.QueueURL, Want: "the queue's URL, https://sqs.<region>.amazonaws.com/<account>/<name>"},
+		lambdaenv.Required{Name: EnvTopicARN, Value: c.TopicARN, Want: "the topic's ARN, arn:aws:sns:<region>:<account>:<name>"},
+		lambdaenv.Required{Name: EnvKMSKeyARN, Value: c.KMSKeyARN, Want: "the project key's ARN, arn:aws:kms:<region>:<account>:key/<id>"},
+	)
 	if c.QueueURL != "" && !strings.HasPrefix(c.QueueURL, "https://") {
-		problems = append(problems, fmt.Sprintf("%s is %q: want an https:// queue URL", EnvQueueURL, c.QueueURL))
+		env.Problemf("%s is %q: want an https:// queue URL", EnvQueueURL, c.QueueURL)
 	}
 	if c.TopicARN != "" && !isARN(c.TopicARN, "sns") {
-		problems = append(problems, fmt.Sprintf("%s is %q: want an SNS topic ARN, arn:aws:sns:<region>:<account>:<name>", EnvTopicARN, c.TopicARN))
+		env.Problemf("%s is %q: want an SNS topic ARN, arn:aws:sns:<region>:<account>:<name>", EnvTopicARN, c.TopicARN)
 	}
 	if c.KMSKeyARN != "" && !isARN(c.KMSKeyARN, "kms") {
-		problems = append(problems, fmt.Sprintf("%s is %q: want a KMS key ARN, arn:aws:kms:<region>:<account>:key/<id>", EnvKMSKeyARN, c.KMSKeyARN))
+		env.Problemf("%s is %q: want a KMS key ARN, arn:aws:kms:<region>:<account>:key/<id>", EnvKMSKeyARN, c.KMSKeyARN)
 	}
 	if !strings.HasSuffix(c.QuarantinePrefix, "/") || strings.HasPrefix(c.QuarantinePrefix, "/") {
-		problems = append(problems, fmt.Sprintf("%s is %q: want a key prefix that ends with \"/\" and does not start with one, such as %q",
-			EnvQuarantinePrefix, c.QuarantinePrefix, DefaultQuarantinePrefix))
+		env.Problemf("%s is %q: want a key prefix that ends with \"/\" and does not start with one, such as %q",
+			EnvQuarantinePrefix, c.QuarantinePrefix, DefaultQuarantinePrefix)
 	}
 	for _, p := range c.RecordOnlyPrefixes {
 		if !strings.HasSuffix(p, "/") || strings.HasPrefix(p, "/") {
-			problems = append(problems, fmt.Sprintf("%s holds %q: want key prefixes that end with \"/\" and do not start with one, such as \"omop/vocabulary/\"",
-				EnvRecordOnlyPrefixes, p))
+			env.Problemf("%s holds %q: want key prefixes that end with \"/\" and do not start with one, such as \"omop/vocabulary/\"",
+				EnvRecordOnlyPrefixes, p)
 		}
 	}
-	if len(problems) > 0 {
-		return Config{}, fmt.Errorf("ledger configuration: %s", strings.Join(problems, "; "))
+	if err := env.Err("ledger configuration"); err != nil {
+		return Config{}, err
 	}
 	return c, nil
 }

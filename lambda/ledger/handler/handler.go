@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"github.com/sce-project/sce/internal/lambdaenv"
 	"github.com/sce-project/sce/internal/phi"
 )
 
@@ -31,24 +32,12 @@ type Handler struct {
 // New returns a handler. Every client must be set; log receives one JSON line per step (build it with
 // slog.NewJSONHandler on os.Stderr in production).
 func New(cfg Config, clients Clients, log *slog.Logger) (*Handler, error) {
-	var missing []string
-	if clients.S3 == nil {
-		missing = append(missing, "S3")
-	}
-	if clients.DynamoDB == nil {
-		missing = append(missing, "DynamoDB")
-	}
-	if clients.SQS == nil {
-		missing = append(missing, "SQS")
-	}
-	if clients.SNS == nil {
-		missing = append(missing, "SNS")
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("new ledger handler: no client for %s", strings.Join(missing, ", "))
-	}
-	if log == nil {
-		return nil, errors.New("new ledger handler: no logger")
+	if err := lambdaenv.CheckClients("new ledger handler", log,
+		lambdaenv.Client{Name: "S3", Given: clients.S3 != nil},
+		lambdaenv.Client{Name: "DynamoDB", Given: clients.DynamoDB != nil},
+		lambdaenv.Client{Name: "SQS", Given: clients.SQS != nil},
+		lambdaenv.Client{Name: "SNS", Given: clients.SNS != nil}); err != nil {
+		return nil, err
 	}
 	return &Handler{
 		cfg:           cfg,
@@ -95,7 +84,7 @@ func (h *Handler) handleRecord(ctx context.Context, i int, r events.S3EventRecor
 		err = h.process(ctx, u, log)
 	}
 	if err != nil {
-		msg := red.redact(err.Error())
+		msg := red.Redact(err.Error())
 		log.ErrorContext(ctx, "record failed", "error", msg)
 		return fmt.Errorf("record %d (%s): %s", i, u.object(), msg)
 	}

@@ -49,7 +49,7 @@ var phiCases = []struct {
 
 // keyForms are the spellings of a key that must never leak.
 func keyForms(key, secret string) []string {
-	return []string{key, escapeKey(key), url.QueryEscape(key), url.PathEscape(key), secret}
+	return []string{key, phi.EscapeKey(key), url.QueryEscape(key), url.PathEscape(key), secret}
 }
 
 func TestIsQuarantineCopy(t *testing.T) {
@@ -175,7 +175,7 @@ func TestAnUndecodableKeyFailsWithoutEchoingIt(t *testing.T) {
 // error; this one every spelling at once.
 func TestAnErrorThatQuotesAPHIKeyIsRedacted(t *testing.T) {
 	const key = "incoming/123-45-6789_labs.csv"
-	leak := &url.Error{Op: "Head", URL: "https://" + testBucket + ".s3.us-east-1.amazonaws.com/" + escapeKey(key) + "?versionId=x",
+	leak := &url.Error{Op: "Head", URL: "https://" + testBucket + ".s3.us-east-1.amazonaws.com/" + phi.EscapeKey(key) + "?versionId=x",
 		Err: fmt.Errorf("dial tcp: i/o timeout for %s (%s, %s)", key, url.QueryEscape(key), url.PathEscape(key))}
 	h, logs := stubbed(t, &stub{err: leak})
 	err := h.Handle(t.Context(), loadEvent(t, "put-phi-ssn.json"))

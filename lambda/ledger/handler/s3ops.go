@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/sce-project/sce/internal/phi"
 )
 
 // The limits of S3's copy operations.
@@ -75,7 +77,7 @@ func isNotFound(err error) bool {
 // copySource names the uploaded version for CopyObject and UploadPartCopy: bucket/escaped-key, with
 // the version id.
 func copySource(u *upload, m objectMeta) string {
-	src := u.bucket + "/" + escapeKey(u.key)
+	src := u.bucket + "/" + phi.EscapeKey(u.key)
 	version := u.version
 	if version == "" {
 		version = m.version

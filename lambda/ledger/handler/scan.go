@@ -120,7 +120,7 @@ func (h *Handler) HandleScanResult(ctx context.Context, ev ScanResultEvent) erro
 	}
 	red := newRedactor(u)
 	if err := h.scanned(ctx, u, d, log); err != nil {
-		msg := red.redact(err.Error())
+		msg := red.Redact(err.Error())
 		log.ErrorContext(ctx, "scan result failed", "error", msg)
 		return fmt.Errorf("scan result for %s: %s", u.object(), msg)
 	}

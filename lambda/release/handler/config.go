@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/sce-project/sce/internal/lambdaenv"
 )
 
 // The environment variables the infrastructure sets for the function.
@@ -41,35 +43,27 @@ type Config struct {
 // ConfigFromEnv reads the configuration through lookup, reporting every missing or malformed variable in
 // one error.
 func ConfigFromEnv(lookup func(string) (string, bool)) (Config, error) {
-	get := func(name string) string {
-		v, _ := lookup(name)
-		return strings.TrimSpace(v)
-	}
-	c := Config{Table: get(EnvLedgerTable), Bucket: get(EnvOutputBucket), TopicARN: get(EnvTopicARN), KMSKeyARN: get(EnvKMSKeyARN), Approvals: MinApprovals}
-	var problems []string
-	for _, r := range []struct{ name, value, want string }{
-		{EnvLedgerTable, c.Table, "the ledger table's name"},
-		{EnvOutputBucket, c.Bucket, "the output bucket's name"},
-		{EnvTopicARN, c.TopicARN, "an SNS topic ARN"},
-		{EnvKMSKeyARN, c.KMSKeyARN, "the project key's ARN"},
-	} {
-		if r.value == "" {
-			problems = append(problems, fmt.Sprintf("%s is not set: want %s", r.name, r.want))
-		}
-	}
+	env := lambdaenv.NewEnv(lookup)
+	c := Config{Table: env.Get(EnvLedgerTable), Bucket: env.Get(EnvOutputBucket), TopicARN: env.Get(EnvTopicARN), KMSKeyARN: env.Get(EnvKMSKeyARN), Approvals: MinApprovals}
+	env.Require(
+		lambdaenv.Required{Name: EnvLedgerTable, Value: c.Table, Want: "the ledger table's name"},
+		lambdaenv.Required{Name: EnvOutputBucket, Value: c.Bucket, Want: "the output bucket's name"},
+		lambdaenv.Required{Name: EnvTopicARN, Value: c.TopicARN, Want: "an SNS topic ARN"},
+		lambdaenv.Required{Name: EnvKMSKeyARN, Value: c.KMSKeyARN, Want: "the project key's ARN"},
+	)
 	if c.TopicARN != "" && !strings.HasPrefix(c.TopicARN, "arn:") {
-		problems = append(problems, fmt.Sprintf("%s is %q: want an SNS topic ARN", EnvTopicARN, c.TopicARN))
+		env.Problemf("%s is %q: want an SNS topic ARN", EnvTopicARN, c.TopicARN)
 	}
 	if c.KMSKeyARN != "" && !strings.Contains(c.KMSKeyARN, ":kms:") {
-		problems = append(problems, fmt.Sprintf("%s is %q: want a KMS key ARN", EnvKMSKeyARN, c.KMSKeyARN))
+		env.Problemf("%s is %q: want a KMS key ARN", EnvKMSKeyARN, c.KMSKeyARN)
 	}
 	seen := map[string]bool{}
-	for r := range strings.SplitSeq(get(EnvReviewers), ",") {
+	for r := range strings.SplitSeq(env.Get(EnvReviewers), ",") {
 		if r = strings.TrimSpace(r); r == "" {
 			continue
 		}
 		if !roleARN.MatchString(r) {
-			problems = append(problems, fmt.Sprintf("%s holds %q: want IAM role ARNs, arn:aws:iam::ACCOUNT:role/NAME", EnvReviewers, r))
+			env.Problemf("%s holds %q: want IAM role ARNs, arn:aws:iam::ACCOUNT:role/NAME", EnvReviewers, r)
 			continue
 		}
 		if !seen[r] {
@@ -77,16 +71,16 @@ func ConfigFromEnv(lookup func(string) (string, bool)) (Config, error) {
 			seen[r] = true
 		}
 	}
-	if v := get(EnvApprovals); v != "" {
+	if v := env.Get(EnvApprovals); v != "" {
 		var n int
 		if _, err := fmt.Sscanf(v, "%d", &n); err != nil || n < MinApprovals || fmt.Sprint(n) != v {
-			problems = append(problems, fmt.Sprintf("%s is %q: want a whole number of at least %d", EnvApprovals, v, MinApprovals))
+			env.Problemf("%s is %q: want a whole number of at least %d", EnvApprovals, v, MinApprovals)
 		} else {
 			c.Approvals = n
 		}
 	}
-	if len(problems) > 0 {
-		return Config{}, fmt.Errorf("release configuration: %s", strings.Join(problems, "; "))
+	if err := env.Err("release configuration"); err != nil {
+		return Config{}, err
 	}
 	return c, nil
 }

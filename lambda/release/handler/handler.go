@@ -2,7 +2,6 @@ package handler
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/sce-project/sce/internal/airlock/ledger"
+	"github.com/sce-project/sce/internal/lambdaenv"
 )
 
 // Handler judges the airlock's requests and reviews and releases what two reviewers approved. It is
@@ -26,21 +26,11 @@ type Handler struct {
 
 // New returns a handler; every client must be set.
 func New(cfg Config, clients Clients, log *slog.Logger, name string) (*Handler, error) {
-	var missing []string
-	if clients.DynamoDB == nil {
-		missing = append(missing, "DynamoDB")
-	}
-	if clients.S3 == nil {
-		missing = append(missing, "S3")
-	}
-	if clients.SNS == nil {
-		missing = append(missing, "SNS")
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("new release handler: no client for %s", strings.Join(missing, ", "))
-	}
-	if log == nil {
-		return nil, errors.New("new release handler: no logger")
+	if err := lambdaenv.CheckClients("new release handler", log,
+		lambdaenv.Client{Name: "DynamoDB", Given: clients.DynamoDB != nil},
+		lambdaenv.Client{Name: "S3", Given: clients.S3 != nil},
+		lambdaenv.Client{Name: "SNS", Given: clients.SNS != nil}); err != nil {
+		return nil, err
 	}
 	if name == "" {
 		name = "airlock-release"
