@@ -190,15 +190,13 @@ func releaseRole(ctx *pulumi.Context, child func(string) string, a AirlockReleas
 	doc := pulumi.All(a.Ledger.Table.Arn, a.OutputBucket.ARN, a.TopicARN, a.Ledger.DLQ.Arn, a.KMSKeyARN).ApplyT(func(v []any) (string, error) {
 		return PolicyDocument{Version: PolicyVersion, Statement: releaseRoleStatements(a.ARNs, v[0].(string), v[1].(string), v[2].(string), v[3].(string), v[4].(string), logGroup)}.JSON()
 	}).(pulumi.StringOutput)
-	policy, err := iam.NewPolicy(ctx, child("policy"), &iam.PolicyArgs{
-		Description: pulumi.Sprintf("Least privilege of the %s airlock release function", a.PIT), Policy: doc,
+	att, err := newRolePolicy(ctx, rolePolicy{
+		name: child("policy"), attachment: child("policy-attachment"), role: role.Name,
+		args:      &iam.PolicyArgs{Description: pulumi.Sprintf("Least privilege of the %s airlock release function", a.PIT), Policy: doc},
+		createErr: "create the release policy", attachErr: "attach the release policy",
 	}, parent)
 	if err != nil {
-		return nil, nil, fmt.Errorf("create the release policy: %w", err)
-	}
-	att, err := iam.NewRolePolicyAttachment(ctx, child("policy-attachment"), &iam.RolePolicyAttachmentArgs{Role: role.Name, PolicyArn: policy.Arn}, parent)
-	if err != nil {
-		return nil, nil, fmt.Errorf("attach the release policy: %w", err)
+		return nil, nil, err
 	}
 	return role, att, nil
 }

@@ -219,19 +219,17 @@ func trailLogsRole(ctx *pulumi.Context, child func(string) string, a AuditTrailA
 	if err != nil {
 		return nil, nil, fmt.Errorf("create trail logs role: %w", err)
 	}
-	policy, err := iam.NewPolicy(ctx, child("logs-policy"), &iam.PolicyArgs{
-		Description: pulumi.Sprintf("Write access to the %s trail's log streams only", a.PIT),
-		Policy:      pulumi.String(permissions),
-		Tags:        pulumi.StringMap{"Name": pulumi.String(a.PIT + "-cloudtrail-logs")},
+	attachment, err := newRolePolicy(ctx, rolePolicy{
+		name: child("logs-policy"), attachment: child("logs-policy-attachment"), role: role.Name,
+		args: &iam.PolicyArgs{
+			Description: pulumi.Sprintf("Write access to the %s trail's log streams only", a.PIT),
+			Policy:      pulumi.String(permissions),
+			Tags:        pulumi.StringMap{"Name": pulumi.String(a.PIT + "-cloudtrail-logs")},
+		},
+		createErr: "create trail logs policy", attachErr: "attach trail logs policy",
 	}, parent)
 	if err != nil {
-		return nil, nil, fmt.Errorf("create trail logs policy: %w", err)
-	}
-	attachment, err := iam.NewRolePolicyAttachment(ctx, child("logs-policy-attachment"), &iam.RolePolicyAttachmentArgs{
-		Role: role.Name, PolicyArn: policy.Arn,
-	}, parent)
-	if err != nil {
-		return nil, nil, fmt.Errorf("attach trail logs policy: %w", err)
+		return nil, nil, err
 	}
 	return role, attachment, nil
 }

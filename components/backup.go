@@ -95,10 +95,9 @@ func NewBackupPlan(ctx *pulumi.Context, name string, args *BackupPlanArgs, opts 
 	// AWS's managed policies for AWS Backup: the service decides which API calls a backup and a restore
 	// of each resource type need, and keeps them current.
 	for suffix, policy := range map[string]string{"backup-attachment": "AWSBackupServiceRolePolicyForBackup", "restore-attachment": "AWSBackupServiceRolePolicyForRestores"} {
-		if _, err := iam.NewRolePolicyAttachment(ctx, child(suffix), &iam.RolePolicyAttachmentArgs{
-			Role: role.Name, PolicyArn: pulumi.Sprintf("arn:%s:iam::aws:policy/service-role/%s", a.ARNs.Partition, policy),
-		}, parent); err != nil {
-			return nil, fmt.Errorf("attach %s: %w", policy, err)
+		arn := pulumi.Sprintf("arn:%s:iam::aws:policy/service-role/%s", a.ARNs.Partition, policy)
+		if _, err := attachPolicy(ctx, child(suffix), role.Name, arn, "attach "+policy, parent); err != nil {
+			return nil, err
 		}
 	}
 	b.Selection, err = backup.NewSelection(ctx, child("selection"), &backup.SelectionArgs{

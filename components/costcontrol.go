@@ -167,15 +167,13 @@ func (c *CostControl) schedules(ctx *pulumi.Context, child func(string) string, 
 				"Bool": {"kms:GrantIsForAWSResource": {"true"}}}})
 		return PolicyDocument{Version: PolicyVersion, Statement: all}.JSON()
 	}).(pulumi.StringOutput)
-	policy, err := iam.NewPolicy(ctx, child("scheduler-policy"), &iam.PolicyArgs{
-		Description: pulumi.Sprintf("Stop and start the %s instances only", a.PIT), Policy: doc,
+	attachment, err := newRolePolicy(ctx, rolePolicy{
+		name: child("scheduler-policy"), attachment: child("scheduler-policy-attachment"), role: role.Name,
+		args:      &iam.PolicyArgs{Description: pulumi.Sprintf("Stop and start the %s instances only", a.PIT), Policy: doc},
+		createErr: "create scheduler policy", attachErr: "attach scheduler policy",
 	}, parent)
 	if err != nil {
-		return fmt.Errorf("create scheduler policy: %w", err)
-	}
-	attachment, err := iam.NewRolePolicyAttachment(ctx, child("scheduler-policy-attachment"), &iam.RolePolicyAttachmentArgs{Role: role.Name, PolicyArn: policy.Arn}, parent)
-	if err != nil {
-		return fmt.Errorf("attach scheduler policy: %w", err)
+		return err
 	}
 	h := a.Hours
 	stopAt := fmt.Sprintf("cron(0 %d ? * %s *)", h.Stop, h.Days)

@@ -99,17 +99,17 @@ func emrRoles(ctx *pulumi.Context, child func(string) string, a EMRClusterArgs, 
 		return PolicyDocument{Version: PolicyVersion, Statement: EMRNodeStatements(a.ARNs, a.ReleaseLabel,
 			v[0].(string), v[1].(string), v[2].(string), v[3].(string), v[4].(string), prefix)}.JSON()
 	}).(pulumi.StringOutput)
-	nodePolicy, err := iam.NewPolicy(ctx, child("node-policy"), &iam.PolicyArgs{
-		Description: pulumi.Sprintf("Least privilege of the EMR nodes of %s", a.PIT),
-		Policy:      nodeDoc,
-		Tags:        pulumi.StringMap{"Name": pulumi.String(a.PIT + "-emr-node")},
+	att, err := newRolePolicy(ctx, rolePolicy{
+		name: child("node-policy"), attachment: child("node-policy-attachment"), role: c.NodeRole.Name,
+		args: &iam.PolicyArgs{
+			Description: pulumi.Sprintf("Least privilege of the EMR nodes of %s", a.PIT),
+			Policy:      nodeDoc,
+			Tags:        pulumi.StringMap{"Name": pulumi.String(a.PIT + "-emr-node")},
+		},
+		createErr: "create emr node policy", attachErr: "attach emr node policy",
 	}, parent)
 	if err != nil {
-		return nil, fmt.Errorf("create emr node policy: %w", err)
-	}
-	att, err := iam.NewRolePolicyAttachment(ctx, child("node-policy-attachment"), &iam.RolePolicyAttachmentArgs{Role: c.NodeRole.Name, PolicyArn: nodePolicy.Arn}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("attach emr node policy: %w", err)
+		return nil, err
 	}
 	waits = append(waits, att)
 	c.InstanceProfile, err = iam.NewInstanceProfile(ctx, child("node-profile"), &iam.InstanceProfileArgs{
@@ -136,27 +136,26 @@ func emrRoles(ctx *pulumi.Context, child func(string) string, a EMRClusterArgs, 
 	if err != nil {
 		return nil, fmt.Errorf("create emr service role: %w", err)
 	}
-	managed, err := iam.NewRolePolicyAttachment(ctx, child("service-policy-attachment"), &iam.RolePolicyAttachmentArgs{
-		Role: c.ServiceRole.Name, PolicyArn: pulumi.Sprintf("arn:%s:iam::aws:policy/%s", a.ARNs.Partition, emrServicePolicy),
-	}, parent)
+	managed, err := attachPolicy(ctx, child("service-policy-attachment"), c.ServiceRole.Name,
+		pulumi.Sprintf("arn:%s:iam::aws:policy/%s", a.ARNs.Partition, emrServicePolicy), "attach AmazonEMRServicePolicy_v2", parent)
 	if err != nil {
-		return nil, fmt.Errorf("attach AmazonEMRServicePolicy_v2: %w", err)
+		return nil, err
 	}
 	waits = append(waits, managed)
 	serviceDoc := pulumi.All(c.NodeRole.Arn, a.KMSKeyARN).ApplyT(func(v []any) (string, error) {
 		return PolicyDocument{Version: PolicyVersion, Statement: EMRServiceStatements(a.ARNs, v[0].(string), v[1].(string))}.JSON()
 	}).(pulumi.StringOutput)
-	servicePolicy, err := iam.NewPolicy(ctx, child("service-policy"), &iam.PolicyArgs{
-		Description: pulumi.Sprintf("Pass the EMR node role of %s and encrypt its volumes", a.PIT),
-		Policy:      serviceDoc,
-		Tags:        pulumi.StringMap{"Name": pulumi.String(a.PIT + "-emr-service")},
+	att, err = newRolePolicy(ctx, rolePolicy{
+		name: child("service-policy"), attachment: child("service-extra-attachment"), role: c.ServiceRole.Name,
+		args: &iam.PolicyArgs{
+			Description: pulumi.Sprintf("Pass the EMR node role of %s and encrypt its volumes", a.PIT),
+			Policy:      serviceDoc,
+			Tags:        pulumi.StringMap{"Name": pulumi.String(a.PIT + "-emr-service")},
+		},
+		createErr: "create emr service policy", attachErr: "attach emr service policy",
 	}, parent)
 	if err != nil {
-		return nil, fmt.Errorf("create emr service policy: %w", err)
-	}
-	att, err = iam.NewRolePolicyAttachment(ctx, child("service-extra-attachment"), &iam.RolePolicyAttachmentArgs{Role: c.ServiceRole.Name, PolicyArn: servicePolicy.Arn}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("attach emr service policy: %w", err)
+		return nil, err
 	}
 	return append(waits, att), nil
 }

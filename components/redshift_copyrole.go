@@ -63,16 +63,16 @@ func redshiftCopyRole(ctx *pulumi.Context, child func(string) string, a Redshift
 				Condition: Condition{"StringEquals": {"kms:ViaService": {fmt.Sprintf("s3.%s.amazonaws.com", a.ARNs.Region)}}}},
 		}}.JSON()
 	}).(pulumi.StringOutput)
-	policy, err := iam.NewPolicy(ctx, child("copy-policy"), &iam.PolicyArgs{
-		Description: pulumi.Sprintf("Read the %s OMOP load prefixes only", a.PIT),
-		Policy:      doc,
+	attachment, err := newRolePolicy(ctx, rolePolicy{
+		name: child("copy-policy"), attachment: child("copy-policy-attachment"), role: role.Name,
+		args: &iam.PolicyArgs{
+			Description: pulumi.Sprintf("Read the %s OMOP load prefixes only", a.PIT),
+			Policy:      doc,
+		},
+		createErr: "create redshift copy policy", attachErr: "attach redshift copy policy",
 	}, parent)
 	if err != nil {
-		return nil, nil, fmt.Errorf("create redshift copy policy: %w", err)
-	}
-	attachment, err := iam.NewRolePolicyAttachment(ctx, child("copy-policy-attachment"), &iam.RolePolicyAttachmentArgs{Role: role.Name, PolicyArn: policy.Arn}, parent)
-	if err != nil {
-		return nil, nil, fmt.Errorf("attach redshift copy policy: %w", err)
+		return nil, nil, err
 	}
 	return role, attachment, nil
 }

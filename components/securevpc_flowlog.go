@@ -75,20 +75,17 @@ func (b *vpcBuilder) flowLog() error {
 	if err != nil {
 		return fmt.Errorf("create flow log role: %w", err)
 	}
-	policy, err := iam.NewPolicy(b.ctx, b.child("flow-logs-policy"), &iam.PolicyArgs{
-		Description: pulumi.Sprintf("Write access to the %s flow log group only", a.PIT),
-		Policy:      pulumi.String(permissions),
-		Tags:        b.tags("flow-logs-policy"),
+	attachment, err := newRolePolicy(b.ctx, rolePolicy{
+		name: b.child("flow-logs-policy"), attachment: b.child("flow-logs-policy-attachment"), role: role.Name,
+		args: &iam.PolicyArgs{
+			Description: pulumi.Sprintf("Write access to the %s flow log group only", a.PIT),
+			Policy:      pulumi.String(permissions),
+			Tags:        b.tags("flow-logs-policy"),
+		},
+		createErr: "create flow log policy", attachErr: "attach flow log policy",
 	}, b.opts()...)
 	if err != nil {
-		return fmt.Errorf("create flow log policy: %w", err)
-	}
-	attachment, err := iam.NewRolePolicyAttachment(b.ctx, b.child("flow-logs-policy-attachment"), &iam.RolePolicyAttachmentArgs{
-		Role:      role.Name,
-		PolicyArn: policy.Arn,
-	}, b.opts()...)
-	if err != nil {
-		return fmt.Errorf("attach flow log policy: %w", err)
+		return err
 	}
 	v.FlowLog, err = ec2.NewFlowLog(b.ctx, b.child("flow-log"), &ec2.FlowLogArgs{
 		VpcId:                  v.VPC.ID(),

@@ -307,15 +307,13 @@ func ledgerRole(ctx *pulumi.Context, child func(string) string, a UploadLedgerAr
 			{Sid: "WriteOwnLogs", Effect: Allow, Action: []string{"logs:CreateLogStream", "logs:PutLogEvents"}, Resource: []string{logGroup, logGroup + ":log-stream:*"}},
 		}}.JSON()
 	}).(pulumi.StringOutput)
-	policy, err := iam.NewPolicy(ctx, child("policy"), &iam.PolicyArgs{
-		Description: pulumi.Sprintf("Least privilege of the %s upload ledger", a.PIT), Policy: doc,
+	att, err := newRolePolicy(ctx, rolePolicy{
+		name: child("policy"), attachment: child("policy-attachment"), role: role.Name,
+		args:      &iam.PolicyArgs{Description: pulumi.Sprintf("Least privilege of the %s upload ledger", a.PIT), Policy: doc},
+		createErr: "create ledger policy", attachErr: "attach the ledger policy to the ledger role",
 	}, parent)
 	if err != nil {
-		return nil, nil, fmt.Errorf("create ledger policy: %w", err)
-	}
-	att, err := iam.NewRolePolicyAttachment(ctx, child("policy-attachment"), &iam.RolePolicyAttachmentArgs{Role: role.Name, PolicyArn: policy.Arn}, parent)
-	if err != nil {
-		return nil, nil, fmt.Errorf("attach the ledger policy to the ledger role: %w", err)
+		return nil, nil, err
 	}
 	return role, []pulumi.Resource{att}, nil
 }
