@@ -72,9 +72,7 @@ func NewAccountBaseline(ctx *pulumi.Context, name string, args *AccountBaselineA
 	if err := a.check(); err != nil {
 		return nil, fmt.Errorf("account baseline %s: %w", name, err)
 	}
-	if a.LogPrefix == "" {
-		a.LogPrefix = "config"
-	}
+	setDefault(&a.LogPrefix, "config")
 	b := &AccountBaseline{}
 	if err := ctx.RegisterComponentResource("sce:audit:AccountBaseline", name, b, opts...); err != nil {
 		return nil, fmt.Errorf("register account baseline %s: %w", name, err)

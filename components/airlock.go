@@ -75,9 +75,7 @@ func NewAirlockRelease(ctx *pulumi.Context, name string, args *AirlockReleaseArg
 		return nil, fmt.Errorf("airlock release %s: PIT, account, ledger, output bucket, key, topic and code are required", name)
 	}
 	a := *args
-	if a.LogRetentionDays == 0 {
-		a.LogRetentionDays = SixYearsDays
-	}
+	setDefault(&a.LogRetentionDays, SixYearsDays)
 	for _, r := range a.Reviewers {
 		if strings.ContainsAny(r, ",*?") || !strings.Contains(r, ":role/") {
 			return nil, fmt.Errorf("airlock release %s: reviewer %q is not one role's ARN", name, r)
@@ -102,28 +100,24 @@ func NewAirlockRelease(ctx *pulumi.Context, name string, args *AirlockReleaseArg
 	// Outside the VPC, like the upload ledger: Lambda cannot attach to a dedicated-tenancy VPC, and the
 	// function reaches only AWS APIs, over TLS, with its own role; the output bucket's policy admits it
 	// by aws:PrincipalArn.
-	r.Function, err = lambda.NewFunction(ctx, child("function"), &lambda.FunctionArgs{
-		Name:             pulumi.String(fnName),
-		Description:      pulumi.String("The airlock: records egress requests and reviews; releases what two reviewers approved"),
-		Runtime:          pulumi.String("provided.al2023"),
-		Architectures:    pulumi.StringArray{pulumi.String("arm64")},
-		Handler:          pulumi.String("bootstrap"),
-		Code:             a.Code,
-		Role:             r.Role.Arn,
-		Timeout:          pulumi.Int(releaseTimeout),
-		MemorySize:       pulumi.Int(512),
-		DeadLetterConfig: &lambda.FunctionDeadLetterConfigArgs{TargetArn: a.Ledger.DLQ.Arn},
-		KmsKeyArn:        a.KMSKeyARN,
-		LoggingConfig:    &lambda.FunctionLoggingConfigArgs{LogFormat: pulumi.String("JSON"), LogGroup: pulumi.String(groupName)},
-		Environment: &lambda.FunctionEnvironmentArgs{Variables: pulumi.StringMap{
+	r.Function, err = lambda.NewFunction(ctx, child("function"), goFunction{
+		name:        fnName,
+		description: "The airlock: records egress requests and reviews; releases what two reviewers approved",
+		code:        a.Code,
+		role:        r.Role.Arn,
+		timeout:     releaseTimeout,
+		memory:      512,
+		deadLetters: a.Ledger.DLQ.Arn,
+		key:         a.KMSKeyARN,
+		logGroup:    groupName,
+		env: pulumi.StringMap{
 			"LEDGER_TABLE":  a.Ledger.Table.Name,
 			"OUTPUT_BUCKET": a.OutputBucket.Name,
 			"TOPIC_ARN":     a.TopicARN,
 			"KMS_KEY_ARN":   a.KMSKeyARN,
 			"REVIEWERS":     pulumi.String(strings.Join(a.Reviewers, ",")),
-		}},
-		Tags: pulumi.StringMap{"Name": pulumi.String(fnName)},
-	}, parent, pulumi.DependsOn([]pulumi.Resource{group, attachment}))
+		},
+	}.args(), parent, pulumi.DependsOn([]pulumi.Resource{group, attachment}))
 	if err != nil {
 		return nil, fmt.Errorf("create the release function: %w", err)
 	}

@@ -88,15 +88,9 @@ func NewAtlasHost(ctx *pulumi.Context, name string, args *AtlasHostArgs, opts ..
 		return nil, fmt.Errorf("atlas host %s: PIT, network, egress, security groups, AMI, key pair, key, Redshift endpoint, schemas and secret are required", name)
 	}
 	a := *args
-	if a.InstanceType == "" {
-		a.InstanceType = "m5.xlarge"
-	}
-	if a.LogRetentionDays == 0 {
-		a.LogRetentionDays = SixYearsDays
-	}
-	if a.Arch == "" {
-		a.Arch = ArchX86
-	}
+	setDefault(&a.InstanceType, "m5.xlarge")
+	setDefault(&a.LogRetentionDays, SixYearsDays)
+	setDefault(&a.Arch, ArchX86)
 	// The pins are checked before anything is registered, not first in the user data's apply.
 	if err := (UserData{Role: RoleAtlas, Arch: a.Arch, Images: a.Images, Compose: a.Compose}).checkDownloads(); err != nil {
 		return nil, fmt.Errorf("atlas host %s: %w", name, err)

@@ -79,12 +79,8 @@ func NewAuditTrail(ctx *pulumi.Context, name string, args *AuditTrailArgs, opts 
 	if err := a.check(); err != nil {
 		return nil, fmt.Errorf("audit trail %s: %w", name, err)
 	}
-	if a.LogPrefix == "" {
-		a.LogPrefix = "cloudtrail"
-	}
-	if a.LogRetentionDays == 0 {
-		a.LogRetentionDays = SixYearsDays
-	}
+	setDefault(&a.LogPrefix, "cloudtrail")
+	setDefault(&a.LogRetentionDays, SixYearsDays)
 	t := &AuditTrail{}
 	if err := ctx.RegisterComponentResource("sce:audit:AuditTrail", name, t, opts...); err != nil {
 		return nil, fmt.Errorf("register audit trail %s: %w", name, err)

@@ -61,12 +61,8 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 		return nil, fmt.Errorf("bastion %s: PIT, VPC, subnet, VPC CIDR, allowed ssh blocks, AMI, public key, key ARN and egress are required", name)
 	}
 	a := *args
-	if a.InstanceType == "" {
-		a.InstanceType = DefaultBastionInstanceType
-	}
-	if a.LogRetentionDays == 0 {
-		a.LogRetentionDays = SixYearsDays
-	}
+	setDefault(&a.InstanceType, DefaultBastionInstanceType)
+	setDefault(&a.LogRetentionDays, SixYearsDays)
 	b := &Bastion{}
 	if err := ctx.RegisterComponentResource("sce:compute:Bastion", name, b, opts...); err != nil {
 		return nil, fmt.Errorf("register bastion %s: %w", name, err)

@@ -127,18 +127,10 @@ func NewEMRCluster(ctx *pulumi.Context, name string, args *EMRClusterArgs, opts 
 		return nil, fmt.Errorf("emr %s: args are required", name)
 	}
 	a := *args
-	if a.CoreInstanceCount == 0 {
-		a.CoreInstanceCount = 2
-	}
-	if a.EBSSizeGiB == 0 {
-		a.EBSSizeGiB = DefaultEMREBSSizeGiB
-	}
-	if a.TicketLifetimeHours == 0 {
-		a.TicketLifetimeHours = DefaultEMRTicketLifetimeHours
-	}
-	if a.CertificatePrefix == "" {
-		a.CertificatePrefix = DefaultEMRCertificatePrefix
-	}
+	setDefault(&a.CoreInstanceCount, 2)
+	setDefault(&a.EBSSizeGiB, DefaultEMREBSSizeGiB)
+	setDefault(&a.TicketLifetimeHours, DefaultEMRTicketLifetimeHours)
+	setDefault(&a.CertificatePrefix, DefaultEMRCertificatePrefix)
 	if err := a.check(); err != nil {
 		return nil, fmt.Errorf("emr %s: %w", name, err)
 	}

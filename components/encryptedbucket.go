@@ -172,12 +172,8 @@ func NewEncryptedBucket(ctx *pulumi.Context, name string, args *EncryptedBucketA
 		return nil, fmt.Errorf("encrypted bucket %s: args are required", name)
 	}
 	a := *args
-	if a.Encryption == "" {
-		a.Encryption = EncryptionKMS
-	}
-	if a.NoncurrentVersionDays == 0 {
-		a.NoncurrentVersionDays = DefaultNoncurrentVersionDays
-	}
+	setDefault(&a.Encryption, EncryptionKMS)
+	setDefault(&a.NoncurrentVersionDays, DefaultNoncurrentVersionDays)
 	if err := a.check(); err != nil {
 		return nil, fmt.Errorf("encrypted bucket %s: %w", name, err)
 	}

@@ -126,21 +126,11 @@ func NewRedshiftOMOP(ctx *pulumi.Context, name string, args *RedshiftOMOPArgs, o
 		return nil, fmt.Errorf("redshift %s: args are required", name)
 	}
 	a := *args
-	if a.NodeType == "" {
-		a.NodeType = DefaultRedshiftNodeType
-	}
-	if a.NodeCount == 0 {
-		a.NodeCount = 1
-	}
-	if a.SnapshotRetentionDays == 0 {
-		a.SnapshotRetentionDays = DefaultSnapshotRetentionDays
-	}
-	if a.DatabaseName == "" {
-		a.DatabaseName = "omop"
-	}
-	if a.LogRetentionDays == 0 {
-		a.LogRetentionDays = SixYearsDays
-	}
+	setDefault(&a.NodeType, DefaultRedshiftNodeType)
+	setDefault(&a.NodeCount, 1)
+	setDefault(&a.SnapshotRetentionDays, DefaultSnapshotRetentionDays)
+	setDefault(&a.DatabaseName, "omop")
+	setDefault(&a.LogRetentionDays, SixYearsDays)
 	if err := a.check(); err != nil {
 		return nil, fmt.Errorf("redshift %s: %w", name, err)
 	}

@@ -112,12 +112,8 @@ func NewSecureVPC(ctx *pulumi.Context, name string, args *SecureVPCArgs, opts ..
 	if err := a.check(); err != nil {
 		return nil, fmt.Errorf("secure vpc %s: %w", name, err)
 	}
-	if a.FlowLogRetentionDays == 0 {
-		a.FlowLogRetentionDays = DefaultFlowLogRetentionDays
-	}
-	if a.Tenancy == "" {
-		a.Tenancy = TenancyDedicated
-	}
+	setDefault(&a.FlowLogRetentionDays, DefaultFlowLogRetentionDays)
+	setDefault(&a.Tenancy, TenancyDedicated)
 	endpointPolicy, err := S3EndpointPolicy(a.ARNs, a.PIT, a.ReadOnlySourceBuckets, a.EndpointStatements...)
 	if err != nil {
 		return nil, fmt.Errorf("secure vpc %s: s3 endpoint policy: %w", name, err)

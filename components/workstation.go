@@ -107,18 +107,10 @@ func NewPrivateWorkstation(ctx *pulumi.Context, name string, args *WorkstationAr
 	if err := a.check(); err != nil {
 		return nil, fmt.Errorf("workstation %s: %w", name, err)
 	}
-	if a.InstanceType == "" {
-		a.InstanceType = DefaultWorkstationInstanceType
-	}
-	if a.DataVolumeGiB == 0 {
-		a.DataVolumeGiB = DefaultDataVolumeGiB
-	}
-	if a.LogRetentionDays == 0 {
-		a.LogRetentionDays = SixYearsDays
-	}
-	if a.Arch == "" {
-		a.Arch = ArchX86
-	}
+	setDefault(&a.InstanceType, DefaultWorkstationInstanceType)
+	setDefault(&a.DataVolumeGiB, DefaultDataVolumeGiB)
+	setDefault(&a.LogRetentionDays, SixYearsDays)
+	setDefault(&a.Arch, ArchX86)
 	// The pins are checked before anything is registered, not first in the user data's apply.
 	if err := (UserData{Role: RoleWorkstation, Tools: a.Tools, Arch: a.Arch, Miniforge: a.Miniforge, JupyterLabVersion: a.JupyterLabVersion}).checkDownloads(); err != nil {
 		return nil, fmt.Errorf("workstation %s: %w", name, err)
