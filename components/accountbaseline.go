@@ -74,11 +74,10 @@ func NewAccountBaseline(ctx *pulumi.Context, name string, args *AccountBaselineA
 	}
 	setDefault(&a.LogPrefix, "config")
 	b := &AccountBaseline{}
-	if err := ctx.RegisterComponentResource("sce:audit:AccountBaseline", name, b, opts...); err != nil {
-		return nil, fmt.Errorf("register account baseline %s: %w", name, err)
+	child, parent, err := registerComponent(ctx, "sce:audit:AccountBaseline", "account baseline", name, b, opts...)
+	if err != nil {
+		return nil, err
 	}
-	child := func(suffix string) string { return name + "-" + suffix }
-	parent := pulumi.Parent(b)
 
 	if !a.ExistingConfigRecorder {
 		if err := b.configRecorder(ctx, child, a, parent); err != nil {

@@ -82,11 +82,10 @@ func NewAirlockRelease(ctx *pulumi.Context, name string, args *AirlockReleaseArg
 		}
 	}
 	r := &AirlockRelease{}
-	if err := ctx.RegisterComponentResource("sce:egress:AirlockRelease", name, r, opts...); err != nil {
-		return nil, fmt.Errorf("register airlock release %s: %w", name, err)
+	child, parent, err := registerComponent(ctx, "sce:egress:AirlockRelease", "airlock release", name, r, opts...)
+	if err != nil {
+		return nil, err
 	}
-	child := func(suffix string) string { return name + "-" + suffix }
-	parent := pulumi.Parent(r)
 	fnName := a.PIT + "-airlock-release"
 
 	group, groupName, err := newInstanceLogGroup(ctx, child, a.PIT, "airlock-release", a.KMSKeyARN, a.LogRetentionDays, a.Protect, parent)

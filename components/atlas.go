@@ -96,12 +96,10 @@ func NewAtlasHost(ctx *pulumi.Context, name string, args *AtlasHostArgs, opts ..
 		return nil, fmt.Errorf("atlas host %s: %w", name, err)
 	}
 	h := &AtlasHost{}
-	if err := ctx.RegisterComponentResource("sce:data:AtlasHost", name, h, opts...); err != nil {
-		return nil, fmt.Errorf("register atlas host %s: %w", name, err)
+	child, parent, err := registerComponent(ctx, "sce:data:AtlasHost", "atlas host", name, h, opts...)
+	if err != nil {
+		return nil, err
 	}
-	child := func(suffix string) string { return name + "-" + suffix }
-	parent := pulumi.Parent(h)
-	var err error
 
 	h.SecurityGroup, err = ec2.NewSecurityGroup(ctx, child("sg"), &ec2.SecurityGroupArgs{
 		VpcId:       a.VPCID,

@@ -82,16 +82,14 @@ func NewAuditTrail(ctx *pulumi.Context, name string, args *AuditTrailArgs, opts 
 	setDefault(&a.LogPrefix, "cloudtrail")
 	setDefault(&a.LogRetentionDays, SixYearsDays)
 	t := &AuditTrail{}
-	if err := ctx.RegisterComponentResource("sce:audit:AuditTrail", name, t, opts...); err != nil {
-		return nil, fmt.Errorf("register audit trail %s: %w", name, err)
+	child, parent, err := registerComponent(ctx, "sce:audit:AuditTrail", "audit trail", name, t, opts...)
+	if err != nil {
+		return nil, err
 	}
-	child := func(suffix string) string { return name + "-" + suffix }
-	parent := pulumi.Parent(t)
 	trailName := a.PIT + "-trail"
 	trailARN := fmt.Sprintf("arn:%s:cloudtrail:%s:%s:trail/%s", a.ARNs.Partition, a.ARNs.Region, a.ARNs.AccountID, trailName)
 
 	groupName := LogGroupPrefix(a.PIT) + "cloudtrail"
-	var err error
 	t.LogGroup, err = cloudwatch.NewLogGroup(ctx, child("log-group"), &cloudwatch.LogGroupArgs{
 		Name:            pulumi.String(groupName),
 		RetentionInDays: pulumi.Int(a.LogRetentionDays),

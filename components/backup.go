@@ -44,12 +44,10 @@ func NewBackupPlan(ctx *pulumi.Context, name string, args *BackupPlanArgs, opts 
 	}
 	a := *args
 	b := &BackupPlan{}
-	if err := ctx.RegisterComponentResource("sce:audit:BackupPlan", name, b, opts...); err != nil {
-		return nil, fmt.Errorf("register backup plan %s: %w", name, err)
+	child, parent, err := registerComponent(ctx, "sce:audit:BackupPlan", "backup plan", name, b, opts...)
+	if err != nil {
+		return nil, err
 	}
-	child := func(suffix string) string { return name + "-" + suffix }
-	parent := pulumi.Parent(b)
-	var err error
 
 	b.Vault, err = backup.NewVault(ctx, child("vault"), &backup.VaultArgs{
 		Name:      pulumi.String(a.PIT + "-backups"),

@@ -64,12 +64,10 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 	setDefault(&a.InstanceType, DefaultBastionInstanceType)
 	setDefault(&a.LogRetentionDays, SixYearsDays)
 	b := &Bastion{}
-	if err := ctx.RegisterComponentResource("sce:compute:Bastion", name, b, opts...); err != nil {
-		return nil, fmt.Errorf("register bastion %s: %w", name, err)
+	child, parent, err := registerComponent(ctx, "sce:compute:Bastion", "bastion", name, b, opts...)
+	if err != nil {
+		return nil, err
 	}
-	child := func(suffix string) string { return name + "-" + suffix }
-	parent := pulumi.Parent(b)
-	var err error
 
 	b.SecurityGroup, err = ec2.NewSecurityGroup(ctx, child("sg"), &ec2.SecurityGroupArgs{
 		VpcId:       a.VPCID,

@@ -75,11 +75,10 @@ func NewCostControl(ctx *pulumi.Context, name string, args *CostControlArgs, opt
 		return nil, fmt.Errorf("cost control %s: working hours %+v are not valid", name, *h)
 	}
 	c := &CostControl{}
-	if err := ctx.RegisterComponentResource("sce:cost:CostControl", name, c, opts...); err != nil {
-		return nil, fmt.Errorf("register cost control %s: %w", name, err)
+	child, parent, err := registerComponent(ctx, "sce:cost:CostControl", "cost control", name, c, opts...)
+	if err != nil {
+		return nil, err
 	}
-	child := func(suffix string) string { return name + "-" + suffix }
-	parent := pulumi.Parent(c)
 	if a.Hours != nil && a.KMSKeyARN == nil {
 		return nil, fmt.Errorf("cost control %s: the project key is required with a schedule", name)
 	}
@@ -88,7 +87,6 @@ func NewCostControl(ctx *pulumi.Context, name string, args *CostControlArgs, opt
 			return nil, err
 		}
 	}
-	var err error
 	c.Budget, err = budgets.NewBudget(ctx, child("budget"), &budgets.BudgetArgs{
 		Name:        pulumi.String(a.PIT + "-monthly"),
 		BudgetType:  pulumi.String("COST"),

@@ -135,11 +135,10 @@ func NewEMRCluster(ctx *pulumi.Context, name string, args *EMRClusterArgs, opts 
 		return nil, fmt.Errorf("emr %s: %w", name, err)
 	}
 	c := &EMRCluster{Name: a.PIT + "-emr"}
-	if err := ctx.RegisterComponentResource("sce:compute:EMRCluster", name, c, opts...); err != nil {
-		return nil, fmt.Errorf("register emr %s: %w", name, err)
+	child, parent, err := registerComponent(ctx, "sce:compute:EMRCluster", "emr", name, c, opts...)
+	if err != nil {
+		return nil, err
 	}
-	child := func(suffix string) string { return name + "-" + suffix }
-	parent := pulumi.Parent(c)
 
 	// AmazonEMRServicePolicy_v2 acts only on subnets and groups that carry its tag. The subnet's tag is
 	// among the subnet's own tags (SecureVPCArgs.PrivateSubnetTags): a separate ec2.Tag on a resource whose

@@ -178,11 +178,10 @@ func NewEncryptedBucket(ctx *pulumi.Context, name string, args *EncryptedBucketA
 		return nil, fmt.Errorf("encrypted bucket %s: %w", name, err)
 	}
 	b := &EncryptedBucket{}
-	if err := ctx.RegisterComponentResource("sce:storage:EncryptedBucket", name, b, opts...); err != nil {
-		return nil, fmt.Errorf("register encrypted bucket %s: %w", name, err)
+	child, parent, err := registerComponent(ctx, "sce:storage:EncryptedBucket", "encrypted bucket", name, b, opts...)
+	if err != nil {
+		return nil, err
 	}
-	child := func(suffix string) string { return name + "-" + suffix }
-	parent := pulumi.Parent(b)
 	keep := []pulumi.ResourceOption{parent, pulumi.RetainOnDelete(a.Retain), pulumi.Protect(a.Protect)}
 
 	suffix, err := random.NewRandomId(ctx, child("suffix"), &random.RandomIdArgs{ByteLength: pulumi.Int(4)}, parent)

@@ -135,12 +135,10 @@ func NewRedshiftOMOP(ctx *pulumi.Context, name string, args *RedshiftOMOPArgs, o
 		return nil, fmt.Errorf("redshift %s: %w", name, err)
 	}
 	r := &RedshiftOMOP{Identifier: RedshiftClusterIdentifier(a.PIT)}
-	if err := ctx.RegisterComponentResource("sce:data:RedshiftOMOP", name, r, opts...); err != nil {
-		return nil, fmt.Errorf("register redshift %s: %w", name, err)
+	child, parent, err := registerComponent(ctx, "sce:data:RedshiftOMOP", "redshift", name, r, opts...)
+	if err != nil {
+		return nil, err
 	}
-	child := func(suffix string) string { return name + "-" + suffix }
-	parent := pulumi.Parent(r)
-	var err error
 
 	if r.SecurityGroup, err = redshiftSecurityGroup(ctx, child, a, parent); err != nil {
 		return nil, err

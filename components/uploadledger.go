@@ -103,12 +103,10 @@ func NewUploadLedger(ctx *pulumi.Context, name string, args *UploadLedgerArgs, o
 		}
 	}
 	u := &UploadLedger{}
-	if err := ctx.RegisterComponentResource("sce:ingest:UploadLedger", name, u, opts...); err != nil {
-		return nil, fmt.Errorf("register upload ledger %s: %w", name, err)
+	child, parent, err := registerComponent(ctx, "sce:ingest:UploadLedger", "upload ledger", name, u, opts...)
+	if err != nil {
+		return nil, err
 	}
-	child := func(suffix string) string { return name + "-" + suffix }
-	parent := pulumi.Parent(u)
-	var err error
 
 	if u.DLQ, u.Queue, err = ledgerQueues(ctx, child, a, parent); err != nil {
 		return nil, err

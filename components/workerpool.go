@@ -152,12 +152,10 @@ func NewWorkerPool(ctx *pulumi.Context, name string, args *WorkerPoolArgs, opts 
 	}
 	a := *args
 	w := &WorkerPool{GroupName: WorkerGroupName(a.PIT)}
-	if err := ctx.RegisterComponentResource("sce:compute:WorkerPool", name, w, opts...); err != nil {
-		return nil, fmt.Errorf("register worker pool %s: %w", name, err)
+	child, parent, err := registerComponent(ctx, "sce:compute:WorkerPool", "worker pool", name, w, opts...)
+	if err != nil {
+		return nil, err
 	}
-	child := func(suffix string) string { return name + "-" + suffix }
-	parent := pulumi.Parent(w)
-	var err error
 
 	w.SecurityGroup, err = ec2.NewSecurityGroup(ctx, child("sg"), &ec2.SecurityGroupArgs{
 		VpcId:       a.VPCID,

@@ -116,12 +116,10 @@ func NewPrivateWorkstation(ctx *pulumi.Context, name string, args *WorkstationAr
 		return nil, fmt.Errorf("workstation %s: %w", name, err)
 	}
 	w := &PrivateWorkstation{}
-	if err := ctx.RegisterComponentResource("sce:compute:PrivateWorkstation", name, w, opts...); err != nil {
-		return nil, fmt.Errorf("register workstation %s: %w", name, err)
+	child, parent, err := registerComponent(ctx, "sce:compute:PrivateWorkstation", "workstation", name, w, opts...)
+	if err != nil {
+		return nil, err
 	}
-	child := func(suffix string) string { return name + "-" + suffix }
-	parent := pulumi.Parent(w)
-	var err error
 
 	w.SecurityGroup, err = ec2.NewSecurityGroup(ctx, child("sg"), &ec2.SecurityGroupArgs{
 		VpcId:       a.VPCID,
