@@ -51,6 +51,8 @@ type AccountBaseline struct {
 	RecorderStatus  *cfg.RecorderStatus
 }
 
+// check refuses arguments without PIT or account and, unless the account's recorder already exists, without
+// the key and the log bucket the delivery channel needs.
 func (a *AccountBaselineArgs) check() error {
 	switch {
 	case a.PIT == "" || a.ARNs.AccountID == "" || a.ARNs.Partition == "":

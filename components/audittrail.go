@@ -58,6 +58,7 @@ type AuditTrail struct {
 	Alarms   []*cloudwatch.MetricAlarm
 }
 
+// check refuses arguments without PIT, account, the project key or the log bucket and its policy.
 func (a *AuditTrailArgs) check() error {
 	switch {
 	case a.PIT == "" || a.ARNs.AccountID == "" || a.ARNs.Region == "" || a.ARNs.Partition == "":

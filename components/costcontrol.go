@@ -109,6 +109,8 @@ func NewCostControl(ctx *pulumi.Context, name string, args *CostControlArgs, opt
 	return c, nil
 }
 
+// budgetNotifications e-mail emails when the actual spend passes 80% and 100% of the budget and when the
+// forecast passes 100%; none without addresses.
 func budgetNotifications(emails []string) budgets.BudgetNotificationArray {
 	if len(emails) == 0 {
 		return nil

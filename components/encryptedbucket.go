@@ -138,6 +138,7 @@ type EncryptedBucket struct {
 	Name, ARN pulumi.StringOutput
 }
 
+// check refuses arguments that lack a required value or combine encryption, PHI and object lock wrongly.
 func (a *EncryptedBucketArgs) check() error {
 	switch {
 	case a.PIT == "" || a.Purpose == "":
@@ -265,6 +266,7 @@ func NewEncryptedBucket(ctx *pulumi.Context, name string, args *EncryptedBucketA
 	return b, nil
 }
 
+// encryption sets the bucket's default encryption: SSE-KMS with the project key and a bucket key, or SSE-S3.
 func (b *EncryptedBucket) encryption(ctx *pulumi.Context, child func(string) string, a EncryptedBucketArgs, opts []pulumi.ResourceOption) error {
 	def := &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
 		SseAlgorithm: pulumi.String(string(a.Encryption)),
@@ -283,6 +285,8 @@ func (b *EncryptedBucket) encryption(ctx *pulumi.Context, child func(string) str
 	return nil
 }
 
+// lifecycle sets the bucket's lifecycle rules: noncurrent versions expire and incomplete uploads are
+// aborted; with Archive, objects move to Deep Archive and then expire.
 func (b *EncryptedBucket) lifecycle(ctx *pulumi.Context, child func(string) string, a EncryptedBucketArgs, versioning pulumi.Resource, opts []pulumi.ResourceOption) error {
 	rules := s3.BucketLifecycleConfigurationV2RuleArray{
 		&s3.BucketLifecycleConfigurationV2RuleArgs{

@@ -90,6 +90,7 @@ type PrivateWorkstation struct {
 	RoleARN pulumi.StringOutput
 }
 
+// check refuses arguments that lack a required value.
 func (a *WorkstationArgs) check() error {
 	if a.PIT == "" || a.VPCID == nil || a.SubnetID == nil || a.AvailabilityZone == "" || a.BastionSecurityGroupID == nil ||
 		a.AMI == "" || a.KeyName == nil || a.KMSKeyARN == nil || a.DataInBucketARN == nil || a.OutputBucketARN == nil || a.Software == nil || a.Broker == nil || len(a.Egress) == 0 {
