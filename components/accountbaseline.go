@@ -51,6 +51,8 @@ type AccountBaseline struct {
 	RecorderStatus  *cfg.RecorderStatus
 }
 
+// check refuses arguments without PIT or account and, unless the account's recorder already exists, without
+// the key and the log bucket the delivery channel needs.
 func (a *AccountBaselineArgs) check() error {
 	switch {
 	case a.PIT == "" || a.ARNs.AccountID == "" || a.ARNs.Partition == "":
@@ -72,15 +74,12 @@ func NewAccountBaseline(ctx *pulumi.Context, name string, args *AccountBaselineA
 	if err := a.check(); err != nil {
 		return nil, fmt.Errorf("account baseline %s: %w", name, err)
 	}
-	if a.LogPrefix == "" {
-		a.LogPrefix = "config"
-	}
+	setDefault(&a.LogPrefix, "config")
 	b := &AccountBaseline{}
-	if err := ctx.RegisterComponentResource("sce:audit:AccountBaseline", name, b, opts...); err != nil {
-		return nil, fmt.Errorf("register account baseline %s: %w", name, err)
+	child, parent, err := registerComponent(ctx, "sce:audit:AccountBaseline", "account baseline", name, b, opts...)
+	if err != nil {
+		return nil, err
 	}
-	child := func(suffix string) string { return name + "-" + suffix }
-	parent := pulumi.Parent(b)
 
 	if !a.ExistingConfigRecorder {
 		if err := b.configRecorder(ctx, child, a, parent); err != nil {
@@ -143,29 +142,25 @@ func (b *AccountBaseline) configRecorder(ctx *pulumi.Context, child func(string)
 	if err != nil {
 		return fmt.Errorf("create config role: %w", err)
 	}
-	describe, err := iam.NewRolePolicyAttachment(ctx, child("config-role-policy"), &iam.RolePolicyAttachmentArgs{
-		Role:      b.Role.Name,
-		PolicyArn: pulumi.Sprintf("arn:%s:iam::aws:policy/service-role/AWS_ConfigRole", a.ARNs.Partition),
-	}, parent)
+	describe, err := attachPolicy(ctx, child("config-role-policy"), b.Role.Name,
+		pulumi.Sprintf("arn:%s:iam::aws:policy/service-role/AWS_ConfigRole", a.ARNs.Partition), "attach AWS_ConfigRole", parent)
 	if err != nil {
-		return fmt.Errorf("attach AWS_ConfigRole: %w", err)
+		return err
 	}
 	deliveryDoc := pulumi.All(a.LogBucket, a.KMSKeyARN).ApplyT(func(v []any) (string, error) {
 		return ConfigDeliveryPolicy(a.ARNs, v[0].(string), a.LogPrefix, v[1].(string))
 	}).(pulumi.StringOutput)
-	deliveryPolicy, err := iam.NewPolicy(ctx, child("config-delivery-policy"), &iam.PolicyArgs{
-		Description: pulumi.Sprintf("Lets AWS Config deliver %s's configuration history into the log bucket, encrypted with the project key", a.PIT),
-		Policy:      deliveryDoc,
-		Tags:        pulumi.StringMap{"Name": pulumi.String(a.PIT + "-config-delivery")},
+	delivery, err := newRolePolicy(ctx, rolePolicy{
+		name: child("config-delivery-policy"), attachment: child("config-delivery-policy-attachment"), role: b.Role.Name,
+		args: &iam.PolicyArgs{
+			Description: pulumi.Sprintf("Lets AWS Config deliver %s's configuration history into the log bucket, encrypted with the project key", a.PIT),
+			Policy:      deliveryDoc,
+			Tags:        pulumi.StringMap{"Name": pulumi.String(a.PIT + "-config-delivery")},
+		},
+		createErr: "create config delivery policy", attachErr: "attach config delivery policy",
 	}, parent)
 	if err != nil {
-		return fmt.Errorf("create config delivery policy: %w", err)
-	}
-	delivery, err := iam.NewRolePolicyAttachment(ctx, child("config-delivery-policy-attachment"), &iam.RolePolicyAttachmentArgs{
-		Role: b.Role.Name, PolicyArn: deliveryPolicy.Arn,
-	}, parent)
-	if err != nil {
-		return fmt.Errorf("attach config delivery policy: %w", err)
+		return err
 	}
 	b.Recorder, err = cfg.NewRecorder(ctx, child("recorder"), &cfg.RecorderArgs{
 		Name:    pulumi.String(a.PIT + "-recorder"),

@@ -75,20 +75,17 @@ func NewAirlockRelease(ctx *pulumi.Context, name string, args *AirlockReleaseArg
 		return nil, fmt.Errorf("airlock release %s: PIT, account, ledger, output bucket, key, topic and code are required", name)
 	}
 	a := *args
-	if a.LogRetentionDays == 0 {
-		a.LogRetentionDays = SixYearsDays
-	}
+	setDefault(&a.LogRetentionDays, SixYearsDays)
 	for _, r := range a.Reviewers {
 		if strings.ContainsAny(r, ",*?") || !strings.Contains(r, ":role/") {
 			return nil, fmt.Errorf("airlock release %s: reviewer %q is not one role's ARN", name, r)
 		}
 	}
 	r := &AirlockRelease{}
-	if err := ctx.RegisterComponentResource("sce:egress:AirlockRelease", name, r, opts...); err != nil {
-		return nil, fmt.Errorf("register airlock release %s: %w", name, err)
+	child, parent, err := registerComponent(ctx, "sce:egress:AirlockRelease", "airlock release", name, r, opts...)
+	if err != nil {
+		return nil, err
 	}
-	child := func(suffix string) string { return name + "-" + suffix }
-	parent := pulumi.Parent(r)
 	fnName := a.PIT + "-airlock-release"
 
 	group, groupName, err := newInstanceLogGroup(ctx, child, a.PIT, "airlock-release", a.KMSKeyARN, a.LogRetentionDays, a.Protect, parent)
@@ -102,28 +99,24 @@ func NewAirlockRelease(ctx *pulumi.Context, name string, args *AirlockReleaseArg
 	// Outside the VPC, like the upload ledger: Lambda cannot attach to a dedicated-tenancy VPC, and the
 	// function reaches only AWS APIs, over TLS, with its own role; the output bucket's policy admits it
 	// by aws:PrincipalArn.
-	r.Function, err = lambda.NewFunction(ctx, child("function"), &lambda.FunctionArgs{
-		Name:             pulumi.String(fnName),
-		Description:      pulumi.String("The airlock: records egress requests and reviews; releases what two reviewers approved"),
-		Runtime:          pulumi.String("provided.al2023"),
-		Architectures:    pulumi.StringArray{pulumi.String("arm64")},
-		Handler:          pulumi.String("bootstrap"),
-		Code:             a.Code,
-		Role:             r.Role.Arn,
-		Timeout:          pulumi.Int(releaseTimeout),
-		MemorySize:       pulumi.Int(512),
-		DeadLetterConfig: &lambda.FunctionDeadLetterConfigArgs{TargetArn: a.Ledger.DLQ.Arn},
-		KmsKeyArn:        a.KMSKeyARN,
-		LoggingConfig:    &lambda.FunctionLoggingConfigArgs{LogFormat: pulumi.String("JSON"), LogGroup: pulumi.String(groupName)},
-		Environment: &lambda.FunctionEnvironmentArgs{Variables: pulumi.StringMap{
+	r.Function, err = lambda.NewFunction(ctx, child("function"), goFunction{
+		name:        fnName,
+		description: "The airlock: records egress requests and reviews; releases what two reviewers approved",
+		code:        a.Code,
+		role:        r.Role.Arn,
+		timeout:     releaseTimeout,
+		memory:      512,
+		deadLetters: a.Ledger.DLQ.Arn,
+		key:         a.KMSKeyARN,
+		logGroup:    groupName,
+		env: pulumi.StringMap{
 			"LEDGER_TABLE":  a.Ledger.Table.Name,
 			"OUTPUT_BUCKET": a.OutputBucket.Name,
 			"TOPIC_ARN":     a.TopicARN,
 			"KMS_KEY_ARN":   a.KMSKeyARN,
 			"REVIEWERS":     pulumi.String(strings.Join(a.Reviewers, ",")),
-		}},
-		Tags: pulumi.StringMap{"Name": pulumi.String(fnName)},
-	}, parent, pulumi.DependsOn([]pulumi.Resource{group, attachment}))
+		},
+	}.args(), parent, pulumi.DependsOn([]pulumi.Resource{group, attachment}))
 	if err != nil {
 		return nil, fmt.Errorf("create the release function: %w", err)
 	}
@@ -190,15 +183,13 @@ func releaseRole(ctx *pulumi.Context, child func(string) string, a AirlockReleas
 	doc := pulumi.All(a.Ledger.Table.Arn, a.OutputBucket.ARN, a.TopicARN, a.Ledger.DLQ.Arn, a.KMSKeyARN).ApplyT(func(v []any) (string, error) {
 		return PolicyDocument{Version: PolicyVersion, Statement: releaseRoleStatements(a.ARNs, v[0].(string), v[1].(string), v[2].(string), v[3].(string), v[4].(string), logGroup)}.JSON()
 	}).(pulumi.StringOutput)
-	policy, err := iam.NewPolicy(ctx, child("policy"), &iam.PolicyArgs{
-		Description: pulumi.Sprintf("Least privilege of the %s airlock release function", a.PIT), Policy: doc,
+	att, err := newRolePolicy(ctx, rolePolicy{
+		name: child("policy"), attachment: child("policy-attachment"), role: role.Name,
+		args:      &iam.PolicyArgs{Description: pulumi.Sprintf("Least privilege of the %s airlock release function", a.PIT), Policy: doc},
+		createErr: "create the release policy", attachErr: "attach the release policy",
 	}, parent)
 	if err != nil {
-		return nil, nil, fmt.Errorf("create the release policy: %w", err)
-	}
-	att, err := iam.NewRolePolicyAttachment(ctx, child("policy-attachment"), &iam.RolePolicyAttachmentArgs{Role: role.Name, PolicyArn: policy.Arn}, parent)
-	if err != nil {
-		return nil, nil, fmt.Errorf("attach the release policy: %w", err)
+		return nil, nil, err
 	}
 	return role, att, nil
 }

@@ -88,26 +88,18 @@ func NewAtlasHost(ctx *pulumi.Context, name string, args *AtlasHostArgs, opts ..
 		return nil, fmt.Errorf("atlas host %s: PIT, network, egress, security groups, AMI, key pair, key, Redshift endpoint, schemas and secret are required", name)
 	}
 	a := *args
-	if a.InstanceType == "" {
-		a.InstanceType = "m5.xlarge"
-	}
-	if a.LogRetentionDays == 0 {
-		a.LogRetentionDays = SixYearsDays
-	}
-	if a.Arch == "" {
-		a.Arch = ArchX86
-	}
+	setDefault(&a.InstanceType, "m5.xlarge")
+	setDefault(&a.LogRetentionDays, SixYearsDays)
+	setDefault(&a.Arch, ArchX86)
 	// The pins are checked before anything is registered, not first in the user data's apply.
 	if err := (UserData{Role: RoleAtlas, Arch: a.Arch, Images: a.Images, Compose: a.Compose}).checkDownloads(); err != nil {
 		return nil, fmt.Errorf("atlas host %s: %w", name, err)
 	}
 	h := &AtlasHost{}
-	if err := ctx.RegisterComponentResource("sce:data:AtlasHost", name, h, opts...); err != nil {
-		return nil, fmt.Errorf("register atlas host %s: %w", name, err)
+	child, parent, err := registerComponent(ctx, "sce:data:AtlasHost", "atlas host", name, h, opts...)
+	if err != nil {
+		return nil, err
 	}
-	child := func(suffix string) string { return name + "-" + suffix }
-	parent := pulumi.Parent(h)
-	var err error
 
 	h.SecurityGroup, err = ec2.NewSecurityGroup(ctx, child("sg"), &ec2.SecurityGroupArgs{
 		VpcId:       a.VPCID,

@@ -58,6 +58,7 @@ type AuditTrail struct {
 	Alarms   []*cloudwatch.MetricAlarm
 }
 
+// check refuses arguments without PIT, account, the project key or the log bucket and its policy.
 func (a *AuditTrailArgs) check() error {
 	switch {
 	case a.PIT == "" || a.ARNs.AccountID == "" || a.ARNs.Region == "" || a.ARNs.Partition == "":
@@ -79,23 +80,17 @@ func NewAuditTrail(ctx *pulumi.Context, name string, args *AuditTrailArgs, opts 
 	if err := a.check(); err != nil {
 		return nil, fmt.Errorf("audit trail %s: %w", name, err)
 	}
-	if a.LogPrefix == "" {
-		a.LogPrefix = "cloudtrail"
-	}
-	if a.LogRetentionDays == 0 {
-		a.LogRetentionDays = SixYearsDays
-	}
+	setDefault(&a.LogPrefix, "cloudtrail")
+	setDefault(&a.LogRetentionDays, SixYearsDays)
 	t := &AuditTrail{}
-	if err := ctx.RegisterComponentResource("sce:audit:AuditTrail", name, t, opts...); err != nil {
-		return nil, fmt.Errorf("register audit trail %s: %w", name, err)
+	child, parent, err := registerComponent(ctx, "sce:audit:AuditTrail", "audit trail", name, t, opts...)
+	if err != nil {
+		return nil, err
 	}
-	child := func(suffix string) string { return name + "-" + suffix }
-	parent := pulumi.Parent(t)
 	trailName := a.PIT + "-trail"
 	trailARN := fmt.Sprintf("arn:%s:cloudtrail:%s:%s:trail/%s", a.ARNs.Partition, a.ARNs.Region, a.ARNs.AccountID, trailName)
 
 	groupName := LogGroupPrefix(a.PIT) + "cloudtrail"
-	var err error
 	t.LogGroup, err = cloudwatch.NewLogGroup(ctx, child("log-group"), &cloudwatch.LogGroupArgs{
 		Name:            pulumi.String(groupName),
 		RetentionInDays: pulumi.Int(a.LogRetentionDays),
@@ -219,19 +214,17 @@ func trailLogsRole(ctx *pulumi.Context, child func(string) string, a AuditTrailA
 	if err != nil {
 		return nil, nil, fmt.Errorf("create trail logs role: %w", err)
 	}
-	policy, err := iam.NewPolicy(ctx, child("logs-policy"), &iam.PolicyArgs{
-		Description: pulumi.Sprintf("Write access to the %s trail's log streams only", a.PIT),
-		Policy:      pulumi.String(permissions),
-		Tags:        pulumi.StringMap{"Name": pulumi.String(a.PIT + "-cloudtrail-logs")},
+	attachment, err := newRolePolicy(ctx, rolePolicy{
+		name: child("logs-policy"), attachment: child("logs-policy-attachment"), role: role.Name,
+		args: &iam.PolicyArgs{
+			Description: pulumi.Sprintf("Write access to the %s trail's log streams only", a.PIT),
+			Policy:      pulumi.String(permissions),
+			Tags:        pulumi.StringMap{"Name": pulumi.String(a.PIT + "-cloudtrail-logs")},
+		},
+		createErr: "create trail logs policy", attachErr: "attach trail logs policy",
 	}, parent)
 	if err != nil {
-		return nil, nil, fmt.Errorf("create trail logs policy: %w", err)
-	}
-	attachment, err := iam.NewRolePolicyAttachment(ctx, child("logs-policy-attachment"), &iam.RolePolicyAttachmentArgs{
-		Role: role.Name, PolicyArn: policy.Arn,
-	}, parent)
-	if err != nil {
-		return nil, nil, fmt.Errorf("attach trail logs policy: %w", err)
+		return nil, nil, err
 	}
 	return role, attachment, nil
 }

@@ -44,12 +44,10 @@ func NewBackupPlan(ctx *pulumi.Context, name string, args *BackupPlanArgs, opts 
 	}
 	a := *args
 	b := &BackupPlan{}
-	if err := ctx.RegisterComponentResource("sce:audit:BackupPlan", name, b, opts...); err != nil {
-		return nil, fmt.Errorf("register backup plan %s: %w", name, err)
+	child, parent, err := registerComponent(ctx, "sce:audit:BackupPlan", "backup plan", name, b, opts...)
+	if err != nil {
+		return nil, err
 	}
-	child := func(suffix string) string { return name + "-" + suffix }
-	parent := pulumi.Parent(b)
-	var err error
 
 	b.Vault, err = backup.NewVault(ctx, child("vault"), &backup.VaultArgs{
 		Name:      pulumi.String(a.PIT + "-backups"),
@@ -95,10 +93,9 @@ func NewBackupPlan(ctx *pulumi.Context, name string, args *BackupPlanArgs, opts 
 	// AWS's managed policies for AWS Backup: the service decides which API calls a backup and a restore
 	// of each resource type need, and keeps them current.
 	for suffix, policy := range map[string]string{"backup-attachment": "AWSBackupServiceRolePolicyForBackup", "restore-attachment": "AWSBackupServiceRolePolicyForRestores"} {
-		if _, err := iam.NewRolePolicyAttachment(ctx, child(suffix), &iam.RolePolicyAttachmentArgs{
-			Role: role.Name, PolicyArn: pulumi.Sprintf("arn:%s:iam::aws:policy/service-role/%s", a.ARNs.Partition, policy),
-		}, parent); err != nil {
-			return nil, fmt.Errorf("attach %s: %w", policy, err)
+		arn := pulumi.Sprintf("arn:%s:iam::aws:policy/service-role/%s", a.ARNs.Partition, policy)
+		if _, err := attachPolicy(ctx, child(suffix), role.Name, arn, "attach "+policy, parent); err != nil {
+			return nil, err
 		}
 	}
 	b.Selection, err = backup.NewSelection(ctx, child("selection"), &backup.SelectionArgs{

@@ -61,19 +61,13 @@ func NewBastion(ctx *pulumi.Context, name string, args *BastionArgs, opts ...pul
 		return nil, fmt.Errorf("bastion %s: PIT, VPC, subnet, VPC CIDR, allowed ssh blocks, AMI, public key, key ARN and egress are required", name)
 	}
 	a := *args
-	if a.InstanceType == "" {
-		a.InstanceType = DefaultBastionInstanceType
-	}
-	if a.LogRetentionDays == 0 {
-		a.LogRetentionDays = SixYearsDays
-	}
+	setDefault(&a.InstanceType, DefaultBastionInstanceType)
+	setDefault(&a.LogRetentionDays, SixYearsDays)
 	b := &Bastion{}
-	if err := ctx.RegisterComponentResource("sce:compute:Bastion", name, b, opts...); err != nil {
-		return nil, fmt.Errorf("register bastion %s: %w", name, err)
+	child, parent, err := registerComponent(ctx, "sce:compute:Bastion", "bastion", name, b, opts...)
+	if err != nil {
+		return nil, err
 	}
-	child := func(suffix string) string { return name + "-" + suffix }
-	parent := pulumi.Parent(b)
-	var err error
 
 	b.SecurityGroup, err = ec2.NewSecurityGroup(ctx, child("sg"), &ec2.SecurityGroupArgs{
 		VpcId:       a.VPCID,

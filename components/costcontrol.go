@@ -75,11 +75,10 @@ func NewCostControl(ctx *pulumi.Context, name string, args *CostControlArgs, opt
 		return nil, fmt.Errorf("cost control %s: working hours %+v are not valid", name, *h)
 	}
 	c := &CostControl{}
-	if err := ctx.RegisterComponentResource("sce:cost:CostControl", name, c, opts...); err != nil {
-		return nil, fmt.Errorf("register cost control %s: %w", name, err)
+	child, parent, err := registerComponent(ctx, "sce:cost:CostControl", "cost control", name, c, opts...)
+	if err != nil {
+		return nil, err
 	}
-	child := func(suffix string) string { return name + "-" + suffix }
-	parent := pulumi.Parent(c)
 	if a.Hours != nil && a.KMSKeyARN == nil {
 		return nil, fmt.Errorf("cost control %s: the project key is required with a schedule", name)
 	}
@@ -88,7 +87,6 @@ func NewCostControl(ctx *pulumi.Context, name string, args *CostControlArgs, opt
 			return nil, err
 		}
 	}
-	var err error
 	c.Budget, err = budgets.NewBudget(ctx, child("budget"), &budgets.BudgetArgs{
 		Name:        pulumi.String(a.PIT + "-monthly"),
 		BudgetType:  pulumi.String("COST"),
@@ -111,6 +109,8 @@ func NewCostControl(ctx *pulumi.Context, name string, args *CostControlArgs, opt
 	return c, nil
 }
 
+// budgetNotifications e-mail emails when the actual spend passes 80% and 100% of the budget and when the
+// forecast passes 100%; none without addresses.
 func budgetNotifications(emails []string) budgets.BudgetNotificationArray {
 	if len(emails) == 0 {
 		return nil
@@ -167,15 +167,13 @@ func (c *CostControl) schedules(ctx *pulumi.Context, child func(string) string, 
 				"Bool": {"kms:GrantIsForAWSResource": {"true"}}}})
 		return PolicyDocument{Version: PolicyVersion, Statement: all}.JSON()
 	}).(pulumi.StringOutput)
-	policy, err := iam.NewPolicy(ctx, child("scheduler-policy"), &iam.PolicyArgs{
-		Description: pulumi.Sprintf("Stop and start the %s instances only", a.PIT), Policy: doc,
+	attachment, err := newRolePolicy(ctx, rolePolicy{
+		name: child("scheduler-policy"), attachment: child("scheduler-policy-attachment"), role: role.Name,
+		args:      &iam.PolicyArgs{Description: pulumi.Sprintf("Stop and start the %s instances only", a.PIT), Policy: doc},
+		createErr: "create scheduler policy", attachErr: "attach scheduler policy",
 	}, parent)
 	if err != nil {
-		return fmt.Errorf("create scheduler policy: %w", err)
-	}
-	attachment, err := iam.NewRolePolicyAttachment(ctx, child("scheduler-policy-attachment"), &iam.RolePolicyAttachmentArgs{Role: role.Name, PolicyArn: policy.Arn}, parent)
-	if err != nil {
-		return fmt.Errorf("attach scheduler policy: %w", err)
+		return err
 	}
 	h := a.Hours
 	stopAt := fmt.Sprintf("cron(0 %d ? * %s *)", h.Stop, h.Days)

@@ -2,15 +2,12 @@ package components
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/emr"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
-	"github.com/pulumi/pulumi-tls/sdk/v5/go/tls"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -101,6 +98,7 @@ type EMRCluster struct {
 	Name string
 }
 
+// check refuses arguments that lack a required value or are out of range, and burstable instance types.
 func (a *EMRClusterArgs) check() error {
 	switch {
 	case a.PIT == "" || a.ARNs.AccountID == "" || a.VPCID == nil || a.SubnetID == nil || a.S3PrefixListID == nil || a.KMSKeyARN == nil:
@@ -129,27 +127,18 @@ func NewEMRCluster(ctx *pulumi.Context, name string, args *EMRClusterArgs, opts 
 		return nil, fmt.Errorf("emr %s: args are required", name)
 	}
 	a := *args
-	if a.CoreInstanceCount == 0 {
-		a.CoreInstanceCount = 2
-	}
-	if a.EBSSizeGiB == 0 {
-		a.EBSSizeGiB = DefaultEMREBSSizeGiB
-	}
-	if a.TicketLifetimeHours == 0 {
-		a.TicketLifetimeHours = DefaultEMRTicketLifetimeHours
-	}
-	if a.CertificatePrefix == "" {
-		a.CertificatePrefix = DefaultEMRCertificatePrefix
-	}
+	setDefault(&a.CoreInstanceCount, 2)
+	setDefault(&a.EBSSizeGiB, DefaultEMREBSSizeGiB)
+	setDefault(&a.TicketLifetimeHours, DefaultEMRTicketLifetimeHours)
+	setDefault(&a.CertificatePrefix, DefaultEMRCertificatePrefix)
 	if err := a.check(); err != nil {
 		return nil, fmt.Errorf("emr %s: %w", name, err)
 	}
 	c := &EMRCluster{Name: a.PIT + "-emr"}
-	if err := ctx.RegisterComponentResource("sce:compute:EMRCluster", name, c, opts...); err != nil {
-		return nil, fmt.Errorf("register emr %s: %w", name, err)
+	child, parent, err := registerComponent(ctx, "sce:compute:EMRCluster", "emr", name, c, opts...)
+	if err != nil {
+		return nil, err
 	}
-	child := func(suffix string) string { return name + "-" + suffix }
-	parent := pulumi.Parent(c)
 
 	// AmazonEMRServicePolicy_v2 acts only on subnets and groups that carry its tag. The subnet's tag is
 	// among the subnet's own tags (SecureVPCArgs.PrivateSubnetTags): a separate ec2.Tag on a resource whose
@@ -236,344 +225,4 @@ func NewEMRCluster(ctx *pulumi.Context, name string, args *EMRClusterArgs, opts 
 		return nil, fmt.Errorf("register emr outputs: %w", err)
 	}
 	return c, nil
-}
-
-// emrSecurityGroups creates the three EMR-managed groups and the rules EMR does not add itself. EMR adds
-// the missing inbound rules between its groups when a cluster starts, never outbound ones, and Pulumi
-// removes a new group's allow-all egress; so every outbound flow the cluster needs in a private subnet is
-// here (EMR Management Guide, "Working with Amazon EMR-managed security groups", releases 5.30.0 to 7.x):
-// the nodes to each other on every protocol (HDFS, YARN, Spark, the KDC on 88), to the service access
-// group on 9443, to S3 through the endpoint's prefix list, and HTTPS out (EMR and KMS APIs, packages);
-// the service access group from the nodes on 9443 and to them on 8443. The clients get kinit (88) and
-// ssh (22) to the primary node, in both directions' groups. The rules are kept in c.SecurityGroupRules.
-func emrSecurityGroups(ctx *pulumi.Context, child func(string) string, a EMRClusterArgs, c *EMRCluster, parent pulumi.ResourceOption) error {
-	group := func(suffix, what string) (*ec2.SecurityGroup, error) {
-		sg, err := ec2.NewSecurityGroup(ctx, child(suffix), &ec2.SecurityGroupArgs{
-			VpcId:               a.VPCID,
-			Description:         pulumi.Sprintf("EMR %s of %s", what, a.PIT),
-			RevokeRulesOnDelete: pulumi.Bool(true),
-			Tags: pulumi.StringMap{
-				"Name":              pulumi.String(a.PIT + "-emr-" + strings.TrimSuffix(suffix, "-sg")),
-				EMRManagedPolicyTag: pulumi.String("true"),
-			},
-		}, parent)
-		if err != nil {
-			return nil, fmt.Errorf("create emr %s security group: %w", what, err)
-		}
-		return sg, nil
-	}
-	var err error
-	if c.PrimarySecurityGroup, err = group("primary-sg", "primary node"); err != nil {
-		return err
-	}
-	if c.CoreSecurityGroup, err = group("core-sg", "core nodes"); err != nil {
-		return err
-	}
-	if c.ServiceAccessSecurityGroup, err = group("service-sg", "service access"); err != nil {
-		return err
-	}
-	primary, core, service := c.PrimarySecurityGroup.ID(), c.CoreSecurityGroup.ID(), c.ServiceAccessSecurityGroup.ID()
-	add := func(groupID pulumi.StringInput, rules []securityRule) error {
-		created, err := newSecurityRules(ctx, child, groupID, rules, parent)
-		if err != nil {
-			return fmt.Errorf("emr security group rules: %w", err)
-		}
-		c.SecurityGroupRules = append(c.SecurityGroupRules, created...)
-		return nil
-	}
-	https := "EMR, KMS and S3 endpoints (through the NAT gateway and the S3 endpoint)"
-	s3 := "S3 through the gateway endpoint: EMRFS, logs, the EMR and Amazon Linux repositories"
-	toService := "the EMR service access group (cluster manager), EMR 5.30.0 to 7.x"
-	if err := add(primary, []securityRule{
-		{suffix: "primary-https-out", egress: true, port: PortHTTPS, cidrs: []string{AnyIPv4}, why: https},
-		{suffix: "primary-s3-out", egress: true, port: PortHTTPS, prefixList: a.S3PrefixListID, why: s3},
-		{suffix: "primary-to-service", egress: true, port: PortEMRServiceAccess, sourceGroup: service, why: toService},
-		{suffix: "primary-to-primary", egress: true, protocol: ProtocolAll, sourceGroup: primary, why: "EMR primary nodes to each other"},
-		{suffix: "primary-to-core", egress: true, protocol: ProtocolAll, sourceGroup: core, why: "EMR primary to core nodes (HDFS, YARN, Spark)"},
-	}); err != nil {
-		return err
-	}
-	if err := add(core, []securityRule{
-		{suffix: "core-https-out", egress: true, port: PortHTTPS, cidrs: []string{AnyIPv4}, why: https},
-		{suffix: "core-s3-out", egress: true, port: PortHTTPS, prefixList: a.S3PrefixListID, why: s3},
-		{suffix: "core-to-service", egress: true, port: PortEMRServiceAccess, sourceGroup: service, why: toService},
-		{suffix: "core-to-core", egress: true, protocol: ProtocolAll, sourceGroup: core, why: "EMR core nodes to each other (HDFS, shuffle)"},
-		{suffix: "core-to-primary", egress: true, protocol: ProtocolAll, sourceGroup: primary, why: "EMR core to primary node (HDFS, YARN, the KDC)"},
-	}); err != nil {
-		return err
-	}
-	if err := add(service, []securityRule{
-		{suffix: "service-from-primary", port: PortEMRServiceAccess, sourceGroup: primary, why: "EMR service access from the primary node"},
-		{suffix: "service-from-core", port: PortEMRServiceAccess, sourceGroup: core, why: "EMR service access from the core nodes"},
-		{suffix: "service-to-primary", egress: true, port: PortEMRServiceAccessOut, sourceGroup: primary, why: "EMR service to the primary node"},
-		{suffix: "service-to-core", egress: true, port: PortEMRServiceAccessOut, sourceGroup: core, why: "EMR service to the core nodes"},
-	}); err != nil {
-		return err
-	}
-	for i, client := range a.ClientSecurityGroupIDs {
-		if err := add(primary, []securityRule{
-			{suffix: fmt.Sprintf("primary-ssh-from-client-%d", i), port: PortSSH, sourceGroup: client, why: "Kerberos ssh from a client in the VPC"},
-			{suffix: fmt.Sprintf("primary-kdc-tcp-from-client-%d", i), port: PortKerberos, sourceGroup: client, why: "kinit from a client in the VPC"},
-			{suffix: fmt.Sprintf("primary-kdc-udp-from-client-%d", i), protocol: "udp", port: PortKerberos, sourceGroup: client, why: "kinit from a client in the VPC"},
-		}); err != nil {
-			return err
-		}
-		if err := add(client, []securityRule{
-			{suffix: fmt.Sprintf("client-%d-ssh-to-primary", i), egress: true, port: PortSSH, sourceGroup: primary, why: "ssh (GSSAPI) to the EMR primary node"},
-			{suffix: fmt.Sprintf("client-%d-kdc-tcp-to-primary", i), egress: true, port: PortKerberos, sourceGroup: primary, why: "kinit against the EMR primary node's KDC"},
-			{suffix: fmt.Sprintf("client-%d-kdc-udp-to-primary", i), egress: true, protocol: "udp", port: PortKerberos, sourceGroup: primary, why: "kinit against the EMR primary node's KDC"},
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// EMRRepositoryBuckets are the AWS-owned buckets EMR nodes in a private subnet read through the S3
-// endpoint (EMR Management Guide, "Sample policies for private subnets that access Amazon S3"): the EMR
-// package repository (releases 5.22.0 and later), the Amazon Linux 2 repositories of releases before
-// emr-7.0.0 (7.x use Amazon Linux 2023, whose repository PlatformBuckets lists for every stack), and EMR's
-// regional bucket of step scripts (script-runner). releaseLabel is a validated emr-X.Y.Z label.
-func EMRRepositoryBuckets(region, releaseLabel string) []string {
-	buckets := []string{"repo." + region + ".emr.amazonaws.com", region + ".elasticmapreduce"}
-	if emrReleaseMajor(releaseLabel) < 7 {
-		buckets = append(buckets, "amazonlinux."+region+".amazonaws.com", "amazonlinux-2-repos-"+region)
-	}
-	return buckets
-}
-
-// emrReleaseMajor returns the major version of an "emr-X.Y.Z" label, 0 when it is not one.
-func emrReleaseMajor(releaseLabel string) int {
-	major, _, _ := strings.Cut(strings.TrimPrefix(releaseLabel, "emr-"), ".")
-	n, err := strconv.Atoi(major)
-	if err != nil {
-		return 0
-	}
-	return n
-}
-
-// EMRSystemLogBucket is the AWS-owned bucket into which EMR writes a cluster's system logs when the
-// cluster has logging on: aws157-logs-prod in us-east-1, aws157-logs-prod-<region> elsewhere.
-func EMRSystemLogBucket(region string) string {
-	if region == "us-east-1" {
-		return "aws157-logs-prod"
-	}
-	return "aws157-logs-prod-" + region
-}
-
-// EMRAppInfoBucket is the AWS-owned bucket that collects application logs for EMR's persistent
-// application user interfaces (releases 5.25.0 and later).
-func EMRAppInfoBucket(region string) string { return "prod." + region + ".appinfo.src" }
-
-// EMREndpointStatements are the S3 endpoint policy's statements for an EMR cluster in the private
-// subnet, each in a statement of its own: reading EMR's repositories, writing the system logs (the
-// cluster logs to the log bucket, so EMR needs PUT on its system bucket too), and the persistent
-// application interfaces' bucket, with the actions AWS's sample endpoint policy gives each. All three are
-// AWS-owned buckets that no one outside AWS can read, so they open no way out for PHI.
-func EMREndpointStatements(arns ARNs, releaseLabel string) []Statement {
-	var repos []string
-	for _, b := range EMRRepositoryBuckets(arns.Region, releaseLabel) {
-		repos = append(repos, arns.Objects(b))
-	}
-	return []Statement{
-		{Sid: "EMRReadsItsRepositories", Effect: Allow, Principal: &Principal{Anyone: true},
-			Action: []string{"s3:GetObject"}, Resource: repos},
-		{Sid: "EMRWritesSystemLogs", Effect: Allow, Principal: &Principal{Anyone: true},
-			Action: []string{"s3:Put*"}, Resource: []string{arns.Objects(EMRSystemLogBucket(arns.Region))}},
-		{Sid: "EMRApplicationHistory", Effect: Allow, Principal: &Principal{Anyone: true},
-			Action:   []string{"s3:Put*", "s3:Get*", "s3:Create*", "s3:Abort*", "s3:List*"},
-			Resource: []string{arns.Objects(EMRAppInfoBucket(arns.Region))}},
-	}
-}
-
-// EMRNodeStatements are the least-privilege statements of the cluster nodes' role: read data-in, read and
-// write output, read the cluster's files in the ancillary bucket, write logs under the log bucket's emr/
-// prefix, use the project key, read EMR's own regional buckets (packages, scripts), and describe the
-// cluster to EMR's agents.
-func EMRNodeStatements(arns ARNs, releaseLabel, dataIn, output, ancillary, logs, key, certificatePrefix string) []Statement {
-	var platform []string
-	for _, b := range EMRRepositoryBuckets(arns.Region, releaseLabel) {
-		platform = append(platform, arns.Objects(b))
-	}
-	return []Statement{
-		{Sid: "ReadDataIn", Effect: Allow, Action: []string{"s3:GetObject", "s3:GetObjectVersion"}, Resource: []string{dataIn + "/*"}},
-		{Sid: "ReadWriteOutput", Effect: Allow,
-			Action:   []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"},
-			Resource: []string{output + "/*"}},
-		{Sid: "ListDataInAndOutput", Effect: Allow, Action: []string{"s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"},
-			Resource: []string{dataIn, output}},
-		{Sid: "ReadClusterFiles", Effect: Allow, Action: []string{"s3:GetObject"}, Resource: []string{ancillary + "/" + certificatePrefix + "*"}},
-		{Sid: "WriteClusterLogs", Effect: Allow, Action: []string{"s3:PutObject"}, Resource: []string{logs + "/" + EMRLogPrefix + "*"}},
-		{Sid: "ListClusterLogs", Effect: Allow, Action: []string{"s3:ListBucket"}, Resource: []string{logs},
-			Condition: Condition{"StringLike": {"s3:prefix": {EMRLogPrefix + "*"}}}},
-		{Sid: "UseProjectKey", Effect: Allow,
-			Action:   []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:DescribeKey"},
-			Resource: []string{key}},
-		{Sid: "ReadEMRRegionalBuckets", Effect: Allow, Action: []string{"s3:GetObject"},
-			Resource: platform},
-		{Sid: "DescribeOwnCluster", Effect: Allow,
-			Action: []string{"elasticmapreduce:DescribeCluster", "elasticmapreduce:ListBootstrapActions", "elasticmapreduce:ListInstanceGroups",
-				"elasticmapreduce:ListInstances", "elasticmapreduce:ListSteps"},
-			Resource: []string{fmt.Sprintf("arn:%s:elasticmapreduce:%s:%s:cluster/*", arns.Partition, arns.Region, arns.AccountID)}},
-	}
-}
-
-// EMREBSKeyActions are the KMS actions a principal needs for EBS to encrypt volumes with a customer managed
-// key on its behalf (EBS User Guide, "Requirements for Amazon EBS encryption": CreateGrant, Decrypt,
-// DescribeKey, GenerateDataKeyWithoutPlainText, ReEncrypt). ReEncrypt is the two actions ReEncryptFrom and
-// ReEncryptTo.
-var EMREBSKeyActions = []string{
-	"kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo",
-}
-
-// EMRServiceStatements are the statements of the EMR service role besides AmazonEMRServicePolicy_v2: pass
-// the node role to EC2, and let EBS encrypt the nodes' root and storage volumes with the project key,
-// which the security configuration names (EnableEbsEncryption). EMR launches the nodes with the service
-// role's credentials, so EBS uses the key as that role: grants only for AWS resources, the data-key
-// actions only through EC2 in this region (kms:ViaService), and DescribeKey, which reveals nothing secret,
-// without a condition so that EMR can check the key itself. The key policy leaves its use to IAM
-// (KeyPolicy's account statement), so these statements suffice.
-func EMRServiceStatements(arns ARNs, nodeRoleARN, keyARN string) []Statement {
-	return []Statement{
-		{Sid: "PassNodeRoleToEC2", Effect: Allow, Action: []string{"iam:PassRole"}, Resource: []string{nodeRoleARN},
-			Condition: Condition{"StringLike": {"iam:PassedToService": {"ec2.amazonaws.com*"}}}},
-		{Sid: "EncryptEBSWithProjectKey", Effect: Allow, Action: []string{"kms:CreateGrant"}, Resource: []string{keyARN},
-			Condition: Condition{"Bool": {"kms:GrantIsForAWSResource": {"true"}}}},
-		{Sid: "EBSUsesProjectKeyThroughEC2", Effect: Allow,
-			Action:    []string{"kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"},
-			Resource:  []string{keyARN},
-			Condition: Condition{"StringEquals": {"kms:ViaService": {EC2ViaService(arns.Region)}}}},
-		{Sid: "DescribeProjectKey", Effect: Allow, Action: []string{"kms:DescribeKey"}, Resource: []string{keyARN}},
-	}
-}
-
-// EC2ViaService is the kms:ViaService value of requests EC2 (and EBS) make to KMS on a principal's behalf.
-func EC2ViaService(region string) string { return "ec2." + region + ".amazonaws.com" }
-
-// emrRoles creates the service role (AWS's AmazonEMRServicePolicy_v2, which only touches resources that
-// carry EMRManagedPolicyTag, plus passing the node role and granting EBS the project key) and the nodes'
-// role and instance profile. It returns the attachments the cluster must wait for.
-func emrRoles(ctx *pulumi.Context, child func(string) string, a EMRClusterArgs, c *EMRCluster, parent pulumi.ResourceOption) ([]pulumi.Resource, error) {
-	var waits []pulumi.Resource
-	nodeTrust, err := PolicyDocument{Version: PolicyVersion, Statement: []Statement{{
-		Sid: "EC2Instances", Effect: Allow, Principal: &Principal{Service: []string{ServicePrincipal("ec2")}},
-		Action: []string{"sts:AssumeRole"},
-	}}}.JSON()
-	if err != nil {
-		return nil, fmt.Errorf("emr node role trust policy: %w", err)
-	}
-	c.NodeRole, err = iam.NewRole(ctx, child("node-role"), &iam.RoleArgs{
-		Description:      pulumi.Sprintf("The EMR nodes of %s", a.PIT),
-		AssumeRolePolicy: pulumi.String(nodeTrust),
-		Tags:             pulumi.StringMap{"Name": pulumi.String(a.PIT + "-emr-node")},
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("create emr node role: %w", err)
-	}
-	prefix := a.CertificatePrefix
-	nodeDoc := pulumi.All(a.DataInBucketARN, a.OutputBucketARN, a.AncillaryBucketARN, a.LogBucketARN, a.KMSKeyARN).ApplyT(func(v []any) (string, error) {
-		return PolicyDocument{Version: PolicyVersion, Statement: EMRNodeStatements(a.ARNs, a.ReleaseLabel,
-			v[0].(string), v[1].(string), v[2].(string), v[3].(string), v[4].(string), prefix)}.JSON()
-	}).(pulumi.StringOutput)
-	nodePolicy, err := iam.NewPolicy(ctx, child("node-policy"), &iam.PolicyArgs{
-		Description: pulumi.Sprintf("Least privilege of the EMR nodes of %s", a.PIT),
-		Policy:      nodeDoc,
-		Tags:        pulumi.StringMap{"Name": pulumi.String(a.PIT + "-emr-node")},
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("create emr node policy: %w", err)
-	}
-	att, err := iam.NewRolePolicyAttachment(ctx, child("node-policy-attachment"), &iam.RolePolicyAttachmentArgs{Role: c.NodeRole.Name, PolicyArn: nodePolicy.Arn}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("attach emr node policy: %w", err)
-	}
-	waits = append(waits, att)
-	c.InstanceProfile, err = iam.NewInstanceProfile(ctx, child("node-profile"), &iam.InstanceProfileArgs{
-		Role: c.NodeRole.Name,
-		Tags: pulumi.StringMap{"Name": pulumi.String(a.PIT + "-emr-node")},
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("create emr instance profile: %w", err)
-	}
-
-	serviceTrust, err := PolicyDocument{Version: PolicyVersion, Statement: []Statement{{
-		Sid: "EMRInThisAccount", Effect: Allow, Principal: &Principal{Service: []string{ServicePrincipal("elasticmapreduce")}},
-		Action:    []string{"sts:AssumeRole"},
-		Condition: Condition{"StringEquals": {"aws:SourceAccount": {a.ARNs.AccountID}}},
-	}}}.JSON()
-	if err != nil {
-		return nil, fmt.Errorf("emr service role trust policy: %w", err)
-	}
-	c.ServiceRole, err = iam.NewRole(ctx, child("service-role"), &iam.RoleArgs{
-		Description:      pulumi.Sprintf("The EMR service role of %s", a.PIT),
-		AssumeRolePolicy: pulumi.String(serviceTrust),
-		Tags:             pulumi.StringMap{"Name": pulumi.String(a.PIT + "-emr-service")},
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("create emr service role: %w", err)
-	}
-	managed, err := iam.NewRolePolicyAttachment(ctx, child("service-policy-attachment"), &iam.RolePolicyAttachmentArgs{
-		Role: c.ServiceRole.Name, PolicyArn: pulumi.Sprintf("arn:%s:iam::aws:policy/%s", a.ARNs.Partition, emrServicePolicy),
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("attach AmazonEMRServicePolicy_v2: %w", err)
-	}
-	waits = append(waits, managed)
-	serviceDoc := pulumi.All(c.NodeRole.Arn, a.KMSKeyARN).ApplyT(func(v []any) (string, error) {
-		return PolicyDocument{Version: PolicyVersion, Statement: EMRServiceStatements(a.ARNs, v[0].(string), v[1].(string))}.JSON()
-	}).(pulumi.StringOutput)
-	servicePolicy, err := iam.NewPolicy(ctx, child("service-policy"), &iam.PolicyArgs{
-		Description: pulumi.Sprintf("Pass the EMR node role of %s and encrypt its volumes", a.PIT),
-		Policy:      serviceDoc,
-		Tags:        pulumi.StringMap{"Name": pulumi.String(a.PIT + "-emr-service")},
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("create emr service policy: %w", err)
-	}
-	att, err = iam.NewRolePolicyAttachment(ctx, child("service-extra-attachment"), &iam.RolePolicyAttachmentArgs{Role: c.ServiceRole.Name, PolicyArn: servicePolicy.Arn}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("attach emr service policy: %w", err)
-	}
-	return append(waits, att), nil
-}
-
-// emrCertificates generates the in-transit TLS key and a self-signed certificate for the region's private
-// DNS names, and uploads the PEM zip, SSE-KMS, into the ancillary bucket. The private key exists only in
-// Pulumi's encrypted state and in that object.
-func emrCertificates(ctx *pulumi.Context, child func(string) string, a EMRClusterArgs, c *EMRCluster, parent pulumi.ResourceOption) (pulumi.Resource, error) {
-	key, err := tls.NewPrivateKey(ctx, child("tls-key"), &tls.PrivateKeyArgs{
-		Algorithm: pulumi.String("RSA"), RsaBits: pulumi.Int(2048),
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("create emr tls key: %w", err)
-	}
-	domain := EMRPrivateDNSDomain(a.ARNs.Region)
-	cert, err := tls.NewSelfSignedCert(ctx, child("tls-cert"), &tls.SelfSignedCertArgs{
-		PrivateKeyPem:       key.PrivateKeyPem,
-		Subject:             &tls.SelfSignedCertSubjectArgs{CommonName: pulumi.String("*." + domain), Organization: pulumi.String(a.PIT)},
-		DnsNames:            pulumi.StringArray{pulumi.String("*." + domain), pulumi.String(domain)},
-		ValidityPeriodHours: pulumi.Int(emrCertificateValidityHours),
-		AllowedUses:         pulumi.ToStringArray([]string{"key_encipherment", "digital_signature", "server_auth", "client_auth"}),
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("create emr tls certificate: %w", err)
-	}
-	zipped := pulumi.All(key.PrivateKeyPem, cert.CertPem).ApplyT(func(v []any) (string, error) {
-		return EMRCertificateZip(v[0].(string), v[1].(string))
-	}).(pulumi.StringOutput)
-	objectKey := a.CertificatePrefix + "certificates.zip"
-	object, err := s3.NewBucketObjectv2(ctx, child("tls-zip"), &s3.BucketObjectv2Args{
-		Bucket:               a.AncillaryBucket,
-		Key:                  pulumi.String(objectKey),
-		ContentBase64:        pulumi.ToSecret(zipped).(pulumi.StringOutput),
-		ContentType:          pulumi.String("application/zip"),
-		ServerSideEncryption: pulumi.String("aws:kms"),
-		KmsKeyId:             a.KMSKeyARN,
-		Tags:                 pulumi.StringMap{"Name": pulumi.String(a.PIT + "-emr-tls")},
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("upload emr certificates: %w", err)
-	}
-	c.CertificatesURI = pulumi.Sprintf("s3://%s/%s", a.AncillaryBucket, objectKey)
-	return object, nil
 }

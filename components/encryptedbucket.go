@@ -138,6 +138,7 @@ type EncryptedBucket struct {
 	Name, ARN pulumi.StringOutput
 }
 
+// check refuses arguments that lack a required value or combine encryption, PHI and object lock wrongly.
 func (a *EncryptedBucketArgs) check() error {
 	switch {
 	case a.PIT == "" || a.Purpose == "":
@@ -172,21 +173,16 @@ func NewEncryptedBucket(ctx *pulumi.Context, name string, args *EncryptedBucketA
 		return nil, fmt.Errorf("encrypted bucket %s: args are required", name)
 	}
 	a := *args
-	if a.Encryption == "" {
-		a.Encryption = EncryptionKMS
-	}
-	if a.NoncurrentVersionDays == 0 {
-		a.NoncurrentVersionDays = DefaultNoncurrentVersionDays
-	}
+	setDefault(&a.Encryption, EncryptionKMS)
+	setDefault(&a.NoncurrentVersionDays, DefaultNoncurrentVersionDays)
 	if err := a.check(); err != nil {
 		return nil, fmt.Errorf("encrypted bucket %s: %w", name, err)
 	}
 	b := &EncryptedBucket{}
-	if err := ctx.RegisterComponentResource("sce:storage:EncryptedBucket", name, b, opts...); err != nil {
-		return nil, fmt.Errorf("register encrypted bucket %s: %w", name, err)
+	child, parent, err := registerComponent(ctx, "sce:storage:EncryptedBucket", "encrypted bucket", name, b, opts...)
+	if err != nil {
+		return nil, err
 	}
-	child := func(suffix string) string { return name + "-" + suffix }
-	parent := pulumi.Parent(b)
 	keep := []pulumi.ResourceOption{parent, pulumi.RetainOnDelete(a.Retain), pulumi.Protect(a.Protect)}
 
 	suffix, err := random.NewRandomId(ctx, child("suffix"), &random.RandomIdArgs{ByteLength: pulumi.Int(4)}, parent)
@@ -270,6 +266,7 @@ func NewEncryptedBucket(ctx *pulumi.Context, name string, args *EncryptedBucketA
 	return b, nil
 }
 
+// encryption sets the bucket's default encryption: SSE-KMS with the project key and a bucket key, or SSE-S3.
 func (b *EncryptedBucket) encryption(ctx *pulumi.Context, child func(string) string, a EncryptedBucketArgs, opts []pulumi.ResourceOption) error {
 	def := &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
 		SseAlgorithm: pulumi.String(string(a.Encryption)),
@@ -288,6 +285,8 @@ func (b *EncryptedBucket) encryption(ctx *pulumi.Context, child func(string) str
 	return nil
 }
 
+// lifecycle sets the bucket's lifecycle rules: noncurrent versions expire and incomplete uploads are
+// aborted; with Archive, objects move to Deep Archive and then expire.
 func (b *EncryptedBucket) lifecycle(ctx *pulumi.Context, child func(string) string, a EncryptedBucketArgs, versioning pulumi.Resource, opts []pulumi.ResourceOption) error {
 	rules := s3.BucketLifecycleConfigurationV2RuleArray{
 		&s3.BucketLifecycleConfigurationV2RuleArgs{

@@ -80,8 +80,8 @@ func newInstanceRole(ctx *pulumi.Context, child func(string) string, a instanceR
 		"policy-attachment": policy.Arn,
 		"ssm-attachment":    pulumi.Sprintf("arn:%s:iam::aws:policy/%s", a.arns.Partition, ssmCorePolicy),
 	} {
-		if _, err := iam.NewRolePolicyAttachment(ctx, child(suffix), &iam.RolePolicyAttachmentArgs{Role: role.Name, PolicyArn: arn}, opts...); err != nil {
-			return nil, nil, fmt.Errorf("attach %s to the %s role: %w", suffix, a.role, err)
+		if _, err := attachPolicy(ctx, child(suffix), role.Name, arn, fmt.Sprintf("attach %s to the %s role", suffix, a.role), opts...); err != nil {
+			return nil, nil, err
 		}
 	}
 	profile, err := iam.NewInstanceProfile(ctx, child("profile"), &iam.InstanceProfileArgs{

@@ -39,17 +39,14 @@ func redshiftSignIn(ctx *pulumi.Context, child func(string) string, a RedshiftOM
 	if err != nil {
 		return fmt.Errorf("redshift sign-in policy: %w", err)
 	}
-	policy, err := iam.NewPolicy(ctx, child("researcher-signin"), &iam.PolicyArgs{
-		Description: pulumi.Sprintf("Each researcher of %s signs in to Redshift as their own database user", a.PIT),
-		Policy:      pulumi.String(doc),
-		Tags:        pulumi.StringMap{"Name": pulumi.String(a.PIT + "-researcher-redshift")},
+	_, err = newRolePolicy(ctx, rolePolicy{
+		name: child("researcher-signin"), attachment: child("researcher-signin-attachment"), role: a.SignInRole,
+		args: &iam.PolicyArgs{
+			Description: pulumi.Sprintf("Each researcher of %s signs in to Redshift as their own database user", a.PIT),
+			Policy:      pulumi.String(doc),
+			Tags:        pulumi.StringMap{"Name": pulumi.String(a.PIT + "-researcher-redshift")},
+		},
+		createErr: "create the redshift sign-in policy", attachErr: "attach the redshift sign-in policy",
 	}, parent)
-	if err != nil {
-		return fmt.Errorf("create the redshift sign-in policy: %w", err)
-	}
-	if _, err := iam.NewRolePolicyAttachment(ctx, child("researcher-signin-attachment"),
-		&iam.RolePolicyAttachmentArgs{Role: a.SignInRole, PolicyArn: policy.Arn}, parent); err != nil {
-		return fmt.Errorf("attach the redshift sign-in policy: %w", err)
-	}
-	return nil
+	return err
 }

@@ -144,17 +144,16 @@ func newResearcherRole(ctx *pulumi.Context, child func(string) string, a researc
 		}
 		return PolicyDocument{Version: PolicyVersion, Statement: st}.JSON()
 	}).(pulumi.StringOutput)
-	policy, err := iam.NewPolicy(ctx, child("researcher-policy"), &iam.PolicyArgs{
-		Description: pulumi.Sprintf("What the researchers of %s may do with the data", a.pit),
-		Policy:      doc,
-		Tags:        pulumi.StringMap{"Name": pulumi.String(name)},
-	}, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("create researcher policy: %w", err)
-	}
-	if _, err := iam.NewRolePolicyAttachment(ctx, child("researcher-policy-attachment"),
-		&iam.RolePolicyAttachmentArgs{Role: role.Name, PolicyArn: policy.Arn}, opts...); err != nil {
-		return nil, fmt.Errorf("attach the researcher policy: %w", err)
+	if _, err := newRolePolicy(ctx, rolePolicy{
+		name: child("researcher-policy"), attachment: child("researcher-policy-attachment"), role: role.Name,
+		args: &iam.PolicyArgs{
+			Description: pulumi.Sprintf("What the researchers of %s may do with the data", a.pit),
+			Policy:      doc,
+			Tags:        pulumi.StringMap{"Name": pulumi.String(name)},
+		},
+		createErr: "create researcher policy", attachErr: "attach the researcher policy",
+	}, opts...); err != nil {
+		return nil, err
 	}
 	return role, nil
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -16,15 +15,6 @@ const (
 	TenancyDedicated = "dedicated"
 	TenancyDefault   = "default"
 )
-
-// FlowLogTrafficAll records accepted and rejected traffic; the seed requires "Filter = All".
-const FlowLogTrafficAll = "ALL"
-
-// FlowLogFormat is the flow log's record format: the default fields plus the VPC, subnet and instance, TCP
-// flags, and the packet-level addresses that show the real source behind the NAT gateway.
-const FlowLogFormat = "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} " +
-	"${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} ${vpc-id} ${subnet-id} " +
-	"${instance-id} ${tcp-flags} ${type} ${pkt-srcaddr} ${pkt-dstaddr} ${flow-direction} ${traffic-path}"
 
 // SecureVPCArgs configures a SecureVPC. Plain Go types throughout: every value decides which resources
 // exist or is needed to build a policy before deployment.
@@ -94,6 +84,7 @@ type SecureVPC struct {
 	S3EndpointAssociation   *ec2.VpcEndpointRouteTableAssociation
 }
 
+// check refuses arguments that lack a required value or name an unknown tenancy.
 func (a *SecureVPCArgs) check() error {
 	switch {
 	case a.PIT == "", a.ARNs.AccountID == "", a.ARNs.Region == "", a.ARNs.Partition == "":
@@ -121,12 +112,8 @@ func NewSecureVPC(ctx *pulumi.Context, name string, args *SecureVPCArgs, opts ..
 	if err := a.check(); err != nil {
 		return nil, fmt.Errorf("secure vpc %s: %w", name, err)
 	}
-	if a.FlowLogRetentionDays == 0 {
-		a.FlowLogRetentionDays = DefaultFlowLogRetentionDays
-	}
-	if a.Tenancy == "" {
-		a.Tenancy = TenancyDedicated
-	}
+	setDefault(&a.FlowLogRetentionDays, DefaultFlowLogRetentionDays)
+	setDefault(&a.Tenancy, TenancyDedicated)
 	endpointPolicy, err := S3EndpointPolicy(a.ARNs, a.PIT, a.ReadOnlySourceBuckets, a.EndpointStatements...)
 	if err != nil {
 		return nil, fmt.Errorf("secure vpc %s: s3 endpoint policy: %w", name, err)
@@ -166,16 +153,20 @@ type vpcBuilder struct {
 	vpc  *SecureVPC
 }
 
+// child names a child resource after the component: "<name>-<suffix>".
 func (b *vpcBuilder) child(suffix string) string { return b.name + "-" + suffix }
 
+// tags are a child's tags: its Name, "<PIT>-<suffix>".
 func (b *vpcBuilder) tags(suffix string) pulumi.StringMap {
 	return pulumi.StringMap{"Name": pulumi.String(b.args.PIT + "-" + suffix)}
 }
 
+// opts are a child's options: parented to the SecureVPC, then extra.
 func (b *vpcBuilder) opts(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
 	return append([]pulumi.ResourceOption{pulumi.Parent(b.vpc)}, extra...)
 }
 
+// network creates the VPC and its public and private subnets in the one availability zone.
 func (b *vpcBuilder) network() error {
 	var err error
 	v := b.vpc
@@ -215,6 +206,7 @@ func (b *vpcBuilder) network() error {
 	return err
 }
 
+// gateways creates the internet gateway and the NAT gateway, with its Elastic IP, in the public subnet.
 func (b *vpcBuilder) gateways() error {
 	var err error
 	v := b.vpc
@@ -240,253 +232,6 @@ func (b *vpcBuilder) gateways() error {
 	}, b.opts(pulumi.DependsOn([]pulumi.Resource{v.InternetGateway}))...)
 	if err != nil {
 		return fmt.Errorf("create nat gateway: %w", err)
-	}
-	return nil
-}
-
-// routes builds both route tables with their routes as separate resources. The private table is also the
-// VPC's main table, so a subnet created later without an association of its own is private, not public.
-func (b *vpcBuilder) routes() error {
-	var err error
-	v := b.vpc
-	table := func(suffix string, subnet *ec2.Subnet) (*ec2.RouteTable, *ec2.RouteTableAssociation, error) {
-		rt, err := ec2.NewRouteTable(b.ctx, b.child(suffix), &ec2.RouteTableArgs{
-			VpcId: v.VPC.ID(),
-			Tags:  b.tags(suffix),
-		}, b.opts()...)
-		if err != nil {
-			return nil, nil, fmt.Errorf("create %s: %w", suffix, err)
-		}
-		assoc, err := ec2.NewRouteTableAssociation(b.ctx, b.child(suffix+"-assoc"), &ec2.RouteTableAssociationArgs{
-			RouteTableId: rt.ID(),
-			SubnetId:     subnet.ID(),
-		}, b.opts()...)
-		if err != nil {
-			return nil, nil, fmt.Errorf("associate %s: %w", suffix, err)
-		}
-		return rt, assoc, nil
-	}
-	if v.PublicRouteTable, v.PublicRouteAssociation, err = table("public-rt", v.PublicSubnet); err != nil {
-		return err
-	}
-	if v.PrivateRouteTable, v.PrivateRouteAssociation, err = table("private-rt", v.PrivateSubnet); err != nil {
-		return err
-	}
-	v.InternetRoute, err = ec2.NewRoute(b.ctx, b.child("public-default-route"), &ec2.RouteArgs{
-		RouteTableId:         v.PublicRouteTable.ID(),
-		DestinationCidrBlock: pulumi.String(AnyIPv4),
-		GatewayId:            v.InternetGateway.ID(),
-	}, b.opts()...)
-	if err != nil {
-		return fmt.Errorf("create internet route: %w", err)
-	}
-	v.NATRoute, err = ec2.NewRoute(b.ctx, b.child("private-default-route"), &ec2.RouteArgs{
-		RouteTableId:         v.PrivateRouteTable.ID(),
-		DestinationCidrBlock: pulumi.String(AnyIPv4),
-		NatGatewayId:         v.NATGateway.ID(),
-	}, b.opts()...)
-	if err != nil {
-		return fmt.Errorf("create nat route: %w", err)
-	}
-	v.MainRouteAssociation, err = ec2.NewMainRouteTableAssociation(b.ctx, b.child("main-rt"), &ec2.MainRouteTableAssociationArgs{
-		VpcId:        v.VPC.ID(),
-		RouteTableId: v.PrivateRouteTable.ID(),
-	}, b.opts()...)
-	if err != nil {
-		return fmt.Errorf("make private route table the main one: %w", err)
-	}
-	return nil
-}
-
-// endpoint creates the S3 gateway endpoint and associates it with the private route table through its own
-// resource, which adds a prefix-list route beside the NAT route instead of replacing the table's routes.
-func (b *vpcBuilder) endpoint(policy string) error {
-	var err error
-	v := b.vpc
-	v.S3Endpoint, err = ec2.NewVpcEndpoint(b.ctx, b.child("s3-endpoint"), &ec2.VpcEndpointArgs{
-		VpcId:           v.VPC.ID(),
-		ServiceName:     pulumi.Sprintf("com.amazonaws.%s.s3", b.args.ARNs.Region),
-		VpcEndpointType: pulumi.String("Gateway"),
-		Policy:          pulumi.String(policy),
-		Tags:            b.tags("s3-endpoint"),
-	}, b.opts()...)
-	if err != nil {
-		return fmt.Errorf("create s3 endpoint: %w", err)
-	}
-	v.S3EndpointAssociation, err = ec2.NewVpcEndpointRouteTableAssociation(b.ctx, b.child("s3-endpoint-private-rt"), &ec2.VpcEndpointRouteTableAssociationArgs{
-		VpcEndpointId: v.S3Endpoint.ID(),
-		RouteTableId:  v.PrivateRouteTable.ID(),
-	}, b.opts()...)
-	if err != nil {
-		return fmt.Errorf("associate s3 endpoint: %w", err)
-	}
-	return nil
-}
-
-// PublicEgress is what an instance in the public subnet needs before its first boot reaches the internet:
-// the subnet's association with the public route table and the internet route. Its public address (the
-// bastion's Elastic IP) comes after the instance, which the boot script waits for.
-func (v *SecureVPC) PublicEgress() []pulumi.Resource {
-	return []pulumi.Resource{v.PublicRouteAssociation, v.InternetRoute}
-}
-
-// PrivateEgress is what an instance in the private subnet needs before its first boot: the subnet's
-// association with the private route table, the NAT route (updates, Systems Manager, CloudWatch) and the
-// S3 endpoint's route (package repositories, the project's buckets).
-func (v *SecureVPC) PrivateEgress() []pulumi.Resource {
-	return []pulumi.Resource{v.PrivateRouteAssociation, v.NATRoute, v.S3EndpointAssociation}
-}
-
-// defaults takes the VPC's default security group and default network ACL under management and removes
-// every rule from both, so that anything attached to them by accident can send and receive nothing.
-func (b *vpcBuilder) defaults() error {
-	v := b.vpc
-	if _, err := ec2.NewDefaultSecurityGroup(b.ctx, b.child("default-sg"), &ec2.DefaultSecurityGroupArgs{
-		VpcId: v.VPC.ID(),
-		Tags:  b.tags("default-sg-closed"),
-	}, b.opts()...); err != nil {
-		return fmt.Errorf("close default security group: %w", err)
-	}
-	if _, err := ec2.NewDefaultNetworkAcl(b.ctx, b.child("default-nacl"), &ec2.DefaultNetworkAclArgs{
-		DefaultNetworkAclId: v.VPC.DefaultNetworkAclId,
-		Tags:                b.tags("default-nacl-closed"),
-	}, b.opts()...); err != nil {
-		return fmt.Errorf("close default network acl: %w", err)
-	}
-	return nil
-}
-
-func (b *vpcBuilder) nacls() error {
-	var err error
-	v := b.vpc
-	if v.PublicNACL, err = b.nacl("public-nacl", v.PublicSubnet, PublicNACLRules(b.args.CIDR, b.args.AllowedSSHCIDRs)); err != nil {
-		return err
-	}
-	v.PrivateNACL, err = b.nacl("private-nacl", v.PrivateSubnet, PrivateNACLRules(b.args.CIDR))
-	return err
-}
-
-func (b *vpcBuilder) nacl(suffix string, subnet *ec2.Subnet, rules []NACLRule) (*ec2.NetworkAcl, error) {
-	acl, err := ec2.NewNetworkAcl(b.ctx, b.child(suffix), &ec2.NetworkAclArgs{
-		VpcId: b.vpc.VPC.ID(),
-		Tags:  b.tags(suffix),
-	}, b.opts()...)
-	if err != nil {
-		return nil, fmt.Errorf("create %s: %w", suffix, err)
-	}
-	if _, err := ec2.NewNetworkAclAssociation(b.ctx, b.child(suffix+"-assoc"), &ec2.NetworkAclAssociationArgs{
-		NetworkAclId: acl.ID(),
-		SubnetId:     subnet.ID(),
-	}, b.opts()...); err != nil {
-		return nil, fmt.Errorf("associate %s: %w", suffix, err)
-	}
-	for _, r := range rules {
-		ruleArgs := &ec2.NetworkAclRuleArgs{
-			NetworkAclId: acl.ID(),
-			RuleNumber:   pulumi.Int(r.Number),
-			Egress:       pulumi.Bool(r.Egress),
-			Protocol:     pulumi.String(r.Protocol),
-			RuleAction:   pulumi.String("allow"),
-			CidrBlock:    pulumi.String(r.CIDR),
-		}
-		switch r.Protocol {
-		case ProtocolICMP:
-			ruleArgs.IcmpType = pulumi.Int(r.ICMPType)
-			ruleArgs.IcmpCode = pulumi.Int(r.ICMPCode)
-		case ProtocolAll:
-		default:
-			ruleArgs.FromPort = pulumi.Int(r.FromPort)
-			ruleArgs.ToPort = pulumi.Int(r.ToPort)
-		}
-		if _, err := ec2.NewNetworkAclRule(b.ctx, b.child(suffix+"-"+r.Purpose), ruleArgs, b.opts()...); err != nil {
-			return nil, fmt.Errorf("create %s rule %d: %w", suffix, r.Number, err)
-		}
-	}
-	return acl, nil
-}
-
-// flowLog records all VPC traffic into a log group encrypted with the project key, through a role that
-// may write only to that group and that only the flow logs service of this account may assume.
-func (b *vpcBuilder) flowLog() error {
-	var err error
-	v := b.vpc
-	a := b.args
-	groupName := LogGroupPrefix(a.PIT) + "vpc-flow-logs"
-	v.FlowLogGroup, err = cloudwatch.NewLogGroup(b.ctx, b.child("flow-logs"), &cloudwatch.LogGroupArgs{
-		Name:            pulumi.String(groupName),
-		RetentionInDays: pulumi.Int(a.FlowLogRetentionDays),
-		KmsKeyId:        a.KMSKeyARN,
-		Tags:            b.tags("flow-logs"),
-	}, b.opts(pulumi.RetainOnDelete(true), pulumi.Protect(a.Protect))...)
-	if err != nil {
-		return fmt.Errorf("create flow log group: %w", err)
-	}
-	trust, err := PolicyDocument{Version: PolicyVersion, Statement: []Statement{{
-		Sid:       "FlowLogsServiceOfThisAccount",
-		Effect:    Allow,
-		Principal: &Principal{Service: []string{ServicePrincipal("vpc-flow-logs")}},
-		Action:    []string{"sts:AssumeRole"},
-		Condition: Condition{
-			"StringEquals": {"aws:SourceAccount": {a.ARNs.AccountID}},
-			"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:%s:ec2:%s:%s:vpc-flow-log/*", a.ARNs.Partition, a.ARNs.Region, a.ARNs.AccountID)}},
-		},
-	}}}.JSON()
-	if err != nil {
-		return fmt.Errorf("flow log trust policy: %w", err)
-	}
-	groupARN := a.ARNs.LogGroup(groupName)
-	permissions, err := PolicyDocument{Version: PolicyVersion, Statement: []Statement{
-		{
-			Sid:      "WriteFlowLogGroup",
-			Effect:   Allow,
-			Action:   []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
-			Resource: []string{groupARN, groupARN + ":*"},
-		},
-		{
-			Sid:      "FindFlowLogGroup",
-			Effect:   Allow,
-			Action:   []string{"logs:DescribeLogGroups"},
-			Resource: []string{a.ARNs.LogGroup("*")},
-		},
-	}}.JSON()
-	if err != nil {
-		return fmt.Errorf("flow log role policy: %w", err)
-	}
-	role, err := iam.NewRole(b.ctx, b.child("flow-logs-role"), &iam.RoleArgs{
-		Description:      pulumi.Sprintf("Lets VPC flow logs of %s write to %s", a.PIT, groupName),
-		AssumeRolePolicy: pulumi.String(trust),
-		Tags:             b.tags("flow-logs-role"),
-	}, b.opts()...)
-	if err != nil {
-		return fmt.Errorf("create flow log role: %w", err)
-	}
-	policy, err := iam.NewPolicy(b.ctx, b.child("flow-logs-policy"), &iam.PolicyArgs{
-		Description: pulumi.Sprintf("Write access to the %s flow log group only", a.PIT),
-		Policy:      pulumi.String(permissions),
-		Tags:        b.tags("flow-logs-policy"),
-	}, b.opts()...)
-	if err != nil {
-		return fmt.Errorf("create flow log policy: %w", err)
-	}
-	attachment, err := iam.NewRolePolicyAttachment(b.ctx, b.child("flow-logs-policy-attachment"), &iam.RolePolicyAttachmentArgs{
-		Role:      role.Name,
-		PolicyArn: policy.Arn,
-	}, b.opts()...)
-	if err != nil {
-		return fmt.Errorf("attach flow log policy: %w", err)
-	}
-	v.FlowLog, err = ec2.NewFlowLog(b.ctx, b.child("flow-log"), &ec2.FlowLogArgs{
-		VpcId:                  v.VPC.ID(),
-		TrafficType:            pulumi.String(FlowLogTrafficAll),
-		LogDestinationType:     pulumi.String("cloud-watch-logs"),
-		LogDestination:         v.FlowLogGroup.Arn,
-		IamRoleArn:             role.Arn,
-		MaxAggregationInterval: pulumi.Int(60),
-		LogFormat:              pulumi.String(FlowLogFormat),
-		Tags:                   b.tags("flow-log"),
-	}, b.opts(pulumi.DependsOn([]pulumi.Resource{attachment}))...)
-	if err != nil {
-		return fmt.Errorf("create flow log: %w", err)
 	}
 	return nil
 }

@@ -87,12 +87,8 @@ func NewUploadLedger(ctx *pulumi.Context, name string, args *UploadLedgerArgs, o
 		return nil, fmt.Errorf("upload ledger %s: PIT, account, bucket, key, topic and code are required", name)
 	}
 	a := *args
-	if a.QuarantinePrefix == "" {
-		a.QuarantinePrefix = DefaultQuarantinePrefix
-	}
-	if a.LogRetentionDays == 0 {
-		a.LogRetentionDays = SixYearsDays
-	}
+	setDefault(&a.QuarantinePrefix, DefaultQuarantinePrefix)
+	setDefault(&a.LogRetentionDays, SixYearsDays)
 	if a.ReservedConcurrency < 0 {
 		return nil, fmt.Errorf("upload ledger %s: reserved concurrency %d is negative; 0 reserves none", name, a.ReservedConcurrency)
 	}
@@ -107,12 +103,10 @@ func NewUploadLedger(ctx *pulumi.Context, name string, args *UploadLedgerArgs, o
 		}
 	}
 	u := &UploadLedger{}
-	if err := ctx.RegisterComponentResource("sce:ingest:UploadLedger", name, u, opts...); err != nil {
-		return nil, fmt.Errorf("register upload ledger %s: %w", name, err)
+	child, parent, err := registerComponent(ctx, "sce:ingest:UploadLedger", "upload ledger", name, u, opts...)
+	if err != nil {
+		return nil, err
 	}
-	child := func(suffix string) string { return name + "-" + suffix }
-	parent := pulumi.Parent(u)
-	var err error
 
 	if u.DLQ, u.Queue, err = ledgerQueues(ctx, child, a, parent); err != nil {
 		return nil, err
@@ -152,21 +146,18 @@ func NewUploadLedger(ctx *pulumi.Context, name string, args *UploadLedgerArgs, o
 	// reaches nothing in the VPC: it calls the S3, DynamoDB, SQS, SNS and KMS APIs over TLS with its own
 	// role, which the data-in bucket's endpoint restriction admits by aws:PrincipalArn
 	// (LedgerRoleARN). The policy exemption for lambda-in-vpc says so.
-	fn := &lambda.FunctionArgs{
-		Name:          pulumi.String(a.PIT + "-upload-ledger"),
-		Description:   pulumi.String("Records each upload to data-in; quarantines keys that look like PHI"),
-		Runtime:       pulumi.String("provided.al2023"),
-		Architectures: pulumi.StringArray{pulumi.String("arm64")},
-		Handler:       pulumi.String("bootstrap"),
-		Code:          a.Code,
-		Role:          role.Arn,
+	fn := goFunction{
+		name:        a.PIT + "-upload-ledger",
+		description: "Records each upload to data-in; quarantines keys that look like PHI",
+		code:        a.Code,
+		role:        role.Arn,
 		// Five minutes: quarantining a large object is a multipart copy inside S3.
-		Timeout:          pulumi.Int(300),
-		MemorySize:       pulumi.Int(256),
-		DeadLetterConfig: &lambda.FunctionDeadLetterConfigArgs{TargetArn: u.DLQ.Arn},
-		KmsKeyArn:        a.KMSKeyARN,
-		LoggingConfig:    &lambda.FunctionLoggingConfigArgs{LogFormat: pulumi.String("JSON"), LogGroup: pulumi.String(groupName)},
-		Environment: &lambda.FunctionEnvironmentArgs{Variables: pulumi.StringMap{
+		timeout:     300,
+		memory:      256,
+		deadLetters: u.DLQ.Arn,
+		key:         a.KMSKeyARN,
+		logGroup:    groupName,
+		env: pulumi.StringMap{
 			"LEDGER_TABLE":         u.Table.Name,
 			"QUEUE_URL":            u.Queue.Url,
 			"TOPIC_ARN":            a.TopicARN,
@@ -175,9 +166,8 @@ func NewUploadLedger(ctx *pulumi.Context, name string, args *UploadLedgerArgs, o
 			"PHI_NAMES":            pulumi.String(strings.Join(a.PHINames, ",")),
 			"RECORD_ONLY_PREFIXES": pulumi.String(strings.Join(a.RecordOnlyPrefixes, ",")),
 			"MALWARE_SCAN":         pulumi.String(onOff(a.MalwareScan)),
-		}},
-		Tags: pulumi.StringMap{"Name": pulumi.String(a.PIT + "-upload-ledger")},
-	}
+		},
+	}.args()
 	// Without a reservation the input is left out: the provider's -1 (unreserved) is its default.
 	if a.ReservedConcurrency > 0 {
 		fn.ReservedConcurrentExecutions = pulumi.Int(a.ReservedConcurrency)
@@ -307,15 +297,13 @@ func ledgerRole(ctx *pulumi.Context, child func(string) string, a UploadLedgerAr
 			{Sid: "WriteOwnLogs", Effect: Allow, Action: []string{"logs:CreateLogStream", "logs:PutLogEvents"}, Resource: []string{logGroup, logGroup + ":log-stream:*"}},
 		}}.JSON()
 	}).(pulumi.StringOutput)
-	policy, err := iam.NewPolicy(ctx, child("policy"), &iam.PolicyArgs{
-		Description: pulumi.Sprintf("Least privilege of the %s upload ledger", a.PIT), Policy: doc,
+	att, err := newRolePolicy(ctx, rolePolicy{
+		name: child("policy"), attachment: child("policy-attachment"), role: role.Name,
+		args:      &iam.PolicyArgs{Description: pulumi.Sprintf("Least privilege of the %s upload ledger", a.PIT), Policy: doc},
+		createErr: "create ledger policy", attachErr: "attach the ledger policy to the ledger role",
 	}, parent)
 	if err != nil {
-		return nil, nil, fmt.Errorf("create ledger policy: %w", err)
-	}
-	att, err := iam.NewRolePolicyAttachment(ctx, child("policy-attachment"), &iam.RolePolicyAttachmentArgs{Role: role.Name, PolicyArn: policy.Arn}, parent)
-	if err != nil {
-		return nil, nil, fmt.Errorf("attach the ledger policy to the ledger role: %w", err)
+		return nil, nil, err
 	}
 	return role, []pulumi.Resource{att}, nil
 }

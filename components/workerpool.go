@@ -94,6 +94,7 @@ func (p WorkerPipeline) Path() string { return WorkerPipelineDir + "/" + p.Name 
 // safePipelineName is a file name that is a plain S3 key segment and path segment.
 var safePipelineName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
 
+// check refuses a pipeline whose name is not a plain file name or whose digest is not sha256 hex.
 func (p WorkerPipeline) check() error {
 	if !safePipelineName.MatchString(p.Name) || !sha256Hex.MatchString(p.SHA256) {
 		return fmt.Errorf("a pipeline is required: a plain file name (got %q) and its sha256 (got %q)", p.Name, p.SHA256)
@@ -118,6 +119,8 @@ type WorkerPool struct {
 // WorkerGroupName is the Auto Scaling group name of a project's workers.
 func WorkerGroupName(pit string) string { return pit + "-workers" }
 
+// check refuses arguments that lack a required value, name an instance type workers may not use, or
+// whose pipeline is malformed.
 func (a *WorkerPoolArgs) check(name string) error {
 	if a == nil || a.PIT == "" || a.ARNs.AccountID == "" || a.VPCID == nil || a.SubnetID == nil || a.AMI == "" ||
 		a.KMSKeyARN == nil || a.QueueName == nil || a.QueueURL == nil || a.QueueARN == nil || a.Input == nil ||
@@ -152,12 +155,10 @@ func NewWorkerPool(ctx *pulumi.Context, name string, args *WorkerPoolArgs, opts 
 	}
 	a := *args
 	w := &WorkerPool{GroupName: WorkerGroupName(a.PIT)}
-	if err := ctx.RegisterComponentResource("sce:compute:WorkerPool", name, w, opts...); err != nil {
-		return nil, fmt.Errorf("register worker pool %s: %w", name, err)
+	child, parent, err := registerComponent(ctx, "sce:compute:WorkerPool", "worker pool", name, w, opts...)
+	if err != nil {
+		return nil, err
 	}
-	child := func(suffix string) string { return name + "-" + suffix }
-	parent := pulumi.Parent(w)
-	var err error
 
 	w.SecurityGroup, err = ec2.NewSecurityGroup(ctx, child("sg"), &ec2.SecurityGroupArgs{
 		VpcId:       a.VPCID,

@@ -90,6 +90,7 @@ type PrivateWorkstation struct {
 	RoleARN pulumi.StringOutput
 }
 
+// check refuses arguments that lack a required value.
 func (a *WorkstationArgs) check() error {
 	if a.PIT == "" || a.VPCID == nil || a.SubnetID == nil || a.AvailabilityZone == "" || a.BastionSecurityGroupID == nil ||
 		a.AMI == "" || a.KeyName == nil || a.KMSKeyARN == nil || a.DataInBucketARN == nil || a.OutputBucketARN == nil || a.Software == nil || a.Broker == nil || len(a.Egress) == 0 {
@@ -107,29 +108,19 @@ func NewPrivateWorkstation(ctx *pulumi.Context, name string, args *WorkstationAr
 	if err := a.check(); err != nil {
 		return nil, fmt.Errorf("workstation %s: %w", name, err)
 	}
-	if a.InstanceType == "" {
-		a.InstanceType = DefaultWorkstationInstanceType
-	}
-	if a.DataVolumeGiB == 0 {
-		a.DataVolumeGiB = DefaultDataVolumeGiB
-	}
-	if a.LogRetentionDays == 0 {
-		a.LogRetentionDays = SixYearsDays
-	}
-	if a.Arch == "" {
-		a.Arch = ArchX86
-	}
+	setDefault(&a.InstanceType, DefaultWorkstationInstanceType)
+	setDefault(&a.DataVolumeGiB, DefaultDataVolumeGiB)
+	setDefault(&a.LogRetentionDays, SixYearsDays)
+	setDefault(&a.Arch, ArchX86)
 	// The pins are checked before anything is registered, not first in the user data's apply.
 	if err := (UserData{Role: RoleWorkstation, Tools: a.Tools, Arch: a.Arch, Miniforge: a.Miniforge, JupyterLabVersion: a.JupyterLabVersion}).checkDownloads(); err != nil {
 		return nil, fmt.Errorf("workstation %s: %w", name, err)
 	}
 	w := &PrivateWorkstation{}
-	if err := ctx.RegisterComponentResource("sce:compute:PrivateWorkstation", name, w, opts...); err != nil {
-		return nil, fmt.Errorf("register workstation %s: %w", name, err)
+	child, parent, err := registerComponent(ctx, "sce:compute:PrivateWorkstation", "workstation", name, w, opts...)
+	if err != nil {
+		return nil, err
 	}
-	child := func(suffix string) string { return name + "-" + suffix }
-	parent := pulumi.Parent(w)
-	var err error
 
 	w.SecurityGroup, err = ec2.NewSecurityGroup(ctx, child("sg"), &ec2.SecurityGroupArgs{
 		VpcId:       a.VPCID,

@@ -1,0 +1,49 @@
+package components
+
+// The shape the project's Lambda functions share (the upload ledger, the airlock's release function): a Go
+// binary on arm64, outside the VPC, encrypted and logging as every function of the stack must.
+
+import (
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// goFunction is what differs between the project's Lambda functions.
+type goFunction struct {
+	// name is the function's name, and its Name tag; description says what it does.
+	name, description string
+	// code is the archive holding the bootstrap binary; role is the ARN of the function's role.
+	code pulumi.Archive
+	role pulumi.StringInput
+	// timeout is in seconds, memory in MiB.
+	timeout, memory int
+	// deadLetters is the ARN of the queue that takes the failed asynchronous invocations; key encrypts the
+	// environment.
+	deadLetters, key pulumi.StringInput
+	// logGroup is the name of the log group the function writes JSON logs to (newInstanceLogGroup).
+	logGroup string
+	// env are the environment variables.
+	env pulumi.StringMap
+}
+
+// args returns the function's inputs: the Go runtime provided.al2023 on arm64 with the handler bootstrap,
+// the environment encrypted with key, JSON logs into logGroup and failed asynchronous invocations to the
+// dead-letter queue.
+func (f goFunction) args() *lambda.FunctionArgs {
+	return &lambda.FunctionArgs{
+		Name:             pulumi.String(f.name),
+		Description:      pulumi.String(f.description),
+		Runtime:          pulumi.String("provided.al2023"),
+		Architectures:    pulumi.StringArray{pulumi.String("arm64")},
+		Handler:          pulumi.String("bootstrap"),
+		Code:             f.code,
+		Role:             f.role,
+		Timeout:          pulumi.Int(f.timeout),
+		MemorySize:       pulumi.Int(f.memory),
+		DeadLetterConfig: &lambda.FunctionDeadLetterConfigArgs{TargetArn: f.deadLetters},
+		KmsKeyArn:        f.key,
+		LoggingConfig:    &lambda.FunctionLoggingConfigArgs{LogFormat: pulumi.String("JSON"), LogGroup: pulumi.String(f.logGroup)},
+		Environment:      &lambda.FunctionEnvironmentArgs{Variables: f.env},
+		Tags:             pulumi.StringMap{"Name": pulumi.String(f.name)},
+	}
+}
