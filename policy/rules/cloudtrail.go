@@ -41,13 +41,11 @@ func cloudTrailRules() []Rule {
 			ID:          "cloudtrail-encrypted",
 			Description: "Every trail encrypts its log files with a KMS key (kmsKeyId).",
 			Level:       Mandatory,
-			HIPAA:       []string{hipaaEncryptionAtRest, hipaaTransmissionCrypt},
+			HIPAA:       hipaaEncryption(),
 			Sources: Sources{CdkNag: "HIPAA.Security-CloudTrailEncryptionEnabled", Config: "cloud-trail-encryption-enabled",
 				Checklist: []int{2}},
 			Types: []string{trailType},
-			Check: func(r *Resource) []Finding {
-				return logArnAt(r.Props, "kmsKeyId", "the trail's log files must be encrypted with a KMS key")
-			},
+			Check: requireKMSKeyID("the trail's log files must be encrypted with a KMS key"),
 		},
 		{
 			ID:          "cloudtrail-log-file-validation",

@@ -17,13 +17,11 @@ func cloudWatchRules() []Rule {
 			ID:          "cloudwatch-log-group-encrypted",
 			Description: "Every CloudWatch Logs group is encrypted with a KMS key (kmsKeyId).",
 			Level:       Mandatory,
-			HIPAA:       []string{hipaaEncryptionAtRest, hipaaTransmissionCrypt},
+			HIPAA:       hipaaEncryption(),
 			Sources: Sources{CdkNag: "HIPAA.Security-CloudWatchLogGroupEncrypted", Config: "cloudwatch-log-group-encrypted",
 				Checklist: []int{6}},
 			Types: []string{logGroupType},
-			Check: func(r *Resource) []Finding {
-				return logArnAt(r.Props, "kmsKeyId", "the log group must be encrypted with a KMS key")
-			},
+			Check: requireKMSKeyID("the log group must be encrypted with a KMS key"),
 		},
 		{
 			ID:          "cloudwatch-log-group-retention",
@@ -47,18 +45,32 @@ func cloudWatchRules() []Rule {
 	}
 }
 
-func checkLogGroupRetention(r *Resource) []Finding {
+// retentionInDays reads a log group's retention period, which both retention rules judge: set is false when
+// retentionInDays is absent; findings (an unknown value, or one that is not a whole number) end the
+// judgement.
+func retentionInDays(r *Resource) (days int64, set bool, findings []Finding) {
 	v, ok := r.Get("retentionInDays")
 	switch {
 	case !ok:
-		return fail("retentionInDays is not set, so events are kept forever with no explicit retention period; set it (%d is six years)", logGroupSixYears)
+		return 0, false, nil
 	case IsUnknown(v):
-		return undecided("retentionInDays")
+		return 0, true, undecided("retentionInDays")
 	}
 	n, isInt := asInt(v)
+	if !isInt {
+		return 0, true, fail("retentionInDays is %s (%s); expected a whole number of days", kind(v), describe(v))
+	}
+	return n, true, nil
+}
+
+// checkLogGroupRetention requires an explicit retention period: set, and neither 0 (forever) nor negative.
+func checkLogGroupRetention(r *Resource) []Finding {
+	n, set, out := retentionInDays(r)
 	switch {
-	case !isInt:
-		return fail("retentionInDays is %s (%s); expected a whole number of days", kind(v), describe(v))
+	case !set:
+		return fail("retentionInDays is not set, so events are kept forever with no explicit retention period; set it (%d is six years)", logGroupSixYears)
+	case out != nil:
+		return out
 	case n == 0:
 		return fail("retentionInDays is 0, which keeps events forever with no explicit retention period; set it (%d is six years)", logGroupSixYears)
 	case n < 0:
@@ -67,18 +79,14 @@ func checkLogGroupRetention(r *Resource) []Finding {
 	return nil
 }
 
+// checkLogRetentionSixYears requires a retention period, where one is set, of at least six years.
 func checkLogRetentionSixYears(r *Resource) []Finding {
-	v, ok := r.Get("retentionInDays")
+	n, set, out := retentionInDays(r)
 	switch {
-	case !ok:
+	case !set:
 		return nil // cloudwatch-log-group-retention judges a missing retention
-	case IsUnknown(v):
-		return undecided("retentionInDays")
-	}
-	n, isInt := asInt(v)
-	switch {
-	case !isInt:
-		return fail("retentionInDays is %s (%s); expected a whole number of days", kind(v), describe(v))
+	case out != nil:
+		return out
 	case n == 0:
 		return nil // never expires; cloudwatch-log-group-retention asks for an explicit period
 	case n < logGroupSixYears:

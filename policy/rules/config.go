@@ -58,12 +58,9 @@ func configRules() []Rule {
 	}
 }
 
+// checkConfigRoleDelivers judges every delivery channel of the program.
 func checkConfigRoleDelivers(s *Stack) []Finding {
-	var out []Finding
-	for _, ch := range s.OfType(typeConfigDeliveryChannel) {
-		out = append(out, withURN(ch.URN, configRoleDelivers(s, ch))...)
-	}
-	return out
+	return judgeEach(s, typeConfigDeliveryChannel, configRoleDelivers)
 }
 
 // configRoleDelivers judges one delivery channel against the role of every recorder of the program (an

@@ -30,7 +30,7 @@ func dynamoDBRules() []Rule {
 			Description: "Every DynamoDB table is encrypted with a customer managed KMS key: serverSideEncryption.enabled is true and " +
 				"serverSideEncryption.kmsKeyArn names the key (the AWS owned default key is not enough).",
 			Level:   Mandatory,
-			HIPAA:   []string{hipaaEncryptionAtRest, hipaaTransmissionCrypt},
+			HIPAA:   hipaaEncryption(),
 			Sources: Sources{Config: "dynamodb-table-encrypted-kms", AWSGuard: "dynamodb-table-encryption-enabled", Checklist: []int{10}},
 			Types:   []string{typeDynamoDBTable},
 			Check:   checkDynamoDBEncrypted,
@@ -101,24 +101,12 @@ func checkDynamoDBInBackupPlan(s *Stack) []Finding {
 	return out
 }
 
-// selectionShape reports backup selection properties of the wrong shape, once per selection.
+// selectionShape reports backup selection properties of the wrong shape, once per selection: those
+// computeSelectionShape (backup.go) reports, less the undecided ones, as this rule reports a selection
+// only for a value of the wrong shape.
 func selectionShape(sel *Resource) []Finding {
 	var out []Finding
-	for _, prop := range []string{"resources", "notResources"} {
-		if v, ok := sel.Get(prop); ok && !IsUnknown(v) {
-			if _, isList := v.([]any); !isList {
-				out = append(out, fail("%s is %s (%s); expected a list of arns", prop, kind(v), describe(v))...)
-			}
-		}
-	}
-	_, problems := objectsAt(sel.Props, "selectionTags", "selectionTags")
-	for _, f := range problems {
-		if !f.Undecided {
-			out = append(out, f)
-		}
-	}
-	_, problems = objectsAt(sel.Props, "conditions", "conditions")
-	for _, f := range problems {
+	for _, f := range computeSelectionShape(sel) {
 		if !f.Undecided {
 			out = append(out, f)
 		}
@@ -209,10 +197,25 @@ func arnsCover(s *Stack, sel *Resource, prop string, table *Resource) triState {
 	return answer
 }
 
+// selectionList returns the objects of a selection's list property that picks tables by their tags
+// (selectionTags, conditions); unknownList is true when the whole list is unknown until deployment.
+func selectionList(sel *Resource, prop string) (list []map[string]any, unknownList bool) {
+	list, _ = objectsAt(sel.Props, prop, prop)
+	v, ok := sel.Get(prop)
+	return list, ok && IsUnknown(v)
+}
+
+// tagUnknown reports whether a table's tag is unknown until deployment, as tableTags reports it: its value,
+// or the whole map of tags.
+func tagUnknown(tags map[string]string, unknown map[string]bool, key string) bool {
+	_, known := tags[key]
+	return unknown[key] || (!known && unknown["*"])
+}
+
 // selectionTagsMatch reports whether any of a selection's tag filters (STRINGEQUALS) matches a table tag.
 func selectionTagsMatch(sel, table *Resource) triState {
-	filters, _ := objectsAt(sel.Props, "selectionTags", "selectionTags")
-	if v, ok := sel.Get("selectionTags"); ok && IsUnknown(v) {
+	filters, unknownList := selectionList(sel, "selectionTags")
+	if unknownList {
 		return triMaybe
 	}
 	tags, unknown := tableTags(table)
@@ -229,7 +232,7 @@ func selectionTagsMatch(sel, table *Resource) triState {
 		if got, ok := tags[key]; ok && got == value {
 			return triYes
 		}
-		if _, known := tags[key]; unknown[key] || (!known && unknown["*"]) {
+		if tagUnknown(tags, unknown, key) {
 			answer = triMaybe
 		}
 	}
@@ -238,8 +241,8 @@ func selectionTagsMatch(sel, table *Resource) triState {
 
 // conditionsHold reports whether a table passes every condition of a selection (keys aws:ResourceTag/...).
 func conditionsHold(sel, table *Resource) triState {
-	conditions, _ := objectsAt(sel.Props, "conditions", "conditions")
-	if v, ok := sel.Get("conditions"); ok && IsUnknown(v) {
+	conditions, unknownList := selectionList(sel, "conditions")
+	if unknownList {
 		return triMaybe
 	}
 	tags, unknown := tableTags(table)
@@ -254,7 +257,7 @@ func conditionsHold(sel, table *Resource) triState {
 			entries, _ := objectsAt(c, op, op)
 			for _, e := range entries {
 				key := strings.TrimPrefix(stringAtOr(e, "key"), "aws:ResourceTag/")
-				if _, known := tags[key]; unknown[key] || (!known && unknown["*"]) {
+				if tagUnknown(tags, unknown, key) {
 					answer = triAnd(answer, triMaybe)
 					continue
 				}

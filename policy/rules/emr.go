@@ -27,7 +27,7 @@ func emrRules() []Rule {
 			ID:          "emr-security-configuration",
 			Description: "Every EMR cluster names a security configuration: without one, EMRFS data, local disks and traffic between the nodes are not encrypted.",
 			Level:       Mandatory,
-			HIPAA:       []string{hipaaEncryptionAtRest, hipaaTransmissionCrypt},
+			HIPAA:       hipaaEncryption(),
 			Sources:     Sources{Other: "SCE design card (issue: EMR)"},
 			Types:       []string{typeEMRCluster},
 			Check: func(r *Resource) []Finding {
@@ -76,11 +76,7 @@ var emrSubnetPaths = []string{"ec2Attributes.subnetId", "ec2Attributes.subnetIds
 
 // checkEMRNodesDedicated follows each cluster's subnets to their VPCs and requires dedicated tenancy.
 func checkEMRNodesDedicated(s *Stack) []Finding {
-	var out []Finding
-	for _, c := range s.OfType(typeEMRCluster) {
-		out = append(out, withURN(c.URN, emrNodesDedicated(s, c))...)
-	}
-	return out
+	return judgeEach(s, typeEMRCluster, emrNodesDedicated)
 }
 
 func emrNodesDedicated(s *Stack, c *Resource) []Finding {

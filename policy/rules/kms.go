@@ -12,6 +12,12 @@ import (
 // constants of other families.
 const kmsKeyType = "aws:kms/key:Key"
 
+// hipaaEncryption are the paragraphs cdk-nag and the AWS Config HIPAA pack cite for encryption with a KMS
+// key, at rest and in transit; a fresh slice for each rule.
+func hipaaEncryption() []string {
+	return []string{hipaaEncryptionAtRest, hipaaTransmissionCrypt}
+}
+
 // kmsRules returns the rules on KMS keys and their key policies.
 func kmsRules() []Rule {
 	return []Rule{
@@ -19,7 +25,7 @@ func kmsRules() []Rule {
 			ID:          "kms-key-rotation-enabled",
 			Description: "Every symmetric encryption KMS key has automatic rotation enabled (AWS leaves it off).",
 			Level:       Mandatory,
-			HIPAA:       []string{hipaaEncryptionAtRest, hipaaTransmissionCrypt},
+			HIPAA:       hipaaEncryption(),
 			Sources: Sources{Config: "cmk-backing-key-rotation-enabled", AWSGuard: "cmk-backing-key-rotation-enabled",
 				Checklist: []int{78}},
 			Types: []string{kmsKeyType},
@@ -30,7 +36,7 @@ func kmsRules() []Rule {
 			Description: "Every KMS key waits the longest deletion window AWS allows (30 days) before a scheduled deletion takes effect, " +
 				"so that a mistaken deletion of a key that guards PHI can be cancelled.",
 			Level:   Advisory,
-			HIPAA:   []string{hipaaEncryptionAtRest, hipaaTransmissionCrypt},
+			HIPAA:   hipaaEncryption(),
 			Sources: Sources{Config: "kms-cmk-not-scheduled-for-deletion", Other: "SCE design (project key deletion window)", Checklist: []int{91}},
 			Types:   []string{kmsKeyType},
 			Check:   checkKMSDeletionWindow,

@@ -166,15 +166,12 @@ func checkLambdaPermission(r *Resource) []Finding {
 	return fail("principal is %q, which is neither \"*\", an account id, an IAM principal ARN nor a service principal; name the account or role that may invoke the function", p)
 }
 
+// checkLambdaNotInDedicatedVPC keeps every function's vpcConfig out of a dedicated-tenancy VPC.
 func checkLambdaNotInDedicatedVPC(s *Stack) []Finding {
-	var out []Finding
-	for _, f := range s.OfType(typeLambdaFunction) {
-		for _, v := range dedicatedVPCsOf(s, lambdaSubnets(s, f)) {
-			out = append(out, Finding{URN: f.URN, Message: fmt.Sprintf("vpcConfig.subnetIds names a subnet of VPC %s, whose instanceTenancy is dedicated; "+
-				"Lambda cannot attach to a dedicated-tenancy VPC: run the function outside the VPC", v.Name)})
-		}
-	}
-	return out
+	return notInDedicatedVPC(s, typeLambdaFunction, lambdaSubnets, func(vpc *Resource) string {
+		return fmt.Sprintf("vpcConfig.subnetIds names a subnet of VPC %s, whose instanceTenancy is dedicated; "+
+			"Lambda cannot attach to a dedicated-tenancy VPC: run the function outside the VPC", vpc.Name)
+	})
 }
 
 // lambdaSubnets returns the subnets a function's vpcConfig names: through the input's property

@@ -35,7 +35,7 @@ func redshiftRules() []Rule {
 			ID:          "redshift-encrypted",
 			Description: "Every Redshift cluster is encrypted at rest (encrypted is true).",
 			Level:       Mandatory,
-			HIPAA:       []string{hipaaEncryptionAtRest, hipaaTransmissionCrypt},
+			HIPAA:       hipaaEncryption(),
 			Sources: Sources{CdkNag: "HIPAA.Security-RedshiftClusterConfiguration", Config: "redshift-cluster-configuration-check",
 				AWSGuard: "redshift-cluster-configuration", Checklist: []int{38}},
 			Types: []string{typeRedshiftCluster},
@@ -58,7 +58,7 @@ func redshiftRules() []Rule {
 			ID:          "redshift-kms",
 			Description: "Every Redshift cluster is encrypted with a customer managed KMS key (kmsKeyId, the project key).",
 			Level:       Mandatory,
-			HIPAA:       []string{hipaaEncryptionAtRest, hipaaTransmissionCrypt},
+			HIPAA:       hipaaEncryption(),
 			Sources:     Sources{Config: "redshift-cluster-kms-enabled", Checklist: []int{39}},
 			Types:       []string{typeRedshiftCluster},
 			Check: func(r *Resource) []Finding {
@@ -313,17 +313,19 @@ func groupSetsParameter(g *Resource, param, why string) []Finding {
 	return fail("parameters has no %s, so it keeps its default and %s; add %s with value \"true\"", param, why, param)
 }
 
+// checkRedshiftNotInDedicatedVPC keeps every cluster's subnet group out of a dedicated-tenancy VPC.
 func checkRedshiftNotInDedicatedVPC(s *Stack) []Finding {
-	var out []Finding
-	for _, c := range s.OfType(typeRedshiftCluster) {
-		var subnets []*Resource
-		for _, g := range s.Refs(c, "clusterSubnetGroupName", typeRedshiftSubnetGroup) {
-			subnets = append(subnets, s.Refs(g, "subnetIds", typeSubnet)...)
-		}
-		for _, v := range dedicatedVPCsOf(s, subnets) {
-			out = append(out, Finding{URN: c.URN, Message: fmt.Sprintf("the cluster's subnet group is in VPC %s, whose instanceTenancy is dedicated; "+
-				"Redshift refuses to launch into a dedicated-tenancy VPC: give the VPC default tenancy (sce:vpcTenancy: default)", v.Name)})
-		}
+	return notInDedicatedVPC(s, typeRedshiftCluster, redshiftSubnets, func(vpc *Resource) string {
+		return fmt.Sprintf("the cluster's subnet group is in VPC %s, whose instanceTenancy is dedicated; "+
+			"Redshift refuses to launch into a dedicated-tenancy VPC: give the VPC default tenancy (sce:vpcTenancy: default)", vpc.Name)
+	})
+}
+
+// redshiftSubnets returns the subnets of a cluster's subnet groups, where its nodes run.
+func redshiftSubnets(s *Stack, c *Resource) []*Resource {
+	var subnets []*Resource
+	for _, g := range s.Refs(c, "clusterSubnetGroupName", typeRedshiftSubnetGroup) {
+		subnets = append(subnets, s.Refs(g, "subnetIds", typeSubnet)...)
 	}
-	return out
+	return subnets
 }

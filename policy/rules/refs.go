@@ -1,7 +1,18 @@
 package rules
 
-// How the rules find the resources that refer to one another beyond Stack.Refs and Stack.ReferringTo: by an
-// identifier those do not know (a queue's url), and with the unknown references of a preview.
+// How the rules walk a stack beyond Stack's own methods: judging each resource of a type, and finding the
+// resources that refer to one another beyond Stack.Refs and Stack.ReferringTo, by an identifier those do
+// not know (a queue's url) and with the unknown references of a preview.
+
+// judgeEach judges every resource of a type on its own and reports each finding on that resource, unless
+// the judgement names another (a recorder's role, a key).
+func judgeEach(s *Stack, typ string, judge func(s *Stack, r *Resource) []Finding) []Finding {
+	var out []Finding
+	for _, r := range s.OfType(typ) {
+		out = append(out, withURN(r.URN, judge(s, r))...)
+	}
+	return out
+}
 
 // referrers returns the resources of the given types whose prop refers to target. When none does, it also
 // returns a resource of those types whose prop is unknown with no dependency to say where it points (it

@@ -87,20 +87,10 @@ func onlyPlainTransportCondition(st PolicyStatement) bool {
 	return found
 }
 
-// stmtCoversAction reports whether the statement's Action matches the action, or its NotAction leaves it in.
+// stmtCoversAction reports whether the statement's Action matches the action, or its NotAction leaves it in,
+// whatever its effect: PolicyStatement.Allows (policydoc.go) answers that for an Allow, so the statement is
+// asked as one (st is a copy).
 func stmtCoversAction(st PolicyStatement, action string) bool {
-	if len(st.NotActions) > 0 {
-		for _, a := range st.NotActions {
-			if globMatch(a, action) {
-				return false
-			}
-		}
-		return true
-	}
-	for _, a := range st.Actions {
-		if globMatch(a, action) {
-			return true
-		}
-	}
-	return false
+	st.Effect = "Allow"
+	return st.Allows(action)
 }

@@ -108,17 +108,29 @@ func hasStringAt(node any, path string) (bool, []Finding) {
 	return strings.TrimSpace(s) != "", nil
 }
 
-// requireStringAt requires a non-empty string at path; an Unknown counts as set (it will hold a reference).
-// why says what goes wrong without it.
-func requireStringAt(node any, path, why string) []Finding {
+// requiredAt reads the value at path that requireStringAt or requireStringListAt judges. judged is true
+// when the answer is already known without the value's kind: a path that crosses a value of the wrong
+// shape, or a missing value (why says what goes wrong without it), or an Unknown, which counts as set since
+// it will hold a reference.
+func requiredAt(node any, path, why string) (v any, judged bool, out []Finding) {
 	v, ok, problems := propAt(node, path)
 	switch {
 	case problems != nil:
-		return problems
+		return nil, true, problems
 	case !ok:
-		return fail("%s is not set: %s", path, why)
+		return nil, true, fail("%s is not set: %s", path, why)
 	case IsUnknown(v):
-		return nil
+		return nil, true, nil
+	}
+	return v, false, nil
+}
+
+// requireStringAt requires a non-empty string at path; an Unknown counts as set (it will hold a reference).
+// why says what goes wrong without it.
+func requireStringAt(node any, path, why string) []Finding {
+	v, judged, out := requiredAt(node, path, why)
+	if judged {
+		return out
 	}
 	s, isString := v.(string)
 	if !isString {
@@ -132,14 +144,9 @@ func requireStringAt(node any, path, why string) []Finding {
 
 // requireStringListAt requires a non-empty list of strings at path; an Unknown list or element counts as set.
 func requireStringListAt(node any, path, why string) []Finding {
-	v, ok, problems := propAt(node, path)
-	switch {
-	case problems != nil:
-		return problems
-	case !ok:
-		return fail("%s is not set: %s", path, why)
-	case IsUnknown(v):
-		return nil
+	v, judged, out := requiredAt(node, path, why)
+	if judged {
+		return out
 	}
 	list, isList := v.([]any)
 	if !isList {
@@ -189,6 +196,14 @@ func logArnAt(node any, path, why string) []Finding {
 		return fail("%s is %s (%s); expected an ARN: %s", path, kind(v), describe(v), why)
 	}
 	return nil
+}
+
+// requireKMSKeyID returns the check of a resource that names its KMS key in kmsKeyId, as trails and log
+// groups do: the key's ARN or id must be set; why says what goes wrong without one.
+func requireKMSKeyID(why string) func(r *Resource) []Finding {
+	return func(r *Resource) []Finding {
+		return logArnAt(r.Props, "kmsKeyId", why)
+	}
 }
 
 // netEmptyList requires the list at prop to be absent or empty.

@@ -17,7 +17,7 @@ func snsRules() []Rule {
 			ID:          "sns-encrypted-kms",
 			Description: "Every SNS topic encrypts messages at rest with a customer managed KMS key (kmsMasterKeyId, the project key).",
 			Level:       Mandatory,
-			HIPAA:       []string{hipaaEncryptionAtRest, hipaaTransmissionCrypt},
+			HIPAA:       hipaaEncryption(),
 			Sources:     Sources{CdkNag: "HIPAA.Security-SNSEncryptedKMS", Config: "sns-encrypted-kms", Checklist: []int{60}},
 			Types:       []string{typeSNSTopic},
 			Check: func(r *Resource) []Finding {

@@ -28,7 +28,7 @@ func sqsRules() []Rule {
 			Description: "Every SQS queue encrypts messages at rest with a customer managed KMS key (kmsMasterKeyId, the project key); " +
 				"SQS-managed encryption (sqsManagedSseEnabled) is not enough for PHI.",
 			Level:   Mandatory,
-			HIPAA:   []string{hipaaEncryptionAtRest, hipaaTransmissionCrypt},
+			HIPAA:   hipaaEncryption(),
 			Sources: Sources{Other: "cdk-nag AwsSolutions-SQS2; SCE design"},
 			Types:   []string{typeSQSQueue},
 			Check:   checkSQSEncrypted,

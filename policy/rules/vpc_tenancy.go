@@ -91,11 +91,8 @@ func hasDedicatedTenancyConfigRule(s *Stack) bool {
 func redshiftClustersIn(s *Stack, vpc *Resource) []*Resource {
 	var out []*Resource
 	for _, c := range s.OfType(typeRedshiftCluster) {
-		for _, g := range s.Refs(c, "clusterSubnetGroupName", typeRedshiftSubnetGroup) {
-			if inVPC(s, s.Refs(g, "subnetIds", typeSubnet), vpc) {
-				out = append(out, c)
-				break
-			}
+		if inVPC(s, redshiftSubnets(s, c), vpc) {
+			out = append(out, c)
 		}
 	}
 	return out
@@ -123,6 +120,19 @@ func dedicatedVPCsOf(s *Stack, subnets []*Resource) []*Resource {
 				seen[v.URN] = true
 				out = append(out, v)
 			}
+		}
+	}
+	return out
+}
+
+// notInDedicatedVPC reports each resource of a type whose subnets (subnetsOf) lie in a dedicated-tenancy
+// VPC, once for each such VPC, with the message refused gives for it: the rules of the services AWS
+// refuses to launch or attach there (Redshift, Lambda) differ only in those.
+func notInDedicatedVPC(s *Stack, typ string, subnetsOf func(s *Stack, r *Resource) []*Resource, refused func(vpc *Resource) string) []Finding {
+	var out []Finding
+	for _, r := range s.OfType(typ) {
+		for _, v := range dedicatedVPCsOf(s, subnetsOf(s, r)) {
+			out = append(out, Finding{URN: r.URN, Message: refused(v)})
 		}
 	}
 	return out
