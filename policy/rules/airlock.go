@@ -5,6 +5,7 @@ import "strings"
 // The airlock rule judges the egress path's release function (components/airlock.go): that it can ever
 // release something. That its trigger can be created is lambda-stream-source-enabled (lambda.go).
 
+// What the release function needs to release anything.
 const (
 	// releaseFunctionSuffix is the logical-name suffix of the release function.
 	releaseFunctionSuffix = "-airlock-function"

@@ -37,6 +37,8 @@ func backupRules() []Rule {
 	}
 }
 
+// checkInBackupPlan reports the selections' own shape problems, and every instance and EBS volume no backup
+// selection covers (undecided when a value that could cover it is unknown).
 func checkInBackupPlan(s *Stack) []Finding {
 	selections := s.OfType(computeTypeBackupSelection)
 	var out []Finding

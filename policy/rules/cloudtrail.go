@@ -129,6 +129,7 @@ func trailStrings(node map[string]any, key, display string) ([]string, []Finding
 // trailS3ObjectType is the data resource type of S3 object data events.
 const trailS3ObjectType = "AWS::S3::Object"
 
+// checkTrailS3DataEvents requires an event selector, basic or advanced, that records S3 object data events.
 func checkTrailS3DataEvents(r *Resource) []Finding {
 	var problems []Finding
 	selectors, fs := objectsAt(r.Props, "eventSelectors", "eventSelectors")

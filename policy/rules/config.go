@@ -201,6 +201,8 @@ func configSatisfies(st PolicyStatement) bool {
 	return true
 }
 
+// checkConfigBucketNotLocked reports every delivery channel whose bucket, one of this program, has an object
+// lock default retention.
 func checkConfigBucketNotLocked(s *Stack) []Finding {
 	var out []Finding
 	for _, ch := range s.OfType(typeConfigDeliveryChannel) {

@@ -48,6 +48,7 @@ func dynamoDBRules() []Rule {
 	}
 }
 
+// checkDynamoDBEncrypted requires server-side encryption enabled with a customer managed key.
 func checkDynamoDBEncrypted(r *Resource) []Finding {
 	if _, ok := r.Get("serverSideEncryption"); !ok {
 		return fail("serverSideEncryption is not set, so the table is encrypted with an AWS owned key; " +
@@ -62,12 +63,15 @@ func checkDynamoDBEncrypted(r *Resource) []Finding {
 // triState is a three-valued answer: a question may not be decidable before deployment.
 type triState int
 
+// The answers of triState.
 const (
 	triNo triState = iota
 	triYes
 	triMaybe
 )
 
+// checkDynamoDBInBackupPlan reports the selections' own shape problems, and every table no backup selection
+// covers (undecided when one may).
 func checkDynamoDBInBackupPlan(s *Stack) []Finding {
 	selections := s.OfType(typeBackupSelection)
 	var out []Finding
@@ -270,6 +274,7 @@ func conditionsHold(sel, table *Resource) triState {
 	return answer
 }
 
+// triOr is the disjunction of two answers: yes if either is, maybe if either may be.
 func triOr(a, b triState) triState {
 	switch {
 	case a == triYes || b == triYes:
@@ -280,6 +285,7 @@ func triOr(a, b triState) triState {
 	return triNo
 }
 
+// triAnd is the conjunction of answers: no if any is, maybe if any may be.
 func triAnd(answers ...triState) triState {
 	out := triYes
 	for _, a := range answers {
@@ -293,6 +299,7 @@ func triAnd(answers ...triState) triState {
 	return out
 }
 
+// triNot is the negation of an answer; maybe stays maybe.
 func triNot(a triState) triState {
 	switch a {
 	case triYes:

@@ -33,6 +33,7 @@ func ebsRules() []Rule {
 	}
 }
 
+// checkVolumeAttached requires every EBS volume to be the volumeId of a volume attachment.
 func checkVolumeAttached(s *Stack) []Finding {
 	var out []Finding
 	for _, vol := range s.OfType(typeEBSVolume) {
@@ -48,6 +49,8 @@ func checkVolumeAttached(s *Stack) []Finding {
 	return out
 }
 
+// checkEBSEncrypted requires encrypted to be true on a volume, on each EBS mapping of a launch template, and
+// on the root device (set explicitly) and EBS devices of an instance, launch configuration or spot request.
 func checkEBSEncrypted(r *Resource) []Finding {
 	switch r.Type {
 	case typeEBSVolume:

@@ -129,6 +129,8 @@ func ec2InstanceRules() []Rule {
 	}
 }
 
+// checkInstanceProfileAttached requires an instance profile: on an instance by iamInstanceProfile, on a launch
+// template by its name or arn.
 func checkInstanceProfileAttached(r *Resource) []Finding {
 	const why = "instances must take their permissions from a role through an instance profile"
 	if r.Type == typeLaunchTemplate {
@@ -152,6 +154,8 @@ func checkInstanceProfileAttached(r *Resource) []Finding {
 	return nil
 }
 
+// checkInstanceInVPC requires an instance to name its subnet or network interfaces, without which EC2 launches
+// it outside the stack's VPC.
 func checkInstanceInVPC(r *Resource) []Finding {
 	subnet, fs := presentRef(r.Props, "subnetId")
 	if fs != nil {
@@ -218,6 +222,7 @@ func checkNoPublicIP(s *Stack) []Finding {
 	return out
 }
 
+// burstable matches the burstable (t-family) instance types, such as t3.large.
 var burstable = regexp.MustCompile(`^t[0-9][a-z0-9-]*\.`)
 
 // checkNoBurstable walks every property of every resource for instanceType or instanceTypes keys, at any

@@ -50,6 +50,8 @@ func computeLinked(s *Stack, r *Resource, prop string, types ...string) (targets
 	return targets, set && IsUnknown(value), value, set
 }
 
+// checkManagedBySSM requires, of every instance, a role with AmazonSSMManagedInstanceCore and an association
+// of the stack that runs AWS-RunPatchBaseline.
 func checkManagedBySSM(s *Stack) []Finding {
 	instances := s.OfType(typeInstance)
 	if len(instances) == 0 {

@@ -79,6 +79,8 @@ func checkEMRNodesDedicated(s *Stack) []Finding {
 	return judgeEach(s, typeEMRCluster, emrNodesDedicated)
 }
 
+// emrNodesDedicated follows a cluster's subnets to their VPCs and requires each VPC's tenancy to be
+// dedicated.
 func emrNodesDedicated(s *Stack, c *Resource) []Finding {
 	var subnets []*Resource
 	set := false
@@ -164,6 +166,8 @@ func emrEBSKey(sc *Resource) (string, []Finding) {
 	return disk.AwsKmsKey, nil
 }
 
+// checkEMRServiceRoleEncryptsVolumes judges, for every cluster whose security configuration encrypts EBS with
+// a KMS key, its service role and the key's policy.
 func checkEMRServiceRoleEncryptsVolumes(s *Stack) []Finding {
 	var out []Finding
 	for _, c := range s.OfType(typeEMRCluster) {
@@ -245,6 +249,8 @@ func emrGrants(statements []PolicyStatement, action, key, region string) bool {
 	return false
 }
 
+// checkEMRKerberos requires, of every cluster, kerberosAttributes with a realm and a KDC admin password, and
+// a security configuration with a Kerberos configuration.
 func checkEMRKerberos(s *Stack) []Finding {
 	var out []Finding
 	for _, c := range s.OfType(typeEMRCluster) {

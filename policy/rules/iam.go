@@ -232,6 +232,8 @@ func iamNonEmpty(v any, ok bool) bool {
 	return true
 }
 
+// checkIAMNoInlinePolicy reports a role, user or group policy resource, and every entry of a role's
+// inlinePolicies that holds a policy.
 func checkIAMNoInlinePolicy(r *Resource) []Finding {
 	if r.Type != iamRoleType {
 		return fail("%s is an inline policy; put the statements in a customer-managed policy (aws:iam/policy:Policy) and attach it", r.Type)

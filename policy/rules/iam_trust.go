@@ -45,6 +45,8 @@ func iamSourceConditionOperators() []string {
 	return []string{"StringEquals", "StringLike", "ArnEquals", "ArnLike"}
 }
 
+// checkIAMTrustConfusedDeputy reports every service a role's trust policy lets assume it without a source
+// condition, but for the services that send none and those limited by sts:ExternalId.
 func checkIAMTrustConfusedDeputy(r *Resource) []Finding {
 	doc, out := policyAt(r, "assumeRolePolicy")
 	if doc == nil {
@@ -72,6 +74,7 @@ func checkIAMTrustConfusedDeputy(r *Resource) []Finding {
 	return out
 }
 
+// iamExemptService reports whether a service principal is one of iamConfusedDeputyExempt.
 func iamExemptService(service string) bool {
 	for _, s := range iamConfusedDeputyExempt {
 		if strings.EqualFold(strings.TrimSpace(service), s) {

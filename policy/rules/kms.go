@@ -79,6 +79,7 @@ func kmsRotatable(r *Resource) (bool, []Finding) {
 	return true, nil
 }
 
+// checkKMSKeyRotation requires enableKeyRotation set to true on every key that can rotate.
 func checkKMSKeyRotation(r *Resource) []Finding {
 	rotatable, out := kmsRotatable(r)
 	if !rotatable {
@@ -93,6 +94,7 @@ func checkKMSKeyRotation(r *Resource) []Finding {
 // kmsLongestDeletionWindow is the longest waiting period AWS allows before it deletes a key, and its default.
 const kmsLongestDeletionWindow = 30
 
+// checkKMSDeletionWindow requires the longest deletion window, which is also AWS's default.
 func checkKMSDeletionWindow(r *Resource) []Finding {
 	v, ok := r.Get("deletionWindowInDays")
 	switch {
@@ -118,6 +120,8 @@ func kmsLimitingConditionKeys() []string {
 	return []string{"kms:CallerAccount", "aws:PrincipalAccount", "aws:SourceAccount", "kms:ViaService", "aws:PrincipalOrgID"}
 }
 
+// checkKMSKeyPolicyNotPublic reports every Allow statement of a key policy for any principal that no
+// condition limits.
 func checkKMSKeyPolicyNotPublic(r *Resource) []Finding {
 	doc, out := policyAt(r, "policy")
 	if doc == nil {
@@ -160,6 +164,7 @@ func kmsLimitedByCondition(st PolicyStatement) bool {
 	return false
 }
 
+// kmsLimitingKey reports whether a condition key is one of kmsLimitingConditionKeys, ignoring case.
 func kmsLimitingKey(key string) bool {
 	for _, k := range kmsLimitingConditionKeys() {
 		if strings.EqualFold(k, key) {

@@ -91,6 +91,7 @@ func lambdaRules() []Rule {
 	}
 }
 
+// checkLambdaConcurrency requires a reserved concurrency of 0 or more.
 func checkLambdaConcurrency(r *Resource) []Finding {
 	v, ok := r.Get("reservedConcurrentExecutions")
 	switch {
@@ -109,6 +110,7 @@ func checkLambdaConcurrency(r *Resource) []Finding {
 	return nil
 }
 
+// checkLambdaInVPC requires a vpcConfig with subnets and security groups.
 func checkLambdaInVPC(r *Resource) []Finding {
 	const why = "the function runs outside the VPC; attach it to the private subnets with a security group"
 	v, ok := r.Get("vpcConfig")
@@ -125,12 +127,15 @@ func checkLambdaInVPC(r *Resource) []Finding {
 	return append(out, requireStringListAt(r.Props, "vpcConfig.securityGroupIds", "the function's traffic passes no security group")...)
 }
 
+// The principals a Lambda permission may name: an account id, an IAM principal of an account, or a service.
 var (
 	lambdaAccountPrincipal = regexp.MustCompile(`^[0-9]{12}$`)
 	lambdaIAMPrincipal     = regexp.MustCompile(`^arn:aws[a-z-]*:(iam|sts)::[0-9]{12}:[^*?]+$`)
 	lambdaServicePrincipal = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*\.(amazonaws\.com(\.cn)?|amazon\.com)$`)
 )
 
+// checkLambdaPermission requires a permission's principal to be an account, an IAM principal or a service
+// limited to a source.
 func checkLambdaPermission(r *Resource) []Finding {
 	v, ok := r.Get("principal")
 	switch {

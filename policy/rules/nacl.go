@@ -47,6 +47,8 @@ func netAdminPorts(proto string, from, to int64) (bool, string) {
 	return false, ""
 }
 
+// checkNACLAdminPorts judges the inbound allow entries of a network ACL rule resource, or the inline ingress
+// entries of a network ACL, against the administration ports.
 func checkNACLAdminPorts(r *Resource) []Finding {
 	if r.Type == netTypeNACLRule {
 		e, egress, fs := aclRuleEntry(r)

@@ -5,9 +5,9 @@ import (
 	"strings"
 )
 
-// The Redshift rules: backups, encryption with the project key, audit logging, maintenance, no public
-// access, enhanced VPC routing, parameters that require TLS and log queries, and no dedicated-tenancy VPC
-// (Redshift refuses to launch in one).
+// The Redshift cluster rules: backups, encryption with the project key, audit logging, maintenance, no
+// public access, enhanced VPC routing, and no dedicated-tenancy VPC (Redshift refuses to launch in one).
+// The parameters a cluster's parameter group must set are judged in redshift_params.go.
 
 // Resource types of the Redshift rules.
 const (
@@ -104,30 +104,6 @@ func redshiftRules() []Rule {
 			},
 		},
 		{
-			ID: "redshift-require-tls",
-			Description: "Every Redshift cluster uses a parameter group of this stack that sets require_ssl to \"true\", so that clients " +
-				"connect over TLS only (the default parameter group does not).",
-			Level:   Mandatory,
-			HIPAA:   []string{hipaaEncryptionAtRest, hipaaTransmission, "164.312(e)(2)(i)", hipaaTransmissionCrypt},
-			Sources: Sources{CdkNag: "HIPAA.Security-RedshiftRequireTlsSSL", Config: "redshift-require-tls-ssl", Checklist: []int{43}},
-			Types:   []string{typeRedshiftCluster, typeRedshiftParameterGroup},
-			CheckStack: func(s *Stack) []Finding {
-				return checkClusterParameter(s, "require_ssl", "clients may connect without TLS")
-			},
-		},
-		{
-			ID: "redshift-user-activity-logging",
-			Description: "Every Redshift cluster uses a parameter group of this stack that sets enable_user_activity_logging to \"true\", " +
-				"so that every query on PHI is logged.",
-			Level:   Mandatory,
-			HIPAA:   []string{hipaaAuditControls, hipaaActivityReview},
-			Sources: Sources{Other: "SCE design: every query on PHI is logged"},
-			Types:   []string{typeRedshiftCluster, typeRedshiftParameterGroup},
-			CheckStack: func(s *Stack) []Finding {
-				return checkClusterParameter(s, "enable_user_activity_logging", "queries are not logged")
-			},
-		},
-		{
 			ID:          "redshift-not-in-dedicated-vpc",
 			Description: "No Redshift cluster's subnet group names a subnet of a dedicated-tenancy VPC: Redshift refuses to launch there, and `pulumi up` fails.",
 			Level:       Mandatory,
@@ -140,6 +116,8 @@ func redshiftRules() []Rule {
 	}
 }
 
+// checkRedshiftMaintenance requires version upgrades allowed, an explicit maintenance window and automated
+// snapshots kept.
 func checkRedshiftMaintenance(r *Resource) []Finding {
 	out := boolAt(r.Props, "allowVersionUpgrade", "allowVersionUpgrade", true, true)
 	out = append(out, requireStringAt(r.Props, "preferredMaintenanceWindow", "AWS picks the maintenance window; set one explicitly")...)
@@ -160,6 +138,7 @@ func checkRedshiftMaintenance(r *Resource) []Finding {
 	return out
 }
 
+// checkRedshiftAuditLogging judges the audit logging of every cluster.
 func checkRedshiftAuditLogging(s *Stack) []Finding {
 	var out []Finding
 	for _, c := range s.OfType(typeRedshiftCluster) {
@@ -168,6 +147,8 @@ func checkRedshiftAuditLogging(s *Stack) []Finding {
 	return out
 }
 
+// clusterAuditLogging requires a cluster's audit logging, inline (logging.enable) or by a Logging resource,
+// with a destination; shape problems come before undecided findings, and either before the failure.
 func clusterAuditLogging(s *Stack, c *Resource) []Finding {
 	var problems, pending []Finding
 	collect := func(urn string, fs []Finding) {
@@ -244,73 +225,6 @@ func loggingDestination(node map[string]any, prefix string) []Finding {
 		return requireStringListAt(node, prefix+"logExports", "audit logs sent to CloudWatch need the log types to export (connectionlog, userlog, useractivitylog)")
 	}
 	return fail("%slogDestinationType is %q; it must be s3 or cloudwatch", prefix, dest)
-}
-
-// checkClusterParameter requires every Redshift cluster to use a parameter group of the stack that sets a
-// parameter to "true". Findings about a group's contents name the group, once.
-func checkClusterParameter(s *Stack, param, why string) []Finding {
-	var out []Finding
-	judged := map[string]bool{}
-	for _, c := range s.OfType(typeRedshiftCluster) {
-		groups := s.Refs(c, "clusterParameterGroupName", typeRedshiftParameterGroup)
-		if len(groups) == 0 {
-			out = append(out, withURN(c.URN, missingParameterGroup(c, param, why))...)
-		}
-		for _, g := range groups {
-			if !judged[g.URN] {
-				judged[g.URN] = true
-				out = append(out, withURN(g.URN, groupSetsParameter(g, param, why))...)
-			}
-		}
-	}
-	return out
-}
-
-// missingParameterGroup says why a cluster linked to no parameter group of the stack fails.
-func missingParameterGroup(c *Resource, param, why string) []Finding {
-	v, ok := c.Get("clusterParameterGroupName")
-	switch {
-	case !ok:
-		return fail("clusterParameterGroupName is not set, so the cluster uses the default parameter group, where %s is not \"true\" and %s; "+
-			"attach a parameter group that sets %s to \"true\"", param, why, param)
-	case IsUnknown(v):
-		return undecided("clusterParameterGroupName")
-	}
-	name, isString := v.(string)
-	switch {
-	case !isString:
-		return fail("clusterParameterGroupName is %s (%s); expected the name of a parameter group", kind(v), describe(v))
-	case strings.HasPrefix(strings.ToLower(name), "default."):
-		return fail("clusterParameterGroupName is %q, a default parameter group, where %s is not \"true\" and %s; "+
-			"attach a parameter group that sets %s to \"true\"", name, param, why, param)
-	}
-	return fail("clusterParameterGroupName is %q, which names no parameter group of this stack, so %s cannot be verified; "+
-		"use a parameter group of the stack that sets %s to \"true\"", name, param, param)
-}
-
-// groupSetsParameter requires a parameter group to set a parameter to "true".
-func groupSetsParameter(g *Resource, param, why string) []Finding {
-	params, out := objectsAt(g.Props, "parameters", "parameters")
-	for i, p := range params {
-		if !strings.EqualFold(stringAtOr(p, "name"), param) {
-			continue
-		}
-		v, ok := lookup(p, "value")
-		switch {
-		case !ok:
-			return append(out, fail("parameters[%d] (%s) has no value; it must be \"true\"", i, param)...)
-		case IsUnknown(v):
-			return append(out, undecided(fmt.Sprintf("parameters[%d].value (%s)", i, param))...)
-		}
-		if b, isBool := asBool(v); !isBool || !b {
-			return append(out, fail("parameters[%d] sets %s to %s; it must be \"true\" (%s)", i, param, describe(v), why)...)
-		}
-		return out
-	}
-	if len(out) > 0 {
-		return out
-	}
-	return fail("parameters has no %s, so it keeps its default and %s; add %s with value \"true\"", param, why, param)
 }
 
 // checkRedshiftNotInDedicatedVPC keeps every cluster's subnet group out of a dedicated-tenancy VPC.

@@ -146,6 +146,7 @@ func All() []Rule {
 		lambdaRules(),
 		malwareRules(),
 		naclRules(),
+		redshiftParameterRules(),
 		redshiftRules(),
 		schedulerRules(),
 		sgFlowRules(),

@@ -30,6 +30,8 @@ func schedulerRules() []Rule {
 	}
 }
 
+// checkStoppedBySchedule reports every schedule whose target is EC2's StopInstances, so that it is declared
+// as intended.
 func checkStoppedBySchedule(s *Stack) []Finding {
 	var out []Finding
 	for _, sched := range s.OfType(computeTypeSchedule) {

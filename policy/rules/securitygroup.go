@@ -125,6 +125,8 @@ func netSGTypes() []string {
 	return []string{netTypeSG, netTypeDefaultSG, netTypeSGRule, netTypeSGIngressRule, netTypeSGEgressRule}
 }
 
+// checkSGRuleConflicts reports security groups that set rules inline while separate rule resources also
+// manage them.
 func checkSGRuleConflicts(s *Stack) []Finding {
 	var out []Finding
 	for _, sg := range s.OfType(netTypeSG, netTypeDefaultSG) {

@@ -10,6 +10,7 @@ import (
 // The rules on flows through security groups: a rule that admits one group into another is only half a flow,
 // and an ssh source no connection from the internet comes from admits no one it was meant for.
 
+// Resource type tokens of the flow rules.
 const (
 	typeSecurityGroup     = "aws:ec2/securityGroup:SecurityGroup"
 	typeSecurityGroupRule = "aws:ec2/securityGroupRule:SecurityGroupRule"
@@ -48,6 +49,8 @@ func sgFlowRules() []Rule {
 	}
 }
 
+// checkIngressSourcesMayEgress reports every ingress rule resource that admits another group of the stack
+// which has no egress rule to let that traffic out.
 func checkIngressSourcesMayEgress(s *Stack) []Finding {
 	var out []Finding
 	all := SecurityGroupRules(s)
@@ -96,6 +99,7 @@ func vpcCIDR(s *Stack, group *Resource) netip.Prefix {
 	return netip.Prefix{}
 }
 
+// rangeText renders a rule's protocol and ports for messages: "all traffic", "tcp 22", "tcp 1024-65535".
 func rangeText(r SGRule) string {
 	switch {
 	case r.Protocol == ProtoAll:

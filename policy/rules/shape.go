@@ -64,7 +64,7 @@ func presentRef(node any, path string) (bool, []Finding) {
 	return strings.TrimSpace(s) != "", nil
 }
 
-// at returns the value at a dotted path below node, like lookup, and says what is wrong when the path
+// propAt returns the value at a dotted path below node, like lookup, and says what is wrong when the path
 // crosses a value that is neither an object nor absent. An Unknown on the way is returned as Unknown.
 func propAt(node any, path string) (any, bool, []Finding) {
 	cur := node
@@ -225,6 +225,7 @@ func netEmptyList(r *Resource, prop, noun, why string) []Finding {
 	return nil
 }
 
+// isString reports whether v is a string.
 func isString(v any) bool {
 	_, ok := v.(string)
 	return ok

@@ -22,7 +22,7 @@ func TestServerlessMessagingDatabaseRulesSurviveAnyShape(t *testing.T) {
 		typeSQSRedrivePolicy, typeSQSRedriveAllowPolicy, typeDynamoDBTable, typeBackupSelection, typeRedshiftCluster,
 		typeRedshiftParameterGroup, typeRedshiftLogging}
 	var rules []Rule
-	for _, family := range [][]Rule{lambdaRules(), snsRules(), sqsRules(), dynamoDBRules(), redshiftRules()} {
+	for _, family := range [][]Rule{lambdaRules(), snsRules(), sqsRules(), dynamoDBRules(), redshiftRules(), redshiftParameterRules()} {
 		rules = append(rules, family...)
 	}
 	for i, shape := range shapes {

@@ -47,6 +47,8 @@ func snsRules() []Rule {
 	}
 }
 
+// checkSNSTLSOnly requires, of every topic, a policy (its own or a TopicPolicy) that denies sns:Publish
+// without TLS.
 func checkSNSTLSOnly(s *Stack) []Finding {
 	return checkTransportDeny(s.OfType(typeSNSTopic), func(topic *Resource) []policyHolder {
 		out := []policyHolder{{topic, "policy"}}
@@ -57,6 +59,7 @@ func checkSNSTLSOnly(s *Stack) []Finding {
 	}, "topic", "sns:Publish")
 }
 
+// checkTopicSubscribers reports every topic no subscription refers to.
 func checkTopicSubscribers(s *Stack) []Finding {
 	var out []Finding
 	for _, t := range s.OfType(typeSNSTopic) {

@@ -69,6 +69,8 @@ func sqsRules() []Rule {
 	}
 }
 
+// checkSQSEncrypted requires a customer managed key (kmsMasterKeyId), and says so by name when the queue
+// relies on SQS-managed encryption instead.
 func checkSQSEncrypted(r *Resource) []Finding {
 	if _, set := r.Get("kmsMasterKeyId"); !set {
 		if managed, ok := asBool(r.Props["sqsManagedSseEnabled"]); ok && managed {
@@ -78,6 +80,8 @@ func checkSQSEncrypted(r *Resource) []Finding {
 	return requireCustomerKeyAt(r.Props, "kmsMasterKeyId", "messages are stored without a customer managed key; set the project key")
 }
 
+// checkSQSTLSOnly requires, of every queue, a policy (its own or a QueuePolicy) that denies sending and
+// receiving without TLS.
 func checkSQSTLSOnly(s *Stack) []Finding {
 	return checkTransportDeny(s.OfType(typeSQSQueue), func(queue *Resource) []policyHolder {
 		out := []policyHolder{{queue, "policy"}}
@@ -160,6 +164,8 @@ func deadLetterQueues(s *Stack) map[string]bool {
 	return dlq
 }
 
+// checkSQSDeadLetterQueue requires a redrive policy with a dead-letter target of every queue that is not
+// itself a dead-letter queue; its own or a RedrivePolicy resource's counts.
 func checkSQSDeadLetterQueue(s *Stack) []Finding {
 	dlq := deadLetterQueues(s)
 	var out []Finding
@@ -227,6 +233,8 @@ func redriveHasTarget(r *Resource) (ok, set bool, findings []Finding) {
 	return true, true, nil
 }
 
+// retentionOf returns a queue's message retention in seconds, SQS's default when unset; false when it is
+// unknown or not a whole number.
 func retentionOf(q *Resource) (int64, bool) {
 	v, ok := q.Get("messageRetentionSeconds")
 	if !ok {
@@ -239,6 +247,8 @@ func retentionOf(q *Resource) (int64, bool) {
 	return n, isInt
 }
 
+// checkDLQRetention requires every dead-letter queue a queue redrives into to keep messages longer than that
+// queue.
 func checkDLQRetention(s *Stack) []Finding {
 	var out []Finding
 	for _, src := range s.OfType(typeSQSQueue) {
@@ -273,6 +283,7 @@ func checkDLQRetention(s *Stack) []Finding {
 	return out
 }
 
+// containsURN reports whether one of the resources has the URN.
 func containsURN(rs []*Resource, urn string) bool {
 	for _, r := range rs {
 		if r.URN == urn {

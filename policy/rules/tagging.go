@@ -34,6 +34,8 @@ func taggableTypes() []string {
 	}
 }
 
+// checkPITTags requires the Project tag of every taggable resource, its own or its provider's default tag; an
+// unknown own tag counts as set.
 func checkPITTags(s *Stack) []Finding {
 	var out []Finding
 	for _, r := range s.OfType(taggableTypes()...) {

@@ -169,6 +169,7 @@ func netRouteToIGW(s *Stack, e RouteEntry) []Finding {
 	return fail("%s goes to %s (%sgatewayId); no route may send all traffic to an internet gateway", destShown, name, prefix)
 }
 
+// checkNoRouteToIGW judges every route of the stack, as a route resource or inline in a route table.
 func checkNoRouteToIGW(s *Stack) []Finding {
 	var out []Finding
 	for _, r := range append(s.OfType(netTypeRoute), s.OfType(netTypeRouteTable, netTypeDefaultRouteTable)...) {
@@ -188,6 +189,8 @@ type netIGWLink struct {
 	v    any
 }
 
+// checkIGWAttached requires every internet gateway to be attached, by its vpcId or an attachment, to a VPC of
+// this stack and to no other.
 func checkIGWAttached(s *Stack) []Finding {
 	var out []Finding
 	for _, igw := range s.OfType(netTypeIGW) {
@@ -232,6 +235,7 @@ func checkIGWAttached(s *Stack) []Finding {
 	return out
 }
 
+// checkDefaultSGClosed requires every VPC's default security group to be managed, and managed with no rules.
 func checkDefaultSGClosed(s *Stack) []Finding {
 	var out []Finding
 	for _, vpc := range s.OfType(typeVPC) {
@@ -253,6 +257,8 @@ func checkDefaultSGClosed(s *Stack) []Finding {
 	return out
 }
 
+// checkDefaultNACLClosed requires every VPC's default network ACL to be managed (by defaultNetworkAclId), and
+// managed with no rules and no subnets.
 func checkDefaultNACLClosed(s *Stack) []Finding {
 	var out []Finding
 	acls := s.OfType(netTypeDefaultNACL)
@@ -289,6 +295,7 @@ func checkDefaultNACLClosed(s *Stack) []Finding {
 	return out
 }
 
+// checkFlowLogs requires a flow log on every VPC, and every flow log to record all traffic.
 func checkFlowLogs(s *Stack) []Finding {
 	var out []Finding
 	for _, vpc := range s.OfType(typeVPC) {
