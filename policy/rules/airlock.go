@@ -1,21 +1,19 @@
 package rules
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
-// The airlock rules judge the egress path's release function (components/airlock.go): that it can
-// ever release something, and that its trigger can be created.
+// The airlock rule judges the egress path's release function (components/airlock.go): that it can ever
+// release something. That its trigger can be created is lambda-stream-source-enabled (lambda.go).
 
+// What the release function needs to release anything.
 const (
-	typeEventSourceMapping = "aws:lambda/eventSourceMapping:EventSourceMapping"
 	// releaseFunctionSuffix is the logical-name suffix of the release function.
 	releaseFunctionSuffix = "-airlock-function"
 	// minApprovals is what a release needs: two approvals by distinct reviewers.
 	minApprovals = 2
 )
 
+// airlockRules returns the rule that the airlock's release function has reviewers enough to release.
 func airlockRules() []Rule {
 	return []Rule{
 		{
@@ -29,19 +27,6 @@ func airlockRules() []Rule {
 				"Airlock (no self-review); this project's design (docs/airlock.md)"},
 			Types: []string{typeLambdaFunction},
 			Check: checkReleaseReviewers,
-		},
-		{
-			ID: "lambda-stream-source-enabled",
-			Description: "An event source mapping that reads a DynamoDB table's stream names the stream of a table of the stack whose stream " +
-				"is on and records the new image (NEW_IMAGE or NEW_AND_OLD_IMAGES): Lambda cannot map a table without a stream, and the " +
-				"release function judges each item by its new image.",
-			Level:    Mandatory,
-			Category: CategoryDeployability,
-			HIPAA:    []string{hipaaIntegrity},
-			Sources: Sources{Other: "DynamoDB Developer Guide, \"DynamoDB Streams and AWS Lambda triggers\" (Streams.Lambda.html) and " +
-				"\"Change data capture for DynamoDB Streams\" (StreamViewType); Lambda API Reference, CreateEventSourceMapping"},
-			Types:      []string{typeEventSourceMapping, typeDynamoDBTable},
-			CheckStack: checkStreamSources,
 		},
 	}
 }
@@ -66,32 +51,4 @@ func checkReleaseReviewers(r *Resource) []Finding {
 		return nil
 	}
 	return fail("the release function knows %d reviewer(s); a release needs %d approvals by distinct reviewers, so nothing can be released: set sce:outputReviewers to at least two reviewers' roles", n, minApprovals)
-}
-
-// checkStreamSources checks each DynamoDB stream mapping against the table whose stream it names.
-func checkStreamSources(s *Stack) []Finding {
-	var out []Finding
-	for _, m := range s.OfType(typeEventSourceMapping) {
-		src := stringAtOr(m.Props, "eventSourceArn")
-		if IsUnknown(src) || !strings.Contains(src, ":dynamodb:") {
-			continue
-		}
-		var table *Resource
-		for _, t := range s.OfType(typeDynamoDBTable) {
-			if arn, _ := t.Outputs["streamArn"].(string); arn != "" && arn == src {
-				table = t
-			}
-		}
-		if table == nil {
-			out = append(out, Finding{URN: m.URN, Message: fmt.Sprintf("eventSourceArn %s is the stream of no table of the stack whose stream is on (streamEnabled: true)", src)})
-			continue
-		}
-		enabled, _ := asBool(table.Props["streamEnabled"])
-		view := stringAtOr(table.Props, "streamViewType")
-		if !enabled || (view != "NEW_IMAGE" && view != "NEW_AND_OLD_IMAGES") {
-			out = append(out, Finding{URN: table.URN, Message: fmt.Sprintf("the table's stream is read by %s but streamEnabled is %v and streamViewType %q: "+
-				"turn the stream on with NEW_IMAGE (or NEW_AND_OLD_IMAGES)", m.Name, enabled, view)})
-		}
-	}
-	return out
 }

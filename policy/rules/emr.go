@@ -6,6 +6,9 @@ import (
 	"strings"
 )
 
+// The EMR rules: a security configuration on every cluster, Kerberos, nodes on dedicated hardware, and a
+// service role that can encrypt the nodes' volumes.
+
 // typeEMRSecurityConfiguration is the security configuration an EMR cluster names.
 const typeEMRSecurityConfiguration = "aws:emr/securityConfiguration:SecurityConfiguration"
 
@@ -24,7 +27,7 @@ func emrRules() []Rule {
 			ID:          "emr-security-configuration",
 			Description: "Every EMR cluster names a security configuration: without one, EMRFS data, local disks and traffic between the nodes are not encrypted.",
 			Level:       Mandatory,
-			HIPAA:       []string{hipaaEncryptionAtRest, hipaaTransmissionCrypt},
+			HIPAA:       hipaaEncryption(),
 			Sources:     Sources{Other: "SCE design card (issue: EMR)"},
 			Types:       []string{typeEMRCluster},
 			Check: func(r *Resource) []Finding {
@@ -73,13 +76,11 @@ var emrSubnetPaths = []string{"ec2Attributes.subnetId", "ec2Attributes.subnetIds
 
 // checkEMRNodesDedicated follows each cluster's subnets to their VPCs and requires dedicated tenancy.
 func checkEMRNodesDedicated(s *Stack) []Finding {
-	var out []Finding
-	for _, c := range s.OfType(typeEMRCluster) {
-		out = append(out, withURN(c.URN, emrNodesDedicated(s, c))...)
-	}
-	return out
+	return judgeEach(s, typeEMRCluster, emrNodesDedicated)
 }
 
+// emrNodesDedicated follows a cluster's subnets to their VPCs and requires each VPC's tenancy to be
+// dedicated.
 func emrNodesDedicated(s *Stack, c *Resource) []Finding {
 	var subnets []*Resource
 	set := false
@@ -165,6 +166,8 @@ func emrEBSKey(sc *Resource) (string, []Finding) {
 	return disk.AwsKmsKey, nil
 }
 
+// checkEMRServiceRoleEncryptsVolumes judges, for every cluster whose security configuration encrypts EBS with
+// a KMS key, its service role and the key's policy.
 func checkEMRServiceRoleEncryptsVolumes(s *Stack) []Finding {
 	var out []Finding
 	for _, c := range s.OfType(typeEMRCluster) {
@@ -218,28 +221,6 @@ func emrServiceRoleUsesKey(s *Stack, c *Resource, key string) []Finding {
 	return append(out, keyPolicyDefersToIAM(s, key, emrEBSKeyActions, "the EMR service role")...)
 }
 
-// roleStatements returns the statements of a role's own policies: inline, role policies and attached
-// customer managed policies of this program. AWS managed policies are not read: none grants use of a
-// customer managed key or of a bucket of this program.
-func roleStatements(s *Stack, role *Resource) ([]PolicyStatement, []Finding) {
-	var out []PolicyStatement
-	docs, problems := iamIdentityDocs(role)
-	for _, rp := range s.ReferringTo(role, "role", iamRolePolicyType) {
-		d, fs := iamIdentityDocs(rp)
-		docs, problems = append(docs, d...), append(problems, fs...)
-	}
-	for _, att := range s.ReferringTo(role, "role", iamRolePolicyAttachmentType) {
-		for _, policy := range s.Refs(att, "policyArn", iamPolicyType) {
-			d, fs := iamIdentityDocs(policy)
-			docs, problems = append(docs, d...), append(problems, fs...)
-		}
-	}
-	for _, d := range docs {
-		out = append(out, d.doc.Statements...)
-	}
-	return out, problems
-}
-
 // emrGrants reports whether an Allow statement grants action on key, counting the conditions EBS's use
 // depends on: kms:ViaService must admit EC2 in the key's region, and kms:GrantIsForAWSResource holds only
 // in grant requests.
@@ -268,62 +249,8 @@ func emrGrants(statements []PolicyStatement, action, key, region string) bool {
 	return false
 }
 
-// onResource reports whether a statement's Resource (or NotResource) covers arn.
-func onResource(st PolicyStatement, arn string) bool {
-	if len(st.NotResources) > 0 {
-		for _, r := range st.NotResources {
-			if globMatch(r, arn) {
-				return false
-			}
-		}
-		return true
-	}
-	for _, r := range st.Resources {
-		if globMatch(r, arn) {
-			return true
-		}
-	}
-	return false
-}
-
-// keyPolicyDefersToIAM checks, for a key of this program, that its policy allows the account (its root
-// principal) each of the actions, which is what lets identity policies grant them to grantee (KMS
-// Developer Guide, "Default key policy": the statement that allows access to the AWS account and enables
-// IAM policies). A key from outside the program is not judged.
-func keyPolicyDefersToIAM(s *Stack, keyARN string, actions []string, grantee string) []Finding {
-	for _, k := range s.OfType(kmsKeyType) {
-		if !k.identifiedBy(keyARN) {
-			continue
-		}
-		doc, fs := policyAt(k, "policy")
-		if doc == nil {
-			return withURN(k.URN, fs)
-		}
-		account := ""
-		if parts := strings.Split(keyARN, ":"); len(parts) > 4 {
-			account = parts[4]
-		}
-		for _, action := range actions {
-			deferred := false
-			for _, st := range doc.Statements {
-				if !st.Allows(action) {
-					continue
-				}
-				for _, p := range st.Principals["AWS"] {
-					if p == account || strings.HasSuffix(p, ":iam::"+account+":root") {
-						deferred = true
-					}
-				}
-			}
-			if !deferred {
-				return []Finding{{URN: k.URN, Message: fmt.Sprintf("the policy of key %s does not allow %s to account %s, so no IAM policy can grant it to "+
-					"%s; keep the statement that lets the account's IAM policies decide", k.Name, action, account, grantee)}}
-			}
-		}
-	}
-	return nil
-}
-
+// checkEMRKerberos requires, of every cluster, kerberosAttributes with a realm and a KDC admin password, and
+// a security configuration with a Kerberos configuration.
 func checkEMRKerberos(s *Stack) []Finding {
 	var out []Finding
 	for _, c := range s.OfType(typeEMRCluster) {

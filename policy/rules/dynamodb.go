@@ -1,0 +1,311 @@
+package rules
+
+import "strings"
+
+// The DynamoDB rules: point-in-time recovery, encryption with the project key, and an AWS Backup selection
+// that covers every table.
+
+// Resource types of the DynamoDB rules.
+const (
+	typeDynamoDBTable   = "aws:dynamodb/table:Table"
+	typeBackupSelection = "aws:backup/selection:Selection"
+)
+
+// dynamoDBRules returns the DynamoDB table rules.
+func dynamoDBRules() []Rule {
+	return []Rule{
+		{
+			ID:          "dynamodb-pitr",
+			Description: "Every DynamoDB table has point-in-time recovery enabled (pointInTimeRecovery.enabled).",
+			Level:       Mandatory,
+			HIPAA:       hipaaRecovery,
+			Sources:     Sources{CdkNag: "HIPAA.Security-DynamoDBPITREnabled", Config: "dynamodb-pitr-enabled", Checklist: []int{9}},
+			Types:       []string{typeDynamoDBTable},
+			Check: func(r *Resource) []Finding {
+				return boolAtPath(r.Props, "pointInTimeRecovery.enabled", true, false)
+			},
+		},
+		{
+			ID: "dynamodb-encrypted-kms",
+			Description: "Every DynamoDB table is encrypted with a customer managed KMS key: serverSideEncryption.enabled is true and " +
+				"serverSideEncryption.kmsKeyArn names the key (the AWS owned default key is not enough).",
+			Level:   Mandatory,
+			HIPAA:   hipaaEncryption(),
+			Sources: Sources{Config: "dynamodb-table-encrypted-kms", AWSGuard: "dynamodb-table-encryption-enabled", Checklist: []int{10}},
+			Types:   []string{typeDynamoDBTable},
+			Check:   checkDynamoDBEncrypted,
+		},
+		{
+			ID: "dynamodb-in-backup-plan",
+			Description: "Every DynamoDB table is covered by an AWS Backup selection: its resources list the table (or \"*\"), " +
+				"or its selectionTags match a tag of the table.",
+			Level:      Advisory,
+			HIPAA:      hipaaRecovery,
+			Sources:    Sources{CdkNag: "HIPAA.Security-DynamoDBInBackupPlan", Config: "dynamodb-in-backup-plan", Checklist: []int{8}},
+			Types:      []string{typeDynamoDBTable, typeBackupSelection},
+			CheckStack: checkDynamoDBInBackupPlan,
+		},
+	}
+}
+
+// checkDynamoDBEncrypted requires server-side encryption enabled with a customer managed key.
+func checkDynamoDBEncrypted(r *Resource) []Finding {
+	if _, ok := r.Get("serverSideEncryption"); !ok {
+		return fail("serverSideEncryption is not set, so the table is encrypted with an AWS owned key; " +
+			"set serverSideEncryption.enabled to true and serverSideEncryption.kmsKeyArn to the project key")
+	}
+	if out := boolAtPath(r.Props, "serverSideEncryption.enabled", true, false); out != nil {
+		return out
+	}
+	return requireCustomerKeyAt(r.Props, "serverSideEncryption.kmsKeyArn", "the table is encrypted with the AWS managed key; set the project key")
+}
+
+// triState is a three-valued answer: a question may not be decidable before deployment.
+type triState int
+
+// The answers of triState.
+const (
+	triNo triState = iota
+	triYes
+	triMaybe
+)
+
+// checkDynamoDBInBackupPlan reports the selections' own shape problems, and every table no backup selection
+// covers (undecided when one may).
+func checkDynamoDBInBackupPlan(s *Stack) []Finding {
+	selections := s.OfType(typeBackupSelection)
+	var out []Finding
+	for _, sel := range selections {
+		out = append(out, withURN(sel.URN, selectionShape(sel))...)
+	}
+	for _, table := range s.OfType(typeDynamoDBTable) {
+		answer := triNo
+		for _, sel := range selections {
+			switch selectionCovers(s, sel, table) {
+			case triYes:
+				answer = triYes
+			case triMaybe:
+				if answer == triNo {
+					answer = triMaybe
+				}
+			}
+			if answer == triYes {
+				break
+			}
+		}
+		switch answer {
+		case triMaybe:
+			out = append(out, Finding{URN: table.URN, Undecided: true,
+				Message: "whether an AWS Backup selection covers the table is unknown until deployment, so the rule cannot judge it"})
+		case triNo:
+			out = append(out, Finding{URN: table.URN,
+				Message: "no AWS Backup selection covers the table; list its arn in a selection's resources or give it a tag that a selection's selectionTags match"})
+		}
+	}
+	return out
+}
+
+// selectionShape reports backup selection properties of the wrong shape, once per selection: those
+// computeSelectionShape (backup.go) reports, less the undecided ones, as this rule reports a selection
+// only for a value of the wrong shape.
+func selectionShape(sel *Resource) []Finding {
+	var out []Finding
+	for _, f := range computeSelectionShape(sel) {
+		if !f.Undecided {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// tableTags returns a table's tags, its provider's default tags included, as AWS Backup sees them; unknown
+// reports a tag whose value is not yet known ("*" when the whole map is unknown).
+func tableTags(r *Resource) (tags map[string]string, unknown map[string]bool) {
+	tags, unknown = map[string]string{}, map[string]bool{}
+	add := func(v any) {
+		if IsUnknown(v) {
+			unknown["*"] = true
+		}
+		m, _ := v.(map[string]any)
+		for k, val := range m {
+			switch x := val.(type) {
+			case string:
+				tags[k] = x
+				delete(unknown, k)
+			default:
+				if IsUnknown(x) {
+					unknown[k] = true
+					delete(tags, k)
+				}
+			}
+		}
+	}
+	if v, ok := lookup(r.Provider, "defaultTags.tags"); ok {
+		add(v)
+	}
+	if v, ok := r.Get("tags"); ok {
+		add(v)
+	}
+	return tags, unknown
+}
+
+// selectionCovers reports whether a backup selection assigns the table: listed in resources (by reference,
+// by arn pattern, or "*") or matched by selectionTags, not excluded by notResources, and passing every
+// condition.
+func selectionCovers(s *Stack, sel, table *Resource) triState {
+	listed := arnsCover(s, sel, "resources", table)
+	tagged := selectionTagsMatch(sel, table)
+	picked := triOr(listed, tagged)
+	if picked == triNo {
+		return triNo
+	}
+	excluded := arnsCover(s, sel, "notResources", table)
+	return triAnd(picked, triNot(excluded), conditionsHold(sel, table))
+}
+
+// arnsCover reports whether a list of arns (or arn patterns) of a selection names the table.
+func arnsCover(s *Stack, sel *Resource, prop string, table *Resource) triState {
+	v, ok := sel.Get(prop)
+	for _, t := range s.Refs(sel, prop, typeDynamoDBTable) {
+		if t.URN == table.URN {
+			return triYes
+		}
+	}
+	if !ok {
+		return triNo
+	}
+	if IsUnknown(v) {
+		return triMaybe
+	}
+	list, _ := v.([]any)
+	arn := stringAtOr(table.Outputs, "arn")
+	if arn == "" {
+		arn = stringAtOr(table.Props, "arn")
+	}
+	answer := triNo
+	for _, e := range list {
+		if IsUnknown(e) {
+			answer = triMaybe
+			continue
+		}
+		pattern, _ := e.(string)
+		switch {
+		case pattern == "*":
+			return triYes
+		case strings.Contains(pattern, "*") && arn != "" && globMatch(pattern, arn):
+			return triYes
+		case strings.Contains(pattern, "*") && arn == "" && strings.Contains(pattern, "dynamodb"):
+			answer = triMaybe // a pattern that could match the table, whose arn is not known yet
+		}
+	}
+	return answer
+}
+
+// selectionList returns the objects of a selection's list property that picks tables by their tags
+// (selectionTags, conditions); unknownList is true when the whole list is unknown until deployment.
+func selectionList(sel *Resource, prop string) (list []map[string]any, unknownList bool) {
+	list, _ = objectsAt(sel.Props, prop, prop)
+	v, ok := sel.Get(prop)
+	return list, ok && IsUnknown(v)
+}
+
+// tagUnknown reports whether a table's tag is unknown until deployment, as tableTags reports it: its value,
+// or the whole map of tags.
+func tagUnknown(tags map[string]string, unknown map[string]bool, key string) bool {
+	_, known := tags[key]
+	return unknown[key] || (!known && unknown["*"])
+}
+
+// selectionTagsMatch reports whether any of a selection's tag filters (STRINGEQUALS) matches a table tag.
+func selectionTagsMatch(sel, table *Resource) triState {
+	filters, unknownList := selectionList(sel, "selectionTags")
+	if unknownList {
+		return triMaybe
+	}
+	tags, unknown := tableTags(table)
+	answer := triNo
+	for _, f := range filters {
+		key, value := stringAtOr(f, "key"), stringAtOr(f, "value")
+		if op := stringAtOr(f, "type"); op != "" && !strings.EqualFold(op, "STRINGEQUALS") {
+			continue
+		}
+		if kv, ok := lookup(f, "value"); ok && IsUnknown(kv) {
+			answer = triMaybe
+			continue
+		}
+		if got, ok := tags[key]; ok && got == value {
+			return triYes
+		}
+		if tagUnknown(tags, unknown, key) {
+			answer = triMaybe
+		}
+	}
+	return answer
+}
+
+// conditionsHold reports whether a table passes every condition of a selection (keys aws:ResourceTag/...).
+func conditionsHold(sel, table *Resource) triState {
+	conditions, unknownList := selectionList(sel, "conditions")
+	if unknownList {
+		return triMaybe
+	}
+	tags, unknown := tableTags(table)
+	answer := triYes
+	for _, c := range conditions {
+		for op, test := range map[string]func(got, want string) bool{
+			"stringEquals":    func(got, want string) bool { return got == want },
+			"stringNotEquals": func(got, want string) bool { return got != want },
+			"stringLikes":     func(got, want string) bool { return globMatch(want, got) },
+			"stringNotLikes":  func(got, want string) bool { return !globMatch(want, got) },
+		} {
+			entries, _ := objectsAt(c, op, op)
+			for _, e := range entries {
+				key := strings.TrimPrefix(stringAtOr(e, "key"), "aws:ResourceTag/")
+				if tagUnknown(tags, unknown, key) {
+					answer = triAnd(answer, triMaybe)
+					continue
+				}
+				if !test(tags[key], stringAtOr(e, "value")) {
+					return triNo
+				}
+			}
+		}
+	}
+	return answer
+}
+
+// triOr is the disjunction of two answers: yes if either is, maybe if either may be.
+func triOr(a, b triState) triState {
+	switch {
+	case a == triYes || b == triYes:
+		return triYes
+	case a == triMaybe || b == triMaybe:
+		return triMaybe
+	}
+	return triNo
+}
+
+// triAnd is the conjunction of answers: no if any is, maybe if any may be.
+func triAnd(answers ...triState) triState {
+	out := triYes
+	for _, a := range answers {
+		switch a {
+		case triNo:
+			return triNo
+		case triMaybe:
+			out = triMaybe
+		}
+	}
+	return out
+}
+
+// triNot is the negation of an answer; maybe stays maybe.
+func triNot(a triState) triState {
+	switch a {
+	case triYes:
+		return triNo
+	case triNo:
+		return triYes
+	}
+	return triMaybe
+}

@@ -1,0 +1,267 @@
+package rules
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// The EC2 instance rules: how instances and launch templates are configured (IMDSv2, monitoring, EBS
+// optimisation, instance profile, VPC placement, public addresses, tenancy and instance types). Their user
+// data (ec2_userdata.go), Systems Manager management (ec2_ssm.go), volumes (ebs.go), backups (backup.go) and
+// schedules (scheduler.go) have files of their own.
+
+// Resource type tokens the instance rules link instances to. They carry a family prefix so that they cannot
+// collide with the constants of other rule families in this package.
+const (
+	computeTypeEIP            = "aws:ec2/eip:Eip"
+	computeTypeEIPAssociation = "aws:ec2/eipAssociation:EipAssociation"
+)
+
+// HIPAA citations of cdk-nag's mapping for the access-control rules on instances.
+var (
+	computeHIPAAPublicIP = []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", hipaaAccessEstablish, hipaaAccessControl, hipaaTransmission}
+	computeHIPAAProfile  = []string{"164.308(a)(3)(i)", "164.308(a)(3)(ii)(A)", "164.308(a)(4)(ii)(A)", hipaaAccessAuthorize, hipaaAccessEstablish, hipaaAccessControl}
+)
+
+// ec2InstanceRules returns the rules on how EC2 instances, launch templates and the other instance-creating
+// resources are configured.
+func ec2InstanceRules() []Rule {
+	return []Rule{
+		{
+			ID:          "ec2-imdsv2-required",
+			Description: "Every instance and launch template requires IMDSv2: metadataOptions.httpTokens is required, so the instance metadata service answers only session-token requests.",
+			Level:       Mandatory,
+			HIPAA:       []string{hipaaAccessControl},
+			Sources: Sources{CdkNag: "HIPAA.Security-EC2IMDSv2Enabled", Config: "ec2-imdsv2-check",
+				Checklist: []int{13}},
+			Types: []string{typeInstance, typeLaunchTemplate},
+			Check: func(r *Resource) []Finding {
+				return shapedStringAt(r.Props, "metadataOptions.httpTokens", false, "required")
+			},
+		},
+		{
+			ID:          "ec2-detailed-monitoring",
+			Description: "Every instance and launch template enables detailed (one-minute) CloudWatch monitoring.",
+			Level:       Mandatory,
+			HIPAA:       []string{hipaaAuditControls},
+			Sources: Sources{CdkNag: "HIPAA.Security-EC2InstanceDetailedMonitoringEnabled", Config: "ec2-instance-detailed-monitoring-enabled",
+				AWSGuard: "ec2-instance-detailed-monitoring-enabled", Checklist: []int{14}},
+			Types: []string{typeInstance, typeLaunchTemplate},
+			Check: func(r *Resource) []Finding {
+				if r.Type == typeLaunchTemplate {
+					return shapedBoolAt(r.Props, "monitoring.enabled", true, false)
+				}
+				return shapedBoolAt(r.Props, "monitoring", true, false)
+			},
+		},
+		{
+			ID:          "ec2-ebs-optimized",
+			Description: "Every instance and launch template sets ebsOptimized to true, so EBS traffic has dedicated capacity.",
+			Level:       Advisory,
+			HIPAA:       []string{hipaaContingency},
+			Sources: Sources{CdkNag: "HIPAA.Security-EC2EBSOptimizedInstance", Config: "ebs-optimized-instance",
+				Checklist: []int{12}},
+			Types: []string{typeInstance, typeLaunchTemplate},
+			Check: func(r *Resource) []Finding {
+				return shapedBoolAt(r.Props, "ebsOptimized", true, false)
+			},
+		},
+		{
+			ID:          "ec2-instance-profile-attached",
+			Description: "Every instance has an instance profile (iamInstanceProfile), and every launch template names one by name or arn, so instances take their permissions from a role.",
+			Level:       Mandatory,
+			HIPAA:       computeHIPAAProfile,
+			Sources: Sources{CdkNag: "HIPAA.Security-EC2InstanceProfileAttached", Config: "ec2-instance-profile-attached",
+				Checklist: []int{17}},
+			Types: []string{typeInstance, typeLaunchTemplate},
+			Check: checkInstanceProfileAttached,
+		},
+		{
+			ID:          "ec2-instances-in-vpc",
+			Description: "Every instance is launched into a VPC: it sets subnetId or networkInterfaces.",
+			Level:       Mandatory,
+			HIPAA:       computeHIPAAPublicIP,
+			Sources: Sources{CdkNag: "HIPAA.Security-EC2InstancesInVPC", Config: "ec2-instances-in-vpc",
+				Checklist: []int{18}},
+			Types: []string{typeInstance},
+			Check: checkInstanceInVPC,
+		},
+		{
+			ID: "ec2-no-public-ip",
+			Description: "No instance has a public address: associatePublicIpAddress is not true on instances or launch template network interfaces, " +
+				"and no Elastic IP (its instance, or an EIP association's instanceId) is attached to an instance.",
+			Level:      Mandatory,
+			HIPAA:      computeHIPAAPublicIP,
+			Sources:    Sources{CdkNag: "HIPAA.Security-EC2InstanceNoPublicIp", Config: "ec2-instance-no-public-ip", AWSGuard: "ec2-instance-no-public-ip", Checklist: []int{16}},
+			Types:      []string{typeInstance, typeLaunchTemplate, computeTypeEIP, computeTypeEIPAssociation},
+			CheckStack: checkNoPublicIP,
+		},
+		{
+			ID:          "ec2-no-burstable-instance-types",
+			Description: "No burstable (t-family) instance type anywhere an instance type is set: t-type instances cannot run with dedicated tenancy (the seed: \"t-type AWS EC2 instances may not be used in an SCE\").",
+			Level:       Mandatory,
+			HIPAA:       []string{hipaaAccessControl, hipaaRiskManagement},
+			Sources:     Sources{Other: "SCE design card; seed, Admonitions"},
+			Types: []string{typeInstance, typeLaunchTemplate, typeLaunchConfiguration, typeSpotInstanceRequest,
+				typeSpotFleetRequest, typeEC2Fleet, typeAutoscalingGroup, typeEMRCluster, typeEMRInstanceGroup, typeEMRInstanceFleet},
+			CheckStack: checkNoBurstable,
+		},
+		{
+			ID: "ec2-dedicated-tenancy",
+			Description: "Every instance-creating resource (instance, launch template, launch configuration, spot request) asks for dedicated (or host) tenancy explicitly. " +
+				"In a dedicated VPC this confirms what the VPC forces; in the default-tenancy VPC of a stack with Redshift it is the guarantee itself, " +
+				"and it can be judged from the resource alone.",
+			Level:   Mandatory,
+			HIPAA:   []string{hipaaAccessControl, hipaaRiskManagement},
+			Sources: Sources{Other: "SCE design card"},
+			Types:   []string{typeInstance, typeLaunchTemplate, typeLaunchConfiguration, typeSpotInstanceRequest},
+			Check: func(r *Resource) []Finding {
+				switch r.Type {
+				case typeLaunchTemplate:
+					return stringAt(r.Props, "placement.tenancy", "placement.tenancy", false, "dedicated", "host")
+				case typeLaunchConfiguration:
+					return stringAt(r.Props, "placementTenancy", "placementTenancy", false, "dedicated")
+				}
+				return stringAt(r.Props, "tenancy", "tenancy", false, "dedicated", "host")
+			},
+		},
+	}
+}
+
+// checkInstanceProfileAttached requires an instance profile: on an instance by iamInstanceProfile, on a launch
+// template by its name or arn.
+func checkInstanceProfileAttached(r *Resource) []Finding {
+	const why = "instances must take their permissions from a role through an instance profile"
+	if r.Type == typeLaunchTemplate {
+		name, fs := presentRef(r.Props, "iamInstanceProfile.name")
+		arn, fs2 := presentRef(r.Props, "iamInstanceProfile.arn")
+		if fs = append(fs, fs2...); len(fs) > 0 {
+			return fs[:1]
+		}
+		if !name && !arn {
+			return fail("iamInstanceProfile.name and iamInstanceProfile.arn are not set: %s", why)
+		}
+		return nil
+	}
+	set, fs := presentRef(r.Props, "iamInstanceProfile")
+	if fs != nil {
+		return fs
+	}
+	if !set {
+		return fail("iamInstanceProfile is not set: %s", why)
+	}
+	return nil
+}
+
+// checkInstanceInVPC requires an instance to name its subnet or network interfaces, without which EC2 launches
+// it outside the stack's VPC.
+func checkInstanceInVPC(r *Resource) []Finding {
+	subnet, fs := presentRef(r.Props, "subnetId")
+	if fs != nil {
+		return fs
+	}
+	if subnet {
+		return nil
+	}
+	v, ok := r.Get("networkInterfaces")
+	if ok {
+		switch x := v.(type) {
+		case []any:
+			if len(x) > 0 {
+				return nil
+			}
+		default:
+			if IsUnknown(v) {
+				return nil
+			}
+			return fail("networkInterfaces is %s (%s); expected a list of network interfaces", kind(v), describe(v))
+		}
+	}
+	return fail("neither subnetId nor networkInterfaces is set, so the instance would launch outside the stack's vpc; set subnetId")
+}
+
+// checkNoPublicIP judges the public-address settings of instances and launch templates, and Elastic IPs
+// given to instances, which are reported on the instance.
+func checkNoPublicIP(s *Stack) []Finding {
+	var out []Finding
+	for _, r := range s.OfType(typeInstance) {
+		out = append(out, withURN(r.URN, shapedBoolAt(r.Props, "associatePublicIpAddress", false, true))...)
+	}
+	for _, r := range s.OfType(typeLaunchTemplate) {
+		nics, fs := objectsAt(r.Props, "networkInterfaces", "networkInterfaces")
+		for i, nic := range nics {
+			fs = append(fs, boolAt(nic, "associatePublicIpAddress", fmt.Sprintf("networkInterfaces[%d].associatePublicIpAddress", i), false, true)...)
+		}
+		out = append(out, withURN(r.URN, fs)...)
+	}
+	links := []struct{ typ, prop string }{{computeTypeEIP, "instance"}, {computeTypeEIPAssociation, "instanceId"}}
+	for _, link := range links {
+		for _, eip := range s.OfType(link.typ) {
+			v, ok := eip.Get(link.prop)
+			if !ok {
+				continue
+			}
+			instances := s.Refs(eip, link.prop, typeInstance)
+			for _, inst := range instances {
+				out = append(out, Finding{URN: inst.URN, Message: fmt.Sprintf("%s %s gives the instance a public address through its %s; instances must have no public address",
+					shortType(eip.Type), eip.Name, link.prop)})
+			}
+			if len(instances) > 0 {
+				continue
+			}
+			switch {
+			case IsUnknown(v):
+				out = append(out, withURN(eip.URN, undecided(link.prop))...)
+			default:
+				out = append(out, Finding{URN: eip.URN, Message: fmt.Sprintf("%s is %s, not an instance of this stack; an elastic ip must not give any instance a public address",
+					link.prop, describe(v))})
+			}
+		}
+	}
+	return out
+}
+
+// burstable matches the burstable (t-family) instance types, such as t3.large.
+var burstable = regexp.MustCompile(`^t[0-9][a-z0-9-]*\.`)
+
+// checkNoBurstable walks every property of every resource for instanceType or instanceTypes keys, at any
+// depth, so launch template overrides, fleets and EMR groups are covered too.
+func checkNoBurstable(s *Stack) []Finding {
+	var out []Finding
+	for _, r := range s.Resources {
+		walk(r.Props, "", func(path, key string, v any) {
+			if key != "instanceType" && key != "instanceTypes" {
+				return
+			}
+			for _, t := range stringsOf(v) {
+				if burstable.MatchString(strings.ToLower(t)) {
+					out = append(out, Finding{URN: r.URN, Message: fmt.Sprintf("%s is %q, a burstable type that cannot run with dedicated tenancy", path, t)})
+				}
+			}
+			if IsUnknown(v) {
+				out = append(out, Finding{URN: r.URN, Message: path + " is unknown until deployment, so the rule cannot judge it", Undecided: true})
+			}
+		})
+	}
+	return out
+}
+
+// walk visits every value below v, with its dotted path and its key.
+func walk(v any, path string, visit func(path, key string, v any)) {
+	switch x := v.(type) {
+	case map[string]any:
+		for _, k := range sortedKeys(x) {
+			p := k
+			if path != "" {
+				p = path + "." + k
+			}
+			visit(p, k, x[k])
+			walk(x[k], p, visit)
+		}
+	case []any:
+		for i, e := range x {
+			walk(e, fmt.Sprintf("%s[%d]", path, i), visit)
+		}
+	}
+}
