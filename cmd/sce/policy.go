@@ -8,6 +8,7 @@ import (
 
 	"github.com/sce-project/sce/internal/plan"
 	"github.com/sce-project/sce/internal/state"
+	"github.com/sce-project/sce/policy/engine"
 	"github.com/sce-project/sce/policy/rules"
 )
 
@@ -31,7 +32,7 @@ func runPolicy(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "sce policy check: give exactly one of --plan FILE or --state FILE")
 		return 2
 	}
-	var stack *rules.Stack
+	var stack *engine.Stack
 	var err error
 	source := *planFile
 	if *planFile != "" {
@@ -64,7 +65,7 @@ func runPolicy(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func readPlanStack(path string) (*rules.Stack, error) {
+func readPlanStack(path string) (*engine.Stack, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read plan: %w", err)
@@ -79,7 +80,7 @@ func readPlanStack(path string) (*rules.Stack, error) {
 	return p.RulesStack(), nil
 }
 
-func readStateStack(path string) (*rules.Stack, error) {
+func readStateStack(path string) (*engine.Stack, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read state: %w", err)
@@ -89,7 +90,7 @@ func readStateStack(path string) (*rules.Stack, error) {
 }
 
 // writeReport prints violations, then exemptions, then a summary line.
-func writeReport(w io.Writer, rep rules.Report, resources int) {
+func writeReport(w io.Writer, rep engine.Report, resources int) {
 	for _, v := range rep.Violations {
 		fmt.Fprintf(w, "%-9s %s\n          %s\n          %s\n", v.Level, v.Rule, v.URN, v.Message)
 	}

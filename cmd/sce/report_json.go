@@ -7,6 +7,7 @@ import (
 
 	"github.com/sce-project/sce/internal/closeout"
 	"github.com/sce-project/sce/internal/plan"
+	"github.com/sce-project/sce/policy/engine"
 	"github.com/sce-project/sce/policy/rules"
 )
 
@@ -28,14 +29,14 @@ type exemptionJSON struct {
 }
 
 // writePolicyJSON writes a policy report as one JSON object.
-func writePolicyJSON(w io.Writer, rep rules.Report, resources int) error {
+func writePolicyJSON(w io.Writer, rep engine.Report, resources int) error {
 	out := policyCheckJSON{Resources: resources, Rules: len(rules.All()), Mandatory: len(rep.Mandatory()),
 		Violations: []plan.Violation{}, Exemptions: []exemptionJSON{}}
 	out.Advisory = len(rep.Violations) - out.Mandatory
 	for _, v := range rep.Violations {
 		category := string(v.Category)
 		if category == "" {
-			category = string(rules.CategoryCompliance)
+			category = string(engine.CategoryCompliance)
 		}
 		out.Violations = append(out.Violations, plan.Violation{Policy: v.Rule, Level: string(v.Level), Category: category, URN: v.URN, Message: v.Message})
 	}

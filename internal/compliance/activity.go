@@ -7,7 +7,7 @@ import (
 
 	"github.com/sce-project/sce/internal/plan"
 	"github.com/sce-project/sce/internal/usage"
-	"github.com/sce-project/sce/policy/rules"
+	"github.com/sce-project/sce/policy/engine"
 )
 
 // activityParagraphs are the paragraphs the usage report answers: audit controls that record and examine
@@ -21,7 +21,7 @@ type activitySource struct {
 }
 
 // activitySources finds, in the plan, the logs `sce audit usage` reads and where each is kept.
-func activitySources(s *rules.Stack) []activitySource {
+func activitySources(s *engine.Stack) []activitySource {
 	var trails []string
 	for _, t := range s.OfType("aws:cloudtrail/trail:Trail") {
 		bucket, _ := t.Props["s3BucketName"].(string)
@@ -54,7 +54,7 @@ func activitySources(s *rules.Stack) []activitySource {
 }
 
 // logGroups returns the names of the plan's log groups that end with suffix.
-func logGroups(s *rules.Stack, suffix string) []string {
+func logGroups(s *engine.Stack, suffix string) []string {
 	var out []string
 	for _, g := range s.OfType("aws:cloudwatch/logGroup:LogGroup") {
 		if name, _ := g.Props["name"].(string); name != "" && strings.HasSuffix(name, suffix) {

@@ -10,7 +10,7 @@ import (
 
 	"github.com/sce-project/sce/internal/plan"
 	"github.com/sce-project/sce/internal/stack"
-	"github.com/sce-project/sce/policy/rules"
+	"github.com/sce-project/sce/policy/engine"
 )
 
 func TestTheActivityReviewNamesWhereTheStackKeepsEachLog(t *testing.T) {
@@ -31,8 +31,8 @@ func TestTheActivityReviewNamesWhereTheStackKeepsEachLog(t *testing.T) {
 }
 
 func TestAStackWithoutTheLogsSaysSo(t *testing.T) {
-	ws := &rules.Resource{URN: "urn:ws", Type: "aws:ec2/instance:Instance", Name: "x-workstation-instance", Props: map[string]any{"userData": "-w /x -p rwa -k other"}}
-	src := activitySources(rules.NewStack([]*rules.Resource{ws}))
+	ws := &engine.Resource{URN: "urn:ws", Type: "aws:ec2/instance:Instance", Name: "x-workstation-instance", Props: map[string]any{"userData": "-w /x -p rwa -k other"}}
+	src := activitySources(engine.NewStack([]*engine.Resource{ws}))
 	for _, s := range src {
 		assert.True(t, strings.HasPrefix(s.kept, "none in this stack"), "%s: %s", s.log, s.kept)
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/sce-project/sce/internal/plan"
+	"github.com/sce-project/sce/policy/engine"
 	"github.com/sce-project/sce/policy/rules"
 	"github.com/sce-project/sce/policy/verify"
 )
@@ -47,7 +48,7 @@ func Markdown(p *plan.Plan) string {
 	fmt.Fprintf(&b, "The `%s` stack's plan has %d mandatory violations, %d advisory findings and %d exemptions.\n\n", p.Stack, len(rep.Mandatory()), len(rep.Violations)-len(rep.Mandatory()), len(rep.Exemptions))
 	b.WriteString("A resource listed under a rule is one of the types the rule judges, present in the stack, with no violation of that rule: it implements the safeguard. Resources of types that arrive with later components are listed once those components exist.\n\n")
 
-	byParagraph := map[string][]rules.Rule{}
+	byParagraph := map[string][]engine.Rule{}
 	for _, r := range all {
 		for _, h := range r.HIPAA {
 			byParagraph[h] = append(byParagraph[h], r)
@@ -107,7 +108,7 @@ func Markdown(p *plan.Plan) string {
 func writeAccessMatrix(b *strings.Builder, p *plan.Plan) {
 	flows := verify.All(p.RulesStack())
 	fmt.Fprintf(b, "\n## Access matrix (164.312(a)(1), 164.312(e)(1))\n\n")
-	fmt.Fprintf(b, "Each flow of the `%s` stack judged from its plan by `sce verify`: the access flows through the caller's identity policies, the bucket policy and the S3 endpoint's policy (`internal/iameval`), the project key's uses; the AWS services' work with their own principals and request contexts (CloudTrail, S3 server access logging, CloudWatch Logs, VPC flow logs, AWS Config, AWS Backup, EventBridge Scheduler, EMR, Redshift's COPY role, CloudWatch alarms), each assuming its role through the role's trust policy; the upload ledger's and the workers' DynamoDB, SQS, SNS, CloudWatch and Auto Scaling calls through the resource and key policies (`internal/iameval`); the network flows through security groups, both network ACLs and the route table (`policy/netflow`). %d flows, %d not as designed.\n\n",
+	fmt.Fprintf(b, "Each flow of the `%s` stack judged from its plan by `sce verify`: the access flows through the caller's identity policies, the bucket policy and the S3 endpoint's policy (`policy/model/iameval`), the project key's uses; the AWS services' work with their own principals and request contexts (CloudTrail, S3 server access logging, CloudWatch Logs, VPC flow logs, AWS Config, AWS Backup, EventBridge Scheduler, EMR, Redshift's COPY role, CloudWatch alarms), each assuming its role through the role's trust policy; the upload ledger's and the workers' DynamoDB, SQS, SNS, CloudWatch and Auto Scaling calls through the resource and key policies (`policy/model/iameval`); the network flows through security groups, both network ACLs and the route table (`policy/netflow`). %d flows, %d not as designed.\n\n",
 		p.Stack, len(flows), len(verify.Failures(flows)))
 	b.WriteString("| Flow | Expected | Result | Why |\n|---|---|---|---|\n")
 	for _, f := range flows {
@@ -122,10 +123,10 @@ func mark(m map[string]map[string]bool, rule, urn string) {
 	m[rule][urn] = true
 }
 
-func countMandatory(all []rules.Rule) int {
+func countMandatory(all []engine.Rule) int {
 	n := 0
 	for _, r := range all {
-		if r.Level == rules.Mandatory {
+		if r.Level == engine.Mandatory {
 			n++
 		}
 	}
@@ -133,7 +134,7 @@ func countMandatory(all []rules.Rule) int {
 }
 
 // implementers lists the stack's resources of the rule's types that pass it (and the exempt ones).
-func implementers(s *rules.Stack, r rules.Rule, failing, exempt map[string]bool) string {
+func implementers(s *engine.Stack, r engine.Rule, failing, exempt map[string]bool) string {
 	var names, exempted []string
 	for _, res := range s.OfType(r.Types...) {
 		switch {

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
 	"github.com/sce-project/sce/internal/plan"
+	"github.com/sce-project/sce/policy/engine"
 	"github.com/sce-project/sce/policy/rules"
 )
 
@@ -28,7 +29,7 @@ func (c *converter) anchorExemptions() {
 	for i := range p.Resources {
 		r := &p.Resources[i]
 		for _, d := range rules.Exemptions() {
-			ex, ok := rules.ExemptionFor(d.Rule, &rules.Resource{Type: r.Type, Name: r.Name})
+			ex, ok := rules.ExemptionFor(d.Rule, &engine.Resource{Type: r.Type, Name: r.Name})
 			if !ok || seen[d.Rule+" "+r.URN] || !exported(r) {
 				continue
 			}

@@ -3,25 +3,26 @@ package plan
 import (
 	"fmt"
 
+	"github.com/sce-project/sce/policy/engine"
 	"github.com/sce-project/sce/policy/rules"
 	"github.com/sce-project/sce/policy/verify"
 )
 
 // RulesStack converts the plan's resources into the view the policy rules judge: inputs as properties
 // (UnknownPlaceholder becomes rules.Unknown), the mock's outputs, and each resource's provider inputs.
-func (p *Plan) RulesStack() *rules.Stack {
+func (p *Plan) RulesStack() *engine.Stack {
 	providers := map[string]map[string]any{}
 	for _, r := range p.Resources {
 		if isProviderType(r.Type) {
 			providers[r.URN] = r.Inputs
 		}
 	}
-	out := make([]*rules.Resource, 0, len(p.Resources))
+	out := make([]*engine.Resource, 0, len(p.Resources))
 	for _, r := range p.Resources {
 		if !r.Custom || isProviderType(r.Type) {
 			continue // components and providers are not cloud resources
 		}
-		out = append(out, &rules.Resource{
+		out = append(out, &engine.Resource{
 			URN:                  r.URN,
 			Type:                 r.Type,
 			Name:                 r.Name,
@@ -32,7 +33,7 @@ func (p *Plan) RulesStack() *rules.Stack {
 			PropertyDependencies: r.PropertyDependencies,
 		})
 	}
-	return rules.NewStack(out)
+	return engine.NewStack(out)
 }
 
 func isProviderType(t string) bool {
@@ -44,7 +45,7 @@ func withUnknowns(v any) any {
 	switch x := v.(type) {
 	case string:
 		if x == UnknownPlaceholder {
-			return rules.Unknown
+			return engine.Unknown
 		}
 		return x
 	case map[string]any:
@@ -77,7 +78,7 @@ func (p *Plan) ApplyPolicy() {
 	}
 	p.Flows = verify.All(p.RulesStack())
 	for _, f := range verify.Failures(p.Flows) {
-		p.Violations = append(p.Violations, Violation{Policy: FlowsPolicy, Level: string(rules.Mandatory), Category: string(rules.CategoryDeployability),
+		p.Violations = append(p.Violations, Violation{Policy: FlowsPolicy, Level: string(engine.Mandatory), Category: string(engine.CategoryDeployability),
 			Message: fmt.Sprintf("%s: expected %s, found %s: %s", f.Flow, f.Expected, f.Result, f.Why)})
 	}
 	p.Exemptions = make([]Exemption, 0, len(rep.Exemptions))
@@ -90,7 +91,7 @@ func (p *Plan) ApplyPolicy() {
 func (p *Plan) MandatoryViolations() []Violation {
 	var out []Violation
 	for _, v := range p.Violations {
-		if v.Level == string(rules.Mandatory) {
+		if v.Level == string(engine.Mandatory) {
 			out = append(out, v)
 		}
 	}

@@ -3,10 +3,11 @@ package plan
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/sce-project/sce/policy/rules"
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/sce-project/sce/policy/engine"
 )
 
 // WriteJSON writes the plan as indented JSON, the contract of DESIGN.md.
@@ -67,7 +68,7 @@ func WriteText(w io.Writer, p *Plan) error {
 	tw.printf("\nPolicy violations: %d\n", len(p.Violations))
 	for _, v := range p.Violations {
 		level := v.Level
-		if v.Category == string(rules.CategoryDeployability) {
+		if v.Category == string(engine.CategoryDeployability) {
 			level += ", deployability" // AWS would refuse it, or a flow the design needs is blocked
 		}
 		tw.printf("  [%s] %s %s: %s\n", level, v.Policy, v.URN, v.Message)

@@ -14,6 +14,7 @@ import (
 	"github.com/sce-project/sce/internal/cost"
 	"github.com/sce-project/sce/internal/plan"
 	"github.com/sce-project/sce/internal/stack"
+	"github.com/sce-project/sce/policy/engine"
 	"github.com/sce-project/sce/policy/rules"
 )
 
@@ -409,14 +410,14 @@ func TestEMRServiceRoleLetsEBSUseTheProjectKeyThroughEC2Only(t *testing.T) {
 func TestEMRRulesFollowTheRecordedPlansLinks(t *testing.T) {
 	cases := []struct {
 		name, rule, want string
-		breakIt          func(s *rules.Stack)
+		breakIt          func(s *engine.Stack)
 	}{
-		{"a default-tenancy VPC", "emr-nodes-dedicated-tenancy", "shared hardware", func(s *rules.Stack) {
+		{"a default-tenancy VPC", "emr-nodes-dedicated-tenancy", "shared hardware", func(s *engine.Stack) {
 			for _, r := range s.OfType("aws:ec2/vpc:Vpc") {
 				r.Props["instanceTenancy"] = "default"
 			}
 		}},
-		{"the service role without the data-key actions", "emr-service-role-can-encrypt-volumes", "kms:Decrypt", func(s *rules.Stack) {
+		{"the service role without the data-key actions", "emr-service-role-can-encrypt-volumes", "kms:Decrypt", func(s *engine.Stack) {
 			for _, r := range s.OfType("aws:iam/policy:Policy") {
 				if r.Name == "study-emr-service-policy" {
 					r.Props["policy"] = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["kms:CreateGrant","kms:DescribeKey"],"Resource":"*"}]}`
@@ -430,12 +431,12 @@ func TestEMRRulesFollowTheRecordedPlansLinks(t *testing.T) {
 			rule, ok := rules.ByID(tc.rule)
 			require.True(t, ok)
 			s := p.RulesStack()
-			require.Empty(t, rules.Evaluate(s, []rules.Rule{rule}).Violations, "the program complies")
+			require.Empty(t, rules.Evaluate(s, []engine.Rule{rule}).Violations, "the program complies")
 			tc.breakIt(s)
-			v := rules.Evaluate(s, []rules.Rule{rule}).Violations
+			v := rules.Evaluate(s, []engine.Rule{rule}).Violations
 			require.NotEmpty(t, v, "the broken form is caught")
 			assert.Contains(t, v[0].Message, tc.want)
-			assert.Equal(t, rules.Mandatory, v[0].Level)
+			assert.Equal(t, engine.Mandatory, v[0].Level)
 		})
 	}
 }

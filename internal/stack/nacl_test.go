@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sce-project/sce/internal/plan"
+	"github.com/sce-project/sce/policy/model/netmodel"
 	"github.com/sce-project/sce/policy/netflow"
-	netmodel "github.com/sce-project/sce/policy/rules"
 )
 
 // aclRules collects the rules of the network ACL associated with a subnet, as the policy rules read them.

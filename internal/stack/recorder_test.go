@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sce-project/sce/internal/plan"
+	"github.com/sce-project/sce/policy/engine"
 	"github.com/sce-project/sce/policy/rules"
 )
 
@@ -53,7 +54,7 @@ func TestConfigDeliversAsTheRecordersRole(t *testing.T) {
 
 	rule, ok := rules.ByID("config-recorder-role-can-deliver")
 	require.True(t, ok)
-	assert.Empty(t, rules.Evaluate(p.RulesStack(), []rules.Rule{rule}).Violations)
+	assert.Empty(t, rules.Evaluate(p.RulesStack(), []engine.Rule{rule}).Violations)
 }
 
 // TestConfigDeliveryRulesFollowTheRecordedPlansLinks proves that the Config delivery rules find the
@@ -61,18 +62,18 @@ func TestConfigDeliversAsTheRecordersRole(t *testing.T) {
 func TestConfigDeliveryRulesFollowTheRecordedPlansLinks(t *testing.T) {
 	cases := []struct {
 		name, rule, want string
-		breakIt          func(s *rules.Stack) *rules.Stack
+		breakIt          func(s *engine.Stack) *engine.Stack
 	}{
-		{"the recorder's role with AWS_ConfigRole only", "config-recorder-role-can-deliver", "is not allowed s3:PutObject", func(s *rules.Stack) *rules.Stack {
-			var kept []*rules.Resource
+		{"the recorder's role with AWS_ConfigRole only", "config-recorder-role-can-deliver", "is not allowed s3:PutObject", func(s *engine.Stack) *engine.Stack {
+			var kept []*engine.Resource
 			for _, r := range s.Resources {
 				if r.Name != "study-account-config-delivery-policy-attachment" {
 					kept = append(kept, r)
 				}
 			}
-			return rules.NewStack(kept)
+			return engine.NewStack(kept)
 		}},
-		{"a delivery policy without the key", "config-recorder-role-can-deliver", "kms:GenerateDataKey on arn:aws:kms:", func(s *rules.Stack) *rules.Stack {
+		{"a delivery policy without the key", "config-recorder-role-can-deliver", "kms:GenerateDataKey on arn:aws:kms:", func(s *engine.Stack) *engine.Stack {
 			for _, r := range s.OfType("aws:iam/policy:Policy") {
 				if r.Name == "study-account-config-delivery-policy" {
 					r.Props["policy"] = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:PutObject","s3:GetBucketAcl"],"Resource":"*"}]}`
@@ -80,24 +81,24 @@ func TestConfigDeliveryRulesFollowTheRecordedPlansLinks(t *testing.T) {
 			}
 			return s
 		}},
-		{"a key policy that does not let IAM decide", "config-recorder-role-can-deliver", "does not allow kms:Decrypt to account 111122223333", func(s *rules.Stack) *rules.Stack {
+		{"a key policy that does not let IAM decide", "config-recorder-role-can-deliver", "does not allow kms:Decrypt to account 111122223333", func(s *engine.Stack) *engine.Stack {
 			for _, r := range s.OfType("aws:kms/key:Key") {
 				r.Props["policy"] = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"config.amazonaws.com"},"Action":"kms:*","Resource":"*"}]}`
 			}
 			return s
 		}},
-		{"the log bucket locked with a default retention", "config-delivery-bucket-without-retention-lock", "object lock with a default retention", func(s *rules.Stack) *rules.Stack {
-			var logs *rules.Resource
+		{"the log bucket locked with a default retention", "config-delivery-bucket-without-retention-lock", "object lock with a default retention", func(s *engine.Stack) *engine.Stack {
+			var logs *engine.Resource
 			for _, r := range s.OfType("aws:s3/bucketV2:BucketV2") {
 				if r.Name == "study-logs-bucket" {
 					logs = r
 				}
 			}
 			require.NotNil(t, logs)
-			lock := &rules.Resource{URN: "urn:pulumi:test::sce::lock", Type: "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2",
+			lock := &engine.Resource{URN: "urn:pulumi:test::sce::lock", Type: "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2",
 				Name: "study-logs-object-lock", Props: map[string]any{"bucket": logs.ID,
 					"rule": map[string]any{"defaultRetention": map[string]any{"mode": "GOVERNANCE", "days": 2192}}}}
-			return rules.NewStack(append(s.Resources, lock))
+			return engine.NewStack(append(s.Resources, lock))
 		}},
 	}
 	for _, tc := range cases {
@@ -106,11 +107,11 @@ func TestConfigDeliveryRulesFollowTheRecordedPlansLinks(t *testing.T) {
 			rule, ok := rules.ByID(tc.rule)
 			require.True(t, ok)
 			s := p.RulesStack()
-			require.Empty(t, rules.Evaluate(s, []rules.Rule{rule}).Violations, "the program complies")
-			v := rules.Evaluate(tc.breakIt(s), []rules.Rule{rule}).Violations
+			require.Empty(t, rules.Evaluate(s, []engine.Rule{rule}).Violations, "the program complies")
+			v := rules.Evaluate(tc.breakIt(s), []engine.Rule{rule}).Violations
 			require.NotEmpty(t, v, "the broken form is caught")
 			assert.Contains(t, v[0].Message, tc.want)
-			assert.Equal(t, rules.Mandatory, v[0].Level)
+			assert.Equal(t, engine.Mandatory, v[0].Level)
 		})
 	}
 }

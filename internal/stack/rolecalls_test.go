@@ -7,11 +7,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/sce-project/sce/internal/iameval"
 	"github.com/sce-project/sce/internal/plan"
+	"github.com/sce-project/sce/policy/model/iameval"
 )
 
-// The S3 calls each role really makes, evaluated by internal/iameval against the policies of the recorded
+// The S3 calls each role really makes, evaluated by policy/model/iameval against the policies of the recorded
 // plan: a role that lacks one of them fails at run time, which no mock shows.
 
 // call is one S3 request: the action it is authorised as, on which ARN, with which context keys.

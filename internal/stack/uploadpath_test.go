@@ -6,13 +6,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/sce-project/sce/internal/iameval"
 	"github.com/sce-project/sce/internal/plan"
 	"github.com/sce-project/sce/internal/upload"
+	"github.com/sce-project/sce/policy/model/iameval"
 )
 
 // The upload path judged as AWS judges it: the requests `sce upload` and the workstation really send,
-// evaluated by internal/iameval against the bucket, endpoint and identity policies of the recorded plan.
+// evaluated by policy/model/iameval against the bucket, endpoint and identity policies of the recorded plan.
 
 const uploadAdmin = "arn:aws:iam::111122223333:role/sce-builder"
 

@@ -8,7 +8,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/sce-project/sce/policy/rules"
+	"github.com/sce-project/sce/policy/engine"
 )
 
 // secretSig is the key Pulumi uses to mark a secret value in a checkpoint.
@@ -37,7 +37,7 @@ type resource struct {
 }
 
 // Read parses a stack export and returns its live custom resources as a rules.Stack.
-func Read(r io.Reader) (*rules.Stack, error) {
+func Read(r io.Reader) (*engine.Stack, error) {
 	var ex export
 	dec := json.NewDecoder(r)
 	dec.UseNumber()
@@ -53,12 +53,12 @@ func Read(r io.Reader) (*rules.Stack, error) {
 			providers[res.URN+"::"+res.ID] = decodeProviderConfig(plain(res.Inputs).(map[string]any))
 		}
 	}
-	var out []*rules.Resource
+	var out []*engine.Resource
 	for _, res := range ex.Deployment.Resources {
 		if !res.Custom || res.Delete || strings.HasPrefix(res.Type, "pulumi:providers:") {
 			continue
 		}
-		out = append(out, &rules.Resource{
+		out = append(out, &engine.Resource{
 			URN:                  res.URN,
 			Type:                 res.Type,
 			Name:                 nameOf(res.URN),
@@ -69,7 +69,7 @@ func Read(r io.Reader) (*rules.Stack, error) {
 			PropertyDependencies: res.PropertyDependencies,
 		})
 	}
-	return rules.NewStack(out), nil
+	return engine.NewStack(out), nil
 }
 
 // decodeProviderConfig decodes the structured provider settings that checkpoints hold as JSON strings

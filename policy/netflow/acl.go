@@ -5,7 +5,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/sce-project/sce/policy/rules"
+	"github.com/sce-project/sce/policy/engine"
+	"github.com/sce-project/sce/policy/model/netmodel"
 )
 
 // ReturnPortTolerance is how many ports of a client's ephemeral range a network ACL may drop answers
@@ -18,8 +19,8 @@ const ReturnPortTolerance = 16
 // aclPiece is the decision for part of a port range: the entry that decides it, nil for the implicit
 // rule "*" (which denies) or for an unmanaged default ACL (which allows).
 type aclPiece struct {
-	ports rules.PortRange
-	entry *rules.ACLEntry
+	ports netmodel.PortRange
+	entry *netmodel.ACLEntry
 	allow bool
 }
 
@@ -28,11 +29,11 @@ type aclPiece struct {
 // rule, and as soon as a rule matches traffic it is applied regardless of any higher-numbered rule;
 // "Custom network ACLs", custom-network-acl.html: a packet that matches no other rule is denied by the
 // rule numbered "*"). It returns the decisions, sorted by port, or why the answer is unknown.
-func (n *Network) aclDecide(a networkACL, egress bool, w traffic, remote rules.NetPeer) ([]aclPiece, string) {
+func (n *Network) aclDecide(a networkACL, egress bool, w traffic, remote netmodel.NetPeer) ([]aclPiece, string) {
 	if a.allowAll {
 		return []aclPiece{{ports: w.ports, allow: true}}, ""
 	}
-	var entries []*rules.ACLEntry
+	var entries []*netmodel.ACLEntry
 	for i := range n.acl {
 		e := &n.acl[i]
 		if e.Egress == egress && e.ACL != nil && e.ACL.URN == a.acl.URN {
@@ -46,9 +47,9 @@ func (n *Network) aclDecide(a networkACL, egress bool, w traffic, remote rules.N
 // traffic exchanged with remote: in ascending rule number, the first entry that matches a port deciding
 // it, the implicit rule "*" the ports no entry matches. It returns the decisions, sorted by port, or why
 // the answer is unknown. aclDecide and ACLAdmits both judge through it.
-func decideEntries(entries []*rules.ACLEntry, aclName string, w traffic, remote rules.NetPeer) ([]aclPiece, string) {
+func decideEntries(entries []*netmodel.ACLEntry, aclName string, w traffic, remote netmodel.NetPeer) ([]aclPiece, string) {
 	sort.SliceStable(entries, func(i, j int) bool { return entries[i].Number < entries[j].Number })
-	remaining := []rules.PortRange{w.ports}
+	remaining := []netmodel.PortRange{w.ports}
 	var pieces []aclPiece
 	for _, e := range entries {
 		if len(remaining) == 0 {
@@ -62,12 +63,12 @@ func decideEntries(entries []*rules.ACLEntry, aclName string, w traffic, remote 
 			continue
 		}
 		switch e.Reaches(remote) {
-		case rules.MatchNo:
+		case engine.MatchNo:
 			continue
-		case rules.MatchMaybe:
+		case engine.MatchMaybe:
 			return nil, fmt.Sprintf("%s of %s covers part of %s: whether it decides depends on the address", e.Name(), aclName, remoteName(remote))
 		}
-		var next []rules.PortRange
+		var next []netmodel.PortRange
 		for _, r := range remaining {
 			if in, ok := intersect(r, covered); ok {
 				pieces = append(pieces, aclPiece{ports: in, entry: e, allow: e.Allow})
@@ -88,7 +89,7 @@ type crossing struct {
 	acl     networkACL
 	egress  bool
 	w       traffic
-	remote  rules.NetPeer
+	remote  netmodel.NetPeer
 	answers bool
 }
 
@@ -97,7 +98,7 @@ type crossing struct {
 func (n *Network) aclCheck(c crossing) check {
 	pieces, unknown := n.aclDecide(c.acl, c.egress, c.w, c.remote)
 	if unknown != "" {
-		return check{result: rules.MatchMaybe, why: unknown}
+		return check{result: engine.MatchMaybe, why: unknown}
 	}
 	dir, prep := "inbound", "from"
 	if c.egress {
@@ -125,11 +126,11 @@ func (n *Network) aclCheck(c crossing) check {
 		first := denied[0]
 		if len(allowed) == 0 {
 			if first.entry != nil {
-				return check{result: rules.MatchNo, why: fmt.Sprintf("%s %s denies %s", name, first.entry.Name(), what)}
+				return check{result: engine.MatchNo, why: fmt.Sprintf("%s %s denies %s", name, first.entry.Name(), what)}
 			}
-			return check{result: rules.MatchNo, why: fmt.Sprintf("no rule of %s admits %s: the implicit rule * denies it", name, what)}
+			return check{result: engine.MatchNo, why: fmt.Sprintf("no rule of %s admits %s: the implicit rule * denies it", name, what)}
 		}
-		return check{result: rules.MatchNo, why: fmt.Sprintf("%s admits %s only on %s: %s", name, what, portsOf(allowed), denierOf(first))}
+		return check{result: engine.MatchNo, why: fmt.Sprintf("%s admits %s only on %s: %s", name, what, portsOf(allowed), denierOf(first))}
 	}
 	c2 := pass(fmt.Sprintf("%s %s %s but for %s", name, decidersOf(allowed), what, portsOf(denied)))
 	c2.notes = append(c2.notes, fmt.Sprintf("%s drops the return traffic %s %s %s on %s %s (%s): a connection whose client port is one of these %d of %d ports "+
@@ -181,7 +182,7 @@ func portsOf(pieces []aclPiece) string {
 }
 
 // remoteName names the remote end of a crossing.
-func remoteName(p rules.NetPeer) string {
+func remoteName(p netmodel.NetPeer) string {
 	if p.IsPrefixList() {
 		return p.String()
 	}
@@ -189,7 +190,7 @@ func remoteName(p rules.NetPeer) string {
 }
 
 // touches reports whether a range shares a port with any of ranges.
-func touches(ranges []rules.PortRange, r rules.PortRange) bool {
+func touches(ranges []netmodel.PortRange, r netmodel.PortRange) bool {
 	for _, x := range ranges {
 		if _, ok := intersect(x, r); ok {
 			return true
@@ -199,21 +200,21 @@ func touches(ranges []rules.PortRange, r rules.PortRange) bool {
 }
 
 // intersect returns the ports two ranges share.
-func intersect(a, b rules.PortRange) (rules.PortRange, bool) {
+func intersect(a, b netmodel.PortRange) (netmodel.PortRange, bool) {
 	from, to := max(a.From, b.From), min(a.To, b.To)
-	return rules.PortRange{From: from, To: to}, from <= to
+	return netmodel.PortRange{From: from, To: to}, from <= to
 }
 
 // subtract returns the ports of a outside b.
-func subtract(a, b rules.PortRange) []rules.PortRange {
-	var out []rules.PortRange
+func subtract(a, b netmodel.PortRange) []netmodel.PortRange {
+	var out []netmodel.PortRange
 	if b.From > a.From {
-		out = append(out, rules.PortRange{From: a.From, To: min(a.To, b.From-1)})
+		out = append(out, netmodel.PortRange{From: a.From, To: min(a.To, b.From-1)})
 	}
 	if b.To < a.To {
-		out = append(out, rules.PortRange{From: max(a.From, b.To+1), To: a.To})
+		out = append(out, netmodel.PortRange{From: max(a.From, b.To+1), To: a.To})
 	}
-	var valid []rules.PortRange
+	var valid []netmodel.PortRange
 	for _, r := range out {
 		if r.From <= r.To {
 			valid = append(valid, r)

@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/sce-project/sce/policy/rules"
+	"github.com/sce-project/sce/policy/engine"
+	"github.com/sce-project/sce/policy/model/netmodel"
 )
 
 // emrManagedRules returns the inbound rules Amazon EMR adds to the managed security groups of each
@@ -21,11 +22,11 @@ import (
 //
 // In a public subnet the primary and core groups get the rules between themselves; the rules for AWS's
 // own address ranges are not modelled. EMR adds no outbound rules: those the stack must declare.
-func emrManagedRules(s *rules.Stack) []rules.SGRule {
-	var out []rules.SGRule
+func emrManagedRules(s *engine.Stack) []netmodel.SGRule {
+	var out []netmodel.SGRule
 	for _, c := range s.OfType(typeEMR) {
 		attrs, _ := c.Props["ec2Attributes"].(map[string]any)
-		group := func(key string) *rules.Resource {
+		group := func(key string) *engine.Resource {
 			for _, id := range stringsOf(attrs[key]) {
 				if gs := s.Named(id, typeSG, typeDefaultSG); len(gs) > 0 {
 					return gs[0]
@@ -37,27 +38,27 @@ func emrManagedRules(s *rules.Stack) []rules.SGRule {
 		if primary == nil || core == nil {
 			continue
 		}
-		add := func(target, source *rules.Resource, proto string, ports rules.PortRange, what string) {
-			out = append(out, rules.SGRule{
+		add := func(target, source *engine.Resource, proto string, ports netmodel.PortRange, what string) {
+			out = append(out, netmodel.SGRule{
 				Holder:   c,
 				Implicit: fmt.Sprintf("Amazon EMR adds for cluster %s (%s from %s)", c.Name, what, source.Name),
 				Group:    target, GroupRef: target.ID,
 				Protocol: proto, Ports: ports,
-				Peers: []*rules.Resource{source},
+				Peers: []*engine.Resource{source},
 			})
 		}
-		for _, target := range []*rules.Resource{primary, core} {
-			for _, source := range []*rules.Resource{primary, core} {
-				add(target, source, rules.ProtoTCP, rules.AllPorts(), "all TCP")
-				add(target, source, rules.ProtoUDP, rules.AllPorts(), "all UDP")
-				add(target, source, rules.ProtoICMP, rules.AllPorts(), "all ICMP")
+		for _, target := range []*engine.Resource{primary, core} {
+			for _, source := range []*engine.Resource{primary, core} {
+				add(target, source, netmodel.ProtoTCP, netmodel.AllPorts(), "all TCP")
+				add(target, source, netmodel.ProtoUDP, netmodel.AllPorts(), "all UDP")
+				add(target, source, netmodel.ProtoICMP, netmodel.AllPorts(), "all ICMP")
 			}
 			if service != nil {
-				add(target, service, rules.ProtoTCP, rules.PortRange{From: 8443, To: 8443}, "TCP 8443")
+				add(target, service, netmodel.ProtoTCP, netmodel.PortRange{From: 8443, To: 8443}, "TCP 8443")
 			}
 		}
 		if service != nil {
-			add(service, primary, rules.ProtoTCP, rules.PortRange{From: 9443, To: 9443}, "TCP 9443")
+			add(service, primary, netmodel.ProtoTCP, netmodel.PortRange{From: 9443, To: 9443}, "TCP 9443")
 		}
 	}
 	return out
@@ -79,10 +80,10 @@ func emrGroupKeys(role Role) (managed, additional string) {
 
 // placeEMR places the nodes of one role of an EMR cluster: the role's managed and additional groups
 // and the cluster's subnets (ec2Attributes).
-func (n *Network) placeEMR(r *rules.Resource, role Role) ([]place, rules.Match3, string) {
+func (n *Network) placeEMR(r *engine.Resource, role Role) ([]place, engine.Match3, string) {
 	managed, additional := emrGroupKeys(role)
 	if managed == "" {
-		return nil, rules.MatchNo, fmt.Sprintf("an EMR cluster's endpoint needs a role (%s, %s or %s)", RolePrimary, RoleCore, RoleServiceAccess)
+		return nil, engine.MatchNo, fmt.Sprintf("an EMR cluster's endpoint needs a role (%s, %s or %s)", RolePrimary, RoleCore, RoleServiceAccess)
 	}
 	attrs, _ := r.Props["ec2Attributes"].(map[string]any)
 	ids := stringsOf(attrs[managed])
@@ -95,19 +96,19 @@ func (n *Network) placeEMR(r *rules.Resource, role Role) ([]place, rules.Match3,
 	}
 	groups, missing := n.named(ids, typeSG, typeDefaultSG)
 	if len(groups) == 0 || len(missing) > 0 {
-		return nil, rules.MatchMaybe, fmt.Sprintf("ec2Attributes.%s of %s names no security group of the stack", managed, r.Name)
+		return nil, engine.MatchMaybe, fmt.Sprintf("ec2Attributes.%s of %s names no security group of the stack", managed, r.Name)
 	}
 	subnets, _ := n.named(append(stringsOf(attrs["subnetId"]), stringsOf(attrs["subnetIds"])...), typeSubnet)
 	if len(subnets) == 0 {
-		return nil, rules.MatchNo, fmt.Sprintf("ec2Attributes of %s name no subnet of the stack", r.Name)
+		return nil, engine.MatchNo, fmt.Sprintf("ec2Attributes of %s name no subnet of the stack", r.Name)
 	}
 	out := n.inSubnets(fmt.Sprintf("the %s nodes of %s", role, r.Name), r, subnets, groups, linuxEphemeral())
 	for i := range out {
 		// EMR gives its nodes public addresses in a subnet that routes to an internet gateway.
-		out[i].public, out[i].publicWhy = rules.MatchNo, "EMR nodes in a private subnet get no public address"
+		out[i].public, out[i].publicWhy = engine.MatchNo, "EMR nodes in a private subnet get no public address"
 		if n.subnetRoutesToIGW(out[i].subnet) {
-			out[i].public, out[i].publicWhy = rules.MatchYes, "EMR nodes in a public subnet get public addresses"
+			out[i].public, out[i].publicWhy = engine.MatchYes, "EMR nodes in a public subnet get public addresses"
 		}
 	}
-	return out, rules.MatchYes, ""
+	return out, engine.MatchYes, ""
 }

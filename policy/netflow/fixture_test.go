@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sce-project/sce/policy/engine"
 	"github.com/sce-project/sce/policy/netflow"
-	"github.com/sce-project/sce/policy/rules"
 )
 
 // Resource types of the synthetic stacks.
@@ -44,13 +44,13 @@ const (
 // by name, as the offline plan names them by the ids the mock gave.
 type fixture struct {
 	t  *testing.T
-	rs []*rules.Resource
+	rs []*engine.Resource
 }
 
 // add appends a resource with props (and outputs) given as JSON object literals.
 func (f *fixture) add(typ, name, props string, outputs ...string) *fixture {
 	f.t.Helper()
-	r := &rules.Resource{URN: "urn:pulumi:test::sce::" + typ + "::" + name, Type: typ, Name: name, ID: name, Props: obj(f.t, props)}
+	r := &engine.Resource{URN: "urn:pulumi:test::sce::" + typ + "::" + name, Type: typ, Name: name, ID: name, Props: obj(f.t, props)}
 	if len(outputs) > 0 {
 		r.Outputs = obj(f.t, outputs[0])
 	}
@@ -71,7 +71,7 @@ func (f *fixture) remove(names ...string) *fixture {
 	return f
 }
 
-func (f *fixture) get(name string) *rules.Resource {
+func (f *fixture) get(name string) *engine.Resource {
 	f.t.Helper()
 	r := named(f.rs, name)
 	if r == nil {
@@ -82,7 +82,7 @@ func (f *fixture) get(name string) *rules.Resource {
 
 func (f *fixture) of(name string) netflow.Endpoint { return netflow.Of(f.get(name)) }
 
-func (f *fixture) stack() *rules.Stack { return rules.NewStack(f.rs) }
+func (f *fixture) stack() *engine.Stack { return engine.NewStack(f.rs) }
 
 func obj(t *testing.T, js string) map[string]any {
 	t.Helper()
@@ -160,7 +160,7 @@ type flowCase struct {
 	// build changes the base network; flow names the flow.
 	build func(f *fixture)
 	flow  func(f *fixture) netflow.Flow
-	want  rules.Match3
+	want  engine.Match3
 	// why is a substring of the verdict's reason; note a substring of one of its notes; path of its path.
 	why, note, path string
 }

@@ -5,7 +5,8 @@ import (
 	"net/netip"
 	"strings"
 
-	"github.com/sce-project/sce/policy/rules"
+	"github.com/sce-project/sce/policy/engine"
+	"github.com/sce-project/sce/policy/model/netmodel"
 )
 
 // Role selects which nodes of an EMR cluster an endpoint stands for.
@@ -24,7 +25,7 @@ const (
 type Endpoint struct {
 	// Resource is an instance, a launch template, a Redshift cluster, an EMR cluster (with Role) or, as a
 	// destination, a gateway VPC endpoint (its service's prefix list).
-	Resource *rules.Resource
+	Resource *engine.Resource
 	// Role selects the nodes of an EMR cluster; empty for other resources.
 	Role Role
 	// Block is an address block on the internet, when Resource is nil.
@@ -34,10 +35,10 @@ type Endpoint struct {
 }
 
 // Of returns the endpoint of a resource.
-func Of(r *rules.Resource) Endpoint { return Endpoint{Resource: r} }
+func Of(r *engine.Resource) Endpoint { return Endpoint{Resource: r} }
 
 // EMRNodes returns the endpoint of one role of an EMR cluster.
-func EMRNodes(cluster *rules.Resource, role Role) Endpoint {
+func EMRNodes(cluster *engine.Resource, role Role) Endpoint {
 	return Endpoint{Resource: cluster, Role: role}
 }
 
@@ -86,7 +87,7 @@ type Flow struct {
 	Port int64
 	// ClientPorts, when set, is the ephemeral port range the source's client uses; by default 32768-61000
 	// for instances and EMR nodes (Amazon Linux) and 1024-65535 for anything else ("Ephemeral ports").
-	ClientPorts *rules.PortRange
+	ClientPorts *netmodel.PortRange
 }
 
 // String renders the flow: "hipaa-bastion-instance -> hipaa-workstation-instance tcp 22".
@@ -96,9 +97,9 @@ func (f Flow) String() string {
 
 func (f Flow) traffic() string {
 	switch f.Protocol {
-	case rules.ProtoTCP, rules.ProtoUDP:
+	case netmodel.ProtoTCP, netmodel.ProtoUDP:
 		return fmt.Sprintf("%s %d", f.Protocol, f.Port)
-	case rules.ProtoAll:
+	case netmodel.ProtoAll:
 		return "all traffic"
 	}
 	return f.Protocol
@@ -109,7 +110,7 @@ type Verdict struct {
 	Flow Flow
 	// Result is rules.MatchYes when the flow is allowed, rules.MatchNo when it is denied, and
 	// rules.MatchMaybe when a value it depends on is unknown until deployment.
-	Result rules.Match3
+	Result engine.Match3
 	// Why names the first element that blocks the flow (or the unknown value); for an allowed flow it
 	// says so.
 	Why string
@@ -120,14 +121,14 @@ type Verdict struct {
 }
 
 // Allowed reports whether the flow is allowed.
-func (v Verdict) Allowed() bool { return v.Result == rules.MatchYes }
+func (v Verdict) Allowed() bool { return v.Result == engine.MatchYes }
 
 // Outcome renders the result as "allowed", "denied" or "unknown".
 func (v Verdict) Outcome() string {
 	switch v.Result {
-	case rules.MatchYes:
+	case engine.MatchYes:
 		return "allowed"
-	case rules.MatchNo:
+	case engine.MatchNo:
 		return "denied"
 	}
 	return "unknown"

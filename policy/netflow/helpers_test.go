@@ -12,8 +12,9 @@ import (
 
 	"github.com/sce-project/sce/internal/plan"
 	"github.com/sce-project/sce/internal/stack"
+	"github.com/sce-project/sce/policy/engine"
+	"github.com/sce-project/sce/policy/model/netmodel"
 	"github.com/sce-project/sce/policy/netflow"
-	"github.com/sce-project/sce/policy/rules"
 )
 
 // Extra configuration of the stack with workers and EMR (on top of Pulumi.hipaa.yaml).
@@ -52,7 +53,7 @@ func (r *recorded) get(t *testing.T, name, stackFile string, changes map[string]
 }
 
 // byName returns the resource of a plan's stack with that type and logical name.
-func byName(t *testing.T, s *rules.Stack, typ, name string) *rules.Resource {
+func byName(t *testing.T, s *engine.Stack, typ, name string) *engine.Resource {
 	t.Helper()
 	r := named(s.OfType(typ), name)
 	if r == nil {
@@ -62,7 +63,7 @@ func byName(t *testing.T, s *rules.Stack, typ, name string) *rules.Resource {
 }
 
 // named returns the first of rs with that logical name, nil when none has it.
-func named(rs []*rules.Resource, name string) *rules.Resource {
+func named(rs []*engine.Resource, name string) *engine.Resource {
 	for _, r := range rs {
 		if r.Name == name {
 			return r
@@ -72,8 +73,8 @@ func named(rs []*rules.Resource, name string) *rules.Resource {
 }
 
 // dropNamed returns rs less the resources with any of the logical names, and whether it dropped any.
-func dropNamed(rs []*rules.Resource, names ...string) ([]*rules.Resource, bool) {
-	var kept []*rules.Resource
+func dropNamed(rs []*engine.Resource, names ...string) ([]*engine.Resource, bool) {
+	var kept []*engine.Resource
 	found := false
 	for _, r := range rs {
 		drop := false
@@ -90,9 +91,9 @@ func dropNamed(rs []*rules.Resource, names ...string) ([]*rules.Resource, bool) 
 }
 
 // without returns a stack of the plan's resources less those with the given logical name.
-func without(s *rules.Stack, name string) (*rules.Stack, bool) {
+func without(s *engine.Stack, name string) (*engine.Stack, bool) {
 	kept, found := dropNamed(s.Resources, name)
-	return rules.NewStack(kept), found
+	return engine.NewStack(kept), found
 }
 
 func internet(t *testing.T, block string) netflow.Endpoint {
@@ -109,5 +110,5 @@ func flowOf(from, to netflow.Endpoint, proto string, port int64) netflow.Flow {
 
 // tcp is a flow of TCP to one port.
 func tcp(from, to netflow.Endpoint, port int64) netflow.Flow {
-	return flowOf(from, to, rules.ProtoTCP, port)
+	return flowOf(from, to, netmodel.ProtoTCP, port)
 }

@@ -7,8 +7,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sce-project/sce/policy/engine"
+	"github.com/sce-project/sce/policy/model/netmodel"
 	"github.com/sce-project/sce/policy/netflow"
-	"github.com/sce-project/sce/policy/rules"
 )
 
 // mutation removes one resource from a recorded plan; the flow, allowed before, must then be denied
@@ -110,7 +111,7 @@ func TestRemovingARuleBreaksTheFlowItCarries(t *testing.T) {
 			require.True(t, found, "the plan holds %s", m.remove)
 			e.s = mutated
 			after := netflow.Evaluate(mutated, f.flow(e, p))
-			require.Equal(t, rules.MatchNo, after.Result, "%s", after)
+			require.Equal(t, engine.MatchNo, after.Result, "%s", after)
 			assert.Contains(t, after.Why, m.why, "%s", after)
 		})
 	}
@@ -124,7 +125,7 @@ func TestWithoutItsAssociationThePrivateSubnetKeepsThePrivateTable(t *testing.T)
 	mutated, found := without(s, "hipaa-private-rt-assoc")
 	require.True(t, found)
 	e := ends{t: t, s: mutated, pit: p.pit}
-	v := netflow.Evaluate(mutated, flowOf(e.instance("workstation"), e.internet("0.0.0.0/0"), rules.ProtoTCP, 443))
+	v := netflow.Evaluate(mutated, flowOf(e.instance("workstation"), e.internet("0.0.0.0/0"), netmodel.ProtoTCP, 443))
 	require.True(t, v.Allowed(), "%s", v)
 	assert.Contains(t, strings.Join(v.Path, "\n"), "in route table hipaa-private-rt (rtb-")
 	assert.Contains(t, strings.Join(v.Path, "\n"), "the VPC's main route table (hipaa-main-rt)")

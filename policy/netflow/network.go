@@ -3,7 +3,8 @@ package netflow
 import (
 	"fmt"
 
-	"github.com/sce-project/sce/policy/rules"
+	"github.com/sce-project/sce/policy/engine"
+	"github.com/sce-project/sce/policy/model/netmodel"
 )
 
 // Network evaluates flows over one stack. Build it once with New and evaluate as many flows as needed.
@@ -20,22 +21,22 @@ import (
 // 1024-65535, unless a flow says otherwise (Flow.ClientPorts); EMR nodes in a subnet that routes to an
 // internet gateway are taken to have public addresses.
 type Network struct {
-	s      *rules.Stack
-	sg     []rules.SGRule
-	acl    []rules.ACLEntry
-	routes []rules.Route
+	s      *engine.Stack
+	sg     []netmodel.SGRule
+	acl    []netmodel.ACLEntry
+	routes []netmodel.Route
 }
 
 // New reads the network of a stack: its security group rules (with the inbound rules Amazon EMR adds to
 // the groups of its clusters), network ACL entries and routes, through the rules package's model.
-func New(s *rules.Stack) *Network {
-	n := &Network{s: s, sg: rules.SecurityGroupRules(s), acl: rules.NetworkACLEntries(s), routes: rules.Routes(s)}
+func New(s *engine.Stack) *Network {
+	n := &Network{s: s, sg: netmodel.SecurityGroupRules(s), acl: netmodel.NetworkACLEntries(s), routes: netmodel.Routes(s)}
 	n.sg = append(n.sg, emrManagedRules(s)...)
 	return n
 }
 
 // Evaluate evaluates one flow over a stack; see Network.Evaluate.
-func Evaluate(s *rules.Stack, f Flow) Verdict { return New(s).Evaluate(f) }
+func Evaluate(s *engine.Stack, f Flow) Verdict { return New(s).Evaluate(f) }
 
 // Evaluate follows a flow from its source to its destination and back. A resource in several subnets
 // (a Redshift subnet group, an auto scaling group across zones) must pass from each of them: the first
@@ -44,20 +45,20 @@ func (n *Network) Evaluate(f Flow) Verdict {
 	v := Verdict{Flow: f}
 	wants, err := wanted(f)
 	if err != nil {
-		v.Result, v.Why = rules.MatchNo, err.Error()
+		v.Result, v.Why = engine.MatchNo, err.Error()
 		return v
 	}
 	srcs, m, why := n.places(f.From)
-	if m != rules.MatchYes {
+	if m != engine.MatchYes {
 		v.Result, v.Why = m, why
 		return v
 	}
 	if srcs[0].isPL {
-		v.Result, v.Why = rules.MatchNo, "a prefix list is a destination only"
+		v.Result, v.Why = engine.MatchNo, "a prefix list is a destination only"
 		return v
 	}
 	dsts, m, why := n.places(f.To)
-	if m != rules.MatchYes {
+	if m != engine.MatchYes {
 		v.Result, v.Why = m, why
 		return v
 	}
@@ -69,9 +70,9 @@ func (n *Network) Evaluate(f Flow) Verdict {
 		for _, dst := range dsts {
 			one := n.one(f, src, dst, wants)
 			switch one.Result {
-			case rules.MatchNo:
+			case engine.MatchNo:
 				return one
-			case rules.MatchMaybe:
+			case engine.MatchMaybe:
 				if unknown == nil {
 					unknown = &one
 				}
@@ -98,7 +99,7 @@ func (n *Network) one(f Flow, src, dst place, wants []traffic) Verdict {
 	case src.res != nil && src.res == dst.res && src.res.Type == typeInstance:
 		t.note(fmt.Sprintf("%s talks to itself: the traffic never leaves the instance, so no group, ACL or route applies", src.name))
 	case src.internet && (dst.internet || dst.isPL):
-		t.fail(rules.MatchMaybe, "a flow between two places outside the VPC is not modelled")
+		t.fail(engine.MatchMaybe, "a flow between two places outside the VPC is not modelled")
 	case src.internet:
 		n.fromInternet(t, src, dst, wants)
 	case dst.isPL:
@@ -109,7 +110,7 @@ func (n *Network) one(f Flow, src, dst place, wants []traffic) Verdict {
 		n.withinVPC(t, src, dst, wants)
 	}
 	if !t.failed {
-		t.v.Result = rules.MatchYes
+		t.v.Result = engine.MatchYes
 		t.v.Why = fmt.Sprintf("every element on the path admits %s", f.traffic())
 	}
 	return t.v
@@ -123,14 +124,14 @@ type trace struct {
 
 // check is the outcome of one element on the path.
 type check struct {
-	result rules.Match3
+	result engine.Match3
 	why    string
 	path   []string
 	notes  []string
 }
 
 // pass returns a passing check.
-func pass(path ...string) check { return check{result: rules.MatchYes, path: path} }
+func pass(path ...string) check { return check{result: engine.MatchYes, path: path} }
 
 // step records a check and reports whether the flow goes on.
 func (t *trace) step(c check) bool {
@@ -138,7 +139,7 @@ func (t *trace) step(c check) bool {
 		return false
 	}
 	t.v.Notes = append(t.v.Notes, c.notes...)
-	if c.result != rules.MatchYes {
+	if c.result != engine.MatchYes {
 		t.fail(c.result, c.why)
 		return false
 	}
@@ -146,7 +147,7 @@ func (t *trace) step(c check) bool {
 	return true
 }
 
-func (t *trace) fail(m rules.Match3, why string) {
+func (t *trace) fail(m engine.Match3, why string) {
 	t.failed = true
 	t.v.Result, t.v.Why = m, why
 }
@@ -156,11 +157,11 @@ func (t *trace) note(s string) { t.v.Notes = append(t.v.Notes, s) }
 // traffic is one protocol and port range of a flow.
 type traffic struct {
 	proto string
-	ports rules.PortRange
+	ports netmodel.PortRange
 }
 
 func (w traffic) String() string {
-	if w.proto == rules.ProtoTCP || w.proto == rules.ProtoUDP {
+	if w.proto == netmodel.ProtoTCP || w.proto == netmodel.ProtoUDP {
 		return fmt.Sprintf("%s %s", w.proto, w.ports)
 	}
 	return w.proto
@@ -170,26 +171,26 @@ func (w traffic) String() string {
 // and ICMP.
 func wanted(f Flow) ([]traffic, error) {
 	switch f.Protocol {
-	case rules.ProtoTCP, rules.ProtoUDP:
-		if f.Port < 0 || f.Port > rules.AllPorts().To {
+	case netmodel.ProtoTCP, netmodel.ProtoUDP:
+		if f.Port < 0 || f.Port > netmodel.AllPorts().To {
 			return nil, fmt.Errorf("port %d is not a port", f.Port)
 		}
-		return []traffic{{proto: f.Protocol, ports: rules.PortRange{From: f.Port, To: f.Port}}}, nil
-	case rules.ProtoICMP:
-		return []traffic{{proto: rules.ProtoICMP, ports: rules.AllPorts()}}, nil
-	case rules.ProtoAll:
-		return []traffic{{rules.ProtoTCP, rules.AllPorts()}, {rules.ProtoUDP, rules.AllPorts()}, {rules.ProtoICMP, rules.AllPorts()}}, nil
+		return []traffic{{proto: f.Protocol, ports: netmodel.PortRange{From: f.Port, To: f.Port}}}, nil
+	case netmodel.ProtoICMP:
+		return []traffic{{proto: netmodel.ProtoICMP, ports: netmodel.AllPorts()}}, nil
+	case netmodel.ProtoAll:
+		return []traffic{{netmodel.ProtoTCP, netmodel.AllPorts()}, {netmodel.ProtoUDP, netmodel.AllPorts()}, {netmodel.ProtoICMP, netmodel.AllPorts()}}, nil
 	}
 	return nil, fmt.Errorf("protocol %q is not tcp, udp, icmp or all", f.Protocol)
 }
 
 // answers returns what comes back for traffic a client sends: TCP and UDP to the client's ephemeral
 // ports, anything else as it went.
-func answers(wants []traffic, client rules.PortRange) []traffic {
+func answers(wants []traffic, client netmodel.PortRange) []traffic {
 	out := make([]traffic, len(wants))
 	for i, w := range wants {
 		out[i] = w
-		if (w.proto == rules.ProtoTCP || w.proto == rules.ProtoUDP) && w.ports.From == w.ports.To {
+		if (w.proto == netmodel.ProtoTCP || w.proto == netmodel.ProtoUDP) && w.ports.From == w.ports.To {
 			out[i].ports = client
 		}
 	}

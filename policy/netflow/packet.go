@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/sce-project/sce/policy/rules"
+	"github.com/sce-project/sce/policy/model/netmodel"
 )
 
 // Packet is one packet crossing a subnet boundary. Remote is its source when inbound and its destination
@@ -33,19 +33,19 @@ type Packet struct {
 // denied). It judges as Network does, and also by an ICMP entry's type and code (icmpType, icmpCode; -1
 // or absent matches any), which Network does not model. A packet whose decision depends on a value unknown
 // until deployment is not admitted, and no entry is named.
-func ACLAdmits(entries []rules.ACLEntry, p Packet) (bool, int64) {
-	w := traffic{proto: p.Protocol, ports: rules.AllPorts()}
-	if p.Protocol == rules.ProtoTCP || p.Protocol == rules.ProtoUDP {
-		w.ports = rules.PortRange{From: p.Port, To: p.Port}
+func ACLAdmits(entries []netmodel.ACLEntry, p Packet) (bool, int64) {
+	w := traffic{proto: p.Protocol, ports: netmodel.AllPorts()}
+	if p.Protocol == netmodel.ProtoTCP || p.Protocol == netmodel.ProtoUDP {
+		w.ports = netmodel.PortRange{From: p.Port, To: p.Port}
 	}
-	var selected []*rules.ACLEntry
+	var selected []*netmodel.ACLEntry
 	for i := range entries {
 		e := &entries[i]
-		if e.Egress == p.Egress && (p.Protocol != rules.ProtoICMP || e.Protocol != rules.ProtoICMP || icmpSelects(e, p)) {
+		if e.Egress == p.Egress && (p.Protocol != netmodel.ProtoICMP || e.Protocol != netmodel.ProtoICMP || icmpSelects(e, p)) {
 			selected = append(selected, e)
 		}
 	}
-	pieces, unknown := decideEntries(selected, "the network ACL", w, rules.NetPeer{Block: netip.PrefixFrom(p.Remote, p.Remote.BitLen())})
+	pieces, unknown := decideEntries(selected, "the network ACL", w, netmodel.NetPeer{Block: netip.PrefixFrom(p.Remote, p.Remote.BitLen())})
 	if unknown != "" || len(pieces) == 0 || pieces[0].entry == nil {
 		return false, 0 // unknown, or no entry matches: the implicit rule * denies it
 	}
@@ -54,7 +54,7 @@ func ACLAdmits(entries []rules.ACLEntry, p Packet) (bool, int64) {
 
 // icmpSelects reports whether an ICMP entry's type and code select the packet's ICMP message: -1 or an
 // absent value matches any; a value that is not a number matches none.
-func icmpSelects(e *rules.ACLEntry, p Packet) bool {
+func icmpSelects(e *netmodel.ACLEntry, p Packet) bool {
 	for _, f := range []struct {
 		key  string
 		want int64

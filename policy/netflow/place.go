@@ -5,73 +5,74 @@ import (
 	"net/netip"
 	"strings"
 
-	"github.com/sce-project/sce/policy/rules"
+	"github.com/sce-project/sce/policy/engine"
+	"github.com/sce-project/sce/policy/model/netmodel"
 )
 
 // Ephemeral port ranges of the clients ("Ephemeral ports", nacl-ephemeral-ports.html): the Amazon Linux
 // kernel uses 32768-61000; a NAT gateway, Elastic Load Balancing and Lambda use 1024-65535, which is also
 // the range to assume for a client of unknown kind.
-func linuxEphemeral() rules.PortRange { return rules.PortRange{From: 32768, To: 61000} }
+func linuxEphemeral() netmodel.PortRange { return netmodel.PortRange{From: 32768, To: 61000} }
 
 // anyEphemeral is the range of a NAT gateway, Elastic Load Balancing, Lambda or a client of unknown kind.
-func anyEphemeral() rules.PortRange { return rules.PortRange{From: 1024, To: 65535} }
+func anyEphemeral() netmodel.PortRange { return netmodel.PortRange{From: 1024, To: 65535} }
 
 // place is one placement of an endpoint: a resource in one subnet with its groups, an address block on
 // the internet, or a prefix list.
 type place struct {
 	name   string
-	res    *rules.Resource
-	vpc    *rules.Resource
-	subnet *rules.Resource
+	res    *engine.Resource
+	vpc    *engine.Resource
+	subnet *engine.Resource
 	// block holds every address the endpoint may use in that subnet.
 	block  netip.Prefix
-	groups []*rules.Resource
+	groups []*engine.Resource
 	// client is the endpoint's ephemeral port range when it opens a connection.
-	client rules.PortRange
+	client netmodel.PortRange
 	// public says whether the endpoint has a public IPv4 address, and how.
-	public    rules.Match3
+	public    engine.Match3
 	publicWhy string
 	internet  bool
 	isPL      bool
-	pl        rules.NetPeer
+	pl        netmodel.NetPeer
 }
 
 // peer is the place as a rule sees it.
-func (p place) peer() rules.NetPeer {
+func (p place) peer() netmodel.NetPeer {
 	switch {
 	case p.isPL:
 		return p.pl
 	case p.internet:
-		return rules.NetPeer{Block: p.block, Public: true}
+		return netmodel.NetPeer{Block: p.block, Public: true}
 	}
-	return rules.NetPeer{Groups: p.groups, Block: p.block}
+	return netmodel.NetPeer{Groups: p.groups, Block: p.block}
 }
 
 // places returns the placements of an endpoint; the Match3 is not MatchYes (and the string says why)
 // when it cannot be placed.
-func (n *Network) places(e Endpoint) ([]place, rules.Match3, string) {
+func (n *Network) places(e Endpoint) ([]place, engine.Match3, string) {
 	switch {
 	case e.Resource == nil && e.Block.IsValid():
-		return []place{{name: e.Block.String(), block: e.Block, internet: true, client: anyEphemeral()}}, rules.MatchYes, ""
+		return []place{{name: e.Block.String(), block: e.Block, internet: true, client: anyEphemeral()}}, engine.MatchYes, ""
 	case e.Resource == nil && e.PrefixList != "":
-		p := place{name: "prefix list " + e.PrefixList, isPL: true, pl: rules.NetPeer{PrefixList: e.PrefixList}}
+		p := place{name: "prefix list " + e.PrefixList, isPL: true, pl: netmodel.NetPeer{PrefixList: e.PrefixList}}
 		for _, ep := range n.s.OfType(typeVPCEndpoint) {
-			if rules.PrefixListOf(ep) == e.PrefixList {
+			if netmodel.PrefixListOf(ep) == e.PrefixList {
 				p.pl.Endpoint = ep
 			}
 		}
-		return []place{p}, rules.MatchYes, ""
+		return []place{p}, engine.MatchYes, ""
 	case e.Resource == nil:
-		return nil, rules.MatchNo, "the endpoint names no resource, address block or prefix list"
+		return nil, engine.MatchNo, "the endpoint names no resource, address block or prefix list"
 	}
 	r := e.Resource
 	if e.Role != "" && r.Type != typeEMR {
-		return nil, rules.MatchNo, fmt.Sprintf("%s is not an EMR cluster: only an EMR cluster has node roles", r.Name)
+		return nil, engine.MatchNo, fmt.Sprintf("%s is not an EMR cluster: only an EMR cluster has node roles", r.Name)
 	}
 	switch r.Type {
 	case typeVPCEndpoint:
-		p := place{name: "the prefix list of " + r.Name, isPL: true, pl: rules.NetPeer{PrefixList: rules.PrefixListOf(r), Endpoint: r}}
-		return []place{p}, rules.MatchYes, ""
+		p := place{name: "the prefix list of " + r.Name, isPL: true, pl: netmodel.NetPeer{PrefixList: netmodel.PrefixListOf(r), Endpoint: r}}
+		return []place{p}, engine.MatchYes, ""
 	case typeInstance:
 		return n.placeInstance(r)
 	case typeLaunchTemplate:
@@ -81,11 +82,11 @@ func (n *Network) places(e Endpoint) ([]place, rules.Match3, string) {
 	case typeEMR:
 		return n.placeEMR(r, e.Role)
 	}
-	return nil, rules.MatchNo, fmt.Sprintf("%s is a %s, which the evaluator cannot place in a subnet", r.Name, r.Type)
+	return nil, engine.MatchNo, fmt.Sprintf("%s is a %s, which the evaluator cannot place in a subnet", r.Name, r.Type)
 }
 
 // inSubnets places a resource in each of its subnets.
-func (n *Network) inSubnets(name string, r *rules.Resource, subnets []*rules.Resource, groups []*rules.Resource, client rules.PortRange) []place {
+func (n *Network) inSubnets(name string, r *engine.Resource, subnets []*engine.Resource, groups []*engine.Resource, client netmodel.PortRange) []place {
 	out := make([]place, 0, len(subnets))
 	for _, sn := range subnets {
 		block, _ := prefixAt(sn, "cidrBlock")
@@ -96,41 +97,41 @@ func (n *Network) inSubnets(name string, r *rules.Resource, subnets []*rules.Res
 
 // refsOrUnknown resolves a reference; when it resolves to nothing it says why, as unknown until
 // deployment or as naming nothing of the stack.
-func (n *Network) refsOrUnknown(r *rules.Resource, prop, what string, types ...string) ([]*rules.Resource, rules.Match3, string) {
+func (n *Network) refsOrUnknown(r *engine.Resource, prop, what string, types ...string) ([]*engine.Resource, engine.Match3, string) {
 	found := n.s.Refs(r, prop, types...)
 	if len(found) > 0 {
-		return found, rules.MatchYes, ""
+		return found, engine.MatchYes, ""
 	}
 	v, ok := r.Get(prop)
 	switch {
-	case ok && rules.IsUnknown(v):
-		return nil, rules.MatchMaybe, fmt.Sprintf("%s of %s is unknown until deployment", prop, r.Name)
+	case ok && engine.IsUnknown(v):
+		return nil, engine.MatchMaybe, fmt.Sprintf("%s of %s is unknown until deployment", prop, r.Name)
 	case !ok:
-		return nil, rules.MatchNo, fmt.Sprintf("%s names no %s (%s is not set)", r.Name, what, prop)
+		return nil, engine.MatchNo, fmt.Sprintf("%s names no %s (%s is not set)", r.Name, what, prop)
 	}
-	return nil, rules.MatchNo, fmt.Sprintf("%s of %s (%v) names no %s of the stack", prop, r.Name, v, what)
+	return nil, engine.MatchNo, fmt.Sprintf("%s of %s (%v) names no %s of the stack", prop, r.Name, v, what)
 }
 
 // placeByIDs places a resource in the subnets a property of holder names (the resource itself, or its
 // Redshift subnet group), with the security groups of its vpcSecurityGroupIds; the Match3 is not
 // MatchYes (and the string says why) when either does not resolve.
-func (n *Network) placeByIDs(r, holder *rules.Resource, subnetProp string, client rules.PortRange) ([]place, rules.Match3, string) {
+func (n *Network) placeByIDs(r, holder *engine.Resource, subnetProp string, client netmodel.PortRange) ([]place, engine.Match3, string) {
 	subnets, m, why := n.refsOrUnknown(holder, subnetProp, "subnet", typeSubnet)
-	if m != rules.MatchYes {
+	if m != engine.MatchYes {
 		return nil, m, why
 	}
 	groups, m, why := n.groupsAt(r, "vpcSecurityGroupIds")
-	if m != rules.MatchYes {
+	if m != engine.MatchYes {
 		return nil, m, why
 	}
-	return n.inSubnets(r.Name, r, subnets, groups, client), rules.MatchYes, ""
+	return n.inSubnets(r.Name, r, subnets, groups, client), engine.MatchYes, ""
 }
 
 // placeInstance places an instance in its subnet (subnetId) with its groups; its address is its
 // privateIp when the plan gives one, else its subnet's block.
-func (n *Network) placeInstance(r *rules.Resource) ([]place, rules.Match3, string) {
+func (n *Network) placeInstance(r *engine.Resource) ([]place, engine.Match3, string) {
 	out, m, why := n.placeByIDs(r, r, "subnetId", linuxEphemeral())
-	if m != rules.MatchYes {
+	if m != engine.MatchYes {
 		return nil, m, why
 	}
 	for i := range out {
@@ -139,29 +140,29 @@ func (n *Network) placeInstance(r *rules.Resource) ([]place, rules.Match3, strin
 		}
 		out[i].public, out[i].publicWhy = n.instancePublic(r, out[i].subnet)
 	}
-	return out, rules.MatchYes, ""
+	return out, engine.MatchYes, ""
 }
 
 // groupsAt returns the security groups a list of ids names; a resource that names none gets the VPC's
 // default security group, which the stack must manage for its rules to be known.
-func (n *Network) groupsAt(r *rules.Resource, prop string) ([]*rules.Resource, rules.Match3, string) {
+func (n *Network) groupsAt(r *engine.Resource, prop string) ([]*engine.Resource, engine.Match3, string) {
 	v, ok := r.Get(prop)
-	if ok && rules.IsUnknown(v) && len(r.PropertyDependencies[prop]) == 0 {
-		return nil, rules.MatchMaybe, fmt.Sprintf("%s of %s is unknown until deployment", prop, r.Name)
+	if ok && engine.IsUnknown(v) && len(r.PropertyDependencies[prop]) == 0 {
+		return nil, engine.MatchMaybe, fmt.Sprintf("%s of %s is unknown until deployment", prop, r.Name)
 	}
 	groups := n.s.Refs(r, prop, typeSG, typeDefaultSG)
 	if len(groups) > 0 {
-		return groups, rules.MatchYes, ""
+		return groups, engine.MatchYes, ""
 	}
 	if ids := stringsOf(v); len(ids) > 0 {
-		return nil, rules.MatchMaybe, fmt.Sprintf("%s of %s names security groups %s, which the stack does not hold: their rules are unknown", prop, r.Name, strings.Join(ids, ", "))
+		return nil, engine.MatchMaybe, fmt.Sprintf("%s of %s names security groups %s, which the stack does not hold: their rules are unknown", prop, r.Name, strings.Join(ids, ", "))
 	}
-	return nil, rules.MatchMaybe, fmt.Sprintf("%s of %s names no security group, so it gets its VPC's default security group, whose rules the evaluator does not model", prop, r.Name)
+	return nil, engine.MatchMaybe, fmt.Sprintf("%s of %s names no security group, so it gets its VPC's default security group, whose rules the evaluator does not model", prop, r.Name)
 }
 
 // named resolves ids to resources of the stack; unresolved ids are returned too.
-func (n *Network) named(ids []string, types ...string) ([]*rules.Resource, []string) {
-	var found []*rules.Resource
+func (n *Network) named(ids []string, types ...string) ([]*engine.Resource, []string) {
+	var found []*engine.Resource
 	var missing []string
 	for _, id := range ids {
 		rs := n.s.Named(id, types...)
@@ -175,9 +176,9 @@ func (n *Network) named(ids []string, types ...string) ([]*rules.Resource, []str
 
 // placeLaunchTemplate places a launch template's instances: the groups and subnet of its primary
 // network interface and its vpcSecurityGroupIds, else the subnets of the auto scaling groups that use it.
-func (n *Network) placeLaunchTemplate(r *rules.Resource) ([]place, rules.Match3, string) {
+func (n *Network) placeLaunchTemplate(r *engine.Resource) ([]place, engine.Match3, string) {
 	var groupIDs, subnetIDs []string
-	public := rules.MatchNo
+	public := engine.MatchNo
 	if nics, ok := r.Props["networkInterfaces"].([]any); ok {
 		for _, nic := range nics {
 			m, _ := nic.(map[string]any)
@@ -187,7 +188,7 @@ func (n *Network) placeLaunchTemplate(r *rules.Resource) ([]place, rules.Match3,
 			groupIDs = append(groupIDs, stringsOf(m["securityGroups"])...)
 			subnetIDs = append(subnetIDs, stringsOf(m["subnetId"])...)
 			if b, _ := asBool(m["associatePublicIpAddress"]); b {
-				public = rules.MatchYes
+				public = engine.MatchYes
 			}
 		}
 	}
@@ -195,10 +196,10 @@ func (n *Network) placeLaunchTemplate(r *rules.Resource) ([]place, rules.Match3,
 	groups, missing := n.named(groupIDs, typeSG, typeDefaultSG)
 	switch {
 	case len(missing) > 0:
-		return nil, rules.MatchMaybe, fmt.Sprintf("launch template %s names security groups %s, which the stack does not hold: their rules are unknown",
+		return nil, engine.MatchMaybe, fmt.Sprintf("launch template %s names security groups %s, which the stack does not hold: their rules are unknown",
 			r.Name, strings.Join(missing, ", "))
 	case len(groups) == 0:
-		return nil, rules.MatchMaybe, fmt.Sprintf("launch template %s names no security group, so its instances get their VPC's default security group, "+
+		return nil, engine.MatchMaybe, fmt.Sprintf("launch template %s names no security group, so its instances get their VPC's default security group, "+
 			"whose rules the evaluator does not model", r.Name)
 	}
 	subnets, _ := n.named(subnetIDs, typeSubnet)
@@ -212,21 +213,21 @@ func (n *Network) placeLaunchTemplate(r *rules.Resource) ([]place, rules.Match3,
 		}
 	}
 	if len(subnets) == 0 {
-		return nil, rules.MatchNo, fmt.Sprintf("launch template %s names no subnet, and no auto scaling group of the stack that uses it does", r.Name)
+		return nil, engine.MatchNo, fmt.Sprintf("launch template %s names no subnet, and no auto scaling group of the stack that uses it does", r.Name)
 	}
 	out := n.inSubnets("instances of "+r.Name, r, subnets, groups, linuxEphemeral())
 	for i := range out {
 		out[i].public, out[i].publicWhy = public, "associatePublicIpAddress of its primary network interface"
-		if public == rules.MatchNo {
+		if public == engine.MatchNo {
 			out[i].publicWhy = "its network interface asks for no public address"
 		}
 	}
-	return out, rules.MatchYes, ""
+	return out, engine.MatchYes, ""
 }
 
 // usesTemplate reports whether an auto scaling group launches from a template: launchTemplate, or the
 // launch template of its mixed instances policy.
-func (n *Network) usesTemplate(g, tmpl *rules.Resource) bool {
+func (n *Network) usesTemplate(g, tmpl *engine.Resource) bool {
 	for _, path := range []string{"launchTemplate.id", "launchTemplate.name",
 		"mixedInstancesPolicy.launchTemplate.launchTemplateSpecification.launchTemplateId",
 		"mixedInstancesPolicy.launchTemplate.launchTemplateSpecification.launchTemplateName"} {
@@ -248,20 +249,20 @@ func (n *Network) usesTemplate(g, tmpl *rules.Resource) bool {
 }
 
 // placeRedshift places a Redshift cluster in the subnets of its subnet group, with its groups.
-func (n *Network) placeRedshift(r *rules.Resource) ([]place, rules.Match3, string) {
+func (n *Network) placeRedshift(r *engine.Resource) ([]place, engine.Match3, string) {
 	groupsOf, m, why := n.refsOrUnknown(r, "clusterSubnetGroupName", "cluster subnet group", typeRedshiftSubnets)
-	if m != rules.MatchYes {
+	if m != engine.MatchYes {
 		return nil, m, why
 	}
 	out, m, why := n.placeByIDs(r, groupsOf[0], "subnetIds", anyEphemeral())
-	if m != rules.MatchYes {
+	if m != engine.MatchYes {
 		return nil, m, why
 	}
 	for i := range out {
-		out[i].public, out[i].publicWhy = rules.MatchNo, "publiclyAccessible is not true"
+		out[i].public, out[i].publicWhy = engine.MatchNo, "publiclyAccessible is not true"
 		if b, _ := asBool(r.Props["publiclyAccessible"]); b {
-			out[i].public, out[i].publicWhy = rules.MatchYes, "publiclyAccessible"
+			out[i].public, out[i].publicWhy = engine.MatchYes, "publiclyAccessible"
 		}
 	}
-	return out, rules.MatchYes, ""
+	return out, engine.MatchYes, ""
 }

@@ -7,8 +7,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sce-project/sce/policy/engine"
+	"github.com/sce-project/sce/policy/model/netmodel"
 	"github.com/sce-project/sce/policy/netflow"
-	"github.com/sce-project/sce/policy/rules"
 )
 
 // recordedPlan names one of the plans the flows are proven on.
@@ -30,7 +31,7 @@ func recordedPlans() []recordedPlan {
 // ends resolves the endpoints of a plan's flows by role.
 type ends struct {
 	t   *testing.T
-	s   *rules.Stack
+	s   *engine.Stack
 	pit string
 }
 
@@ -47,7 +48,7 @@ func (e ends) emr(role netflow.Role) netflow.Endpoint {
 	return netflow.EMRNodes(byName(e.t, e.s, tEMR, e.pit+"-emr-cluster"), role)
 }
 func (e ends) s3() netflow.Endpoint {
-	return netflow.PrefixList(rules.PrefixListOf(byName(e.t, e.s, tEndpoint, e.pit+"-s3-endpoint")))
+	return netflow.PrefixList(netmodel.PrefixListOf(byName(e.t, e.s, tEndpoint, e.pit+"-s3-endpoint")))
 }
 func (e ends) internet(block string) netflow.Endpoint { return internet(e.t, block) }
 
@@ -57,7 +58,7 @@ type planFlow struct {
 	// plans lists the plans the flow applies to (by recordedPlan.name).
 	plans []string
 	flow  func(e ends, p recordedPlan) netflow.Flow
-	want  rules.Match3
+	want  engine.Match3
 	why   string
 }
 
@@ -73,124 +74,126 @@ func planFlows() []planFlow {
 	atlas := func(e ends) netflow.Endpoint { return e.instance("atlas") }
 	anywhere := "0.0.0.0/0"
 	return []planFlow{
-		{name: "an allowed ssh block reaches the bastion on 22", plans: everyPlan, want: rules.MatchYes,
+		{name: "an allowed ssh block reaches the bastion on 22", plans: everyPlan, want: engine.MatchYes,
 			flow: func(e ends, p recordedPlan) netflow.Flow {
-				return flowOf(e.internet(p.allowedSSH), bastion(e), rules.ProtoTCP, 22)
+				return flowOf(e.internet(p.allowedSSH), bastion(e), netmodel.ProtoTCP, 22)
 			}},
-		{name: "the internet outside the allowed blocks does not reach the bastion on 22", plans: everyPlan, want: rules.MatchNo,
+		{name: "the internet outside the allowed blocks does not reach the bastion on 22", plans: everyPlan, want: engine.MatchNo,
 			flow: func(e ends, p recordedPlan) netflow.Flow {
-				return flowOf(e.internet(p.outsideSSH), bastion(e), rules.ProtoTCP, 22)
+				return flowOf(e.internet(p.outsideSSH), bastion(e), netmodel.ProtoTCP, 22)
 			},
 			why: "-public-nacl (acl-"},
-		{name: "the internet does not reach the workstation on 22", plans: everyPlan, want: rules.MatchNo,
+		{name: "the internet does not reach the workstation on 22", plans: everyPlan, want: engine.MatchNo,
 			flow: func(e ends, _ recordedPlan) netflow.Flow {
-				return flowOf(e.internet(anywhere), ws(e), rules.ProtoTCP, 22)
+				return flowOf(e.internet(anywhere), ws(e), netmodel.ProtoTCP, 22)
 			},
 			why: "-workstation-instance (no Elastic IP, and associatePublicIpAddress is false): nothing on the internet can address it"},
-		{name: "the bastion reaches the workstation on 22", plans: everyPlan, want: rules.MatchYes,
-			flow: func(e ends, _ recordedPlan) netflow.Flow { return flowOf(bastion(e), ws(e), rules.ProtoTCP, 22) }},
-		{name: "the workstation reaches the internet on 443 through the NAT gateway", plans: everyPlan, want: rules.MatchYes,
+		{name: "the bastion reaches the workstation on 22", plans: everyPlan, want: engine.MatchYes,
+			flow: func(e ends, _ recordedPlan) netflow.Flow { return flowOf(bastion(e), ws(e), netmodel.ProtoTCP, 22) }},
+		{name: "the workstation reaches the internet on 443 through the NAT gateway", plans: everyPlan, want: engine.MatchYes,
 			flow: func(e ends, _ recordedPlan) netflow.Flow {
-				return flowOf(ws(e), e.internet(anywhere), rules.ProtoTCP, 443)
+				return flowOf(ws(e), e.internet(anywhere), netmodel.ProtoTCP, 443)
 			}},
-		{name: "the workstation reaches S3's prefix list on 443 through the endpoint", plans: everyPlan, want: rules.MatchYes,
-			flow: func(e ends, _ recordedPlan) netflow.Flow { return flowOf(ws(e), e.s3(), rules.ProtoTCP, 443) }},
-		{name: "the bastion reaches the internet on 443 through the internet gateway", plans: everyPlan, want: rules.MatchYes,
+		{name: "the workstation reaches S3's prefix list on 443 through the endpoint", plans: everyPlan, want: engine.MatchYes,
+			flow: func(e ends, _ recordedPlan) netflow.Flow { return flowOf(ws(e), e.s3(), netmodel.ProtoTCP, 443) }},
+		{name: "the bastion reaches the internet on 443 through the internet gateway", plans: everyPlan, want: engine.MatchYes,
 			flow: func(e ends, _ recordedPlan) netflow.Flow {
-				return flowOf(bastion(e), e.internet(anywhere), rules.ProtoTCP, 443)
+				return flowOf(bastion(e), e.internet(anywhere), netmodel.ProtoTCP, 443)
 			}},
-		{name: "the workstation opens no ssh to the internet", plans: everyPlan, want: rules.MatchNo,
+		{name: "the workstation opens no ssh to the internet", plans: everyPlan, want: engine.MatchNo,
 			flow: func(e ends, _ recordedPlan) netflow.Flow {
-				return flowOf(ws(e), e.internet(anywhere), rules.ProtoTCP, 22)
+				return flowOf(ws(e), e.internet(anywhere), netmodel.ProtoTCP, 22)
 			},
 			why: "no egress rule of security group"},
 
-		{name: "the workstation reaches Redshift on 5439", plans: omopOnly, want: rules.MatchYes,
-			flow: func(e ends, _ recordedPlan) netflow.Flow { return flowOf(ws(e), e.redshift(), rules.ProtoTCP, 5439) }},
-		{name: "the Atlas host reaches Redshift on 5439", plans: omopOnly, want: rules.MatchYes,
-			flow: func(e ends, _ recordedPlan) netflow.Flow { return flowOf(atlas(e), e.redshift(), rules.ProtoTCP, 5439) }},
-		{name: "the Atlas host reaches the internet on 443 through the NAT gateway", plans: omopOnly, want: rules.MatchYes,
+		{name: "the workstation reaches Redshift on 5439", plans: omopOnly, want: engine.MatchYes,
+			flow: func(e ends, _ recordedPlan) netflow.Flow { return flowOf(ws(e), e.redshift(), netmodel.ProtoTCP, 5439) }},
+		{name: "the Atlas host reaches Redshift on 5439", plans: omopOnly, want: engine.MatchYes,
 			flow: func(e ends, _ recordedPlan) netflow.Flow {
-				return flowOf(atlas(e), e.internet(anywhere), rules.ProtoTCP, 443)
+				return flowOf(atlas(e), e.redshift(), netmodel.ProtoTCP, 5439)
 			}},
-		{name: "the Atlas host reaches S3's prefix list on 443", plans: omopOnly, want: rules.MatchYes,
-			flow: func(e ends, _ recordedPlan) netflow.Flow { return flowOf(atlas(e), e.s3(), rules.ProtoTCP, 443) }},
-		{name: "Redshift reaches S3's prefix list on 443 (COPY with enhanced VPC routing)", plans: omopOnly, want: rules.MatchYes,
-			flow: func(e ends, _ recordedPlan) netflow.Flow { return flowOf(e.redshift(), e.s3(), rules.ProtoTCP, 443) }},
-		{name: "the bastion reaches the Atlas host on 22 (ssh tunnels)", plans: omopOnly, want: rules.MatchYes,
-			flow: func(e ends, _ recordedPlan) netflow.Flow { return flowOf(bastion(e), atlas(e), rules.ProtoTCP, 22) }},
-		{name: "the bastion does not reach Redshift on 5439", plans: omopOnly, want: rules.MatchNo,
+		{name: "the Atlas host reaches the internet on 443 through the NAT gateway", plans: omopOnly, want: engine.MatchYes,
 			flow: func(e ends, _ recordedPlan) netflow.Flow {
-				return flowOf(bastion(e), e.redshift(), rules.ProtoTCP, 5439)
+				return flowOf(atlas(e), e.internet(anywhere), netmodel.ProtoTCP, 443)
+			}},
+		{name: "the Atlas host reaches S3's prefix list on 443", plans: omopOnly, want: engine.MatchYes,
+			flow: func(e ends, _ recordedPlan) netflow.Flow { return flowOf(atlas(e), e.s3(), netmodel.ProtoTCP, 443) }},
+		{name: "Redshift reaches S3's prefix list on 443 (COPY with enhanced VPC routing)", plans: omopOnly, want: engine.MatchYes,
+			flow: func(e ends, _ recordedPlan) netflow.Flow { return flowOf(e.redshift(), e.s3(), netmodel.ProtoTCP, 443) }},
+		{name: "the bastion reaches the Atlas host on 22 (ssh tunnels)", plans: omopOnly, want: engine.MatchYes,
+			flow: func(e ends, _ recordedPlan) netflow.Flow { return flowOf(bastion(e), atlas(e), netmodel.ProtoTCP, 22) }},
+		{name: "the bastion does not reach Redshift on 5439", plans: omopOnly, want: engine.MatchNo,
+			flow: func(e ends, _ recordedPlan) netflow.Flow {
+				return flowOf(bastion(e), e.redshift(), netmodel.ProtoTCP, 5439)
 			},
 			why: "no egress rule of security group omop-bastion-sg"},
-		{name: "the internet does not reach Redshift on 5439", plans: omopOnly, want: rules.MatchNo,
+		{name: "the internet does not reach Redshift on 5439", plans: omopOnly, want: engine.MatchNo,
 			flow: func(e ends, _ recordedPlan) netflow.Flow {
-				return flowOf(e.internet(anywhere), e.redshift(), rules.ProtoTCP, 5439)
+				return flowOf(e.internet(anywhere), e.redshift(), netmodel.ProtoTCP, 5439)
 			},
 			why: "no public IPv4 address on omop-omop-cluster"},
 
-		{name: "the workers reach the internet on 443 through the NAT gateway", plans: workersPlan, want: rules.MatchYes,
+		{name: "the workers reach the internet on 443 through the NAT gateway", plans: workersPlan, want: engine.MatchYes,
 			flow: func(e ends, _ recordedPlan) netflow.Flow {
-				return flowOf(e.workers(), e.internet(anywhere), rules.ProtoTCP, 443)
+				return flowOf(e.workers(), e.internet(anywhere), netmodel.ProtoTCP, 443)
 			}},
-		{name: "the workers reach S3's prefix list on 443", plans: workersPlan, want: rules.MatchYes,
-			flow: func(e ends, _ recordedPlan) netflow.Flow { return flowOf(e.workers(), e.s3(), rules.ProtoTCP, 443) }},
-		{name: "the workstation does not reach the workers on 22", plans: workersPlan, want: rules.MatchNo,
-			flow: func(e ends, _ recordedPlan) netflow.Flow { return flowOf(ws(e), e.workers(), rules.ProtoTCP, 22) },
+		{name: "the workers reach S3's prefix list on 443", plans: workersPlan, want: engine.MatchYes,
+			flow: func(e ends, _ recordedPlan) netflow.Flow { return flowOf(e.workers(), e.s3(), netmodel.ProtoTCP, 443) }},
+		{name: "the workstation does not reach the workers on 22", plans: workersPlan, want: engine.MatchNo,
+			flow: func(e ends, _ recordedPlan) netflow.Flow { return flowOf(ws(e), e.workers(), netmodel.ProtoTCP, 22) },
 			why:  "no egress rule of security group hipaa-workstation-sg"},
-		{name: "the EMR primary node reaches the core nodes on all traffic", plans: workersPlan, want: rules.MatchYes,
+		{name: "the EMR primary node reaches the core nodes on all traffic", plans: workersPlan, want: engine.MatchYes,
 			flow: func(e ends, _ recordedPlan) netflow.Flow {
-				return flowOf(e.emr(netflow.RolePrimary), e.emr(netflow.RoleCore), rules.ProtoAll, 0)
+				return flowOf(e.emr(netflow.RolePrimary), e.emr(netflow.RoleCore), netmodel.ProtoAll, 0)
 			}},
-		{name: "the EMR core nodes reach the primary node and each other on all traffic", plans: workersPlan, want: rules.MatchYes,
+		{name: "the EMR core nodes reach the primary node and each other on all traffic", plans: workersPlan, want: engine.MatchYes,
 			flow: func(e ends, _ recordedPlan) netflow.Flow {
-				return flowOf(e.emr(netflow.RoleCore), e.emr(netflow.RolePrimary), rules.ProtoAll, 0)
+				return flowOf(e.emr(netflow.RoleCore), e.emr(netflow.RolePrimary), netmodel.ProtoAll, 0)
 			}},
-		{name: "the EMR core nodes reach each other on all traffic", plans: workersPlan, want: rules.MatchYes,
+		{name: "the EMR core nodes reach each other on all traffic", plans: workersPlan, want: engine.MatchYes,
 			flow: func(e ends, _ recordedPlan) netflow.Flow {
-				return flowOf(e.emr(netflow.RoleCore), e.emr(netflow.RoleCore), rules.ProtoAll, 0)
+				return flowOf(e.emr(netflow.RoleCore), e.emr(netflow.RoleCore), netmodel.ProtoAll, 0)
 			}},
-		{name: "the EMR primary node reaches the service access group on 9443", plans: workersPlan, want: rules.MatchYes,
+		{name: "the EMR primary node reaches the service access group on 9443", plans: workersPlan, want: engine.MatchYes,
 			flow: func(e ends, _ recordedPlan) netflow.Flow {
-				return flowOf(e.emr(netflow.RolePrimary), e.emr(netflow.RoleServiceAccess), rules.ProtoTCP, 9443)
+				return flowOf(e.emr(netflow.RolePrimary), e.emr(netflow.RoleServiceAccess), netmodel.ProtoTCP, 9443)
 			}},
-		{name: "the EMR core nodes reach the service access group on 9443", plans: workersPlan, want: rules.MatchYes,
+		{name: "the EMR core nodes reach the service access group on 9443", plans: workersPlan, want: engine.MatchYes,
 			flow: func(e ends, _ recordedPlan) netflow.Flow {
-				return flowOf(e.emr(netflow.RoleCore), e.emr(netflow.RoleServiceAccess), rules.ProtoTCP, 9443)
+				return flowOf(e.emr(netflow.RoleCore), e.emr(netflow.RoleServiceAccess), netmodel.ProtoTCP, 9443)
 			}},
-		{name: "the EMR service access group reaches the primary node on 8443", plans: workersPlan, want: rules.MatchYes,
+		{name: "the EMR service access group reaches the primary node on 8443", plans: workersPlan, want: engine.MatchYes,
 			flow: func(e ends, _ recordedPlan) netflow.Flow {
-				return flowOf(e.emr(netflow.RoleServiceAccess), e.emr(netflow.RolePrimary), rules.ProtoTCP, 8443)
+				return flowOf(e.emr(netflow.RoleServiceAccess), e.emr(netflow.RolePrimary), netmodel.ProtoTCP, 8443)
 			}},
-		{name: "the EMR primary node reaches S3's prefix list on 443", plans: workersPlan, want: rules.MatchYes,
+		{name: "the EMR primary node reaches S3's prefix list on 443", plans: workersPlan, want: engine.MatchYes,
 			flow: func(e ends, _ recordedPlan) netflow.Flow {
-				return flowOf(e.emr(netflow.RolePrimary), e.s3(), rules.ProtoTCP, 443)
+				return flowOf(e.emr(netflow.RolePrimary), e.s3(), netmodel.ProtoTCP, 443)
 			}},
-		{name: "the EMR core nodes reach the internet on 443 through the NAT gateway", plans: workersPlan, want: rules.MatchYes,
+		{name: "the EMR core nodes reach the internet on 443 through the NAT gateway", plans: workersPlan, want: engine.MatchYes,
 			flow: func(e ends, _ recordedPlan) netflow.Flow {
-				return flowOf(e.emr(netflow.RoleCore), e.internet(anywhere), rules.ProtoTCP, 443)
+				return flowOf(e.emr(netflow.RoleCore), e.internet(anywhere), netmodel.ProtoTCP, 443)
 			}},
-		{name: "the workstation reaches the EMR primary node on 22", plans: workersPlan, want: rules.MatchYes,
+		{name: "the workstation reaches the EMR primary node on 22", plans: workersPlan, want: engine.MatchYes,
 			flow: func(e ends, _ recordedPlan) netflow.Flow {
-				return flowOf(ws(e), e.emr(netflow.RolePrimary), rules.ProtoTCP, 22)
+				return flowOf(ws(e), e.emr(netflow.RolePrimary), netmodel.ProtoTCP, 22)
 			}},
-		{name: "the workstation reaches the EMR primary node's KDC on tcp 88", plans: workersPlan, want: rules.MatchYes,
+		{name: "the workstation reaches the EMR primary node's KDC on tcp 88", plans: workersPlan, want: engine.MatchYes,
 			flow: func(e ends, _ recordedPlan) netflow.Flow {
-				return flowOf(ws(e), e.emr(netflow.RolePrimary), rules.ProtoTCP, 88)
+				return flowOf(ws(e), e.emr(netflow.RolePrimary), netmodel.ProtoTCP, 88)
 			}},
-		{name: "the workstation reaches the EMR primary node's KDC on udp 88", plans: workersPlan, want: rules.MatchYes,
+		{name: "the workstation reaches the EMR primary node's KDC on udp 88", plans: workersPlan, want: engine.MatchYes,
 			flow: func(e ends, _ recordedPlan) netflow.Flow {
-				return flowOf(ws(e), e.emr(netflow.RolePrimary), rules.ProtoUDP, 88)
+				return flowOf(ws(e), e.emr(netflow.RolePrimary), netmodel.ProtoUDP, 88)
 			}},
-		{name: "the bastion does not reach the EMR primary node on 22", plans: workersPlan, want: rules.MatchNo,
+		{name: "the bastion does not reach the EMR primary node on 22", plans: workersPlan, want: engine.MatchNo,
 			flow: func(e ends, _ recordedPlan) netflow.Flow {
-				return flowOf(bastion(e), e.emr(netflow.RolePrimary), rules.ProtoTCP, 22)
+				return flowOf(bastion(e), e.emr(netflow.RolePrimary), netmodel.ProtoTCP, 22)
 			},
 			why: "no ingress rule of security group hipaa-emr-primary-sg"},
-		{name: "the internet does not reach the EMR primary node on 22", plans: workersPlan, want: rules.MatchNo,
+		{name: "the internet does not reach the EMR primary node on 22", plans: workersPlan, want: engine.MatchNo,
 			flow: func(e ends, _ recordedPlan) netflow.Flow {
-				return flowOf(e.internet(anywhere), e.emr(netflow.RolePrimary), rules.ProtoTCP, 22)
+				return flowOf(e.internet(anywhere), e.emr(netflow.RolePrimary), netmodel.ProtoTCP, 22)
 			},
 			why: "EMR nodes in a private subnet get no public address"},
 	}
@@ -234,7 +237,7 @@ func TestRecordedPlansNameTheRDPGapOnNATAnswers(t *testing.T) {
 	p := recordedPlans()[0]
 	s := plans.get(t, p.name, p.stackFile, p.changes).RulesStack()
 	e := ends{t: t, s: s, pit: p.pit}
-	v := netflow.Evaluate(s, flowOf(e.instance("workstation"), e.internet("0.0.0.0/0"), rules.ProtoTCP, 443))
+	v := netflow.Evaluate(s, flowOf(e.instance("workstation"), e.internet("0.0.0.0/0"), netmodel.ProtoTCP, 443))
 	require.True(t, v.Allowed(), "%s", v)
 	assert.Contains(t, strings.Join(v.Notes, "\n"), "hipaa-public-nacl (acl-")
 	assert.Contains(t, strings.Join(v.Notes, "\n"), "on tcp 3389 (the implicit rule * denies 3389)")
@@ -262,8 +265,8 @@ func TestEveryPairOfEndpointsGetsAReasonedVerdict(t *testing.T) {
 			n := netflow.New(s)
 			for _, from := range all {
 				for _, to := range append(all, e.s3()) {
-					for _, f := range []netflow.Flow{flowOf(from, to, rules.ProtoTCP, 22), flowOf(from, to, rules.ProtoUDP, 88),
-						flowOf(from, to, rules.ProtoAll, 0), flowOf(from, to, rules.ProtoICMP, 0)} {
+					for _, f := range []netflow.Flow{flowOf(from, to, netmodel.ProtoTCP, 22), flowOf(from, to, netmodel.ProtoUDP, 88),
+						flowOf(from, to, netmodel.ProtoAll, 0), flowOf(from, to, netmodel.ProtoICMP, 0)} {
 						v := n.Evaluate(f)
 						assert.NotEmpty(t, v.Why, "%s", v)
 						switch {
@@ -272,7 +275,7 @@ func TestEveryPairOfEndpointsGetsAReasonedVerdict(t *testing.T) {
 						case from.Block.Bits() == 0 && strings.Contains(v.Why, "covers part of 0.0.0.0/0"):
 							continue // the whole internet to the bastion's ssh: allowed for some addresses only
 						}
-						assert.NotEqual(t, rules.MatchMaybe, v.Result, "%s", v)
+						assert.NotEqual(t, engine.MatchMaybe, v.Result, "%s", v)
 					}
 				}
 			}

@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/sce-project/sce/policy/rules"
+	"github.com/sce-project/sce/policy/engine"
+	"github.com/sce-project/sce/policy/model/netmodel"
 )
 
 // sgCheck judges one end's security groups for traffic exchanged with a peer ("Security group rules":
@@ -12,16 +13,16 @@ import (
 // matching rules must cover the traffic). egress selects the source's outbound rules; otherwise the
 // destination's inbound rules. A rule whose remote covers part of the peer, or whose values are unknown,
 // makes a denial unknown instead.
-func (n *Network) sgCheck(groups []*rules.Resource, egress bool, w traffic, peer rules.NetPeer, peerName string) check {
+func (n *Network) sgCheck(groups []*engine.Resource, egress bool, w traffic, peer netmodel.NetPeer, peerName string) check {
 	dir, prep := "ingress", "from"
 	if egress {
 		dir, prep = "egress", "to"
 	}
 	if len(groups) == 0 {
-		return check{result: rules.MatchNo, why: fmt.Sprintf("no security group: nothing admits %s %s %s", w, prep, peerName)}
+		return check{result: engine.MatchNo, why: fmt.Sprintf("no security group: nothing admits %s %s %s", w, prep, peerName)}
 	}
 	// The rules that admit some of the traffic for the peer; one that admits it all is reported alone.
-	var admitting []*rules.SGRule
+	var admitting []*netmodel.SGRule
 	maybe := ""
 	for i := range n.sg {
 		r := &n.sg[i]
@@ -35,32 +36,32 @@ func (n *Network) sgCheck(groups []*rules.Resource, egress bool, w traffic, peer
 			continue
 		}
 		covered, ok := r.Admits(w.proto)
-		if !ok || !touches([]rules.PortRange{w.ports}, covered) {
+		if !ok || !touches([]netmodel.PortRange{w.ports}, covered) {
 			continue
 		}
 		switch r.Reaches(peer) {
-		case rules.MatchNo:
+		case engine.MatchNo:
 			continue
-		case rules.MatchMaybe:
+		case engine.MatchMaybe:
 			if maybe == "" {
 				maybe = fmt.Sprintf("%s covers part of %s: whether it admits the flow depends on the address", r.Name(), peerName)
 			}
 			continue
 		}
 		if covered.Contains(w.ports) {
-			admitting = []*rules.SGRule{r}
+			admitting = []*netmodel.SGRule{r}
 			break
 		}
 		admitting = append(admitting, r)
 	}
-	remaining := []rules.PortRange{w.ports}
+	remaining := []netmodel.PortRange{w.ports}
 	var used []string
 	for _, r := range admitting {
 		covered, _ := r.Admits(w.proto)
 		if !touches(remaining, covered) {
 			continue
 		}
-		var next []rules.PortRange
+		var next []netmodel.PortRange
 		for _, p := range remaining {
 			next = append(next, subtract(p, covered)...)
 		}
@@ -72,13 +73,13 @@ func (n *Network) sgCheck(groups []*rules.Resource, egress bool, w traffic, peer
 	case len(remaining) == 0:
 		return pass(used...)
 	case maybe != "":
-		return check{result: rules.MatchMaybe, why: maybe}
+		return check{result: engine.MatchMaybe, why: maybe}
 	}
-	return check{result: rules.MatchNo, why: fmt.Sprintf("no %s rule of %s admits %s %s %s", dir, groupsName(groups), traffic{w.proto, remaining[0]}, prep, peerName)}
+	return check{result: engine.MatchNo, why: fmt.Sprintf("no %s rule of %s admits %s %s %s", dir, groupsName(groups), traffic{w.proto, remaining[0]}, prep, peerName)}
 }
 
 // holds reports whether a group is among groups.
-func holds(groups []*rules.Resource, g *rules.Resource) bool {
+func holds(groups []*engine.Resource, g *engine.Resource) bool {
 	for _, x := range groups {
 		if x.URN == g.URN {
 			return true
@@ -88,7 +89,7 @@ func holds(groups []*rules.Resource, g *rules.Resource) bool {
 }
 
 // groupsName names security groups: "security group a (sg-1)", "security groups a (sg-1), b (sg-2)".
-func groupsName(groups []*rules.Resource) string {
+func groupsName(groups []*engine.Resource) string {
 	names := make([]string, len(groups))
 	for i, g := range groups {
 		names[i] = displayName(g)

@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"net/netip"
 
-	"github.com/sce-project/sce/policy/rules"
+	"github.com/sce-project/sce/policy/engine"
 )
 
 // vpcOf returns a subnet's VPC, nil when the stack does not hold it.
-func (n *Network) vpcOf(subnet *rules.Resource) *rules.Resource {
+func (n *Network) vpcOf(subnet *engine.Resource) *engine.Resource {
 	if vpcs := n.s.Refs(subnet, "vpcId", typeVPC); len(vpcs) > 0 {
 		return vpcs[0]
 	}
@@ -16,7 +16,7 @@ func (n *Network) vpcOf(subnet *rules.Resource) *rules.Resource {
 }
 
 // vpcBlock returns a VPC's IPv4 block.
-func vpcBlock(vpc *rules.Resource) (netip.Prefix, bool) {
+func vpcBlock(vpc *engine.Resource) (netip.Prefix, bool) {
 	if vpc == nil {
 		return netip.Prefix{}, false
 	}
@@ -25,7 +25,7 @@ func vpcBlock(vpc *rules.Resource) (netip.Prefix, bool) {
 
 // managesDefault reports whether a Default* resource manages a VPC's default object: its id property
 // equals the VPC's output of that name, or refers to the VPC.
-func (n *Network) managesDefault(r *rules.Resource, prop string, vpc *rules.Resource) bool {
+func (n *Network) managesDefault(r *engine.Resource, prop string, vpc *engine.Resource) bool {
 	if want, _ := vpc.Outputs[prop].(string); want != "" {
 		if got, _ := r.Props[prop].(string); got == want {
 			return true
@@ -42,14 +42,14 @@ func (n *Network) managesDefault(r *rules.Resource, prop string, vpc *rules.Reso
 // routeTable is the table a subnet uses: how it was chosen, and whether the stack holds it (else only
 // the local route is known).
 type routeTable struct {
-	table *rules.Resource
+	table *engine.Resource
 	how   string
 }
 
 // routeTableOf returns a subnet's route table: its explicit association, else the VPC's main table (a
 // MainRouteTableAssociation, else the DefaultRouteTable that manages the VPC's original main table).
 // "Subnet route tables": a subnet not explicitly associated uses the main route table.
-func (n *Network) routeTableOf(subnet *rules.Resource) routeTable {
+func (n *Network) routeTableOf(subnet *engine.Resource) routeTable {
 	for _, a := range n.s.ReferringTo(subnet, "subnetId", typeRouteTableAssoc) {
 		if ts := n.s.Refs(a, "routeTableId", typeRouteTable, typeDefaultRouteTbl); len(ts) > 0 {
 			return routeTable{table: ts[0], how: "associated by " + a.Name}
@@ -83,7 +83,7 @@ func (rt routeTable) name() string {
 // networkACL is the ACL a subnet uses. allowAll marks a VPC's default ACL the stack does not manage:
 // AWS's default ACL allows all inbound and outbound traffic ("Default network ACL").
 type networkACL struct {
-	acl      *rules.Resource
+	acl      *engine.Resource
 	allowAll bool
 	how      string
 }
@@ -98,7 +98,7 @@ func (a networkACL) name() string {
 // aclOf returns a subnet's network ACL: a NetworkAclAssociation, a network ACL that lists the subnet in
 // subnetIds, else the VPC's default network ACL ("each subnet must be associated with a network ACL; a
 // subnet not explicitly associated is associated with the default network ACL").
-func (n *Network) aclOf(subnet *rules.Resource) networkACL {
+func (n *Network) aclOf(subnet *engine.Resource) networkACL {
 	for _, a := range n.s.ReferringTo(subnet, "subnetId", typeNACLAssociation) {
 		if acls := n.s.Refs(a, "networkAclId", typeNACL, typeDefaultNACL); len(acls) > 0 {
 			return networkACL{acl: acls[0], how: "associated by " + a.Name}
@@ -122,7 +122,7 @@ func (n *Network) aclOf(subnet *rules.Resource) networkACL {
 }
 
 // displayName names a resource in messages: its name, with its id when the id differs.
-func displayName(r *rules.Resource) string {
+func displayName(r *engine.Resource) string {
 	if r.ID != "" && r.ID != r.Name {
 		return fmt.Sprintf("%s (%s)", r.Name, r.ID)
 	}
@@ -131,7 +131,7 @@ func displayName(r *rules.Resource) string {
 
 // igwAttached reports whether an internet gateway is attached to a VPC: its vpcId, or an
 // InternetGatewayAttachment.
-func (n *Network) igwAttached(igw, vpc *rules.Resource) bool {
+func (n *Network) igwAttached(igw, vpc *engine.Resource) bool {
 	if vpc == nil {
 		return false
 	}
@@ -151,35 +151,35 @@ func (n *Network) igwAttached(igw, vpc *rules.Resource) bool {
 }
 
 // subnetRoutesToIGW reports whether a subnet's table routes 0.0.0.0/0 to an internet gateway.
-func (n *Network) subnetRoutesToIGW(subnet *rules.Resource) bool {
+func (n *Network) subnetRoutesToIGW(subnet *engine.Resource) bool {
 	rt := n.routeTableOf(subnet)
 	hop := n.lookup(rt, n.vpcOf(subnet), dest{block: netip.PrefixFrom(netip.IPv4Unspecified(), 0), public: true})
-	return hop.result == rules.MatchYes && hop.route != nil && hop.route.Target != nil && hop.route.Target.Type == typeIGW
+	return hop.result == engine.MatchYes && hop.route != nil && hop.route.Target != nil && hop.route.Target.Type == typeIGW
 }
 
 // instancePublic reports whether an instance has a public IPv4 address: an Elastic IP (an Eip naming the
 // instance, or an EipAssociation), associatePublicIpAddress, or a subnet that maps public addresses on
 // launch when the instance does not say.
-func (n *Network) instancePublic(r, subnet *rules.Resource) (rules.Match3, string) {
+func (n *Network) instancePublic(r, subnet *engine.Resource) (engine.Match3, string) {
 	for _, eip := range n.s.ReferringTo(r, "instance", typeEIP) {
-		return rules.MatchYes, "Elastic IP " + displayName(eip)
+		return engine.MatchYes, "Elastic IP " + displayName(eip)
 	}
 	for _, a := range n.s.ReferringTo(r, "instanceId", typeEIPAssociation) {
-		return rules.MatchYes, "Elastic IP association " + a.Name
+		return engine.MatchYes, "Elastic IP association " + a.Name
 	}
 	if v, ok := r.Get("associatePublicIpAddress"); ok {
-		if rules.IsUnknown(v) {
-			return rules.MatchMaybe, "associatePublicIpAddress of " + r.Name + " is unknown until deployment"
+		if engine.IsUnknown(v) {
+			return engine.MatchMaybe, "associatePublicIpAddress of " + r.Name + " is unknown until deployment"
 		}
 		if b, _ := asBool(v); b {
-			return rules.MatchYes, "associatePublicIpAddress"
+			return engine.MatchYes, "associatePublicIpAddress"
 		}
-		return rules.MatchNo, "no Elastic IP, and associatePublicIpAddress is false"
+		return engine.MatchNo, "no Elastic IP, and associatePublicIpAddress is false"
 	}
 	if subnet != nil {
 		if b, _ := asBool(subnet.Props["mapPublicIpOnLaunch"]); b {
-			return rules.MatchYes, "mapPublicIpOnLaunch of subnet " + subnet.Name
+			return engine.MatchYes, "mapPublicIpOnLaunch of subnet " + subnet.Name
 		}
 	}
-	return rules.MatchNo, "no Elastic IP, and neither it nor its subnet asks for a public address"
+	return engine.MatchNo, "no Elastic IP, and neither it nor its subnet asks for a public address"
 }

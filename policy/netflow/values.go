@@ -6,11 +6,11 @@ package netflow
 import (
 	"net/netip"
 
-	"github.com/sce-project/sce/policy/rules"
+	"github.com/sce-project/sce/policy/engine"
 )
 
 // prefixAt parses a block or an address (as a /32 or /128) held at a property.
-func prefixAt(r *rules.Resource, prop string) (netip.Prefix, bool) {
+func prefixAt(r *engine.Resource, prop string) (netip.Prefix, bool) {
 	v, _ := r.Props[prop].(string)
 	if v == "" {
 		return netip.Prefix{}, false

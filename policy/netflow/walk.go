@@ -3,7 +3,8 @@ package netflow
 import (
 	"fmt"
 
-	"github.com/sce-project/sce/policy/rules"
+	"github.com/sce-project/sce/policy/engine"
+	"github.com/sce-project/sce/policy/model/netmodel"
 )
 
 // Notes and path elements the walks add.
@@ -16,14 +17,14 @@ const (
 )
 
 func hopCheck(h hop) check {
-	if h.result != rules.MatchYes {
+	if h.result != engine.MatchYes {
 		return check{result: h.result, why: h.why}
 	}
 	return pass(h.path)
 }
 
 // blockPeer is a place as a network ACL sees it: its addresses only.
-func blockPeer(p place) rules.NetPeer {
+func blockPeer(p place) netmodel.NetPeer {
 	peer := p.peer()
 	peer.Groups = nil
 	return peer
@@ -36,10 +37,10 @@ func blockPeer(p place) rules.NetPeer {
 func (n *Network) withinVPC(t *trace, src, dst place, wants []traffic) {
 	switch {
 	case src.vpc == nil || dst.vpc == nil:
-		t.fail(rules.MatchMaybe, "the VPC of a subnet is not in the stack")
+		t.fail(engine.MatchMaybe, "the VPC of a subnet is not in the stack")
 		return
 	case src.vpc.URN != dst.vpc.URN:
-		t.fail(rules.MatchNo, fmt.Sprintf("%s is in VPC %s and %s in VPC %s: flows between VPCs (peering, transit gateways) are not modelled, so none is allowed",
+		t.fail(engine.MatchNo, fmt.Sprintf("%s is in VPC %s and %s in VPC %s: flows between VPCs (peering, transit gateways) are not modelled, so none is allowed",
 			src.name, src.vpc.Name, dst.name, dst.vpc.Name))
 		return
 	}
@@ -96,10 +97,10 @@ func (n *Network) localRoute(src, dst place) check {
 	rt := n.routeTableOf(src.subnet)
 	h := n.lookup(rt, src.vpc, dest{block: dst.block})
 	switch {
-	case h.result != rules.MatchYes:
+	case h.result != engine.MatchYes:
 		return hopCheck(h)
 	case !h.local:
-		return check{result: rules.MatchMaybe, why: fmt.Sprintf("%s sends traffic for %s to %s instead of the local route: middlebox routes are not modelled",
+		return check{result: engine.MatchMaybe, why: fmt.Sprintf("%s sends traffic for %s to %s instead of the local route: middlebox routes are not modelled",
 			rt.name(), dst.block, targetName(h.route))}
 	}
 	return pass(h.path)
@@ -108,7 +109,7 @@ func (n *Network) localRoute(src, dst place) check {
 // leaveOutbound checks the first leg of a flow that leaves the VPC's subnets: the source's security groups
 // and its subnet's network ACL must let every wanted traffic out to peer. It reports whether the trace may
 // go on.
-func (n *Network) leaveOutbound(t *trace, src, dst place, peer rules.NetPeer, wants []traffic) bool {
+func (n *Network) leaveOutbound(t *trace, src, dst place, peer netmodel.NetPeer, wants []traffic) bool {
 	for _, w := range wants {
 		if !t.step(n.sgCheck(src.groups, true, w, peer, dst.name)) {
 			return false
@@ -136,21 +137,21 @@ func (n *Network) toInternet(t *trace, src, dst place, wants []traffic) {
 	if !t.step(hopCheck(h)) {
 		return
 	}
-	target := (*rules.Resource)(nil)
+	target := (*engine.Resource)(nil)
 	if h.route != nil {
 		target = h.route.Target
 	}
 	switch {
 	case h.local:
-		t.fail(rules.MatchNo, fmt.Sprintf("%s lies in the VPC's block: name the resource there as the destination", dst.block))
+		t.fail(engine.MatchNo, fmt.Sprintf("%s lies in the VPC's block: name the resource there as the destination", dst.block))
 		return
 	case target != nil && target.Type == typeIGW:
 		if !n.igwAttached(target, src.vpc) {
-			t.fail(rules.MatchNo, fmt.Sprintf("internet gateway %s is not attached to VPC %s", displayName(target), src.vpc.Name))
+			t.fail(engine.MatchNo, fmt.Sprintf("internet gateway %s is not attached to VPC %s", displayName(target), src.vpc.Name))
 			return
 		}
-		if src.public != rules.MatchYes {
-			t.fail(max(src.public, rules.MatchNo), fmt.Sprintf("no public IPv4 address on %s (%s): an internet gateway carries traffic only for addresses "+
+		if src.public != engine.MatchYes {
+			t.fail(max(src.public, engine.MatchNo), fmt.Sprintf("no public IPv4 address on %s (%s): an internet gateway carries traffic only for addresses "+
 				"with a public or Elastic IP address", src.name, src.publicWhy))
 			return
 		}
@@ -161,7 +162,7 @@ func (n *Network) toInternet(t *trace, src, dst place, wants []traffic) {
 			return
 		}
 	default:
-		t.fail(rules.MatchMaybe, fmt.Sprintf("%s: the evaluator does not model that target", h.path))
+		t.fail(engine.MatchMaybe, fmt.Sprintf("%s: the evaluator does not model that target", h.path))
 		return
 	}
 	for _, w := range answers(wants, src.client) {
@@ -176,17 +177,17 @@ func (n *Network) toInternet(t *trace, src, dst place, wants []traffic) {
 // when that subnet is not the source's, the traffic crosses its ACL inbound and outbound; the answers
 // arrive on the NAT gateway's ports (1024-65535) and, in another subnet, cross its ACL back to the source.
 // It reports whether the flow goes on.
-func (n *Network) viaNAT(t *trace, src, dst place, wants []traffic, nat *rules.Resource) bool {
+func (n *Network) viaNAT(t *trace, src, dst place, wants []traffic, nat *engine.Resource) bool {
 	if ct, _ := nat.Props["connectivityType"].(string); ct == "private" {
-		t.fail(rules.MatchNo, fmt.Sprintf("NAT gateway %s is private (connectivityType private): it cannot reach the internet", displayName(nat)))
+		t.fail(engine.MatchNo, fmt.Sprintf("NAT gateway %s is private (connectivityType private): it cannot reach the internet", displayName(nat)))
 		return false
 	}
 	if v, ok := nat.Get("allocationId"); !ok && v == nil {
-		t.fail(rules.MatchNo, fmt.Sprintf("NAT gateway %s has no Elastic IP (allocationId): a public NAT gateway needs one", displayName(nat)))
+		t.fail(engine.MatchNo, fmt.Sprintf("NAT gateway %s has no Elastic IP (allocationId): a public NAT gateway needs one", displayName(nat)))
 		return false
 	}
 	subnets, m, why := n.refsOrUnknown(nat, "subnetId", "subnet", typeSubnet)
-	if m != rules.MatchYes {
+	if m != engine.MatchYes {
 		t.fail(m, why)
 		return false
 	}
@@ -203,13 +204,13 @@ func (n *Network) viaNAT(t *trace, src, dst place, wants []traffic, nat *rules.R
 	}
 	natRT := n.routeTableOf(natSubnet)
 	h := n.lookup(natRT, n.vpcOf(natSubnet), dest{block: dst.block, public: true})
-	if h.result != rules.MatchYes {
+	if h.result != engine.MatchYes {
 		t.fail(h.result, fmt.Sprintf("NAT gateway %s sits in subnet %s: %s", displayName(nat), natSubnet.Name, h.why))
 		return false
 	}
 	t.v.Path = append(t.v.Path, h.path)
 	if h.route == nil || h.route.Target == nil || h.route.Target.Type != typeIGW || !n.igwAttached(h.route.Target, n.vpcOf(natSubnet)) {
-		t.fail(rules.MatchNo, fmt.Sprintf("NAT gateway %s sits in subnet %s, whose %s routes %s to %s, not to an internet gateway attached to its VPC",
+		t.fail(engine.MatchNo, fmt.Sprintf("NAT gateway %s sits in subnet %s, whose %s routes %s to %s, not to an internet gateway attached to its VPC",
 			displayName(nat), natSubnet.Name, natRT.name(), dst.block, describeHop(h)))
 		return false
 	}
@@ -263,7 +264,7 @@ func (n *Network) toPrefixList(t *trace, src, dst place, wants []traffic) {
 	}
 	if ep := h.route.Target; ep != nil {
 		if typ, _ := ep.Props["vpcEndpointType"].(string); typ != "" && typ != "Gateway" {
-			t.fail(rules.MatchNo, fmt.Sprintf("endpoint %s is a %s endpoint: only a gateway endpoint routes a prefix list", displayName(ep), typ))
+			t.fail(engine.MatchNo, fmt.Sprintf("endpoint %s is a %s endpoint: only a gateway endpoint routes a prefix list", displayName(ep), typ))
 			return
 		}
 	}
@@ -281,18 +282,18 @@ func (n *Network) toPrefixList(t *trace, src, dst place, wants []traffic) {
 // must admit the block, and the answers must leave through the ACL outbound (to the client's ephemeral
 // ports, 1024-65535 for a client of unknown kind) and a route to an internet gateway.
 func (n *Network) fromInternet(t *trace, src, dst place, wants []traffic) {
-	if dst.public != rules.MatchYes {
-		t.fail(max(dst.public, rules.MatchNo), fmt.Sprintf("no public IPv4 address on %s (%s): nothing on the internet can address it", dst.name, dst.publicWhy))
+	if dst.public != engine.MatchYes {
+		t.fail(max(dst.public, engine.MatchNo), fmt.Sprintf("no public IPv4 address on %s (%s): nothing on the internet can address it", dst.name, dst.publicWhy))
 		return
 	}
-	var igw *rules.Resource
+	var igw *engine.Resource
 	for _, g := range n.s.OfType(typeIGW) {
 		if n.igwAttached(g, dst.vpc) {
 			igw = g
 		}
 	}
 	if igw == nil {
-		t.fail(rules.MatchNo, fmt.Sprintf("no internet gateway is attached to the VPC of %s", dst.name))
+		t.fail(engine.MatchNo, fmt.Sprintf("no internet gateway is attached to the VPC of %s", dst.name))
 		return
 	}
 	t.v.Path = append(t.v.Path, fmt.Sprintf("internet gateway %s, to the public address of %s (%s)", displayName(igw), dst.name, dst.publicWhy))
@@ -316,12 +317,12 @@ func (n *Network) fromInternet(t *trace, src, dst place, wants []traffic) {
 	}
 	rt := n.routeTableOf(dst.subnet)
 	h := n.lookup(rt, dst.vpc, dest{block: src.block, public: true})
-	if h.result != rules.MatchYes {
+	if h.result != engine.MatchYes {
 		t.fail(h.result, h.why+": the answers cannot leave")
 		return
 	}
 	if h.route == nil || h.route.Target == nil || h.route.Target.Type != typeIGW {
-		t.fail(rules.MatchNo, fmt.Sprintf("%s routes the answers to %s to %s, not to the internet gateway they came through", rt.name(), src.block, describeHop(h)))
+		t.fail(engine.MatchNo, fmt.Sprintf("%s routes the answers to %s to %s, not to the internet gateway they came through", rt.name(), src.block, describeHop(h)))
 		return
 	}
 	t.v.Path = append(t.v.Path, h.path)

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
 
+	"github.com/sce-project/sce/policy/engine"
 	"github.com/sce-project/sce/policy/rules"
 	"github.com/sce-project/sce/policy/verify"
 )
@@ -57,7 +58,7 @@ func New() (policyx.PolicyPack, error) {
 			ValidateResource: func(_ context.Context, args policyx.ResourceValidationArgs) error {
 				r := Resource(args.Resource)
 				for _, rule := range all {
-					report(args.Manager, rule, rules.CheckResource(rule, r), notices(rule, r))
+					report(args.Manager, rule, engine.CheckResource(rule, r), notices(rule, r))
 				}
 				return nil
 			},
@@ -68,8 +69,8 @@ func New() (policyx.PolicyPack, error) {
 			ValidateStack: func(_ context.Context, args policyx.StackValidationArgs) error {
 				s := Stack(args.Resources)
 				for _, rule := range all {
-					fs := rules.CheckStack(rule, s)
-					report(args.Manager, rule, fs, func(f rules.Finding) (string, bool) {
+					fs := engine.CheckStack(rule, s)
+					report(args.Manager, rule, fs, func(f engine.Finding) (string, bool) {
 						res, _ := s.ByURN(f.URN)
 						return notices(rule, res)(f)
 					})
@@ -86,9 +87,9 @@ func New() (policyx.PolicyPack, error) {
 }
 
 // policyFor wraps one rule. It reports the rule's decided findings that no exemption covers.
-func policyFor(rule rules.Rule) policyx.Policy {
+func policyFor(rule engine.Rule) policyx.Policy {
 	level := policyx.EnforcementLevelAdvisory
-	if rule.Level == rules.Mandatory {
+	if rule.Level == engine.Mandatory {
 		level = policyx.EnforcementLevelMandatory
 	}
 	desc := fmt.Sprintf("%s (HIPAA %v)", rule.Description, rule.HIPAA)
@@ -98,7 +99,7 @@ func policyFor(rule rules.Rule) policyx.Policy {
 			EnforcementLevel: level,
 			ValidateResource: func(_ context.Context, args policyx.ResourceValidationArgs) error {
 				r := Resource(args.Resource)
-				for _, f := range rules.CheckResource(rule, r) {
+				for _, f := range engine.CheckResource(rule, r) {
 					if _, exempt := rules.ExemptionFor(rule.ID, r); exempt || f.Undecided {
 						continue
 					}
@@ -113,7 +114,7 @@ func policyFor(rule rules.Rule) policyx.Policy {
 		EnforcementLevel: level,
 		ValidateStack: func(_ context.Context, args policyx.StackValidationArgs) error {
 			s := Stack(args.Resources)
-			for _, f := range rules.CheckStack(rule, s) {
+			for _, f := range engine.CheckStack(rule, s) {
 				res, _ := s.ByURN(f.URN)
 				if _, exempt := rules.ExemptionFor(rule.ID, res); exempt || f.Undecided {
 					continue
@@ -126,8 +127,8 @@ func policyFor(rule rules.Rule) policyx.Policy {
 }
 
 // notices returns, for a finding on r, the notice to report (an exemption or an undecided finding).
-func notices(rule rules.Rule, r *rules.Resource) func(rules.Finding) (string, bool) {
-	return func(f rules.Finding) (string, bool) {
+func notices(rule engine.Rule, r *engine.Resource) func(engine.Finding) (string, bool) {
+	return func(f engine.Finding) (string, bool) {
 		if ex, ok := rules.ExemptionFor(rule.ID, r); ok {
 			return fmt.Sprintf("exempt from %s: %s (finding: %s)", rule.ID, ex.Reason, f.Message), true
 		}
@@ -138,7 +139,7 @@ func notices(rule rules.Rule, r *rules.Resource) func(rules.Finding) (string, bo
 	}
 }
 
-func report(m policyx.PolicyManager, _ rules.Rule, fs []rules.Finding, notice func(rules.Finding) (string, bool)) {
+func report(m policyx.PolicyManager, _ engine.Rule, fs []engine.Finding, notice func(engine.Finding) (string, bool)) {
 	for _, f := range fs {
 		if msg, ok := notice(f); ok {
 			m.ReportViolation(msg, f.URN)
@@ -147,8 +148,8 @@ func report(m policyx.PolicyManager, _ rules.Rule, fs []rules.Finding, notice fu
 }
 
 // Resource converts an analyzed resource into the rules' view.
-func Resource(a policyx.AnalyzerResource) *rules.Resource {
-	return &rules.Resource{
+func Resource(a policyx.AnalyzerResource) *engine.Resource {
+	return &engine.Resource{
 		URN:                  a.URN,
 		Type:                 a.Type,
 		Name:                 a.Name,
@@ -164,8 +165,8 @@ func Resource(a policyx.AnalyzerResource) *rules.Resource {
 // generator, pkg/resource/deploy/step_generator.go, AnalyzeResources): the inputs as the provider
 // echoes them, what it computed (arn, ...) and, for a bridged provider such as pulumi-aws, the id. So the
 // properties are also the rules' Outputs, and the id their ID, as in the offline plan and a state export.
-func Stack(as []policyx.AnalyzerResource) *rules.Stack {
-	var out []*rules.Resource
+func Stack(as []policyx.AnalyzerResource) *engine.Stack {
+	var out []*engine.Resource
 	for _, a := range as {
 		if isProvider(a.Type) || isComponent(a.Type) {
 			continue
@@ -177,7 +178,7 @@ func Stack(as []policyx.AnalyzerResource) *rules.Stack {
 		}
 		out = append(out, r)
 	}
-	return rules.NewStack(out)
+	return engine.NewStack(out)
 }
 
 func isProvider(t string) bool {
@@ -207,7 +208,7 @@ func plainValue(v property.Value) any {
 	case v.Secret():
 		return SecretPlaceholder
 	case v.IsComputed():
-		return rules.Unknown
+		return engine.Unknown
 	case v.IsNull():
 		return nil
 	case v.IsBool():

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sce-project/sce/policy/engine"
 	"github.com/sce-project/sce/policy/rules"
 )
 
@@ -50,7 +51,7 @@ func TestPackHasOnePolicyPerRuleAtTheRulesLevel(t *testing.T) {
 	for _, rule := range all {
 		p := policyNamed(t, pp, rule.ID)
 		want := policyx.EnforcementLevelAdvisory
-		if rule.Level == rules.Mandatory {
+		if rule.Level == engine.Mandatory {
 			want = policyx.EnforcementLevelMandatory
 		}
 		assert.Equal(t, want, p.EnforcementLevel(), rule.ID)
@@ -120,10 +121,10 @@ func TestPropertyValuesConvertToPlainValues(t *testing.T) {
 	assert.Equal(t, "x", got["s"])
 	assert.Equal(t, 3.0, got["n"])
 	assert.Equal(t, true, got["b"])
-	assert.Equal(t, []any{"a", rules.Unknown}, got["list"])
+	assert.Equal(t, []any{"a", engine.Unknown}, got["list"])
 	assert.Equal(t, map[string]any{"k": "v"}, got["obj"])
 	assert.Equal(t, SecretPlaceholder, got["secret"], "a secret never reaches a rule, so never a report")
-	assert.True(t, rules.IsUnknown(got["computed"]))
+	assert.True(t, engine.IsUnknown(got["computed"]))
 	assert.Nil(t, got["null"])
 }
 

@@ -1,6 +1,10 @@
 package rules
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/sce-project/sce/policy/engine"
+)
 
 // The airlock rule judges the egress path's release function (components/airlock.go): that it can ever
 // release something. That its trigger can be created is lambda-stream-source-enabled (lambda.go).
@@ -14,16 +18,16 @@ const (
 )
 
 // airlockRules returns the rule that the airlock's release function has reviewers enough to release.
-func airlockRules() []Rule {
-	return []Rule{
+func airlockRules() []engine.Rule {
+	return []engine.Rule{
 		{
 			ID: "airlock-has-reviewers",
 			Description: "The airlock's release function knows at least two reviewers (REVIEWERS, from sce:outputReviewers): a release needs " +
 				"two approvals by distinct reviewers, neither the requester, so with fewer nothing can leave the SCE. Advisory: a stack " +
 				"without reviewers is safe, only its researchers cannot get results out yet.",
-			Level: Advisory,
+			Level: engine.Advisory,
 			HIPAA: []string{hipaaAccessAuthorize},
-			Sources: Sources{Other: "SATRE v2 3.3.04-3.3.07 (a documented output checking process with assigned checkers); OpenSAFELY's " +
+			Sources: engine.Sources{Other: "SATRE v2 3.3.04-3.3.07 (a documented output checking process with assigned checkers); OpenSAFELY's " +
 				"Airlock (no self-review); this project's design (docs/airlock.md)"},
 			Types: []string{typeLambdaFunction},
 			Check: checkReleaseReviewers,
@@ -32,13 +36,13 @@ func airlockRules() []Rule {
 }
 
 // checkReleaseReviewers finds a release function with fewer than two reviewers.
-func checkReleaseReviewers(r *Resource) []Finding {
+func checkReleaseReviewers(r *engine.Resource) []engine.Finding {
 	if !strings.HasSuffix(r.Name, releaseFunctionSuffix) {
 		return nil
 	}
 	v, ok := r.Get("environment.variables.REVIEWERS")
-	if ok && IsUnknown(v) {
-		return undecided("environment.variables.REVIEWERS")
+	if ok && engine.IsUnknown(v) {
+		return engine.Undecided("environment.variables.REVIEWERS")
 	}
 	s, _ := v.(string)
 	n := 0
@@ -50,5 +54,5 @@ func checkReleaseReviewers(r *Resource) []Finding {
 	if n >= minApprovals {
 		return nil
 	}
-	return fail("the release function knows %d reviewer(s); a release needs %d approvals by distinct reviewers, so nothing can be released: set sce:outputReviewers to at least two reviewers' roles", n, minApprovals)
+	return engine.Fail("the release function knows %d reviewer(s); a release needs %d approvals by distinct reviewers, so nothing can be released: set sce:outputReviewers to at least two reviewers' roles", n, minApprovals)
 }

@@ -3,6 +3,8 @@ package rules
 import (
 	"fmt"
 	"strings"
+
+	"github.com/sce-project/sce/policy/engine"
 )
 
 // The CloudTrail rules: every trail delivers to CloudWatch Logs, is encrypted and validated, records every
@@ -19,17 +21,17 @@ func trailHIPAA() []string {
 }
 
 // cloudTrailRules returns the CloudTrail rules.
-func cloudTrailRules() []Rule {
-	return []Rule{
+func cloudTrailRules() []engine.Rule {
+	return []engine.Rule{
 		{
 			ID:          "cloudtrail-cloudwatch-logs",
 			Description: "Every trail delivers its events to a CloudWatch Logs group (cloudWatchLogsGroupArn and the cloudWatchLogsRoleArn CloudTrail writes with), where they can be searched and alarmed on.",
-			Level:       Mandatory,
+			Level:       engine.Mandatory,
 			HIPAA:       []string{"164.308(a)(3)(ii)(A)", hipaaAuditControls},
-			Sources: Sources{CdkNag: "HIPAA.Security-CloudTrailCloudWatchLogsEnabled", Config: "cloud-trail-cloud-watch-logs-enabled",
+			Sources: engine.Sources{CdkNag: "HIPAA.Security-CloudTrailCloudWatchLogsEnabled", Config: "cloud-trail-cloud-watch-logs-enabled",
 				Checklist: []int{1}},
 			Types: []string{trailType},
-			Check: func(r *Resource) []Finding {
+			Check: func(r *engine.Resource) []engine.Finding {
 				out := logArnAt(r.Props, "cloudWatchLogsGroupArn", "the trail must deliver its events to a CloudWatch Logs group")
 				if len(out) == 0 {
 					out = logArnAt(r.Props, "cloudWatchLogsRoleArn", "CloudTrail needs a role to write to the log group")
@@ -40,9 +42,9 @@ func cloudTrailRules() []Rule {
 		{
 			ID:          "cloudtrail-encrypted",
 			Description: "Every trail encrypts its log files with a KMS key (kmsKeyId).",
-			Level:       Mandatory,
+			Level:       engine.Mandatory,
 			HIPAA:       hipaaEncryption(),
-			Sources: Sources{CdkNag: "HIPAA.Security-CloudTrailEncryptionEnabled", Config: "cloud-trail-encryption-enabled",
+			Sources: engine.Sources{CdkNag: "HIPAA.Security-CloudTrailEncryptionEnabled", Config: "cloud-trail-encryption-enabled",
 				Checklist: []int{2}},
 			Types: []string{trailType},
 			Check: requireKMSKeyID("the trail's log files must be encrypted with a KMS key"),
@@ -50,33 +52,33 @@ func cloudTrailRules() []Rule {
 		{
 			ID:          "cloudtrail-log-file-validation",
 			Description: "Every trail has log file validation enabled, so that a modified or deleted log file can be detected.",
-			Level:       Mandatory,
+			Level:       engine.Mandatory,
 			HIPAA:       []string{hipaaIntegrity, "164.312(c)(2)"},
-			Sources: Sources{CdkNag: "HIPAA.Security-CloudTrailLogFileValidationEnabled", Config: "cloud-trail-log-file-validation-enabled",
+			Sources: engine.Sources{CdkNag: "HIPAA.Security-CloudTrailLogFileValidationEnabled", Config: "cloud-trail-log-file-validation-enabled",
 				Checklist: []int{3}},
 			Types: []string{trailType},
-			Check: func(r *Resource) []Finding {
-				return boolAt(r.Props, "enableLogFileValidation", "enableLogFileValidation", true, false)
+			Check: func(r *engine.Resource) []engine.Finding {
+				return engine.BoolAt(r.Props, "enableLogFileValidation", "enableLogFileValidation", true, false)
 			},
 		},
 		{
 			ID:          "cloudtrail-multi-region",
 			Description: "Every trail records all regions (isMultiRegionTrail) and the global services such as IAM (includeGlobalServiceEvents, on by default).",
-			Level:       Mandatory,
+			Level:       engine.Mandatory,
 			HIPAA:       trailHIPAA(),
-			Sources:     Sources{Config: "multi-region-cloudtrail-enabled", Checklist: []int{35}},
+			Sources:     engine.Sources{Config: "multi-region-cloudtrail-enabled", Checklist: []int{35}},
 			Types:       []string{trailType},
-			Check: func(r *Resource) []Finding {
-				out := boolAt(r.Props, "isMultiRegionTrail", "isMultiRegionTrail", true, false)
-				return append(out, boolAt(r.Props, "includeGlobalServiceEvents", "includeGlobalServiceEvents", true, true)...)
+			Check: func(r *engine.Resource) []engine.Finding {
+				out := engine.BoolAt(r.Props, "isMultiRegionTrail", "isMultiRegionTrail", true, false)
+				return append(out, engine.BoolAt(r.Props, "includeGlobalServiceEvents", "includeGlobalServiceEvents", true, true)...)
 			},
 		},
 		{
 			ID:          "cloudtrail-s3-data-events",
 			Description: "Every trail records S3 object data events (reads and writes of objects), through an event selector or an advanced event selector.",
-			Level:       Mandatory,
+			Level:       engine.Mandatory,
 			HIPAA:       trailHIPAA(),
-			Sources:     Sources{Config: "cloudtrail-s3-dataevents-enabled", Checklist: []int{5}},
+			Sources:     engine.Sources{Config: "cloudtrail-s3-dataevents-enabled", Checklist: []int{5}},
 			Types:       []string{trailType},
 			Check:       checkTrailS3DataEvents,
 		},
@@ -84,9 +86,9 @@ func cloudTrailRules() []Rule {
 			ID: "cloudtrail-enabled",
 			Description: "The stack has a trail that is logging (enableLogging not false); a stack without one relies on the account " +
 				"baseline's trail, which this stack cannot see.",
-			Level:      Advisory,
+			Level:      engine.Advisory,
 			HIPAA:      trailHIPAA(),
-			Sources:    Sources{Config: "cloudtrail-enabled", Checklist: []int{4}},
+			Sources:    engine.Sources{Config: "cloudtrail-enabled", Checklist: []int{4}},
 			Types:      []string{trailType, typeVPC},
 			CheckStack: checkTrailEnabled,
 		},
@@ -95,48 +97,48 @@ func cloudTrailRules() []Rule {
 
 // trailStrings reads a list of strings (or one string) at key of an object; shape problems and unknown
 // values come back as findings.
-func trailStrings(node map[string]any, key, display string) ([]string, []Finding) {
-	v, ok := lookup(node, key)
+func trailStrings(node map[string]any, key, display string) ([]string, []engine.Finding) {
+	v, ok := engine.Lookup(node, key)
 	if !ok {
 		return nil, nil
 	}
-	if IsUnknown(v) {
-		return nil, undecided(display)
+	if engine.IsUnknown(v) {
+		return nil, engine.Undecided(display)
 	}
 	switch x := v.(type) {
 	case string:
 		return []string{x}, nil
 	case []any:
 		var out []string
-		var findings []Finding
+		var findings []engine.Finding
 		for i, e := range x {
 			switch s := e.(type) {
 			case string:
 				out = append(out, s)
 			default:
-				if IsUnknown(e) {
-					findings = append(findings, undecided(fmt.Sprintf("%s[%d]", display, i))...)
+				if engine.IsUnknown(e) {
+					findings = append(findings, engine.Undecided(fmt.Sprintf("%s[%d]", display, i))...)
 					continue
 				}
-				findings = append(findings, fail("%s[%d] is %s; expected a string", display, i, kind(e))...)
+				findings = append(findings, engine.Fail("%s[%d] is %s; expected a string", display, i, engine.Kind(e))...)
 			}
 		}
 		return out, findings
 	}
-	return nil, fail("%s is %s; expected a list of strings", display, kind(v))
+	return nil, engine.Fail("%s is %s; expected a list of strings", display, engine.Kind(v))
 }
 
 // trailS3ObjectType is the data resource type of S3 object data events.
 const trailS3ObjectType = "AWS::S3::Object"
 
 // checkTrailS3DataEvents requires an event selector, basic or advanced, that records S3 object data events.
-func checkTrailS3DataEvents(r *Resource) []Finding {
-	var problems []Finding
-	selectors, fs := objectsAt(r.Props, "eventSelectors", "eventSelectors")
+func checkTrailS3DataEvents(r *engine.Resource) []engine.Finding {
+	var problems []engine.Finding
+	selectors, fs := engine.ObjectsAt(r.Props, "eventSelectors", "eventSelectors")
 	problems = append(problems, fs...)
 	for i, sel := range selectors {
 		path := fmt.Sprintf("eventSelectors[%d].dataResources", i)
-		resources, fs := objectsAt(sel, "dataResources", path)
+		resources, fs := engine.ObjectsAt(sel, "dataResources", path)
 		problems = append(problems, fs...)
 		for j, dr := range resources {
 			types, fs := trailStrings(dr, "type", fmt.Sprintf("%s[%d].type", path, j))
@@ -146,11 +148,11 @@ func checkTrailS3DataEvents(r *Resource) []Finding {
 			}
 		}
 	}
-	advanced, fs := objectsAt(r.Props, "advancedEventSelectors", "advancedEventSelectors")
+	advanced, fs := engine.ObjectsAt(r.Props, "advancedEventSelectors", "advancedEventSelectors")
 	problems = append(problems, fs...)
 	for i, sel := range advanced {
 		path := fmt.Sprintf("advancedEventSelectors[%d].fieldSelectors", i)
-		fields, fs := objectsAt(sel, "fieldSelectors", path)
+		fields, fs := engine.ObjectsAt(sel, "fieldSelectors", path)
 		problems = append(problems, fs...)
 		dataEvents, s3Objects := false, false
 		for j, f := range fields {
@@ -175,7 +177,7 @@ func checkTrailS3DataEvents(r *Resource) []Finding {
 			return problems
 		}
 	}
-	return append(problems, fail("no event selector records S3 object data events: add an eventSelectors entry with a dataResources "+
+	return append(problems, engine.Fail("no event selector records S3 object data events: add an eventSelectors entry with a dataResources "+
 		"type %s, or an advancedEventSelectors entry with eventCategory Data and resources.type %s", trailS3ObjectType, trailS3ObjectType)...)
 }
 
@@ -191,18 +193,18 @@ func trailContainsFold(list []string, s string) bool {
 
 // checkTrailEnabled requires one logging trail in the stack. Without any trail, the finding goes on each
 // VPC, the resource whose activity goes unrecorded; trails that exist but do not log carry it themselves.
-func checkTrailEnabled(s *Stack) []Finding {
+func checkTrailEnabled(s *engine.Stack) []engine.Finding {
 	trails := s.OfType(trailType)
-	var out []Finding
+	var out []engine.Finding
 	for _, t := range trails {
-		fs := boolAt(t.Props, "enableLogging", "enableLogging", true, true)
+		fs := engine.BoolAt(t.Props, "enableLogging", "enableLogging", true, true)
 		if len(fs) == 0 {
 			return nil // one logging trail is enough
 		}
-		out = append(out, withURN(t.URN, fs)...)
+		out = append(out, engine.WithURN(t.URN, fs)...)
 	}
 	if len(trails) > 0 {
-		var undecidedOnly []Finding
+		var undecidedOnly []engine.Finding
 		for i := range out {
 			if out[i].Undecided {
 				undecidedOnly = append(undecidedOnly, out[i])
@@ -215,7 +217,7 @@ func checkTrailEnabled(s *Stack) []Finding {
 		return out
 	}
 	for _, v := range s.OfType(typeVPC) {
-		out = append(out, Finding{URN: v.URN, Message: "the stack has no CloudTrail trail: the account's trail must come from the " +
+		out = append(out, engine.Finding{URN: v.URN, Message: "the stack has no CloudTrail trail: the account's trail must come from the " +
 			"account baseline or this stack, logging every region and this VPC's S3 data events"})
 	}
 	return out

@@ -1,6 +1,11 @@
 package rules
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/sce-project/sce/policy/engine"
+	"github.com/sce-project/sce/policy/model/policydoc"
+)
 
 // The DynamoDB rules: point-in-time recovery, encryption with the project key, and an AWS Backup selection
 // that covers every table.
@@ -12,16 +17,16 @@ const (
 )
 
 // dynamoDBRules returns the DynamoDB table rules.
-func dynamoDBRules() []Rule {
-	return []Rule{
+func dynamoDBRules() []engine.Rule {
+	return []engine.Rule{
 		{
 			ID:          "dynamodb-pitr",
 			Description: "Every DynamoDB table has point-in-time recovery enabled (pointInTimeRecovery.enabled).",
-			Level:       Mandatory,
+			Level:       engine.Mandatory,
 			HIPAA:       hipaaRecovery,
-			Sources:     Sources{CdkNag: "HIPAA.Security-DynamoDBPITREnabled", Config: "dynamodb-pitr-enabled", Checklist: []int{9}},
+			Sources:     engine.Sources{CdkNag: "HIPAA.Security-DynamoDBPITREnabled", Config: "dynamodb-pitr-enabled", Checklist: []int{9}},
 			Types:       []string{typeDynamoDBTable},
-			Check: func(r *Resource) []Finding {
+			Check: func(r *engine.Resource) []engine.Finding {
 				return boolAtPath(r.Props, "pointInTimeRecovery.enabled", true, false)
 			},
 		},
@@ -29,9 +34,9 @@ func dynamoDBRules() []Rule {
 			ID: "dynamodb-encrypted-kms",
 			Description: "Every DynamoDB table is encrypted with a customer managed KMS key: serverSideEncryption.enabled is true and " +
 				"serverSideEncryption.kmsKeyArn names the key (the AWS owned default key is not enough).",
-			Level:   Mandatory,
+			Level:   engine.Mandatory,
 			HIPAA:   hipaaEncryption(),
-			Sources: Sources{Config: "dynamodb-table-encrypted-kms", AWSGuard: "dynamodb-table-encryption-enabled", Checklist: []int{10}},
+			Sources: engine.Sources{Config: "dynamodb-table-encrypted-kms", AWSGuard: "dynamodb-table-encryption-enabled", Checklist: []int{10}},
 			Types:   []string{typeDynamoDBTable},
 			Check:   checkDynamoDBEncrypted,
 		},
@@ -39,9 +44,9 @@ func dynamoDBRules() []Rule {
 			ID: "dynamodb-in-backup-plan",
 			Description: "Every DynamoDB table is covered by an AWS Backup selection: its resources list the table (or \"*\"), " +
 				"or its selectionTags match a tag of the table.",
-			Level:      Advisory,
+			Level:      engine.Advisory,
 			HIPAA:      hipaaRecovery,
-			Sources:    Sources{CdkNag: "HIPAA.Security-DynamoDBInBackupPlan", Config: "dynamodb-in-backup-plan", Checklist: []int{8}},
+			Sources:    engine.Sources{CdkNag: "HIPAA.Security-DynamoDBInBackupPlan", Config: "dynamodb-in-backup-plan", Checklist: []int{8}},
 			Types:      []string{typeDynamoDBTable, typeBackupSelection},
 			CheckStack: checkDynamoDBInBackupPlan,
 		},
@@ -49,9 +54,9 @@ func dynamoDBRules() []Rule {
 }
 
 // checkDynamoDBEncrypted requires server-side encryption enabled with a customer managed key.
-func checkDynamoDBEncrypted(r *Resource) []Finding {
+func checkDynamoDBEncrypted(r *engine.Resource) []engine.Finding {
 	if _, ok := r.Get("serverSideEncryption"); !ok {
-		return fail("serverSideEncryption is not set, so the table is encrypted with an AWS owned key; " +
+		return engine.Fail("serverSideEncryption is not set, so the table is encrypted with an AWS owned key; " +
 			"set serverSideEncryption.enabled to true and serverSideEncryption.kmsKeyArn to the project key")
 	}
 	if out := boolAtPath(r.Props, "serverSideEncryption.enabled", true, false); out != nil {
@@ -72,11 +77,11 @@ const (
 
 // checkDynamoDBInBackupPlan reports the selections' own shape problems, and every table no backup selection
 // covers (undecided when one may).
-func checkDynamoDBInBackupPlan(s *Stack) []Finding {
+func checkDynamoDBInBackupPlan(s *engine.Stack) []engine.Finding {
 	selections := s.OfType(typeBackupSelection)
-	var out []Finding
+	var out []engine.Finding
 	for _, sel := range selections {
-		out = append(out, withURN(sel.URN, selectionShape(sel))...)
+		out = append(out, engine.WithURN(sel.URN, selectionShape(sel))...)
 	}
 	for _, table := range s.OfType(typeDynamoDBTable) {
 		answer := triNo
@@ -95,10 +100,10 @@ func checkDynamoDBInBackupPlan(s *Stack) []Finding {
 		}
 		switch answer {
 		case triMaybe:
-			out = append(out, Finding{URN: table.URN, Undecided: true,
+			out = append(out, engine.Finding{URN: table.URN, Undecided: true,
 				Message: "whether an AWS Backup selection covers the table is unknown until deployment, so the rule cannot judge it"})
 		case triNo:
-			out = append(out, Finding{URN: table.URN,
+			out = append(out, engine.Finding{URN: table.URN,
 				Message: "no AWS Backup selection covers the table; list its arn in a selection's resources or give it a tag that a selection's selectionTags match"})
 		}
 	}
@@ -108,8 +113,8 @@ func checkDynamoDBInBackupPlan(s *Stack) []Finding {
 // selectionShape reports backup selection properties of the wrong shape, once per selection: those
 // computeSelectionShape (backup.go) reports, less the undecided ones, as this rule reports a selection
 // only for a value of the wrong shape.
-func selectionShape(sel *Resource) []Finding {
-	var out []Finding
+func selectionShape(sel *engine.Resource) []engine.Finding {
+	var out []engine.Finding
 	for _, f := range computeSelectionShape(sel) {
 		if !f.Undecided {
 			out = append(out, f)
@@ -120,10 +125,10 @@ func selectionShape(sel *Resource) []Finding {
 
 // tableTags returns a table's tags, its provider's default tags included, as AWS Backup sees them; unknown
 // reports a tag whose value is not yet known ("*" when the whole map is unknown).
-func tableTags(r *Resource) (tags map[string]string, unknown map[string]bool) {
+func tableTags(r *engine.Resource) (tags map[string]string, unknown map[string]bool) {
 	tags, unknown = map[string]string{}, map[string]bool{}
 	add := func(v any) {
-		if IsUnknown(v) {
+		if engine.IsUnknown(v) {
 			unknown["*"] = true
 		}
 		m, _ := v.(map[string]any)
@@ -133,14 +138,14 @@ func tableTags(r *Resource) (tags map[string]string, unknown map[string]bool) {
 				tags[k] = x
 				delete(unknown, k)
 			default:
-				if IsUnknown(x) {
+				if engine.IsUnknown(x) {
 					unknown[k] = true
 					delete(tags, k)
 				}
 			}
 		}
 	}
-	if v, ok := lookup(r.Provider, "defaultTags.tags"); ok {
+	if v, ok := engine.Lookup(r.Provider, "defaultTags.tags"); ok {
 		add(v)
 	}
 	if v, ok := r.Get("tags"); ok {
@@ -152,7 +157,7 @@ func tableTags(r *Resource) (tags map[string]string, unknown map[string]bool) {
 // selectionCovers reports whether a backup selection assigns the table: listed in resources (by reference,
 // by arn pattern, or "*") or matched by selectionTags, not excluded by notResources, and passing every
 // condition.
-func selectionCovers(s *Stack, sel, table *Resource) triState {
+func selectionCovers(s *engine.Stack, sel, table *engine.Resource) triState {
 	listed := arnsCover(s, sel, "resources", table)
 	tagged := selectionTagsMatch(sel, table)
 	picked := triOr(listed, tagged)
@@ -164,7 +169,7 @@ func selectionCovers(s *Stack, sel, table *Resource) triState {
 }
 
 // arnsCover reports whether a list of arns (or arn patterns) of a selection names the table.
-func arnsCover(s *Stack, sel *Resource, prop string, table *Resource) triState {
+func arnsCover(s *engine.Stack, sel *engine.Resource, prop string, table *engine.Resource) triState {
 	v, ok := sel.Get(prop)
 	for _, t := range s.Refs(sel, prop, typeDynamoDBTable) {
 		if t.URN == table.URN {
@@ -174,17 +179,17 @@ func arnsCover(s *Stack, sel *Resource, prop string, table *Resource) triState {
 	if !ok {
 		return triNo
 	}
-	if IsUnknown(v) {
+	if engine.IsUnknown(v) {
 		return triMaybe
 	}
 	list, _ := v.([]any)
-	arn := stringAtOr(table.Outputs, "arn")
+	arn := engine.StringAtOr(table.Outputs, "arn")
 	if arn == "" {
-		arn = stringAtOr(table.Props, "arn")
+		arn = engine.StringAtOr(table.Props, "arn")
 	}
 	answer := triNo
 	for _, e := range list {
-		if IsUnknown(e) {
+		if engine.IsUnknown(e) {
 			answer = triMaybe
 			continue
 		}
@@ -192,7 +197,7 @@ func arnsCover(s *Stack, sel *Resource, prop string, table *Resource) triState {
 		switch {
 		case pattern == "*":
 			return triYes
-		case strings.Contains(pattern, "*") && arn != "" && globMatch(pattern, arn):
+		case strings.Contains(pattern, "*") && arn != "" && policydoc.GlobMatch(pattern, arn):
 			return triYes
 		case strings.Contains(pattern, "*") && arn == "" && strings.Contains(pattern, "dynamodb"):
 			answer = triMaybe // a pattern that could match the table, whose arn is not known yet
@@ -203,10 +208,10 @@ func arnsCover(s *Stack, sel *Resource, prop string, table *Resource) triState {
 
 // selectionList returns the objects of a selection's list property that picks tables by their tags
 // (selectionTags, conditions); unknownList is true when the whole list is unknown until deployment.
-func selectionList(sel *Resource, prop string) (list []map[string]any, unknownList bool) {
-	list, _ = objectsAt(sel.Props, prop, prop)
+func selectionList(sel *engine.Resource, prop string) (list []map[string]any, unknownList bool) {
+	list, _ = engine.ObjectsAt(sel.Props, prop, prop)
 	v, ok := sel.Get(prop)
-	return list, ok && IsUnknown(v)
+	return list, ok && engine.IsUnknown(v)
 }
 
 // tagUnknown reports whether a table's tag is unknown until deployment, as tableTags reports it: its value,
@@ -217,7 +222,7 @@ func tagUnknown(tags map[string]string, unknown map[string]bool, key string) boo
 }
 
 // selectionTagsMatch reports whether any of a selection's tag filters (STRINGEQUALS) matches a table tag.
-func selectionTagsMatch(sel, table *Resource) triState {
+func selectionTagsMatch(sel, table *engine.Resource) triState {
 	filters, unknownList := selectionList(sel, "selectionTags")
 	if unknownList {
 		return triMaybe
@@ -225,11 +230,11 @@ func selectionTagsMatch(sel, table *Resource) triState {
 	tags, unknown := tableTags(table)
 	answer := triNo
 	for _, f := range filters {
-		key, value := stringAtOr(f, "key"), stringAtOr(f, "value")
-		if op := stringAtOr(f, "type"); op != "" && !strings.EqualFold(op, "STRINGEQUALS") {
+		key, value := engine.StringAtOr(f, "key"), engine.StringAtOr(f, "value")
+		if op := engine.StringAtOr(f, "type"); op != "" && !strings.EqualFold(op, "STRINGEQUALS") {
 			continue
 		}
-		if kv, ok := lookup(f, "value"); ok && IsUnknown(kv) {
+		if kv, ok := engine.Lookup(f, "value"); ok && engine.IsUnknown(kv) {
 			answer = triMaybe
 			continue
 		}
@@ -244,7 +249,7 @@ func selectionTagsMatch(sel, table *Resource) triState {
 }
 
 // conditionsHold reports whether a table passes every condition of a selection (keys aws:ResourceTag/...).
-func conditionsHold(sel, table *Resource) triState {
+func conditionsHold(sel, table *engine.Resource) triState {
 	conditions, unknownList := selectionList(sel, "conditions")
 	if unknownList {
 		return triMaybe
@@ -255,17 +260,17 @@ func conditionsHold(sel, table *Resource) triState {
 		for op, test := range map[string]func(got, want string) bool{
 			"stringEquals":    func(got, want string) bool { return got == want },
 			"stringNotEquals": func(got, want string) bool { return got != want },
-			"stringLikes":     func(got, want string) bool { return globMatch(want, got) },
-			"stringNotLikes":  func(got, want string) bool { return !globMatch(want, got) },
+			"stringLikes":     func(got, want string) bool { return policydoc.GlobMatch(want, got) },
+			"stringNotLikes":  func(got, want string) bool { return !policydoc.GlobMatch(want, got) },
 		} {
-			entries, _ := objectsAt(c, op, op)
+			entries, _ := engine.ObjectsAt(c, op, op)
 			for _, e := range entries {
-				key := strings.TrimPrefix(stringAtOr(e, "key"), "aws:ResourceTag/")
+				key := strings.TrimPrefix(engine.StringAtOr(e, "key"), "aws:ResourceTag/")
 				if tagUnknown(tags, unknown, key) {
 					answer = triAnd(answer, triMaybe)
 					continue
 				}
-				if !test(tags[key], stringAtOr(e, "value")) {
+				if !test(tags[key], engine.StringAtOr(e, "value")) {
 					return triNo
 				}
 			}

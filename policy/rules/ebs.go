@@ -1,6 +1,10 @@
 package rules
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/sce-project/sce/policy/engine"
+)
 
 // The EBS rules: every volume is encrypted, explicitly, and attached to an instance.
 
@@ -9,14 +13,14 @@ import "fmt"
 const computeTypeVolumeAttachment = "aws:ec2/volumeAttachment:VolumeAttachment"
 
 // ebsRules returns the EBS volume rules: standalone volumes and the block devices of instances and templates.
-func ebsRules() []Rule {
-	return []Rule{
+func ebsRules() []engine.Rule {
+	return []engine.Rule{
 		{
 			ID:          "ebs-volume-attached",
 			Description: "Every EBS volume is attached to an instance by a volume attachment (volumeId), so no volume holds data outside the instances that are managed.",
-			Level:       Advisory,
+			Level:       engine.Advisory,
 			HIPAA:       []string{"164.310(d)(2)(iii)", hipaaRiskManagement},
-			Sources:     Sources{Config: "ec2-volume-inuse-check", AWSGuard: "ec2-volume-inuse", Checklist: []int{23}},
+			Sources:     engine.Sources{Config: "ec2-volume-inuse-check", AWSGuard: "ec2-volume-inuse", Checklist: []int{23}},
 			Types:       []string{typeEBSVolume, computeTypeVolumeAttachment},
 			CheckStack:  checkVolumeAttached,
 		},
@@ -24,9 +28,9 @@ func ebsRules() []Rule {
 			ID: "ebs-volumes-encrypted",
 			Description: "Every EBS volume is encrypted, explicitly: standalone volumes, instance root and data devices, launch template mappings. " +
 				"A root device left unset relies on the account default, which proves nothing to a reviewer.",
-			Level:   Mandatory,
+			Level:   engine.Mandatory,
 			HIPAA:   []string{hipaaEncryptionAtRest},
-			Sources: Sources{Config: "encrypted-volumes", AWSGuard: "encrypted-volumes", Other: "SCE design card", Checklist: []int{24}},
+			Sources: engine.Sources{Config: "encrypted-volumes", AWSGuard: "encrypted-volumes", Other: "SCE design card", Checklist: []int{24}},
 			Types:   []string{typeEBSVolume, typeInstance, typeLaunchTemplate, typeLaunchConfiguration, typeSpotInstanceRequest},
 			Check:   checkEBSEncrypted,
 		},
@@ -34,16 +38,16 @@ func ebsRules() []Rule {
 }
 
 // checkVolumeAttached requires every EBS volume to be the volumeId of a volume attachment.
-func checkVolumeAttached(s *Stack) []Finding {
-	var out []Finding
+func checkVolumeAttached(s *engine.Stack) []engine.Finding {
+	var out []engine.Finding
 	for _, vol := range s.OfType(typeEBSVolume) {
 		attachments, unresolved := referrers(s, vol, "volumeId", computeTypeVolumeAttachment)
 		switch {
 		case len(attachments) > 0:
 		case unresolved != nil:
-			out = append(out, withURN(vol.URN, undecided("volumeId of volume attachment "+unresolved.Name))...)
+			out = append(out, engine.WithURN(vol.URN, engine.Undecided("volumeId of volume attachment "+unresolved.Name))...)
 		default:
-			out = append(out, Finding{URN: vol.URN, Message: "no aws:ec2/volumeAttachment:VolumeAttachment refers to this volume (volumeId); attach it to an instance or remove it"})
+			out = append(out, engine.Finding{URN: vol.URN, Message: "no aws:ec2/volumeAttachment:VolumeAttachment refers to this volume (volumeId); attach it to an instance or remove it"})
 		}
 	}
 	return out
@@ -51,31 +55,31 @@ func checkVolumeAttached(s *Stack) []Finding {
 
 // checkEBSEncrypted requires encrypted to be true on a volume, on each EBS mapping of a launch template, and
 // on the root device (set explicitly) and EBS devices of an instance, launch configuration or spot request.
-func checkEBSEncrypted(r *Resource) []Finding {
+func checkEBSEncrypted(r *engine.Resource) []engine.Finding {
 	switch r.Type {
 	case typeEBSVolume:
-		return boolAt(r.Props, "encrypted", "encrypted", true, false)
+		return engine.BoolAt(r.Props, "encrypted", "encrypted", true, false)
 	case typeLaunchTemplate:
-		mappings, out := objectsAt(r.Props, "blockDeviceMappings", "blockDeviceMappings")
+		mappings, out := engine.ObjectsAt(r.Props, "blockDeviceMappings", "blockDeviceMappings")
 		for i, m := range mappings {
 			if _, ok := m["ebs"]; !ok {
 				continue // an instance-store or suppressed mapping has no EBS volume
 			}
-			out = append(out, boolAt(m, "ebs.encrypted", fmt.Sprintf("blockDeviceMappings[%d].ebs.encrypted", i), true, false)...)
+			out = append(out, engine.BoolAt(m, "ebs.encrypted", fmt.Sprintf("blockDeviceMappings[%d].ebs.encrypted", i), true, false)...)
 		}
 		return out
 	}
 	// Instances, launch configurations and spot requests share the instance shape.
-	var out []Finding
+	var out []engine.Finding
 	if _, ok := r.Get("rootBlockDevice"); !ok {
-		out = append(out, fail("rootBlockDevice is not set, so the root volume's encryption rests on the account default; set rootBlockDevice.encrypted to true")...)
+		out = append(out, engine.Fail("rootBlockDevice is not set, so the root volume's encryption rests on the account default; set rootBlockDevice.encrypted to true")...)
 	} else {
-		out = append(out, boolAt(r.Props, "rootBlockDevice.encrypted", "rootBlockDevice.encrypted", true, false)...)
+		out = append(out, engine.BoolAt(r.Props, "rootBlockDevice.encrypted", "rootBlockDevice.encrypted", true, false)...)
 	}
-	devices, problems := objectsAt(r.Props, "ebsBlockDevices", "ebsBlockDevices")
+	devices, problems := engine.ObjectsAt(r.Props, "ebsBlockDevices", "ebsBlockDevices")
 	out = append(out, problems...)
 	for i, d := range devices {
-		out = append(out, boolAt(d, "encrypted", fmt.Sprintf("ebsBlockDevices[%d].encrypted", i), true, false)...)
+		out = append(out, engine.BoolAt(d, "encrypted", fmt.Sprintf("ebsBlockDevices[%d].encrypted", i), true, false)...)
 	}
 	return out
 }

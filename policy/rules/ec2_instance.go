@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/sce-project/sce/policy/engine"
 )
 
 // The EC2 instance rules: how instances and launch templates are configured (IMDSv2, monitoring, EBS
@@ -26,29 +28,29 @@ var (
 
 // ec2InstanceRules returns the rules on how EC2 instances, launch templates and the other instance-creating
 // resources are configured.
-func ec2InstanceRules() []Rule {
-	return []Rule{
+func ec2InstanceRules() []engine.Rule {
+	return []engine.Rule{
 		{
 			ID:          "ec2-imdsv2-required",
 			Description: "Every instance and launch template requires IMDSv2: metadataOptions.httpTokens is required, so the instance metadata service answers only session-token requests.",
-			Level:       Mandatory,
+			Level:       engine.Mandatory,
 			HIPAA:       []string{hipaaAccessControl},
-			Sources: Sources{CdkNag: "HIPAA.Security-EC2IMDSv2Enabled", Config: "ec2-imdsv2-check",
+			Sources: engine.Sources{CdkNag: "HIPAA.Security-EC2IMDSv2Enabled", Config: "ec2-imdsv2-check",
 				Checklist: []int{13}},
 			Types: []string{typeInstance, typeLaunchTemplate},
-			Check: func(r *Resource) []Finding {
+			Check: func(r *engine.Resource) []engine.Finding {
 				return shapedStringAt(r.Props, "metadataOptions.httpTokens", false, "required")
 			},
 		},
 		{
 			ID:          "ec2-detailed-monitoring",
 			Description: "Every instance and launch template enables detailed (one-minute) CloudWatch monitoring.",
-			Level:       Mandatory,
+			Level:       engine.Mandatory,
 			HIPAA:       []string{hipaaAuditControls},
-			Sources: Sources{CdkNag: "HIPAA.Security-EC2InstanceDetailedMonitoringEnabled", Config: "ec2-instance-detailed-monitoring-enabled",
+			Sources: engine.Sources{CdkNag: "HIPAA.Security-EC2InstanceDetailedMonitoringEnabled", Config: "ec2-instance-detailed-monitoring-enabled",
 				AWSGuard: "ec2-instance-detailed-monitoring-enabled", Checklist: []int{14}},
 			Types: []string{typeInstance, typeLaunchTemplate},
-			Check: func(r *Resource) []Finding {
+			Check: func(r *engine.Resource) []engine.Finding {
 				if r.Type == typeLaunchTemplate {
 					return shapedBoolAt(r.Props, "monitoring.enabled", true, false)
 				}
@@ -58,21 +60,21 @@ func ec2InstanceRules() []Rule {
 		{
 			ID:          "ec2-ebs-optimized",
 			Description: "Every instance and launch template sets ebsOptimized to true, so EBS traffic has dedicated capacity.",
-			Level:       Advisory,
+			Level:       engine.Advisory,
 			HIPAA:       []string{hipaaContingency},
-			Sources: Sources{CdkNag: "HIPAA.Security-EC2EBSOptimizedInstance", Config: "ebs-optimized-instance",
+			Sources: engine.Sources{CdkNag: "HIPAA.Security-EC2EBSOptimizedInstance", Config: "ebs-optimized-instance",
 				Checklist: []int{12}},
 			Types: []string{typeInstance, typeLaunchTemplate},
-			Check: func(r *Resource) []Finding {
+			Check: func(r *engine.Resource) []engine.Finding {
 				return shapedBoolAt(r.Props, "ebsOptimized", true, false)
 			},
 		},
 		{
 			ID:          "ec2-instance-profile-attached",
 			Description: "Every instance has an instance profile (iamInstanceProfile), and every launch template names one by name or arn, so instances take their permissions from a role.",
-			Level:       Mandatory,
+			Level:       engine.Mandatory,
 			HIPAA:       computeHIPAAProfile,
-			Sources: Sources{CdkNag: "HIPAA.Security-EC2InstanceProfileAttached", Config: "ec2-instance-profile-attached",
+			Sources: engine.Sources{CdkNag: "HIPAA.Security-EC2InstanceProfileAttached", Config: "ec2-instance-profile-attached",
 				Checklist: []int{17}},
 			Types: []string{typeInstance, typeLaunchTemplate},
 			Check: checkInstanceProfileAttached,
@@ -80,9 +82,9 @@ func ec2InstanceRules() []Rule {
 		{
 			ID:          "ec2-instances-in-vpc",
 			Description: "Every instance is launched into a VPC: it sets subnetId or networkInterfaces.",
-			Level:       Mandatory,
+			Level:       engine.Mandatory,
 			HIPAA:       computeHIPAAPublicIP,
-			Sources: Sources{CdkNag: "HIPAA.Security-EC2InstancesInVPC", Config: "ec2-instances-in-vpc",
+			Sources: engine.Sources{CdkNag: "HIPAA.Security-EC2InstancesInVPC", Config: "ec2-instances-in-vpc",
 				Checklist: []int{18}},
 			Types: []string{typeInstance},
 			Check: checkInstanceInVPC,
@@ -91,18 +93,18 @@ func ec2InstanceRules() []Rule {
 			ID: "ec2-no-public-ip",
 			Description: "No instance has a public address: associatePublicIpAddress is not true on instances or launch template network interfaces, " +
 				"and no Elastic IP (its instance, or an EIP association's instanceId) is attached to an instance.",
-			Level:      Mandatory,
+			Level:      engine.Mandatory,
 			HIPAA:      computeHIPAAPublicIP,
-			Sources:    Sources{CdkNag: "HIPAA.Security-EC2InstanceNoPublicIp", Config: "ec2-instance-no-public-ip", AWSGuard: "ec2-instance-no-public-ip", Checklist: []int{16}},
+			Sources:    engine.Sources{CdkNag: "HIPAA.Security-EC2InstanceNoPublicIp", Config: "ec2-instance-no-public-ip", AWSGuard: "ec2-instance-no-public-ip", Checklist: []int{16}},
 			Types:      []string{typeInstance, typeLaunchTemplate, computeTypeEIP, computeTypeEIPAssociation},
 			CheckStack: checkNoPublicIP,
 		},
 		{
 			ID:          "ec2-no-burstable-instance-types",
 			Description: "No burstable (t-family) instance type anywhere an instance type is set: t-type instances cannot run with dedicated tenancy (the seed: \"t-type AWS EC2 instances may not be used in an SCE\").",
-			Level:       Mandatory,
+			Level:       engine.Mandatory,
 			HIPAA:       []string{hipaaAccessControl, hipaaRiskManagement},
-			Sources:     Sources{Other: "SCE design card; seed, Admonitions"},
+			Sources:     engine.Sources{Other: "SCE design card; seed, Admonitions"},
 			Types: []string{typeInstance, typeLaunchTemplate, typeLaunchConfiguration, typeSpotInstanceRequest,
 				typeSpotFleetRequest, typeEC2Fleet, typeAutoscalingGroup, typeEMRCluster, typeEMRInstanceGroup, typeEMRInstanceFleet},
 			CheckStack: checkNoBurstable,
@@ -112,18 +114,18 @@ func ec2InstanceRules() []Rule {
 			Description: "Every instance-creating resource (instance, launch template, launch configuration, spot request) asks for dedicated (or host) tenancy explicitly. " +
 				"In a dedicated VPC this confirms what the VPC forces; in the default-tenancy VPC of a stack with Redshift it is the guarantee itself, " +
 				"and it can be judged from the resource alone.",
-			Level:   Mandatory,
+			Level:   engine.Mandatory,
 			HIPAA:   []string{hipaaAccessControl, hipaaRiskManagement},
-			Sources: Sources{Other: "SCE design card"},
+			Sources: engine.Sources{Other: "SCE design card"},
 			Types:   []string{typeInstance, typeLaunchTemplate, typeLaunchConfiguration, typeSpotInstanceRequest},
-			Check: func(r *Resource) []Finding {
+			Check: func(r *engine.Resource) []engine.Finding {
 				switch r.Type {
 				case typeLaunchTemplate:
-					return stringAt(r.Props, "placement.tenancy", "placement.tenancy", false, "dedicated", "host")
+					return engine.StringAt(r.Props, "placement.tenancy", "placement.tenancy", false, "dedicated", "host")
 				case typeLaunchConfiguration:
-					return stringAt(r.Props, "placementTenancy", "placementTenancy", false, "dedicated")
+					return engine.StringAt(r.Props, "placementTenancy", "placementTenancy", false, "dedicated")
 				}
-				return stringAt(r.Props, "tenancy", "tenancy", false, "dedicated", "host")
+				return engine.StringAt(r.Props, "tenancy", "tenancy", false, "dedicated", "host")
 			},
 		},
 	}
@@ -131,7 +133,7 @@ func ec2InstanceRules() []Rule {
 
 // checkInstanceProfileAttached requires an instance profile: on an instance by iamInstanceProfile, on a launch
 // template by its name or arn.
-func checkInstanceProfileAttached(r *Resource) []Finding {
+func checkInstanceProfileAttached(r *engine.Resource) []engine.Finding {
 	const why = "instances must take their permissions from a role through an instance profile"
 	if r.Type == typeLaunchTemplate {
 		name, fs := presentRef(r.Props, "iamInstanceProfile.name")
@@ -140,7 +142,7 @@ func checkInstanceProfileAttached(r *Resource) []Finding {
 			return fs[:1]
 		}
 		if !name && !arn {
-			return fail("iamInstanceProfile.name and iamInstanceProfile.arn are not set: %s", why)
+			return engine.Fail("iamInstanceProfile.name and iamInstanceProfile.arn are not set: %s", why)
 		}
 		return nil
 	}
@@ -149,14 +151,14 @@ func checkInstanceProfileAttached(r *Resource) []Finding {
 		return fs
 	}
 	if !set {
-		return fail("iamInstanceProfile is not set: %s", why)
+		return engine.Fail("iamInstanceProfile is not set: %s", why)
 	}
 	return nil
 }
 
 // checkInstanceInVPC requires an instance to name its subnet or network interfaces, without which EC2 launches
 // it outside the stack's VPC.
-func checkInstanceInVPC(r *Resource) []Finding {
+func checkInstanceInVPC(r *engine.Resource) []engine.Finding {
 	subnet, fs := presentRef(r.Props, "subnetId")
 	if fs != nil {
 		return fs
@@ -172,28 +174,28 @@ func checkInstanceInVPC(r *Resource) []Finding {
 				return nil
 			}
 		default:
-			if IsUnknown(v) {
+			if engine.IsUnknown(v) {
 				return nil
 			}
-			return fail("networkInterfaces is %s (%s); expected a list of network interfaces", kind(v), describe(v))
+			return engine.Fail("networkInterfaces is %s (%s); expected a list of network interfaces", engine.Kind(v), engine.Describe(v))
 		}
 	}
-	return fail("neither subnetId nor networkInterfaces is set, so the instance would launch outside the stack's vpc; set subnetId")
+	return engine.Fail("neither subnetId nor networkInterfaces is set, so the instance would launch outside the stack's vpc; set subnetId")
 }
 
 // checkNoPublicIP judges the public-address settings of instances and launch templates, and Elastic IPs
 // given to instances, which are reported on the instance.
-func checkNoPublicIP(s *Stack) []Finding {
-	var out []Finding
+func checkNoPublicIP(s *engine.Stack) []engine.Finding {
+	var out []engine.Finding
 	for _, r := range s.OfType(typeInstance) {
-		out = append(out, withURN(r.URN, shapedBoolAt(r.Props, "associatePublicIpAddress", false, true))...)
+		out = append(out, engine.WithURN(r.URN, shapedBoolAt(r.Props, "associatePublicIpAddress", false, true))...)
 	}
 	for _, r := range s.OfType(typeLaunchTemplate) {
-		nics, fs := objectsAt(r.Props, "networkInterfaces", "networkInterfaces")
+		nics, fs := engine.ObjectsAt(r.Props, "networkInterfaces", "networkInterfaces")
 		for i, nic := range nics {
-			fs = append(fs, boolAt(nic, "associatePublicIpAddress", fmt.Sprintf("networkInterfaces[%d].associatePublicIpAddress", i), false, true)...)
+			fs = append(fs, engine.BoolAt(nic, "associatePublicIpAddress", fmt.Sprintf("networkInterfaces[%d].associatePublicIpAddress", i), false, true)...)
 		}
-		out = append(out, withURN(r.URN, fs)...)
+		out = append(out, engine.WithURN(r.URN, fs)...)
 	}
 	links := []struct{ typ, prop string }{{computeTypeEIP, "instance"}, {computeTypeEIPAssociation, "instanceId"}}
 	for _, link := range links {
@@ -204,18 +206,18 @@ func checkNoPublicIP(s *Stack) []Finding {
 			}
 			instances := s.Refs(eip, link.prop, typeInstance)
 			for _, inst := range instances {
-				out = append(out, Finding{URN: inst.URN, Message: fmt.Sprintf("%s %s gives the instance a public address through its %s; instances must have no public address",
+				out = append(out, engine.Finding{URN: inst.URN, Message: fmt.Sprintf("%s %s gives the instance a public address through its %s; instances must have no public address",
 					shortType(eip.Type), eip.Name, link.prop)})
 			}
 			if len(instances) > 0 {
 				continue
 			}
 			switch {
-			case IsUnknown(v):
-				out = append(out, withURN(eip.URN, undecided(link.prop))...)
+			case engine.IsUnknown(v):
+				out = append(out, engine.WithURN(eip.URN, engine.Undecided(link.prop))...)
 			default:
-				out = append(out, Finding{URN: eip.URN, Message: fmt.Sprintf("%s is %s, not an instance of this stack; an elastic ip must not give any instance a public address",
-					link.prop, describe(v))})
+				out = append(out, engine.Finding{URN: eip.URN, Message: fmt.Sprintf("%s is %s, not an instance of this stack; an elastic ip must not give any instance a public address",
+					link.prop, engine.Describe(v))})
 			}
 		}
 	}
@@ -227,20 +229,20 @@ var burstable = regexp.MustCompile(`^t[0-9][a-z0-9-]*\.`)
 
 // checkNoBurstable walks every property of every resource for instanceType or instanceTypes keys, at any
 // depth, so launch template overrides, fleets and EMR groups are covered too.
-func checkNoBurstable(s *Stack) []Finding {
-	var out []Finding
+func checkNoBurstable(s *engine.Stack) []engine.Finding {
+	var out []engine.Finding
 	for _, r := range s.Resources {
 		walk(r.Props, "", func(path, key string, v any) {
 			if key != "instanceType" && key != "instanceTypes" {
 				return
 			}
-			for _, t := range stringsOf(v) {
+			for _, t := range engine.StringsOf(v) {
 				if burstable.MatchString(strings.ToLower(t)) {
-					out = append(out, Finding{URN: r.URN, Message: fmt.Sprintf("%s is %q, a burstable type that cannot run with dedicated tenancy", path, t)})
+					out = append(out, engine.Finding{URN: r.URN, Message: fmt.Sprintf("%s is %q, a burstable type that cannot run with dedicated tenancy", path, t)})
 				}
 			}
-			if IsUnknown(v) {
-				out = append(out, Finding{URN: r.URN, Message: path + " is unknown until deployment, so the rule cannot judge it", Undecided: true})
+			if engine.IsUnknown(v) {
+				out = append(out, engine.Finding{URN: r.URN, Message: path + " is unknown until deployment, so the rule cannot judge it", Undecided: true})
 			}
 		})
 	}
@@ -251,7 +253,7 @@ func checkNoBurstable(s *Stack) []Finding {
 func walk(v any, path string, visit func(path, key string, v any)) {
 	switch x := v.(type) {
 	case map[string]any:
-		for _, k := range sortedKeys(x) {
+		for _, k := range engine.SortedKeys(x) {
 			p := k
 			if path != "" {
 				p = path + "." + k

@@ -1,39 +1,21 @@
 package rules
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/sce-project/sce/policy/engine"
 )
-
-var pitPrefix = regexp.MustCompile(`^[a-z][a-z0-9]*$`)
-
-// namedBy reports whether a logical name is a PIT followed by suffix.
-func namedBy(name, suffix string) bool {
-	pit, ok := strings.CutSuffix(name, suffix)
-	return ok && pitPrefix.MatchString(pit)
-}
-
-// Exemption is a rule the design breaks on purpose, for specific resources, with the reason. Exemptions
-// match one rule on resources of one type whose logical name is a PIT followed by a suffix: names are
-// derived from the PIT (letters and digits only), so the suffix names the same resource in every stack,
-// and "-logs-bucket" does not match "<pit>-access-logs-bucket". Never a whole rule.
-type Exemption struct {
-	Rule       string
-	Type       string
-	NameSuffix string
-	Reason     string
-}
 
 // Exemptions returns every declared exemption. This is the one place they are declared; the plan, the
 // Pulumi policy pack, `sce policy check` and the IaC export all read it.
-func Exemptions() []Exemption {
+func Exemptions() []engine.Exemption {
 	singleRegion := "the SCE is single-region by design (the seed prefers control to availability): buckets are versioned and retained instead of replicated"
 	noLock := "researchers must be able to replace and delete their own working data; versioning keeps every overwritten and deleted version for the retention period"
 	noEvents := "nothing consumes this bucket's object events; every object access is recorded by CloudTrail data events and server access logs"
 	httpsOut := "HTTPS out is how this resource reaches S3 (through the gateway endpoint, whose addresses are public), the AWS APIs " +
 		"(SQS, KMS, CloudWatch, Systems Manager) and package updates through the NAT gateway; none of them has a fixed address to name. " +
 		"Only port 443 is open, the network ACLs admit nothing else out, and the flow log records every connection"
-	exemptions := []Exemption{
+	exemptions := []engine.Exemption{
 		{Rule: "ec2-no-public-ip", Type: "aws:ec2/instance:Instance", NameSuffix: "-bastion-instance",
 			Reason: "the bastion is the one way in: its Elastic IP is reachable on port 22 from the allowed blocks only (security group and network ACL), and it holds no PHI; the workstation has no public address"},
 		{Rule: "ec2-user-data-no-credentials", Type: "aws:ec2/instance:Instance", NameSuffix: "-atlas-instance",
@@ -103,21 +85,13 @@ func Exemptions() []Exemption {
 		if strings.HasPrefix(owner, "emr-sg-") {
 			suffix = "-" + owner + "-https-out"
 		}
-		exemptions = append(exemptions, Exemption{Rule: "sg-egress-restricted", Type: "aws:ec2/securityGroupRule:SecurityGroupRule",
+		exemptions = append(exemptions, engine.Exemption{Rule: "sg-egress-restricted", Type: "aws:ec2/securityGroupRule:SecurityGroupRule",
 			NameSuffix: suffix, Reason: httpsOut})
 	}
 	return exemptions
 }
 
 // ExemptionFor returns the exemption covering a rule on a resource.
-func ExemptionFor(rule string, r *Resource) (Exemption, bool) {
-	if r == nil {
-		return Exemption{}, false
-	}
-	for _, e := range Exemptions() {
-		if e.Rule == rule && e.Type == r.Type && namedBy(r.Name, e.NameSuffix) {
-			return e, true
-		}
-	}
-	return Exemption{}, false
+func ExemptionFor(rule string, r *engine.Resource) (engine.Exemption, bool) {
+	return engine.FindExemption(Exemptions(), rule, r)
 }

@@ -1,43 +1,32 @@
 package rules
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
+	"github.com/sce-project/sce/policy/engine"
+	"github.com/sce-project/sce/policy/engine/enginetest"
 	"github.com/stretchr/testify/require"
 )
 
 // obj parses a JSON object literal into plain property values, as adapters produce them.
-func obj(t *testing.T, js string) map[string]any {
-	t.Helper()
-	var m map[string]any
-	require.NoError(t, json.Unmarshal([]byte(js), &m), "fixture %s", js)
-	return m
-}
+func obj(t *testing.T, js string) map[string]any { return enginetest.Obj(t, js) }
 
 // res builds a resource of a type, named name, with props given as a JSON object literal.
-func res(t *testing.T, typ, name, props string) *Resource {
-	t.Helper()
-	return &Resource{
-		URN:   "urn:pulumi:test::sce::" + typ + "::" + name,
-		Type:  typ,
-		Name:  name,
-		ID:    name + "-id",
-		Props: obj(t, props),
-	}
+func res(t *testing.T, typ, name, props string) *engine.Resource {
+	return enginetest.Res(t, typ, name, props)
 }
 
 // findingsOf evaluates one rule over the given resources and returns its findings.
-func findingsOf(t *testing.T, ruleID string, rs ...*Resource) []Finding {
+func findingsOf(t *testing.T, ruleID string, rs ...*engine.Resource) []engine.Finding {
 	t.Helper()
 	rule, ok := ByID(ruleID)
 	require.True(t, ok, "rule %s exists", ruleID)
-	return findings(NewStack(rs), rule)
+	return engine.Findings(engine.NewStack(rs), rule)
 }
 
 // messages joins finding messages, for assertions.
-func messages(fs []Finding) string {
+func messages(fs []engine.Finding) string {
 	var parts []string
 	for _, f := range fs {
 		parts = append(parts, f.Message)
@@ -48,7 +37,7 @@ func messages(fs []Finding) string {
 // ruleCase is one fixture of a rule: the resources, and what the rule must say about them.
 type ruleCase struct {
 	name string
-	rs   []*Resource
+	rs   []*engine.Resource
 	// want is a substring of the findings' messages; empty means compliant (no finding).
 	want string
 	// undecided expects every finding to be undecided.

@@ -3,6 +3,9 @@ package rules
 import (
 	"fmt"
 	"strings"
+
+	"github.com/sce-project/sce/policy/engine"
+	"github.com/sce-project/sce/policy/model/policydoc"
 )
 
 // The IAM rules on identity policies: what they may allow, that none is inline, and that no role's policies
@@ -29,64 +32,64 @@ func iamHIPAA() []string {
 }
 
 // iamRules returns the rules on IAM identity policies and on how roles manage them.
-func iamRules() []Rule {
+func iamRules() []engine.Rule {
 	inlineTypes := []string{iamRolePolicyType, iamUserPolicyType, iamGroupPolicyType, iamRoleType}
 	identityTypes := append([]string{iamPolicyType}, inlineTypes...)
-	return []Rule{
+	return []engine.Rule{
 		{
 			ID:          "iam-customer-policy-no-blocked-kms-actions",
 			Description: "No customer-managed IAM policy allows kms:Decrypt or kms:ReEncryptFrom on every key: decryption is granted on named keys only.",
-			Level:       Mandatory,
+			Level:       engine.Mandatory,
 			HIPAA:       iamHIPAA(),
-			Sources:     Sources{Config: "iam-customer-policy-blocked-kms-actions", Checklist: []int{25}},
+			Sources:     engine.Sources{Config: "iam-customer-policy-blocked-kms-actions", Checklist: []int{25}},
 			Types:       []string{iamPolicyType},
-			Check:       func(r *Resource) []Finding { return iamCheckDocs(r, iamBlockedKMSActions) },
+			Check:       func(r *engine.Resource) []engine.Finding { return iamCheckDocs(r, iamBlockedKMSActions) },
 		},
 		{
 			ID:          "iam-inline-policy-no-blocked-kms-actions",
 			Description: "No inline IAM policy (role, user or group policy, or a role's inlinePolicies) allows kms:Decrypt or kms:ReEncryptFrom on every key.",
-			Level:       Mandatory,
+			Level:       engine.Mandatory,
 			HIPAA:       iamHIPAA(),
-			Sources:     Sources{Config: "iam-inline-policy-blocked-kms-actions", Checklist: []int{26}},
+			Sources:     engine.Sources{Config: "iam-inline-policy-blocked-kms-actions", Checklist: []int{26}},
 			Types:       inlineTypes,
-			Check:       func(r *Resource) []Finding { return iamCheckDocs(r, iamBlockedKMSActions) },
+			Check:       func(r *engine.Resource) []engine.Finding { return iamCheckDocs(r, iamBlockedKMSActions) },
 		},
 		{
 			ID:          "iam-no-inline-policy",
 			Description: "No IAM role, user or group carries an inline policy: permissions live in customer-managed policies, which are versioned, reusable and attached visibly.",
-			Level:       Mandatory,
+			Level:       engine.Mandatory,
 			HIPAA:       iamHIPAA(),
-			Sources:     Sources{CdkNag: "HIPAA.Security-IAMNoInlinePolicy", Config: "iam-no-inline-policy-check", Checklist: []int{27}},
+			Sources:     engine.Sources{CdkNag: "HIPAA.Security-IAMNoInlinePolicy", Config: "iam-no-inline-policy-check", Checklist: []int{27}},
 			Types:       inlineTypes,
 			Check:       checkIAMNoInlinePolicy,
 		},
 		{
 			ID:          "iam-no-admin-access",
 			Description: "No IAM identity policy (customer-managed or inline) allows every action on every resource.",
-			Level:       Mandatory,
+			Level:       engine.Mandatory,
 			HIPAA:       iamHIPAA(),
-			Sources: Sources{CdkNag: "HIPAA.Security-IAMPolicyNoStatementsWithAdminAccess",
+			Sources: engine.Sources{CdkNag: "HIPAA.Security-IAMPolicyNoStatementsWithAdminAccess",
 				Config: "iam-policy-no-statements-with-admin-access", Checklist: []int{28}},
 			Types: identityTypes,
-			Check: func(r *Resource) []Finding { return iamCheckDocs(r, iamAdminAccess) },
+			Check: func(r *engine.Resource) []engine.Finding { return iamCheckDocs(r, iamAdminAccess) },
 		},
 		{
 			ID:          "iam-no-full-service-access",
 			Description: "No IAM identity policy (customer-managed or inline) allows all the actions of a service (\"<service>:*\"): actions are listed one by one.",
-			Level:       Mandatory,
+			Level:       engine.Mandatory,
 			HIPAA:       iamHIPAA(),
-			Sources: Sources{CdkNag: "HIPAA.Security-IAMPolicyNoStatementsWithFullAccess",
+			Sources: engine.Sources{CdkNag: "HIPAA.Security-IAMPolicyNoStatementsWithFullAccess",
 				Config: "iam-policy-no-statements-with-full-access", Checklist: []int{29}},
 			Types: identityTypes,
-			Check: func(r *Resource) []Finding { return iamCheckDocs(r, iamFullServiceAccess) },
+			Check: func(r *engine.Resource) []engine.Finding { return iamCheckDocs(r, iamFullServiceAccess) },
 		},
 		{
 			ID: "iam-role-no-policy-management-conflicts",
 			Description: "A role that manages its inline policies (inlinePolicies) has no separate RolePolicy, and a role that manages its " +
 				"managed policies (managedPolicyArns) has no separate policy attachment: the two would undo each other on every update.",
-			Level:      Mandatory,
+			Level:      engine.Mandatory,
 			HIPAA:      []string{hipaaAccessControl, hipaaAccessManagement, hipaaAccessEstablish},
-			Sources:    Sources{AWSGuard: "iam-role-no-policy-management-conflicts", Checklist: []int{65}},
+			Sources:    engine.Sources{AWSGuard: "iam-role-no-policy-management-conflicts", Checklist: []int{65}},
 			Types:      []string{iamRoleType, iamRolePolicyType, iamRolePolicyAttachmentType, iamPolicyAttachmentType},
 			CheckStack: checkIAMRolePolicyConflicts,
 		},
@@ -96,38 +99,38 @@ func iamRules() []Rule {
 // iamDoc is one identity policy document of a resource, with the path it came from.
 type iamDoc struct {
 	path string
-	doc  *PolicyDoc
+	doc  *policydoc.PolicyDoc
 }
 
 // iamIdentityDocs returns the identity policies a resource holds: the policy of a managed, role, user or
 // group policy, or the policies of a role's inlinePolicies. Unknown and malformed documents come back as
 // findings.
-func iamIdentityDocs(r *Resource) ([]iamDoc, []Finding) {
+func iamIdentityDocs(r *engine.Resource) ([]iamDoc, []engine.Finding) {
 	if r.Type != iamRoleType {
-		doc, out := policyAt(r, "policy")
+		doc, out := policydoc.PolicyAt(r, "policy")
 		if doc == nil {
 			return nil, out
 		}
 		return []iamDoc{{path: "policy", doc: doc}}, out
 	}
-	entries, out := objectsAt(r.Props, "inlinePolicies", "inlinePolicies")
+	entries, out := engine.ObjectsAt(r.Props, "inlinePolicies", "inlinePolicies")
 	var docs []iamDoc
 	for i, e := range entries {
 		path := fmt.Sprintf("inlinePolicies[%d].policy", i)
-		v, ok := lookup(e, "policy")
+		v, ok := engine.Lookup(e, "policy")
 		switch {
 		case !ok:
 			continue
-		case IsUnknown(v):
-			out = append(out, undecided(path)...)
+		case engine.IsUnknown(v):
+			out = append(out, engine.Undecided(path)...)
 			continue
 		}
 		if s, isString := v.(string); isString && strings.TrimSpace(s) == "" {
 			continue // an empty entry only asks Pulumi to remove out-of-band inline policies
 		}
-		doc, err := ParsePolicy(v)
+		doc, err := policydoc.ParsePolicy(v)
 		if err != nil {
-			out = append(out, fail("%s: %v", path, err)...)
+			out = append(out, engine.Fail("%s: %v", path, err)...)
 			continue
 		}
 		docs = append(docs, iamDoc{path: path, doc: doc})
@@ -136,7 +139,7 @@ func iamIdentityDocs(r *Resource) ([]iamDoc, []Finding) {
 }
 
 // iamCheckDocs applies a statement check to every identity policy of a resource.
-func iamCheckDocs(r *Resource, check func(where string, st PolicyStatement) []Finding) []Finding {
+func iamCheckDocs(r *engine.Resource, check func(where string, st policydoc.PolicyStatement) []engine.Finding) []engine.Finding {
 	docs, out := iamIdentityDocs(r)
 	for _, d := range docs {
 		for i, st := range d.doc.Statements {
@@ -147,7 +150,7 @@ func iamCheckDocs(r *Resource, check func(where string, st PolicyStatement) []Fi
 }
 
 // iamStatementLabel names a statement in messages: `policy statement 0 (sid "Read")`.
-func iamStatementLabel(path string, i int, st PolicyStatement) string {
+func iamStatementLabel(path string, i int, st policydoc.PolicyStatement) string {
 	label := fmt.Sprintf("%s statement %d", path, i)
 	if st.Sid != "" {
 		label += fmt.Sprintf(" (sid %q)", st.Sid)
@@ -158,8 +161,8 @@ func iamStatementLabel(path string, i int, st PolicyStatement) string {
 // roleStatements returns the statements of a role's own policies: inline, role policies and attached
 // customer managed policies of this program. AWS managed policies are not read: none grants use of a
 // customer managed key or of a bucket of this program.
-func roleStatements(s *Stack, role *Resource) ([]PolicyStatement, []Finding) {
-	var out []PolicyStatement
+func roleStatements(s *engine.Stack, role *engine.Resource) ([]policydoc.PolicyStatement, []engine.Finding) {
+	var out []policydoc.PolicyStatement
 	docs, problems := iamIdentityDocs(role)
 	for _, rp := range s.ReferringTo(role, "role", iamRolePolicyType) {
 		d, fs := iamIdentityDocs(rp)
@@ -178,17 +181,17 @@ func roleStatements(s *Stack, role *Resource) ([]PolicyStatement, []Finding) {
 }
 
 // onResource reports whether a statement's Resource (or NotResource) covers arn.
-func onResource(st PolicyStatement, arn string) bool {
+func onResource(st policydoc.PolicyStatement, arn string) bool {
 	if len(st.NotResources) > 0 {
 		for _, r := range st.NotResources {
-			if globMatch(r, arn) {
+			if policydoc.GlobMatch(r, arn) {
 				return false
 			}
 		}
 		return true
 	}
 	for _, r := range st.Resources {
-		if globMatch(r, arn) {
+		if policydoc.GlobMatch(r, arn) {
 			return true
 		}
 	}
@@ -198,12 +201,12 @@ func onResource(st PolicyStatement, arn string) bool {
 // iamRoleInlineEntries returns the entries of a role's inlinePolicies that hold a policy (a name or a
 // document), with their labels. A lone empty entry ({}) holds none: it asks Pulumi to remove inline
 // policies added out of band.
-func iamRoleInlineEntries(r *Resource) ([]string, []Finding) {
-	entries, out := objectsAt(r.Props, "inlinePolicies", "inlinePolicies")
+func iamRoleInlineEntries(r *engine.Resource) ([]string, []engine.Finding) {
+	entries, out := engine.ObjectsAt(r.Props, "inlinePolicies", "inlinePolicies")
 	var held []string
 	for i, e := range entries {
-		name, hasName := lookup(e, "name")
-		policy, hasPolicy := lookup(e, "policy")
+		name, hasName := engine.Lookup(e, "name")
+		policy, hasPolicy := engine.Lookup(e, "policy")
 		if !iamNonEmpty(name, hasName) && !iamNonEmpty(policy, hasPolicy) {
 			continue
 		}
@@ -234,26 +237,26 @@ func iamNonEmpty(v any, ok bool) bool {
 
 // checkIAMNoInlinePolicy reports a role, user or group policy resource, and every entry of a role's
 // inlinePolicies that holds a policy.
-func checkIAMNoInlinePolicy(r *Resource) []Finding {
+func checkIAMNoInlinePolicy(r *engine.Resource) []engine.Finding {
 	if r.Type != iamRoleType {
-		return fail("%s is an inline policy; put the statements in a customer-managed policy (aws:iam/policy:Policy) and attach it", r.Type)
+		return engine.Fail("%s is an inline policy; put the statements in a customer-managed policy (aws:iam/policy:Policy) and attach it", r.Type)
 	}
 	held, out := iamRoleInlineEntries(r)
 	for _, label := range held {
-		out = append(out, fail("%s is an inline policy of the role; put the statements in a customer-managed policy (aws:iam/policy:Policy) and attach it", label)...)
+		out = append(out, engine.Fail("%s is an inline policy of the role; put the statements in a customer-managed policy (aws:iam/policy:Policy) and attach it", label)...)
 	}
 	return out
 }
 
 // checkIAMRolePolicyConflicts finds roles whose exclusive policy lists (inlinePolicies, managedPolicyArns)
 // compete with separate RolePolicy or attachment resources.
-func checkIAMRolePolicyConflicts(s *Stack) []Finding {
-	var out []Finding
+func checkIAMRolePolicyConflicts(s *engine.Stack) []engine.Finding {
+	var out []engine.Finding
 	for _, role := range s.OfType(iamRoleType) {
 		// Any inlinePolicies list, even [{}], makes the role the exclusive manager of its inline policies.
 		if v, ok := role.Get("inlinePolicies"); iamNonEmpty(v, ok) {
 			for _, rp := range s.ReferringTo(role, "role", iamRolePolicyType) {
-				out = append(out, Finding{URN: role.URN, Message: fmt.Sprintf(
+				out = append(out, engine.Finding{URN: role.URN, Message: fmt.Sprintf(
 					"inlinePolicies is set, so the role manages its inline policies exclusively, and %s %q also adds one to it; "+
 						"keep one of the two", rp.Type, rp.Name)})
 			}
@@ -262,7 +265,7 @@ func checkIAMRolePolicyConflicts(s *Stack) []Finding {
 		if _, ok := role.Get("managedPolicyArns"); ok {
 			attachments := append(s.ReferringTo(role, "role", iamRolePolicyAttachmentType), s.ReferringTo(role, "roles", iamPolicyAttachmentType)...)
 			for _, a := range attachments {
-				out = append(out, Finding{URN: role.URN, Message: fmt.Sprintf(
+				out = append(out, engine.Finding{URN: role.URN, Message: fmt.Sprintf(
 					"managedPolicyArns is set, so the role manages its policy attachments exclusively, and %s %q also attaches a policy to it; "+
 						"keep one of the two", a.Type, a.Name)})
 			}

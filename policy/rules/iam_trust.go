@@ -3,22 +3,25 @@ package rules
 import (
 	"slices"
 	"strings"
+
+	"github.com/sce-project/sce/policy/engine"
+	"github.com/sce-project/sce/policy/model/policydoc"
 )
 
 // The IAM trust policy rule: a role an AWS service may assume is limited to this account's resources, so
 // that the service cannot be used as a confused deputy.
 
 // iamTrustRules returns the rules on roles' trust policies.
-func iamTrustRules() []Rule {
-	return []Rule{
+func iamTrustRules() []engine.Rule {
+	return []engine.Rule{
 		{
 			ID: "iam-trust-policy-confused-deputy",
 			Description: "A role that an AWS service may assume limits it with an aws:SourceAccount or aws:SourceArn condition, " +
 				"so that the service cannot be made to act for another account's resources (confused deputy); a role Redshift assumes " +
 				"may instead name the database users it serves in sts:ExternalId, the restriction the Redshift guide documents.",
-			Level:   Advisory,
+			Level:   engine.Advisory,
 			HIPAA:   []string{hipaaAccessControl, hipaaAccessManagement, hipaaAccessAuthorize},
-			Sources: Sources{Other: "AWS confused-deputy guidance, SCE design"},
+			Sources: engine.Sources{Other: "AWS confused-deputy guidance, SCE design"},
 			Types:   []string{iamRoleType},
 			Check:   checkIAMTrustConfusedDeputy,
 		},
@@ -47,8 +50,8 @@ func iamSourceConditionOperators() []string {
 
 // checkIAMTrustConfusedDeputy reports every service a role's trust policy lets assume it without a source
 // condition, but for the services that send none and those limited by sts:ExternalId.
-func checkIAMTrustConfusedDeputy(r *Resource) []Finding {
-	doc, out := policyAt(r, "assumeRolePolicy")
+func checkIAMTrustConfusedDeputy(r *engine.Resource) []engine.Finding {
+	doc, out := policydoc.PolicyAt(r, "assumeRolePolicy")
 	if doc == nil {
 		return out
 	}
@@ -67,7 +70,7 @@ func checkIAMTrustConfusedDeputy(r *Resource) []Finding {
 			})) {
 				continue
 			}
-			out = append(out, fail("%s lets the service %q assume the role without an aws:SourceAccount or aws:SourceArn condition; "+
+			out = append(out, engine.Fail("%s lets the service %q assume the role without an aws:SourceAccount or aws:SourceArn condition; "+
 				"add one so that the service acts only for this account's resources", iamStatementLabel("assumeRolePolicy", i, st), service)...)
 		}
 	}

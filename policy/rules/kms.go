@@ -3,6 +3,9 @@ package rules
 import (
 	"fmt"
 	"strings"
+
+	"github.com/sce-project/sce/policy/engine"
+	"github.com/sce-project/sce/policy/model/policydoc"
 )
 
 // The KMS rules: key rotation, the deletion window and public key policies; and the check, shared by the
@@ -19,14 +22,14 @@ func hipaaEncryption() []string {
 }
 
 // kmsRules returns the rules on KMS keys and their key policies.
-func kmsRules() []Rule {
-	return []Rule{
+func kmsRules() []engine.Rule {
+	return []engine.Rule{
 		{
 			ID:          "kms-key-rotation-enabled",
 			Description: "Every symmetric encryption KMS key has automatic rotation enabled (AWS leaves it off).",
-			Level:       Mandatory,
+			Level:       engine.Mandatory,
 			HIPAA:       hipaaEncryption(),
-			Sources: Sources{Config: "cmk-backing-key-rotation-enabled", AWSGuard: "cmk-backing-key-rotation-enabled",
+			Sources: engine.Sources{Config: "cmk-backing-key-rotation-enabled", AWSGuard: "cmk-backing-key-rotation-enabled",
 				Checklist: []int{78}},
 			Types: []string{kmsKeyType},
 			Check: checkKMSKeyRotation,
@@ -35,9 +38,9 @@ func kmsRules() []Rule {
 			ID: "kms-key-deletion-window",
 			Description: "Every KMS key waits the longest deletion window AWS allows (30 days) before a scheduled deletion takes effect, " +
 				"so that a mistaken deletion of a key that guards PHI can be cancelled.",
-			Level:   Advisory,
+			Level:   engine.Advisory,
 			HIPAA:   hipaaEncryption(),
-			Sources: Sources{Config: "kms-cmk-not-scheduled-for-deletion", Other: "SCE design (project key deletion window)", Checklist: []int{91}},
+			Sources: engine.Sources{Config: "kms-cmk-not-scheduled-for-deletion", Other: "SCE design (project key deletion window)", Checklist: []int{91}},
 			Types:   []string{kmsKeyType},
 			Check:   checkKMSDeletionWindow,
 		},
@@ -45,9 +48,9 @@ func kmsRules() []Rule {
 			ID: "kms-key-policy-no-public-access",
 			Description: "No KMS key policy allows any principal (\"*\") unless the statement is limited to an account, an organization " +
 				"or a service by a condition.",
-			Level:   Mandatory,
+			Level:   engine.Mandatory,
 			HIPAA:   []string{hipaaAccessControl, hipaaAccessManagement, hipaaEncryptionAtRest},
-			Sources: Sources{Other: "SCE design"},
+			Sources: engine.Sources{Other: "SCE design"},
 			Types:   []string{kmsKeyType},
 			Check:   checkKMSKeyPolicyNotPublic,
 		},
@@ -56,18 +59,18 @@ func kmsRules() []Rule {
 
 // kmsRotatable reports whether rotation can be judged on a key: symmetric encryption keys outside a custom
 // key store. Asymmetric and HMAC keys, and keys in a custom key store, cannot rotate automatically.
-func kmsRotatable(r *Resource) (bool, []Finding) {
+func kmsRotatable(r *engine.Resource) (bool, []engine.Finding) {
 	for _, path := range []string{"customerMasterKeySpec", "keySpec"} {
 		v, ok := r.Get(path)
 		if !ok {
 			continue
 		}
-		if IsUnknown(v) {
-			return false, undecided(path)
+		if engine.IsUnknown(v) {
+			return false, engine.Undecided(path)
 		}
 		spec, isString := v.(string)
 		if !isString {
-			return false, fail("%s is %s (%s); expected a key spec such as SYMMETRIC_DEFAULT", path, kind(v), describe(v))
+			return false, engine.Fail("%s is %s (%s); expected a key spec such as SYMMETRIC_DEFAULT", path, engine.Kind(v), engine.Describe(v))
 		}
 		if !strings.EqualFold(spec, "SYMMETRIC_DEFAULT") {
 			return false, nil
@@ -80,35 +83,35 @@ func kmsRotatable(r *Resource) (bool, []Finding) {
 }
 
 // checkKMSKeyRotation requires enableKeyRotation set to true on every key that can rotate.
-func checkKMSKeyRotation(r *Resource) []Finding {
+func checkKMSKeyRotation(r *engine.Resource) []engine.Finding {
 	rotatable, out := kmsRotatable(r)
 	if !rotatable {
 		return out
 	}
 	if _, ok := r.Get("enableKeyRotation"); !ok {
-		return fail("enableKeyRotation is not set, and AWS leaves rotation off; it must be true")
+		return engine.Fail("enableKeyRotation is not set, and AWS leaves rotation off; it must be true")
 	}
-	return boolAt(r.Props, "enableKeyRotation", "enableKeyRotation", true, false)
+	return engine.BoolAt(r.Props, "enableKeyRotation", "enableKeyRotation", true, false)
 }
 
 // kmsLongestDeletionWindow is the longest waiting period AWS allows before it deletes a key, and its default.
 const kmsLongestDeletionWindow = 30
 
 // checkKMSDeletionWindow requires the longest deletion window, which is also AWS's default.
-func checkKMSDeletionWindow(r *Resource) []Finding {
+func checkKMSDeletionWindow(r *engine.Resource) []engine.Finding {
 	v, ok := r.Get("deletionWindowInDays")
 	switch {
 	case !ok:
 		return nil // AWS's default is the longest window
-	case IsUnknown(v):
-		return undecided("deletionWindowInDays")
+	case engine.IsUnknown(v):
+		return engine.Undecided("deletionWindowInDays")
 	}
-	n, isInt := asInt(v)
+	n, isInt := engine.AsInt(v)
 	if !isInt {
-		return fail("deletionWindowInDays is %s (%s); expected a whole number of days", kind(v), describe(v))
+		return engine.Fail("deletionWindowInDays is %s (%s); expected a whole number of days", engine.Kind(v), engine.Describe(v))
 	}
 	if n < kmsLongestDeletionWindow {
-		return fail("deletionWindowInDays is %d; it must be %d, the longest AWS allows, so that a mistaken deletion can be cancelled",
+		return engine.Fail("deletionWindowInDays is %d; it must be %d, the longest AWS allows, so that a mistaken deletion can be cancelled",
 			n, kmsLongestDeletionWindow)
 	}
 	return nil
@@ -122,8 +125,8 @@ func kmsLimitingConditionKeys() []string {
 
 // checkKMSKeyPolicyNotPublic reports every Allow statement of a key policy for any principal that no
 // condition limits.
-func checkKMSKeyPolicyNotPublic(r *Resource) []Finding {
-	doc, out := policyAt(r, "policy")
+func checkKMSKeyPolicyNotPublic(r *engine.Resource) []engine.Finding {
+	doc, out := policydoc.PolicyAt(r, "policy")
 	if doc == nil {
 		return out
 	}
@@ -131,7 +134,7 @@ func checkKMSKeyPolicyNotPublic(r *Resource) []Finding {
 		if st.Effect != "Allow" || !st.AnyPrincipal || kmsLimitedByCondition(st) {
 			continue
 		}
-		out = append(out, fail("%s allows any principal (\"*\") without a condition on %s; name the principals or add such a condition",
+		out = append(out, engine.Fail("%s allows any principal (\"*\") without a condition on %s; name the principals or add such a condition",
 			iamStatementLabel("policy", i, st), strings.Join(kmsLimitingConditionKeys(), ", "))...)
 	}
 	return out
@@ -140,7 +143,7 @@ func checkKMSKeyPolicyNotPublic(r *Resource) []Finding {
 // kmsLimitedByCondition reports whether a statement pins one of the limiting keys to values, under an
 // operator that requires the key (not a negated, Null or IfExists operator) and with no value that is a
 // bare wildcard.
-func kmsLimitedByCondition(st PolicyStatement) bool {
+func kmsLimitedByCondition(st policydoc.PolicyStatement) bool {
 	for op, keys := range st.Conditions {
 		o := strings.ToLower(op)
 		if strings.Contains(o, "not") || strings.HasPrefix(o, "null") || strings.HasSuffix(o, "ifexists") {
@@ -178,14 +181,14 @@ func kmsLimitingKey(key string) bool {
 // principal) each of the actions, which is what lets identity policies grant them to grantee (KMS
 // Developer Guide, "Default key policy": the statement that allows access to the AWS account and enables
 // IAM policies). A key from outside the program is not judged.
-func keyPolicyDefersToIAM(s *Stack, keyARN string, actions []string, grantee string) []Finding {
+func keyPolicyDefersToIAM(s *engine.Stack, keyARN string, actions []string, grantee string) []engine.Finding {
 	for _, k := range s.OfType(kmsKeyType) {
-		if !k.identifiedBy(keyARN) {
+		if !k.IdentifiedBy(keyARN) {
 			continue
 		}
-		doc, fs := policyAt(k, "policy")
+		doc, fs := policydoc.PolicyAt(k, "policy")
 		if doc == nil {
-			return withURN(k.URN, fs)
+			return engine.WithURN(k.URN, fs)
 		}
 		account := ""
 		if parts := strings.Split(keyARN, ":"); len(parts) > 4 {
@@ -204,7 +207,7 @@ func keyPolicyDefersToIAM(s *Stack, keyARN string, actions []string, grantee str
 				}
 			}
 			if !deferred {
-				return []Finding{{URN: k.URN, Message: fmt.Sprintf("the policy of key %s does not allow %s to account %s, so no IAM policy can grant it to "+
+				return []engine.Finding{{URN: k.URN, Message: fmt.Sprintf("the policy of key %s does not allow %s to account %s, so no IAM policy can grant it to "+
 					"%s; keep the statement that lets the account's IAM policies decide", k.Name, action, account, grantee)}}
 			}
 		}

@@ -3,6 +3,7 @@ package rules
 import (
 	"testing"
 
+	"github.com/sce-project/sce/policy/engine"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -33,20 +34,20 @@ func TestEveryExemptionNamesARuleAndATypeItJudges(t *testing.T) {
 }
 
 func TestAPanickingRuleIsReportedNotPropagated(t *testing.T) {
-	rule := Rule{ID: "boom", Level: Mandatory, Types: []string{typeVPC}, Check: func(*Resource) []Finding { panic("bad shape") }}
-	rep := Evaluate(NewStack([]*Resource{res(t, typeVPC, "v", `{}`)}), []Rule{rule})
+	rule := engine.Rule{ID: "boom", Level: engine.Mandatory, Types: []string{typeVPC}, Check: func(*engine.Resource) []engine.Finding { panic("bad shape") }}
+	rep := Evaluate(engine.NewStack([]*engine.Resource{res(t, typeVPC, "v", `{}`)}), []engine.Rule{rule})
 	require.Len(t, rep.Violations, 1)
 	assert.Contains(t, rep.Violations[0].Message, "bad shape")
-	assert.Equal(t, Mandatory, rep.Violations[0].Level)
+	assert.Equal(t, engine.Mandatory, rep.Violations[0].Level)
 }
 
 func TestUndecidedFindingsAreAdvisoryAndExemptionsReported(t *testing.T) {
 	vpc := res(t, typeVPC, "v", `{}`)
-	vpc.Props["instanceTenancy"] = Unknown
+	vpc.Props["instanceTenancy"] = engine.Unknown
 	rule, _ := ByID("vpc-dedicated-tenancy")
-	rep := Evaluate(NewStack([]*Resource{vpc}), []Rule{rule})
+	rep := Evaluate(engine.NewStack([]*engine.Resource{vpc}), []engine.Rule{rule})
 	require.Len(t, rep.Violations, 1)
-	assert.Equal(t, Advisory, rep.Violations[0].Level)
+	assert.Equal(t, engine.Advisory, rep.Violations[0].Level)
 	assert.Contains(t, rep.Violations[0].Message, "unknown until deployment")
 }
 
@@ -63,7 +64,7 @@ func TestExemptionsMatchThePITAndSuffixExactly(t *testing.T) {
 		{"-public-default-route", "-public-default-route", false},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, namedBy(tt.name, tt.suffix), "%s with %s", tt.name, tt.suffix)
+		assert.Equal(t, tt.want, engine.NamedBy(tt.name, tt.suffix), "%s with %s", tt.name, tt.suffix)
 	}
 }
 

@@ -1,29 +1,26 @@
 package rules
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/sce-project/sce/policy/engine"
+	"github.com/sce-project/sce/policy/model/netmodel"
+)
 
 // The network ACL rule: no entry admits the internet to an administration port. The default network ACL's
 // own rule is in vpc.go.
 
-// Resource type tokens of the network ACL rules, with a family prefix so that they cannot collide with the
-// constants of other rule families in this package.
-const (
-	netTypeDefaultNACL = "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"
-	netTypeNACL        = "aws:ec2/networkAcl:NetworkAcl"
-	netTypeNACLRule    = "aws:ec2/networkAclRule:NetworkAclRule"
-)
-
 // naclRules returns the network ACL rules.
-func naclRules() []Rule {
-	return []Rule{
+func naclRules() []engine.Rule {
+	return []engine.Rule{
 		{
 			ID: "nacl-no-admin-ports-from-anywhere",
 			Description: "No network ACL admits 0.0.0.0/0 or ::/0 inbound to port 22 or 3389, whether as a NetworkAclRule or inline in a network ACL " +
 				"or the default network ACL.",
-			Level:   Mandatory,
+			Level:   engine.Mandatory,
 			HIPAA:   netHIPAAAccess,
-			Sources: Sources{Other: "CIS AWS Foundations Benchmark 5.1"},
-			Types:   []string{netTypeNACLRule, netTypeNACL, netTypeDefaultNACL},
+			Sources: engine.Sources{Other: "CIS AWS Foundations Benchmark 5.1"},
+			Types:   []string{netmodel.TypeNACLRule, netmodel.TypeNACL, netmodel.TypeDefaultNACL},
 			Check:   checkNACLAdminPorts,
 		},
 	}
@@ -39,7 +36,7 @@ func netAdminPorts(proto string, from, to int64) (bool, string) {
 	for _, p := range []struct {
 		port    int64
 		service string
-	}{{netPortSSH, "ssh"}, {netPortRDP, "rdp"}} {
+	}{{netmodel.PortSSH, "ssh"}, {netmodel.PortRDP, "rdp"}} {
 		if netCoversPort(proto, from, to, p.port) {
 			return true, fmt.Sprintf("which includes port %d (%s); no network acl may admit the internet to an administration port", p.port, p.service)
 		}
@@ -49,41 +46,41 @@ func netAdminPorts(proto string, from, to int64) (bool, string) {
 
 // checkNACLAdminPorts judges the inbound allow entries of a network ACL rule resource, or the inline ingress
 // entries of a network ACL, against the administration ports.
-func checkNACLAdminPorts(r *Resource) []Finding {
-	if r.Type == netTypeNACLRule {
-		e, egress, fs := aclRuleEntry(r)
+func checkNACLAdminPorts(r *engine.Resource) []engine.Finding {
+	if r.Type == netmodel.TypeNACLRule {
+		e, egress, fs := netmodel.ACLRuleEntry(r)
 		switch {
 		case fs != nil:
 			return fs
-		case egress == MatchYes:
+		case egress == engine.MatchYes:
 			return nil
-		case egress == MatchMaybe:
-			e.Applies, e.AppliesWhy = MatchMaybe, "egress"
+		case egress == engine.MatchMaybe:
+			e.Applies, e.AppliesWhy = engine.MatchMaybe, "egress"
 		}
-		allow, fs := aclAllows(e)
+		allow, fs := netmodel.ACLAllows(e)
 		if fs != nil {
 			return fs
 		}
-		if allow == MatchNo {
+		if allow == engine.MatchNo {
 			return nil
 		}
-		if allow == MatchMaybe && e.Applies == MatchYes {
-			e.Applies, e.AppliesWhy = MatchMaybe, e.Path(e.Shape.Action)
+		if allow == engine.MatchMaybe && e.Applies == engine.MatchYes {
+			e.Applies, e.AppliesWhy = engine.MatchMaybe, e.Path(e.Shape.Action)
 		}
-		return e.judge(netAdminPorts)
+		return judgeEntry(e, netAdminPorts)
 	}
-	entries, out := aclInlineEntries(r, "ingress")
+	entries, out := netmodel.ACLInlineEntries(r, "ingress")
 	for _, e := range entries {
-		allow, fs := aclAllows(e)
+		allow, fs := netmodel.ACLAllows(e)
 		if fs != nil {
 			out = append(out, fs...)
 			continue
 		}
-		if allow == MatchNo {
+		if allow == engine.MatchNo {
 			continue
 		}
 		e.Applies, e.AppliesWhy = allow, e.Path(e.Shape.Action)
-		out = append(out, e.judge(netAdminPorts)...)
+		out = append(out, judgeEntry(e, netAdminPorts)...)
 	}
 	return out
 }

@@ -1,15 +1,17 @@
 package rules
 
+import "github.com/sce-project/sce/policy/engine"
+
 // How the rules walk a stack beyond Stack's own methods: judging each resource of a type, and finding the
 // resources that refer to one another beyond Stack.Refs and Stack.ReferringTo, by an identifier those do
 // not know (a queue's url) and with the unknown references of a preview.
 
 // judgeEach judges every resource of a type on its own and reports each finding on that resource, unless
 // the judgement names another (a recorder's role, a key).
-func judgeEach(s *Stack, typ string, judge func(s *Stack, r *Resource) []Finding) []Finding {
-	var out []Finding
+func judgeEach(s *engine.Stack, typ string, judge func(s *engine.Stack, r *engine.Resource) []engine.Finding) []engine.Finding {
+	var out []engine.Finding
 	for _, r := range s.OfType(typ) {
-		out = append(out, withURN(r.URN, judge(s, r))...)
+		out = append(out, engine.WithURN(r.URN, judge(s, r))...)
 	}
 	return out
 }
@@ -17,13 +19,13 @@ func judgeEach(s *Stack, typ string, judge func(s *Stack, r *Resource) []Finding
 // referrers returns the resources of the given types whose prop refers to target. When none does, it also
 // returns a resource of those types whose prop is unknown with no dependency to say where it points (it
 // may refer to target once deployed), so that the caller can report an undecided finding instead.
-func referrers(s *Stack, target *Resource, prop string, types ...string) ([]*Resource, *Resource) {
+func referrers(s *engine.Stack, target *engine.Resource, prop string, types ...string) ([]*engine.Resource, *engine.Resource) {
 	found := s.ReferringTo(target, prop, types...)
 	if len(found) > 0 {
 		return found, nil
 	}
 	for _, r := range s.OfType(types...) {
-		if v, ok := r.Get(prop); ok && IsUnknown(v) && len(r.PropertyDependencies[prop]) == 0 {
+		if v, ok := r.Get(prop); ok && engine.IsUnknown(v) && len(r.PropertyDependencies[prop]) == 0 {
 			return nil, r
 		}
 	}
@@ -32,7 +34,7 @@ func referrers(s *Stack, target *Resource, prop string, types ...string) ([]*Res
 
 // refsByKeys is Stack.Refs that also matches the value against the given outputs or inputs of the targets (a
 // queue's url, a cluster's clusterIdentifier), for references that use an identifier Refs does not know.
-func refsByKeys(s *Stack, r *Resource, prop string, keys []string, types ...string) []*Resource {
+func refsByKeys(s *engine.Stack, r *engine.Resource, prop string, keys []string, types ...string) []*engine.Resource {
 	out := s.Refs(r, prop, types...)
 	seen := map[string]bool{}
 	for _, t := range out {
@@ -42,7 +44,7 @@ func refsByKeys(s *Stack, r *Resource, prop string, keys []string, types ...stri
 	if !ok {
 		return out
 	}
-	for _, want := range stringsOf(v) {
+	for _, want := range engine.StringsOf(v) {
 		if want == "" {
 			continue
 		}
@@ -51,7 +53,7 @@ func refsByKeys(s *Stack, r *Resource, prop string, keys []string, types ...stri
 				continue
 			}
 			for _, k := range keys {
-				if stringAtOr(t.Outputs, k) == want || stringAtOr(t.Props, k) == want {
+				if engine.StringAtOr(t.Outputs, k) == want || engine.StringAtOr(t.Props, k) == want {
 					seen[t.URN] = true
 					out = append(out, t)
 					break
@@ -63,8 +65,8 @@ func refsByKeys(s *Stack, r *Resource, prop string, keys []string, types ...stri
 }
 
 // referringByKeys returns the resources of the given types whose input prop refers to target, as refsByKeys links.
-func referringByKeys(s *Stack, target *Resource, prop string, keys []string, types ...string) []*Resource {
-	var out []*Resource
+func referringByKeys(s *engine.Stack, target *engine.Resource, prop string, keys []string, types ...string) []*engine.Resource {
+	var out []*engine.Resource
 	for _, r := range s.OfType(types...) {
 		for _, t := range refsByKeys(s, r, prop, keys, target.Type) {
 			if t.URN == target.URN {

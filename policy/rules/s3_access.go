@@ -3,6 +3,9 @@ package rules
 import (
 	"fmt"
 	"strings"
+
+	"github.com/sce-project/sce/policy/engine"
+	"github.com/sce-project/sce/policy/model/policydoc"
 )
 
 // The S3 access rules: who may reach a bucket's objects. ACLs are disabled, the public access block is on,
@@ -16,24 +19,24 @@ const (
 
 // s3AccessRules returns the rules on who may reach a bucket: ACLs, the public access block, public grants
 // and policy grantees.
-func s3AccessRules() []Rule {
+func s3AccessRules() []engine.Rule {
 	publicAccess := []string{hipaaWorkforce, "164.308(a)(4)(ii)(A)", hipaaAccessEstablish, hipaaAccessControl, hipaaTransmission}
-	return []Rule{
+	return []engine.Rule{
 		{
 			ID:          "s3-acl-prohibited",
 			Description: "Every S3 bucket has ownership controls with objectOwnership BucketOwnerEnforced, which disables ACLs so that only policies grant access.",
-			Level:       Mandatory,
+			Level:       engine.Mandatory,
 			HIPAA:       []string{hipaaWorkforce, hipaaAccessEstablish, hipaaAccessControl},
-			Sources:     Sources{Config: "s3-bucket-acl-prohibited", Checklist: []int{46}},
+			Sources:     engine.Sources{Config: "s3-bucket-acl-prohibited", Checklist: []int{46}},
 			Types:       s3Types(typeS3OwnershipControls),
 			CheckStack:  checkS3ACLProhibited,
 		},
 		{
 			ID:          "s3-bucket-level-public-access-blocked",
 			Description: "Every S3 bucket has a public access block with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
-			Level:       Mandatory,
+			Level:       engine.Mandatory,
 			HIPAA:       publicAccess,
-			Sources: Sources{CdkNag: "HIPAA.Security-S3BucketLevelPublicAccessProhibited",
+			Sources: engine.Sources{CdkNag: "HIPAA.Security-S3BucketLevelPublicAccessProhibited",
 				Config: "s3-bucket-level-public-access-prohibited", Checklist: []int{48}},
 			Types:      s3Types(typeS3PublicAccessBlock),
 			CheckStack: checkS3PublicAccessBlock,
@@ -42,11 +45,11 @@ func s3AccessRules() []Rule {
 			ID: "s3-public-read-prohibited",
 			Description: "No S3 bucket grants public read: no public-read, public-read-write or authenticated-read ACL, no ACL grant of READ or FULL_CONTROL " +
 				"to AllUsers or AuthenticatedUsers, and no bucket policy allowing s3:GetObject to any principal without a condition restricting the caller.",
-			Level:   Mandatory,
+			Level:   engine.Mandatory,
 			HIPAA:   publicAccess,
-			Sources: Sources{CdkNag: "HIPAA.Security-S3BucketPublicReadProhibited", Config: "s3-bucket-public-read-prohibited", Checklist: []int{51}},
+			Sources: engine.Sources{CdkNag: "HIPAA.Security-S3BucketPublicReadProhibited", Config: "s3-bucket-public-read-prohibited", Checklist: []int{51}},
 			Types:   s3Types(typeS3ACL, typeS3Policy),
-			CheckStack: func(s *Stack) []Finding {
+			CheckStack: func(s *engine.Stack) []engine.Finding {
 				return checkS3Public(s, s3PublicRead())
 			},
 		},
@@ -54,11 +57,11 @@ func s3AccessRules() []Rule {
 			ID: "s3-public-write-prohibited",
 			Description: "No S3 bucket grants public write: no public-read-write ACL, no ACL grant of WRITE or FULL_CONTROL to AllUsers or AuthenticatedUsers, " +
 				"and no bucket policy allowing s3:PutObject or s3:DeleteObject to any principal without a condition restricting the caller.",
-			Level:   Mandatory,
+			Level:   engine.Mandatory,
 			HIPAA:   publicAccess,
-			Sources: Sources{CdkNag: "HIPAA.Security-S3BucketPublicWriteProhibited", Config: "s3-bucket-public-write-prohibited", Checklist: []int{52}},
+			Sources: engine.Sources{CdkNag: "HIPAA.Security-S3BucketPublicWriteProhibited", Config: "s3-bucket-public-write-prohibited", Checklist: []int{52}},
 			Types:   s3Types(typeS3ACL, typeS3Policy),
-			CheckStack: func(s *Stack) []Finding {
+			CheckStack: func(s *engine.Stack) []engine.Finding {
 				return checkS3Public(s, s3PublicWrite())
 			},
 		},
@@ -66,9 +69,9 @@ func s3AccessRules() []Rule {
 			ID: "s3-policy-grantee-restricted",
 			Description: "Every Allow statement of an S3 bucket policy names a specific principal (not \"*\") or has a condition restricting the caller " +
 				"(aws:SourceVpce, aws:SourceVpc, aws:SourceArn, aws:SourceAccount, aws:PrincipalAccount, aws:PrincipalOrgID, aws:ResourceAccount or aws:SourceIp).",
-			Level:      Mandatory,
+			Level:      engine.Mandatory,
 			HIPAA:      publicAccess,
-			Sources:    Sources{Config: "s3-bucket-policy-grantee-check", Checklist: []int{50}},
+			Sources:    engine.Sources{Config: "s3-bucket-policy-grantee-check", Checklist: []int{50}},
 			Types:      s3Types(typeS3Policy),
 			CheckStack: checkS3PolicyGrantee,
 		},
@@ -77,30 +80,30 @@ func s3AccessRules() []Rule {
 
 // checkS3ACLProhibited requires each bucket's ownership controls to enforce bucket ownership, which disables
 // ACLs.
-func checkS3ACLProhibited(s *Stack) []Finding {
-	return s3EachBucket(s, func(b *Resource) []Finding {
+func checkS3ACLProhibited(s *engine.Stack) []engine.Finding {
+	return s3EachBucket(s, func(b *engine.Resource) []engine.Finding {
 		cfgs, unresolved := s3ConfigsOf(s, b, typeS3OwnershipControls)
 		if len(cfgs) == 0 {
 			return s3Absent(b, typeS3OwnershipControls, unresolved, "rule.objectOwnership must be BucketOwnerEnforced so that ACLs are disabled")
 		}
-		return s3EachConfig(cfgs, func(c *Resource) []Finding {
-			return stringAt(c.Props, "rule.objectOwnership", "rule.objectOwnership", false, "BucketOwnerEnforced")
+		return s3EachConfig(cfgs, func(c *engine.Resource) []engine.Finding {
+			return engine.StringAt(c.Props, "rule.objectOwnership", "rule.objectOwnership", false, "BucketOwnerEnforced")
 		})
 	})
 }
 
 // checkS3PublicAccessBlock requires each bucket's public access block to set all four of its flags.
-func checkS3PublicAccessBlock(s *Stack) []Finding {
-	return s3EachBucket(s, func(b *Resource) []Finding {
+func checkS3PublicAccessBlock(s *engine.Stack) []engine.Finding {
+	return s3EachBucket(s, func(b *engine.Resource) []engine.Finding {
 		cfgs, unresolved := s3ConfigsOf(s, b, typeS3PublicAccessBlock)
 		if len(cfgs) == 0 {
 			return s3Absent(b, typeS3PublicAccessBlock, unresolved,
 				"blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets must all be true")
 		}
-		return s3EachConfig(cfgs, func(c *Resource) []Finding {
-			var out []Finding
+		return s3EachConfig(cfgs, func(c *engine.Resource) []engine.Finding {
+			var out []engine.Finding
 			for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
-				out = append(out, boolAt(c.Props, k, k, true, false)...)
+				out = append(out, engine.BoolAt(c.Props, k, k, true, false)...)
 			}
 			return out
 		})
@@ -137,8 +140,8 @@ func s3PublicWrite() s3Access {
 
 // checkS3Public judges every ACL resource, every bucket's inline acl and grants, and every bucket policy: a
 // public grant is a fault wherever it is, whichever bucket it ends up on.
-func checkS3Public(s *Stack, access s3Access) []Finding {
-	var out []Finding
+func checkS3Public(s *engine.Stack, access s3Access) []engine.Finding {
+	var out []engine.Finding
 	for _, a := range s.OfType(typeS3ACL) {
 		fs := s3CannedACL(a, access)
 		grants, problems := s3BlocksAt(a.Props, "accessControlPolicy.grants", "accessControlPolicy.grants")
@@ -146,7 +149,7 @@ func checkS3Public(s *Stack, access s3Access) []Finding {
 		for _, g := range grants {
 			fs = append(fs, s3Grant(g, "grantee.uri", "permission", access)...)
 		}
-		out = append(out, withURN(a.URN, fs)...)
+		out = append(out, engine.WithURN(a.URN, fs)...)
 	}
 	for _, b := range s.OfType(s3BucketTypes()...) {
 		fs := s3CannedACL(b, access)
@@ -155,7 +158,7 @@ func checkS3Public(s *Stack, access s3Access) []Finding {
 		for _, g := range grants {
 			fs = append(fs, s3Grant(g, "uri", "permissions", access)...)
 		}
-		out = append(out, withURN(b.URN, fs)...)
+		out = append(out, engine.WithURN(b.URN, fs)...)
 	}
 	docs, fs := s3AllPolicies(s)
 	out = append(out, fs...)
@@ -166,7 +169,7 @@ func checkS3Public(s *Stack, access s3Access) []Finding {
 			}
 			for _, a := range access.actions {
 				if st.Allows(a) {
-					out = append(out, Finding{URN: d.urn, Message: fmt.Sprintf(
+					out = append(out, engine.Finding{URN: d.urn, Message: fmt.Sprintf(
 						"policy %s allows %s to any principal without a condition restricting the caller; public %s must be prohibited",
 						s3Statement(i, st), a, access.what)})
 					break
@@ -178,49 +181,49 @@ func checkS3Public(s *Stack, access s3Access) []Finding {
 }
 
 // s3CannedACL judges a resource's acl property.
-func s3CannedACL(r *Resource, access s3Access) []Finding {
+func s3CannedACL(r *engine.Resource, access s3Access) []engine.Finding {
 	v, ok := r.Get("acl")
 	switch {
 	case !ok:
 		return nil
-	case IsUnknown(v):
-		return undecided("acl")
+	case engine.IsUnknown(v):
+		return engine.Undecided("acl")
 	}
 	acl, isString := v.(string)
 	if !isString {
-		return fail("acl is %s (%s); expected a canned ACL name", kind(v), describe(v))
+		return engine.Fail("acl is %s (%s); expected a canned ACL name", engine.Kind(v), engine.Describe(v))
 	}
 	if access.cannedACLs[strings.ToLower(acl)] {
-		return fail("acl is %q, which grants public %s; use private", acl, access.what)
+		return engine.Fail("acl is %q, which grants public %s; use private", acl, access.what)
 	}
 	return nil
 }
 
 // s3Grant judges one ACL grant: the grantee's group uri at uriKey and the permission (a string or a list of
 // strings) at permKey.
-func s3Grant(g s3Block, uriKey, permKey string, access s3Access) []Finding {
+func s3Grant(g s3Block, uriKey, permKey string, access s3Access) []engine.Finding {
 	path, permission := g.path, g.m[permKey]
-	uriVal, ok := lookup(g.m, uriKey)
+	uriVal, ok := engine.Lookup(g.m, uriKey)
 	if !ok {
 		return nil // a grantee named by id or e-mail is not public
 	}
-	if IsUnknown(uriVal) {
-		return undecided(path + "." + uriKey)
+	if engine.IsUnknown(uriVal) {
+		return engine.Undecided(path + "." + uriKey)
 	}
 	uri, _ := uriVal.(string)
 	if !strings.HasSuffix(uri, s3AllUsersGroup) && !strings.HasSuffix(uri, s3AuthenticatedUserGroup) {
 		return nil
 	}
-	if IsUnknown(permission) {
-		return undecided(path + "." + permKey)
+	if engine.IsUnknown(permission) {
+		return engine.Undecided(path + "." + permKey)
 	}
-	perms := stringsOf(permission)
+	perms := engine.StringsOf(permission)
 	if len(perms) == 0 && permission != nil {
-		return fail("%s.%s is %s; expected a permission name", path, permKey, kind(permission))
+		return engine.Fail("%s.%s is %s; expected a permission name", path, permKey, engine.Kind(permission))
 	}
 	for _, p := range perms {
 		if access.permissions[strings.ToUpper(p)] {
-			return fail("%s grants %s to %s; public %s must be prohibited", path, p, uri, access.what)
+			return engine.Fail("%s grants %s to %s; public %s must be prohibited", path, p, uri, access.what)
 		}
 	}
 	return nil
@@ -236,7 +239,7 @@ func s3RestrictingKeys() []string {
 // key under a positive operator (StringEquals, ArnLike, IpAddress, ForAnyValue:...), with values that are not
 // all "*". Negated operators, IfExists (which passes when the key is absent), Null and ForAllValues (true for
 // an absent key) do not restrict.
-func s3Restricted(st PolicyStatement) bool {
+func s3Restricted(st policydoc.PolicyStatement) bool {
 	for op, keys := range st.Conditions {
 		lop := strings.ToLower(op)
 		lop = strings.TrimPrefix(lop, "foranyvalue:")
@@ -265,7 +268,7 @@ func s3Specific(values []string) bool {
 }
 
 // checkS3PolicyGrantee judges every bucket policy of the stack, linked to a bucket or not.
-func checkS3PolicyGrantee(s *Stack) []Finding {
+func checkS3PolicyGrantee(s *engine.Stack) []engine.Finding {
 	docs, out := s3AllPolicies(s)
 	for _, d := range docs {
 		for i, st := range d.doc.Statements {
@@ -274,14 +277,14 @@ func checkS3PolicyGrantee(s *Stack) []Finding {
 			}
 			switch p, wildcard := s3WildcardPrincipal(st); {
 			case s3AnyPrincipal(st):
-				out = append(out, Finding{URN: d.urn, Message: fmt.Sprintf(
+				out = append(out, engine.Finding{URN: d.urn, Message: fmt.Sprintf(
 					"policy %s allows principal \"*\" without a condition restricting the caller; name a specific principal or add a condition on %s",
 					s3Statement(i, st), strings.Join(s3RestrictingKeys(), ", "))})
 			case len(st.Principals) == 0:
-				out = append(out, Finding{URN: d.urn, Message: fmt.Sprintf(
+				out = append(out, engine.Finding{URN: d.urn, Message: fmt.Sprintf(
 					"policy %s allows without a Principal; name a specific principal", s3Statement(i, st))})
 			case wildcard:
-				out = append(out, Finding{URN: d.urn, Message: fmt.Sprintf(
+				out = append(out, engine.Finding{URN: d.urn, Message: fmt.Sprintf(
 					"policy %s allows principal %q, which holds a wildcard; name a specific principal or add a restricting condition", s3Statement(i, st), p)})
 			}
 		}
@@ -290,8 +293,8 @@ func checkS3PolicyGrantee(s *Stack) []Finding {
 }
 
 // s3WildcardPrincipal returns a principal that holds a wildcard.
-func s3WildcardPrincipal(st PolicyStatement) (string, bool) {
-	for _, k := range sortedKeys(st.Principals) {
+func s3WildcardPrincipal(st policydoc.PolicyStatement) (string, bool) {
+	for _, k := range engine.SortedKeys(st.Principals) {
 		for _, p := range st.Principals[k] {
 			if strings.ContainsAny(p, "*?") {
 				return p, true

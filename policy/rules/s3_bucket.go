@@ -3,6 +3,8 @@ package rules
 import (
 	"fmt"
 	"strings"
+
+	"github.com/sce-project/sce/policy/engine"
 )
 
 // The S3 rules are kept one file per concern, as cdk-nag keeps its rules per service: access (s3_access.go),
@@ -40,12 +42,12 @@ func s3Types(configs ...string) []string { return append(s3BucketTypes(), config
 // input (property dependencies in preview, the bucket's name or id in the offline plan). unresolved reports,
 // when none belongs to it, that a resource of that type names a bucket not known until deployment: it may be
 // this bucket's.
-func s3ConfigsOf(s *Stack, bucket *Resource, typ string) (configs []*Resource, unresolved bool) {
+func s3ConfigsOf(s *engine.Stack, bucket *engine.Resource, typ string) (configs []*engine.Resource, unresolved bool) {
 	if configs = s.ReferringTo(bucket, "bucket", typ); len(configs) > 0 {
 		return configs, false
 	}
 	for _, c := range s.OfType(typ) {
-		if v, ok := c.Get("bucket"); ok && IsUnknown(v) && len(s.Refs(c, "bucket", s3BucketTypes()...)) == 0 {
+		if v, ok := c.Get("bucket"); ok && engine.IsUnknown(v) && len(s.Refs(c, "bucket", s3BucketTypes()...)) == 0 {
 			return nil, true
 		}
 	}
@@ -53,10 +55,10 @@ func s3ConfigsOf(s *Stack, bucket *Resource, typ string) (configs []*Resource, u
 }
 
 // s3EachBucket judges every bucket; findings without a URN are the bucket's.
-func s3EachBucket(s *Stack, judge func(b *Resource) []Finding) []Finding {
-	var out []Finding
+func s3EachBucket(s *engine.Stack, judge func(b *engine.Resource) []engine.Finding) []engine.Finding {
+	var out []engine.Finding
 	for _, b := range s.OfType(s3BucketTypes()...) {
-		out = append(out, withURN(b.URN, judge(b))...)
+		out = append(out, engine.WithURN(b.URN, judge(b))...)
 	}
 	return out
 }
@@ -66,26 +68,26 @@ func s3Short(typ string) string { return typ[strings.LastIndex(typ, ":")+1:] }
 
 // s3Absent reports that a bucket has no configuration resource of a type; want says what is required. It is
 // undecided when a resource of that type names a bucket not known until deployment.
-func s3Absent(b *Resource, typ string, unresolved bool, want string) []Finding {
+func s3Absent(b *engine.Resource, typ string, unresolved bool, want string) []engine.Finding {
 	if unresolved {
-		return []Finding{{URN: b.URN, Undecided: true, Message: fmt.Sprintf(
+		return []engine.Finding{{URN: b.URN, Undecided: true, Message: fmt.Sprintf(
 			"no %s is linked to this bucket and one names a bucket unknown until deployment, so the rule cannot judge it", s3Short(typ))}}
 	}
-	return []Finding{{URN: b.URN, Message: fmt.Sprintf("no %s refers to this bucket; %s", s3Short(typ), want)}}
+	return []engine.Finding{{URN: b.URN, Message: fmt.Sprintf("no %s refers to this bucket; %s", s3Short(typ), want)}}
 }
 
 // s3EachConfig judges each of a bucket's configuration resources; findings without a URN are the resource's.
-func s3EachConfig(cfgs []*Resource, judge func(c *Resource) []Finding) []Finding {
-	var out []Finding
+func s3EachConfig(cfgs []*engine.Resource, judge func(c *engine.Resource) []engine.Finding) []engine.Finding {
+	var out []engine.Finding
 	for _, c := range cfgs {
-		out = append(out, withURN(c.URN, judge(c))...)
+		out = append(out, engine.WithURN(c.URN, judge(c))...)
 	}
 	return out
 }
 
 // s3InlineBlocks judges a bucket's inline settings: the blocks under each of keys, in order, with judge. ok
 // is true as soon as one block passes; otherwise problems holds the shape problems and what each block lacks.
-func s3InlineBlocks(b *Resource, keys []string, judge func(blk s3Block) []Finding) (problems []Finding, ok bool) {
+func s3InlineBlocks(b *engine.Resource, keys []string, judge func(blk s3Block) []engine.Finding) (problems []engine.Finding, ok bool) {
 	for _, key := range keys {
 		blocks, fs := s3BlocksAt(b.Props, key, key)
 		problems = append(problems, fs...)
@@ -104,7 +106,7 @@ func s3InlineBlocks(b *Resource, keys []string, judge func(blk s3Block) []Findin
 // not pass, by their problems: undecided when a resource of the type names a bucket unknown until deployment
 // (unless the problems are all undecided already), the problems when there are some, else that the
 // configuration is absent, with want saying what is required.
-func s3Unconfigured(b *Resource, typ string, unresolved bool, problems []Finding, want string) []Finding {
+func s3Unconfigured(b *engine.Resource, typ string, unresolved bool, problems []engine.Finding, want string) []engine.Finding {
 	switch {
 	case unresolved && !s3AllUndecided(problems):
 		return s3Absent(b, typ, true, "")
@@ -122,8 +124,8 @@ type s3Block struct {
 
 // s3BlocksAt returns the objects at path below node (a single object or a list of objects), each named by
 // its path for messages. Shape problems come back as findings; an absent path has no blocks.
-func s3BlocksAt(node any, path, display string) ([]s3Block, []Finding) {
-	v, ok := lookup(node, path)
+func s3BlocksAt(node any, path, display string) ([]s3Block, []engine.Finding) {
+	v, ok := engine.Lookup(node, path)
 	if !ok {
 		return nil, nil
 	}
@@ -132,31 +134,31 @@ func s3BlocksAt(node any, path, display string) ([]s3Block, []Finding) {
 		return []s3Block{{display, x}}, nil
 	case []any:
 		var out []s3Block
-		var fs []Finding
+		var fs []engine.Finding
 		for i, e := range x {
 			p := fmt.Sprintf("%s[%d]", display, i)
 			switch m := e.(type) {
 			case map[string]any:
 				out = append(out, s3Block{p, m})
 			default:
-				if IsUnknown(e) {
-					fs = append(fs, undecided(p)...)
+				if engine.IsUnknown(e) {
+					fs = append(fs, engine.Undecided(p)...)
 				} else {
-					fs = append(fs, fail("%s is %s; expected an object", p, kind(e))...)
+					fs = append(fs, engine.Fail("%s is %s; expected an object", p, engine.Kind(e))...)
 				}
 			}
 		}
 		return out, fs
 	}
-	if IsUnknown(v) {
-		return nil, undecided(display)
+	if engine.IsUnknown(v) {
+		return nil, engine.Undecided(display)
 	}
-	return nil, fail("%s is %s (%s); expected an object or a list of objects", display, kind(v), describe(v))
+	return nil, engine.Fail("%s is %s (%s); expected an object or a list of objects", display, engine.Kind(v), engine.Describe(v))
 }
 
 // s3Present reports whether a value is set: non-empty, or unknown (it will hold a value).
 func s3Present(node any, path string) bool {
-	v, ok := lookup(node, path)
+	v, ok := engine.Lookup(node, path)
 	if !ok {
 		return false
 	}
@@ -172,7 +174,7 @@ func s3Present(node any, path string) bool {
 }
 
 // s3AllUndecided reports whether there are findings and all are undecided.
-func s3AllUndecided(fs []Finding) bool {
+func s3AllUndecided(fs []engine.Finding) bool {
 	for _, f := range fs {
 		if !f.Undecided {
 			return false
@@ -182,11 +184,11 @@ func s3AllUndecided(fs []Finding) bool {
 }
 
 // s3BucketName returns a bucket's name when known: its bucket output or input, else its id.
-func s3BucketName(b *Resource) string {
-	if n := stringAtOr(b.Outputs, "bucket"); n != "" {
+func s3BucketName(b *engine.Resource) string {
+	if n := engine.StringAtOr(b.Outputs, "bucket"); n != "" {
 		return n
 	}
-	if n := stringAtOr(b.Props, "bucket"); n != "" {
+	if n := engine.StringAtOr(b.Props, "bucket"); n != "" {
 		return n
 	}
 	return b.ID
@@ -194,16 +196,16 @@ func s3BucketName(b *Resource) string {
 
 // s3HoldsPHI reports whether a bucket is tagged DataClassification PHI, by its own tags or its provider's
 // default tags; unknown when its tag is not known until deployment.
-func s3HoldsPHI(b *Resource) (phi, unknown bool) {
+func s3HoldsPHI(b *engine.Resource) (phi, unknown bool) {
 	for _, src := range []struct {
 		node any
 		path string
 	}{{b.Props, "tags.DataClassification"}, {b.Provider, "defaultTags.tags.DataClassification"}} {
-		v, ok := lookup(src.node, src.path)
+		v, ok := engine.Lookup(src.node, src.path)
 		if !ok {
 			continue
 		}
-		if IsUnknown(v) {
+		if engine.IsUnknown(v) {
 			return false, true
 		}
 		if tag, _ := v.(string); strings.EqualFold(tag, "PHI") {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sce-project/sce/policy/engine"
 	"github.com/stretchr/testify/require"
 )
 
@@ -11,16 +12,16 @@ import (
 
 // s3BucketRules are the rules that judge a bucket together with its configuration resources: access,
 // encryption, durability and logging (what storageRules returned before the S3 rules were split by concern).
-func s3BucketRules() []Rule {
-	var out []Rule
-	for _, family := range [][]Rule{s3AccessRules(), s3EncryptionRules(), s3DurabilityRules(), s3LoggingRules()} {
+func s3BucketRules() []engine.Rule {
+	var out []engine.Rule
+	for _, family := range [][]engine.Rule{s3AccessRules(), s3EncryptionRules(), s3DurabilityRules(), s3LoggingRules()} {
 		out = append(out, family...)
 	}
 	return out
 }
 
 // bucketNamed builds a BucketV2 whose bucket input is name, with further props.
-func bucketNamed(t *testing.T, logical, name, props string) *Resource {
+func bucketNamed(t *testing.T, logical, name, props string) *engine.Resource {
 	t.Helper()
 	b := res(t, typeS3BucketV2, logical, props)
 	b.Props["bucket"] = name
@@ -28,7 +29,7 @@ func bucketNamed(t *testing.T, logical, name, props string) *Resource {
 }
 
 // linked builds a configuration resource whose bucket input holds the bucket's name, as in the offline plan.
-func linked(t *testing.T, typ, logical, bucketName, props string) *Resource {
+func linked(t *testing.T, typ, logical, bucketName, props string) *engine.Resource {
 	t.Helper()
 	r := res(t, typ, logical, props)
 	r.Props["bucket"] = bucketName
@@ -37,31 +38,31 @@ func linked(t *testing.T, typ, logical, bucketName, props string) *Resource {
 
 // previewLinked builds a configuration resource whose bucket is unknown and known only through its
 // property dependencies, as in preview.
-func previewLinked(t *testing.T, typ, logical string, b *Resource, props string) *Resource {
+func previewLinked(t *testing.T, typ, logical string, b *engine.Resource, props string) *engine.Resource {
 	t.Helper()
 	r := res(t, typ, logical, props)
 	r.ID = ""
-	r.Props["bucket"] = Unknown
+	r.Props["bucket"] = engine.Unknown
 	r.PropertyDependencies = map[string][]string{"bucket": {b.URN}}
 	return r
 }
 
 // unlinked builds a configuration resource whose bucket is unknown and has no dependencies.
-func unlinked(t *testing.T, typ, logical, props string) *Resource {
+func unlinked(t *testing.T, typ, logical, props string) *engine.Resource {
 	t.Helper()
 	r := res(t, typ, logical, props)
-	r.Props["bucket"] = Unknown
+	r.Props["bucket"] = engine.Unknown
 	return r
 }
 
 // withProp sets a property after the fixture is built (Unknown values, policies as JSON strings).
-func withProp(r *Resource, key string, v any) *Resource {
+func withProp(r *engine.Resource, key string, v any) *engine.Resource {
 	r.Props[key] = v
 	return r
 }
 
 // requireFindingOn runs a rule and requires a finding on the resource, containing want.
-func requireFindingOn(t *testing.T, ruleID string, on *Resource, want string, rs ...*Resource) {
+func requireFindingOn(t *testing.T, ruleID string, on *engine.Resource, want string, rs ...*engine.Resource) {
 	t.Helper()
 	fs := findingsOf(t, ruleID, rs...)
 	for _, f := range fs {
@@ -101,9 +102,9 @@ func policyOf(statements ...string) string {
 
 // designBuckets builds a PHI data bucket and its access-log bucket the way the design intends, with every
 // configuration resource, linked by value as in the offline plan.
-func designBuckets(t *testing.T) []*Resource {
+func designBuckets(t *testing.T) []*engine.Resource {
 	t.Helper()
-	var rs []*Resource
+	var rs []*engine.Resource
 	for _, b := range []struct{ logical, name, class, logTo string }{
 		{"data", "sce-data", "PHI", "sce-logs"},
 		{"logs", "sce-logs", "Internal", ""},
@@ -132,7 +133,7 @@ func designBuckets(t *testing.T) []*Resource {
 }
 
 func TestS3RulesPassTheDesignBucketsButTheLogBucketsOwnLogging(t *testing.T) {
-	rep := Evaluate(NewStack(designBuckets(t)), s3BucketRules())
+	rep := Evaluate(engine.NewStack(designBuckets(t)), s3BucketRules())
 	require.Len(t, rep.Violations, 1, "violations: %+v", rep.Violations)
 	v := rep.Violations[0]
 	require.Equal(t, "s3-server-access-logging", v.Rule)
@@ -147,13 +148,13 @@ func TestS3RulesNeverPanicOnMalformedProperties(t *testing.T) {
 		`"serverSideEncryptionConfigurations":[{"rules":{"applyServerSideEncryptionByDefaults":7}}],"rules":[null,{"status":1,"applyServerSideEncryptionByDefault":[]}],` +
 		`"rule":"x","versioningConfiguration":[],"accessControlPolicy":{"grants":[{"grantee":"AllUsers","permission":["READ"]}]},"targetBucket":{},` +
 		`"topics":3,"eventbridge":"sometimes","blockPublicAcls":null}`
-	var rs []*Resource
+	var rs []*engine.Resource
 	for _, typ := range s3Types(typeS3Versioning, typeS3Encryption, typeS3PublicAccessBlock, typeS3Logging, typeS3Policy, typeS3OwnershipControls,
 		typeS3Lifecycle, typeS3Notification, typeS3ObjectLock, typeS3Replication, typeS3ACL) {
 		rs = append(rs, res(t, typ, "m-"+s3Short(typ), malformed))
 	}
 	for _, rule := range s3BucketRules() {
-		fs := findings(NewStack(rs), rule)
+		fs := engine.Findings(engine.NewStack(rs), rule)
 		for _, f := range fs {
 			require.NotContains(t, f.Message, "could not judge", "rule %s", rule.ID)
 			require.NotEmpty(t, f.URN, "rule %s: %s", rule.ID, f.Message)

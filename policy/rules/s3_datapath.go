@@ -5,7 +5,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/sce-project/sce/internal/iameval"
+	"github.com/sce-project/sce/policy/engine"
+	"github.com/sce-project/sce/policy/model/iameval"
 )
 
 // The data path rule: a PHI bucket whose policy admits only the project's S3 endpoint must still admit
@@ -14,16 +15,16 @@ import (
 
 // s3DataPathRules judge whether data can reach the project and results leave it. They are advisory: a stack
 // without such a path is safe, only not yet usable, and the builder may add the roles later.
-func s3DataPathRules() []Rule {
-	return []Rule{{
+func s3DataPathRules() []engine.Rule {
+	return []engine.Rule{{
 		ID: "s3-phi-data-path-outside-vpc",
 		Description: "A PHI bucket whose policy refuses object access outside the project's S3 endpoint still admits someone from " +
 			"outside the VPC for its purpose: an upload into data-in (the seed's laptop L), a read of output (results leaving " +
 			"after review). The project's own roles do not count, nor roles of another account, which a bucket policy that " +
 			"grants them nothing leaves nothing to use.",
-		Level: Advisory,
+		Level: engine.Advisory,
 		HIPAA: []string{hipaaAccessAuthorize},
-		Sources: Sources{Other: "the seed, Part 1 (\"use a Laptop L or other cloud-external data source to feed data into an SCE\"; 1E); " +
+		Sources: engine.Sources{Other: "the seed, Part 1 (\"use a Laptop L or other cloud-external data source to feed data into an SCE\"; 1E); " +
 			"IAM User Guide, \"Cross-account policy evaluation logic\" and \"AWS global condition context keys\" (aws:SourceVpce, aws:PrincipalArn)"},
 		Types:      []string{typeS3BucketV2, typeS3Policy, iamRoleType},
 		CheckStack: checkPHIDataPath,
@@ -48,12 +49,12 @@ var dataPurposes = map[string]dataPurpose{
 // checkPHIDataPath judges each PHI bucket with a known purpose whose policy restricts it to the VPC endpoint:
 // one of the principals the restriction excepts, not the project's own role nor another account's, must be
 // able to take the purpose's action, or the finding says which keys provide one.
-func checkPHIDataPath(s *Stack) []Finding {
+func checkPHIDataPath(s *engine.Stack) []engine.Finding {
 	own, account := ownRoles(s)
-	var out []Finding
+	var out []engine.Finding
 	for _, b := range s.OfType(typeS3BucketV2) {
 		phi, _ := s3HoldsPHI(b)
-		purpose, known := dataPurposes[stringAtOr(b.Props, "tags.Purpose")]
+		purpose, known := dataPurposes[engine.StringAtOr(b.Props, "tags.Purpose")]
 		name := s3BucketName(b)
 		if !phi || !known || name == "" {
 			continue
@@ -94,7 +95,7 @@ func checkPHIDataPath(s *Stack) []Finding {
 		if len(foreign) > 0 {
 			msg += fmt.Sprintf(" (%s %s of another account than this stack's %s, which this bucket's policy grants nothing)", strings.Join(foreign, ", "), isOrAre(len(foreign)), account)
 		}
-		out = append(out, Finding{URN: urnOfPolicy(policies, b), Message: msg + "; " + purpose.keys})
+		out = append(out, engine.Finding{URN: urnOfPolicy(policies, b), Message: msg + "; " + purpose.keys})
 	}
 	return out
 }
@@ -127,12 +128,12 @@ func outsidePrincipals(policies []s3Policy) ([]string, bool) {
 
 // ownRoles returns the ARNs of the stack's own roles, and the stack's account as their ARNs give it (empty
 // while unknown, during a first preview).
-func ownRoles(s *Stack) (map[string]bool, string) {
+func ownRoles(s *engine.Stack) (map[string]bool, string) {
 	own := map[string]bool{}
 	account := ""
 	for _, r := range s.OfType(iamRoleType) {
 		arn, _ := r.Outputs["arn"].(string)
-		if arn == "" || IsUnknown(arn) {
+		if arn == "" || engine.IsUnknown(arn) {
 			continue
 		}
 		own[arn] = true
@@ -154,12 +155,12 @@ func arnAccount(arn string) string {
 
 // bucketKMSKey returns the KMS key of a bucket's default encryption, for a request that asks for it as an
 // upload of PHI must.
-func bucketKMSKey(s *Stack, b *Resource) string {
+func bucketKMSKey(s *engine.Stack, b *engine.Resource) string {
 	cfgs, _ := s3ConfigsOf(s, b, typeS3Encryption)
 	for _, c := range cfgs {
 		rules, _ := s3BlocksAt(c.Props, "rules", "rules")
 		for _, r := range rules {
-			if key := stringAtOr(r.m, "applyServerSideEncryptionByDefault.kmsMasterKeyId"); key != "" {
+			if key := engine.StringAtOr(r.m, "applyServerSideEncryptionByDefault.kmsMasterKeyId"); key != "" {
 				return key
 			}
 		}
@@ -182,7 +183,7 @@ func objectARN(policies []s3Policy, bucket, key string) string {
 }
 
 // urnOfPolicy is where a data path finding belongs: the bucket's first BucketPolicy resource, else the bucket.
-func urnOfPolicy(policies []s3Policy, b *Resource) string {
+func urnOfPolicy(policies []s3Policy, b *engine.Resource) string {
 	for _, p := range policies {
 		if p.urn != b.URN {
 			return p.urn

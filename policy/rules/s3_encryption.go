@@ -4,21 +4,23 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/sce-project/sce/internal/iameval"
+	"github.com/sce-project/sce/policy/engine"
+	"github.com/sce-project/sce/policy/model/iameval"
+	"github.com/sce-project/sce/policy/model/policydoc"
 )
 
 // The S3 encryption rules: default encryption at rest (any algorithm, then KMS), TLS only in transit, and
 // PHI buckets refusing uploads that ask for another encryption than the project key.
 
 // s3EncryptionRules returns the rules on how a bucket's objects are encrypted, at rest and in transit.
-func s3EncryptionRules() []Rule {
-	return []Rule{
+func s3EncryptionRules() []engine.Rule {
+	return []engine.Rule{
 		{
 			ID:          "s3-default-encryption",
 			Description: "Every S3 bucket has default server-side encryption configured, with any algorithm.",
-			Level:       Mandatory,
+			Level:       engine.Mandatory,
 			HIPAA:       []string{hipaaEncryptionAtRest, "164.312(c)(2)", hipaaTransmissionCrypt},
-			Sources:     Sources{Config: "s3-bucket-server-side-encryption-enabled", Checklist: []int{54}},
+			Sources:     engine.Sources{Config: "s3-bucket-server-side-encryption-enabled", Checklist: []int{54}},
 			Types:       s3Types(typeS3Encryption),
 			CheckStack:  checkS3DefaultEncryption,
 		},
@@ -26,9 +28,9 @@ func s3EncryptionRules() []Rule {
 			ID: "s3-default-encryption-kms",
 			Description: "Every S3 bucket encrypts by default with KMS (sseAlgorithm aws:kms or aws:kms:dsse). Log buckets that AWS services cannot write " +
 				"with a customer key are declared exemptions.",
-			Level:      Mandatory,
+			Level:      engine.Mandatory,
 			HIPAA:      []string{hipaaEncryptionAtRest, hipaaTransmissionCrypt},
-			Sources:    Sources{CdkNag: "HIPAA.Security-S3DefaultEncryptionKMS", Config: "s3-default-encryption-kms", Checklist: []int{57}},
+			Sources:    engine.Sources{CdkNag: "HIPAA.Security-S3DefaultEncryptionKMS", Config: "s3-default-encryption-kms", Checklist: []int{57}},
 			Types:      s3Types(typeS3Encryption),
 			CheckStack: checkS3EncryptionKMS,
 		},
@@ -36,9 +38,9 @@ func s3EncryptionRules() []Rule {
 			ID: "s3-ssl-requests-only",
 			Description: "Every S3 bucket has a policy that denies s3:* to any principal on the bucket and its objects when aws:SecureTransport is false, " +
 				"so that only TLS requests are served.",
-			Level: Mandatory,
+			Level: engine.Mandatory,
 			HIPAA: []string{hipaaEncryptionAtRest, "164.312(c)(2)", hipaaTransmission, "164.312(e)(2)(i)", hipaaTransmissionCrypt},
-			Sources: Sources{CdkNag: "HIPAA.Security-S3BucketSSLRequestsOnly", Config: "s3-bucket-ssl-requests-only",
+			Sources: engine.Sources{CdkNag: "HIPAA.Security-S3BucketSSLRequestsOnly", Config: "s3-bucket-ssl-requests-only",
 				Checklist: []int{55}},
 			Types:      s3Types(typeS3Policy),
 			CheckStack: checkS3SSLOnly,
@@ -49,9 +51,9 @@ func s3EncryptionRules() []Rule {
 				"SSE-S3, SSE-KMS with another key, or SSE-KMS without a key (which S3 serves with aws/s3). Judged by evaluating those requests against " +
 				"the policy with AWS's condition semantics. An upload asking for no encryption is left to the bucket's default SSE-KMS with the project key " +
 				"(s3-default-encryption-kms), because multipart parts cannot carry the header (s3-policy-admits-uploads-without-encryption-headers).",
-			Level:      Mandatory,
+			Level:      engine.Mandatory,
 			HIPAA:      []string{hipaaEncryptionAtRest, hipaaTransmissionCrypt},
-			Sources:    Sources{Other: "seed 1E: only accept uploads that request server-side encryption"},
+			Sources:    engine.Sources{Other: "seed 1E: only accept uploads that request server-side encryption"},
 			Types:      s3Types(typeS3Policy),
 			CheckStack: checkS3DenyUnencryptedUploads,
 		},
@@ -67,15 +69,15 @@ type s3Algorithm struct {
 // s3EncryptionOf returns a bucket's default encryption algorithms: from its encryption configuration
 // resources, else inline (Bucket's serverSideEncryptionConfiguration.rule, BucketV2's deprecated
 // serverSideEncryptionConfigurations[*].rules). With none, the findings say what is missing, where.
-func s3EncryptionOf(s *Stack, b *Resource) ([]s3Algorithm, []Finding) {
+func s3EncryptionOf(s *engine.Stack, b *engine.Resource) ([]s3Algorithm, []engine.Finding) {
 	var algos []s3Algorithm
-	var out []Finding
+	var out []engine.Finding
 	collect := func(urn string, rules []s3Block, byDefault string) {
 		for _, r := range rules {
 			defaults, fs := s3BlocksAt(r.m, byDefault, r.path+"."+byDefault)
-			out = append(out, withURN(urn, fs)...)
+			out = append(out, engine.WithURN(urn, fs)...)
 			for _, d := range defaults {
-				if v, ok := lookup(d.m, "sseAlgorithm"); ok {
+				if v, ok := engine.Lookup(d.m, "sseAlgorithm"); ok {
 					algos = append(algos, s3Algorithm{urn, d.path + ".sseAlgorithm", v})
 				}
 			}
@@ -85,23 +87,23 @@ func s3EncryptionOf(s *Stack, b *Resource) ([]s3Algorithm, []Finding) {
 	if len(cfgs) > 0 {
 		for _, c := range cfgs {
 			rules, fs := s3BlocksAt(c.Props, "rules", "rules")
-			out = append(out, withURN(c.URN, fs)...)
+			out = append(out, engine.WithURN(c.URN, fs)...)
 			before := len(algos)
 			collect(c.URN, rules, "applyServerSideEncryptionByDefault")
 			if len(algos) == before && len(fs) == 0 {
-				out = append(out, Finding{URN: c.URN, Message: "no rule sets applyServerSideEncryptionByDefault.sseAlgorithm; default encryption needs an algorithm"})
+				out = append(out, engine.Finding{URN: c.URN, Message: "no rule sets applyServerSideEncryptionByDefault.sseAlgorithm; default encryption needs an algorithm"})
 			}
 		}
 		return algos, out
 	}
 	legacy, fs := s3BlocksAt(b.Props, "serverSideEncryptionConfiguration.rule", "serverSideEncryptionConfiguration.rule")
-	out = append(out, withURN(b.URN, fs)...)
+	out = append(out, engine.WithURN(b.URN, fs)...)
 	collect(b.URN, legacy, "applyServerSideEncryptionByDefault")
 	configs, fs := s3BlocksAt(b.Props, "serverSideEncryptionConfigurations", "serverSideEncryptionConfigurations")
-	out = append(out, withURN(b.URN, fs)...)
+	out = append(out, engine.WithURN(b.URN, fs)...)
 	for _, c := range configs {
 		rules, fs := s3BlocksAt(c.m, "rules", c.path+".rules")
-		out = append(out, withURN(b.URN, fs)...)
+		out = append(out, engine.WithURN(b.URN, fs)...)
 		collect(b.URN, rules, "applyServerSideEncryptionByDefaults")
 	}
 	if len(algos) == 0 && len(out) == 0 {
@@ -113,22 +115,22 @@ func s3EncryptionOf(s *Stack, b *Resource) ([]s3Algorithm, []Finding) {
 
 // checkS3DefaultEncryption requires a default encryption algorithm, any non-empty one (or one unknown until
 // deployment).
-func checkS3DefaultEncryption(s *Stack) []Finding {
-	return s3EachBucket(s, func(b *Resource) []Finding {
+func checkS3DefaultEncryption(s *engine.Stack) []engine.Finding {
+	return s3EachBucket(s, func(b *engine.Resource) []engine.Finding {
 		algos, out := s3EncryptionOf(s, b)
-		var bad []Finding
+		var bad []engine.Finding
 		for _, a := range algos {
 			switch v := a.value.(type) {
 			case string:
 				if strings.TrimSpace(v) != "" {
 					return out
 				}
-				bad = append(bad, Finding{URN: a.urn, Message: a.path + " is empty; default encryption needs an algorithm"})
+				bad = append(bad, engine.Finding{URN: a.urn, Message: a.path + " is empty; default encryption needs an algorithm"})
 			default:
-				if IsUnknown(v) {
+				if engine.IsUnknown(v) {
 					return out // an algorithm will be set
 				}
-				bad = append(bad, Finding{URN: a.urn, Message: fmt.Sprintf("%s is %s (%s); expected an algorithm name", a.path, kind(v), describe(v))})
+				bad = append(bad, engine.Finding{URN: a.urn, Message: fmt.Sprintf("%s is %s (%s); expected an algorithm name", a.path, engine.Kind(v), engine.Describe(v))})
 			}
 		}
 		return append(out, bad...)
@@ -136,12 +138,12 @@ func checkS3DefaultEncryption(s *Stack) []Finding {
 }
 
 // checkS3EncryptionKMS requires every default encryption algorithm of a bucket to be aws:kms or aws:kms:dsse.
-func checkS3EncryptionKMS(s *Stack) []Finding {
-	return s3EachBucket(s, func(b *Resource) []Finding {
+func checkS3EncryptionKMS(s *engine.Stack) []engine.Finding {
+	return s3EachBucket(s, func(b *engine.Resource) []engine.Finding {
 		algos, out := s3EncryptionOf(s, b)
 		for _, a := range algos {
-			fs := stringAt(map[string]any{"v": a.value}, "v", a.path, false, "aws:kms", "aws:kms:dsse")
-			out = append(out, withURN(a.urn, fs)...)
+			fs := engine.StringAt(map[string]any{"v": a.value}, "v", a.path, false, "aws:kms", "aws:kms:dsse")
+			out = append(out, engine.WithURN(a.urn, fs)...)
 		}
 		return out
 	})
@@ -149,11 +151,11 @@ func checkS3EncryptionKMS(s *Stack) []Finding {
 
 // checkS3SSLOnly requires a policy statement denying s3:* to anyone on the bucket and its objects when
 // aws:SecureTransport is false.
-func checkS3SSLOnly(s *Stack) []Finding {
+func checkS3SSLOnly(s *engine.Stack) []engine.Finding {
 	const want = "a Deny of s3:* to principal \"*\" on the bucket and its objects (arn and arn/*) with Bool aws:SecureTransport false"
-	return s3EachBucket(s, func(b *Resource) []Finding {
+	return s3EachBucket(s, func(b *engine.Resource) []engine.Finding {
 		name := s3BucketName(b)
-		denies := func(st PolicyStatement) bool {
+		denies := func(st policydoc.PolicyStatement) bool {
 			if st.Effect != "Deny" || !s3AnyPrincipal(st) || !s3DeniesAll(st) {
 				return false
 			}
@@ -175,13 +177,13 @@ func checkS3SSLOnly(s *Stack) []Finding {
 
 // checkS3DenyUnencryptedUploads requires the policy of each bucket tagged PHI (or whose tag is unknown) to
 // refuse the uploads phiUploadProbes lists.
-func checkS3DenyUnencryptedUploads(s *Stack) []Finding {
+func checkS3DenyUnencryptedUploads(s *engine.Stack) []engine.Finding {
 	const want = "Deny statements that refuse s3:PutObject asking for SSE-S3, for SSE-KMS with another key, or for SSE-KMS without a key " +
 		"(S3 then uses aws/s3), and nothing else: uploads without an encryption header get the bucket's default, the project key"
-	return s3EachBucket(s, func(b *Resource) []Finding {
-		if tags, ok := b.Get("tags"); ok && !IsUnknown(tags) {
+	return s3EachBucket(s, func(b *engine.Resource) []engine.Finding {
+		if tags, ok := b.Get("tags"); ok && !engine.IsUnknown(tags) {
 			if _, isMap := tags.(map[string]any); !isMap {
-				return fail("tags is %s (%s); expected an object, so the rule cannot tell whether the bucket holds PHI", kind(tags), describe(tags))
+				return engine.Fail("tags is %s (%s); expected an object, so the rule cannot tell whether the bucket holds PHI", engine.Kind(tags), engine.Describe(tags))
 			}
 		}
 		phi, unknown := s3HoldsPHI(b)
@@ -190,7 +192,7 @@ func checkS3DenyUnencryptedUploads(s *Stack) []Finding {
 		}
 		out := s3UploadsRefused(s, b, want)
 		if unknown && len(out) > 0 {
-			return []Finding{{URN: b.URN, Undecided: true,
+			return []engine.Finding{{URN: b.URN, Undecided: true,
 				Message: "tags.DataClassification is unknown until deployment, so the rule cannot tell whether this bucket holds PHI; if it does, its policy must hold " + want}}
 		}
 		return out
@@ -198,24 +200,24 @@ func checkS3DenyUnencryptedUploads(s *Stack) []Finding {
 }
 
 // s3UploadsRefused evaluates the probes every PHI bucket must refuse against the bucket's policies.
-func s3UploadsRefused(s *Stack, b *Resource, want string) []Finding {
+func s3UploadsRefused(s *engine.Stack, b *engine.Resource, want string) []engine.Finding {
 	cfgs, unresolved := s3ConfigsOf(s, b, typeS3Policy)
 	texts := bucketPolicyTexts(s, b)
 	if len(texts) == 0 {
 		if _, inline := b.Get("policy"); len(cfgs) > 0 || inline {
-			return []Finding{{URN: b.URN, Undecided: true, Message: "the bucket policy is unknown until deployment, so the rule cannot judge it"}}
+			return []engine.Finding{{URN: b.URN, Undecided: true, Message: "the bucket policy is unknown until deployment, so the rule cannot judge it"}}
 		}
 		if unresolved {
 			return s3Absent(b, typeS3Policy, true, "")
 		}
-		return fail("no bucket policy, so uploads asking for another encryption than the project key are accepted into a PHI bucket; the policy must hold %s", want)
+		return engine.Fail("no bucket policy, so uploads asking for another encryption than the project key are accepted into a PHI bucket; the policy must hold %s", want)
 	}
 	name := s3BucketName(b)
 	var docs []*iameval.Document
 	for _, text := range texts {
 		doc, err := iameval.Parse(text)
 		if err != nil {
-			return fail("the bucket policy cannot be evaluated: %v", err)
+			return engine.Fail("the bucket policy cannot be evaluated: %v", err)
 		}
 		docs = append(docs, doc)
 	}
@@ -225,7 +227,7 @@ func s3UploadsRefused(s *Stack, b *Resource, want string) []Finding {
 		for _, doc := range docs {
 			d, _, err := denied(doc, probe.req)
 			if err != nil {
-				return fail("the bucket policy cannot be evaluated: %v", err)
+				return engine.Fail("the bucket policy cannot be evaluated: %v", err)
 			}
 			refused = refused || d
 		}
@@ -234,7 +236,7 @@ func s3UploadsRefused(s *Stack, b *Resource, want string) []Finding {
 		}
 	}
 	if len(accepted) > 0 {
-		return fail("policy accepts uploads asking for %s into a PHI bucket; it must hold %s", strings.Join(accepted, "; "), want)
+		return engine.Fail("policy accepts uploads asking for %s into a PHI bucket; it must hold %s", strings.Join(accepted, "; "), want)
 	}
 	return nil
 }

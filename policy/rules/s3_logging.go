@@ -1,28 +1,30 @@
 package rules
 
+import "github.com/sce-project/sce/policy/engine"
+
 // The S3 logging rules: every bucket records who accessed it (server access logging) and announces changes
 // to its objects (event notifications).
 
 // s3LoggingRules returns the rules on what a bucket records and announces: server access logs and event
 // notifications.
-func s3LoggingRules() []Rule {
-	return []Rule{
+func s3LoggingRules() []engine.Rule {
+	return []engine.Rule{
 		{
 			ID: "s3-server-access-logging",
 			Description: "Every S3 bucket has server access logging to a target bucket. The bucket that receives the access logs is judged too; " +
 				"where it logs nowhere, that is a declared exemption.",
-			Level:      Mandatory,
+			Level:      engine.Mandatory,
 			HIPAA:      []string{"164.308(a)(3)(ii)(A)", hipaaAuditControls},
-			Sources:    Sources{CdkNag: "HIPAA.Security-S3BucketLoggingEnabled", Config: "s3-bucket-logging-enabled", AWSGuard: "s3-bucket-logging-enabled", Checklist: []int{49}},
+			Sources:    engine.Sources{CdkNag: "HIPAA.Security-S3BucketLoggingEnabled", Config: "s3-bucket-logging-enabled", AWSGuard: "s3-bucket-logging-enabled", Checklist: []int{49}},
 			Types:      s3Types(typeS3Logging),
 			CheckStack: checkS3Logging,
 		},
 		{
 			ID:          "s3-event-notifications",
 			Description: "Every S3 bucket has an event notification configuration with at least one destination.",
-			Level:       Advisory,
+			Level:       engine.Advisory,
 			HIPAA:       []string{hipaaActivityReview, hipaaAuditControls},
-			Sources:     Sources{Config: "s3-event-notifications-enabled", Checklist: []int{58}},
+			Sources:     engine.Sources{Config: "s3-event-notifications-enabled", Checklist: []int{58}},
 			Types:       s3Types(typeS3Notification),
 			CheckStack:  checkS3Notifications,
 		},
@@ -31,16 +33,16 @@ func s3LoggingRules() []Rule {
 
 // checkS3Logging requires server access logging to a target bucket, through a logging resource or the
 // bucket's inline logging; a bucket that receives others' logs is told that logging nowhere needs an exemption.
-func checkS3Logging(s *Stack) []Finding {
-	return s3EachBucket(s, func(b *Resource) []Finding {
+func checkS3Logging(s *engine.Stack) []engine.Finding {
+	return s3EachBucket(s, func(b *engine.Resource) []engine.Finding {
 		cfgs, unresolved := s3ConfigsOf(s, b, typeS3Logging)
 		if len(cfgs) > 0 {
-			return s3EachConfig(cfgs, func(c *Resource) []Finding {
-				return setAt(c.Props, "targetBucket", "targetBucket", "access logs need a target bucket")
+			return s3EachConfig(cfgs, func(c *engine.Resource) []engine.Finding {
+				return engine.SetAt(c.Props, "targetBucket", "targetBucket", "access logs need a target bucket")
 			})
 		}
-		problems, ok := s3InlineBlocks(b, []string{"loggings", "logging"}, func(blk s3Block) []Finding {
-			return setAt(blk.m, "targetBucket", blk.path+".targetBucket", "access logs need a target bucket")
+		problems, ok := s3InlineBlocks(b, []string{"loggings", "logging"}, func(blk s3Block) []engine.Finding {
+			return engine.SetAt(blk.m, "targetBucket", blk.path+".targetBucket", "access logs need a target bucket")
 		})
 		if ok {
 			return nil
@@ -54,7 +56,7 @@ func checkS3Logging(s *Stack) []Finding {
 }
 
 // s3IsLogTarget reports whether a bucket is the target of another bucket's access logging.
-func s3IsLogTarget(s *Stack, b *Resource) bool {
+func s3IsLogTarget(s *engine.Stack, b *engine.Resource) bool {
 	if len(s.ReferringTo(b, "targetBucket", typeS3Logging)) > 0 {
 		return true
 	}
@@ -62,7 +64,7 @@ func s3IsLogTarget(s *Stack, b *Resource) bool {
 		for _, key := range []string{"loggings", "logging"} {
 			blocks, _ := s3BlocksAt(other.Props, key, key)
 			for _, blk := range blocks {
-				if t := stringAtOr(blk.m, "targetBucket"); other != b && b.identifiedBy(t) {
+				if t := engine.StringAtOr(blk.m, "targetBucket"); other != b && b.IdentifiedBy(t) {
 					return true
 				}
 			}
@@ -73,19 +75,19 @@ func s3IsLogTarget(s *Stack, b *Resource) bool {
 
 // checkS3Notifications requires a bucket notification with a destination: a topic, queue or function, or
 // EventBridge.
-func checkS3Notifications(s *Stack) []Finding {
-	return s3EachBucket(s, func(b *Resource) []Finding {
+func checkS3Notifications(s *engine.Stack) []engine.Finding {
+	return s3EachBucket(s, func(b *engine.Resource) []engine.Finding {
 		cfgs, unresolved := s3ConfigsOf(s, b, typeS3Notification)
 		if len(cfgs) == 0 {
 			return s3Absent(b, typeS3Notification, unresolved, "event notifications must go to a topic, queue, function or EventBridge")
 		}
-		return s3EachConfig(cfgs, func(c *Resource) []Finding {
+		return s3EachConfig(cfgs, func(c *engine.Resource) []engine.Finding {
 			if s3Present(c.Props, "topics") || s3Present(c.Props, "queues") || s3Present(c.Props, "lambdaFunctions") {
 				return nil
 			}
-			fs := boolAt(c.Props, "eventbridge", "eventbridge", true, false)
+			fs := engine.BoolAt(c.Props, "eventbridge", "eventbridge", true, false)
 			if len(fs) > 0 && !s3AllUndecided(fs) {
-				fs = fail("no destination: topics, queues and lambdaFunctions are empty and eventbridge is not true; event notifications need a destination")
+				fs = engine.Fail("no destination: topics, queues and lambdaFunctions are empty and eventbridge is not true; event notifications need a destination")
 			}
 			return fs
 		})

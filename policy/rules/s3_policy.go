@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/sce-project/sce/policy/engine"
+	"github.com/sce-project/sce/policy/model/policydoc"
 )
 
 // Bucket policies as the S3 rules read them: the documents that govern a bucket (its BucketPolicy resources
@@ -12,34 +15,34 @@ import (
 // s3Policy is one policy document that governs a bucket, with the resource that holds it.
 type s3Policy struct {
 	urn string
-	doc *PolicyDoc
+	doc *policydoc.PolicyDoc
 }
 
 // s3PoliciesOf returns the policy documents of a bucket: its BucketPolicy resources' and its inline policy.
-func s3PoliciesOf(s *Stack, b *Resource) ([]s3Policy, []Finding) {
+func s3PoliciesOf(s *engine.Stack, b *engine.Resource) ([]s3Policy, []engine.Finding) {
 	cfgs, _ := s3ConfigsOf(s, b, typeS3Policy)
 	return s3ParsePolicies(append(cfgs, b))
 }
 
 // s3AllPolicies returns every bucket policy of the stack: BucketPolicy resources and buckets' inline
 // policies, for rules that forbid statements wherever they are.
-func s3AllPolicies(s *Stack) ([]s3Policy, []Finding) {
+func s3AllPolicies(s *engine.Stack) ([]s3Policy, []engine.Finding) {
 	return s3ParsePolicies(s.OfType(append([]string{typeS3Policy}, s3BucketTypes()...)...))
 }
 
 // s3ParsePolicies parses the policy of each resource. Unknown and unparseable policies come back as
 // findings on their resource; a BucketPolicy without a policy contributes an empty document.
-func s3ParsePolicies(rs []*Resource) ([]s3Policy, []Finding) {
+func s3ParsePolicies(rs []*engine.Resource) ([]s3Policy, []engine.Finding) {
 	var docs []s3Policy
-	var out []Finding
+	var out []engine.Finding
 	for _, r := range rs {
-		doc, fs := policyAt(r, "policy")
-		out = append(out, withURN(r.URN, fs)...)
+		doc, fs := policydoc.PolicyAt(r, "policy")
+		out = append(out, engine.WithURN(r.URN, fs)...)
 		switch {
 		case doc != nil:
 			docs = append(docs, s3Policy{r.URN, doc})
 		case len(fs) == 0 && r.Type == typeS3Policy:
-			docs = append(docs, s3Policy{r.URN, &PolicyDoc{}})
+			docs = append(docs, s3Policy{r.URN, &policydoc.PolicyDoc{}})
 		}
 	}
 	return docs, out
@@ -48,9 +51,9 @@ func s3ParsePolicies(rs []*Resource) ([]s3Policy, []Finding) {
 // PolicyJSON returns a resource's policy property as JSON text (a string input as it is, an object
 // encoded); ok is false when it is absent, unknown or of another shape. The flow analyses read policies
 // through it too.
-func PolicyJSON(r *Resource, prop string) (string, bool) {
+func PolicyJSON(r *engine.Resource, prop string) (string, bool) {
 	v, ok := r.Get(prop)
-	if !ok || IsUnknown(v) {
+	if !ok || engine.IsUnknown(v) {
 		return "", false
 	}
 	switch x := v.(type) {
@@ -67,7 +70,7 @@ func PolicyJSON(r *Resource, prop string) (string, bool) {
 }
 
 // bucketPolicyTexts returns the policy documents of a bucket (BucketPolicy resources and an inline policy).
-func bucketPolicyTexts(s *Stack, b *Resource) []string {
+func bucketPolicyTexts(s *engine.Stack, b *engine.Resource) []string {
 	cfgs, _ := s3ConfigsOf(s, b, typeS3Policy)
 	var out []string
 	for _, r := range append(cfgs, b) {
@@ -79,7 +82,7 @@ func bucketPolicyTexts(s *Stack, b *Resource) []string {
 }
 
 // s3Statement names a statement for messages.
-func s3Statement(i int, st PolicyStatement) string {
+func s3Statement(i int, st policydoc.PolicyStatement) string {
 	if st.Sid != "" {
 		return fmt.Sprintf("statement %d (%q)", i, st.Sid)
 	}
@@ -87,12 +90,12 @@ func s3Statement(i int, st PolicyStatement) string {
 }
 
 // s3AnyPrincipal reports whether a statement applies to anyone: Principal "*" or a principal list holding "*".
-func s3AnyPrincipal(st PolicyStatement) bool {
+func s3AnyPrincipal(st policydoc.PolicyStatement) bool {
 	if st.AnyPrincipal {
 		return true
 	}
 	for _, ps := range st.Principals {
-		if contains(ps, "*") {
+		if policydoc.Contains(ps, "*") {
 			return true
 		}
 	}
@@ -106,7 +109,7 @@ func s3ResourcePath(arn string) (string, bool) {
 		return "*", true
 	}
 	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || !strings.EqualFold(parts[0], "arn") || !globMatch(parts[2], "s3") {
+	if len(parts) != 6 || !strings.EqualFold(parts[0], "arn") || !policydoc.GlobMatch(parts[2], "s3") {
 		return "", false
 	}
 	return parts[5], true
@@ -123,7 +126,7 @@ func s3Covers(resources []string, name string) (bucket, objects bool) {
 	}
 	coversObjects := func(of string) bool {
 		for _, p := range paths {
-			if globMatch(p, of+"/*") {
+			if policydoc.GlobMatch(p, of+"/*") {
 				return true
 			}
 		}
@@ -131,7 +134,7 @@ func s3Covers(resources []string, name string) (bucket, objects bool) {
 	}
 	if name != "" {
 		for _, p := range paths {
-			bucket = bucket || globMatch(p, name)
+			bucket = bucket || policydoc.GlobMatch(p, name)
 		}
 		return bucket, coversObjects(name)
 	}
@@ -150,7 +153,7 @@ func s3Covers(resources []string, name string) (bucket, objects bool) {
 }
 
 // s3DeniesAll reports whether a Deny statement covers every S3 action: s3:* or *.
-func s3DeniesAll(st PolicyStatement) bool {
+func s3DeniesAll(st policydoc.PolicyStatement) bool {
 	for _, a := range st.Actions {
 		if a == "*" || strings.EqualFold(a, "s3:*") {
 			return true
@@ -161,13 +164,13 @@ func s3DeniesAll(st PolicyStatement) bool {
 
 // s3RequireStatement judges a bucket for a rule that needs a statement in its policy: absentMsg when the
 // bucket has no policy, lackMsg on each policy that has no statement satisfying ok.
-func s3RequireStatement(s *Stack, b *Resource, ok func(PolicyStatement) bool, absentMsg, lackMsg string) []Finding {
+func s3RequireStatement(s *engine.Stack, b *engine.Resource, ok func(policydoc.PolicyStatement) bool, absentMsg, lackMsg string) []engine.Finding {
 	cfgs, unresolved := s3ConfigsOf(s, b, typeS3Policy)
 	if _, inline := b.Get("policy"); len(cfgs) == 0 && !inline {
 		if unresolved {
 			return s3Absent(b, typeS3Policy, true, "")
 		}
-		return []Finding{{URN: b.URN, Message: absentMsg}}
+		return []engine.Finding{{URN: b.URN, Message: absentMsg}}
 	}
 	docs, out := s3PoliciesOf(s, b)
 	for _, d := range docs {
@@ -179,7 +182,7 @@ func s3RequireStatement(s *Stack, b *Resource, ok func(PolicyStatement) bool, ab
 			}
 		}
 		if !found {
-			out = append(out, Finding{URN: d.urn, Message: lackMsg})
+			out = append(out, engine.Finding{URN: d.urn, Message: lackMsg})
 		}
 	}
 	return out

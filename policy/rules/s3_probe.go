@@ -5,12 +5,12 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/sce-project/sce/internal/iameval"
+	"github.com/sce-project/sce/policy/model/iameval"
 )
 
 // Probing a bucket policy with requests: the rules that judge what a policy does (refuses uploads, gates
 // reads on the malware scan, admits someone from outside the VPC) evaluate concrete requests against it with
-// AWS's documented condition semantics (internal/iameval), rather than reading the operators it is written
+// AWS's documented condition semantics (policy/model/iameval), rather than reading the operators it is written
 // with: the same intent written with StringNotEqualsIfExists and with Null plus StringNotEquals does
 // opposite things to a request that carries no encryption header.
 
@@ -89,7 +89,7 @@ func denied(doc *iameval.Document, r iameval.Request) (bool, string, error) {
 	return res.Effect == iameval.Denied, res.Sid, nil
 }
 
-// parsePolicies parses policy texts for internal/iameval; unreadable is true when one of them cannot be
+// parsePolicies parses policy texts for policy/model/iameval; unreadable is true when one of them cannot be
 // parsed, which counts as denying: a deny that cannot be read is not assumed away.
 func parsePolicies(texts []string) (docs []*iameval.Document, unreadable bool) {
 	for _, text := range texts {

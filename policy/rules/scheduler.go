@@ -3,6 +3,8 @@ package rules
 import (
 	"fmt"
 	"strings"
+
+	"github.com/sce-project/sce/policy/engine"
 )
 
 // The EventBridge Scheduler rule: a schedule that stops instances is declared, because AWS Config flags
@@ -15,15 +17,15 @@ const (
 )
 
 // schedulerRules returns the rule on schedules that stop instances.
-func schedulerRules() []Rule {
-	return []Rule{
+func schedulerRules() []engine.Rule {
+	return []engine.Rule{
 		{
 			ID: "ec2-stopped-by-schedule",
 			Description: "No EventBridge schedule stops instances (target arn:aws:scheduler:::aws-sdk:ec2:stopInstances) unless it is declared: " +
 				"AWS Config's ec2-stopped-instance flags instances that stay stopped, so a schedule that stops them on purpose must be an exemption.",
-			Level:      Advisory,
+			Level:      engine.Advisory,
 			HIPAA:      []string{hipaaRiskManagement},
-			Sources:    Sources{Config: "ec2-stopped-instance", Checklist: []int{22}},
+			Sources:    engine.Sources{Config: "ec2-stopped-instance", Checklist: []int{22}},
 			Types:      []string{computeTypeSchedule},
 			CheckStack: checkStoppedBySchedule,
 		},
@@ -32,28 +34,28 @@ func schedulerRules() []Rule {
 
 // checkStoppedBySchedule reports every schedule whose target is EC2's StopInstances, so that it is declared
 // as intended.
-func checkStoppedBySchedule(s *Stack) []Finding {
-	var out []Finding
+func checkStoppedBySchedule(s *engine.Stack) []engine.Finding {
+	var out []engine.Finding
 	for _, sched := range s.OfType(computeTypeSchedule) {
 		if f := objectShape(sched.Props, "target.arn"); f != nil {
-			out = append(out, withURN(sched.URN, f)...)
+			out = append(out, engine.WithURN(sched.URN, f)...)
 			continue
 		}
-		v, ok := lookup(sched.Props, "target.arn")
+		v, ok := engine.Lookup(sched.Props, "target.arn")
 		if !ok {
 			continue
 		}
-		if IsUnknown(v) {
-			out = append(out, withURN(sched.URN, undecided("target.arn"))...)
+		if engine.IsUnknown(v) {
+			out = append(out, engine.WithURN(sched.URN, engine.Undecided("target.arn"))...)
 			continue
 		}
 		arn, isString := v.(string)
 		if !isString {
-			out = append(out, Finding{URN: sched.URN, Message: fmt.Sprintf("target.arn is %s (%s); expected an arn", kind(v), describe(v))})
+			out = append(out, engine.Finding{URN: sched.URN, Message: fmt.Sprintf("target.arn is %s (%s); expected an arn", engine.Kind(v), engine.Describe(v))})
 			continue
 		}
 		if lower := strings.ToLower(arn); strings.HasPrefix(lower, "arn:") && strings.HasSuffix(lower, computeStopInstancesTargetTail) {
-			out = append(out, Finding{URN: sched.URN, Message: fmt.Sprintf("target.arn is %q: this schedule stops instances, and aws config's ec2-stopped-instance "+
+			out = append(out, engine.Finding{URN: sched.URN, Message: fmt.Sprintf("target.arn is %q: this schedule stops instances, and aws config's ec2-stopped-instance "+
 				"flags instances that stay stopped; declare the schedule as intended", arn)})
 		}
 	}

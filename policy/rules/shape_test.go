@@ -3,13 +3,15 @@ package rules
 import (
 	"strings"
 	"testing"
+
+	"github.com/sce-project/sce/policy/engine"
 )
 
 // TestServerlessMessagingDatabaseRulesSurviveAnyShape sets every property these rules read, on every type
 // they judge, to values of every shape, and requires a judgement rather than a panic.
 func TestServerlessMessagingDatabaseRulesSurviveAnyShape(t *testing.T) {
-	shapes := []any{"x", "", 1.0, -1.0, true, nil, Unknown, []any{}, []any{"x", 2.0, nil, Unknown, map[string]any{}},
-		map[string]any{}, map[string]any{"enable": Unknown, "enabled": "x", "kmsKeyArn": 3.0, "targetArn": []any{}, "subnetIds": "s",
+	shapes := []any{"x", "", 1.0, -1.0, true, nil, engine.Unknown, []any{}, []any{"x", 2.0, nil, engine.Unknown, map[string]any{}},
+		map[string]any{}, map[string]any{"enable": engine.Unknown, "enabled": "x", "kmsKeyArn": 3.0, "targetArn": []any{}, "subnetIds": "s",
 			"deadLetterTargetArn": map[string]any{}, "key": 1.0, "value": nil, "stringEquals": "x"},
 		`{"deadLetterTargetArn":7}`, `{"Statement":"x"}`, `[1]`}
 	props := []string{"reservedConcurrentExecutions", "deadLetterConfig", "vpcConfig", "principal", "sourceArn", "sourceAccount",
@@ -21,12 +23,12 @@ func TestServerlessMessagingDatabaseRulesSurviveAnyShape(t *testing.T) {
 	types := []string{typeLambdaFunction, typeLambdaPermission, typeSNSTopic, typeSNSTopicPolicy, typeSQSQueue, typeSQSQueuePolicy,
 		typeSQSRedrivePolicy, typeSQSRedriveAllowPolicy, typeDynamoDBTable, typeBackupSelection, typeRedshiftCluster,
 		typeRedshiftParameterGroup, typeRedshiftLogging}
-	var rules []Rule
-	for _, family := range [][]Rule{lambdaRules(), snsRules(), sqsRules(), dynamoDBRules(), redshiftRules(), redshiftParameterRules()} {
+	var rules []engine.Rule
+	for _, family := range [][]engine.Rule{lambdaRules(), snsRules(), sqsRules(), dynamoDBRules(), redshiftRules(), redshiftParameterRules()} {
 		rules = append(rules, family...)
 	}
 	for i, shape := range shapes {
-		var rs []*Resource
+		var rs []*engine.Resource
 		for _, typ := range types {
 			r := res(t, typ, "r", `{}`)
 			for _, p := range props {
@@ -37,9 +39,9 @@ func TestServerlessMessagingDatabaseRulesSurviveAnyShape(t *testing.T) {
 			r.PropertyDependencies = map[string][]string{"queueUrl": {"urn:missing"}, "redrivePolicy": {rs0URN(t)}}
 			rs = append(rs, r)
 		}
-		for _, v := range Evaluate(NewStack(rs), rules).Violations {
+		for _, v := range Evaluate(engine.NewStack(rs), rules).Violations {
 			if strings.Contains(v.Message, "could not judge") {
-				t.Errorf("shape %d (%s): %s: %s", i, describe(shape), v.Rule, v.Message)
+				t.Errorf("shape %d (%s): %s: %s", i, engine.Describe(shape), v.Rule, v.Message)
 			}
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/sce-project/sce/policy/engine"
 )
 
 // The SQS rules: every queue is encrypted with the project key, accepts messages only over TLS, and has a
@@ -21,15 +23,15 @@ const (
 const sqsDefaultRetention = 345600
 
 // sqsRules returns the SQS queue rules.
-func sqsRules() []Rule {
-	return []Rule{
+func sqsRules() []engine.Rule {
+	return []engine.Rule{
 		{
 			ID: "sqs-encrypted-kms",
 			Description: "Every SQS queue encrypts messages at rest with a customer managed KMS key (kmsMasterKeyId, the project key); " +
 				"SQS-managed encryption (sqsManagedSseEnabled) is not enough for PHI.",
-			Level:   Mandatory,
+			Level:   engine.Mandatory,
 			HIPAA:   hipaaEncryption(),
-			Sources: Sources{Other: "cdk-nag AwsSolutions-SQS2; SCE design"},
+			Sources: engine.Sources{Other: "cdk-nag AwsSolutions-SQS2; SCE design"},
 			Types:   []string{typeSQSQueue},
 			Check:   checkSQSEncrypted,
 		},
@@ -37,9 +39,9 @@ func sqsRules() []Rule {
 			ID: "sqs-tls-only",
 			Description: "Every SQS queue's policy (its own policy or a QueuePolicy) denies sending and receiving to any principal when " +
 				"aws:SecureTransport is false, so that messages only travel over TLS.",
-			Level:      Mandatory,
+			Level:      engine.Mandatory,
 			HIPAA:      []string{hipaaTransmission, "164.312(e)(2)(i)", hipaaTransmissionCrypt},
-			Sources:    Sources{Other: "cdk-nag AwsSolutions-SQS4"},
+			Sources:    engine.Sources{Other: "cdk-nag AwsSolutions-SQS4"},
 			Types:      []string{typeSQSQueue, typeSQSQueuePolicy},
 			CheckStack: checkSQSTLSOnly,
 		},
@@ -47,9 +49,9 @@ func sqsRules() []Rule {
 			ID: "sqs-dead-letter-queue",
 			Description: "Every SQS queue that is not itself a dead-letter queue has a redrivePolicy with a deadLetterTargetArn, so that " +
 				"a message that keeps failing is set aside and seen, not retried until it expires.",
-			Level:      Advisory,
+			Level:      engine.Advisory,
 			HIPAA:      []string{hipaaAuditControls, hipaaIntegrity},
-			Sources:    Sources{Other: "SCE design"},
+			Sources:    engine.Sources{Other: "SCE design"},
 			Types:      []string{typeSQSQueue, typeSQSRedrivePolicy, typeSQSRedriveAllowPolicy},
 			CheckStack: checkSQSDeadLetterQueue,
 		},
@@ -58,10 +60,10 @@ func sqsRules() []Rule {
 			Description: "A dead-letter queue keeps messages longer than each queue that redrives into it: SQS keeps a message's original " +
 				"enqueue time when it moves it to the dead-letter queue, so with an equal or shorter retention a message that failed late " +
 				"expires there almost at once and is lost unseen.",
-			Level:    Mandatory,
-			Category: CategoryDeployability,
+			Level:    engine.Mandatory,
+			Category: engine.CategoryDeployability,
 			HIPAA:    []string{hipaaAuditControls, hipaaIntegrity},
-			Sources: Sources{Other: "Amazon SQS Developer Guide, \"Using dead-letter queues\": the expiration of a message is based on its " +
+			Sources: engine.Sources{Other: "Amazon SQS Developer Guide, \"Using dead-letter queues\": the expiration of a message is based on its " +
 				"original enqueue timestamp; set the dead-letter queue's retention longer than the source queue's"},
 			Types:      []string{typeSQSQueue},
 			CheckStack: checkDLQRetention,
@@ -71,10 +73,10 @@ func sqsRules() []Rule {
 
 // checkSQSEncrypted requires a customer managed key (kmsMasterKeyId), and says so by name when the queue
 // relies on SQS-managed encryption instead.
-func checkSQSEncrypted(r *Resource) []Finding {
+func checkSQSEncrypted(r *engine.Resource) []engine.Finding {
 	if _, set := r.Get("kmsMasterKeyId"); !set {
-		if managed, ok := asBool(r.Props["sqsManagedSseEnabled"]); ok && managed {
-			return fail("kmsMasterKeyId is not set and sqsManagedSseEnabled encrypts with a key SQS owns; set kmsMasterKeyId to the project key")
+		if managed, ok := engine.AsBool(r.Props["sqsManagedSseEnabled"]); ok && managed {
+			return engine.Fail("kmsMasterKeyId is not set and sqsManagedSseEnabled encrypts with a key SQS owns; set kmsMasterKeyId to the project key")
 		}
 	}
 	return requireCustomerKeyAt(r.Props, "kmsMasterKeyId", "messages are stored without a customer managed key; set the project key")
@@ -82,8 +84,8 @@ func checkSQSEncrypted(r *Resource) []Finding {
 
 // checkSQSTLSOnly requires, of every queue, a policy (its own or a QueuePolicy) that denies sending and
 // receiving without TLS.
-func checkSQSTLSOnly(s *Stack) []Finding {
-	return checkTransportDeny(s.OfType(typeSQSQueue), func(queue *Resource) []policyHolder {
+func checkSQSTLSOnly(s *engine.Stack) []engine.Finding {
+	return checkTransportDeny(s.OfType(typeSQSQueue), func(queue *engine.Resource) []policyHolder {
 		out := []policyHolder{{queue, "policy"}}
 		for _, p := range referringByKeys(s, queue, "queueUrl", []string{"url"}, typeSQSQueuePolicy) {
 			out = append(out, policyHolder{p, "policy"})
@@ -94,13 +96,13 @@ func checkSQSTLSOnly(s *Stack) []Finding {
 
 // jsonObjectProp reads a property that holds a JSON object either as a string or as an object (redrive
 // policies). The bool is false when the property is absent or an empty string.
-func jsonObjectProp(r *Resource, prop string) (map[string]any, bool, []Finding) {
+func jsonObjectProp(r *engine.Resource, prop string) (map[string]any, bool, []engine.Finding) {
 	v, ok := r.Get(prop)
 	if !ok {
 		return nil, false, nil
 	}
-	if IsUnknown(v) {
-		return nil, true, undecided(prop)
+	if engine.IsUnknown(v) {
+		return nil, true, engine.Undecided(prop)
 	}
 	switch x := v.(type) {
 	case map[string]any:
@@ -111,21 +113,21 @@ func jsonObjectProp(r *Resource, prop string) (map[string]any, bool, []Finding) 
 		}
 		var parsed any
 		if err := json.Unmarshal([]byte(x), &parsed); err != nil {
-			return nil, true, fail("%s is not valid JSON: %v", prop, err)
+			return nil, true, engine.Fail("%s is not valid JSON: %v", prop, err)
 		}
 		m, isObject := parsed.(map[string]any)
 		if !isObject {
-			return nil, true, fail("%s is %s in JSON; expected an object", prop, kind(parsed))
+			return nil, true, engine.Fail("%s is %s in JSON; expected an object", prop, engine.Kind(parsed))
 		}
 		return m, true, nil
 	}
-	return nil, true, fail("%s is %s (%s); expected a JSON object", prop, kind(v), describe(v))
+	return nil, true, engine.Fail("%s is %s (%s); expected a JSON object", prop, engine.Kind(v), engine.Describe(v))
 }
 
 // deadLetterQueues returns the URNs of the queues that serve as another queue's dead-letter queue: the
 // target of a redrive policy (through its property dependencies or its deadLetterTargetArn), or a queue
 // whose redrive allow policy lets other queues use it.
-func deadLetterQueues(s *Stack) map[string]bool {
+func deadLetterQueues(s *engine.Stack) map[string]bool {
 	dlq := map[string]bool{}
 	for _, r := range s.OfType(typeSQSQueue, typeSQSRedrivePolicy) {
 		for _, urn := range r.PropertyDependencies["redrivePolicy"] {
@@ -136,14 +138,14 @@ func deadLetterQueues(s *Stack) map[string]bool {
 		if m, ok, _ := jsonObjectProp(r, "redrivePolicy"); ok && m != nil {
 			if arn, isString := m["deadLetterTargetArn"].(string); isString {
 				for _, q := range s.OfType(typeSQSQueue) {
-					if q.identifiedBy(arn) {
+					if q.IdentifiedBy(arn) {
 						dlq[q.URN] = true
 					}
 				}
 			}
 		}
 	}
-	allows := func(r *Resource) bool {
+	allows := func(r *engine.Resource) bool {
 		m, ok, _ := jsonObjectProp(r, "redriveAllowPolicy")
 		if !ok || m == nil {
 			return false
@@ -166,21 +168,21 @@ func deadLetterQueues(s *Stack) map[string]bool {
 
 // checkSQSDeadLetterQueue requires a redrive policy with a dead-letter target of every queue that is not
 // itself a dead-letter queue; its own or a RedrivePolicy resource's counts.
-func checkSQSDeadLetterQueue(s *Stack) []Finding {
+func checkSQSDeadLetterQueue(s *engine.Stack) []engine.Finding {
 	dlq := deadLetterQueues(s)
-	var out []Finding
+	var out []engine.Finding
 	for _, q := range s.OfType(typeSQSQueue) {
 		if dlq[q.URN] {
 			continue
 		}
-		sources := append([]*Resource{q}, referringByKeys(s, q, "queueUrl", []string{"url"}, typeSQSRedrivePolicy)...)
-		var problems, pending []Finding
+		sources := append([]*engine.Resource{q}, referringByKeys(s, q, "queueUrl", []string{"url"}, typeSQSRedrivePolicy)...)
+		var problems, pending []engine.Finding
 		compliant, seen := false, false
 		for _, src := range sources {
 			ok, set, fs := redriveHasTarget(src)
 			seen = seen || set
 			compliant = compliant || ok
-			for _, f := range withURN(src.URN, fs) {
+			for _, f := range engine.WithURN(src.URN, fs) {
 				if f.Undecided {
 					pending = append(pending, f)
 				} else {
@@ -195,7 +197,7 @@ func checkSQSDeadLetterQueue(s *Stack) []Finding {
 		case len(pending) > 0:
 			out = append(out, pending...)
 		case !seen:
-			out = append(out, Finding{URN: q.URN, Message: "redrivePolicy is not set, so a message that keeps failing is retried until it expires; " +
+			out = append(out, engine.Finding{URN: q.URN, Message: "redrivePolicy is not set, so a message that keeps failing is retried until it expires; " +
 				"send it to a dead-letter queue (redrivePolicy.deadLetterTargetArn)"})
 		}
 	}
@@ -204,7 +206,7 @@ func checkSQSDeadLetterQueue(s *Stack) []Finding {
 
 // redriveHasTarget judges one redrive policy (a queue's own or a RedrivePolicy resource's): ok when it names
 // a dead-letter target, set when a redrive policy is there at all.
-func redriveHasTarget(r *Resource) (ok, set bool, findings []Finding) {
+func redriveHasTarget(r *engine.Resource) (ok, set bool, findings []engine.Finding) {
 	m, set, fs := jsonObjectProp(r, "redrivePolicy")
 	if !set {
 		return false, false, nil
@@ -219,47 +221,47 @@ func redriveHasTarget(r *Resource) (ok, set bool, findings []Finding) {
 	v, present := m["deadLetterTargetArn"]
 	switch {
 	case !present || v == nil:
-		return false, true, fail("redrivePolicy has no deadLetterTargetArn; name the dead-letter queue's arn")
-	case IsUnknown(v):
+		return false, true, engine.Fail("redrivePolicy has no deadLetterTargetArn; name the dead-letter queue's arn")
+	case engine.IsUnknown(v):
 		return true, true, nil
 	}
 	arn, isString := v.(string)
 	if !isString {
-		return false, true, fail("redrivePolicy.deadLetterTargetArn is %s (%s); expected the dead-letter queue's arn", kind(v), describe(v))
+		return false, true, engine.Fail("redrivePolicy.deadLetterTargetArn is %s (%s); expected the dead-letter queue's arn", engine.Kind(v), engine.Describe(v))
 	}
 	if strings.TrimSpace(arn) == "" {
-		return false, true, fail("redrivePolicy.deadLetterTargetArn is empty; name the dead-letter queue's arn")
+		return false, true, engine.Fail("redrivePolicy.deadLetterTargetArn is empty; name the dead-letter queue's arn")
 	}
 	return true, true, nil
 }
 
 // retentionOf returns a queue's message retention in seconds, SQS's default when unset; false when it is
 // unknown or not a whole number.
-func retentionOf(q *Resource) (int64, bool) {
+func retentionOf(q *engine.Resource) (int64, bool) {
 	v, ok := q.Get("messageRetentionSeconds")
 	if !ok {
 		return sqsDefaultRetention, true
 	}
-	if IsUnknown(v) {
+	if engine.IsUnknown(v) {
 		return 0, false
 	}
-	n, isInt := asInt(v)
+	n, isInt := engine.AsInt(v)
 	return n, isInt
 }
 
 // checkDLQRetention requires every dead-letter queue a queue redrives into to keep messages longer than that
 // queue.
-func checkDLQRetention(s *Stack) []Finding {
-	var out []Finding
+func checkDLQRetention(s *engine.Stack) []engine.Finding {
+	var out []engine.Finding
 	for _, src := range s.OfType(typeSQSQueue) {
 		m, ok, _ := jsonObjectProp(src, "redrivePolicy")
 		if !ok || m == nil {
 			continue
 		}
 		arn, _ := m["deadLetterTargetArn"].(string)
-		var targets []*Resource
+		var targets []*engine.Resource
 		for _, q := range s.OfType(typeSQSQueue) {
-			if q.identifiedBy(arn) {
+			if q.IdentifiedBy(arn) {
 				targets = append(targets, q)
 			}
 		}
@@ -273,9 +275,9 @@ func checkDLQRetention(s *Stack) []Finding {
 			dlqKeep, dlqKnown := retentionOf(dlq)
 			switch {
 			case !srcKnown || !dlqKnown:
-				out = append(out, Finding{URN: dlq.URN, Undecided: true, Message: "messageRetentionSeconds is unknown until deployment, so the rule cannot judge it"})
+				out = append(out, engine.Finding{URN: dlq.URN, Undecided: true, Message: "messageRetentionSeconds is unknown until deployment, so the rule cannot judge it"})
 			case dlqKeep <= srcKeep:
-				out = append(out, Finding{URN: dlq.URN, Message: fmt.Sprintf("keeps messages %d s, no longer than %s (%d s) which redrives into it; "+
+				out = append(out, engine.Finding{URN: dlq.URN, Message: fmt.Sprintf("keeps messages %d s, no longer than %s (%d s) which redrives into it; "+
 					"a message moved late keeps its first enqueue time and expires here almost at once: give the dead-letter queue the longer retention", dlqKeep, src.Name, srcKeep)})
 			}
 		}
@@ -284,7 +286,7 @@ func checkDLQRetention(s *Stack) []Finding {
 }
 
 // containsURN reports whether one of the resources has the URN.
-func containsURN(rs []*Resource, urn string) bool {
+func containsURN(rs []*engine.Resource, urn string) bool {
 	for _, r := range rs {
 		if r.URN == urn {
 			return true

@@ -3,6 +3,8 @@ package rules
 import (
 	"fmt"
 	"strings"
+
+	"github.com/sce-project/sce/policy/engine"
 )
 
 // The Systems Manager rules: the deployability rules of documents and associations, the sizes and schedules
@@ -22,15 +24,15 @@ const (
 
 // ssmRules returns the deployability rules of Systems Manager: sizes AWS refuses, and associations that AWS
 // refuses or that would reboot an instance at the wrong moment.
-func ssmRules() []Rule {
-	return []Rule{
+func ssmRules() []engine.Rule {
+	return []engine.Rule{
 		{
 			ID:          "ssm-document-size",
 			Description: "No Systems Manager document has more than 64 KB of content: CreateDocument and UpdateDocument refuse it.",
-			Level:       Mandatory,
-			Category:    CategoryDeployability,
+			Level:       engine.Mandatory,
+			Category:    engine.CategoryDeployability,
 			HIPAA:       []string{hipaaAccessEstablish},
-			Sources: Sources{Other: "Systems Manager API Reference, CreateDocument, Content: \"The content of the document must not exceed 64KB\" " +
+			Sources: engine.Sources{Other: "Systems Manager API Reference, CreateDocument, Content: \"The content of the document must not exceed 64KB\" " +
 				"(MaxDocumentSizeExceeded: \"The size limit of a document is 64 KB\")"},
 			Types: []string{bootTypeDocument},
 			Check: checkDocumentSize,
@@ -39,10 +41,10 @@ func ssmRules() []Rule {
 			ID: "ssm-association-cron-interval",
 			Description: "An association that runs only at its cron interval (applyOnlyAtCronInterval) has a cron schedule: " +
 				"AWS does not support the option with a rate expression, and without a schedule the association would never run.",
-			Level:    Mandatory,
-			Category: CategoryDeployability,
+			Level:    engine.Mandatory,
+			Category: engine.CategoryDeployability,
 			HIPAA:    []string{hipaaMaliciousSoftware},
-			Sources: Sources{Other: "Systems Manager API Reference, CreateAssociation, ApplyOnlyAtCronInterval: " +
+			Sources: engine.Sources{Other: "Systems Manager API Reference, CreateAssociation, ApplyOnlyAtCronInterval: " +
 				"\"This parameter isn't supported for rate expressions\""},
 			Types: []string{bootTypeAssociation},
 			Check: checkCronInterval,
@@ -52,10 +54,10 @@ func ssmRules() []Rule {
 			Description: "An AWS-RunPatchBaseline association that may reboot (RebootOption other than NoReboot; RebootIfNeeded is the default) " +
 				"does not run when it is created (applyOnlyAtCronInterval), which could reboot an instance in the middle of its first boot, " +
 				"and targets no Auto Scaling worker or EMR node (both carry tags of their group or cluster), which it would reboot in the middle of a job.",
-			Level:    Mandatory,
-			Category: CategoryDeployability,
+			Level:    engine.Mandatory,
+			Category: engine.CategoryDeployability,
 			HIPAA:    []string{hipaaMaliciousSoftware, hipaaContingency},
-			Sources: Sources{Other: "Systems Manager API Reference, CreateAssociation, ApplyOnlyAtCronInterval: \"By default, when you create a new association, " +
+			Sources: engine.Sources{Other: "Systems Manager API Reference, CreateAssociation, ApplyOnlyAtCronInterval: \"By default, when you create a new association, " +
 				"the system runs it immediately after it is created\"; Systems Manager User Guide, Understanding targets and rate controls: " +
 				"new nodes with the targeted tag run the association immediately; AWS-RunPatchBaseline RebootOption"},
 			Types:      []string{bootTypeAssociation, typeAutoscalingGroup, typeLaunchTemplate, typeEMRCluster},
@@ -65,42 +67,42 @@ func ssmRules() []Rule {
 }
 
 // checkDocumentSize judges a document's content against the 64 KB limit.
-func checkDocumentSize(r *Resource) []Finding {
+func checkDocumentSize(r *engine.Resource) []engine.Finding {
 	v, ok := r.Get("content")
 	switch {
 	case !ok:
-		return fail("content is not set; a document needs its content")
-	case IsUnknown(v):
-		return undecided("content")
+		return engine.Fail("content is not set; a document needs its content")
+	case engine.IsUnknown(v):
+		return engine.Undecided("content")
 	}
 	text, isString := v.(string)
 	if !isString {
-		return fail("content is %s (%s); expected a string", kind(v), describe(v))
+		return engine.Fail("content is %s (%s); expected a string", engine.Kind(v), engine.Describe(v))
 	}
 	if len(text) > bootMaxDocument {
-		return fail("content is %d bytes; Systems Manager accepts at most %d", len(text), bootMaxDocument)
+		return engine.Fail("content is %d bytes; Systems Manager accepts at most %d", len(text), bootMaxDocument)
 	}
 	return nil
 }
 
 // onlyAtCronInterval reads applyOnlyAtCronInterval: true, false, or undecided findings.
-func onlyAtCronInterval(r *Resource) (bool, []Finding) {
+func onlyAtCronInterval(r *engine.Resource) (bool, []engine.Finding) {
 	v, ok := r.Get("applyOnlyAtCronInterval")
 	if !ok {
 		return false, nil
 	}
-	if IsUnknown(v) {
-		return false, undecided("applyOnlyAtCronInterval")
+	if engine.IsUnknown(v) {
+		return false, engine.Undecided("applyOnlyAtCronInterval")
 	}
-	b, isBool := asBool(v)
+	b, isBool := engine.AsBool(v)
 	if !isBool {
-		return false, fail("applyOnlyAtCronInterval is %s (%s); expected a boolean", kind(v), describe(v))
+		return false, engine.Fail("applyOnlyAtCronInterval is %s (%s); expected a boolean", engine.Kind(v), engine.Describe(v))
 	}
 	return b, nil
 }
 
 // checkCronInterval requires a cron schedule of an association that runs only at its cron interval.
-func checkCronInterval(r *Resource) []Finding {
+func checkCronInterval(r *engine.Resource) []engine.Finding {
 	only, fs := onlyAtCronInterval(r)
 	if !only {
 		return fs
@@ -108,21 +110,21 @@ func checkCronInterval(r *Resource) []Finding {
 	v, ok := r.Get("scheduleExpression")
 	switch {
 	case !ok:
-		return fail("applyOnlyAtCronInterval is true but there is no scheduleExpression, so the association would never run; give it a cron(...) schedule")
-	case IsUnknown(v):
-		return undecided("scheduleExpression")
+		return engine.Fail("applyOnlyAtCronInterval is true but there is no scheduleExpression, so the association would never run; give it a cron(...) schedule")
+	case engine.IsUnknown(v):
+		return engine.Undecided("scheduleExpression")
 	}
 	schedule, _ := v.(string)
 	if !strings.HasPrefix(strings.TrimSpace(schedule), "cron(") {
-		return fail("scheduleExpression is %s; with applyOnlyAtCronInterval AWS accepts only a cron(...) expression", describe(v))
+		return engine.Fail("scheduleExpression is %s; with applyOnlyAtCronInterval AWS accepts only a cron(...) expression", engine.Describe(v))
 	}
 	return nil
 }
 
 // checkPatchRebootTiming judges every patch association that may reboot.
-func checkPatchRebootTiming(s *Stack) []Finding {
+func checkPatchRebootTiming(s *engine.Stack) []engine.Finding {
 	workerTags := jobInstanceTags(s)
-	var out []Finding
+	var out []engine.Finding
 	for _, a := range s.OfType(bootTypeAssociation) {
 		name, _ := a.Get("name")
 		if doc, isString := name.(string); !isString || !strings.EqualFold(doc, computePatchBaselineDocument) {
@@ -130,19 +132,19 @@ func checkPatchRebootTiming(s *Stack) []Finding {
 		}
 		reboot, ok := a.Get("parameters.RebootOption")
 		switch {
-		case ok && IsUnknown(reboot):
-			out = append(out, withURN(a.URN, undecided("parameters.RebootOption"))...)
+		case ok && engine.IsUnknown(reboot):
+			out = append(out, engine.WithURN(a.URN, engine.Undecided("parameters.RebootOption"))...)
 			continue
 		case ok && fmt.Sprint(reboot) == "NoReboot":
 			continue
 		}
 		only, fs := onlyAtCronInterval(a)
-		out = append(out, withURN(a.URN, fs)...)
+		out = append(out, engine.WithURN(a.URN, fs)...)
 		if !only && len(fs) == 0 {
-			out = append(out, Finding{URN: a.URN, Message: "this patch association may reboot and runs as soon as it is created, possibly in the middle of an " +
+			out = append(out, engine.Finding{URN: a.URN, Message: "this patch association may reboot and runs as soon as it is created, possibly in the middle of an " +
 				"instance's first boot; set applyOnlyAtCronInterval to true (the first boot installs the security updates itself)"})
 		}
-		out = append(out, withURN(a.URN, rebootTargetsWorkers(a, workerTags))...)
+		out = append(out, engine.WithURN(a.URN, rebootTargetsWorkers(a, workerTags))...)
 	}
 	return out
 }
@@ -151,7 +153,7 @@ func checkPatchRebootTiming(s *Stack) []Finding {
 // instances launched by an Auto Scaling group of the stack (the group's tags propagated at launch, its
 // launch templates' instance tags, and the group tag Auto Scaling adds), and EMR nodes (EMR gives them the
 // cluster's tags, the provider's defaultTags included).
-func jobInstanceTags(s *Stack) map[string]string {
+func jobInstanceTags(s *engine.Stack) map[string]string {
 	const workers, nodes = "Auto Scaling workers", "EMR nodes"
 	tags := map[string]string{}
 	addMap := func(v any, what string) {
@@ -170,7 +172,7 @@ func jobInstanceTags(s *Stack) map[string]string {
 		items, _ := list.([]any)
 		for _, item := range items {
 			tag, _ := item.(map[string]any)
-			if propagate, _ := asBool(tag["propagateAtLaunch"]); propagate {
+			if propagate, _ := engine.AsBool(tag["propagateAtLaunch"]); propagate {
 				tags[fmt.Sprint(tag["key"])+"="+fmt.Sprint(tag["value"])] = workers
 			}
 		}
@@ -185,7 +187,7 @@ func jobInstanceTags(s *Stack) map[string]string {
 		}
 	}
 	for _, c := range s.OfType(typeEMRCluster) {
-		if d, ok := lookup(c.Provider, "defaultTags.tags"); ok {
+		if d, ok := engine.Lookup(c.Provider, "defaultTags.tags"); ok {
 			addMap(d, nodes)
 		}
 		v, _ := c.Get("tags")
@@ -195,20 +197,20 @@ func jobInstanceTags(s *Stack) map[string]string {
 }
 
 // rebootTargetsWorkers reports targets of a rebooting association that select instances running jobs.
-func rebootTargetsWorkers(a *Resource, workerTags map[string]string) []Finding {
+func rebootTargetsWorkers(a *engine.Resource, workerTags map[string]string) []engine.Finding {
 	list, ok := a.Get("targets")
 	if !ok {
 		return nil
 	}
-	if IsUnknown(list) {
-		return withURN(a.URN, undecided("targets"))
+	if engine.IsUnknown(list) {
+		return engine.WithURN(a.URN, engine.Undecided("targets"))
 	}
 	items, _ := list.([]any)
-	var out []Finding
+	var out []engine.Finding
 	for _, item := range items {
 		target, _ := item.(map[string]any)
 		key, _ := target["key"].(string)
-		values := stringsOf(target["values"])
+		values := engine.StringsOf(target["values"])
 		for _, v := range values {
 			what := ""
 			switch {
@@ -222,7 +224,7 @@ func rebootTargetsWorkers(a *Resource, workerTags map[string]string) []Finding {
 				}
 			}
 			if what != "" {
-				out = append(out, Finding{URN: a.URN, Message: fmt.Sprintf("target %s=%s selects %s, which this association could reboot "+
+				out = append(out, engine.Finding{URN: a.URN, Message: fmt.Sprintf("target %s=%s selects %s, which this association could reboot "+
 					"in the middle of a job; target the long-lived instances by id, and workers with RebootOption NoReboot", key, v, what)})
 			}
 		}

@@ -1,17 +1,19 @@
 package rules
 
+import "github.com/sce-project/sce/policy/engine"
+
 // The tagging rule: every taggable resource carries the Project Identifier Tag, whatever service it belongs
 // to.
 
 // taggingRules returns the rule that every taggable resource carries the Project tag (the PIT).
-func taggingRules() []Rule {
-	return []Rule{
+func taggingRules() []engine.Rule {
+	return []engine.Rule{
 		{
 			ID:          "resources-tagged-with-pit",
 			Description: "Every taggable resource carries the Project tag (the PIT), through its own tags or its provider's defaultTags.",
-			Level:       Mandatory,
+			Level:       engine.Mandatory,
 			HIPAA:       []string{hipaaAccessManagement, "164.310(d)(2)(iii)"},
-			Sources:     Sources{Other: "SCE design (one stack per Project Identifier Tag)"},
+			Sources:     engine.Sources{Other: "SCE design (one stack per Project Identifier Tag)"},
 			Types:       taggableTypes(),
 			CheckStack:  checkPITTags,
 		},
@@ -36,19 +38,19 @@ func taggableTypes() []string {
 
 // checkPITTags requires the Project tag of every taggable resource, its own or its provider's default tag; an
 // unknown own tag counts as set.
-func checkPITTags(s *Stack) []Finding {
-	var out []Finding
+func checkPITTags(s *engine.Stack) []engine.Finding {
+	var out []engine.Finding
 	for _, r := range s.OfType(taggableTypes()...) {
-		if tag := stringAtOr(r.Props, "tags.Project"); tag != "" {
+		if tag := engine.StringAtOr(r.Props, "tags.Project"); tag != "" {
 			continue
 		}
-		if v, ok := lookup(r.Props, "tags.Project"); ok && IsUnknown(v) {
+		if v, ok := engine.Lookup(r.Props, "tags.Project"); ok && engine.IsUnknown(v) {
 			continue
 		}
-		if tag := stringAtOr(r.Provider, "defaultTags.tags.Project"); tag != "" {
+		if tag := engine.StringAtOr(r.Provider, "defaultTags.tags.Project"); tag != "" {
 			continue
 		}
-		out = append(out, Finding{URN: r.URN, Message: "no Project tag: neither tags.Project nor the provider's defaultTags.tags.Project is set"})
+		out = append(out, engine.Finding{URN: r.URN, Message: "no Project tag: neither tags.Project nor the provider's defaultTags.tags.Project is set"})
 	}
 	return out
 }

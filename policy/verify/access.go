@@ -5,8 +5,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/sce-project/sce/internal/iameval"
-	"github.com/sce-project/sce/policy/rules"
+	"github.com/sce-project/sce/policy/engine"
+	"github.com/sce-project/sce/policy/model/iameval"
 )
 
 // caller is who makes a request and which of the stack's policies speak for it.
@@ -36,7 +36,7 @@ type s3Call struct {
 
 // Access returns the access flows of the stack: the S3 requests the design needs, judged through every
 // policy that applies, and those that must stay impossible.
-func Access(s *rules.Stack) []Flow { return newModel(s).access() }
+func Access(s *engine.Stack) []Flow { return newModel(s).access() }
 
 func (m *model) access() []Flow {
 	var out []Flow

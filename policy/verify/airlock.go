@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/sce-project/sce/internal/iameval"
+	"github.com/sce-project/sce/policy/model/iameval"
 )
 
 // The airlock's flows (docs/airlock.md; components/bucketpolicy_airlock.go, components/airlock*.go):

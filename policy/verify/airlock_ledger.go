@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/sce-project/sce/internal/airlock/ledger"
-	"github.com/sce-project/sce/internal/iameval"
+	"github.com/sce-project/sce/policy/model/iameval"
 	"github.com/sce-project/sce/policy/rules"
 )
 

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/sce-project/sce/internal/iameval"
+	"github.com/sce-project/sce/policy/model/iameval"
 )
 
 // deployingRole stands for whoever runs `pulumi up`: its own policies are outside the plan (assumedAllow),

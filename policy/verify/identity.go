@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/sce-project/sce/internal/iameval"
-	"github.com/sce-project/sce/policy/rules"
+	"github.com/sce-project/sce/policy/engine"
+	"github.com/sce-project/sce/policy/model/iameval"
 )
 
 // assumedAllowAll stands for a principal whose own policies allow everything it could ask for here (S3,
@@ -235,7 +235,7 @@ func merge(maps ...map[string][]string) map[string][]string {
 }
 
 // Researchers returns the per-person identity flows of the stack (services' researchers).
-func Researchers(s *rules.Stack) []Flow {
+func Researchers(s *engine.Stack) []Flow {
 	m := newModel(s)
 	sv := &services{model: m}
 	for _, k := range s.OfType("aws:kms/key:Key") {

@@ -5,12 +5,12 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/sce-project/sce/policy/rules"
+	"github.com/sce-project/sce/policy/engine"
 )
 
 // instance is one EC2 instance of the stack as the flows that act on it see it.
 type instance struct {
-	r *rules.Resource
+	r *engine.Resource
 	// name is the instance's purpose ("workstation"), from its logical name "<pit>-<purpose>-instance".
 	name string
 	arn  string
@@ -34,7 +34,7 @@ func (m *model) instanceByID(v string) (instance, bool) {
 
 // instance reads an instance's ARN, its volumes and their keys: the root volume's kmsKeyId, and each
 // aws:ebs/volume attached to it by an aws:ec2/volumeAttachment.
-func (m *model) instance(r *rules.Resource) instance {
+func (m *model) instance(r *engine.Resource) instance {
 	in := instance{r: r, name: purposeOf(r.Name, "-instance"), arn: arnOf(r)}
 	if in.arn == "" && r.ID != "" {
 		in.arn = fmt.Sprintf("arn:aws:ec2:%s:%s:instance/%s", m.region(), m.account, r.ID)
@@ -73,7 +73,7 @@ func (m *model) instanceRoleARN(in instance) string {
 
 // resourceTags is the request context a condition on aws:ResourceTag/<key> reads for a resource: every
 // tag AWS gives it, its provider's defaultTags included.
-func resourceTags(r *rules.Resource) map[string][]string {
+func resourceTags(r *engine.Resource) map[string][]string {
 	ctx := map[string][]string{}
 	for k, v := range r.Tags() {
 		if s, ok := v.(string); ok {

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/sce-project/sce/internal/iameval"
-	"github.com/sce-project/sce/policy/rules"
+	"github.com/sce-project/sce/policy/engine"
+	"github.com/sce-project/sce/policy/model/iameval"
 )
 
 // call is one request of a service flow: who makes it, with which identity policies (none for a service
@@ -85,7 +85,7 @@ func (m *model) roleByARN(arn string) (principal, *iameval.Document, bool) {
 }
 
 // byOutput returns the stack's resource of that type whose output (or input, or id) key holds value.
-func (m *model) byOutput(typ, key, value string) *rules.Resource {
+func (m *model) byOutput(typ, key, value string) *engine.Resource {
 	if value == "" {
 		return nil
 	}
@@ -98,7 +98,7 @@ func (m *model) byOutput(typ, key, value string) *rules.Resource {
 }
 
 // arnOf returns a resource's ARN from its outputs.
-func arnOf(r *rules.Resource) string {
+func arnOf(r *engine.Resource) string {
 	if r == nil {
 		return ""
 	}

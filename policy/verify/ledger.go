@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/sce-project/sce/internal/iameval"
-	"github.com/sce-project/sce/policy/rules"
+	"github.com/sce-project/sce/policy/engine"
+	"github.com/sce-project/sce/policy/model/iameval"
 )
 
 // ledger: the upload ledger function's calls beyond S3 (its S3 calls are access flows), derived from the
@@ -100,7 +100,7 @@ func (sv *services) keyThrough(p principal, service, key, contextKey, contextVal
 
 // invocations: S3 invokes the function for each bucket whose event notification names it, as the
 // function's policy must allow, and not for another account's bucket.
-func (sv *services) invocations(fn *rules.Resource) []Flow {
+func (sv *services) invocations(fn *engine.Resource) []Flow {
 	var out []Flow
 	policy := sv.functionPolicy(fn)
 	for _, n := range sv.s.OfType("aws:s3/bucketNotification:BucketNotification") {
@@ -126,7 +126,7 @@ func (sv *services) invocations(fn *rules.Resource) []Flow {
 // functionPolicy builds the function's resource-based policy from the stack's Lambda permissions, as
 // AddPermission writes it (SourceArn as ArnLike aws:SourceArn, SourceAccount as StringEquals
 // aws:SourceAccount).
-func (sv *services) functionPolicy(fn *rules.Resource) *iameval.Document {
+func (sv *services) functionPolicy(fn *engine.Resource) *iameval.Document {
 	type statement struct {
 		Sid       string
 		Effect    string
@@ -138,7 +138,7 @@ func (sv *services) functionPolicy(fn *rules.Resource) *iameval.Document {
 	var sts []statement
 	for _, p := range sv.s.OfType("aws:lambda/permission:Permission") {
 		for _, k := range []string{"function", "principal", "action", "sourceArn", "sourceAccount"} {
-			if rules.IsUnknown(p.Props[k]) {
+			if engine.IsUnknown(p.Props[k]) {
 				return nil // a preview: judged once the permissions are known
 			}
 		}
@@ -184,7 +184,7 @@ func isService(p string) bool {
 // queuePolicy and topicPolicy return the policy of a queue or topic of the stack as the calls on it need
 // it: a policy resource whose document is not known yet makes the call unknown; without one, the
 // resource has no policy and the caller's identity policies decide.
-func (sv *services) queuePolicy(q *rules.Resource) (*iameval.Document, bool) {
+func (sv *services) queuePolicy(q *engine.Resource) (*iameval.Document, bool) {
 	for _, p := range sv.s.OfType("aws:sqs/queuePolicy:QueuePolicy") {
 		if u := str(p.Props["queueUrl"]); u != "" && (u == str(q.Outputs["url"]) || u == q.ID) {
 			return sv.parse(p, "policy"), true
@@ -193,7 +193,7 @@ func (sv *services) queuePolicy(q *rules.Resource) (*iameval.Document, bool) {
 	return nil, false
 }
 
-func (sv *services) topicPolicy(t *rules.Resource) (*iameval.Document, bool) {
+func (sv *services) topicPolicy(t *engine.Resource) (*iameval.Document, bool) {
 	for _, p := range sv.s.OfType("aws:sns/topicPolicy:TopicPolicy") {
 		if a := str(p.Props["arn"]); a != "" && (a == arnOf(t) || a == t.ID) {
 			return sv.parse(p, "policy"), true

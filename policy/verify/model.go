@@ -1,5 +1,5 @@
 // Package verify proves the flows a stack needs and the flows that must stay impossible, from the plan
-// alone: each flow is a request judged as AWS judges it, by internal/iameval over every policy that
+// alone: each flow is a request judged as AWS judges it, by policy/model/iameval over every policy that
 // applies (the caller's identity policies, the resource's policy, the VPC endpoint's policy). It is a pure
 // function over the policy rules' view of a stack, so `sce verify`, `sce plan` and the policy pack report
 // the same findings.
@@ -11,7 +11,8 @@ package verify
 import (
 	"strings"
 
-	"github.com/sce-project/sce/internal/iameval"
+	"github.com/sce-project/sce/policy/engine"
+	"github.com/sce-project/sce/policy/model/iameval"
 	"github.com/sce-project/sce/policy/rules"
 )
 
@@ -40,7 +41,7 @@ type Flow struct {
 
 // All returns every flow of the stack: the access flows, the network flows, and the flows through the
 // project key and the AWS services' deliveries.
-func All(s *rules.Stack) []Flow {
+func All(s *engine.Stack) []Flow {
 	m := newModel(s) // one model: the policies are parsed once for the access and the service flows
 	return append(append(append(append(append(m.access(), m.platform()...), Network(s)...), m.services()...), m.scanFlows()...), m.airlockFlows()...)
 }
@@ -72,7 +73,7 @@ func Decided(failures []Flow) []Flow {
 
 // model indexes what the access flows need from a stack.
 type model struct {
-	s        *rules.Stack
+	s        *engine.Stack
 	pit      string
 	account  string
 	key      string
@@ -86,7 +87,7 @@ type model struct {
 
 // newModel indexes a stack: the project key and account, the PIT, the buckets by purpose with their
 // policies, and the S3 endpoint with its policy.
-func newModel(s *rules.Stack) *model {
+func newModel(s *engine.Stack) *model {
 	m := &model{s: s, bucketARN: map[string]string{}, bucketPolicy: map[string]*iameval.Document{}}
 	for _, k := range s.OfType("aws:kms/key:Key") {
 		m.key = str(k.Outputs["arn"])
@@ -138,7 +139,7 @@ func (m *model) bucketPolicyHas(purpose, sid string) bool {
 
 // parse reads a policy document held at a property of a resource; nil when it is absent or unknown,
 // and a problem recorded when it does not parse.
-func (m *model) parse(r *rules.Resource, prop string) *iameval.Document {
+func (m *model) parse(r *engine.Resource, prop string) *iameval.Document {
 	text, ok := rules.PolicyJSON(r, prop)
 	if !ok || text == "" {
 		return nil
@@ -166,7 +167,7 @@ func (m *model) role(suffix string) (string, []*iameval.Document, bool) {
 
 // attached returns the policies attached to a role: the documents of the stack's own (customer-managed)
 // policies, and the ARNs of the others (AWS managed policies, whose documents are not in the plan).
-func (m *model) attached(role *rules.Resource) (own []*iameval.Document, other []string) {
+func (m *model) attached(role *engine.Resource) (own []*iameval.Document, other []string) {
 	name := role.ID
 	if n := str(role.Props["name"]); n != "" {
 		name = n

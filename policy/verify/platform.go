@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/sce-project/sce/internal/awsbuckets"
-	"github.com/sce-project/sce/internal/iameval"
+	"github.com/sce-project/sce/policy/model/iameval"
 )
 
 // awsPublicRead stands for the policy of an AWS-owned bucket (a package repository, an agent's or Patch

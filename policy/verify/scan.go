@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/sce-project/sce/internal/iameval"
+	"github.com/sce-project/sce/policy/model/iameval"
 	"github.com/sce-project/sce/policy/rules"
 )
 

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/sce-project/sce/internal/iameval"
-	"github.com/sce-project/sce/policy/rules"
+	"github.com/sce-project/sce/policy/engine"
+	"github.com/sce-project/sce/policy/model/iameval"
 )
 
 // otherAccount stands for an account that is not the stack's: its trails, buckets and log groups must not
@@ -44,7 +44,7 @@ type services struct {
 //
 // and the same deliveries on behalf of another account, which must be refused. Each flow is listed only
 // when its resources exist.
-func Services(s *rules.Stack) []Flow { return newModel(s).services() }
+func Services(s *engine.Stack) []Flow { return newModel(s).services() }
 
 func (m *model) services() []Flow {
 	s := m.s

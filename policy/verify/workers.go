@@ -6,7 +6,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/sce-project/sce/policy/rules"
+	"github.com/sce-project/sce/policy/engine"
 )
 
 // workerSettings is what the workers' boot script tells the worker (components/userdata/worker.sh.tmpl):
@@ -24,8 +24,8 @@ var (
 
 // workers returns the workers' launch template and the settings its user data gives them; ok is false
 // without workers, or while the user data is unknown.
-func (m *model) workers() (*rules.Resource, workerSettings, bool) {
-	var lt *rules.Resource
+func (m *model) workers() (*engine.Resource, workerSettings, bool) {
+	var lt *engine.Resource
 	for _, r := range m.s.OfType("aws:ec2/launchTemplate:LaunchTemplate") {
 		if strings.HasSuffix(r.Name, "-workers-template") {
 			lt = r
@@ -125,7 +125,7 @@ func (sv *services) workerFlows() []Flow {
 // autoScalingKey: EC2 Auto Scaling's service-linked role, named directly by the key policy (its own
 // permissions policy is AWS's, outside the plan), creates the workers' encrypted volumes and publishes to
 // the encrypted topic.
-func (sv *services) autoScalingKey(lt *rules.Resource) []Flow {
+func (sv *services) autoScalingKey(lt *engine.Resource) []Flow {
 	slr := principal{arn: fmt.Sprintf("arn:aws:iam::%s:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling", sv.account)}
 	kms := func(action string, ctx map[string][]string) call {
 		c := slr.as(action, sv.key, ctx, nil, sv.account)

@@ -1,9 +1,16 @@
-package rules
+// Package netmodel is the network model of a plan: one reading of its security-group rules, network ACL
+// entries and routes, shared by the network policy rules (policy/rules), the flow analyzer
+// (policy/netflow) and `sce verify` (policy/verify). The parsers here are the only ones, so a rule that
+// judges an entry's shape and the analyzer that follows a flow through it read the same keys with the
+// same code.
+package netmodel
 
 import (
 	"fmt"
 	"net/netip"
 	"strings"
+
+	"github.com/sce-project/sce/policy/engine"
 )
 
 // The network model: one reading of the plan's security-group rules, network ACL entries and routes,
@@ -14,28 +21,6 @@ import (
 // This file holds the three-valued answer, the shapes of rule entries and the parser of one entry;
 // netmodel_sg.go, netmodel_acl.go and netmodel_route.go build the parsed security-group rules, network
 // ACL entries and routes of a stack from them.
-
-// Match3 is a three-valued answer: a rule can know that something holds, know that it does not, or not
-// know until deployment.
-type Match3 uint8
-
-// The values of a Match3.
-const (
-	MatchNo Match3 = iota
-	MatchMaybe
-	MatchYes
-)
-
-// String renders a Match3 as "no", "maybe" or "yes".
-func (m Match3) String() string {
-	switch m {
-	case MatchYes:
-		return "yes"
-	case MatchMaybe:
-		return "maybe"
-	}
-	return "no"
-}
 
 // Protocol names as the model normalises them (NetEntry.Protocol).
 const (
@@ -51,7 +36,7 @@ type PortRange struct {
 }
 
 // AllPorts returns the range of every TCP or UDP port.
-func AllPorts() PortRange { return PortRange{From: 0, To: netPortMax} }
+func AllPorts() PortRange { return PortRange{From: 0, To: PortMax} }
 
 // Contains reports whether every port of o lies in r.
 func (r PortRange) Contains(o PortRange) bool { return r.From <= o.From && o.To <= r.To }
@@ -119,7 +104,7 @@ type NetEntry struct {
 	Shape NetShape
 	// Applies says whether the entry is one the caller asked for (its direction, for a network ACL entry
 	// also its action); AppliesWhy names the unknown value when it is MatchMaybe.
-	Applies    Match3
+	Applies    engine.Match3
 	AppliesWhy string
 }
 
@@ -141,7 +126,7 @@ func (e NetEntry) Subject() string {
 
 // eachBlock calls visit for every remote block value of the entry (a string, Unknown or a value of the
 // wrong shape) with its display path, and report for a list of the wrong shape, in the entry's order.
-func (e NetEntry) eachBlock(visit func(v any, display string), report func([]Finding)) {
+func (e NetEntry) eachBlock(visit func(v any, display string), report func([]engine.Finding)) {
 	for _, key := range e.Shape.Blocks {
 		v, ok := e.Node[key]
 		if !ok || v == nil {
@@ -149,14 +134,14 @@ func (e NetEntry) eachBlock(visit func(v any, display string), report func([]Fin
 		}
 		list, isList := v.([]any)
 		switch {
-		case IsUnknown(v):
+		case engine.IsUnknown(v):
 			visit(v, e.Path(key))
 		case e.Shape.BlockLists && isList:
 			for i, elem := range list {
 				visit(elem, fmt.Sprintf("%s[%d]", e.Path(key), i))
 			}
 		case e.Shape.BlockLists:
-			report(fail("%s is %s (%s); expected a list of cidr blocks", e.Path(key), kind(v), describe(v)))
+			report(engine.Fail("%s is %s (%s); expected a list of cidr blocks", e.Path(key), engine.Kind(v), engine.Describe(v)))
 		default:
 			visit(v, e.Path(key))
 		}
@@ -166,27 +151,27 @@ func (e NetEntry) eachBlock(visit func(v any, display string), report func([]Fin
 // OpenToInternet reports whether the entry's remote blocks include the whole internet (0.0.0.0/0 or
 // ::/0): the answer, the block that says so, the unknown value when the answer is MatchMaybe, and shape
 // problems.
-func (e NetEntry) OpenToInternet() (Match3, string, string, []Finding) {
-	result, source, why := MatchNo, "", ""
-	var problems []Finding
-	report := func(fs []Finding) { problems = append(problems, fs...) }
+func (e NetEntry) OpenToInternet() (engine.Match3, string, string, []engine.Finding) {
+	result, source, why := engine.MatchNo, "", ""
+	var problems []engine.Finding
+	report := func(fs []engine.Finding) { problems = append(problems, fs...) }
 	e.eachBlock(func(v any, display string) {
 		switch x := v.(type) {
 		case string:
-			if x = strings.TrimSpace(x); x == netAnyIPv4 || x == netAnyIPv6 {
-				result, source = MatchYes, x
+			if x = strings.TrimSpace(x); x == AnyIPv4 || x == AnyIPv6 {
+				result, source = engine.MatchYes, x
 			}
 		default:
-			if IsUnknown(v) {
-				if result == MatchNo {
-					result, why = MatchMaybe, display
+			if engine.IsUnknown(v) {
+				if result == engine.MatchNo {
+					result, why = engine.MatchMaybe, display
 				}
 				return
 			}
-			report(fail("%s is %s (%s); expected a cidr block", display, kind(v), describe(v)))
+			report(engine.Fail("%s is %s (%s); expected a cidr block", display, engine.Kind(v), engine.Describe(v)))
 		}
 	}, report)
-	if result == MatchYes {
+	if result == engine.MatchYes {
 		why = ""
 	}
 	return result, source, why, problems
@@ -194,25 +179,25 @@ func (e NetEntry) OpenToInternet() (Match3, string, string, []Finding) {
 
 // Blocks returns the entry's remote address blocks, parsed; unknown names the first one that is unknown
 // until deployment.
-func (e NetEntry) Blocks() (blocks []netip.Prefix, unknown string, problems []Finding) {
-	report := func(fs []Finding) { problems = append(problems, fs...) }
+func (e NetEntry) Blocks() (blocks []netip.Prefix, unknown string, problems []engine.Finding) {
+	report := func(fs []engine.Finding) { problems = append(problems, fs...) }
 	e.eachBlock(func(v any, display string) {
 		switch x := v.(type) {
 		case string:
 			p, err := netip.ParsePrefix(strings.TrimSpace(x))
 			if err != nil {
-				report(fail("%s is %q; expected a cidr block", display, x))
+				report(engine.Fail("%s is %q; expected a cidr block", display, x))
 				return
 			}
 			blocks = append(blocks, p.Masked())
 		default:
-			if IsUnknown(v) {
+			if engine.IsUnknown(v) {
 				if unknown == "" {
 					unknown = display
 				}
 				return
 			}
-			report(fail("%s is %s (%s); expected a cidr block", display, kind(v), describe(v)))
+			report(engine.Fail("%s is %s (%s); expected a cidr block", display, engine.Kind(v), engine.Describe(v)))
 		}
 	}, report)
 	return blocks, unknown, problems
@@ -220,7 +205,7 @@ func (e NetEntry) Blocks() (blocks []netip.Prefix, unknown string, problems []Fi
 
 // refs returns the string values at a key that holds one reference or a list of them; unknown names the
 // first value unknown until deployment.
-func (e NetEntry) refs(key string, list bool) (values []string, unknown string, problems []Finding) {
+func (e NetEntry) refs(key string, list bool) (values []string, unknown string, problems []engine.Finding) {
 	if key == "" {
 		return nil, "", nil
 	}
@@ -228,14 +213,14 @@ func (e NetEntry) refs(key string, list bool) (values []string, unknown string, 
 	if !ok || v == nil {
 		return nil, "", nil
 	}
-	if IsUnknown(v) {
+	if engine.IsUnknown(v) {
 		return nil, e.Path(key), nil
 	}
 	items := []any{v}
 	if list {
 		l, isList := v.([]any)
 		if !isList {
-			return nil, "", fail("%s is %s (%s); expected a list of ids", e.Path(key), kind(v), describe(v))
+			return nil, "", engine.Fail("%s is %s (%s); expected a list of ids", e.Path(key), engine.Kind(v), engine.Describe(v))
 		}
 		items = l
 	}
@@ -250,13 +235,13 @@ func (e NetEntry) refs(key string, list bool) (values []string, unknown string, 
 				values = append(values, x)
 			}
 		default:
-			if IsUnknown(item) {
+			if engine.IsUnknown(item) {
 				if unknown == "" {
 					unknown = display
 				}
 				continue
 			}
-			problems = append(problems, fail("%s is %s (%s); expected an id", display, kind(item), describe(item))...)
+			problems = append(problems, engine.Fail("%s is %s (%s); expected an id", display, engine.Kind(item), engine.Describe(item))...)
 		}
 	}
 	return values, unknown, problems
@@ -264,22 +249,22 @@ func (e NetEntry) refs(key string, list bool) (values []string, unknown string, 
 
 // Protocol returns the entry's protocol as "tcp", "udp", "all", "icmp" or another name or number; ""
 // when unknown until deployment.
-func (e NetEntry) Protocol() (string, []Finding) {
+func (e NetEntry) Protocol() (string, []engine.Finding) {
 	key := e.Shape.Protocol
 	v, ok := e.Node[key]
 	switch {
 	case !ok || v == nil:
-		return "", fail("%s is not set; expected a protocol", e.Path(key))
-	case IsUnknown(v):
+		return "", engine.Fail("%s is not set; expected a protocol", e.Path(key))
+	case engine.IsUnknown(v):
 		return "", nil
 	}
 	name := ""
-	if n, isInt := asInt(v); isInt {
+	if n, isInt := engine.AsInt(v); isInt {
 		name = fmt.Sprint(n)
 	} else if str, isString := v.(string); isString {
 		name = strings.ToLower(strings.TrimSpace(str))
 	} else {
-		return "", fail("%s is %s (%s); expected a protocol name or number", e.Path(key), kind(v), describe(v))
+		return "", engine.Fail("%s is %s (%s); expected a protocol name or number", e.Path(key), engine.Kind(v), engine.Describe(v))
 	}
 	switch name {
 	case "-1", ProtoAll:
@@ -291,30 +276,30 @@ func (e NetEntry) Protocol() (string, []Finding) {
 	case "1", ProtoICMP:
 		return ProtoICMP, nil
 	case "":
-		return "", fail("%s is empty; expected a protocol", e.Path(key))
+		return "", engine.Fail("%s is empty; expected a protocol", e.Path(key))
 	}
 	return name, nil
 }
 
 // Ports returns the entry's fromPort-toPort range; known is false when a bound is unknown until
 // deployment, and unknownPath names it.
-func (e NetEntry) Ports() (from, to int64, known bool, unknownPath string, problems []Finding) {
+func (e NetEntry) Ports() (from, to int64, known bool, unknownPath string, problems []engine.Finding) {
 	bounds := [2]int64{}
 	known = true
 	for i, key := range []string{"fromPort", "toPort"} {
 		v, ok := e.Node[key]
 		switch {
 		case !ok || v == nil:
-			return 0, 0, false, "", fail("%s is not set; expected a port number", e.Path(key))
-		case IsUnknown(v):
+			return 0, 0, false, "", engine.Fail("%s is not set; expected a port number", e.Path(key))
+		case engine.IsUnknown(v):
 			if known {
 				known, unknownPath = false, e.Path(key)
 			}
 			continue
 		}
-		n, isInt := asInt(v)
+		n, isInt := engine.AsInt(v)
 		if !isInt {
-			return 0, 0, false, "", fail("%s is %s (%s); expected a port number", e.Path(key), kind(v), describe(v))
+			return 0, 0, false, "", engine.Fail("%s is %s (%s); expected a port number", e.Path(key), engine.Kind(v), engine.Describe(v))
 		}
 		bounds[i] = n
 	}
@@ -322,24 +307,24 @@ func (e NetEntry) Ports() (from, to int64, known bool, unknownPath string, probl
 }
 
 // number returns a network ACL entry's rule number.
-func (e NetEntry) number() (int64, string, []Finding) {
+func (e NetEntry) number() (int64, string, []engine.Finding) {
 	key := e.Shape.Number
 	v, ok := e.Node[key]
 	switch {
 	case !ok || v == nil:
-		return 0, "", fail("%s is not set; expected a rule number", e.Path(key))
-	case IsUnknown(v):
+		return 0, "", engine.Fail("%s is not set; expected a rule number", e.Path(key))
+	case engine.IsUnknown(v):
 		return 0, e.Path(key), nil
 	}
-	n, isInt := asInt(v)
+	n, isInt := engine.AsInt(v)
 	if !isInt {
-		return 0, "", fail("%s is %s (%s); expected a rule number", e.Path(key), kind(v), describe(v))
+		return 0, "", engine.Fail("%s is %s (%s); expected a rule number", e.Path(key), engine.Kind(v), engine.Describe(v))
 	}
 	return n, "", nil
 }
 
 // describeRange renders a protocol and port range for messages.
-func describeRange(proto string, from, to int64) string {
+func DescribeRange(proto string, from, to int64) string {
 	switch {
 	case proto == ProtoAll:
 		return "all protocols and ports"
@@ -353,7 +338,7 @@ func describeRange(proto string, from, to int64) string {
 
 // rangeOfEntry returns the ports an entry of a known protocol covers: its fromPort-toPort for TCP and
 // UDP, every port otherwise (ICMP type and code are not ports).
-func rangeOfEntry(e NetEntry, proto string) (PortRange, string, []Finding) {
+func rangeOfEntry(e NetEntry, proto string) (PortRange, string, []engine.Finding) {
 	if proto != ProtoTCP && proto != ProtoUDP {
 		return AllPorts(), "", nil
 	}
@@ -367,7 +352,7 @@ func rangeOfEntry(e NetEntry, proto string) (PortRange, string, []Finding) {
 // traffic reads what a security-group rule and a network ACL entry share: the protocol, the ports it
 // covers and the remote address blocks, with the shape problems found. It names each value unknown until
 // deployment to unknown.
-func (e NetEntry) traffic(unknown func(string)) (proto string, ports PortRange, blocks []netip.Prefix, problems []Finding) {
+func (e NetEntry) traffic(unknown func(string)) (proto string, ports PortRange, blocks []netip.Prefix, problems []engine.Finding) {
 	proto, fs := e.Protocol()
 	problems = append(problems, fs...)
 	if proto == "" && len(fs) == 0 {
@@ -386,7 +371,7 @@ func (e NetEntry) traffic(unknown func(string)) (proto string, ports PortRange, 
 }
 
 // displayName names a resource in messages: its name, with its id when the id differs.
-func displayName(r *Resource) string {
+func displayName(r *engine.Resource) string {
 	if r.ID != "" && r.ID != r.Name {
 		return fmt.Sprintf("%s (%s)", r.Name, r.ID)
 	}

@@ -1,9 +1,11 @@
-package rules
+package netmodel
 
 import (
 	"fmt"
 	"net/netip"
 	"strings"
+
+	"github.com/sce-project/sce/policy/engine"
 )
 
 // Route semantics the model relies on (Amazon VPC User Guide, "Subnet route tables",
@@ -15,8 +17,8 @@ import (
 
 // Route resource types.
 const (
-	netTypeVPCEndpointRTAssoc = "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation"
-	netTypeNATGateway         = "aws:ec2/natGateway:NatGateway"
+	TypeVPCEndpointRTAssoc = "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation"
+	TypeNATGateway         = "aws:ec2/natGateway:NatGateway"
 )
 
 // routeTargetKeys are the keys that name a route's target, in Pulumi's spelling (the same in a Route and
@@ -29,9 +31,9 @@ func routeTargetKeys() []struct {
 		key   string
 		types []string
 	}{
-		{"gatewayId", []string{netTypeIGW, "aws:ec2/vpnGateway:VpnGateway"}},
-		{"natGatewayId", []string{netTypeNATGateway}},
-		{"vpcEndpointId", []string{netTypeVPCEndpoint}},
+		{"gatewayId", []string{TypeIGW, "aws:ec2/vpnGateway:VpnGateway"}},
+		{"natGatewayId", []string{TypeNATGateway}},
+		{"vpcEndpointId", []string{TypeVPCEndpoint}},
 		{"networkInterfaceId", []string{"aws:ec2/networkInterface:NetworkInterface"}},
 		{"transitGatewayId", []string{"aws:ec2transitgateway/transitGateway:TransitGateway"}},
 		{"vpcPeeringConnectionId", []string{"aws:ec2/vpcPeeringConnection:VpcPeeringConnection"}},
@@ -45,7 +47,7 @@ func routeTargetKeys() []struct {
 // RouteEntry is one route in either shape Pulumi takes: a Route resource, or an inline route of a
 // RouteTable or DefaultRouteTable.
 type RouteEntry struct {
-	Holder *Resource
+	Holder *engine.Resource
 	// Where locates an inline route ("routes[0]"); empty for a Route resource.
 	Where string
 	Node  map[string]any
@@ -54,7 +56,7 @@ type RouteEntry struct {
 }
 
 // prefix renders the prefix of the entry's paths in messages ("routes[0]." or "").
-func (e RouteEntry) prefix() string {
+func (e RouteEntry) Prefix() string {
 	if e.Where == "" {
 		return ""
 	}
@@ -63,7 +65,7 @@ func (e RouteEntry) prefix() string {
 
 // depsOf returns the property whose dependencies say where the value at key points while it is unknown:
 // the key itself for a Route, the whole routes list for an inline route.
-func (e RouteEntry) depsOf(key string) string {
+func (e RouteEntry) DepsOf(key string) string {
 	if e.Where == "" {
 		return key
 	}
@@ -72,11 +74,11 @@ func (e RouteEntry) depsOf(key string) string {
 
 // routeEntriesOf returns the routes a Route, RouteTable or DefaultRouteTable declares, with the shape
 // problems of an inline list.
-func routeEntriesOf(r *Resource) ([]RouteEntry, []Finding) {
-	if r.Type == netTypeRoute {
+func RouteEntriesOf(r *engine.Resource) ([]RouteEntry, []engine.Finding) {
+	if r.Type == TypeRoute {
 		return []RouteEntry{{Holder: r, Node: r.Props, V4: "destinationCidrBlock", V6: "destinationIpv6CidrBlock", PrefixList: "destinationPrefixListId"}}, nil
 	}
-	routes, fs := objectsAt(r.Props, "routes", "routes")
+	routes, fs := engine.ObjectsAt(r.Props, "routes", "routes")
 	out := make([]RouteEntry, 0, len(routes))
 	for i, route := range routes {
 		out = append(out, RouteEntry{Holder: r, Where: fmt.Sprintf("routes[%d]", i), Node: route, V4: "cidrBlock", V6: "ipv6CidrBlock",
@@ -92,22 +94,22 @@ type Route struct {
 	// Entry is the declared route; its Holder is nil for a gateway endpoint's route.
 	Entry RouteEntry
 	// Holder is the resource that declares or causes the route.
-	Holder *Resource
+	Holder *engine.Resource
 	// Table is the route table, when the stack holds it; TableRef the id that names it.
-	Table    *Resource
+	Table    *engine.Resource
 	TableRef string
 	// The destination: an address block, or a prefix list (its id, and the gateway endpoint it belongs to).
 	Block      netip.Prefix
 	PrefixList string
-	Endpoint   *Resource
+	Endpoint   *engine.Resource
 	// The target: the key that names it ("natGatewayId"), the id, and the resource when the stack holds it.
 	TargetKey string
 	TargetRef string
-	Target    *Resource
+	Target    *engine.Resource
 	// Unknown names a value the route depends on that is unknown until deployment.
 	Unknown string
 	// Problems are shape problems; a route with problems carries nothing.
-	Problems []Finding
+	Problems []engine.Finding
 }
 
 // Name names the route in messages.
@@ -136,21 +138,21 @@ func (r Route) Destination() string {
 
 // Routes returns every route the stack declares or causes, parsed, in stack order: Route resources,
 // inline routes of route tables, then the routes of gateway endpoints.
-func Routes(s *Stack) []Route {
+func Routes(s *engine.Stack) []Route {
 	var out []Route
-	for _, r := range s.OfType(netTypeRoute, netTypeRouteTable, netTypeDefaultRouteTable) {
-		entries, _ := routeEntriesOf(r) // the shape problems of a list are the policy rules' to report
+	for _, r := range s.OfType(TypeRoute, TypeRouteTable, TypeDefaultRouteTable) {
+		entries, _ := RouteEntriesOf(r) // the shape problems of a list are the policy rules' to report
 		for _, e := range entries {
 			out = append(out, parseRoute(s, e))
 		}
 	}
-	for _, a := range s.OfType(netTypeVPCEndpointRTAssoc) {
+	for _, a := range s.OfType(TypeVPCEndpointRTAssoc) {
 		route := Route{Holder: a, TargetKey: "vpcEndpointId"}
-		if tables := s.Refs(a, "routeTableId", netTypeRouteTable, netTypeDefaultRouteTable); len(tables) > 0 {
+		if tables := s.Refs(a, "routeTableId", TypeRouteTable, TypeDefaultRouteTable); len(tables) > 0 {
 			route.Table = tables[0]
 		}
 		route.TableRef = refOr(a.Props["routeTableId"], route.Table)
-		if eps := s.Refs(a, "vpcEndpointId", netTypeVPCEndpoint); len(eps) > 0 {
+		if eps := s.Refs(a, "vpcEndpointId", TypeVPCEndpoint); len(eps) > 0 {
 			route.Endpoint, route.Target = eps[0], eps[0]
 			route.PrefixList = PrefixListOf(eps[0])
 		} else {
@@ -159,21 +161,21 @@ func Routes(s *Stack) []Route {
 		route.TargetRef = refOr(a.Props["vpcEndpointId"], route.Target)
 		out = append(out, route)
 	}
-	for _, ep := range s.OfType(netTypeVPCEndpoint) {
+	for _, ep := range s.OfType(TypeVPCEndpoint) {
 		v, ok := ep.Get("routeTableIds")
 		if !ok {
 			continue
 		}
-		for _, id := range stringsOf(v) {
+		for _, id := range engine.StringsOf(v) {
 			route := Route{Holder: ep, Endpoint: ep, Target: ep, TargetKey: "vpcEndpointId", TargetRef: ep.ID, PrefixList: PrefixListOf(ep), TableRef: id}
-			for _, t := range s.OfType(netTypeRouteTable, netTypeDefaultRouteTable) {
-				if t.identifiedBy(id) {
+			for _, t := range s.OfType(TypeRouteTable, TypeDefaultRouteTable) {
+				if t.IdentifiedBy(id) {
 					route.Table = t
 				}
 			}
 			out = append(out, route)
 		}
-		if IsUnknown(v) {
+		if engine.IsUnknown(v) {
 			out = append(out, Route{Holder: ep, Endpoint: ep, Target: ep, TargetKey: "vpcEndpointId", Unknown: "routeTableIds"})
 		}
 	}
@@ -181,7 +183,7 @@ func Routes(s *Stack) []Route {
 }
 
 // refOr returns a reference value when it is a string, else the id of the resource it resolved to.
-func refOr(v any, r *Resource) string {
+func refOr(v any, r *engine.Resource) string {
 	if s, ok := v.(string); ok {
 		return s
 	}
@@ -191,7 +193,7 @@ func refOr(v any, r *Resource) string {
 	return ""
 }
 
-func parseRoute(s *Stack, e RouteEntry) Route {
+func parseRoute(s *engine.Stack, e RouteEntry) Route {
 	r := e.Holder
 	route := Route{Entry: e, Holder: r}
 	unknown := func(path string) {
@@ -199,12 +201,12 @@ func parseRoute(s *Stack, e RouteEntry) Route {
 			route.Unknown = path
 		}
 	}
-	if r.Type == netTypeRoute {
-		if tables := s.Refs(r, "routeTableId", netTypeRouteTable, netTypeDefaultRouteTable); len(tables) > 0 {
+	if r.Type == TypeRoute {
+		if tables := s.Refs(r, "routeTableId", TypeRouteTable, TypeDefaultRouteTable); len(tables) > 0 {
 			route.Table = tables[0]
 		}
 		route.TableRef = refOr(r.Props["routeTableId"], route.Table)
-		if route.Table == nil && IsUnknown(r.Props["routeTableId"]) {
+		if route.Table == nil && engine.IsUnknown(r.Props["routeTableId"]) {
 			unknown("routeTableId")
 		}
 	} else {
@@ -214,13 +216,13 @@ func parseRoute(s *Stack, e RouteEntry) Route {
 		v, ok := e.Node[key]
 		switch {
 		case !ok || v == nil:
-		case IsUnknown(v):
-			unknown(e.prefix() + key)
+		case engine.IsUnknown(v):
+			unknown(e.Prefix() + key)
 		default:
 			cidr, isString := v.(string)
 			p, err := netip.ParsePrefix(strings.TrimSpace(cidr))
 			if !isString || err != nil {
-				route.Problems = append(route.Problems, fail("%s%s is %s (%s); expected a cidr block", e.prefix(), key, kind(v), describe(v))...)
+				route.Problems = append(route.Problems, engine.Fail("%s%s is %s (%s); expected a cidr block", e.Prefix(), key, engine.Kind(v), engine.Describe(v))...)
 				continue
 			}
 			route.Block = p.Masked()
@@ -228,11 +230,11 @@ func parseRoute(s *Stack, e RouteEntry) Route {
 	}
 	switch v, ok := e.Node[e.PrefixList]; {
 	case !ok || v == nil:
-	case IsUnknown(v):
-		unknown(e.prefix() + e.PrefixList)
+	case engine.IsUnknown(v):
+		unknown(e.Prefix() + e.PrefixList)
 	default:
 		route.PrefixList, _ = v.(string)
-		for _, ep := range s.OfType(netTypeVPCEndpoint) {
+		for _, ep := range s.OfType(TypeVPCEndpoint) {
 			if pl := PrefixListOf(ep); pl != "" && pl == route.PrefixList {
 				route.Endpoint = ep
 			}
@@ -247,20 +249,20 @@ func parseRoute(s *Stack, e RouteEntry) Route {
 		if id, isString := v.(string); isString {
 			route.TargetRef = id
 			for _, c := range s.OfType(t.types...) {
-				if len(t.types) > 0 && c.identifiedBy(id) {
+				if len(t.types) > 0 && c.IdentifiedBy(id) {
 					route.Target = c
 				}
 			}
 			break
 		}
-		if IsUnknown(v) {
-			for _, urn := range r.PropertyDependencies[e.depsOf(t.key)] {
-				if c, found := s.ByURN(urn); found && typeIn(c.Type, t.types) && len(t.types) > 0 {
+		if engine.IsUnknown(v) {
+			for _, urn := range r.PropertyDependencies[e.DepsOf(t.key)] {
+				if c, found := s.ByURN(urn); found && engine.TypeIn(c.Type, t.types) && len(t.types) > 0 {
 					route.Target, route.TargetRef = c, c.ID
 				}
 			}
 			if route.Target == nil {
-				unknown(e.prefix() + t.key)
+				unknown(e.Prefix() + t.key)
 			}
 		}
 		break

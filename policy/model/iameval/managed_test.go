@@ -37,7 +37,7 @@ func TestShippedManagedPoliciesAreWhatTheIndexSays(t *testing.T) {
 			require.NoError(t, json.Unmarshal(raw, &v))
 			assert.Equal(t, m.Created, v.PolicyVersion.CreateDate)
 
-			component, err := os.ReadFile(filepath.Join("..", "..", m.AttachedBy))
+			component, err := os.ReadFile(filepath.Join("..", "..", "..", m.AttachedBy))
 			require.NoError(t, err)
 			name := m.ARN[strings.LastIndex(m.ARN, "/")+1:]
 			assert.Contains(t, string(component), name, "%s attaches %s", m.AttachedBy, name)

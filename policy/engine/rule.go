@@ -1,11 +1,7 @@
-// Package rules holds the SCE policy rules as pure functions over a stack's resources. The Pulumi policy
-// pack (policy/main.go), the offline plan and `sce policy check` all evaluate these same rules, so a
-// finding means the same thing wherever it is reported.
-package rules
+package engine
 
 import (
 	"fmt"
-	"sort"
 )
 
 // Level is a rule's severity.
@@ -122,59 +118,4 @@ func (r Rule) Validate() error {
 		return fmt.Errorf("rule %s: no source rule", r.ID)
 	}
 	return nil
-}
-
-// All returns every rule, sorted by id. Each family of rules lives in a file of its own.
-func All() []Rule {
-	var all []Rule
-	for _, family := range [][]Rule{
-		airlockRules(),
-		backupRules(),
-		cloudTrailRules(),
-		cloudWatchRules(),
-		configRules(),
-		dynamoDBRules(),
-		ebsRules(),
-		ec2InstanceRules(),
-		ec2SSMRules(),
-		ec2UserDataRules(),
-		emrRules(),
-		iamRules(),
-		iamTrustRules(),
-		kmsRules(),
-		lambdaRules(),
-		naclRules(),
-		redshiftParameterRules(),
-		redshiftRules(),
-		s3AccessRules(),
-		s3DataPathRules(),
-		s3DurabilityRules(),
-		s3EncryptionRules(),
-		s3LoggingRules(),
-		s3MalwareRules(),
-		s3UploadRules(),
-		schedulerRules(),
-		sgFlowRules(),
-		sgRules(),
-		snsRules(),
-		sqsRules(),
-		ssmRules(),
-		taggingRules(),
-		vpcRules(),
-		vpcTenancyRules(),
-	} {
-		all = append(all, family...)
-	}
-	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
-	return all
-}
-
-// ByID returns the rule with that id.
-func ByID(id string) (Rule, bool) {
-	for _, r := range All() {
-		if r.ID == id {
-			return r, true
-		}
-	}
-	return Rule{}, false
 }

@@ -1,9 +1,11 @@
-package rules
+package netmodel
 
 import (
 	"fmt"
 	"net/netip"
 	"strings"
+
+	"github.com/sce-project/sce/policy/engine"
 )
 
 // Network ACL semantics the model relies on (Amazon VPC User Guide, "Control subnet traffic with network
@@ -15,54 +17,54 @@ import (
 
 // aclRuleEntry reads a NetworkAclRule: its entry, and whether it is an outbound entry (egress; absent is
 // inbound). The findings are shape problems of egress.
-func aclRuleEntry(r *Resource) (NetEntry, Match3, []Finding) {
-	e := NetEntry{Node: r.Props, Shape: aclRuleShape(), Applies: MatchYes}
+func ACLRuleEntry(r *engine.Resource) (NetEntry, engine.Match3, []engine.Finding) {
+	e := NetEntry{Node: r.Props, Shape: aclRuleShape(), Applies: engine.MatchYes}
 	v, ok := r.Get("egress")
 	switch {
 	case !ok:
-		return e, MatchNo, nil
-	case IsUnknown(v):
-		return e, MatchMaybe, nil
+		return e, engine.MatchNo, nil
+	case engine.IsUnknown(v):
+		return e, engine.MatchMaybe, nil
 	}
-	egress, isBool := asBool(v)
+	egress, isBool := engine.AsBool(v)
 	if !isBool {
-		return e, MatchNo, fail("egress is %s (%s); expected a boolean", kind(v), describe(v))
+		return e, engine.MatchNo, engine.Fail("egress is %s (%s); expected a boolean", engine.Kind(v), engine.Describe(v))
 	}
 	if egress {
-		return e, MatchYes, nil
+		return e, engine.MatchYes, nil
 	}
-	return e, MatchNo, nil
+	return e, engine.MatchNo, nil
 }
 
 // aclInlineEntries returns the entries of an inline list ("ingress" or "egress") of a NetworkAcl or
 // DefaultNetworkAcl, with the list's shape problems.
-func aclInlineEntries(r *Resource, direction string) ([]NetEntry, []Finding) {
-	nodes, out := objectsAt(r.Props, direction, direction)
+func ACLInlineEntries(r *engine.Resource, direction string) ([]NetEntry, []engine.Finding) {
+	nodes, out := engine.ObjectsAt(r.Props, direction, direction)
 	entries := make([]NetEntry, 0, len(nodes))
 	for i, n := range nodes {
-		entries = append(entries, NetEntry{Where: fmt.Sprintf("%s[%d]", direction, i), Node: n, Shape: aclInlineShape(), Applies: MatchYes})
+		entries = append(entries, NetEntry{Where: fmt.Sprintf("%s[%d]", direction, i), Node: n, Shape: aclInlineShape(), Applies: engine.MatchYes})
 	}
 	return entries, out
 }
 
 // aclAllows reports whether a network ACL entry's action is allow.
-func aclAllows(e NetEntry) (Match3, []Finding) {
+func ACLAllows(e NetEntry) (engine.Match3, []engine.Finding) {
 	display := e.Path(e.Shape.Action)
 	v, ok := e.Node[e.Shape.Action]
 	switch {
 	case !ok || v == nil:
-		return MatchNo, fail("%s is not set; expected allow or deny", display)
-	case IsUnknown(v):
-		return MatchMaybe, nil
+		return engine.MatchNo, engine.Fail("%s is not set; expected allow or deny", display)
+	case engine.IsUnknown(v):
+		return engine.MatchMaybe, nil
 	}
 	action, isString := v.(string)
 	if !isString {
-		return MatchNo, fail("%s is %s (%s); expected allow or deny", display, kind(v), describe(v))
+		return engine.MatchNo, engine.Fail("%s is %s (%s); expected allow or deny", display, engine.Kind(v), engine.Describe(v))
 	}
 	if strings.EqualFold(strings.TrimSpace(action), "allow") {
-		return MatchYes, nil
+		return engine.MatchYes, nil
 	}
-	return MatchNo, nil
+	return engine.MatchNo, nil
 }
 
 // ACLEntry is one entry of a network ACL, parsed: a NetworkAclRule, or inline in a NetworkAcl or
@@ -70,9 +72,9 @@ func aclAllows(e NetEntry) (Match3, []Finding) {
 type ACLEntry struct {
 	// Entry is where the entry sits and what it says; Holder the resource that declares it.
 	Entry  NetEntry
-	Holder *Resource
+	Holder *engine.Resource
 	// ACL is the network ACL the entry belongs to, when the stack holds it; ACLRef the id that names it.
-	ACL    *Resource
+	ACL    *engine.Resource
 	ACLRef string
 	// Egress is true for an outbound entry; Number orders evaluation; Allow is its action.
 	Egress bool
@@ -87,7 +89,7 @@ type ACLEntry struct {
 	// Unknown names a value the entry depends on that is unknown until deployment.
 	Unknown string
 	// Problems are shape problems; an entry with problems matches nothing.
-	Problems []Finding
+	Problems []engine.Finding
 }
 
 // Name names the entry in messages: "rule 100".
@@ -95,20 +97,20 @@ func (e ACLEntry) Name() string { return fmt.Sprintf("rule %d", e.Number) }
 
 // NetworkACLEntries returns every network ACL entry the stack declares, parsed, in stack order. An entry
 // whose direction is unknown appears in both directions with Unknown set.
-func NetworkACLEntries(s *Stack) []ACLEntry {
+func NetworkACLEntries(s *engine.Stack) []ACLEntry {
 	var out []ACLEntry
-	for _, r := range s.OfType(netTypeNACLRule, netTypeNACL, netTypeDefaultNACL) {
-		if r.Type == netTypeNACLRule {
-			e, egress, fs := aclRuleEntry(r)
+	for _, r := range s.OfType(TypeNACLRule, TypeNACL, TypeDefaultNACL) {
+		if r.Type == TypeNACLRule {
+			e, egress, fs := ACLRuleEntry(r)
 			acl, ref := aclOfRule(s, r)
 			for _, dir := range []bool{false, true} {
-				if (egress == MatchYes) != dir && egress != MatchMaybe {
+				if (egress == engine.MatchYes) != dir && egress != engine.MatchMaybe {
 					continue
 				}
 				entry := parseACLEntry(r, e, dir)
 				entry.ACL, entry.ACLRef = acl, ref
 				entry.Problems = append(fs, entry.Problems...)
-				if egress == MatchMaybe && entry.Unknown == "" {
+				if egress == engine.MatchMaybe && entry.Unknown == "" {
 					entry.Unknown = "egress"
 				}
 				out = append(out, entry)
@@ -116,7 +118,7 @@ func NetworkACLEntries(s *Stack) []ACLEntry {
 			continue
 		}
 		for _, dir := range []string{"ingress", "egress"} {
-			entries, _ := aclInlineEntries(r, dir) // the shape problems of a list are the policy rules' to report
+			entries, _ := ACLInlineEntries(r, dir) // the shape problems of a list are the policy rules' to report
 			for _, e := range entries {
 				entry := parseACLEntry(r, e, dir == "egress")
 				entry.ACL, entry.ACLRef = r, r.ID
@@ -128,9 +130,9 @@ func NetworkACLEntries(s *Stack) []ACLEntry {
 }
 
 // aclOfRule returns the network ACL a NetworkAclRule belongs to (networkAclId) and the id that names it.
-func aclOfRule(s *Stack, r *Resource) (*Resource, string) {
-	var acl *Resource
-	if acls := s.Refs(r, "networkAclId", netTypeNACL, netTypeDefaultNACL); len(acls) > 0 {
+func aclOfRule(s *engine.Stack, r *engine.Resource) (*engine.Resource, string) {
+	var acl *engine.Resource
+	if acls := s.Refs(r, "networkAclId", TypeNACL, TypeDefaultNACL); len(acls) > 0 {
 		acl = acls[0]
 	}
 	ref, _ := r.Props["networkAclId"].(string)
@@ -140,7 +142,7 @@ func aclOfRule(s *Stack, r *Resource) (*Resource, string) {
 	return acl, ref
 }
 
-func parseACLEntry(holder *Resource, e NetEntry, egress bool) ACLEntry {
+func parseACLEntry(holder *engine.Resource, e NetEntry, egress bool) ACLEntry {
 	entry := ACLEntry{Entry: e, Holder: holder, Egress: egress}
 	unknown := func(path string) {
 		if entry.Unknown == "" && path != "" {
@@ -151,13 +153,13 @@ func parseACLEntry(holder *Resource, e NetEntry, egress bool) ACLEntry {
 	entry.Number = n
 	entry.Problems = append(entry.Problems, fs...)
 	unknown(why)
-	allow, fs := aclAllows(e)
+	allow, fs := ACLAllows(e)
 	entry.Problems = append(entry.Problems, fs...)
-	entry.Allow = allow == MatchYes
-	if allow == MatchMaybe {
+	entry.Allow = allow == engine.MatchYes
+	if allow == engine.MatchMaybe {
 		unknown(e.Path(e.Shape.Action))
 	}
-	var problems []Finding
+	var problems []engine.Finding
 	entry.Protocol, entry.Ports, entry.Blocks, problems = e.traffic(unknown)
 	entry.Problems = append(entry.Problems, problems...)
 	return entry
@@ -179,8 +181,8 @@ func (e ACLEntry) Admits(proto string) (PortRange, bool) {
 }
 
 // Reaches reports whether the entry's block covers the peer's addresses (see BlockCovers).
-func (e ACLEntry) Reaches(p NetPeer) Match3 {
-	result := MatchNo
+func (e ACLEntry) Reaches(p NetPeer) engine.Match3 {
+	result := engine.MatchNo
 	if len(e.Problems) > 0 {
 		return result
 	}

@@ -1,8 +1,13 @@
-package rules
+// Package policydoc reads IAM policy documents (identity, resource, trust, key and endpoint policies)
+// leniently, for rules that judge a document's shape: which actions an Allow grants, on which
+// resources, under which condition keys. It never decides whether AWS would allow a request: that is
+// policy/model/iameval's work, which refuses what it cannot evaluate.
+package policydoc
 
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/sce-project/sce/policy/engine"
 	"strings"
 )
 
@@ -37,11 +42,11 @@ func ParsePolicy(v any) (*PolicyDoc, error) {
 	case map[string]any:
 		raw = x
 	default:
-		return nil, fmt.Errorf("policy is %s; expected a JSON document", kind(v))
+		return nil, fmt.Errorf("policy is %s; expected a JSON document", engine.Kind(v))
 	}
 	doc, ok := raw.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("policy is %s; expected a JSON object", kind(raw))
+		return nil, fmt.Errorf("policy is %s; expected a JSON object", engine.Kind(raw))
 	}
 	var stmts []any
 	switch s := doc["Statement"].(type) {
@@ -52,13 +57,13 @@ func ParsePolicy(v any) (*PolicyDoc, error) {
 	case nil:
 		return nil, fmt.Errorf("policy has no Statement")
 	default:
-		return nil, fmt.Errorf("policy Statement is %s; expected a list of statements", kind(s))
+		return nil, fmt.Errorf("policy Statement is %s; expected a list of statements", engine.Kind(s))
 	}
 	out := &PolicyDoc{}
 	for i, e := range stmts {
 		m, ok := e.(map[string]any)
 		if !ok {
-			return nil, fmt.Errorf("policy statement %d is %s; expected an object", i, kind(e))
+			return nil, fmt.Errorf("policy statement %d is %s; expected an object", i, engine.Kind(e))
 		}
 		st, err := parseStatement(m)
 		if err != nil {
@@ -75,7 +80,7 @@ func parseStatement(m map[string]any) (PolicyStatement, error) {
 	st.Sid, _ = m["Sid"].(string)
 	st.Effect, _ = m["Effect"].(string)
 	if st.Effect != "Allow" && st.Effect != "Deny" {
-		return st, fmt.Errorf("effect %s is neither Allow nor Deny", describe(m["Effect"]))
+		return st, fmt.Errorf("effect %s is neither Allow nor Deny", engine.Describe(m["Effect"]))
 	}
 	for key, dst := range map[string]*[]string{"Action": &st.Actions, "NotAction": &st.NotActions, "Resource": &st.Resources, "NotResource": &st.NotResources} {
 		if v, ok := m[key]; ok {
@@ -98,22 +103,22 @@ func parseStatement(m map[string]any) (PolicyStatement, error) {
 				return st, fmt.Errorf("principal %s: %w", kind, err)
 			}
 			st.Principals[kind] = list
-			if kind == "AWS" && contains(list, "*") {
+			if kind == "AWS" && Contains(list, "*") {
 				st.AnyPrincipal = true
 			}
 		}
 	default:
-		return st, fmt.Errorf("principal is %s", kind(p))
+		return st, fmt.Errorf("principal is %s", engine.Kind(p))
 	}
 	if c, ok := m["Condition"]; ok {
 		cm, ok := c.(map[string]any)
 		if !ok {
-			return st, fmt.Errorf("condition is %s; expected an object", kind(c))
+			return st, fmt.Errorf("condition is %s; expected an object", engine.Kind(c))
 		}
 		for op, body := range cm {
 			bm, ok := body.(map[string]any)
 			if !ok {
-				return st, fmt.Errorf("condition %s is %s; expected an object", op, kind(body))
+				return st, fmt.Errorf("condition %s is %s; expected an object", op, engine.Kind(body))
 			}
 			st.Conditions[op] = map[string][]string{}
 			for key, v := range bm {
@@ -137,7 +142,7 @@ func stringList(v any) ([]string, error) {
 		case bool, float64, int64:
 			return fmt.Sprint(x), nil
 		}
-		return "", fmt.Errorf("%s is not a string", kind(e))
+		return "", fmt.Errorf("%s is not a string", engine.Kind(e))
 	}
 	if list, ok := v.([]any); ok {
 		out := make([]string, 0, len(list))
@@ -157,7 +162,7 @@ func stringList(v any) ([]string, error) {
 	return []string{s}, nil
 }
 
-func contains(list []string, s string) bool {
+func Contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
 			return true
@@ -167,7 +172,7 @@ func contains(list []string, s string) bool {
 }
 
 // globMatch matches IAM's wildcards (* and ?), case-insensitively as IAM matches actions.
-func globMatch(pattern, s string) bool {
+func GlobMatch(pattern, s string) bool {
 	p, str := strings.ToLower(pattern), strings.ToLower(s)
 	// Iterative matching with backtracking to the last star.
 	pi, si, star, mark := 0, 0, -1, 0
@@ -201,14 +206,14 @@ func (st PolicyStatement) Allows(action string) bool {
 	}
 	if len(st.NotActions) > 0 {
 		for _, a := range st.NotActions {
-			if globMatch(a, action) {
+			if GlobMatch(a, action) {
 				return false
 			}
 		}
 		return true
 	}
 	for _, a := range st.Actions {
-		if globMatch(a, action) {
+		if GlobMatch(a, action) {
 			return true
 		}
 	}
@@ -217,7 +222,7 @@ func (st PolicyStatement) Allows(action string) bool {
 
 // OnAllResources reports whether the statement applies to every resource.
 func (st PolicyStatement) OnAllResources() bool {
-	return contains(st.Resources, "*") || len(st.NotResources) > 0
+	return Contains(st.Resources, "*") || len(st.NotResources) > 0
 }
 
 // ConditionValues returns the values of a condition key under any of the operators.
@@ -234,17 +239,17 @@ func (st PolicyStatement) ConditionValues(key string, operators ...string) []str
 }
 
 // policyAt parses the policy at a property; absent policies return nil without findings.
-func policyAt(r *Resource, prop string) (*PolicyDoc, []Finding) {
+func PolicyAt(r *engine.Resource, prop string) (*PolicyDoc, []engine.Finding) {
 	v, ok := r.Get(prop)
 	if !ok {
 		return nil, nil
 	}
-	if IsUnknown(v) {
-		return nil, undecided(prop)
+	if engine.IsUnknown(v) {
+		return nil, engine.Undecided(prop)
 	}
 	doc, err := ParsePolicy(v)
 	if err != nil {
-		return nil, fail("%s: %v", prop, err)
+		return nil, engine.Fail("%s: %v", prop, err)
 	}
 	return doc, nil
 }

@@ -1,4 +1,4 @@
-package rules
+package engine
 
 import (
 	"fmt"
@@ -100,7 +100,7 @@ func (s *Stack) Refs(r *Resource, prop string, types ...string) []*Resource {
 	seen := map[string]bool{}
 	var out []*Resource
 	add := func(t *Resource) {
-		if !seen[t.URN] && typeIn(t.Type, types) {
+		if !seen[t.URN] && TypeIn(t.Type, types) {
 			seen[t.URN] = true
 			out = append(out, t)
 		}
@@ -111,9 +111,9 @@ func (s *Stack) Refs(r *Resource, prop string, types ...string) []*Resource {
 		}
 	}
 	if v, ok := r.Get(prop); ok {
-		for _, want := range stringsOf(v) {
+		for _, want := range StringsOf(v) {
 			for _, t := range s.OfType(types...) {
-				if t.identifiedBy(want) {
+				if t.IdentifiedBy(want) {
 					add(t)
 				}
 			}
@@ -127,7 +127,7 @@ func (s *Stack) Refs(r *Resource, prop string, types ...string) []*Resource {
 func (s *Stack) Named(v string, types ...string) []*Resource {
 	var out []*Resource
 	for _, t := range s.OfType(types...) {
-		if t.identifiedBy(v) {
+		if t.IdentifiedBy(v) {
 			out = append(out, t)
 		}
 	}
@@ -150,10 +150,10 @@ func (s *Stack) ReferringTo(target *Resource, prop string, types ...string) []*R
 
 // Tags returns the tags AWS gives the resource: its own tags over its provider's defaultTags (the PIT's
 // Project tag comes from the provider), as a condition on aws:ResourceTag/<key> sees them.
-func (r *Resource) Tags() map[string]any { return computeTags(r) }
+func (r *Resource) Tags() map[string]any { return TagsOf(r) }
 
 // identifiedBy reports whether a value names this resource: its id, or its arn, name, bucket or keyId.
-func (r *Resource) identifiedBy(v string) bool {
+func (r *Resource) IdentifiedBy(v string) bool {
 	if v == "" {
 		return false
 	}
@@ -171,7 +171,7 @@ func (r *Resource) identifiedBy(v string) bool {
 	return false
 }
 
-func typeIn(t string, types []string) bool {
+func TypeIn(t string, types []string) bool {
 	if len(types) == 0 {
 		return true
 	}
@@ -184,7 +184,7 @@ func typeIn(t string, types []string) bool {
 }
 
 // stringsOf returns the strings in a string or a list of strings.
-func stringsOf(v any) []string {
+func StringsOf(v any) []string {
 	switch x := v.(type) {
 	case string:
 		return []string{x}
@@ -201,7 +201,7 @@ func stringsOf(v any) []string {
 }
 
 // describe renders a value for a message: its JSON-ish form, shortened.
-func describe(v any) string {
+func Describe(v any) string {
 	s := fmt.Sprintf("%v", v)
 	if str, ok := v.(string); ok {
 		s = fmt.Sprintf("%q", str)
@@ -213,7 +213,7 @@ func describe(v any) string {
 }
 
 // kind names the JSON kind of a value, for shape errors.
-func kind(v any) string {
+func Kind(v any) string {
 	switch v.(type) {
 	case nil:
 		return "null"
@@ -235,11 +235,29 @@ func kind(v any) string {
 }
 
 // sortedKeys returns a map's keys, sorted.
-func sortedKeys[V any](m map[string]V) []string {
+func SortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// computeTags returns a resource's tags: its own over its provider's default tags.
+func TagsOf(r *Resource) map[string]any {
+	tags := map[string]any{}
+	if d, ok := Lookup(r.Provider, "defaultTags.tags"); ok {
+		if m, isMap := d.(map[string]any); isMap {
+			for k, v := range m {
+				tags[k] = v
+			}
+		}
+	}
+	if own, ok := r.Props["tags"].(map[string]any); ok {
+		for k, v := range own {
+			tags[k] = v
+		}
+	}
+	return tags
 }

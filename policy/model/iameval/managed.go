@@ -60,7 +60,7 @@ func ManagedPolicies() []ManagedPolicyInfo {
 		{ARN: "arn:aws:iam::aws:policy/service-role/AmazonEMRServicePolicy_v2", Version: "v6", Created: "2026-02-12T18:01:09+00:00",
 			Page: ref + "AmazonEMRServicePolicy_v2.html", PageVersion: "v4",
 			Text:       "https://github.com/zoph-io/IAMTrail/blob/73ae81cf194ec83cfba758f12c0e627c20bd13b0/policies/AmazonEMRServicePolicy_v2",
-			AttachedBy: "components/emr.go", file: "AmazonEMRServicePolicy_v2.json"},
+			AttachedBy: "components/emr_roles.go", file: "AmazonEMRServicePolicy_v2.json"},
 	}
 }
 

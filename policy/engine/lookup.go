@@ -1,4 +1,4 @@
-package rules
+package engine
 
 import (
 	"fmt"
@@ -9,7 +9,7 @@ import (
 
 // lookup returns the value at a dotted path below node; the bool is false when the path is absent or
 // crosses a value that is not an object. An Unknown on the way is returned as Unknown.
-func lookup(node any, path string) (any, bool) {
+func Lookup(node any, path string) (any, bool) {
 	cur := node
 	for _, part := range strings.Split(path, ".") {
 		if IsUnknown(cur) {
@@ -27,17 +27,17 @@ func lookup(node any, path string) (any, bool) {
 }
 
 // fail returns one finding.
-func fail(format string, args ...any) []Finding {
+func Fail(format string, args ...any) []Finding {
 	return []Finding{{Message: fmt.Sprintf(format, args...)}}
 }
 
 // undecided returns one finding the rule cannot decide before deployment.
-func undecided(path string) []Finding {
+func Undecided(path string) []Finding {
 	return []Finding{{Message: path + " is unknown until deployment, so the rule cannot judge it", Undecided: true}}
 }
 
 // asBool reads a boolean, also in the string form some AWS properties use ("true").
-func asBool(v any) (bool, bool) {
+func AsBool(v any) (bool, bool) {
 	switch x := v.(type) {
 	case bool:
 		return x, true
@@ -49,7 +49,7 @@ func asBool(v any) (bool, bool) {
 }
 
 // asInt reads an integral number, also from its string form.
-func asInt(v any) (int64, bool) {
+func AsInt(v any) (int64, bool) {
 	switch x := v.(type) {
 	case int64:
 		return x, true
@@ -68,102 +68,102 @@ func asInt(v any) (int64, bool) {
 
 // boolAt requires the boolean at path below node (shown as display) to equal want. missingOK accepts an
 // absent value (when the provider's default is the compliant one).
-func boolAt(node any, path, display string, want, missingOK bool) []Finding {
-	v, ok := lookup(node, path)
+func BoolAt(node any, path, display string, want, missingOK bool) []Finding {
+	v, ok := Lookup(node, path)
 	switch {
 	case !ok && missingOK:
 		return nil
 	case !ok:
-		return fail("%s is not set; it must be %v", display, want)
+		return Fail("%s is not set; it must be %v", display, want)
 	case IsUnknown(v):
-		return undecided(display)
+		return Undecided(display)
 	}
-	b, isBool := asBool(v)
+	b, isBool := AsBool(v)
 	if !isBool {
-		return fail("%s is %s (%s); expected the boolean %v", display, kind(v), describe(v), want)
+		return Fail("%s is %s (%s); expected the boolean %v", display, Kind(v), Describe(v), want)
 	}
 	if b != want {
-		return fail("%s is %v; it must be %v", display, b, want)
+		return Fail("%s is %v; it must be %v", display, b, want)
 	}
 	return nil
 }
 
 // stringAt requires the string at path to be one of accepted.
-func stringAt(node any, path, display string, missingOK bool, accepted ...string) []Finding {
-	v, ok := lookup(node, path)
+func StringAt(node any, path, display string, missingOK bool, accepted ...string) []Finding {
+	v, ok := Lookup(node, path)
 	switch {
 	case !ok && missingOK:
 		return nil
 	case !ok:
-		return fail("%s is not set; it must be %s", display, strings.Join(accepted, " or "))
+		return Fail("%s is not set; it must be %s", display, strings.Join(accepted, " or "))
 	case IsUnknown(v):
-		return undecided(display)
+		return Undecided(display)
 	}
 	s, isString := v.(string)
 	if !isString {
-		return fail("%s is %s (%s); expected a string: %s", display, kind(v), describe(v), strings.Join(accepted, " or "))
+		return Fail("%s is %s (%s); expected a string: %s", display, Kind(v), Describe(v), strings.Join(accepted, " or "))
 	}
 	for _, a := range accepted {
 		if strings.EqualFold(s, a) {
 			return nil
 		}
 	}
-	return fail("%s is %q; it must be %s", display, s, strings.Join(accepted, " or "))
+	return Fail("%s is %q; it must be %s", display, s, strings.Join(accepted, " or "))
 }
 
 // setAt requires a non-empty value at path. An unknown value is set (it will hold a reference).
-func setAt(node any, path, display, why string) []Finding {
-	v, ok := lookup(node, path)
+func SetAt(node any, path, display, why string) []Finding {
+	v, ok := Lookup(node, path)
 	if !ok {
-		return fail("%s is not set: %s", display, why)
+		return Fail("%s is not set: %s", display, why)
 	}
 	switch x := v.(type) {
 	case string:
 		if strings.TrimSpace(x) == "" {
-			return fail("%s is empty: %s", display, why)
+			return Fail("%s is empty: %s", display, why)
 		}
 	case []any:
 		if len(x) == 0 {
-			return fail("%s is empty: %s", display, why)
+			return Fail("%s is empty: %s", display, why)
 		}
 	case map[string]any:
 		if len(x) == 0 {
-			return fail("%s is empty: %s", display, why)
+			return Fail("%s is empty: %s", display, why)
 		}
 	}
 	return nil
 }
 
 // intAt requires an integer at path within [lo, hi].
-func intAt(node any, path, display string, missingOK bool, lo, hi int64) []Finding {
-	v, ok := lookup(node, path)
+func IntAt(node any, path, display string, missingOK bool, lo, hi int64) []Finding {
+	v, ok := Lookup(node, path)
 	switch {
 	case !ok && missingOK:
 		return nil
 	case !ok:
-		return fail("%s is not set; it must be between %d and %d", display, lo, hi)
+		return Fail("%s is not set; it must be between %d and %d", display, lo, hi)
 	case IsUnknown(v):
-		return undecided(display)
+		return Undecided(display)
 	}
-	n, isInt := asInt(v)
+	n, isInt := AsInt(v)
 	if !isInt {
-		return fail("%s is %s (%s); expected a whole number", display, kind(v), describe(v))
+		return Fail("%s is %s (%s); expected a whole number", display, Kind(v), Describe(v))
 	}
 	if n < lo || n > hi {
-		return fail("%s is %d; it must be between %d and %d", display, n, lo, hi)
+		return Fail("%s is %d; it must be between %d and %d", display, n, lo, hi)
 	}
 	return nil
 }
 
 // objectsAt returns the objects of a list at path (a single object counts as a list of one). Shape
 // problems come back as findings; an absent path is an empty list.
-func objectsAt(node any, path, display string) ([]map[string]any, []Finding) {
-	v, ok := lookup(node, path)
+func ObjectsAt(node any, path, display string) ([]map[string]any, []Finding) {
+	v, ok := Lookup(node, path)
 	if !ok {
 		return nil, nil
 	}
 	if IsUnknown(v) {
-		return nil, undecided(display)
+		return nil, Undecided(display)
 	}
 	switch x := v.(type) {
 	case map[string]any:
@@ -177,26 +177,26 @@ func objectsAt(node any, path, display string) ([]map[string]any, []Finding) {
 				out = append(out, m)
 			default:
 				if IsUnknown(e) {
-					findings = append(findings, undecided(fmt.Sprintf("%s[%d]", display, i))...)
+					findings = append(findings, Undecided(fmt.Sprintf("%s[%d]", display, i))...)
 					continue
 				}
-				findings = append(findings, fail("%s[%d] is %s; expected an object", display, i, kind(e))...)
+				findings = append(findings, Fail("%s[%d] is %s; expected an object", display, i, Kind(e))...)
 			}
 		}
 		return out, findings
 	}
-	return nil, fail("%s is %s; expected a list of objects", display, kind(v))
+	return nil, Fail("%s is %s; expected a list of objects", display, Kind(v))
 }
 
 // stringAtOr returns the string at path, or "" when it is absent, unknown or not a string.
-func stringAtOr(node any, path string) string {
-	v, _ := lookup(node, path)
+func StringAtOr(node any, path string) string {
+	v, _ := Lookup(node, path)
 	s, _ := v.(string)
 	return s
 }
 
 // withURN sets the URN of findings that have none.
-func withURN(urn string, fs []Finding) []Finding {
+func WithURN(urn string, fs []Finding) []Finding {
 	for i := range fs {
 		if fs[i].URN == "" {
 			fs[i].URN = urn

@@ -1,9 +1,11 @@
-package rules
+package netmodel
 
 import (
 	"fmt"
 	"net/netip"
 	"strings"
+
+	"github.com/sce-project/sce/policy/engine"
 )
 
 // Security group semantics the model relies on (Amazon VPC User Guide, "Security group rules",
@@ -17,30 +19,30 @@ import (
 // resource holds: a group's inline list of that name, a SecurityGroupRule of that type (Applies is
 // MatchMaybe when its type is unknown), or the VPC rule resource of that direction. The findings are the
 // shape problems of an inline list.
-func sgEntries(r *Resource, direction string) ([]NetEntry, []Finding) {
-	vpcRuleType := netTypeSGIngressRule
+func SGEntries(r *engine.Resource, direction string) ([]NetEntry, []engine.Finding) {
+	vpcRuleType := TypeSGIngressRule
 	if direction == "egress" {
-		vpcRuleType = netTypeSGEgressRule
+		vpcRuleType = TypeSGEgressRule
 	}
 	switch r.Type {
-	case netTypeSG, netTypeDefaultSG:
-		rules, out := objectsAt(r.Props, direction, direction)
+	case TypeSG, TypeDefaultSG:
+		rules, out := engine.ObjectsAt(r.Props, direction, direction)
 		entries := make([]NetEntry, 0, len(rules))
 		for i, rule := range rules {
-			entries = append(entries, NetEntry{Where: fmt.Sprintf("%s[%d]", direction, i), Node: rule, Shape: sgInlineShape(), Applies: MatchYes})
+			entries = append(entries, NetEntry{Where: fmt.Sprintf("%s[%d]", direction, i), Node: rule, Shape: sgInlineShape(), Applies: engine.MatchYes})
 		}
 		return entries, out
-	case netTypeSGRule:
-		e := NetEntry{Node: r.Props, Shape: sgRuleShape(), Applies: MatchYes}
+	case TypeSGRule:
+		e := NetEntry{Node: r.Props, Shape: sgRuleShape(), Applies: engine.MatchYes}
 		switch v, _ := r.Get("type"); {
-		case IsUnknown(v):
-			e.Applies, e.AppliesWhy = MatchMaybe, "type"
+		case engine.IsUnknown(v):
+			e.Applies, e.AppliesWhy = engine.MatchMaybe, "type"
 		case v != direction:
 			return nil, nil
 		}
 		return []NetEntry{e}, nil
 	case vpcRuleType:
-		return []NetEntry{{Node: r.Props, Shape: vpcSGRuleShape(), Applies: MatchYes}}, nil
+		return []NetEntry{{Node: r.Props, Shape: vpcSGRuleShape(), Applies: engine.MatchYes}}, nil
 	}
 	return nil, nil
 }
@@ -52,11 +54,11 @@ type SGRule struct {
 	Entry NetEntry
 	// Holder is the resource that declares the rule. For a rule no resource declares (one Amazon EMR adds
 	// to its managed groups) it is the resource that causes it, and Implicit says why the rule exists.
-	Holder   *Resource
+	Holder   *engine.Resource
 	Implicit string
 	// Group is the security group the rule belongs to, when the stack holds it; GroupRef is the id that
 	// names the group.
-	Group    *Resource
+	Group    *engine.Resource
 	GroupRef string
 	// Egress is true for an outbound rule.
 	Egress bool
@@ -68,15 +70,15 @@ type SGRule struct {
 	// each id is), security groups of the stack, ids of groups the stack does not hold, and its own group.
 	Blocks              []netip.Prefix
 	PrefixLists         []string
-	PrefixListEndpoints []*Resource
-	Peers               []*Resource
+	PrefixListEndpoints []*engine.Resource
+	Peers               []*engine.Resource
 	PeerRefs            []string
 	Self                bool
 	// Unknown names a value the rule depends on that is unknown until deployment; the rule may then match
 	// more than it says.
 	Unknown string
 	// Problems are shape problems; a rule with problems matches nothing.
-	Problems []Finding
+	Problems []engine.Finding
 }
 
 // Name names the rule in messages: "egress rule hipaa-sg-https-out", "ingress[0] of security group x".
@@ -95,15 +97,15 @@ func (r SGRule) Name() string {
 }
 
 // sgGroupTypes are the types of security groups.
-func sgGroupTypes() []string { return []string{netTypeSG, netTypeDefaultSG} }
+func SGGroupTypes() []string { return []string{TypeSG, TypeDefaultSG} }
 
 // SecurityGroupRules returns every security group rule the stack declares, parsed, in stack order. A
 // SecurityGroupRule whose type is unknown appears in both directions with Unknown set.
-func SecurityGroupRules(s *Stack) []SGRule {
+func SecurityGroupRules(s *engine.Stack) []SGRule {
 	var out []SGRule
-	for _, r := range s.OfType(netSGTypes()...) {
+	for _, r := range s.OfType(SGTypes()...) {
 		for _, dir := range []string{"ingress", "egress"} {
-			entries, _ := sgEntries(r, dir) // the shape problems of a list are the policy rules' to report
+			entries, _ := SGEntries(r, dir) // the shape problems of a list are the policy rules' to report
 			for _, e := range entries {
 				out = append(out, parseSGRule(s, r, dir == "egress", e))
 			}
@@ -112,20 +114,20 @@ func SecurityGroupRules(s *Stack) []SGRule {
 	return out
 }
 
-func parseSGRule(s *Stack, holder *Resource, egress bool, e NetEntry) SGRule {
+func parseSGRule(s *engine.Stack, holder *engine.Resource, egress bool, e NetEntry) SGRule {
 	rule := SGRule{Entry: e, Holder: holder, Egress: egress}
 	unknown := func(path string) {
 		if rule.Unknown == "" && path != "" {
 			rule.Unknown = path
 		}
 	}
-	if e.Applies == MatchMaybe {
+	if e.Applies == engine.MatchMaybe {
 		unknown(e.AppliesWhy)
 	}
 	if e.Where != "" {
 		rule.Group, rule.GroupRef = holder, holder.ID
 	} else {
-		if groups := s.Refs(holder, "securityGroupId", sgGroupTypes()...); len(groups) > 0 {
+		if groups := s.Refs(holder, "securityGroupId", SGGroupTypes()...); len(groups) > 0 {
 			rule.Group = groups[0]
 		}
 		v, _ := holder.Get("securityGroupId")
@@ -134,11 +136,11 @@ func parseSGRule(s *Stack, holder *Resource, egress bool, e NetEntry) SGRule {
 			rule.GroupRef = id
 		case rule.Group != nil:
 			rule.GroupRef = rule.Group.ID
-		case IsUnknown(v):
+		case engine.IsUnknown(v):
 			unknown("securityGroupId")
 		}
 	}
-	var problems []Finding
+	var problems []engine.Finding
 	rule.Protocol, rule.Ports, rule.Blocks, problems = e.traffic(unknown)
 	rule.Problems = append(rule.Problems, problems...)
 
@@ -161,9 +163,9 @@ func parseSGRule(s *Stack, holder *Resource, egress bool, e NetEntry) SGRule {
 	}
 	if why != "" {
 		// A rule resource in preview: the dependencies of the property say which group it names.
-		deps := []*Resource(nil)
+		deps := []*engine.Resource(nil)
 		if e.Where == "" {
-			deps = s.Refs(holder, e.Shape.Groups, sgGroupTypes()...)
+			deps = s.Refs(holder, e.Shape.Groups, SGGroupTypes()...)
 		}
 		rule.Peers = append(rule.Peers, deps...)
 		if len(deps) == 0 {
@@ -173,19 +175,19 @@ func parseSGRule(s *Stack, holder *Resource, egress bool, e NetEntry) SGRule {
 	if e.Shape.Self != "" {
 		switch v, ok := e.Node[e.Shape.Self]; {
 		case !ok || v == nil:
-		case IsUnknown(v):
+		case engine.IsUnknown(v):
 			unknown(e.Path(e.Shape.Self))
 		default:
-			rule.Self, _ = asBool(v)
+			rule.Self, _ = engine.AsBool(v)
 		}
 	}
 	return rule
 }
 
 // groupIdentifiedBy returns the security group of the stack that an id names.
-func groupIdentifiedBy(s *Stack, id string) *Resource {
-	for _, g := range s.OfType(sgGroupTypes()...) {
-		if g.identifiedBy(id) {
+func groupIdentifiedBy(s *engine.Stack, id string) *engine.Resource {
+	for _, g := range s.OfType(SGGroupTypes()...) {
+		if g.IdentifiedBy(id) {
 			return g
 		}
 	}
@@ -193,20 +195,20 @@ func groupIdentifiedBy(s *Stack, id string) *Resource {
 }
 
 // netTypeVPCEndpoint is the type of VPC endpoints, whose gateway kind owns a prefix list.
-const netTypeVPCEndpoint = "aws:ec2/vpcEndpoint:VpcEndpoint"
+const TypeVPCEndpoint = "aws:ec2/vpcEndpoint:VpcEndpoint"
 
 // PrefixListOf returns the id of a gateway endpoint's prefix list (its prefixListId output), "" when it
 // is not known.
-func PrefixListOf(endpoint *Resource) string {
+func PrefixListOf(endpoint *engine.Resource) string {
 	id, _ := endpoint.Outputs["prefixListId"].(string)
 	return id
 }
 
 // prefixListEndpoints returns the gateway endpoints whose prefix lists the ids name, and, in preview, the
 // endpoints the property's dependencies name.
-func prefixListEndpoints(s *Stack, holder *Resource, e NetEntry, ids []string) []*Resource {
-	var out []*Resource
-	for _, ep := range s.OfType(netTypeVPCEndpoint) {
+func prefixListEndpoints(s *engine.Stack, holder *engine.Resource, e NetEntry, ids []string) []*engine.Resource {
+	var out []*engine.Resource
+	for _, ep := range s.OfType(TypeVPCEndpoint) {
 		pl := PrefixListOf(ep)
 		for _, id := range ids {
 			if pl != "" && id == pl {
@@ -217,7 +219,7 @@ func prefixListEndpoints(s *Stack, holder *Resource, e NetEntry, ids []string) [
 	}
 	if e.Where == "" && e.Shape.PrefixLists != "" {
 		for _, urn := range holder.PropertyDependencies[e.Shape.PrefixLists] {
-			if ep, ok := s.ByURN(urn); ok && ep.Type == netTypeVPCEndpoint {
+			if ep, ok := s.ByURN(urn); ok && ep.Type == TypeVPCEndpoint {
 				out = append(out, ep)
 			}
 		}
@@ -244,7 +246,7 @@ func (r SGRule) Admits(proto string) (PortRange, bool) {
 // its addresses lie in, or a prefix list.
 type NetPeer struct {
 	// Groups are the security groups attached to the peer.
-	Groups []*Resource
+	Groups []*engine.Resource
 	// Block holds every address the peer may use; the zero Prefix when it has none (a prefix list).
 	Block netip.Prefix
 	// Public limits the peer to the public addresses in Block: a host on the internet. A prefix list's
@@ -253,7 +255,7 @@ type NetPeer struct {
 	// PrefixList is a prefix list's id, and Endpoint the gateway endpoint whose prefix list it is; either
 	// may be empty.
 	PrefixList string
-	Endpoint   *Resource
+	Endpoint   *engine.Resource
 }
 
 // IsPrefixList reports whether the peer is a prefix list.
@@ -279,38 +281,38 @@ func (p NetPeer) String() string {
 // Reaches reports whether the rule's remote covers the whole peer: MatchYes when it does, MatchMaybe when
 // it covers part of the peer's addresses (which part the peer uses is not known before deployment), and
 // MatchNo otherwise. It ignores Unknown; callers weigh it.
-func (r SGRule) Reaches(p NetPeer) Match3 {
+func (r SGRule) Reaches(p NetPeer) engine.Match3 {
 	if len(r.Problems) > 0 {
-		return MatchNo
+		return engine.MatchNo
 	}
 	for _, g := range p.Groups {
 		if r.Self && r.Group != nil && r.Group.URN == g.URN {
-			return MatchYes
+			return engine.MatchYes
 		}
 		for _, peer := range r.Peers {
 			if peer.URN == g.URN {
-				return MatchYes
+				return engine.MatchYes
 			}
 		}
 		for _, id := range r.PeerRefs {
-			if g.identifiedBy(id) {
-				return MatchYes
+			if g.IdentifiedBy(id) {
+				return engine.MatchYes
 			}
 		}
 	}
 	if p.IsPrefixList() {
 		for _, id := range r.PrefixLists {
 			if id == p.PrefixList && id != "" {
-				return MatchYes
+				return engine.MatchYes
 			}
 		}
 		for _, ep := range r.PrefixListEndpoints {
 			if p.Endpoint != nil && ep.URN == p.Endpoint.URN {
-				return MatchYes
+				return engine.MatchYes
 			}
 		}
 	}
-	result := MatchNo
+	result := engine.MatchNo
 	for _, b := range r.Blocks {
 		if m := BlockCovers(b, p); m > result {
 			result = m
@@ -324,7 +326,7 @@ func (r SGRule) Reaches(p NetPeer) Match3 {
 // deployment), MatchNo when it holds none. A public peer (an internet block, a prefix list, whose
 // addresses the plan does not know: any public IPv4 address) has none in a private range (RFC 1918,
 // RFC 4193).
-func BlockCovers(b netip.Prefix, p NetPeer) Match3 {
+func BlockCovers(b netip.Prefix, p NetPeer) engine.Match3 {
 	block := p.Block
 	if p.IsPrefixList() {
 		block = netip.PrefixFrom(netip.IPv4Unspecified(), 0)
@@ -332,15 +334,15 @@ func BlockCovers(b netip.Prefix, p NetPeer) Match3 {
 	public := p.Public || p.IsPrefixList()
 	switch {
 	case !block.IsValid() || b.Addr().Is4() != block.Addr().Is4():
-		return MatchNo
+		return engine.MatchNo
 	case b.Bits() <= block.Bits() && b.Contains(block.Addr()):
-		return MatchYes
+		return engine.MatchYes
 	case public && PrivateBlock(b):
-		return MatchNo
+		return engine.MatchNo
 	case b.Overlaps(block):
-		return MatchMaybe
+		return engine.MatchMaybe
 	}
-	return MatchNo
+	return engine.MatchNo
 }
 
 // PrivateBlock reports whether a block lies wholly in a private address range: 10.0.0.0/8,

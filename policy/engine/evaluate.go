@@ -1,4 +1,4 @@
-package rules
+package engine
 
 import (
 	"fmt"
@@ -39,15 +39,15 @@ func (r Report) Mandatory() []Violation {
 	return out
 }
 
-// Evaluate applies every rule to the stack. Undecided findings are reported as advisory; findings that a
+// EvaluateWith applies every rule to the stack, with exemptions. Undecided findings are reported as advisory; findings that a
 // declared exemption covers are reported as exemptions. A rule that panics is reported as a violation of
 // itself, so that a malformed resource can never crash the evaluation.
-func Evaluate(s *Stack, rules []Rule) Report {
+func EvaluateWith(s *Stack, rules []Rule, exemptions []Exemption) Report {
 	var rep Report
 	for _, rule := range rules {
-		for _, f := range findings(s, rule) {
+		for _, f := range Findings(s, rule) {
 			res, _ := s.ByURN(f.URN)
-			if ex, ok := ExemptionFor(rule.ID, res); ok {
+			if ex, ok := FindExemption(exemptions, rule.ID, res); ok {
 				rep.Exemptions = append(rep.Exemptions, ExemptionHit{Rule: rule.ID, URN: f.URN, Reason: ex.Reason, Message: f.Message})
 				continue
 			}
@@ -69,7 +69,7 @@ func Evaluate(s *Stack, rules []Rule) Report {
 }
 
 // findings runs one rule over the stack.
-func findings(s *Stack, rule Rule) []Finding {
+func Findings(s *Stack, rule Rule) []Finding {
 	var out []Finding
 	if rule.CheckStack != nil {
 		return safely(rule, "", func() []Finding { return rule.CheckStack(s) })
@@ -79,7 +79,7 @@ func findings(s *Stack, rule Rule) []Finding {
 			continue
 		}
 		res := r
-		out = append(out, withURN(res.URN, safely(rule, res.URN, func() []Finding { return rule.Check(res) }))...)
+		out = append(out, WithURN(res.URN, safely(rule, res.URN, func() []Finding { return rule.Check(res) }))...)
 	}
 	return out
 }
@@ -89,7 +89,7 @@ func CheckResource(rule Rule, r *Resource) []Finding {
 	if rule.Check == nil || !rule.AppliesTo(r.Type) {
 		return nil
 	}
-	return withURN(r.URN, safely(rule, r.URN, func() []Finding { return rule.Check(r) }))
+	return WithURN(r.URN, safely(rule, r.URN, func() []Finding { return rule.Check(r) }))
 }
 
 // CheckStack runs a stack rule, as the Pulumi policy pack does.
