@@ -163,21 +163,14 @@ func NewAirlockRelease(ctx *pulumi.Context, name string, args *AirlockReleaseArg
 
 // releaseRole creates the function's role and attaches its policy.
 func releaseRole(ctx *pulumi.Context, child func(string) string, a AirlockReleaseArgs, groupName string, parent pulumi.ResourceOption) (*iam.Role, pulumi.Resource, error) {
-	trust, err := PolicyDocument{Version: PolicyVersion, Statement: []Statement{{
-		Sid: "LambdaService", Effect: Allow, Principal: &Principal{Service: []string{ServicePrincipal("lambda")}}, Action: []string{"sts:AssumeRole"},
-		Condition: Condition{"StringEquals": {"aws:SourceAccount": {a.ARNs.AccountID}}},
-	}}}.JSON()
-	if err != nil {
-		return nil, nil, fmt.Errorf("release role trust policy: %w", err)
-	}
-	role, err := iam.NewRole(ctx, child("role"), &iam.RoleArgs{
-		Name:             pulumi.String(ReleaseRoleName(a.PIT)),
-		Description:      pulumi.Sprintf("The airlock release function of %s: the only writer of released/", a.PIT),
-		AssumeRolePolicy: pulumi.String(trust),
-		Tags:             pulumi.StringMap{"Name": pulumi.String(ReleaseRoleName(a.PIT))},
+	role, err := newLambdaRole(ctx, lambdaRole{
+		logicalName: child("role"), name: ReleaseRoleName(a.PIT), tag: ReleaseRoleName(a.PIT),
+		description:   pulumi.Sprintf("The airlock release function of %s: the only writer of released/", a.PIT),
+		sourceAccount: a.ARNs.AccountID,
+		trustErr:      "release role trust policy", createErr: "create the release role",
 	}, parent)
 	if err != nil {
-		return nil, nil, fmt.Errorf("create the release role: %w", err)
+		return nil, nil, err
 	}
 	logGroup := a.ARNs.LogGroup(groupName)
 	doc := pulumi.All(a.Ledger.Table.Arn, a.OutputBucket.ARN, a.TopicARN, a.Ledger.DLQ.Arn, a.KMSKeyARN).ApplyT(func(v []any) (string, error) {

@@ -1,9 +1,13 @@
 package components
 
 // The shape the project's Lambda functions share (the upload ledger, the airlock's release function): a Go
-// binary on arm64, outside the VPC, encrypted and logging as every function of the stack must.
+// binary on arm64, outside the VPC, encrypted and logging as every function of the stack must, with a role
+// only the Lambda service may assume.
 
 import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -46,4 +50,38 @@ func (f goFunction) args() *lambda.FunctionArgs {
 		Environment:      &lambda.FunctionEnvironmentArgs{Variables: f.env},
 		Tags:             pulumi.StringMap{"Name": pulumi.String(f.name)},
 	}
+}
+
+// lambdaRole is what differs between the roles of the project's Lambda functions.
+type lambdaRole struct {
+	// logicalName is the role's Pulumi name; name is its IAM name, fixed so that policies built before the
+	// role exists can name it; tag is its Name tag.
+	logicalName, name, tag string
+	description            pulumi.StringInput
+	// sourceAccount, when set, admits the Lambda service only on behalf of this account (aws:SourceAccount).
+	sourceAccount string
+	// trustErr and createErr say what failed: "release role trust policy", "create the release role".
+	trustErr, createErr string
+}
+
+// newLambdaRole creates a role that only the Lambda service may assume.
+func newLambdaRole(ctx *pulumi.Context, r lambdaRole, parent pulumi.ResourceOption) (*iam.Role, error) {
+	st := Statement{Sid: "LambdaService", Effect: Allow, Principal: &Principal{Service: []string{ServicePrincipal("lambda")}}, Action: []string{"sts:AssumeRole"}}
+	if r.sourceAccount != "" {
+		st.Condition = Condition{"StringEquals": {"aws:SourceAccount": {r.sourceAccount}}}
+	}
+	trust, err := PolicyDocument{Version: PolicyVersion, Statement: []Statement{st}}.JSON()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", r.trustErr, err)
+	}
+	role, err := iam.NewRole(ctx, r.logicalName, &iam.RoleArgs{
+		Name:             pulumi.String(r.name),
+		Description:      r.description,
+		AssumeRolePolicy: pulumi.String(trust),
+		Tags:             pulumi.StringMap{"Name": pulumi.String(r.tag)},
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", r.createErr, err)
+	}
+	return role, nil
 }

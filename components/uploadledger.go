@@ -259,21 +259,14 @@ func ledgerQueues(ctx *pulumi.Context, child func(string) string, a UploadLedger
 
 // ledgerRole is the function's least-privilege role.
 func ledgerRole(ctx *pulumi.Context, child func(string) string, a UploadLedgerArgs, u *UploadLedger, groupName string, parent pulumi.ResourceOption) (*iam.Role, []pulumi.Resource, error) {
-	trust, err := PolicyDocument{Version: PolicyVersion, Statement: []Statement{{
-		Sid: "LambdaService", Effect: Allow, Principal: &Principal{Service: []string{ServicePrincipal("lambda")}}, Action: []string{"sts:AssumeRole"},
-	}}}.JSON()
-	if err != nil {
-		return nil, nil, fmt.Errorf("ledger role trust policy: %w", err)
-	}
-	role, err := iam.NewRole(ctx, child("role"), &iam.RoleArgs{
-		// A fixed name, so that the data-in bucket's policy, built before the role exists, can admit it.
-		Name:             pulumi.String(LedgerRoleName(a.PIT)),
-		Description:      pulumi.Sprintf("The upload ledger function of %s", a.PIT),
-		AssumeRolePolicy: pulumi.String(trust),
-		Tags:             pulumi.StringMap{"Name": pulumi.String(a.PIT + "-upload-ledger")},
+	// A fixed name, so that the data-in bucket's policy, built before the role exists, can admit it.
+	role, err := newLambdaRole(ctx, lambdaRole{
+		logicalName: child("role"), name: LedgerRoleName(a.PIT), tag: a.PIT + "-upload-ledger",
+		description: pulumi.Sprintf("The upload ledger function of %s", a.PIT),
+		trustErr:    "ledger role trust policy", createErr: "create ledger role",
 	}, parent)
 	if err != nil {
-		return nil, nil, fmt.Errorf("create ledger role: %w", err)
+		return nil, nil, err
 	}
 	logGroup := a.ARNs.LogGroup(groupName)
 	region := a.ARNs.Region

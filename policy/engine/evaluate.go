@@ -68,7 +68,7 @@ func EvaluateWith(s *Stack, rules []Rule, exemptions []Exemption) Report {
 	return rep
 }
 
-// findings runs one rule over the stack.
+// Findings runs one rule over the stack.
 func Findings(s *Stack, rule Rule) []Finding {
 	var out []Finding
 	if rule.CheckStack != nil {

@@ -7,7 +7,7 @@ import (
 
 var pitPrefix = regexp.MustCompile(`^[a-z][a-z0-9]*$`)
 
-// namedBy reports whether a logical name is a PIT followed by suffix.
+// NamedBy reports whether a logical name is a PIT followed by suffix.
 func NamedBy(name, suffix string) bool {
 	pit, ok := strings.CutSuffix(name, suffix)
 	return ok && pitPrefix.MatchString(pit)

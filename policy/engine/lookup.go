@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// lookup returns the value at a dotted path below node; the bool is false when the path is absent or
+// Lookup returns the value at a dotted path below node; the bool is false when the path is absent or
 // crosses a value that is not an object. An Unknown on the way is returned as Unknown.
 func Lookup(node any, path string) (any, bool) {
 	cur := node
@@ -26,17 +26,17 @@ func Lookup(node any, path string) (any, bool) {
 	return cur, cur != nil
 }
 
-// fail returns one finding.
+// Fail returns one finding.
 func Fail(format string, args ...any) []Finding {
 	return []Finding{{Message: fmt.Sprintf(format, args...)}}
 }
 
-// undecided returns one finding the rule cannot decide before deployment.
+// Undecided returns one finding the rule cannot decide before deployment.
 func Undecided(path string) []Finding {
 	return []Finding{{Message: path + " is unknown until deployment, so the rule cannot judge it", Undecided: true}}
 }
 
-// asBool reads a boolean, also in the string form some AWS properties use ("true").
+// AsBool reads a boolean, also in the string form some AWS properties use ("true").
 func AsBool(v any) (bool, bool) {
 	switch x := v.(type) {
 	case bool:
@@ -48,7 +48,7 @@ func AsBool(v any) (bool, bool) {
 	return false, false
 }
 
-// asInt reads an integral number, also from its string form.
+// AsInt reads an integral number, also from its string form.
 func AsInt(v any) (int64, bool) {
 	switch x := v.(type) {
 	case int64:
@@ -66,7 +66,7 @@ func AsInt(v any) (int64, bool) {
 	return 0, false
 }
 
-// boolAt requires the boolean at path below node (shown as display) to equal want. missingOK accepts an
+// BoolAt requires the boolean at path below node (shown as display) to equal want. missingOK accepts an
 // absent value (when the provider's default is the compliant one).
 func BoolAt(node any, path, display string, want, missingOK bool) []Finding {
 	v, ok := Lookup(node, path)
@@ -88,7 +88,7 @@ func BoolAt(node any, path, display string, want, missingOK bool) []Finding {
 	return nil
 }
 
-// stringAt requires the string at path to be one of accepted.
+// StringAt requires the string at path to be one of accepted.
 func StringAt(node any, path, display string, missingOK bool, accepted ...string) []Finding {
 	v, ok := Lookup(node, path)
 	switch {
@@ -111,7 +111,7 @@ func StringAt(node any, path, display string, missingOK bool, accepted ...string
 	return Fail("%s is %q; it must be %s", display, s, strings.Join(accepted, " or "))
 }
 
-// setAt requires a non-empty value at path. An unknown value is set (it will hold a reference).
+// SetAt requires a non-empty value at path. An unknown value is set (it will hold a reference).
 func SetAt(node any, path, display, why string) []Finding {
 	v, ok := Lookup(node, path)
 	if !ok {
@@ -134,7 +134,7 @@ func SetAt(node any, path, display, why string) []Finding {
 	return nil
 }
 
-// intAt requires an integer at path within [lo, hi].
+// IntAt requires an integer at path within [lo, hi].
 func IntAt(node any, path, display string, missingOK bool, lo, hi int64) []Finding {
 	v, ok := Lookup(node, path)
 	switch {
@@ -155,7 +155,7 @@ func IntAt(node any, path, display string, missingOK bool, lo, hi int64) []Findi
 	return nil
 }
 
-// objectsAt returns the objects of a list at path (a single object counts as a list of one). Shape
+// ObjectsAt returns the objects of a list at path (a single object counts as a list of one). Shape
 // problems come back as findings; an absent path is an empty list.
 func ObjectsAt(node any, path, display string) ([]map[string]any, []Finding) {
 	v, ok := Lookup(node, path)
@@ -188,14 +188,14 @@ func ObjectsAt(node any, path, display string) ([]map[string]any, []Finding) {
 	return nil, Fail("%s is %s; expected a list of objects", display, Kind(v))
 }
 
-// stringAtOr returns the string at path, or "" when it is absent, unknown or not a string.
+// StringAtOr returns the string at path, or "" when it is absent, unknown or not a string.
 func StringAtOr(node any, path string) string {
 	v, _ := Lookup(node, path)
 	s, _ := v.(string)
 	return s
 }
 
-// withURN sets the URN of findings that have none.
+// WithURN sets the URN of findings that have none.
 func WithURN(urn string, fs []Finding) []Finding {
 	for i := range fs {
 		if fs[i].URN == "" {

@@ -3,7 +3,6 @@ package engine
 import (
 	"fmt"
 	"sort"
-	"strings"
 )
 
 // unknown is the type of Unknown.
@@ -40,23 +39,7 @@ type Resource struct {
 
 // Get returns the value at a dotted path of maps ("metadataOptions.httpTokens"). A path that crosses a
 // value that is not a map is reported as missing with the shape problem in the second result.
-func (r *Resource) Get(path string) (any, bool) {
-	var cur any = r.Props
-	for _, part := range strings.Split(path, ".") {
-		if IsUnknown(cur) {
-			return Unknown, true
-		}
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		cur, ok = m[part]
-		if !ok {
-			return nil, false
-		}
-	}
-	return cur, cur != nil
-}
+func (r *Resource) Get(path string) (any, bool) { return Lookup(r.Props, path) }
 
 // Stack is every resource of one stack, for rules that judge resources together.
 type Stack struct {
@@ -152,7 +135,7 @@ func (s *Stack) ReferringTo(target *Resource, prop string, types ...string) []*R
 // Project tag comes from the provider), as a condition on aws:ResourceTag/<key> sees them.
 func (r *Resource) Tags() map[string]any { return TagsOf(r) }
 
-// identifiedBy reports whether a value names this resource: its id, or its arn, name, bucket or keyId.
+// IdentifiedBy reports whether a value names this resource: its id, or its arn, name, bucket or keyId.
 func (r *Resource) IdentifiedBy(v string) bool {
 	if v == "" {
 		return false
@@ -183,7 +166,7 @@ func TypeIn(t string, types []string) bool {
 	return false
 }
 
-// stringsOf returns the strings in a string or a list of strings.
+// StringsOf returns the strings in a string or a list of strings.
 func StringsOf(v any) []string {
 	switch x := v.(type) {
 	case string:
@@ -200,7 +183,7 @@ func StringsOf(v any) []string {
 	return nil
 }
 
-// describe renders a value for a message: its JSON-ish form, shortened.
+// Describe renders a value for a message: its JSON-ish form, shortened.
 func Describe(v any) string {
 	s := fmt.Sprintf("%v", v)
 	if str, ok := v.(string); ok {
@@ -212,7 +195,7 @@ func Describe(v any) string {
 	return s
 }
 
-// kind names the JSON kind of a value, for shape errors.
+// Kind names the JSON kind of a value, for shape errors.
 func Kind(v any) string {
 	switch v.(type) {
 	case nil:
@@ -234,7 +217,7 @@ func Kind(v any) string {
 	return fmt.Sprintf("a %T", v)
 }
 
-// sortedKeys returns a map's keys, sorted.
+// SortedKeys returns a map's keys, sorted.
 func SortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {

@@ -323,7 +323,7 @@ func (e NetEntry) number() (int64, string, []engine.Finding) {
 	return n, "", nil
 }
 
-// describeRange renders a protocol and port range for messages.
+// DescribeRange renders a protocol and port range for messages.
 func DescribeRange(proto string, from, to int64) string {
 	switch {
 	case proto == ProtoAll:

@@ -15,7 +15,7 @@ import (
 // block and (for TCP and UDP) port range; rules are evaluated in ascending number and the first that
 // matches decides; a packet no rule matches is denied (the rule numbered "*"). ACLs are stateless.
 
-// aclRuleEntry reads a NetworkAclRule: its entry, and whether it is an outbound entry (egress; absent is
+// ACLRuleEntry reads a NetworkAclRule: its entry, and whether it is an outbound entry (egress; absent is
 // inbound). The findings are shape problems of egress.
 func ACLRuleEntry(r *engine.Resource) (NetEntry, engine.Match3, []engine.Finding) {
 	e := NetEntry{Node: r.Props, Shape: aclRuleShape(), Applies: engine.MatchYes}
@@ -36,7 +36,7 @@ func ACLRuleEntry(r *engine.Resource) (NetEntry, engine.Match3, []engine.Finding
 	return e, engine.MatchNo, nil
 }
 
-// aclInlineEntries returns the entries of an inline list ("ingress" or "egress") of a NetworkAcl or
+// ACLInlineEntries returns the entries of an inline list ("ingress" or "egress") of a NetworkAcl or
 // DefaultNetworkAcl, with the list's shape problems.
 func ACLInlineEntries(r *engine.Resource, direction string) ([]NetEntry, []engine.Finding) {
 	nodes, out := engine.ObjectsAt(r.Props, direction, direction)
@@ -47,7 +47,7 @@ func ACLInlineEntries(r *engine.Resource, direction string) ([]NetEntry, []engin
 	return entries, out
 }
 
-// aclAllows reports whether a network ACL entry's action is allow.
+// ACLAllows reports whether a network ACL entry's action is allow.
 func ACLAllows(e NetEntry) (engine.Match3, []engine.Finding) {
 	display := e.Path(e.Shape.Action)
 	v, ok := e.Node[e.Shape.Action]

@@ -55,7 +55,7 @@ type RouteEntry struct {
 	V4, V6, PrefixList string
 }
 
-// prefix renders the prefix of the entry's paths in messages ("routes[0]." or "").
+// Prefix renders the prefix of the entry's paths in messages ("routes[0]." or "").
 func (e RouteEntry) Prefix() string {
 	if e.Where == "" {
 		return ""
@@ -63,7 +63,7 @@ func (e RouteEntry) Prefix() string {
 	return e.Where + "."
 }
 
-// depsOf returns the property whose dependencies say where the value at key points while it is unknown:
+// DepsOf returns the property whose dependencies say where the value at key points while it is unknown:
 // the key itself for a Route, the whole routes list for an inline route.
 func (e RouteEntry) DepsOf(key string) string {
 	if e.Where == "" {
@@ -72,7 +72,7 @@ func (e RouteEntry) DepsOf(key string) string {
 	return "routes"
 }
 
-// routeEntriesOf returns the routes a Route, RouteTable or DefaultRouteTable declares, with the shape
+// RouteEntriesOf returns the routes a Route, RouteTable or DefaultRouteTable declares, with the shape
 // problems of an inline list.
 func RouteEntriesOf(r *engine.Resource) ([]RouteEntry, []engine.Finding) {
 	if r.Type == TypeRoute {

@@ -15,7 +15,7 @@ import (
 // are aggregated; a group without outbound rules lets nothing out. Pulumi's aws.ec2.SecurityGroup removes
 // the allow-all outbound rule AWS gives a new group, so only declared rules exist.
 
-// sgEntries returns the entries of one direction ("ingress" or "egress") that a security group or a rule
+// SGEntries returns the entries of one direction ("ingress" or "egress") that a security group or a rule
 // resource holds: a group's inline list of that name, a SecurityGroupRule of that type (Applies is
 // MatchMaybe when its type is unknown), or the VPC rule resource of that direction. The findings are the
 // shape problems of an inline list.
@@ -96,7 +96,7 @@ func (r SGRule) Name() string {
 	return fmt.Sprintf("%s rule %s", dir, r.Holder.Name)
 }
 
-// sgGroupTypes are the types of security groups.
+// SGGroupTypes are the types of security groups.
 func SGGroupTypes() []string { return []string{TypeSG, TypeDefaultSG} }
 
 // SecurityGroupRules returns every security group rule the stack declares, parsed, in stack order. A

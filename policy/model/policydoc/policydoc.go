@@ -171,7 +171,7 @@ func Contains(list []string, s string) bool {
 	return false
 }
 
-// globMatch matches IAM's wildcards (* and ?), case-insensitively as IAM matches actions.
+// GlobMatch matches IAM's wildcards (* and ?), case-insensitively as IAM matches actions.
 func GlobMatch(pattern, s string) bool {
 	p, str := strings.ToLower(pattern), strings.ToLower(s)
 	// Iterative matching with backtracking to the last star.
@@ -238,7 +238,7 @@ func (st PolicyStatement) ConditionValues(key string, operators ...string) []str
 	return out
 }
 
-// policyAt parses the policy at a property; absent policies return nil without findings.
+// PolicyAt parses the policy at a property; absent policies return nil without findings.
 func PolicyAt(r *engine.Resource, prop string) (*PolicyDoc, []engine.Finding) {
 	v, ok := r.Get(prop)
 	if !ok {
