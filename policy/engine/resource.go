@@ -154,6 +154,7 @@ func (r *Resource) IdentifiedBy(v string) bool {
 	return false
 }
 
+// TypeIn reports whether t is one of types; no types at all admit every type.
 func TypeIn(t string, types []string) bool {
 	if len(types) == 0 {
 		return true
@@ -227,7 +228,7 @@ func SortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// computeTags returns a resource's tags: its own over its provider's default tags.
+// TagsOf returns a resource's tags: its own over its provider's default tags.
 func TagsOf(r *Resource) map[string]any {
 	tags := map[string]any{}
 	if d, ok := Lookup(r.Provider, "defaultTags.tags"); ok {

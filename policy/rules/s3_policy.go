@@ -3,6 +3,7 @@ package rules
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/sce-project/sce/policy/engine"
@@ -95,7 +96,7 @@ func s3AnyPrincipal(st policydoc.PolicyStatement) bool {
 		return true
 	}
 	for _, ps := range st.Principals {
-		if policydoc.Contains(ps, "*") {
+		if slices.Contains(ps, "*") {
 			return true
 		}
 	}

@@ -194,7 +194,7 @@ func groupIdentifiedBy(s *engine.Stack, id string) *engine.Resource {
 	return nil
 }
 
-// netTypeVPCEndpoint is the type of VPC endpoints, whose gateway kind owns a prefix list.
+// TypeVPCEndpoint is the type of VPC endpoints, whose gateway kind owns a prefix list.
 const TypeVPCEndpoint = "aws:ec2/vpcEndpoint:VpcEndpoint"
 
 // PrefixListOf returns the id of a gateway endpoint's prefix list (its prefixListId output), "" when it

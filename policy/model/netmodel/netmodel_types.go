@@ -45,7 +45,7 @@ const (
 	PortMax   = 65535
 )
 
-// netSGTypes are the resources that carry security group ingress rules.
+// SGTypes are the resources that carry security group ingress rules.
 func SGTypes() []string {
 	return []string{TypeSG, TypeDefaultSG, TypeSGRule, TypeSGIngressRule, TypeSGEgressRule}
 }

@@ -7,8 +7,10 @@ package policydoc
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/sce-project/sce/policy/engine"
+	"slices"
 	"strings"
+
+	"github.com/sce-project/sce/policy/engine"
 )
 
 // PolicyDoc is a parsed IAM policy document (identity, resource, trust, key or endpoint policy).
@@ -103,7 +105,7 @@ func parseStatement(m map[string]any) (PolicyStatement, error) {
 				return st, fmt.Errorf("principal %s: %w", kind, err)
 			}
 			st.Principals[kind] = list
-			if kind == "AWS" && Contains(list, "*") {
+			if kind == "AWS" && slices.Contains(list, "*") {
 				st.AnyPrincipal = true
 			}
 		}
@@ -162,15 +164,6 @@ func stringList(v any) ([]string, error) {
 	return []string{s}, nil
 }
 
-func Contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // GlobMatch matches IAM's wildcards (* and ?), case-insensitively as IAM matches actions.
 func GlobMatch(pattern, s string) bool {
 	p, str := strings.ToLower(pattern), strings.ToLower(s)
@@ -222,7 +215,7 @@ func (st PolicyStatement) Allows(action string) bool {
 
 // OnAllResources reports whether the statement applies to every resource.
 func (st PolicyStatement) OnAllResources() bool {
-	return Contains(st.Resources, "*") || len(st.NotResources) > 0
+	return slices.Contains(st.Resources, "*") || len(st.NotResources) > 0
 }
 
 // ConditionValues returns the values of a condition key under any of the operators.
