@@ -49,17 +49,13 @@ func checkInBackupPlan(s *engine.Stack) []engine.Finding {
 		out = append(out, engine.WithURN(sel.URN, computeSelectionShape(sel))...)
 	}
 	for _, r := range s.OfType(typeInstance, typeEBSVolume) {
-		covered, why := engine.MatchNo, ""
-		for _, sel := range selections {
-			c, w := computeSelectionCovers(s, sel, r)
-			if c == engine.MatchYes {
-				covered = engine.MatchYes
-				break
+		covered, why := matchAny(func(yield func(engine.Match3, string) bool) {
+			for _, sel := range selections {
+				if !yield(computeSelectionCovers(s, sel, r)) {
+					return
+				}
 			}
-			if c == engine.MatchMaybe && covered == engine.MatchNo {
-				covered, why = engine.MatchMaybe, w
-			}
-		}
+		})
 		switch covered {
 		case engine.MatchNo:
 			out = append(out, engine.Finding{URN: r.URN, Message: fmt.Sprintf("no aws:backup/selection:Selection covers this %s (by arn, wildcard or tag); add it to an aws backup plan",
@@ -182,53 +178,43 @@ func computeTagTest(r *engine.Resource, key string, value any, like, negate bool
 // computeTagsPick reports whether a selection's selectionTags (ORed) pick a resource.
 func computeTagsPick(sel, r *engine.Resource) (engine.Match3, string) {
 	tags, _ := engine.ObjectsAt(sel.Props, "selectionTags", "selectionTags")
-	result, why := engine.MatchNo, ""
-	for _, t := range tags {
-		key, _ := t["key"].(string)
-		if op, _ := t["type"].(string); key == "" || (op != "" && !strings.EqualFold(op, "STRINGEQUALS")) {
-			continue
-		}
-		switch m, w := computeTagTest(r, key, t["value"], false, false); m {
-		case engine.MatchYes:
-			return engine.MatchYes, ""
-		case engine.MatchMaybe:
-			if result == engine.MatchNo {
-				result, why = engine.MatchMaybe, w
+	return matchAny(func(yield func(engine.Match3, string) bool) {
+		for _, t := range tags {
+			key, _ := t["key"].(string)
+			if op, _ := t["type"].(string); key == "" || (op != "" && !strings.EqualFold(op, "STRINGEQUALS")) {
+				continue
+			}
+			if !yield(computeTagTest(r, key, t["value"], false, false)) {
+				return
 			}
 		}
-	}
-	return result, why
+	})
 }
 
 // computeConditionsHold reports whether every condition of a selection holds for a resource. Only tag
 // conditions (aws:ResourceTag/<key>) can be judged before deployment; others leave the result open.
 func computeConditionsHold(sel, r *engine.Resource) (engine.Match3, string) {
 	conditions, _ := engine.ObjectsAt(sel.Props, "conditions", "conditions")
-	result, why := engine.MatchYes, ""
 	ops := []struct {
 		key          string
 		like, negate bool
 	}{{"stringEquals", false, false}, {"stringLikes", true, false}, {"stringNotEquals", false, true}, {"stringNotLikes", true, true}}
-	for _, c := range conditions {
-		for _, op := range ops {
-			entries, _ := engine.ObjectsAt(c, op.key, op.key)
-			for _, e := range entries {
-				key, _ := e["key"].(string)
-				tagKey, isTag := strings.CutPrefix(key, "aws:ResourceTag/")
-				m, w := engine.MatchMaybe, "condition "+key+" of backup selection "+sel.Name
-				if isTag {
-					m, w = computeTagTest(r, tagKey, e["value"], op.like, op.negate)
-				}
-				switch m {
-				case engine.MatchNo:
-					return engine.MatchNo, ""
-				case engine.MatchMaybe:
-					if result == engine.MatchYes {
-						result, why = engine.MatchMaybe, w
+	return matchAll(func(yield func(engine.Match3, string) bool) {
+		for _, c := range conditions {
+			for _, op := range ops {
+				entries, _ := engine.ObjectsAt(c, op.key, op.key)
+				for _, e := range entries {
+					key, _ := e["key"].(string)
+					tagKey, isTag := strings.CutPrefix(key, "aws:ResourceTag/")
+					m, w := engine.MatchMaybe, "condition "+key+" of backup selection "+sel.Name
+					if isTag {
+						m, w = computeTagTest(r, tagKey, e["value"], op.like, op.negate)
+					}
+					if !yield(m, w) {
+						return
 					}
 				}
 			}
 		}
-	}
-	return result, why
+	})
 }

@@ -65,16 +65,6 @@ func checkDynamoDBEncrypted(r *engine.Resource) []engine.Finding {
 	return requireCustomerKeyAt(r.Props, "serverSideEncryption.kmsKeyArn", "the table is encrypted with the AWS managed key; set the project key")
 }
 
-// triState is a three-valued answer: a question may not be decidable before deployment.
-type triState int
-
-// The answers of triState.
-const (
-	triNo triState = iota
-	triYes
-	triMaybe
-)
-
 // checkDynamoDBInBackupPlan reports the selections' own shape problems, and every table no backup selection
 // covers (undecided when one may).
 func checkDynamoDBInBackupPlan(s *engine.Stack) []engine.Finding {
@@ -84,25 +74,18 @@ func checkDynamoDBInBackupPlan(s *engine.Stack) []engine.Finding {
 		out = append(out, engine.WithURN(sel.URN, selectionShape(sel))...)
 	}
 	for _, table := range s.OfType(typeDynamoDBTable) {
-		answer := triNo
-		for _, sel := range selections {
-			switch selectionCovers(s, sel, table) {
-			case triYes:
-				answer = triYes
-			case triMaybe:
-				if answer == triNo {
-					answer = triMaybe
+		answer, _ := matchAny(func(yield func(engine.Match3, string) bool) {
+			for _, sel := range selections {
+				if !yield(selectionCovers(s, sel, table), "") {
+					return
 				}
 			}
-			if answer == triYes {
-				break
-			}
-		}
+		})
 		switch answer {
-		case triMaybe:
+		case engine.MatchMaybe:
 			out = append(out, engine.Finding{URN: table.URN, Undecided: true,
 				Message: "whether an AWS Backup selection covers the table is unknown until deployment, so the rule cannot judge it"})
-		case triNo:
+		case engine.MatchNo:
 			out = append(out, engine.Finding{URN: table.URN,
 				Message: "no AWS Backup selection covers the table; list its arn in a selection's resources or give it a tag that a selection's selectionTags match"})
 		}
@@ -157,61 +140,64 @@ func tableTags(r *engine.Resource) (tags map[string]string, unknown map[string]b
 // selectionCovers reports whether a backup selection assigns the table: listed in resources (by reference,
 // by arn pattern, or "*") or matched by selectionTags, not excluded by notResources, and passing every
 // condition.
-func selectionCovers(s *engine.Stack, sel, table *engine.Resource) triState {
+func selectionCovers(s *engine.Stack, sel, table *engine.Resource) engine.Match3 {
 	listed := arnsCover(s, sel, "resources", table)
 	tagged := selectionTagsMatch(sel, table)
-	picked := triOr(listed, tagged)
-	if picked == triNo {
-		return triNo
+	picked, _ := matchAny(answers(listed, tagged))
+	if picked == engine.MatchNo {
+		return engine.MatchNo
 	}
 	excluded := arnsCover(s, sel, "notResources", table)
-	return triAnd(picked, triNot(excluded), conditionsHold(sel, table))
+	covered, _ := matchAll(answers(picked, matchNot(excluded), conditionsHold(sel, table)))
+	return covered
 }
 
 // arnsCover reports whether a list of arns (or arn patterns) of a selection names the table.
-func arnsCover(s *engine.Stack, sel *engine.Resource, prop string, table *engine.Resource) triState {
+func arnsCover(s *engine.Stack, sel *engine.Resource, prop string, table *engine.Resource) engine.Match3 {
 	v, ok := sel.Get(prop)
 	for _, t := range s.Refs(sel, prop, typeDynamoDBTable) {
 		if t.URN == table.URN {
-			return triYes
+			return engine.MatchYes
 		}
 	}
 	if !ok {
-		return triNo
+		return engine.MatchNo
 	}
 	if engine.IsUnknown(v) {
-		return triMaybe
+		return engine.MatchMaybe
 	}
 	list, _ := v.([]any)
 	arn := engine.StringAtOr(table.Outputs, "arn")
 	if arn == "" {
 		arn = engine.StringAtOr(table.Props, "arn")
 	}
-	answer := triNo
+	answer := engine.MatchNo
 	for _, e := range list {
 		if engine.IsUnknown(e) {
-			answer = triMaybe
+			answer = engine.MatchMaybe
 			continue
 		}
 		pattern, _ := e.(string)
 		switch {
 		case pattern == "*":
-			return triYes
+			return engine.MatchYes
 		case strings.Contains(pattern, "*") && arn != "" && policydoc.GlobMatch(pattern, arn):
-			return triYes
+			return engine.MatchYes
 		case strings.Contains(pattern, "*") && arn == "" && strings.Contains(pattern, "dynamodb"):
-			answer = triMaybe // a pattern that could match the table, whose arn is not known yet
+			answer = engine.MatchMaybe // a pattern that could match the table, whose arn is not known yet
 		}
 	}
 	return answer
 }
 
 // selectionList returns the objects of a selection's list property that picks tables by their tags
-// (selectionTags, conditions); unknownList is true when the whole list is unknown until deployment.
-func selectionList(sel *engine.Resource, prop string) (list []map[string]any, unknownList bool) {
+// (selectionTags, conditions), with the table's tags as tableTags reads them; unknownList is true when the
+// whole list is unknown until deployment.
+func selectionList(sel, table *engine.Resource, prop string) (list []map[string]any, tags map[string]string, unknown map[string]bool, unknownList bool) {
 	list, _ = engine.ObjectsAt(sel.Props, prop, prop)
 	v, ok := sel.Get(prop)
-	return list, ok && engine.IsUnknown(v)
+	tags, unknown = tableTags(table)
+	return list, tags, unknown, ok && engine.IsUnknown(v)
 }
 
 // tagUnknown reports whether a table's tag is unknown until deployment, as tableTags reports it: its value,
@@ -222,40 +208,38 @@ func tagUnknown(tags map[string]string, unknown map[string]bool, key string) boo
 }
 
 // selectionTagsMatch reports whether any of a selection's tag filters (STRINGEQUALS) matches a table tag.
-func selectionTagsMatch(sel, table *engine.Resource) triState {
-	filters, unknownList := selectionList(sel, "selectionTags")
+func selectionTagsMatch(sel, table *engine.Resource) engine.Match3 {
+	filters, tags, unknown, unknownList := selectionList(sel, table, "selectionTags")
 	if unknownList {
-		return triMaybe
+		return engine.MatchMaybe
 	}
-	tags, unknown := tableTags(table)
-	answer := triNo
+	answer := engine.MatchNo
 	for _, f := range filters {
 		key, value := engine.StringAtOr(f, "key"), engine.StringAtOr(f, "value")
 		if op := engine.StringAtOr(f, "type"); op != "" && !strings.EqualFold(op, "STRINGEQUALS") {
 			continue
 		}
 		if kv, ok := engine.Lookup(f, "value"); ok && engine.IsUnknown(kv) {
-			answer = triMaybe
+			answer = engine.MatchMaybe
 			continue
 		}
 		if got, ok := tags[key]; ok && got == value {
-			return triYes
+			return engine.MatchYes
 		}
 		if tagUnknown(tags, unknown, key) {
-			answer = triMaybe
+			answer = engine.MatchMaybe
 		}
 	}
 	return answer
 }
 
 // conditionsHold reports whether a table passes every condition of a selection (keys aws:ResourceTag/...).
-func conditionsHold(sel, table *engine.Resource) triState {
-	conditions, unknownList := selectionList(sel, "conditions")
+func conditionsHold(sel, table *engine.Resource) engine.Match3 {
+	conditions, tags, unknown, unknownList := selectionList(sel, table, "conditions")
 	if unknownList {
-		return triMaybe
+		return engine.MatchMaybe
 	}
-	tags, unknown := tableTags(table)
-	answer := triYes
+	answer := engine.MatchYes
 	for _, c := range conditions {
 		for op, test := range map[string]func(got, want string) bool{
 			"stringEquals":    func(got, want string) bool { return got == want },
@@ -267,50 +251,14 @@ func conditionsHold(sel, table *engine.Resource) triState {
 			for _, e := range entries {
 				key := strings.TrimPrefix(engine.StringAtOr(e, "key"), "aws:ResourceTag/")
 				if tagUnknown(tags, unknown, key) {
-					answer = triAnd(answer, triMaybe)
+					answer = engine.MatchMaybe
 					continue
 				}
 				if !test(tags[key], engine.StringAtOr(e, "value")) {
-					return triNo
+					return engine.MatchNo
 				}
 			}
 		}
 	}
 	return answer
-}
-
-// triOr is the disjunction of two answers: yes if either is, maybe if either may be.
-func triOr(a, b triState) triState {
-	switch {
-	case a == triYes || b == triYes:
-		return triYes
-	case a == triMaybe || b == triMaybe:
-		return triMaybe
-	}
-	return triNo
-}
-
-// triAnd is the conjunction of answers: no if any is, maybe if any may be.
-func triAnd(answers ...triState) triState {
-	out := triYes
-	for _, a := range answers {
-		switch a {
-		case triNo:
-			return triNo
-		case triMaybe:
-			out = triMaybe
-		}
-	}
-	return out
-}
-
-// triNot is the negation of an answer; maybe stays maybe.
-func triNot(a triState) triState {
-	switch a {
-	case triYes:
-		return triNo
-	case triNo:
-		return triYes
-	}
-	return triMaybe
 }

@@ -41,14 +41,8 @@ func ebsRules() []engine.Rule {
 func checkVolumeAttached(s *engine.Stack) []engine.Finding {
 	var out []engine.Finding
 	for _, vol := range s.OfType(typeEBSVolume) {
-		attachments, unresolved := referrers(s, vol, "volumeId", computeTypeVolumeAttachment)
-		switch {
-		case len(attachments) > 0:
-		case unresolved != nil:
-			out = append(out, engine.WithURN(vol.URN, engine.Undecided("volumeId of volume attachment "+unresolved.Name))...)
-		default:
-			out = append(out, engine.Finding{URN: vol.URN, Message: "no aws:ec2/volumeAttachment:VolumeAttachment refers to this volume (volumeId); attach it to an instance or remove it"})
-		}
+		out = append(out, requireReferrer(s, vol, "volumeId", computeTypeVolumeAttachment, "volume attachment",
+			"no aws:ec2/volumeAttachment:VolumeAttachment refers to this volume (volumeId); attach it to an instance or remove it")...)
 	}
 	return out
 }

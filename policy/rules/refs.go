@@ -32,6 +32,20 @@ func referrers(s *engine.Stack, target *engine.Resource, prop string, types ...s
 	return nil, nil
 }
 
+// requireReferrer reports a target that no resource of typ refers to by prop: undecided when one's prop is
+// unknown with no dependency to say where it points (what names such a resource: "flow log"), message
+// otherwise. A target something refers to passes.
+func requireReferrer(s *engine.Stack, target *engine.Resource, prop, typ, what, message string) []engine.Finding {
+	found, unresolved := referrers(s, target, prop, typ)
+	switch {
+	case len(found) > 0:
+		return nil
+	case unresolved != nil:
+		return engine.WithURN(target.URN, engine.Undecided(prop+" of "+what+" "+unresolved.Name))
+	}
+	return []engine.Finding{{URN: target.URN, Message: message}}
+}
+
 // refsByKeys is Stack.Refs that also matches the value against the given outputs or inputs of the targets (a
 // queue's url, a cluster's clusterIdentifier), for references that use an identifier Refs does not know.
 func refsByKeys(s *engine.Stack, r *engine.Resource, prop string, keys []string, types ...string) []*engine.Resource {

@@ -81,33 +81,22 @@ func s3AccessRules() []engine.Rule {
 // checkS3ACLProhibited requires each bucket's ownership controls to enforce bucket ownership, which disables
 // ACLs.
 func checkS3ACLProhibited(s *engine.Stack) []engine.Finding {
-	return s3EachBucket(s, func(b *engine.Resource) []engine.Finding {
-		cfgs, unresolved := s3ConfigsOf(s, b, typeS3OwnershipControls)
-		if len(cfgs) == 0 {
-			return s3Absent(b, typeS3OwnershipControls, unresolved, "rule.objectOwnership must be BucketOwnerEnforced so that ACLs are disabled")
-		}
-		return s3EachConfig(cfgs, func(c *engine.Resource) []engine.Finding {
+	return s3RequireConfig(s, typeS3OwnershipControls, "rule.objectOwnership must be BucketOwnerEnforced so that ACLs are disabled",
+		func(c *engine.Resource) []engine.Finding {
 			return engine.StringAt(c.Props, "rule.objectOwnership", "rule.objectOwnership", false, "BucketOwnerEnforced")
 		})
-	})
 }
 
 // checkS3PublicAccessBlock requires each bucket's public access block to set all four of its flags.
 func checkS3PublicAccessBlock(s *engine.Stack) []engine.Finding {
-	return s3EachBucket(s, func(b *engine.Resource) []engine.Finding {
-		cfgs, unresolved := s3ConfigsOf(s, b, typeS3PublicAccessBlock)
-		if len(cfgs) == 0 {
-			return s3Absent(b, typeS3PublicAccessBlock, unresolved,
-				"blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets must all be true")
-		}
-		return s3EachConfig(cfgs, func(c *engine.Resource) []engine.Finding {
+	return s3RequireConfig(s, typeS3PublicAccessBlock, "blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets must all be true",
+		func(c *engine.Resource) []engine.Finding {
 			var out []engine.Finding
 			for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
 				out = append(out, engine.BoolAt(c.Props, k, k, true, false)...)
 			}
 			return out
 		})
-	})
 }
 
 // s3Access is what a public-access rule looks for.

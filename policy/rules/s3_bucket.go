@@ -85,6 +85,19 @@ func s3EachConfig(cfgs []*engine.Resource, judge func(c *engine.Resource) []engi
 	return out
 }
 
+// s3RequireConfig judges every bucket by its configuration resources of a type, each with judge, for rules
+// that accept no inline setting: a bucket with none is reported absent (s3Absent), want saying what is
+// required.
+func s3RequireConfig(s *engine.Stack, typ, want string, judge func(c *engine.Resource) []engine.Finding) []engine.Finding {
+	return s3EachBucket(s, func(b *engine.Resource) []engine.Finding {
+		cfgs, unresolved := s3ConfigsOf(s, b, typ)
+		if len(cfgs) == 0 {
+			return s3Absent(b, typ, unresolved, want)
+		}
+		return s3EachConfig(cfgs, judge)
+	})
+}
+
 // s3InlineBlocks judges a bucket's inline settings: the blocks under each of keys, in order, with judge. ok
 // is true as soon as one block passes; otherwise problems holds the shape problems and what each block lacks.
 func s3InlineBlocks(b *engine.Resource, keys []string, judge func(blk s3Block) []engine.Finding) (problems []engine.Finding, ok bool) {

@@ -76,12 +76,8 @@ func s3IsLogTarget(s *engine.Stack, b *engine.Resource) bool {
 // checkS3Notifications requires a bucket notification with a destination: a topic, queue or function, or
 // EventBridge.
 func checkS3Notifications(s *engine.Stack) []engine.Finding {
-	return s3EachBucket(s, func(b *engine.Resource) []engine.Finding {
-		cfgs, unresolved := s3ConfigsOf(s, b, typeS3Notification)
-		if len(cfgs) == 0 {
-			return s3Absent(b, typeS3Notification, unresolved, "event notifications must go to a topic, queue, function or EventBridge")
-		}
-		return s3EachConfig(cfgs, func(c *engine.Resource) []engine.Finding {
+	return s3RequireConfig(s, typeS3Notification, "event notifications must go to a topic, queue, function or EventBridge",
+		func(c *engine.Resource) []engine.Finding {
 			if s3Present(c.Props, "topics") || s3Present(c.Props, "queues") || s3Present(c.Props, "lambdaFunctions") {
 				return nil
 			}
@@ -91,5 +87,4 @@ func checkS3Notifications(s *engine.Stack) []engine.Finding {
 			}
 			return fs
 		})
-	})
 }

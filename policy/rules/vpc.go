@@ -225,15 +225,9 @@ func checkIGWAttached(s *engine.Stack) []engine.Finding {
 func checkDefaultSGClosed(s *engine.Stack) []engine.Finding {
 	var out []engine.Finding
 	for _, vpc := range s.OfType(typeVPC) {
-		groups, unresolved := referrers(s, vpc, "vpcId", netmodel.TypeDefaultSG)
-		switch {
-		case len(groups) > 0:
-		case unresolved != nil:
-			out = append(out, engine.WithURN(vpc.URN, engine.Undecided("vpcId of default security group "+unresolved.Name))...)
-		default:
-			out = append(out, engine.Finding{URN: vpc.URN, Message: "no aws:ec2/defaultSecurityGroup:DefaultSecurityGroup refers to this vpc (vpcId), " +
-				"so its default security group keeps its allow-all rules; manage it with no ingress and no egress"})
-		}
+		out = append(out, requireReferrer(s, vpc, "vpcId", netmodel.TypeDefaultSG, "default security group",
+			"no aws:ec2/defaultSecurityGroup:DefaultSecurityGroup refers to this vpc (vpcId), "+
+				"so its default security group keeps its allow-all rules; manage it with no ingress and no egress")...)
 	}
 	for _, sg := range s.OfType(netmodel.TypeDefaultSG) {
 		for _, prop := range []string{"ingress", "egress"} {
@@ -285,14 +279,8 @@ func checkDefaultNACLClosed(s *engine.Stack) []engine.Finding {
 func checkFlowLogs(s *engine.Stack) []engine.Finding {
 	var out []engine.Finding
 	for _, vpc := range s.OfType(typeVPC) {
-		logs, unresolved := referrers(s, vpc, "vpcId", netmodel.TypeFlowLog)
-		switch {
-		case len(logs) > 0:
-		case unresolved != nil:
-			out = append(out, engine.WithURN(vpc.URN, engine.Undecided("vpcId of flow log "+unresolved.Name))...)
-		default:
-			out = append(out, engine.Finding{URN: vpc.URN, Message: "no aws:ec2/flowLog:FlowLog refers to this vpc (vpcId); record all of its traffic with a flow log"})
-		}
+		out = append(out, requireReferrer(s, vpc, "vpcId", netmodel.TypeFlowLog, "flow log",
+			"no aws:ec2/flowLog:FlowLog refers to this vpc (vpcId); record all of its traffic with a flow log")...)
 	}
 	for _, fl := range s.OfType(netmodel.TypeFlowLog) {
 		out = append(out, engine.WithURN(fl.URN, shapedStringAt(fl.Props, "trafficType", false, "ALL"))...)
