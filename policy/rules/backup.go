@@ -11,9 +11,9 @@ import (
 // The AWS Backup rule on instances and volumes: an AWS Backup selection covers each, by arn, wildcard or tag,
 // and its conditions and notResources do not leave it out. dynamodb.go judges tables the same way.
 
-// computeTypeBackupSelection assigns resources to an AWS Backup plan. It carries a family prefix so that it
-// cannot collide with the constants of other rule families in this package.
-const computeTypeBackupSelection = "aws:backup/selection:Selection"
+// typeBackupSelection assigns resources to an AWS Backup plan; the backup rules of instances and volumes
+// (here) and of DynamoDB tables (dynamodb.go) follow it.
+const typeBackupSelection = "aws:backup/selection:Selection"
 
 // hipaaRecovery are the paragraphs cdk-nag cites for backups and point-in-time recovery.
 var hipaaRecovery = []string{hipaaContingency, hipaaBackup, "164.308(a)(7)(ii)(B)"}
@@ -34,7 +34,7 @@ func backupRules() []engine.Rule {
 			HIPAA: computeHIPAABackup,
 			Sources: engine.Sources{CdkNag: "HIPAA.Security-EC2EBSInBackupPlan", Config: "ebs-in-backup-plan, ec2-resources-protected-by-backup-plan",
 				Checklist: []int{11, 21}},
-			Types:      []string{typeInstance, typeEBSVolume, computeTypeBackupSelection},
+			Types:      []string{typeInstance, typeEBSVolume, typeBackupSelection},
 			CheckStack: checkInBackupPlan,
 		},
 	}
@@ -43,7 +43,7 @@ func backupRules() []engine.Rule {
 // checkInBackupPlan reports the selections' own shape problems, and every instance and EBS volume no backup
 // selection covers (undecided when a value that could cover it is unknown).
 func checkInBackupPlan(s *engine.Stack) []engine.Finding {
-	selections := s.OfType(computeTypeBackupSelection)
+	selections := s.OfType(typeBackupSelection)
 	var out []engine.Finding
 	for _, sel := range selections {
 		out = append(out, engine.WithURN(sel.URN, computeSelectionShape(sel))...)

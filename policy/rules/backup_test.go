@@ -13,7 +13,7 @@ func TestInBackupPlan(t *testing.T) {
 		r.Outputs = map[string]any{"arn": instanceArn}
 		return r
 	}
-	selection := func(props string) *engine.Resource { return res(t, computeTypeBackupSelection, "sel", props) }
+	selection := func(props string) *engine.Resource { return res(t, typeBackupSelection, "sel", props) }
 
 	volume := res(t, typeEBSVolume, "data", `{}`)
 	previewSel := previewRef(selection(`{}`), "resources", volume)

@@ -10,11 +10,8 @@ import (
 // The DynamoDB rules: point-in-time recovery, encryption with the project key, and an AWS Backup selection
 // that covers every table.
 
-// Resource types of the DynamoDB rules.
-const (
-	typeDynamoDBTable   = "aws:dynamodb/table:Table"
-	typeBackupSelection = "aws:backup/selection:Selection"
-)
+// typeDynamoDBTable is the DynamoDB table resource type token.
+const typeDynamoDBTable = "aws:dynamodb/table:Table"
 
 // dynamoDBRules returns the DynamoDB table rules.
 func dynamoDBRules() []engine.Rule {

@@ -10,14 +10,10 @@ import (
 // The rule that every EC2 instance can be managed by Systems Manager: its role holds the SSM core policy and
 // an association patches it. The associations' own deployability rules are in ssm.go.
 
-// Resource type tokens and names the SSM management rule follows an instance through, with a family prefix
-// against collisions.
+// The instance profile type and the names the SSM management rule follows an instance through; the role,
+// attachment and association types it also follows are iam.go's and ssm.go's.
 const (
 	computeTypeInstanceProfile   = "aws:iam/instanceProfile:InstanceProfile"
-	computeTypeRole              = "aws:iam/role:Role"
-	computeTypeRolePolicyAttach  = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
-	computeTypePolicyAttachment  = "aws:iam/policyAttachment:PolicyAttachment"
-	computeTypeSSMAssociation    = "aws:ssm/association:Association"
 	computeSSMCorePolicyName     = "AmazonSSMManagedInstanceCore"
 	computePatchBaselineDocument = "AWS-RunPatchBaseline"
 )
@@ -38,7 +34,7 @@ func ec2SSMRules() []engine.Rule {
 			HIPAA: []string{"164.308(a)(5)(ii)(B)", hipaaRiskManagement},
 			Sources: engine.Sources{Config: "ec2-instance-managed-by-systems-manager, ec2-managedinstance-association-compliance-status-check, " +
 				"ec2-managedinstance-patch-compliance-status-check", Checklist: []int{15, 19, 20}},
-			Types:      []string{typeInstance, computeTypeInstanceProfile, computeTypeRole, computeTypeRolePolicyAttach, computeTypeSSMAssociation},
+			Types:      []string{typeInstance, computeTypeInstanceProfile, iamRoleType, iamRolePolicyAttachmentType, bootTypeAssociation},
 			CheckStack: checkManagedBySSM,
 		},
 	}
@@ -77,7 +73,7 @@ func checkManagedBySSM(s *engine.Stack) []engine.Finding {
 // computePatchBaseline reports whether an SSM association runs AWS-RunPatchBaseline.
 func computePatchBaseline(s *engine.Stack) (engine.Match3, string) {
 	result, why := engine.MatchNo, ""
-	for _, a := range s.OfType(computeTypeSSMAssociation) {
+	for _, a := range s.OfType(bootTypeAssociation) {
 		v, ok := a.Get("name")
 		switch {
 		case !ok:
@@ -110,7 +106,7 @@ func computeSSMRole(s *engine.Stack, inst *engine.Resource) []engine.Finding {
 	}
 	var out []engine.Finding
 	for _, profile := range profiles {
-		roles, unknown, v, set := computeLinked(s, profile, "role", computeTypeRole)
+		roles, unknown, v, set := computeLinked(s, profile, "role", iamRoleType)
 		switch {
 		case len(roles) > 0:
 		case !set:
@@ -164,7 +160,7 @@ func computeRoleHasSSMCore(s *engine.Stack, role *engine.Resource) (engine.Match
 	if v, ok := role.Get("managedPolicyArns"); ok && consider(v, "managedPolicyArns of role "+role.Name) {
 		return engine.MatchYes, ""
 	}
-	attachments := append(s.ReferringTo(role, "role", computeTypeRolePolicyAttach), s.ReferringTo(role, "roles", computeTypePolicyAttachment)...)
+	attachments := append(s.ReferringTo(role, "role", iamRolePolicyAttachmentType), s.ReferringTo(role, "roles", iamPolicyAttachmentType)...)
 	for _, a := range attachments {
 		if v, ok := a.Get("policyArn"); ok && consider(v, "policyArn of "+a.Name) {
 			return engine.MatchYes, ""

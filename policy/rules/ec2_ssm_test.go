@@ -12,11 +12,11 @@ func ssmStack(t *testing.T, policyArn string, patched bool) []*engine.Resource {
 	rs := []*engine.Resource{
 		res(t, typeInstance, "web", `{"iamInstanceProfile":"web-profile-id"}`),
 		res(t, computeTypeInstanceProfile, "web-profile", `{"role":"web-role-id"}`),
-		res(t, computeTypeRole, "web-role", `{}`),
-		res(t, computeTypeRolePolicyAttach, "web-ssm", `{"role":"web-role-id","policyArn":"`+policyArn+`"}`),
+		res(t, iamRoleType, "web-role", `{}`),
+		res(t, iamRolePolicyAttachmentType, "web-ssm", `{"role":"web-role-id","policyArn":"`+policyArn+`"}`),
 	}
 	if patched {
-		rs = append(rs, res(t, computeTypeSSMAssociation, "patch", `{"name":"AWS-RunPatchBaseline","targets":[{"key":"tag:Project","values":["hipaa"]}]}`))
+		rs = append(rs, res(t, bootTypeAssociation, "patch", `{"name":"AWS-RunPatchBaseline","targets":[{"key":"tag:Project","values":["hipaa"]}]}`))
 	}
 	return rs
 }
@@ -24,14 +24,14 @@ func ssmStack(t *testing.T, policyArn string, patched bool) []*engine.Resource {
 func TestManagedBySSM(t *testing.T) {
 	const core = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
 	patch := func() *engine.Resource {
-		return res(t, computeTypeSSMAssociation, "patch", `{"name":"AWS-RunPatchBaseline"}`)
+		return res(t, bootTypeAssociation, "patch", `{"name":"AWS-RunPatchBaseline"}`)
 	}
 
 	// In preview every link is unknown and known only through property dependencies.
-	role := res(t, computeTypeRole, "web-role", `{}`)
+	role := res(t, iamRoleType, "web-role", `{}`)
 	profile := previewRef(res(t, computeTypeInstanceProfile, "web-profile", `{}`), "role", role)
 	instance := previewRef(res(t, typeInstance, "web", `{}`), "iamInstanceProfile", profile)
-	attachment := previewRef(res(t, computeTypeRolePolicyAttach, "web-ssm", `{"policyArn":"`+core+`"}`), "role", role)
+	attachment := previewRef(res(t, iamRolePolicyAttachmentType, "web-ssm", `{"policyArn":"`+core+`"}`), "role", role)
 
 	unknownArn := ssmStack(t, core, true)
 	unknownValue(unknownArn[3], "policyArn")
@@ -41,8 +41,8 @@ func TestManagedBySSM(t *testing.T) {
 		{name: "the same links in preview are compliant", rs: []*engine.Resource{instance, profile, role, attachment, patch()}},
 		{name: "a role holding the core policy of another partition in managedPolicyArns is compliant", rs: []*engine.Resource{
 			res(t, typeInstance, "web", `{"iamInstanceProfile":"p-id"}`), res(t, computeTypeInstanceProfile, "p", `{"role":"r-id"}`),
-			res(t, computeTypeRole, "r", `{"managedPolicyArns":["arn:aws-us-gov:iam::aws:policy/AmazonSSMManagedInstanceCore"]}`), patch()}},
-		{name: "a stack without instances is not judged", rs: []*engine.Resource{res(t, computeTypeRole, "r", `{}`)}},
+			res(t, iamRoleType, "r", `{"managedPolicyArns":["arn:aws-us-gov:iam::aws:policy/AmazonSSMManagedInstanceCore"]}`), patch()}},
+		{name: "a stack without instances is not judged", rs: []*engine.Resource{res(t, iamRoleType, "r", `{}`)}},
 		{name: "a role without the core policy violates", rs: ssmStack(t, "arn:aws:iam::aws:policy/ReadOnlyAccess", true),
 			want: "role web-role (through instance profile web-profile) does not have AmazonSSMManagedInstanceCore attached"},
 		{name: "a look-alike customer policy violates", rs: ssmStack(t, "arn:aws:iam::123456789012:policy/AmazonSSMManagedInstanceCore", true),
@@ -50,7 +50,7 @@ func TestManagedBySSM(t *testing.T) {
 		{name: "a stack without the patch baseline association violates", rs: ssmStack(t, core, false),
 			want: "no aws:ssm/association:Association runs AWS-RunPatchBaseline"},
 		{name: "an association running another document violates", rs: append(ssmStack(t, core, false),
-			res(t, computeTypeSSMAssociation, "inv", `{"name":"AWS-GatherSoftwareInventory"}`)), want: "runs AWS-RunPatchBaseline"},
+			res(t, bootTypeAssociation, "inv", `{"name":"AWS-GatherSoftwareInventory"}`)), want: "runs AWS-RunPatchBaseline"},
 		{name: "an instance without a profile violates", rs: []*engine.Resource{res(t, typeInstance, "web", `{}`), patch()},
 			want: "iamInstanceProfile is not set, so systems manager cannot manage the instance"},
 		{name: "a profile from outside the stack violates", rs: []*engine.Resource{res(t, typeInstance, "web", `{"iamInstanceProfile":"shared"}`), patch()},
@@ -63,6 +63,6 @@ func TestManagedBySSM(t *testing.T) {
 		{name: "an unknown profile with no dependency is undecided", rs: []*engine.Resource{unknownValue(res(t, typeInstance, "web", `{}`), "iamInstanceProfile"), patch()},
 			want: "iamInstanceProfile is unknown", undecided: true},
 		{name: "an association whose name is unknown is undecided", rs: append(ssmStack(t, core, false),
-			unknownValue(res(t, computeTypeSSMAssociation, "a", `{}`), "name")), want: "the name of association a is unknown", undecided: true},
+			unknownValue(res(t, bootTypeAssociation, "a", `{}`), "name")), want: "the name of association a is unknown", undecided: true},
 	})
 }

@@ -12,12 +12,6 @@ import (
 // The rules on flows through security groups: a rule that admits one group into another is only half a flow,
 // and an ssh source no connection from the internet comes from admits no one it was meant for.
 
-// Resource type tokens of the flow rules.
-const (
-	typeSecurityGroup     = "aws:ec2/securityGroup:SecurityGroup"
-	typeSecurityGroupRule = "aws:ec2/securityGroupRule:SecurityGroupRule"
-)
-
 // sgFlowRules judge flows between security groups and from the internet. Security groups are stateful, so
 // answers come back on their own, but the connection has to leave its source first (Pulumi removes a new
 // group's default allow-all egress rule), and it has to come from an address the rule admits.
@@ -33,7 +27,7 @@ func sgFlowRules() []engine.Rule {
 			HIPAA:    []string{hipaaRiskManagement},
 			Sources: engine.Sources{Other: "Amazon VPC User Guide, \"Security group rules\" (security-group-rules.html): a security group allows only the traffic its rules admit, " +
 				"outbound as well as inbound; Pulumi's aws.ec2.SecurityGroup removes the default egress rule"},
-			Types:      []string{typeSecurityGroupRule, typeSecurityGroup, typeVPC},
+			Types:      []string{netmodel.TypeSGRule, netmodel.TypeSG, typeVPC},
 			CheckStack: checkIngressSourcesMayEgress,
 		},
 		{
@@ -57,7 +51,7 @@ func checkIngressSourcesMayEgress(s *engine.Stack) []engine.Finding {
 	var out []engine.Finding
 	all := netmodel.SecurityGroupRules(s)
 	for _, in := range all {
-		if in.Holder.Type != typeSecurityGroupRule || in.Egress || in.Unknown != "" || len(in.Problems) > 0 {
+		if in.Holder.Type != netmodel.TypeSGRule || in.Egress || in.Unknown != "" || len(in.Problems) > 0 {
 			continue // an egress rule, or a rule another rule judges
 		}
 		if len(in.Peers) != 1 || in.Group == nil {

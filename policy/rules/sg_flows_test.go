@@ -13,13 +13,13 @@ func TestIngressSourcesMayEgress(t *testing.T) {
 	groups := func() []*engine.Resource {
 		return []*engine.Resource{
 			res(t, typeVPC, "vpc", `{"cidrBlock":"10.0.0.0/16"}`),
-			res(t, typeSecurityGroup, "client", `{"vpcId":"vpc-id"}`),
-			res(t, typeSecurityGroup, "db", `{"vpcId":"vpc-id"}`),
+			res(t, netmodel.TypeSG, "client", `{"vpcId":"vpc-id"}`),
+			res(t, netmodel.TypeSG, "db", `{"vpcId":"vpc-id"}`),
 		}
 	}
-	ingress := res(t, typeSecurityGroupRule, "db-from-client",
+	ingress := res(t, netmodel.TypeSGRule, "db-from-client",
 		`{"type":"ingress","securityGroupId":"db-id","sourceSecurityGroupId":"client-id","protocol":"tcp","fromPort":5439,"toPort":5439}`)
-	egress := func(props string) *engine.Resource { return res(t, typeSecurityGroupRule, "client-out", props) }
+	egress := func(props string) *engine.Resource { return res(t, netmodel.TypeSGRule, "client-out", props) }
 	with := func(rs ...*engine.Resource) []*engine.Resource { return append(append(groups(), ingress), rs...) }
 	checkRule(t, "sg-ingress-source-may-egress", []ruleCase{
 		{name: "an ingress without the source's egress violates", rs: with(),
@@ -43,10 +43,10 @@ func TestIngressSourcesMayEgress(t *testing.T) {
 			rs:   with(egress(`{"type":"egress","securityGroupId":"db-id","sourceSecurityGroupId":"client-id","protocol":"tcp","fromPort":5439,"toPort":5439}`)),
 			want: "no egress rule"},
 		{name: "a source group of another stack is not judged",
-			rs: append(groups(), res(t, typeSecurityGroupRule, "db-from-elsewhere",
+			rs: append(groups(), res(t, netmodel.TypeSGRule, "db-from-elsewhere",
 				`{"type":"ingress","securityGroupId":"db-id","sourceSecurityGroupId":"sg-0fedcba9876543210","protocol":"tcp","fromPort":5439,"toPort":5439}`))},
 		{name: "an ingress from an address block is not judged",
-			rs: append(groups(), res(t, typeSecurityGroupRule, "db-from-block",
+			rs: append(groups(), res(t, netmodel.TypeSGRule, "db-from-block",
 				`{"type":"ingress","securityGroupId":"db-id","cidrBlocks":["10.0.0.0/16"],"protocol":"tcp","fromPort":5439,"toPort":5439}`))},
 	})
 }

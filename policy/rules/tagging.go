@@ -1,6 +1,9 @@
 package rules
 
-import "github.com/sce-project/sce/policy/engine"
+import (
+	"github.com/sce-project/sce/policy/engine"
+	"github.com/sce-project/sce/policy/model/netmodel"
+)
 
 // The tagging rule: every taggable resource carries the Project Identifier Tag, whatever service it belongs
 // to.
@@ -20,18 +23,19 @@ func taggingRules() []engine.Rule {
 	}
 }
 
-// taggableTypes lists the AWS resource types this project creates that accept tags.
+// taggableTypes lists the AWS resource types this project creates that accept tags, named by the constants
+// the other rules declare; the key pair, metric alarm and secret, which no other rule follows, are written out.
 func taggableTypes() []string {
 	return []string{
-		typeVPC, typeSubnet, "aws:ec2/internetGateway:InternetGateway", "aws:ec2/eip:Eip", "aws:ec2/natGateway:NatGateway",
-		"aws:ec2/routeTable:RouteTable", "aws:ec2/networkAcl:NetworkAcl", "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl",
-		"aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "aws:ec2/vpcEndpoint:VpcEndpoint",
-		"aws:ec2/flowLog:FlowLog", typeInstance, typeEBSVolume, typeLaunchTemplate, "aws:ec2/keyPair:KeyPair",
-		"aws:kms/key:Key", "aws:cloudwatch/logGroup:LogGroup", "aws:cloudwatch/metricAlarm:MetricAlarm",
-		"aws:iam/role:Role", "aws:iam/policy:Policy", "aws:iam/instanceProfile:InstanceProfile",
-		"aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:lambda/function:Function", "aws:dynamodb/table:Table",
-		"aws:sns/topic:Topic", "aws:sqs/queue:Queue", "aws:cloudtrail/trail:Trail",
-		"aws:redshift/cluster:Cluster", "aws:redshift/parameterGroup:ParameterGroup", "aws:redshift/subnetGroup:SubnetGroup",
+		typeVPC, typeSubnet, netmodel.TypeIGW, computeTypeEIP, netmodel.TypeNATGateway,
+		netmodel.TypeRouteTable, netmodel.TypeNACL, netmodel.TypeDefaultNACL,
+		netmodel.TypeSG, netmodel.TypeDefaultSG, netmodel.TypeVPCEndpoint,
+		netmodel.TypeFlowLog, typeInstance, typeEBSVolume, typeLaunchTemplate, "aws:ec2/keyPair:KeyPair",
+		kmsKeyType, logGroupType, "aws:cloudwatch/metricAlarm:MetricAlarm",
+		iamRoleType, iamPolicyType, computeTypeInstanceProfile,
+		typeS3Bucket, typeS3BucketV2, typeLambdaFunction, typeDynamoDBTable,
+		typeSNSTopic, typeSQSQueue, trailType,
+		typeRedshiftCluster, typeRedshiftParameterGroup, typeRedshiftSubnetGroup,
 		"aws:secretsmanager/secret:Secret", typeAutoscalingGroup, typeEMRCluster,
 	}
 }
