@@ -15,9 +15,6 @@ import (
 // (here) and of DynamoDB tables (dynamodb.go) follow it.
 const typeBackupSelection = "aws:backup/selection:Selection"
 
-// hipaaRecovery are the paragraphs cdk-nag cites for backups and point-in-time recovery.
-var hipaaRecovery = []string{hipaaContingency, hipaaBackup, "164.308(a)(7)(ii)(B)"}
-
 // HIPAA citations of cdk-nag's mapping for the backup of instances and volumes.
 var (
 	computeHIPAABackup = []string{hipaaContingency, hipaaBackup, "164.308(a)(7)(ii)(B)", hipaaBackupStorage}

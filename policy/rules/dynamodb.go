@@ -20,7 +20,7 @@ func dynamoDBRules() []engine.Rule {
 			ID:          "dynamodb-pitr",
 			Description: "Every DynamoDB table has point-in-time recovery enabled (pointInTimeRecovery.enabled).",
 			Level:       engine.Mandatory,
-			HIPAA:       hipaaRecovery,
+			HIPAA:       hipaaRecovery(),
 			Sources:     engine.Sources{CdkNag: "HIPAA.Security-DynamoDBPITREnabled", Config: "dynamodb-pitr-enabled", Checklist: []int{9}},
 			Types:       []string{typeDynamoDBTable},
 			Check: func(r *engine.Resource) []engine.Finding {
@@ -42,7 +42,7 @@ func dynamoDBRules() []engine.Rule {
 			Description: "Every DynamoDB table is covered by an AWS Backup selection: its resources list the table (or \"*\"), " +
 				"or its selectionTags match a tag of the table.",
 			Level:      engine.Advisory,
-			HIPAA:      hipaaRecovery,
+			HIPAA:      hipaaRecovery(),
 			Sources:    engine.Sources{CdkNag: "HIPAA.Security-DynamoDBInBackupPlan", Config: "dynamodb-in-backup-plan", Checklist: []int{8}},
 			Types:      []string{typeDynamoDBTable, typeBackupSelection},
 			CheckStack: checkDynamoDBInBackupPlan,

@@ -20,11 +20,8 @@ const (
 	computeTypeEIPAssociation = "aws:ec2/eipAssociation:EipAssociation"
 )
 
-// HIPAA citations of cdk-nag's mapping for the access-control rules on instances.
-var (
-	computeHIPAAPublicIP = []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", hipaaAccessEstablish, hipaaAccessControl, hipaaTransmission}
-	computeHIPAAProfile  = []string{"164.308(a)(3)(i)", "164.308(a)(3)(ii)(A)", "164.308(a)(4)(ii)(A)", hipaaAccessAuthorize, hipaaAccessEstablish, hipaaAccessControl}
-)
+// computeHIPAAProfile is cdk-nag's mapping for the instance profile rule.
+var computeHIPAAProfile = []string{"164.308(a)(3)(i)", "164.308(a)(3)(ii)(A)", "164.308(a)(4)(ii)(A)", hipaaAccessAuthorize, hipaaAccessEstablish, hipaaAccessControl}
 
 // ec2InstanceRules returns the rules on how EC2 instances, launch templates and the other instance-creating
 // resources are configured.
@@ -83,7 +80,7 @@ func ec2InstanceRules() []engine.Rule {
 			ID:          "ec2-instances-in-vpc",
 			Description: "Every instance is launched into a VPC: it sets subnetId or networkInterfaces.",
 			Level:       engine.Mandatory,
-			HIPAA:       computeHIPAAPublicIP,
+			HIPAA:       hipaaNotReachable(),
 			Sources: engine.Sources{CdkNag: "HIPAA.Security-EC2InstancesInVPC", Config: "ec2-instances-in-vpc",
 				Checklist: []int{18}},
 			Types: []string{typeInstance},
@@ -94,7 +91,7 @@ func ec2InstanceRules() []engine.Rule {
 			Description: "No instance has a public address: associatePublicIpAddress is not true on instances or launch template network interfaces, " +
 				"and no Elastic IP (its instance, or an EIP association's instanceId) is attached to an instance.",
 			Level:      engine.Mandatory,
-			HIPAA:      computeHIPAAPublicIP,
+			HIPAA:      hipaaNotReachable(),
 			Sources:    engine.Sources{CdkNag: "HIPAA.Security-EC2InstanceNoPublicIp", Config: "ec2-instance-no-public-ip", AWSGuard: "ec2-instance-no-public-ip", Checklist: []int{16}},
 			Types:      []string{typeInstance, typeLaunchTemplate, computeTypeEIP, computeTypeEIPAssociation},
 			CheckStack: checkNoPublicIP,

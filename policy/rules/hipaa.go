@@ -59,3 +59,23 @@ const (
 	hipaaLoginMonitoring   = "164.308(a)(5)(ii)(C)"
 	hipaaWorkforce         = "164.308(a)(3)(i)"
 )
+
+// Lists of citations that rules of several services share, each a fresh slice for each rule.
+
+// hipaaEncryption are the paragraphs cdk-nag and the AWS Config HIPAA pack cite for encryption with a KMS
+// key, at rest and in transit.
+func hipaaEncryption() []string {
+	return []string{hipaaEncryptionAtRest, hipaaTransmissionCrypt}
+}
+
+// hipaaRecovery are the paragraphs cdk-nag cites for backups, replication and point-in-time recovery.
+func hipaaRecovery() []string {
+	return []string{hipaaContingency, hipaaBackup, "164.308(a)(7)(ii)(B)"}
+}
+
+// hipaaNotReachable are the paragraphs cdk-nag cites for resources that must not be reachable from outside:
+// public access (buckets, functions, clusters), public addresses (instances, subnets), VPC placement and
+// the network paths that restrict access (internet gateways, network ACLs).
+func hipaaNotReachable() []string {
+	return []string{hipaaWorkforce, "164.308(a)(4)(ii)(A)", hipaaAccessEstablish, hipaaAccessControl, hipaaTransmission}
+}

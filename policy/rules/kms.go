@@ -15,12 +15,6 @@ import (
 // constants of other families.
 const kmsKeyType = "aws:kms/key:Key"
 
-// hipaaEncryption are the paragraphs cdk-nag and the AWS Config HIPAA pack cite for encryption with a KMS
-// key, at rest and in transit; a fresh slice for each rule.
-func hipaaEncryption() []string {
-	return []string{hipaaEncryptionAtRest, hipaaTransmissionCrypt}
-}
-
 // kmsRules returns the rules on KMS keys and their key policies.
 func kmsRules() []engine.Rule {
 	return []engine.Rule{

@@ -18,10 +18,6 @@ const (
 	typeEventSourceMapping = "aws:lambda/eventSourceMapping:EventSourceMapping"
 )
 
-// hipaaNotReachable are the paragraphs cdk-nag cites for resources that must not be reachable from outside
-// (public access, VPC placement).
-var hipaaNotReachable = []string{hipaaWorkforce, "164.308(a)(4)(ii)(A)", hipaaAccessEstablish, hipaaAccessControl, hipaaTransmission}
-
 // lambdaRules returns the Lambda function, permission and event source mapping rules.
 func lambdaRules() []engine.Rule {
 	return []engine.Rule{
@@ -52,7 +48,7 @@ func lambdaRules() []engine.Rule {
 			Description: "Every Lambda function runs in the VPC: vpcConfig names at least one subnet and one security group, " +
 				"so that its traffic stays on the private network and passes its controls.",
 			Level:   engine.Mandatory,
-			HIPAA:   hipaaNotReachable,
+			HIPAA:   hipaaNotReachable(),
 			Sources: engine.Sources{CdkNag: "HIPAA.Security-LambdaInsideVPC", Config: "lambda-inside-vpc", Checklist: []int{34}},
 			Types:   []string{typeLambdaFunction},
 			Check:   checkLambdaInVPC,
@@ -62,7 +58,7 @@ func lambdaRules() []engine.Rule {
 			Description: "No Lambda permission grants invocation to everyone (principal \"*\"), and a permission for an AWS service names " +
 				"the source (sourceArn or sourceAccount), so that no other account's resource can invoke the function through that service.",
 			Level:   engine.Mandatory,
-			HIPAA:   hipaaNotReachable,
+			HIPAA:   hipaaNotReachable(),
 			Sources: engine.Sources{CdkNag: "HIPAA.Security-LambdaFunctionPublicAccessProhibited", Config: "lambda-function-public-access-prohibited", Checklist: []int{33}},
 			Types:   []string{typeLambdaPermission},
 			Check:   checkLambdaPermission,

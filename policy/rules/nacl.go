@@ -18,7 +18,7 @@ func naclRules() []engine.Rule {
 			Description: "No network ACL admits 0.0.0.0/0 or ::/0 inbound to port 22 or 3389, whether as a NetworkAclRule or inline in a network ACL " +
 				"or the default network ACL.",
 			Level:   engine.Mandatory,
-			HIPAA:   netHIPAAAccess,
+			HIPAA:   hipaaNotReachable(),
 			Sources: engine.Sources{Other: "CIS AWS Foundations Benchmark 5.1"},
 			Types:   []string{netmodel.TypeNACLRule, netmodel.TypeNACL, netmodel.TypeDefaultNACL},
 			Check:   checkNACLAdminPorts,

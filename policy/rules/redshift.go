@@ -26,7 +26,7 @@ func redshiftRules() []engine.Rule {
 			ID:          "redshift-backup-enabled",
 			Description: "Every Redshift cluster keeps automated snapshots for 1 to 35 days (automatedSnapshotRetentionPeriod; the provider's default, 1, is compliant).",
 			Level:       engine.Mandatory,
-			HIPAA:       hipaaRecovery,
+			HIPAA:       hipaaRecovery(),
 			Sources:     engine.Sources{CdkNag: "HIPAA.Security-RedshiftBackupEnabled", Config: "redshift-backup-enabled", Checklist: []int{37}},
 			Types:       []string{typeRedshiftCluster},
 			Check: func(r *engine.Resource) []engine.Finding {
@@ -82,7 +82,7 @@ func redshiftRules() []engine.Rule {
 			ID:          "redshift-not-public",
 			Description: "Every Redshift cluster sets publiclyAccessible to false, explicitly.",
 			Level:       engine.Mandatory,
-			HIPAA:       hipaaNotReachable,
+			HIPAA:       hipaaNotReachable(),
 			Sources: engine.Sources{CdkNag: "HIPAA.Security-RedshiftClusterPublicAccess", Config: "redshift-cluster-public-access-check",
 				AWSGuard: "redshift-cluster-public-access", Checklist: []int{41}},
 			Types: []string{typeRedshiftCluster},

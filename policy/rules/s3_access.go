@@ -20,7 +20,6 @@ const (
 // s3AccessRules returns the rules on who may reach a bucket: ACLs, the public access block, public grants
 // and policy grantees.
 func s3AccessRules() []engine.Rule {
-	publicAccess := []string{hipaaWorkforce, "164.308(a)(4)(ii)(A)", hipaaAccessEstablish, hipaaAccessControl, hipaaTransmission}
 	return []engine.Rule{
 		{
 			ID:          "s3-acl-prohibited",
@@ -35,7 +34,7 @@ func s3AccessRules() []engine.Rule {
 			ID:          "s3-bucket-level-public-access-blocked",
 			Description: "Every S3 bucket has a public access block with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
 			Level:       engine.Mandatory,
-			HIPAA:       publicAccess,
+			HIPAA:       hipaaNotReachable(),
 			Sources: engine.Sources{CdkNag: "HIPAA.Security-S3BucketLevelPublicAccessProhibited",
 				Config: "s3-bucket-level-public-access-prohibited", Checklist: []int{48}},
 			Types:      s3Types(typeS3PublicAccessBlock),
@@ -46,7 +45,7 @@ func s3AccessRules() []engine.Rule {
 			Description: "No S3 bucket grants public read: no public-read, public-read-write or authenticated-read ACL, no ACL grant of READ or FULL_CONTROL " +
 				"to AllUsers or AuthenticatedUsers, and no bucket policy allowing s3:GetObject to any principal without a condition restricting the caller.",
 			Level:   engine.Mandatory,
-			HIPAA:   publicAccess,
+			HIPAA:   hipaaNotReachable(),
 			Sources: engine.Sources{CdkNag: "HIPAA.Security-S3BucketPublicReadProhibited", Config: "s3-bucket-public-read-prohibited", Checklist: []int{51}},
 			Types:   s3Types(typeS3ACL, typeS3Policy),
 			CheckStack: func(s *engine.Stack) []engine.Finding {
@@ -58,7 +57,7 @@ func s3AccessRules() []engine.Rule {
 			Description: "No S3 bucket grants public write: no public-read-write ACL, no ACL grant of WRITE or FULL_CONTROL to AllUsers or AuthenticatedUsers, " +
 				"and no bucket policy allowing s3:PutObject or s3:DeleteObject to any principal without a condition restricting the caller.",
 			Level:   engine.Mandatory,
-			HIPAA:   publicAccess,
+			HIPAA:   hipaaNotReachable(),
 			Sources: engine.Sources{CdkNag: "HIPAA.Security-S3BucketPublicWriteProhibited", Config: "s3-bucket-public-write-prohibited", Checklist: []int{52}},
 			Types:   s3Types(typeS3ACL, typeS3Policy),
 			CheckStack: func(s *engine.Stack) []engine.Finding {
@@ -70,7 +69,7 @@ func s3AccessRules() []engine.Rule {
 			Description: "Every Allow statement of an S3 bucket policy names a specific principal (not \"*\") or has a condition restricting the caller " +
 				"(aws:SourceVpce, aws:SourceVpc, aws:SourceArn, aws:SourceAccount, aws:PrincipalAccount, aws:PrincipalOrgID, aws:ResourceAccount or aws:SourceIp).",
 			Level:      engine.Mandatory,
-			HIPAA:      publicAccess,
+			HIPAA:      hipaaNotReachable(),
 			Sources:    engine.Sources{Config: "s3-bucket-policy-grantee-check", Checklist: []int{50}},
 			Types:      s3Types(typeS3Policy),
 			CheckStack: checkS3PolicyGrantee,

@@ -44,7 +44,7 @@ func s3DurabilityRules() []engine.Rule {
 			ID:          "s3-replication-enabled",
 			Description: "Every S3 bucket has a replication configuration.",
 			Level:       engine.Advisory,
-			HIPAA:       []string{hipaaContingency, hipaaBackup, "164.308(a)(7)(ii)(B)"},
+			HIPAA:       hipaaRecovery(),
 			Sources:     engine.Sources{CdkNag: "HIPAA.Security-S3BucketReplicationEnabled", Config: "s3-bucket-replication-enabled", Checklist: []int{53}},
 			Types:       s3Types(typeS3Replication),
 			CheckStack:  checkS3Replication,

@@ -29,7 +29,7 @@ func s3EncryptionRules() []engine.Rule {
 			Description: "Every S3 bucket encrypts by default with KMS (sseAlgorithm aws:kms or aws:kms:dsse). Log buckets that AWS services cannot write " +
 				"with a customer key are declared exemptions.",
 			Level:      engine.Mandatory,
-			HIPAA:      []string{hipaaEncryptionAtRest, hipaaTransmissionCrypt},
+			HIPAA:      hipaaEncryption(),
 			Sources:    engine.Sources{CdkNag: "HIPAA.Security-S3DefaultEncryptionKMS", Config: "s3-default-encryption-kms", Checklist: []int{57}},
 			Types:      s3Types(typeS3Encryption),
 			CheckStack: checkS3EncryptionKMS,
@@ -52,7 +52,7 @@ func s3EncryptionRules() []engine.Rule {
 				"the policy with AWS's condition semantics. An upload asking for no encryption is left to the bucket's default SSE-KMS with the project key " +
 				"(s3-default-encryption-kms), because multipart parts cannot carry the header (s3-policy-admits-uploads-without-encryption-headers).",
 			Level:      engine.Mandatory,
-			HIPAA:      []string{hipaaEncryptionAtRest, hipaaTransmissionCrypt},
+			HIPAA:      hipaaEncryption(),
 			Sources:    engine.Sources{Other: "seed 1E: only accept uploads that request server-side encryption"},
 			Types:      s3Types(typeS3Policy),
 			CheckStack: checkS3DenyUnencryptedUploads,

@@ -12,11 +12,6 @@ import (
 // default security group and network ACL, and flow logs. Tenancy is in vpc_tenancy.go, security groups in
 // securitygroup.go, network ACL entries in nacl.go.
 
-// HIPAA citations of cdk-nag's mapping for rules that restrict network access.
-var (
-	netHIPAAAccess = []string{"164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", hipaaAccessEstablish, hipaaAccessControl, hipaaTransmission}
-)
-
 // vpcRules returns the VPC rules: routes, gateways, subnets, the default security group and network ACL, and
 // flow logs.
 func vpcRules() []engine.Rule {
@@ -35,7 +30,7 @@ func vpcRules() []engine.Rule {
 			ID:          "vpc-igw-attached-to-stack-vpc",
 			Description: "Every internet gateway is attached to a VPC of this stack (its vpcId or an internet gateway attachment), and to no other VPC.",
 			Level:       engine.Mandatory,
-			HIPAA:       netHIPAAAccess,
+			HIPAA:       hipaaNotReachable(),
 			Sources:     engine.Sources{Config: "internet-gateway-authorized-vpc-only", Checklist: []int{30}},
 			Types:       []string{netmodel.TypeIGW, netmodel.TypeIGWAttachment},
 			CheckStack:  checkIGWAttached,
@@ -44,7 +39,7 @@ func vpcRules() []engine.Rule {
 			ID:          "subnet-no-public-ip-on-launch",
 			Description: "No subnet sets mapPublicIpOnLaunch: instances launched into it must not get public addresses by default (AWS's default is false).",
 			Level:       engine.Mandatory,
-			HIPAA:       netHIPAAAccess,
+			HIPAA:       hipaaNotReachable(),
 			Sources: engine.Sources{CdkNag: "HIPAA.Security-VPCSubnetAutoAssignPublicIpDisabled", Config: "subnet-auto-assign-public-ip-disabled",
 				Checklist: []int{61}},
 			Types: []string{typeSubnet},
