@@ -2,6 +2,7 @@ package iameval
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -176,9 +177,9 @@ func (p *Principal) excepts(c caller) (bool, error) {
 	case anonymousCaller:
 		return false, nil
 	case serviceCaller:
-		return contains(p.Services, c.raw), nil
+		return slices.Contains(p.Services, c.raw), nil
 	case otherCaller:
-		return contains(p.AWS, c.raw), nil
+		return slices.Contains(p.AWS, c.raw), nil
 	}
 	account := false
 	for _, a := range p.AWS {
@@ -191,11 +192,11 @@ func (p *Principal) excepts(c caller) (bool, error) {
 	case rootCaller:
 		excepted = account
 	case userCaller, federatedUserCaller:
-		excepted = account && contains(p.AWS, c.raw)
+		excepted = account && slices.Contains(p.AWS, c.raw)
 	case sessionCaller:
-		excepted = account && contains(p.AWS, c.role) && contains(p.AWS, c.raw)
+		excepted = account && slices.Contains(p.AWS, c.role) && slices.Contains(p.AWS, c.raw)
 	case roleCaller:
-		if account && contains(p.AWS, c.role) {
+		if account && slices.Contains(p.AWS, c.role) {
 			return false, fmt.Errorf("NotPrincipal lists role %s: whether its sessions are excepted depends on the session ARN; "+
 				"give the request's principal as arn:%s:sts::%s:assumed-role/ROLE/SESSION", c.role, c.partition, c.account)
 		}
@@ -215,15 +216,7 @@ func namesAccount(entry string, c caller) bool {
 	return entry == fmt.Sprintf("arn:%s:iam::%s:root", c.partition, c.account)
 }
 
+// isAccountID reports whether s is an AWS account id: twelve digits.
 func isAccountID(s string) bool {
 	return len(s) == 12 && strings.Trim(s, "0123456789") == ""
-}
-
-func contains(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }

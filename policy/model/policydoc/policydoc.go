@@ -76,6 +76,8 @@ func ParsePolicy(v any) (*PolicyDoc, error) {
 	return out, nil
 }
 
+// parseStatement reads one statement: its Effect, the string-or-list elements, the principal and the
+// conditions, each value rendered as a string.
 func parseStatement(m map[string]any) (PolicyStatement, error) {
 	st := PolicyStatement{Principals: map[string][]string{}, Conditions: map[string]map[string][]string{}}
 	var err error
