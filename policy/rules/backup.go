@@ -46,7 +46,7 @@ func checkInBackupPlan(s *engine.Stack) []engine.Finding {
 		out = append(out, engine.WithURN(sel.URN, computeSelectionShape(sel))...)
 	}
 	for _, r := range s.OfType(typeInstance, typeEBSVolume) {
-		covered, why := matchAny(func(yield func(engine.Match3, string) bool) {
+		covered, why := engine.AnyMatch(func(yield func(engine.Match3, string) bool) {
 			for _, sel := range selections {
 				if !yield(computeSelectionCovers(s, sel, r)) {
 					return
@@ -175,7 +175,7 @@ func computeTagTest(r *engine.Resource, key string, value any, like, negate bool
 // computeTagsPick reports whether a selection's selectionTags (ORed) pick a resource.
 func computeTagsPick(sel, r *engine.Resource) (engine.Match3, string) {
 	tags, _ := engine.ObjectsAt(sel.Props, "selectionTags", "selectionTags")
-	return matchAny(func(yield func(engine.Match3, string) bool) {
+	return engine.AnyMatch(func(yield func(engine.Match3, string) bool) {
 		for _, t := range tags {
 			key, _ := t["key"].(string)
 			if op, _ := t["type"].(string); key == "" || (op != "" && !strings.EqualFold(op, "STRINGEQUALS")) {
@@ -196,7 +196,7 @@ func computeConditionsHold(sel, r *engine.Resource) (engine.Match3, string) {
 		key          string
 		like, negate bool
 	}{{"stringEquals", false, false}, {"stringLikes", true, false}, {"stringNotEquals", false, true}, {"stringNotLikes", true, true}}
-	return matchAll(func(yield func(engine.Match3, string) bool) {
+	return engine.AllMatch(func(yield func(engine.Match3, string) bool) {
 		for _, c := range conditions {
 			for _, op := range ops {
 				entries, _ := engine.ObjectsAt(c, op.key, op.key)

@@ -71,7 +71,7 @@ func checkDynamoDBInBackupPlan(s *engine.Stack) []engine.Finding {
 		out = append(out, engine.WithURN(sel.URN, selectionShape(sel))...)
 	}
 	for _, table := range s.OfType(typeDynamoDBTable) {
-		answer, _ := matchAny(func(yield func(engine.Match3, string) bool) {
+		answer, _ := engine.AnyMatch(func(yield func(engine.Match3, string) bool) {
 			for _, sel := range selections {
 				if !yield(selectionCovers(s, sel, table), "") {
 					return
@@ -140,12 +140,12 @@ func tableTags(r *engine.Resource) (tags map[string]string, unknown map[string]b
 func selectionCovers(s *engine.Stack, sel, table *engine.Resource) engine.Match3 {
 	listed := arnsCover(s, sel, "resources", table)
 	tagged := selectionTagsMatch(sel, table)
-	picked, _ := matchAny(answers(listed, tagged))
+	picked, _ := engine.AnyMatch(engine.Answers(listed, tagged))
 	if picked == engine.MatchNo {
 		return engine.MatchNo
 	}
 	excluded := arnsCover(s, sel, "notResources", table)
-	covered, _ := matchAll(answers(picked, matchNot(excluded), conditionsHold(sel, table)))
+	covered, _ := engine.AllMatch(engine.Answers(picked, engine.Not(excluded), conditionsHold(sel, table)))
 	return covered
 }
 
