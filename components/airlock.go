@@ -163,26 +163,16 @@ func NewAirlockRelease(ctx *pulumi.Context, name string, args *AirlockReleaseArg
 
 // releaseRole creates the function's role and attaches its policy.
 func releaseRole(ctx *pulumi.Context, child func(string) string, a AirlockReleaseArgs, groupName string, parent pulumi.ResourceOption) (*iam.Role, pulumi.Resource, error) {
-	role, err := newLambdaRole(ctx, lambdaRole{
-		logicalName: child("role"), name: ReleaseRoleName(a.PIT), tag: ReleaseRoleName(a.PIT),
-		description:   pulumi.Sprintf("The airlock release function of %s: the only writer of released/", a.PIT),
-		sourceAccount: a.ARNs.AccountID,
-		trustErr:      "release role trust policy", createErr: "create the release role",
-	}, parent)
-	if err != nil {
-		return nil, nil, err
-	}
 	logGroup := a.ARNs.LogGroup(groupName)
 	doc := pulumi.All(a.Ledger.Table.Arn, a.OutputBucket.ARN, a.TopicARN, a.Ledger.DLQ.Arn, a.KMSKeyARN).ApplyT(func(v []any) (string, error) {
 		return PolicyDocument{Version: PolicyVersion, Statement: releaseRoleStatements(a.ARNs, v[0].(string), v[1].(string), v[2].(string), v[3].(string), v[4].(string), logGroup)}.JSON()
 	}).(pulumi.StringOutput)
-	att, err := newRolePolicy(ctx, rolePolicy{
-		name: child("policy"), attachment: child("policy-attachment"), role: role.Name,
-		args:      &iam.PolicyArgs{Description: pulumi.Sprintf("Least privilege of the %s airlock release function", a.PIT), Policy: doc},
-		createErr: "create the release policy", attachErr: "attach the release policy",
+	return newLambdaRole(ctx, lambdaRole{
+		child: child, name: ReleaseRoleName(a.PIT), tag: ReleaseRoleName(a.PIT),
+		description:   pulumi.Sprintf("The airlock release function of %s: the only writer of released/", a.PIT),
+		sourceAccount: a.ARNs.AccountID,
+		trustErr:      "release role trust policy", createErr: "create the release role",
+		policy: doc, policyDescription: pulumi.Sprintf("Least privilege of the %s airlock release function", a.PIT),
+		policyCreateErr: "create the release policy", policyAttachErr: "attach the release policy",
 	}, parent)
-	if err != nil {
-		return nil, nil, err
-	}
-	return role, att, nil
 }

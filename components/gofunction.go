@@ -54,34 +54,50 @@ func (f goFunction) args() *lambda.FunctionArgs {
 
 // lambdaRole is what differs between the roles of the project's Lambda functions.
 type lambdaRole struct {
-	// logicalName is the role's Pulumi name; name is its IAM name, fixed so that policies built before the
-	// role exists can name it; tag is its Name tag.
-	logicalName, name, tag string
-	description            pulumi.StringInput
+	// child names the role's resources ("role", "policy", "policy-attachment") under the component.
+	child func(string) string
+	// name is the role's IAM name, fixed so that policies built before the role exists can name it; tag is
+	// its Name tag.
+	name, tag   string
+	description pulumi.StringInput
 	// sourceAccount, when set, admits the Lambda service only on behalf of this account (aws:SourceAccount).
 	sourceAccount string
 	// trustErr and createErr say what failed: "release role trust policy", "create the release role".
 	trustErr, createErr string
+	// policy is the role's least-privilege policy document, with its description and what to say when it
+	// cannot be created or attached.
+	policy                           pulumi.StringOutput
+	policyDescription                pulumi.StringInput
+	policyCreateErr, policyAttachErr string
 }
 
-// newLambdaRole creates a role that only the Lambda service may assume.
-func newLambdaRole(ctx *pulumi.Context, r lambdaRole, parent pulumi.ResourceOption) (*iam.Role, error) {
+// newLambdaRole creates a role that only the Lambda service may assume, then its policy and the policy's
+// attachment, and returns the role and the attachment (what the function must depend on).
+func newLambdaRole(ctx *pulumi.Context, r lambdaRole, parent pulumi.ResourceOption) (*iam.Role, *iam.RolePolicyAttachment, error) {
 	st := Statement{Sid: "LambdaService", Effect: Allow, Principal: &Principal{Service: []string{ServicePrincipal("lambda")}}, Action: []string{"sts:AssumeRole"}}
 	if r.sourceAccount != "" {
 		st.Condition = Condition{"StringEquals": {"aws:SourceAccount": {r.sourceAccount}}}
 	}
 	trust, err := PolicyDocument{Version: PolicyVersion, Statement: []Statement{st}}.JSON()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", r.trustErr, err)
+		return nil, nil, fmt.Errorf("%s: %w", r.trustErr, err)
 	}
-	role, err := iam.NewRole(ctx, r.logicalName, &iam.RoleArgs{
+	role, err := iam.NewRole(ctx, r.child("role"), &iam.RoleArgs{
 		Name:             pulumi.String(r.name),
 		Description:      r.description,
 		AssumeRolePolicy: pulumi.String(trust),
 		Tags:             pulumi.StringMap{"Name": pulumi.String(r.tag)},
 	}, parent)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", r.createErr, err)
+		return nil, nil, fmt.Errorf("%s: %w", r.createErr, err)
 	}
-	return role, nil
+	att, err := newRolePolicy(ctx, rolePolicy{
+		name: r.child("policy"), attachment: r.child("policy-attachment"), role: role.Name,
+		args:      &iam.PolicyArgs{Description: r.policyDescription, Policy: r.policy},
+		createErr: r.policyCreateErr, attachErr: r.policyAttachErr,
+	}, parent)
+	if err != nil {
+		return nil, nil, err
+	}
+	return role, att, nil
 }

@@ -259,15 +259,6 @@ func ledgerQueues(ctx *pulumi.Context, child func(string) string, a UploadLedger
 
 // ledgerRole is the function's least-privilege role.
 func ledgerRole(ctx *pulumi.Context, child func(string) string, a UploadLedgerArgs, u *UploadLedger, groupName string, parent pulumi.ResourceOption) (*iam.Role, []pulumi.Resource, error) {
-	// A fixed name, so that the data-in bucket's policy, built before the role exists, can admit it.
-	role, err := newLambdaRole(ctx, lambdaRole{
-		logicalName: child("role"), name: LedgerRoleName(a.PIT), tag: a.PIT + "-upload-ledger",
-		description: pulumi.Sprintf("The upload ledger function of %s", a.PIT),
-		trustErr:    "ledger role trust policy", createErr: "create ledger role",
-	}, parent)
-	if err != nil {
-		return nil, nil, err
-	}
 	logGroup := a.ARNs.LogGroup(groupName)
 	region := a.ARNs.Region
 	doc := pulumi.All(a.Bucket.ARN, u.Table.Arn, u.Queue.Arn, u.DLQ.Arn, a.TopicARN, a.KMSKeyARN).ApplyT(func(v []any) (string, error) {
@@ -290,10 +281,13 @@ func ledgerRole(ctx *pulumi.Context, child func(string) string, a UploadLedgerAr
 			{Sid: "WriteOwnLogs", Effect: Allow, Action: []string{"logs:CreateLogStream", "logs:PutLogEvents"}, Resource: []string{logGroup, logGroup + ":log-stream:*"}},
 		}}.JSON()
 	}).(pulumi.StringOutput)
-	att, err := newRolePolicy(ctx, rolePolicy{
-		name: child("policy"), attachment: child("policy-attachment"), role: role.Name,
-		args:      &iam.PolicyArgs{Description: pulumi.Sprintf("Least privilege of the %s upload ledger", a.PIT), Policy: doc},
-		createErr: "create ledger policy", attachErr: "attach the ledger policy to the ledger role",
+	// A fixed name, so that the data-in bucket's policy, built before the role exists, can admit it.
+	role, att, err := newLambdaRole(ctx, lambdaRole{
+		child: child, name: LedgerRoleName(a.PIT), tag: a.PIT + "-upload-ledger",
+		description: pulumi.Sprintf("The upload ledger function of %s", a.PIT),
+		trustErr:    "ledger role trust policy", createErr: "create ledger role",
+		policy: doc, policyDescription: pulumi.Sprintf("Least privilege of the %s upload ledger", a.PIT),
+		policyCreateErr: "create ledger policy", policyAttachErr: "attach the ledger policy to the ledger role",
 	}, parent)
 	if err != nil {
 		return nil, nil, err
