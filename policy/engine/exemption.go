@@ -5,6 +5,8 @@ import (
 	"strings"
 )
 
+// pitPrefix is what a PIT, the prefix of every logical name, looks like: a lower-case letter, then letters
+// and digits.
 var pitPrefix = regexp.MustCompile(`^[a-z][a-z0-9]*$`)
 
 // NamedBy reports whether a logical name is a PIT followed by suffix.
