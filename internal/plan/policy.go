@@ -9,7 +9,7 @@ import (
 )
 
 // RulesStack converts the plan's resources into the view the policy rules judge: inputs as properties
-// (UnknownPlaceholder becomes rules.Unknown), the mock's outputs, and each resource's provider inputs.
+// (UnknownPlaceholder becomes engine.Unknown), the mock's outputs, and each resource's provider inputs.
 func (p *Plan) RulesStack() *engine.Stack {
 	providers := map[string]map[string]any{}
 	for _, r := range p.Resources {
@@ -40,7 +40,7 @@ func isProviderType(t string) bool {
 	return len(t) > len("pulumi:providers:") && t[:len("pulumi:providers:")] == "pulumi:providers:"
 }
 
-// withUnknowns replaces UnknownPlaceholder strings with rules.Unknown, recursively.
+// withUnknowns replaces UnknownPlaceholder strings with engine.Unknown, recursively.
 func withUnknowns(v any) any {
 	switch x := v.(type) {
 	case string:

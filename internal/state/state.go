@@ -36,7 +36,7 @@ type resource struct {
 	PropertyDependencies map[string][]string `json:"propertyDependencies"`
 }
 
-// Read parses a stack export and returns its live custom resources as a rules.Stack.
+// Read parses a stack export and returns its live custom resources as an engine.Stack.
 func Read(r io.Reader) (*engine.Stack, error) {
 	var ex export
 	dec := json.NewDecoder(r)

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"sort"
 )
 
 // unknown is the type of Unknown.
@@ -133,7 +132,22 @@ func (s *Stack) ReferringTo(target *Resource, prop string, types ...string) []*R
 
 // Tags returns the tags AWS gives the resource: its own tags over its provider's defaultTags (the PIT's
 // Project tag comes from the provider), as a condition on aws:ResourceTag/<key> sees them.
-func (r *Resource) Tags() map[string]any { return TagsOf(r) }
+func (r *Resource) Tags() map[string]any {
+	tags := map[string]any{}
+	if d, ok := Lookup(r.Provider, "defaultTags.tags"); ok {
+		if m, isMap := d.(map[string]any); isMap {
+			for k, v := range m {
+				tags[k] = v
+			}
+		}
+	}
+	if own, ok := r.Props["tags"].(map[string]any); ok {
+		for k, v := range own {
+			tags[k] = v
+		}
+	}
+	return tags
+}
 
 // IdentifiedBy reports whether a value names this resource: its id, or its arn, name, bucket or keyId.
 func (r *Resource) IdentifiedBy(v string) bool {
@@ -216,32 +230,4 @@ func Kind(v any) string {
 		return "unknown until deployment"
 	}
 	return fmt.Sprintf("a %T", v)
-}
-
-// SortedKeys returns a map's keys, sorted.
-func SortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// TagsOf returns a resource's tags: its own over its provider's default tags.
-func TagsOf(r *Resource) map[string]any {
-	tags := map[string]any{}
-	if d, ok := Lookup(r.Provider, "defaultTags.tags"); ok {
-		if m, isMap := d.(map[string]any); isMap {
-			for k, v := range m {
-				tags[k] = v
-			}
-		}
-	}
-	if own, ok := r.Props["tags"].(map[string]any); ok {
-		for k, v := range own {
-			tags[k] = v
-		}
-	}
-	return tags
 }

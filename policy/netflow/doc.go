@@ -1,9 +1,9 @@
 // Package netflow is the network evaluator of `sce verify`: for one flow (a source, a destination, a
 // protocol and a port) it follows the plan's resources the way AWS would carry the packets, and answers
 // allowed or denied, with the first element that blocks the flow, in the manner of VPC Reachability
-// Analyzer. It is a set of pure functions over the policy rules' view of a stack (rules.Stack), and reads
-// security groups, network ACLs and routes through the rules package's network model (rules.SGRule,
-// rules.ACLEntry, rules.Route), so that the policy pack, `sce plan` and `sce verify` judge the same
+// Analyzer. It is a set of pure functions over the policy engine's view of a stack (engine.Stack), and reads
+// security groups, network ACLs and routes through the shared network model (netmodel.SGRule,
+// netmodel.ACLEntry, netmodel.Route), so that the policy pack, `sce plan` and `sce verify` judge the same
 // network with the same code.
 //
 // What it follows, with the AWS documentation each part implements:

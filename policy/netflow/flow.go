@@ -80,7 +80,7 @@ func (e Endpoint) String() string {
 // Flow is traffic a source opens to a destination.
 type Flow struct {
 	From, To Endpoint
-	// Protocol is rules.ProtoTCP, rules.ProtoUDP, rules.ProtoICMP or rules.ProtoAll (every TCP and UDP
+	// Protocol is netmodel.ProtoTCP, netmodel.ProtoUDP, netmodel.ProtoICMP or netmodel.ProtoAll (every TCP and UDP
 	// port and ICMP, which is how Amazon EMR's documentation means "all traffic" between its nodes).
 	Protocol string
 	// Port is the destination port of a TCP or UDP flow.
@@ -108,8 +108,8 @@ func (f Flow) traffic() string {
 // Verdict is the answer for one flow.
 type Verdict struct {
 	Flow Flow
-	// Result is rules.MatchYes when the flow is allowed, rules.MatchNo when it is denied, and
-	// rules.MatchMaybe when a value it depends on is unknown until deployment.
+	// Result is engine.MatchYes when the flow is allowed, engine.MatchNo when it is denied, and
+	// engine.MatchMaybe when a value it depends on is unknown until deployment.
 	Result engine.Match3
 	// Why names the first element that blocks the flow (or the unknown value); for an allowed flow it
 	// says so.

@@ -28,7 +28,7 @@ type Network struct {
 }
 
 // New reads the network of a stack: its security group rules (with the inbound rules Amazon EMR adds to
-// the groups of its clusters), network ACL entries and routes, through the rules package's model.
+// the groups of its clusters), network ACL entries and routes, through the shared network model (policy/model/netmodel).
 func New(s *engine.Stack) *Network {
 	n := &Network{s: s, sg: netmodel.SecurityGroupRules(s), acl: netmodel.NetworkACLEntries(s), routes: netmodel.Routes(s)}
 	n.sg = append(n.sg, emrManagedRules(s)...)

@@ -17,7 +17,7 @@ import (
 // message.
 type Packet struct {
 	Egress bool
-	// Protocol is rules.ProtoTCP, rules.ProtoUDP, rules.ProtoICMP or another protocol's name.
+	// Protocol is netmodel.ProtoTCP, netmodel.ProtoUDP, netmodel.ProtoICMP or another protocol's name.
 	Protocol string
 	Remote   netip.Addr
 	Port     int64
@@ -25,7 +25,7 @@ type Packet struct {
 	ICMPCode int64
 }
 
-// ACLAdmits returns whether network ACL entries (one ACL's, as rules.NetworkACLEntries reads them) admit
+// ACLAdmits returns whether network ACL entries (one ACL's, as netmodel.NetworkACLEntries reads them) admit
 // a packet, and the number of the entry that decides, 0 for the implicit rule "*" ("Network ACL rules",
 // https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html: rules are evaluated starting with the
 // lowest numbered rule, and the first that matches decides; "Custom network ACLs",

@@ -1,6 +1,8 @@
 package netflow
 
-// Resource types the evaluator places or follows.
+import "github.com/sce-project/sce/policy/model/netmodel"
+
+// Resource types the evaluator places or follows; the network resources are the network model's own.
 const (
 	typeVPC             = "aws:ec2/vpc:Vpc"
 	typeSubnet          = "aws:ec2/subnet:Subnet"
@@ -10,19 +12,19 @@ const (
 	typeRedshift        = "aws:redshift/cluster:Cluster"
 	typeRedshiftSubnets = "aws:redshift/subnetGroup:SubnetGroup"
 	typeEMR             = "aws:emr/cluster:Cluster"
-	typeSG              = "aws:ec2/securityGroup:SecurityGroup"
-	typeDefaultSG       = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
-	typeVPCEndpoint     = "aws:ec2/vpcEndpoint:VpcEndpoint"
+	typeSG              = netmodel.TypeSG
+	typeDefaultSG       = netmodel.TypeDefaultSG
+	typeVPCEndpoint     = netmodel.TypeVPCEndpoint
 	typeEIP             = "aws:ec2/eip:Eip"
 	typeEIPAssociation  = "aws:ec2/eipAssociation:EipAssociation" //nolint:gosec // a resource type token, not a credential
-	typeRouteTable      = "aws:ec2/routeTable:RouteTable"
-	typeDefaultRouteTbl = "aws:ec2/defaultRouteTable:DefaultRouteTable"
+	typeRouteTable      = netmodel.TypeRouteTable
+	typeDefaultRouteTbl = netmodel.TypeDefaultRouteTable
 	typeRouteTableAssoc = "aws:ec2/routeTableAssociation:RouteTableAssociation"
 	typeMainRouteAssoc  = "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation"
-	typeNACL            = "aws:ec2/networkAcl:NetworkAcl"
-	typeDefaultNACL     = "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"
+	typeNACL            = netmodel.TypeNACL
+	typeDefaultNACL     = netmodel.TypeDefaultNACL
 	typeNACLAssociation = "aws:ec2/networkAclAssociation:NetworkAclAssociation"
-	typeIGW             = "aws:ec2/internetGateway:InternetGateway"
-	typeIGWAttachment   = "aws:ec2/internetGatewayAttachment:InternetGatewayAttachment"
-	typeNATGateway      = "aws:ec2/natGateway:NatGateway"
+	typeIGW             = netmodel.TypeIGW
+	typeIGWAttachment   = netmodel.TypeIGWAttachment
+	typeNATGateway      = netmodel.TypeNATGateway
 )

@@ -1,6 +1,6 @@
 package netflow
 
-// Readers of the property values the evaluator needs beyond the rules package's network model: address
+// Readers of the property values the evaluator needs beyond the shared network model: address
 // blocks, id lists, numbers and booleans, in the forms JSON and the recording mock give them.
 
 import (

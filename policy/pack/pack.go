@@ -194,7 +194,7 @@ func isComponent(t string) bool {
 // and a secret must never reach a report.
 const SecretPlaceholder = "[secret]"
 
-// plainMap converts property values: computed values become rules.Unknown, secrets SecretPlaceholder.
+// plainMap converts property values: computed values become engine.Unknown, secrets SecretPlaceholder.
 func plainMap(m property.Map) map[string]any {
 	out := map[string]any{}
 	for k, v := range m.All {

@@ -156,7 +156,7 @@ func computeArnsPick(s *engine.Stack, sel *engine.Resource, prop string, r *engi
 
 // computeTagTest compares a resource's tag to a value with an operator (equals or like, possibly negated).
 func computeTagTest(r *engine.Resource, key string, value any, like, negate bool) (engine.Match3, string) {
-	tag, has := engine.TagsOf(r)[key]
+	tag, has := r.Tags()[key]
 	if engine.IsUnknown(tag) || engine.IsUnknown(value) {
 		return engine.MatchMaybe, "tag " + key + " of " + r.Name
 	}

@@ -2,7 +2,9 @@ package rules
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/sce-project/sce/policy/engine"
@@ -250,7 +252,7 @@ func checkNoBurstable(s *engine.Stack) []engine.Finding {
 func walk(v any, path string, visit func(path, key string, v any)) {
 	switch x := v.(type) {
 	case map[string]any:
-		for _, k := range engine.SortedKeys(x) {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			p := k
 			if path != "" {
 				p = path + "." + k

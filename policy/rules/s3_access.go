@@ -2,6 +2,8 @@ package rules
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/sce-project/sce/policy/engine"
@@ -282,7 +284,7 @@ func checkS3PolicyGrantee(s *engine.Stack) []engine.Finding {
 
 // s3WildcardPrincipal returns a principal that holds a wildcard.
 func s3WildcardPrincipal(st policydoc.PolicyStatement) (string, bool) {
-	for _, k := range engine.SortedKeys(st.Principals) {
+	for _, k := range slices.Sorted(maps.Keys(st.Principals)) {
 		for _, p := range st.Principals[k] {
 			if strings.ContainsAny(p, "*?") {
 				return p, true

@@ -1,7 +1,7 @@
 // Package verify proves the flows a stack needs and the flows that must stay impossible, from the plan
 // alone: each flow is a request judged as AWS judges it, by policy/model/iameval over every policy that
 // applies (the caller's identity policies, the resource's policy, the VPC endpoint's policy). It is a pure
-// function over the policy rules' view of a stack, so `sce verify`, `sce plan` and the policy pack report
+// function over the policy engine's view of a stack, so `sce verify`, `sce plan` and the policy pack report
 // the same findings.
 //
 // The catalogue is derived from the stack: a flow is listed when the resources it involves exist (the
@@ -95,7 +95,7 @@ func newModel(s *engine.Stack) *model {
 			m.account = parts[4]
 		}
 	}
-	// The PIT is the provider's default Project tag; the rules' view of a stack holds no provider
+	// The PIT is the provider's default Project tag; the engine's view of a stack holds no provider
 	// resources, only each resource's provider inputs.
 	for _, r := range s.Resources {
 		if m.pit = str(lookup(r.Provider, "defaultTags", "tags", "Project")); m.pit != "" {
