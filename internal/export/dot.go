@@ -76,8 +76,9 @@ func buildGraph(p *plan.Plan) *graph {
 	}
 	g.addNode(&gnode{id: internetNode, label: "Internet\nresearchers, builder, package mirrors", shape: "ellipse", fill: "#f2f2f2"})
 	g.places(f)
-	g.networkFlows(f)
-	g.roleFlows(f)
+	rt := f.routing()
+	g.networkFlows(f, rt)
+	g.roleFlows(f, rt)
 	g.auditFlows(f)
 	return g
 }

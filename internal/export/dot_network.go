@@ -73,9 +73,9 @@ func (f *facts) defaultRoute(rt routing, subnet string) *plan.Resource {
 }
 
 // networkFlows adds the flows the network allows: ssh from the internet through the internet gateway,
-// ssh between security groups, egress through the NAT gateway, and S3 through the gateway endpoint.
-func (g *graph) networkFlows(f *facts) {
-	rt := f.routing()
+// ssh between security groups, egress through the NAT gateway, and S3 through the gateway endpoint, along
+// the routes rt indexes.
+func (g *graph) networkFlows(f *facts, rt routing) {
 	sgMembers := map[string][]*plan.Resource{} // security group URN → instances
 	for _, inst := range f.p.Find(typInstance) {
 		inst := inst

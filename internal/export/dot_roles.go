@@ -11,9 +11,8 @@ import (
 )
 
 // roleFlows adds what each instance's role lets it do with the project's buckets and log groups: S3
-// reads and writes (through the endpoint when its subnet routes S3 there) and logs it ships.
-func (g *graph) roleFlows(f *facts) {
-	rt := f.routing()
+// reads and writes (through the endpoint when its subnet routes S3 there, by rt) and logs it ships.
+func (g *graph) roleFlows(f *facts, rt routing) {
 	for _, inst := range f.p.Find(typInstance) {
 		inst := inst
 		docs := f.instancePolicies(&inst)
