@@ -9,11 +9,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	dbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -21,13 +22,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sce-project/sce/internal/airlock/ledger"
-	"github.com/sce-project/sce/internal/airlock/ledger/ledgertest"
 	"github.com/sce-project/sce/internal/motoserver"
 	"github.com/sce-project/sce/lambda/release/handler"
 )
 
 const (
-	testTable = "study-upload-ledger"
 	bobRole   = "arn:aws:iam::111122223333:role/reviewers/study-reviewer-bob"
 	carolRole = "arn:aws:iam::111122223333:role/study-reviewer-carol"
 )
@@ -48,24 +47,13 @@ func (f *fakeSTS) GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput
 	return &sts.GetCallerIdentityOutput{Arn: aws.String(f.who.ARN), UserId: aws.String(f.who.UserID), Account: aws.String(f.who.Account)}, nil
 }
 
-type fakeSNS struct {
-	mu       sync.Mutex
-	subjects []string
-}
-
-func (f *fakeSNS) Publish(_ context.Context, in *sns.PublishInput, _ ...func(*sns.Options)) (*sns.PublishOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.subjects = append(f.subjects, aws.ToString(in.Subject))
-	return &sns.PublishOutput{}, nil
-}
-
-// airlock is one test's deployed airlock: the table and its stream, the bucket and the project key (in
-// the emulator, whose S3 requests the proxy records), the release function, and the CLI's client acting
-// as whoever sts says.
+// deployed is one test's deployed airlock: the ledger table and its stream, the bucket and the project
+// key (in the emulator, whose S3 requests the proxy records), the alert topic (in the emulator), the
+// release function, and the CLI's client acting as whoever sts says.
 type deployed struct {
 	t      *testing.T
-	table  *ledgertest.Table
+	table  string
+	stream *motoserver.Stream
 	bucket string
 	key    string
 	s3     *motoserver.Proxy
@@ -78,14 +66,16 @@ type deployed struct {
 func newAirlock(t *testing.T) *deployed {
 	t.Helper()
 	srv := moto.Need(t)
-	a := &deployed{t: t, table: ledgertest.New(testTable, "us-west-2", "111122223333"), bucket: srv.Bucket(t, "study-output", true), key: srv.KMSKey(t),
+	table := srv.StreamTable(t, "study-upload-ledger", "object", "version", dbtypes.StreamViewTypeNewImage)
+	a := &deployed{t: t, table: table.Name, stream: srv.Stream(table.StreamARN), bucket: srv.Bucket(t, "study-output", true), key: srv.KMSKey(t),
 		s3: srv.Proxy(t), admin: motoserver.S3(srv.Config()), sts: &fakeSTS{who: alice}}
 	client := motoserver.S3(a.s3.Config())
+	db := dynamodb.NewFromConfig(srv.Config())
 	var err error
-	a.client, err = New(Target{Table: testTable, Bucket: a.bucket, KMSKeyARN: a.key}, a.table, client, a.sts)
+	a.client, err = New(Target{Table: a.table, Bucket: a.bucket, KMSKeyARN: a.key}, db, client, a.sts)
 	require.NoError(t, err)
-	a.fn, err = handler.New(handler.Config{Table: testTable, Bucket: a.bucket, TopicARN: "arn:aws:sns:us-west-2:111122223333:t", KMSKeyARN: a.key,
-		Reviewers: []string{bobRole, carolRole}, Approvals: handler.MinApprovals}, handler.Clients{DynamoDB: a.table, S3: client, SNS: &fakeSNS{}},
+	a.fn, err = handler.New(handler.Config{Table: a.table, Bucket: a.bucket, TopicARN: srv.Topic(t, "study-alerts").ARN, KMSKeyARN: a.key,
+		Reviewers: []string{bobRole, carolRole}, Approvals: handler.MinApprovals}, handler.Clients{DynamoDB: db, S3: client, SNS: sns.NewFromConfig(srv.Config())},
 		slog.New(slog.NewTextHandler(io.Discard, nil)), "study-airlock-release")
 	require.NoError(t, err)
 	return a
@@ -95,7 +85,7 @@ func newAirlock(t *testing.T) *deployed {
 func (a *deployed) settle() {
 	a.t.Helper()
 	for range 20 {
-		ev, err := a.table.Stream()
+		ev, err := a.stream.Next(context.Background())
 		require.NoError(a.t, err)
 		if len(ev.Records) == 0 {
 			return
@@ -220,7 +210,7 @@ func TestARequestWithAPHINamedFileUploadsNothing(t *testing.T) {
 	for _, r := range a.s3.Requests() {
 		assert.NotContains(t, r.Path, "/outbox/", "nothing reached the outbox")
 	}
-	ev, err := a.table.Stream()
+	ev, err := a.stream.Next(context.Background())
 	require.NoError(t, err)
 	assert.Empty(t, ev.Records, "nothing was recorded")
 

@@ -1,6 +1,6 @@
 // Package motoserver runs moto (an AWS API emulator, `moto_server`) for the integration tests of the
-// runtime tools: sce upload, sce audit report, sce closeout, the worker and the upload-ledger function
-// (docs/testing.md). A test
+// runtime tools: sce upload, sce audit report, sce closeout, the worker, the upload-ledger function and
+// the airlock's CLI and release function (docs/testing.md). A test
 // package starts one server in its TestMain and each test takes its own buckets, keys, queues and tables
 // from it under unique names, so tests neither share state nor wait for a server of their own:
 //
@@ -35,4 +35,9 @@
 // and retries is tested through the SDK's own retryer; SetLatency adds a round trip's delay to every
 // request, for benchmarks of concurrent readers. Env and SetEnv point the SDK's default
 // configuration and the AWS CLI at the server, for commands tested as they run.
+//
+// Events as the functions receive them: StreamTable makes a table with its stream on, and Stream reads
+// it as Lambda's event source mapping does, handing the records over as the events.DynamoDBEvent the
+// function gets; Topic subscribes a queue to a topic, so that a test reads what was published as a
+// subscriber receives it.
 package motoserver

@@ -11,6 +11,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	dbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 	"github.com/stretchr/testify/assert"
@@ -129,4 +131,56 @@ func TestTheProxyAddsItsLatencyToEveryRequest(t *testing.T) {
 	assert.GreaterOrEqual(t, head(), 200*time.Millisecond, "the request waited")
 	p.SetLatency(0)
 	assert.Less(t, head(), 200*time.Millisecond, "and no longer does")
+}
+
+// TestTheStreamHandsOnEveryWriteOnceAsLambdaWould writes, overwrites and deletes items of a stream table
+// and reads the stream: each write once, in order, decoded as the Lambda event, with the stream's ARN.
+func TestTheStreamHandsOnEveryWriteOnceAsLambdaWould(t *testing.T) {
+	srv := moto.Need(t)
+	table := srv.StreamTable(t, "ledger", "object", "version", dbtypes.StreamViewTypeNewImage)
+	assert.Contains(t, table.StreamARN, ":table/"+table.Name+"/stream/")
+	db := dynamodb.NewFromConfig(srv.Config())
+	stream := srv.Stream(table.StreamARN)
+	c := context.Background()
+
+	ev, err := stream.Next(c)
+	require.NoError(t, err)
+	assert.Empty(t, ev.Records, "a new table's stream is empty")
+
+	key := map[string]dbtypes.AttributeValue{"object": &dbtypes.AttributeValueMemberS{Value: "a"}, "version": &dbtypes.AttributeValueMemberS{Value: "1"}}
+	item := func(n string) map[string]dbtypes.AttributeValue {
+		return map[string]dbtypes.AttributeValue{"object": key["object"], "version": key["version"], "n": &dbtypes.AttributeValueMemberN{Value: n},
+			"files": &dbtypes.AttributeValueMemberL{Value: []dbtypes.AttributeValue{&dbtypes.AttributeValueMemberM{Value: map[string]dbtypes.AttributeValue{
+				"name": &dbtypes.AttributeValueMemberS{Value: "t.csv"}}}}}}
+	}
+	for _, n := range []string{"12", "14"} {
+		_, err := db.PutItem(c, &dynamodb.PutItemInput{TableName: aws.String(table.Name), Item: item(n)})
+		require.NoError(t, err)
+	}
+	ev, err = stream.Next(c)
+	require.NoError(t, err)
+	require.Len(t, ev.Records, 2)
+	for i, want := range []struct{ name, n string }{{"INSERT", "12"}, {"MODIFY", "14"}} {
+		r := ev.Records[i]
+		assert.Equal(t, want.name, r.EventName)
+		assert.Equal(t, "aws:dynamodb", r.EventSource)
+		assert.Equal(t, table.StreamARN, r.EventSourceArn)
+		assert.Equal(t, "a", r.Change.Keys["object"].String())
+		assert.Equal(t, want.n, r.Change.NewImage["n"].Number())
+		assert.Equal(t, "t.csv", r.Change.NewImage["files"].List()[0].Map()["name"].String())
+		assert.Equal(t, "NEW_IMAGE", r.Change.StreamViewType)
+		assert.NotEmpty(t, r.Change.SequenceNumber)
+	}
+	assert.Less(t, ev.Records[0].Change.SequenceNumber, ev.Records[1].Change.SequenceNumber)
+
+	ev, err = stream.Next(c)
+	require.NoError(t, err)
+	assert.Empty(t, ev.Records, "a record is handed on once")
+
+	_, err = db.DeleteItem(c, &dynamodb.DeleteItemInput{TableName: aws.String(table.Name), Key: key})
+	require.NoError(t, err)
+	ev, err = stream.Next(c)
+	require.NoError(t, err)
+	require.Len(t, ev.Records, 1)
+	assert.Equal(t, "REMOVE", ev.Records[0].EventName)
 }

@@ -11,27 +11,35 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	dbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/sce-project/sce/internal/airlock/ledger"
-	"github.com/sce-project/sce/internal/airlock/ledger/ledgertest"
 	"github.com/sce-project/sce/internal/motoserver"
 )
 
-// env is one test's airlock: the table, the bucket, the topic and the function.
+// env is one test's airlock, in the emulator: the ledger table and its stream, the bucket, the topic with a
+// subscriber; and the function.
 type env struct {
 	t      *testing.T
-	table  *ledgertest.Table
+	table  string // the ledger table, in the emulator
+	db     *dynamodb.Client
+	stream *motoserver.Stream
 	bucket string // the output bucket, in the emulator
 	key    string // the project key, in the emulator
 	s3     *s3.Client
 	s3api  *failingS3
-	sns    *fakeSNS
-	h      *Handler
-	clock  time.Time
+	topic  *motoserver.Topic
+	// notices is what the topic's subscriber has received so far.
+	notices []motoserver.Notice
+	h       *Handler
+	clock   time.Time
 }
 
 func newEnv(t *testing.T, reviewers ...string) *env {
@@ -41,10 +49,12 @@ func newEnv(t *testing.T, reviewers ...string) *env {
 	}
 	srv := moto.Need(t)
 	client := motoserver.S3(srv.Config())
-	e := &env{t: t, table: ledgertest.New(testTable, "us-west-2", testAccount), bucket: srv.Bucket(t, "hipaa-output", true), key: srv.KMSKey(t),
-		s3: client, s3api: &failingS3{S3API: client}, sns: &fakeSNS{}, clock: time.Date(2026, 11, 3, 14, 25, 1, 0, time.UTC)}
-	cfg := Config{Table: testTable, Bucket: e.bucket, TopicARN: testTopic, KMSKeyARN: e.key, Reviewers: reviewers, Approvals: MinApprovals}
-	h, err := New(cfg, Clients{DynamoDB: e.table, S3: e.s3api, SNS: e.sns}, slog.New(slog.NewTextHandler(io.Discard, nil)), "hipaa-airlock-release")
+	table := srv.StreamTable(t, "hipaa-upload-ledger", "object", "version", dbtypes.StreamViewTypeNewImage)
+	e := &env{t: t, table: table.Name, db: dynamodb.NewFromConfig(srv.Config()), stream: srv.Stream(table.StreamARN),
+		bucket: srv.Bucket(t, "hipaa-output", true), key: srv.KMSKey(t),
+		s3: client, s3api: &failingS3{S3API: client}, topic: srv.Topic(t, "hipaa-alerts"), clock: time.Date(2026, 11, 3, 14, 25, 1, 0, time.UTC)}
+	cfg := Config{Table: e.table, Bucket: e.bucket, TopicARN: e.topic.ARN, KMSKeyARN: e.key, Reviewers: reviewers, Approvals: MinApprovals}
+	h, err := New(cfg, Clients{DynamoDB: e.db, S3: e.s3api, SNS: sns.NewFromConfig(srv.Config())}, slog.New(slog.NewTextHandler(io.Discard, nil)), "hipaa-airlock-release")
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -95,9 +105,25 @@ func (e *env) putItem(v any) {
 	if err != nil {
 		e.t.Fatalf("marshal: %v", err)
 	}
-	if err := e.table.Put(item); err != nil {
+	e.put(item)
+}
+
+// put writes an item into the ledger table, as another writer would.
+func (e *env) put(item map[string]dbtypes.AttributeValue) {
+	e.t.Helper()
+	if _, err := e.db.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: &e.table, Item: item}); err != nil {
 		e.t.Fatalf("put: %v", err)
 	}
+}
+
+// next returns the stream records written since the last call, as one Lambda event.
+func (e *env) next() events.DynamoDBEvent {
+	e.t.Helper()
+	ev, err := e.stream.Next(context.Background())
+	if err != nil {
+		e.t.Fatalf("read the stream: %v", err)
+	}
+	return ev
 }
 
 // drain hands the function every stream record until the stream is quiet (its own writes come back
@@ -105,10 +131,7 @@ func (e *env) putItem(v any) {
 func (e *env) drain() {
 	e.t.Helper()
 	for range 20 {
-		ev, err := e.table.Stream()
-		if err != nil {
-			e.t.Fatal(err)
-		}
+		ev := e.next()
 		if len(ev.Records) == 0 {
 			return
 		}
@@ -118,6 +141,23 @@ func (e *env) drain() {
 		}
 	}
 	e.t.Fatal("the stream never went quiet")
+}
+
+// published returns every notice the topic's subscriber has received, in order.
+func (e *env) published() []motoserver.Notice {
+	e.t.Helper()
+	e.notices = append(e.notices, e.topic.Received(e.t)...)
+	return e.notices
+}
+
+// subjects returns the subjects of every notice published, in order.
+func (e *env) subjects() []string {
+	e.t.Helper()
+	var out []string
+	for _, n := range e.published() {
+		out = append(out, n.Subject)
+	}
+	return out
 }
 
 // index returns the request's index entry.
@@ -135,7 +175,7 @@ func (e *env) index(id string) ledger.IndexEntry {
 func (e *env) events(id string) []ledger.EventKind {
 	e.t.Helper()
 	var out []ledger.EventKind
-	for _, item := range e.table.Items(ledger.RecordObject(id)) {
+	for _, item := range e.items(ledger.RecordObject(id)) {
 		var ev ledger.Event
 		if err := attributevalue.UnmarshalMap(item, &ev); err != nil {
 			e.t.Fatal(err)
@@ -143,6 +183,24 @@ func (e *env) events(id string) []ledger.EventKind {
 		if strings.HasPrefix(ev.Version, ledger.EventPrefix) {
 			out = append(out, ev.Kind)
 		}
+	}
+	return out
+}
+
+// items returns a partition's items in sort-key order, read from the table with a consistent read.
+func (e *env) items(object string) []map[string]dbtypes.AttributeValue {
+	e.t.Helper()
+	var out []map[string]dbtypes.AttributeValue
+	p := dynamodb.NewQueryPaginator(e.db, &dynamodb.QueryInput{TableName: &e.table, ConsistentRead: aws.Bool(true),
+		KeyConditionExpression:    aws.String("#o = :o"),
+		ExpressionAttributeNames:  map[string]string{"#o": "object"},
+		ExpressionAttributeValues: map[string]dbtypes.AttributeValue{":o": &dbtypes.AttributeValueMemberS{Value: object}}})
+	for p.HasMorePages() {
+		page, err := p.NextPage(context.Background())
+		if err != nil {
+			e.t.Fatalf("query %s: %v", object, err)
+		}
+		out = append(out, page.Items...)
 	}
 	return out
 }

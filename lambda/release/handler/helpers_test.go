@@ -5,20 +5,17 @@ import (
 	"io"
 	"sync"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/sns"
 )
 
-// The test stack's names: the documentation account, the hipaa stack's ledger and output bucket (the
-// output bucket of the configuration tests and the fixtures; a test's own bucket in the emulator is env.bucket).
+// The test stack's names: the hipaa stack's ledger and output bucket (of the configuration tests and the
+// fixtures; a test's own table and bucket in the emulator are env.table and env.bucket).
 const (
-	testAccount = "111122223333"
-	testTable   = "hipaa-upload-ledger"
-	testBucket  = "hipaa-output-0a1b2c3d"
-	testTopic   = "arn:aws:sns:us-west-2:111122223333:hipaa-alerts"
-	testKey     = "arn:aws:kms:us-west-2:111122223333:key/0a1b2c3d-0000-4000-8000-000000000001"
-	testID      = "20261103T142501Z-9f86d081"
+	testTable  = "hipaa-upload-ledger"
+	testBucket = "hipaa-output-0a1b2c3d"
+	testTopic  = "arn:aws:sns:us-west-2:111122223333:hipaa-alerts"
+	testKey    = "arn:aws:kms:us-west-2:111122223333:key/0a1b2c3d-0000-4000-8000-000000000001"
+	testID     = "20261103T142501Z-9f86d081"
 )
 
 // Principals: the researcher alice on the workstation (the researcher role, session alice), and three
@@ -33,29 +30,6 @@ const (
 	daveRole    = "arn:aws:iam::111122223333:role/hipaa-reviewer-dave"
 	daveUserID  = "AROAEXAMPLEREVIEWDAV:dave"
 )
-
-// fakeSNS records what is published.
-type fakeSNS struct {
-	mu       sync.Mutex
-	messages []*sns.PublishInput
-}
-
-func (f *fakeSNS) Publish(_ context.Context, in *sns.PublishInput, _ ...func(*sns.Options)) (*sns.PublishOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.messages = append(f.messages, in)
-	return &sns.PublishOutput{MessageId: aws.String("m")}, nil
-}
-
-func (f *fakeSNS) subjects() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var out []string
-	for _, m := range f.messages {
-		out = append(out, aws.ToString(m.Subject))
-	}
-	return out
-}
 
 // failingS3 fails the next calls of one operation.
 type failingS3 struct {

@@ -37,10 +37,10 @@ func TestARequestIsRecordedIndexedAndNotified(t *testing.T) {
 	assert.Equal(t, aliceUserID, rec.RequesterUserID, "the requester is who IAM let write the key, not what an attribute says")
 	assert.Equal(t, []string{bobRole, carolRole, daveRole}, rec.Reviewers)
 	assert.Equal(t, []ledger.EventKind{ledger.EventRequested}, e.events(testID))
-	assert.Equal(t, []string{"SCE airlock: request " + testID + " awaits review"}, e.sns.subjects())
-	for _, m := range e.sns.messages {
-		assert.NotContains(t, *m.Message, "Table 1 of the paper", "the justification is free text: it stays in the ledger")
-		assert.NotContains(t, *m.Message, "table1.csv", "notifications name no files")
+	assert.Equal(t, []string{"SCE airlock: request " + testID + " awaits review"}, e.subjects())
+	for _, m := range e.published() {
+		assert.NotContains(t, m.Message, "Table 1 of the paper", "the justification is free text: it stays in the ledger")
+		assert.NotContains(t, m.Message, "table1.csv", "notifications name no files")
 	}
 }
 
@@ -89,7 +89,7 @@ func TestTwoDistinctApprovalsRelease(t *testing.T) {
 		assert.Equal(t, ledger.ReleasedKey(testID, f.Name), f.Key)
 	}
 	assert.Equal(t, []ledger.EventKind{ledger.EventRequested, ledger.EventApproved, ledger.EventApproved, ledger.EventReleased}, e.events(testID))
-	assert.Contains(t, e.sns.subjects(), "SCE airlock: request "+testID+" released")
+	assert.Contains(t, e.subjects(), "SCE airlock: request "+testID+" released")
 }
 
 func TestSelfApprovalIsRefused(t *testing.T) {
@@ -111,7 +111,7 @@ func TestSelfApprovalIsRefused(t *testing.T) {
 			assert.Empty(t, e.released(testID), "a self-approval plus one other approval releases nothing")
 			assert.Equal(t, 1, e.index(testID).Approvals)
 			assert.Contains(t, e.events(testID), ledger.EventReviewRefused)
-			assert.Contains(t, e.sns.subjects(), "SCE airlock ALERT: a review of "+testID+" does not count")
+			assert.Contains(t, e.subjects(), "SCE airlock ALERT: a review of "+testID+" does not count")
 		})
 	}
 }
@@ -133,7 +133,7 @@ func TestAFileChangedAfterApprovalIsNotReleased(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, ledger.StatusRefused, rel.Status)
 	assert.Contains(t, rel.Reason, "table1.csv changed after it was requested and approved")
-	assert.Contains(t, e.sns.subjects(), "SCE airlock ALERT: release of "+testID+" refused")
+	assert.Contains(t, e.subjects(), "SCE airlock ALERT: release of "+testID+" refused")
 
 	// A third approval changes nothing: the request is closed.
 	e.review(daveRole, daveUserID, testID, ledger.Approve, files)
@@ -167,8 +167,8 @@ func TestReviewsThatDoNotCount(t *testing.T) {
 			e.drain()
 			assert.Empty(t, e.released(testID), "one counting approval releases nothing")
 			var found bool
-			for _, m := range e.sns.messages {
-				if strings.Contains(*m.Message, tc.why) {
+			for _, m := range e.published() {
+				if strings.Contains(m.Message, tc.why) {
 					found = true
 				}
 			}
@@ -197,7 +197,7 @@ func TestARejectionClosesTheRequest(t *testing.T) {
 	e.drain()
 	assert.Equal(t, ledger.StatusRejected, e.index(testID).Status)
 	assert.Empty(t, e.released(testID))
-	assert.Contains(t, e.sns.subjects(), "SCE airlock: request "+testID+" rejected")
+	assert.Contains(t, e.subjects(), "SCE airlock: request "+testID+" rejected")
 }
 
 func TestWithoutTwoReviewersNothingIsEverReleased(t *testing.T) {
@@ -206,7 +206,7 @@ func TestWithoutTwoReviewersNothingIsEverReleased(t *testing.T) {
 	e.review(bobRole, bobUserID, testID, ledger.Approve, files)
 	e.drain()
 	assert.Empty(t, e.released(testID))
-	assert.Contains(t, *e.sns.messages[0].Message, "No release is possible")
+	assert.Contains(t, e.published()[0].Message, "No release is possible")
 }
 
 func TestARequestWhoseRequesterIsNotTheWriterIsRefused(t *testing.T) {
@@ -217,7 +217,7 @@ func TestARequestWhoseRequesterIsNotTheWriterIsRefused(t *testing.T) {
 	e.putItem(r)
 	e.drain()
 	assert.Equal(t, ledger.StatusRefused, e.index(testID).Status)
-	assert.Contains(t, *e.sns.messages[0].Message, `is not the session "alice"`)
+	assert.Contains(t, e.published()[0].Message, `is not the session "alice"`)
 }
 
 func TestAChangedRequestChangesNothing(t *testing.T) {
@@ -244,8 +244,7 @@ func TestAFailedCopyIsRetriedAndReleasedOnce(t *testing.T) {
 	e.drain()
 	e.review(carolRole, carolUserID, testID, ledger.Approve, files)
 	e.s3api.failNext("CopyObject", 1)
-	ev, err := e.table.Stream()
-	require.NoError(t, err)
+	ev := e.next()
 	resp, err := e.h.Handle(context.Background(), ev)
 	require.NoError(t, err)
 	require.Len(t, resp.BatchItemFailures, 1, "the failed record is reported, so that Lambda retries from it")
@@ -260,7 +259,7 @@ func TestAFailedCopyIsRetriedAndReleasedOnce(t *testing.T) {
 	assert.Equal(t, ledger.StatusReleased, e.index(testID).Status)
 	assert.Len(t, e.released(testID), 3)
 	n := 0
-	for _, s := range e.sns.subjects() {
+	for _, s := range e.subjects() {
 		if strings.HasSuffix(s, " released") {
 			n++
 		}
