@@ -27,7 +27,7 @@ import (
 
 // ledger is the upload ledger's resources in the emulator, made as components/uploadledger.go makes
 // them: a versioned data-in bucket, the project key, the table (partition key "object", sort key
-// "version", both strings, on demand), the queue with its dead-letter queue (visibility 300 s, five
+// "version", both strings, on demand, its stream of new images on), the queue with its dead-letter queue (visibility 300 s, five
 // receives), and the topic, to which a queue of the test's own is subscribed so that what is published
 // can be read back.
 type ledger struct {
@@ -36,7 +36,7 @@ type ledger struct {
 	queueURL, queueARN string
 	dlqARN             string
 	topicARN           string
-	notices            string // the URL of the queue subscribed to the topic
+	topic              *motoserver.Topic // with the test's queue subscribed
 	admin              aws.Config
 	s3                 *s3.Client
 	db                 *dynamodb.Client
@@ -55,24 +55,10 @@ func newLedger(t *testing.T) *ledger {
 func newLedgerQueue(t *testing.T, fifo bool) *ledger {
 	t.Helper()
 	srv := moto.Need(t)
-	ctx := context.Background()
-	l := &ledger{srv: srv, bucket: srv.Bucket(t, "data-in", true), key: srv.KMSKey(t), table: srv.Name("upload-ledger"),
+	l := &ledger{srv: srv, bucket: srv.Bucket(t, "data-in", true), key: srv.KMSKey(t),
+		table: srv.StreamTable(t, "upload-ledger", AttrObject, AttrVersion, dbtypes.StreamViewTypeNewImage).Name,
 		admin: srv.Config(), logs: &bytes.Buffer{}}
 	l.s3, l.db, l.sqs = motoserver.S3(l.admin), dynamodb.NewFromConfig(l.admin), sqs.NewFromConfig(l.admin)
-	created, err := l.db.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName:   aws.String(l.table),
-		BillingMode: dbtypes.BillingModePayPerRequest,
-		KeySchema: []dbtypes.KeySchemaElement{
-			{AttributeName: aws.String(AttrObject), KeyType: dbtypes.KeyTypeHash},
-			{AttributeName: aws.String(AttrVersion), KeyType: dbtypes.KeyTypeRange},
-		},
-		AttributeDefinitions: []dbtypes.AttributeDefinition{
-			{AttributeName: aws.String(AttrObject), AttributeType: dbtypes.ScalarAttributeTypeS},
-			{AttributeName: aws.String(AttrVersion), AttributeType: dbtypes.ScalarAttributeTypeS},
-		},
-	})
-	require.NoError(t, err)
-	require.Equal(t, dbtypes.TableStatusActive, created.TableDescription.TableStatus)
 
 	suffix := ""
 	attrs := map[string]string{}
@@ -88,13 +74,8 @@ func newLedgerQueue(t *testing.T, fifo bool) *ledger {
 	}
 	l.queueURL, l.queueARN = l.queue(t, srv.Name("uploads")+suffix, main)
 
-	topic, err := sns.NewFromConfig(l.admin).CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String(srv.Name("alerts"))})
-	require.NoError(t, err)
-	l.topicARN = aws.ToString(topic.TopicArn)
-	var noticesARN string
-	l.notices, noticesARN = l.queue(t, srv.Name("notices"), nil)
-	_, err = sns.NewFromConfig(l.admin).Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("sqs"), Endpoint: aws.String(noticesARN)})
-	require.NoError(t, err)
+	l.topic = srv.Topic(t, "alerts")
+	l.topicARN = l.topic.ARN
 	l.cfg = testConfig()
 	l.cfg.Table, l.cfg.QueueURL, l.cfg.TopicARN, l.cfg.KMSKeyARN = l.table, l.queueURL, l.topicARN, l.key
 	return l
@@ -242,20 +223,13 @@ func (l *ledger) queued(t *testing.T) []QueueMessage {
 }
 
 // notice is what SNS delivered to the subscribed queue: its envelope's subject and message.
-type notice struct {
-	Type, Subject, Message, TopicArn string
-}
+type notice = motoserver.Notice
 
-// published returns what was published to the topic, as the subscribed queue received it.
+// published returns what was published to the topic since the last call, as the subscribed queue
+// received it.
 func (l *ledger) published(t *testing.T) []notice {
 	t.Helper()
-	var out []notice
-	for _, b := range l.received(t, l.notices) {
-		var n notice
-		require.NoError(t, json.Unmarshal([]byte(b), &n), "an SNS envelope")
-		out = append(out, n)
-	}
-	return out
+	return l.topic.Received(t)
 }
 
 // object reads an object's version: its bytes, encryption and tag count.
