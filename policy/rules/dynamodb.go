@@ -24,7 +24,7 @@ func dynamoDBRules() []engine.Rule {
 			Sources:     engine.Sources{CdkNag: "HIPAA.Security-DynamoDBPITREnabled", Config: "dynamodb-pitr-enabled", Checklist: []int{9}},
 			Types:       []string{typeDynamoDBTable},
 			Check: func(r *engine.Resource) []engine.Finding {
-				return boolAtPath(r.Props, "pointInTimeRecovery.enabled", true, false)
+				return shapedBoolAt(r.Props, "pointInTimeRecovery.enabled", true, false)
 			},
 		},
 		{
@@ -56,7 +56,7 @@ func checkDynamoDBEncrypted(r *engine.Resource) []engine.Finding {
 		return engine.Fail("serverSideEncryption is not set, so the table is encrypted with an AWS owned key; " +
 			"set serverSideEncryption.enabled to true and serverSideEncryption.kmsKeyArn to the project key")
 	}
-	if out := boolAtPath(r.Props, "serverSideEncryption.enabled", true, false); out != nil {
+	if out := shapedBoolAt(r.Props, "serverSideEncryption.enabled", true, false); out != nil {
 		return out
 	}
 	return requireCustomerKeyAt(r.Props, "serverSideEncryption.kmsKeyArn", "the table is encrypted with the AWS managed key; set the project key")

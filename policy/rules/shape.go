@@ -11,25 +11,11 @@ import (
 // unknown value as the rule needs (set, or undecided).
 
 // objectShape reports the first step of a dotted path below node that holds something other than an object
-// (a string where metadataOptions was expected), which lookup would report as merely missing.
+// (a string where metadataOptions was expected), which lookup would report as merely missing: propAt's
+// shape findings, without the value.
 func objectShape(node any, path string) []engine.Finding {
-	parts := strings.Split(path, ".")
-	cur := node
-	for i, part := range parts[:len(parts)-1] {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		next, ok := m[part]
-		if !ok || next == nil || engine.IsUnknown(next) {
-			return nil
-		}
-		if _, isMap := next.(map[string]any); !isMap {
-			return engine.Fail("%s is %s (%s); expected an object", strings.Join(parts[:i+1], "."), engine.Kind(next), engine.Describe(next))
-		}
-		cur = next
-	}
-	return nil
+	_, _, problems := propAt(node, path)
+	return problems
 }
 
 // shapedBoolAt is boolAt with the path as its display, reporting an intermediate value of the wrong shape.
@@ -165,15 +151,6 @@ func requireStringListAt(node any, path, why string) []engine.Finding {
 		}
 	}
 	return nil
-}
-
-// boolAtPath is boolAt with the display set to the path, reporting a path that crosses a value of the
-// wrong shape.
-func boolAtPath(node any, path string, want, missingOK bool) []engine.Finding {
-	if _, _, problems := propAt(node, path); problems != nil {
-		return problems
-	}
-	return engine.BoolAt(node, path, path, want, missingOK)
 }
 
 // requireCustomerKeyAt requires a KMS key at path that is not an AWS managed key (alias/aws/...): PHI is
